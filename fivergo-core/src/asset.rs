@@ -1,0 +1,495 @@
+//! Training assets and their checks (SPEC A1–A9, D3).
+//!
+//! An [`Asset`] lives in its seller's library. Selecting it for a model runs the hard
+//! limits of A3 ([`check_selectable`]): a refusal is an error and nothing already
+//! selected is lost. The best practices of A4/A8 are warnings ([`review_set`]): each a
+//! [`Finding`] with a stable code, the asset it concerns and a sentence. Until the
+//! media inspection lands, the facts the checks read ([`AssetMeta`]) are supplied by
+//! the caller.
+
+use crate::catalogue::{CatalogueEntry, Modality};
+use crate::error::Error;
+use crate::ids::{AssetId, OrderId, SellerId};
+use crate::policy::Policy;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Where an asset comes from (A1).
+///
+/// ```
+/// use fivergo_core::AssetSource;
+/// let s: AssetSource = serde_json::from_str(r#"{"type":"work_sample"}"#).unwrap();
+/// assert_eq!(s, AssetSource::WorkSample);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AssetSource {
+    /// The seller's portfolio.
+    Portfolio,
+    /// A public work sample from a past client delivery.
+    WorkSample,
+    /// A file the seller uploaded.
+    Upload,
+    /// A client's AI delivery; usable only once the client made it public (D3).
+    ClientDelivery {
+        /// The order it was delivered in.
+        order: OrderId,
+        /// Whether the client made it public.
+        public: bool,
+    },
+}
+
+impl AssetSource {
+    /// Work samples and deliveries are what "All" selects (A2).
+    pub fn is_delivery_like(&self) -> bool {
+        matches!(self, AssetSource::WorkSample | AssetSource::ClientDelivery { .. })
+    }
+}
+
+/// Facts about an asset's content that the checks read.
+///
+/// Pixel sizes and durations are required for images and audio respectively; the
+/// other fields are optional observations (`None` = unknown, no warning).
+///
+/// ```
+/// use fivergo_core::AssetMeta;
+/// let m = AssetMeta::image(1024, 768);
+/// assert_eq!((m.width, m.height), (Some(1024), Some(768)));
+/// let a = AssetMeta::audio(45_000);
+/// assert_eq!(a.duration_ms, Some(45_000));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssetMeta {
+    /// Original file name, for messages.
+    pub file_name: Option<String>,
+    /// Image width in pixels.
+    pub width: Option<u32>,
+    /// Image height in pixels.
+    pub height: Option<u32>,
+    /// Audio duration in milliseconds.
+    pub duration_ms: Option<u64>,
+    /// The image is monochrome (black and white / greyscale).
+    pub monochrome: Option<bool>,
+    /// The image is blurry.
+    pub blurry: Option<bool>,
+    /// A watermark or heavy text was detected on the image.
+    pub text_or_watermark: Option<bool>,
+    /// The recording has background noise.
+    pub background_noise: Option<bool>,
+    /// The recording clips.
+    pub clipping: Option<bool>,
+    /// The recording has long silences.
+    pub long_silence: Option<bool>,
+    /// Number of distinct voices heard.
+    pub voices: Option<u32>,
+    /// Style label (brushwork, technique...) for consistency checks.
+    pub style: Option<String>,
+    /// Genre label for consistency checks.
+    pub genre: Option<String>,
+}
+
+impl AssetMeta {
+    /// Metadata of an image of `width × height`.
+    pub fn image(width: u32, height: u32) -> Self {
+        Self { width: Some(width), height: Some(height), ..Self::default() }
+    }
+
+    /// Metadata of a recording lasting `duration_ms`.
+    pub fn audio(duration_ms: u64) -> Self {
+        Self { duration_ms: Some(duration_ms), ..Self::default() }
+    }
+
+    /// Metadata of a text sample.
+    pub fn text() -> Self {
+        Self::default()
+    }
+}
+
+/// A training asset in a seller's library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asset {
+    /// Minted by the hub.
+    pub id: AssetId,
+    /// The seller whose library holds it.
+    pub owner: SellerId,
+    /// Where it comes from.
+    pub source: AssetSource,
+    /// Image, audio or text.
+    pub modality: Modality,
+    /// Facts about the content.
+    pub meta: AssetMeta,
+    /// Style, content type and details labels (A6).
+    pub tags: BTreeSet<String>,
+    /// When it entered the library (A2 orders by it, newest first).
+    pub added_at: DateTime<Utc>,
+}
+
+/// Checks that a metadata record is readable for its modality (A3).
+///
+/// ```
+/// use fivergo_core::{asset::check_readable, AssetMeta, Modality};
+/// assert!(check_readable(Modality::Image, &AssetMeta::image(10, 10)).is_ok());
+/// assert_eq!(check_readable(Modality::Image, &AssetMeta::image(0, 10)).unwrap_err().code(), "asset_unreadable");
+/// assert_eq!(check_readable(Modality::Audio, &AssetMeta::default()).unwrap_err().code(), "asset_unreadable");
+/// ```
+pub fn check_readable(modality: Modality, meta: &AssetMeta) -> Result<(), Error> {
+    let unreadable = |reason: &str| Err(Error::AssetUnreadable { reason: reason.into() });
+    match modality {
+        Modality::Image => match (meta.width, meta.height) {
+            (Some(w), Some(h)) if w > 0 && h > 0 => Ok(()),
+            (Some(_), Some(_)) => unreadable("the image has no pixels"),
+            _ => unreadable("an image needs its pixel width and height"),
+        },
+        Modality::Audio => match meta.duration_ms {
+            Some(d) if d > 0 => Ok(()),
+            Some(_) => unreadable("the recording is empty"),
+            None => unreadable("a recording needs its duration"),
+        },
+        Modality::Text => Ok(()),
+    }
+}
+
+/// The hard limits that decide whether `seller` may select `asset` for a model of
+/// `entry` (A1, A3, D1, D3).
+///
+/// ```
+/// use fivergo_core::{asset::*, *};
+/// let policy = Policy::default();
+/// let voice = policy.catalogue.get("voice_over").unwrap();
+/// let clip = Asset { id: "asset-1".into(), owner: "ana".into(), source: AssetSource::Upload,
+///     modality: Modality::Audio, meta: AssetMeta::audio(20_000), tags: Default::default(),
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap() };
+/// let err = check_selectable(&clip, &"ana".into(), voice, &policy).unwrap_err();
+/// assert_eq!(err.code(), "asset_too_short"); // voice over needs 30 s
+/// ```
+pub fn check_selectable(asset: &Asset, seller: &SellerId, entry: &CatalogueEntry, policy: &Policy) -> Result<(), Error> {
+    if &asset.owner != seller {
+        return Err(Error::Forbidden {
+            actor: seller.to_string(),
+            entity: "asset".into(),
+            id: asset.id.to_string(),
+            rule: "D1",
+        });
+    }
+    if let AssetSource::ClientDelivery { public: false, .. } = asset.source {
+        return Err(Error::PrivateDelivery { asset: asset.id.clone() });
+    }
+    if asset.modality != entry.modality {
+        return Err(Error::ModalityMismatch { asset: asset.id.clone(), expected: entry.modality, found: asset.modality });
+    }
+    check_readable(asset.modality, &asset.meta)?;
+    if asset.modality == Modality::Audio {
+        let min_seconds = entry.min_asset_seconds.unwrap_or(policy.assets.min_audio_seconds);
+        let duration_ms = asset.meta.duration_ms.unwrap_or(0);
+        if duration_ms < u64::from(min_seconds) * 1000 {
+            return Err(Error::AssetTooShort { asset: asset.id.clone(), duration_ms, min_seconds });
+        }
+    }
+    Ok(())
+}
+
+/// A2: the assets "All" selects: the newest work samples and public deliveries of the
+/// entry's modality, newest first, at most `all_selection_limit`.
+///
+/// Ties in time keep library order reversed (the later added first).
+pub fn select_all<'a>(library: impl IntoIterator<Item = &'a Asset>, entry: &CatalogueEntry, policy: &Policy) -> Vec<&'a Asset> {
+    let mut picked: Vec<&Asset> = library
+        .into_iter()
+        .filter(|a| a.source.is_delivery_like() && a.modality == entry.modality)
+        .filter(|a| !matches!(a.source, AssetSource::ClientDelivery { public: false, .. }))
+        .collect();
+    picked.reverse();
+    picked.sort_by(|a, b| b.added_at.cmp(&a.added_at)); // stable: ties stay newest-added first
+    picked.truncate(policy.assets.all_selection_limit as usize);
+    picked
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Best practice not met; training is still allowed (A4).
+    Warning,
+    /// A hard limit; the asset cannot be used (A3).
+    Error,
+}
+
+/// One observation about an asset or the whole set (A4, A8).
+///
+/// ```
+/// use fivergo_core::asset::{Finding, Severity};
+/// let f = Finding::warning("too_few_images", None, "A8", "Only 3 images; 10 to 50 work best.");
+/// assert_eq!(f.severity, Severity::Warning);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable snake_case code.
+    pub code: String,
+    /// Warning or error.
+    pub severity: Severity,
+    /// The asset it concerns; `None` for findings about the whole set.
+    pub asset: Option<AssetId>,
+    /// The SPEC rule.
+    pub rule: String,
+    /// A sentence for the seller.
+    pub message: String,
+}
+
+impl Finding {
+    /// A warning.
+    pub fn warning(code: &str, asset: Option<&AssetId>, rule: &str, message: impl Into<String>) -> Self {
+        Self { code: code.into(), severity: Severity::Warning, asset: asset.cloned(), rule: rule.into(), message: message.into() }
+    }
+}
+
+/// The best-practice review of a model's selected set (A4, A8): every warning, in a
+/// stable order (set-level findings first, then per asset in selection order).
+///
+/// ```
+/// use fivergo_core::{asset::*, *};
+/// let policy = Policy::default();
+/// let tattoo = policy.catalogue.get("tattoo").unwrap();
+/// let img = |id: &str, w, h| Asset { id: id.into(), owner: "ana".into(), source: AssetSource::Upload,
+///     modality: Modality::Image, meta: AssetMeta::image(w, h), tags: Default::default(),
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap() };
+/// let set = [img("a1", 1024, 1024), img("a2", 800, 1200)];
+/// let codes: Vec<_> = review_set(&set.iter().collect::<Vec<_>>(), tattoo, &policy)
+///     .into_iter().map(|f| f.code).collect();
+/// assert_eq!(codes, ["too_few_images", "non_square", "low_resolution"]);
+/// ```
+pub fn review_set(assets: &[&Asset], entry: &CatalogueEntry, policy: &Policy) -> Vec<Finding> {
+    let mut set = Vec::new();
+    let mut each = Vec::new();
+    let p = &policy.assets;
+    match entry.modality {
+        Modality::Image => {
+            let n = assets.len() as u32;
+            if n < p.min_images {
+                set.push(Finding::warning("too_few_images", None, "A8", format!(
+                    "{n} images selected; {} to {} usually give a better model.", p.min_images, p.max_images)));
+            } else if n > p.max_images {
+                set.push(Finding::warning("too_many_images", None, "A8", format!(
+                    "{n} images selected; more than {} rarely helps and slows training.", p.max_images)));
+            }
+            let mono = assets.iter().filter(|a| a.meta.monochrome == Some(true)).count();
+            let colour = assets.iter().filter(|a| a.meta.monochrome == Some(false)).count();
+            if mono > 0 && colour > 0 {
+                set.push(Finding::warning("mixed_colour_and_monochrome", None, "A8", format!(
+                    "{colour} colour and {mono} monochrome images are mixed; separate models for each give more consistent results.")));
+            }
+            for a in assets {
+                let (w, h) = (a.meta.width.unwrap_or(0), a.meta.height.unwrap_or(0));
+                if w != h && w > 0 && h > 0 {
+                    let removed = 100.0 * (1.0 - f64::from(w.min(h)) / f64::from(w.max(h)));
+                    each.push(Finding::warning("non_square", Some(&a.id), "A8", format!(
+                        "{} is {w}×{h}; training crops it to a {s}×{s} square, removing {removed:.0}% of it.",
+                        name(a), s = w.min(h))));
+                }
+                if w.min(h) < p.recommended_min_side_px {
+                    each.push(Finding::warning("low_resolution", Some(&a.id), "A4", format!(
+                        "{} is {w}×{h}; at least {r}×{r} is recommended.", name(a), r = p.recommended_min_side_px)));
+                }
+                flag(&mut each, a, a.meta.blurry, "blurry", "A8", "looks blurry; sharp images train better");
+                flag(&mut each, a, a.meta.text_or_watermark, "text_or_watermark", "A8",
+                    "seems to carry a watermark or heavy text, which the model may learn as part of the style");
+            }
+        }
+        Modality::Audio => {
+            for tag in &entry.recommended_asset_tags {
+                if !assets.iter().any(|a| a.tags.contains(tag)) {
+                    set.push(Finding::warning(&format!("no_{tag}_asset"), None, "A8", format!(
+                        "No asset is tagged `{tag}`; {} models work best with at least one.", entry.name)));
+                }
+            }
+            for a in assets {
+                let d = a.meta.duration_ms.unwrap_or(0);
+                if d < u64::from(p.ideal_recording_seconds) * 1000 {
+                    each.push(Finding::warning("short_recording", Some(&a.id), "A8", format!(
+                        "{} lasts {:.0} s; recordings of {} s or more are ideal.", name(a), d as f64 / 1000.0, p.ideal_recording_seconds)));
+                }
+                flag(&mut each, a, a.meta.background_noise, "background_noise", "A8", "has background noise");
+                flag(&mut each, a, a.meta.clipping, "clipping", "A8", "clips (distorted peaks)");
+                flag(&mut each, a, a.meta.long_silence, "long_silence", "A8", "has long silences");
+                if a.meta.voices.unwrap_or(1) > 1 {
+                    each.push(Finding::warning("multiple_voices", Some(&a.id), "A8", format!(
+                        "{} features {} voices; a single voice keeps the model consistent.", name(a), a.meta.voices.unwrap_or(0))));
+                }
+            }
+        }
+        Modality::Text => {}
+    }
+    let styles = assets.iter().filter_map(|a| a.meta.style.clone()).collect::<BTreeSet<_>>();
+    let genres = assets.iter().filter_map(|a| a.meta.genre.clone()).collect::<BTreeSet<_>>();
+    for (distinct, code, rule, what) in [
+        (styles, "inconsistent_style", "A4", "styles"),
+        (genres, "inconsistent_genre", "A8", "genres"),
+    ] {
+        if distinct.len() > 1 {
+            set.push(Finding::warning(code, None, rule, format!(
+                "The set mixes {what} ({}); one model should hold one style, tone and genre (C4).",
+                distinct.into_iter().collect::<Vec<_>>().join(", "))));
+        }
+    }
+    set.extend(each);
+    set
+}
+
+fn flag(out: &mut Vec<Finding>, a: &Asset, observed: Option<bool>, code: &str, rule: &str, what: &str) {
+    if observed == Some(true) {
+        out.push(Finding::warning(code, Some(&a.id), rule, format!("{} {what}.", name(a))));
+    }
+}
+
+fn name(a: &Asset) -> String {
+    a.meta.file_name.clone().unwrap_or_else(|| a.id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asset(id: &str, modality: Modality, meta: AssetMeta, source: AssetSource, day: u32) -> Asset {
+        Asset {
+            id: id.into(),
+            owner: "ana".into(),
+            source,
+            modality,
+            meta,
+            tags: BTreeSet::new(),
+            added_at: format!("2026-01-{day:02}T00:00:00Z").parse().unwrap(),
+        }
+    }
+
+    fn codes(f: &[Finding]) -> Vec<&str> {
+        f.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn audio_minimums_ten_and_thirty_seconds() {
+        // R: A3
+        let p = Policy::default();
+        let jingles = p.catalogue.get("jingles").unwrap();
+        let voice = p.catalogue.get("voice_over").unwrap();
+        let a = asset("a", Modality::Audio, AssetMeta::audio(9_999), AssetSource::Upload, 1);
+        let err = check_selectable(&a, &"ana".into(), jingles, &p).unwrap_err();
+        assert_eq!(err, Error::AssetTooShort { asset: "a".into(), duration_ms: 9_999, min_seconds: 10 });
+        let a = asset("a", Modality::Audio, AssetMeta::audio(10_000), AssetSource::Upload, 1);
+        assert!(check_selectable(&a, &"ana".into(), jingles, &p).is_ok());
+        assert_eq!(check_selectable(&a, &"ana".into(), voice, &p).unwrap_err().code(), "asset_too_short");
+        let a = asset("a", Modality::Audio, AssetMeta::audio(30_000), AssetSource::Upload, 1);
+        assert!(check_selectable(&a, &"ana".into(), voice, &p).is_ok());
+    }
+
+    #[test]
+    fn modality_mismatch_and_unreadable_are_refused() {
+        // R: A3
+        let p = Policy::default();
+        let tattoo = p.catalogue.get("tattoo").unwrap();
+        let a = asset("a", Modality::Audio, AssetMeta::audio(60_000), AssetSource::Upload, 1);
+        assert_eq!(check_selectable(&a, &"ana".into(), tattoo, &p).unwrap_err().code(), "modality_mismatch");
+        let broken = asset("b", Modality::Image, AssetMeta::default(), AssetSource::Upload, 1);
+        assert_eq!(check_selectable(&broken, &"ana".into(), tattoo, &p).unwrap_err().code(), "asset_unreadable");
+    }
+
+    #[test]
+    fn other_sellers_assets_and_private_deliveries_are_refused() {
+        // R: A1, D1, D3
+        let p = Policy::default();
+        let tattoo = p.catalogue.get("tattoo").unwrap();
+        let a = asset("a", Modality::Image, AssetMeta::image(1024, 1024), AssetSource::Portfolio, 1);
+        let err = check_selectable(&a, &"mallory".into(), tattoo, &p).unwrap_err();
+        assert_eq!((err.code(), err.rule()), ("forbidden", Some("D1")));
+        let private = AssetSource::ClientDelivery { order: "order-1".into(), public: false };
+        let d = asset("d", Modality::Image, AssetMeta::image(1024, 1024), private, 1);
+        assert_eq!(check_selectable(&d, &"ana".into(), tattoo, &p).unwrap_err().code(), "private_delivery");
+        let public = AssetSource::ClientDelivery { order: "order-1".into(), public: true };
+        let d = asset("d", Modality::Image, AssetMeta::image(1024, 1024), public, 1);
+        assert!(check_selectable(&d, &"ana".into(), tattoo, &p).is_ok());
+    }
+
+    #[test]
+    fn all_takes_the_newest_hundred_samples_and_deliveries() {
+        // R: A2
+        let p = Policy::default();
+        let tattoo = p.catalogue.get("tattoo").unwrap();
+        let mut lib: Vec<Asset> = (0..130)
+            .map(|i| {
+                let mut a = asset(&format!("s{i}"), Modality::Image, AssetMeta::image(1024, 1024), AssetSource::WorkSample, 1);
+                a.added_at += chrono::Duration::hours(i64::from(i));
+                a
+            })
+            .collect();
+        lib.push(asset("upload", Modality::Image, AssetMeta::image(9, 9), AssetSource::Upload, 28));
+        lib.push(asset("portfolio", Modality::Image, AssetMeta::image(9, 9), AssetSource::Portfolio, 28));
+        lib.push(asset("audio", Modality::Audio, AssetMeta::audio(60_000), AssetSource::WorkSample, 28));
+        let picked = select_all(&lib, tattoo, &p);
+        assert_eq!(picked.len(), 100);
+        assert_eq!(picked[0].id.as_str(), "s129");
+        assert_eq!(picked[99].id.as_str(), "s30");
+        assert!(picked.windows(2).all(|w| w[0].added_at >= w[1].added_at));
+    }
+
+    #[test]
+    fn image_best_practices_warn_but_do_not_refuse() {
+        // R: A4, A8
+        let p = Policy::default();
+        let tattoo = p.catalogue.get("tattoo").unwrap();
+        let mut set: Vec<Asset> = (0..12)
+            .map(|i| asset(&format!("a{i}"), Modality::Image, AssetMeta::image(1024, 1024), AssetSource::Upload, 1))
+            .collect();
+        assert!(review_set(&set.iter().collect::<Vec<_>>(), tattoo, &p).is_empty());
+        set[0].meta.monochrome = Some(true);
+        set[1].meta.monochrome = Some(false);
+        set[2].meta.blurry = Some(true);
+        set[3].meta.text_or_watermark = Some(true);
+        set[4].meta = AssetMeta::image(2000, 1000);
+        set[5].meta.style = Some("watercolour".into());
+        set[6].meta.style = Some("fine line".into());
+        let found = review_set(&set.iter().collect::<Vec<_>>(), tattoo, &p);
+        assert_eq!(codes(&found), ["mixed_colour_and_monochrome", "inconsistent_style", "blurry", "text_or_watermark", "non_square", "low_resolution"]);
+        let crop = found.iter().find(|f| f.code == "non_square").unwrap();
+        assert_eq!(crop.asset.as_ref().unwrap().as_str(), "a4");
+        assert!(crop.message.contains("removing 50%"), "{}", crop.message);
+        assert!(found.iter().all(|f| f.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn image_count_bounds_come_from_policy() {
+        // R: A8
+        let mut p = Policy::default();
+        let tattoo = p.catalogue.get("tattoo").unwrap().clone();
+        let set: Vec<Asset> = (0..51)
+            .map(|i| asset(&format!("a{i}"), Modality::Image, AssetMeta::image(1024, 1024), AssetSource::Upload, 1))
+            .collect();
+        let refs: Vec<&Asset> = set.iter().collect();
+        assert_eq!(codes(&review_set(&refs, &tattoo, &p)), ["too_many_images"]);
+        assert_eq!(codes(&review_set(&refs[..9], &tattoo, &p)), ["too_few_images"]);
+        p.assets.max_images = 60;
+        assert!(review_set(&refs, &tattoo, &p).is_empty());
+    }
+
+    #[test]
+    fn audio_best_practices_and_jingle_tags() {
+        // R: A8, A6
+        let p = Policy::default();
+        let jingles = p.catalogue.get("jingles").unwrap();
+        let mut a = asset("a", Modality::Audio, AssetMeta::audio(45_000), AssetSource::Upload, 1);
+        a.meta.background_noise = Some(true);
+        a.meta.clipping = Some(true);
+        a.meta.long_silence = Some(true);
+        a.meta.voices = Some(2);
+        a.meta.genre = Some("pop".into());
+        let mut b = asset("b", Modality::Audio, AssetMeta::audio(90_000), AssetSource::Upload, 1);
+        b.meta.genre = Some("metal".into());
+        b.tags.insert("music".into());
+        let found = review_set(&[&a, &b], jingles, &p);
+        assert_eq!(codes(&found), ["no_voice_asset", "inconsistent_genre", "short_recording", "background_noise", "clipping", "long_silence", "multiple_voices"]);
+        a.tags.insert("voice".into());
+        b.meta.genre = Some("pop".into());
+        let found = review_set(&[&a, &b], jingles, &p);
+        assert!(!codes(&found).contains(&"no_voice_asset"));
+        assert!(!codes(&found).contains(&"inconsistent_genre"));
+    }
+}

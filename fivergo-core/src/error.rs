@@ -1,0 +1,277 @@
+//! The one error type of the library.
+//!
+//! Every refusal is a variant of [`Error`] with a stable snake_case [`Error::code`],
+//! the SPEC rule it enforces ([`Error::rule`]), a human sentence (`Display`) and the
+//! numbers a UI needs as fields (also available as JSON through [`Error::details`]).
+//! Codes never change once released; bindings expose them as `.code`.
+
+use crate::catalogue::Modality;
+use crate::ids::*;
+use crate::model::Requirement;
+use crate::money::{Currency, Money};
+use crate::seller::SellerLevel;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Everything that can be refused or go wrong.
+///
+/// ```
+/// use fivergo_core::Error;
+/// let err = Error::TrainingQuotaExhausted {
+///     model: "model-1".into(), used: 2, limit: 2,
+///     renews_at: Some("2026-03-18T00:00:00Z".parse().unwrap()),
+/// };
+/// assert_eq!(err.code(), "training_quota_exhausted");
+/// assert_eq!(err.rule(), Some("T5"));
+/// assert_eq!(err.details()["used"], 2);
+/// assert!(err.to_string().contains("renews 2026-03-18"));
+/// ```
+// Variant fields are named for what they hold; each variant's doc says what it means.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Error {
+    /// A policy value is out of range or the policy JSON is malformed.
+    #[error("invalid policy: {field}: {reason}")]
+    InvalidPolicy { field: String, reason: String },
+    /// An argument is malformed (empty text, unknown enum value, bad number).
+    #[error("invalid {field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+    /// An entity does not exist.
+    #[error("{entity} `{id}` not found")]
+    NotFound { entity: String, id: String },
+    /// An entity with this id already exists.
+    #[error("{entity} `{id}` already exists")]
+    AlreadyExists { entity: String, id: String },
+    /// E1/E2: the seller's level does not allow creating, training or publishing.
+    #[error("seller {seller} is not eligible: AI creation models need {min_level} or above, or Pro (level is {level}, pro: {pro})")]
+    NotEligible { seller: SellerId, level: SellerLevel, pro: bool, min_level: SellerLevel },
+    /// C1: no such subcategory in the catalogue.
+    #[error("unknown subcategory `{subcategory}`")]
+    UnknownSubcategory { subcategory: String },
+    /// C1: the subcategory is announced but not available yet.
+    #[error("subcategory `{subcategory}` is not available for AI creation models yet")]
+    SubcategoryUnavailable { subcategory: String },
+    /// C2: the seller has no Gig in the subcategory.
+    #[error("seller {seller} has no Gig in `{subcategory}`; models are created per subcategory of an existing Gig")]
+    NoGigInSubcategory { seller: SellerId, subcategory: String },
+    /// D1/M7/D2: the actor does not own what it tries to use.
+    #[error("{actor} may not access {entity} `{id}`: it belongs to someone else")]
+    Forbidden { actor: String, entity: String, id: String, rule: &'static str },
+    /// A3: the asset's modality does not match the model's subcategory.
+    #[error("asset {asset} is {found}, but the model needs {expected} assets")]
+    ModalityMismatch { asset: AssetId, expected: Modality, found: Modality },
+    /// A3: an audio asset is shorter than the minimum.
+    #[error("asset {asset} lasts {:.1} s; at least {min_seconds} s are required", *.duration_ms as f64 / 1000.0)]
+    AssetTooShort { asset: AssetId, duration_ms: u64, min_seconds: u32 },
+    /// A3: the file cannot be read (corrupt, truncated, unsupported).
+    #[error("asset is unreadable: {reason}")]
+    AssetUnreadable { reason: String },
+    /// D3/A1: a client delivery that is not public cannot be used for training.
+    #[error("asset {asset} is a private client delivery; only deliveries the client made public can train a model")]
+    PrivateDelivery { asset: AssetId },
+    /// T4: training needs at least one selected asset.
+    #[error("model {model} has no assets selected")]
+    NoAssetsSelected { model: ModelId },
+    /// A5: text models need instructions.
+    #[error("model {model} is a text model and needs instructions on what makes the work unique")]
+    InstructionsRequired { model: ModelId },
+    /// A9: the originality attestation must precede the first training.
+    #[error("the seller must attest that every asset of model {model} is their own original work")]
+    AttestationRequired { model: ModelId },
+    /// T5: no training left in the current window.
+    #[error("training quota exhausted for model {model}: {used} of {limit} used{}", renews_suffix(.renews_at))]
+    TrainingQuotaExhausted { model: ModelId, used: u32, limit: u32, renews_at: Option<DateTime<Utc>> },
+    /// T4: a training is already queued or running for the model.
+    #[error("model {model} is already training (job {job})")]
+    TrainingInProgress { model: ModelId, job: JobId },
+    /// T4: the job is not in a state that allows the action.
+    #[error("job {job} is {status}; cannot {action}")]
+    JobNotActive { job: JobId, status: String, action: String },
+    /// S4/G5: the feature needs an active subscription.
+    #[error("seller {seller} needs an active subscription to {action} (subscription is {state})")]
+    SubscriptionRequired { seller: SellerId, action: String, state: String },
+    /// S1: the seller already has a live subscription.
+    #[error("seller {seller} already has subscription {subscription}")]
+    AlreadySubscribed { seller: SellerId, subscription: SubscriptionId },
+    /// S2: the first payment must be by card or PayPal stored for the seller.
+    #[error("payment declined for {method}: {reason}")]
+    PaymentDeclined { method: PaymentMethodId, amount: Money, reason: String },
+    /// S3: the subscription is already set to end.
+    #[error("subscription {subscription} is already cancelled; it ends at {ends_at}")]
+    AlreadyCancelled { subscription: SubscriptionId, ends_at: DateTime<Utc> },
+    /// S3: resume needs a cancelled subscription whose period has not ended.
+    #[error("subscription {subscription} is not cancelled")]
+    NotCancelled { subscription: SubscriptionId },
+    /// S3/S4: the subscription has ended.
+    #[error("subscription {subscription} ended at {ended_at}")]
+    SubscriptionEnded { subscription: SubscriptionId, ended_at: DateTime<Utc> },
+    /// S2: nothing is past due.
+    #[error("subscription {subscription} has nothing past due")]
+    NothingPastDue { subscription: SubscriptionId },
+    /// M2/M1/E2/S4: publishing needs every listed requirement.
+    #[error("model {model} cannot be published yet; missing: {}", list(.missing))]
+    PublishRequirementsUnmet { model: ModelId, missing: Vec<Requirement> },
+    /// M3: the model's lifecycle state does not allow the action.
+    #[error("model {model} is {status}; cannot {action}")]
+    InvalidModelState { model: ModelId, status: String, action: String },
+    /// P5: a price is zero, negative, or malformed.
+    #[error("invalid price: {reason}")]
+    InvalidPrice { reason: String },
+    /// P4: the pricing unit does not fit the deliverable.
+    #[error("`{subcategory}` is priced per {allowed:?}, not per {unit}")]
+    PricingUnitNotAllowed { subcategory: String, unit: String, allowed: Vec<String> },
+    /// P5: two amounts in different currencies.
+    #[error("currency mismatch: expected {expected}, got {found}")]
+    CurrencyMismatch { expected: Currency, found: Currency },
+    /// G5: generation needs a published model with a succeeded training.
+    #[error("model {model} is not published; clients can only generate with published models")]
+    ModelNotPublished { model: ModelId },
+    /// G5/M2: no succeeded training to generate with.
+    #[error("model {model} has no succeeded training to generate with")]
+    NoTrainedVersion { model: ModelId },
+    /// No generator is registered or usable for the subcategory.
+    #[error("no generator available for `{subcategory}`: {reason}")]
+    GeneratorUnavailable { subcategory: String, reason: String },
+    /// The generator failed.
+    #[error("generator failed: {reason}")]
+    GeneratorFailed { reason: String },
+    /// The order's state does not allow the action.
+    #[error("order {order} is {status}; cannot {action}")]
+    InvalidOrderState { order: OrderId, status: String, action: String },
+    /// G1: the clean file needs approval and payment.
+    #[error("order {order} is not approved and paid (approved: {approved}, paid: {paid}); only the watermarked draft is available")]
+    NotApprovedAndPaid { order: OrderId, approved: bool, paid: bool },
+    /// G4: AI-generated assets have no source file.
+    #[error("no source file exists for AI-generated assets (order {order})")]
+    SourceFileUnavailable { order: OrderId },
+    /// V1: the revision cannot be requested.
+    #[error("revision refused for order {order}: {reason}")]
+    RevisionNotAllowed { order: OrderId, reason: String, used: u32, limit: u32, deadline: Option<DateTime<Utc>> },
+    /// F1: full refunds do not exist for AI-generated assets.
+    #[error("full refunds are not available for AI-generated assets (order {order})")]
+    FullRefundUnavailable { order: OrderId },
+    /// F2: partial refunds only up to the non-AI work.
+    #[error("partial refund of {requested} refused for order {order}: at most {max} (the work beyond the AI generation) may be refunded")]
+    PartialRefundNotAllowed { order: OrderId, requested: Money, max: Money },
+    /// R2/R3: the order cannot be reviewed.
+    #[error("order {order} cannot be reviewed: {reason}")]
+    ReviewNotAllowed { order: OrderId, reason: String, rule: &'static str },
+}
+
+fn renews_suffix(at: &Option<DateTime<Utc>>) -> String {
+    match at {
+        Some(at) => format!("; renews {}", at.format("%Y-%m-%d %H:%M UTC")),
+        None => "; subscribe to get a monthly quota".into(),
+    }
+}
+
+fn list(missing: &[Requirement]) -> String {
+    missing.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+impl Error {
+    /// The stable snake_case code (`training_quota_exhausted`, ...).
+    pub fn code(&self) -> &'static str {
+        use Error::*;
+        match self {
+            InvalidPolicy { .. } => "invalid_policy",
+            InvalidInput { .. } => "invalid_input",
+            NotFound { .. } => "not_found",
+            AlreadyExists { .. } => "already_exists",
+            NotEligible { .. } => "not_eligible",
+            UnknownSubcategory { .. } => "unknown_subcategory",
+            SubcategoryUnavailable { .. } => "subcategory_unavailable",
+            NoGigInSubcategory { .. } => "no_gig_in_subcategory",
+            Forbidden { .. } => "forbidden",
+            ModalityMismatch { .. } => "modality_mismatch",
+            AssetTooShort { .. } => "asset_too_short",
+            AssetUnreadable { .. } => "asset_unreadable",
+            PrivateDelivery { .. } => "private_delivery",
+            NoAssetsSelected { .. } => "no_assets_selected",
+            InstructionsRequired { .. } => "instructions_required",
+            AttestationRequired { .. } => "attestation_required",
+            TrainingQuotaExhausted { .. } => "training_quota_exhausted",
+            TrainingInProgress { .. } => "training_in_progress",
+            JobNotActive { .. } => "job_not_active",
+            SubscriptionRequired { .. } => "subscription_required",
+            AlreadySubscribed { .. } => "already_subscribed",
+            PaymentDeclined { .. } => "payment_declined",
+            AlreadyCancelled { .. } => "already_cancelled",
+            NotCancelled { .. } => "not_cancelled",
+            SubscriptionEnded { .. } => "subscription_ended",
+            NothingPastDue { .. } => "nothing_past_due",
+            PublishRequirementsUnmet { .. } => "publish_requirements_unmet",
+            InvalidModelState { .. } => "invalid_model_state",
+            InvalidPrice { .. } => "invalid_price",
+            PricingUnitNotAllowed { .. } => "pricing_unit_not_allowed",
+            CurrencyMismatch { .. } => "currency_mismatch",
+            ModelNotPublished { .. } => "model_not_published",
+            NoTrainedVersion { .. } => "no_trained_version",
+            GeneratorUnavailable { .. } => "generator_unavailable",
+            GeneratorFailed { .. } => "generator_failed",
+            InvalidOrderState { .. } => "invalid_order_state",
+            NotApprovedAndPaid { .. } => "not_approved_and_paid",
+            SourceFileUnavailable { .. } => "source_file_unavailable",
+            RevisionNotAllowed { .. } => "revision_not_allowed",
+            FullRefundUnavailable { .. } => "full_refund_unavailable",
+            PartialRefundNotAllowed { .. } => "partial_refund_not_allowed",
+            ReviewNotAllowed { .. } => "review_not_allowed",
+        }
+    }
+
+    /// The SPEC rule the refusal enforces, where there is one.
+    pub fn rule(&self) -> Option<&'static str> {
+        use Error::*;
+        Some(match self {
+            InvalidPolicy { .. } | InvalidInput { .. } | NotFound { .. } | AlreadyExists { .. } => return None,
+            GeneratorUnavailable { .. } | GeneratorFailed { .. } | InvalidOrderState { .. } => return None,
+            NotEligible { .. } => "E1",
+            UnknownSubcategory { .. } | SubcategoryUnavailable { .. } => "C1",
+            NoGigInSubcategory { .. } => "C2",
+            Forbidden { rule, .. } | ReviewNotAllowed { rule, .. } => rule,
+            ModalityMismatch { .. } | AssetTooShort { .. } | AssetUnreadable { .. } => "A3",
+            PrivateDelivery { .. } => "D3",
+            NoAssetsSelected { .. } | TrainingInProgress { .. } | JobNotActive { .. } => "T4",
+            InstructionsRequired { .. } => "A5",
+            AttestationRequired { .. } => "A9",
+            TrainingQuotaExhausted { .. } => "T5",
+            SubscriptionRequired { .. } => "S4",
+            AlreadySubscribed { .. } => "S1",
+            PaymentDeclined { .. } | NothingPastDue { .. } => "S2",
+            AlreadyCancelled { .. } | NotCancelled { .. } | SubscriptionEnded { .. } => "S3",
+            PublishRequirementsUnmet { .. } => "M2",
+            InvalidModelState { .. } => "M3",
+            InvalidPrice { .. } | CurrencyMismatch { .. } => "P5",
+            PricingUnitNotAllowed { .. } => "P4",
+            ModelNotPublished { .. } | NoTrainedVersion { .. } => "G5",
+            NotApprovedAndPaid { .. } => "G1",
+            SourceFileUnavailable { .. } => "G4",
+            RevisionNotAllowed { .. } => "V1",
+            FullRefundUnavailable { .. } => "F1",
+            PartialRefundNotAllowed { .. } => "F2",
+        })
+    }
+
+    /// The error's fields as JSON, `code` included: what bindings and UIs read.
+    pub fn details(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({ "code": self.code() }));
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("rule".into(), self.rule().into());
+            obj.insert("message".into(), self.to_string().into());
+        }
+        v
+    }
+
+    pub(crate) fn not_found(entity: &str, id: impl std::fmt::Display) -> Self {
+        Error::NotFound { entity: entity.into(), id: id.to_string() }
+    }
+
+    pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput { field: field.into(), reason: reason.into() }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

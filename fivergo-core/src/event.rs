@@ -1,0 +1,199 @@
+//! Domain events: what every command reports, and the only way state changes.
+//!
+//! Each command of the [`Hub`](crate::Hub) validates, then emits events; applying
+//! them ([`State::apply`](crate::State::apply)) is the one place state is mutated. A
+//! host persists them (an outbox) and reacts (emails, payouts); folding the whole log
+//! over an empty state rebuilds an identical state ([`Hub::replay`](crate::Hub::replay)).
+//! Outcomes of the outside world (payment results, generated artifacts) are recorded
+//! in the events, so a replay never calls a gateway or a generator.
+
+use crate::asset::Asset;
+use crate::generator::Artifact;
+use crate::ids::*;
+use crate::model::{Placement, Report, TrainedVersion};
+use crate::money::Money;
+use crate::order::{CustomOffer, Order, Review};
+use crate::pricing::PriceSpec;
+use crate::seller::{PaymentMethod, Seller, SellerLevel};
+use crate::subscription::{Charge, EndReason, Subscription};
+use crate::training::TrainingJob;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Why a model left the published state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnpublishReason {
+    /// The seller unpublished it.
+    Seller,
+    /// The seller was archiving it.
+    Archived,
+    /// The seller dropped below eligibility (E2).
+    Eligibility,
+    /// The subscription ended (S4).
+    SubscriptionEnded,
+}
+
+/// Something that happened. Serialized with a `type` discriminant:
+///
+/// ```
+/// use fivergo_core::Event;
+/// let e = Event::ModelPublished { model: "model-1".into(), at: "2026-03-01T00:00:00Z".parse().unwrap() };
+/// let json = serde_json::to_value(&e).unwrap();
+/// assert_eq!(json["type"], "model_published");
+/// assert_eq!(e.kind(), "model_published");
+/// ```
+// Variant fields are named for what they hold; each variant's doc says what it means.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// A seller joined the hub.
+    SellerRegistered { seller: Seller, at: DateTime<Utc> },
+    /// The host changed a seller's level or Pro flag (E1, E2).
+    SellerLevelChanged { seller: SellerId, level: SellerLevel, pro: bool, eligible: bool, at: DateTime<Utc> },
+    /// The seller has a Gig in a subcategory (C2).
+    GigAdded { seller: SellerId, subcategory: String, at: DateTime<Utc> },
+    /// Money entered the seller's available balance (S2).
+    BalanceCredited { seller: SellerId, amount: Money, at: DateTime<Utc> },
+    /// A card or PayPal was stored (S2).
+    PaymentMethodAdded { seller: SellerId, method: PaymentMethod, at: DateTime<Utc> },
+    /// An asset entered a seller's library (A1).
+    AssetAdded { asset: Asset },
+    /// An asset's tags changed (A6).
+    AssetTagged { asset: AssetId, tags: BTreeSet<String>, at: DateTime<Utc> },
+    /// A model was created (C2).
+    ModelCreated { model: ModelId, seller: SellerId, subcategory: String, at: DateTime<Utc> },
+    /// Assets were added to a model's selection (A1–A3).
+    AssetsSelected { model: ModelId, assets: Vec<AssetId>, at: DateTime<Utc> },
+    /// Assets were removed from a model's selection.
+    AssetsDeselected { model: ModelId, assets: Vec<AssetId>, at: DateTime<Utc> },
+    /// The instructions of a model changed (A5).
+    InstructionsSet { model: ModelId, instructions: Option<String>, at: DateTime<Utc> },
+    /// A change made the live version out of date (A7).
+    ModelMarkedStale { model: ModelId, at: DateTime<Utc> },
+    /// The seller attested the assets are their original work (A9).
+    OriginalityAttested { model: ModelId, seller: SellerId, at: DateTime<Utc> },
+    /// The model got its generated name (C3).
+    ModelNamed { model: ModelId, name: String, at: DateTime<Utc> },
+    /// A training was accepted; its quota is taken (T4).
+    TrainingQueued { job: TrainingJob },
+    /// A training began running.
+    TrainingStarted { job: JobId, at: DateTime<Utc> },
+    /// A training reported progress.
+    TrainingProgressed { job: JobId, progress_pct: u8, at: DateTime<Utc> },
+    /// A training produced a new live version (M3).
+    TrainingSucceeded { job: JobId, model: ModelId, version: TrainedVersion },
+    /// A training failed; its quota is returned when the policy says so (T4).
+    TrainingFailed { job: JobId, model: ModelId, reason: String, quota_returned: bool, at: DateTime<Utc> },
+    /// A training was cancelled; its quota is returned when the policy says so (T4).
+    TrainingCancelled { job: JobId, model: ModelId, quota_returned: bool, at: DateTime<Utc> },
+    /// A generated file was stored.
+    ArtifactStored { artifact: ArtifactId, content: Artifact },
+    /// The seller generated in the playground (G2, M2).
+    PlaygroundGenerated { model: ModelId, artifact: ArtifactId, watermarked: bool, at: DateTime<Utc> },
+    /// The model's price was set (P1–P5).
+    PriceSet { model: ModelId, price: PriceSpec, at: DateTime<Utc> },
+    /// Where clients meet the model changed (M4).
+    PlacementSet { model: ModelId, placement: Placement, at: DateTime<Utc> },
+    /// Clients can now generate with the model (M2).
+    ModelPublished { model: ModelId, at: DateTime<Utc> },
+    /// The model left the published state.
+    ModelUnpublished { model: ModelId, reason: UnpublishReason, at: DateTime<Utc> },
+    /// The model was archived (M3).
+    ModelArchived { model: ModelId, at: DateTime<Utc> },
+    /// Someone reported an issue (M6).
+    IssueReported { model: ModelId, report: Report },
+    /// A subscription began (S1); its first charge follows.
+    Subscribed { subscription: Subscription },
+    /// A billing month was paid (S2, S5).
+    SubscriptionCharged { subscription: SubscriptionId, seller: SellerId, charge: Charge },
+    /// A renewal charge was declined: past due (S2).
+    RenewalDeclined { subscription: SubscriptionId, period: u32, method: PaymentMethodId, reason: String, at: DateTime<Utc> },
+    /// Training counters renewed on the anniversary (T3).
+    QuotaRenewed { seller: SellerId, subscription: SubscriptionId, period: u32, at: DateTime<Utc> },
+    /// The seller cancelled; it ends at `ends_at` (S3).
+    SubscriptionCancelled { subscription: SubscriptionId, ends_at: DateTime<Utc>, at: DateTime<Utc> },
+    /// The seller took the cancellation back (S3).
+    SubscriptionResumed { subscription: SubscriptionId, at: DateTime<Utc> },
+    /// The subscription ended (S3, S4).
+    SubscriptionEnded { subscription: SubscriptionId, seller: SellerId, reason: EndReason, at: DateTime<Utc> },
+    /// An order was created (G3).
+    OrderCreated { order: Order },
+    /// The seller answered with a custom offer (V2).
+    OfferSent { order: OrderId, offer: CustomOffer, at: DateTime<Utc> },
+    /// A watermarked draft (and its held-back clean file) was delivered (G1, W1).
+    DraftDelivered { order: OrderId, draft: ArtifactId, clean: ArtifactId, at: DateTime<Utc> },
+    /// The client approved the current delivery (G1).
+    OrderApproved { order: OrderId, at: DateTime<Utc> },
+    /// The client's payment completed (G1).
+    OrderPaid { order: OrderId, amount: Money, at: DateTime<Utc> },
+    /// The client first downloaded the clean file (starts V1's window).
+    DeliveryDownloaded { order: OrderId, at: DateTime<Utc> },
+    /// The client asked for the included revision (V1).
+    RevisionRequested { order: OrderId, note: String, at: DateTime<Utc> },
+    /// The client approved the final delivery or accepted without edits (R1–R3).
+    OrderCompleted { order: OrderId, edited: bool, counts_in_success_score: bool, at: DateTime<Utc> },
+    /// The client reviewed the order (R2).
+    ReviewLeft { order: OrderId, seller: SellerId, review: Review },
+    /// The seller refunded part of the non-AI work (F2).
+    PartialRefundIssued { order: OrderId, amount: Money, at: DateTime<Utc> },
+    /// The client made the delivery public or private (D3).
+    DeliveryVisibilityChanged { order: OrderId, public: bool, at: DateTime<Utc> },
+}
+
+impl Event {
+    /// The snake_case `type` of the event.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::SellerRegistered { .. } => "seller_registered",
+            Event::SellerLevelChanged { .. } => "seller_level_changed",
+            Event::GigAdded { .. } => "gig_added",
+            Event::BalanceCredited { .. } => "balance_credited",
+            Event::PaymentMethodAdded { .. } => "payment_method_added",
+            Event::AssetAdded { .. } => "asset_added",
+            Event::AssetTagged { .. } => "asset_tagged",
+            Event::ModelCreated { .. } => "model_created",
+            Event::AssetsSelected { .. } => "assets_selected",
+            Event::AssetsDeselected { .. } => "assets_deselected",
+            Event::InstructionsSet { .. } => "instructions_set",
+            Event::ModelMarkedStale { .. } => "model_marked_stale",
+            Event::OriginalityAttested { .. } => "originality_attested",
+            Event::ModelNamed { .. } => "model_named",
+            Event::TrainingQueued { .. } => "training_queued",
+            Event::TrainingStarted { .. } => "training_started",
+            Event::TrainingProgressed { .. } => "training_progressed",
+            Event::TrainingSucceeded { .. } => "training_succeeded",
+            Event::TrainingFailed { .. } => "training_failed",
+            Event::TrainingCancelled { .. } => "training_cancelled",
+            Event::ArtifactStored { .. } => "artifact_stored",
+            Event::PlaygroundGenerated { .. } => "playground_generated",
+            Event::PriceSet { .. } => "price_set",
+            Event::PlacementSet { .. } => "placement_set",
+            Event::ModelPublished { .. } => "model_published",
+            Event::ModelUnpublished { .. } => "model_unpublished",
+            Event::ModelArchived { .. } => "model_archived",
+            Event::IssueReported { .. } => "issue_reported",
+            Event::Subscribed { .. } => "subscribed",
+            Event::SubscriptionCharged { .. } => "subscription_charged",
+            Event::RenewalDeclined { .. } => "renewal_declined",
+            Event::QuotaRenewed { .. } => "quota_renewed",
+            Event::SubscriptionCancelled { .. } => "subscription_cancelled",
+            Event::SubscriptionResumed { .. } => "subscription_resumed",
+            Event::SubscriptionEnded { .. } => "subscription_ended",
+            Event::OrderCreated { .. } => "order_created",
+            Event::OfferSent { .. } => "offer_sent",
+            Event::DraftDelivered { .. } => "draft_delivered",
+            Event::OrderApproved { .. } => "order_approved",
+            Event::OrderPaid { .. } => "order_paid",
+            Event::DeliveryDownloaded { .. } => "delivery_downloaded",
+            Event::RevisionRequested { .. } => "revision_requested",
+            Event::OrderCompleted { .. } => "order_completed",
+            Event::ReviewLeft { .. } => "review_left",
+            Event::PartialRefundIssued { .. } => "partial_refund_issued",
+            Event::DeliveryVisibilityChanged { .. } => "delivery_visibility_changed",
+        }
+    }
+}

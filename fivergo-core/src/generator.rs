@@ -1,0 +1,354 @@
+//! The pluggable generator: trains a style from the owner's assets and generates
+//! artifacts from a brief and a seed.
+//!
+//! The library drives generators and applies watermarks itself afterwards (see
+//! [`watermark`](crate::watermark)), so no generator can hand a clean draft to a
+//! client. Generators only ever see the owner's assets (D5).
+
+use crate::asset::Asset;
+use crate::catalogue::{CatalogueEntry, Modality};
+use crate::error::Error;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// A decoded image: 8-bit RGBA, row-major.
+///
+/// ```
+/// use fivergo_core::Image;
+/// let img = Image::filled(4, 2, [255, 0, 0, 255]);
+/// assert_eq!(img.pixel(3, 1), [255, 0, 0, 255]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width × height × 4` bytes, RGBA.
+    pub rgba: Vec<u8>,
+}
+
+impl Image {
+    /// An image of one colour.
+    pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Self {
+        let n = width as usize * height as usize;
+        Self { width, height, rgba: rgba.repeat(n) }
+    }
+
+    /// The pixel at `(x, y)`; panics outside the image (callers iterate in bounds).
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
+        let i = (y as usize * self.width as usize + x as usize) * 4;
+        [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2], self.rgba[i + 3]]
+    }
+}
+
+/// Decoded audio: interleaved 16-bit PCM.
+///
+/// ```
+/// use fivergo_core::Audio;
+/// let a = Audio { sample_rate: 8000, channels: 1, samples: vec![0; 16000] };
+/// assert_eq!(a.duration_ms(), 2000);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audio {
+    /// Samples per second per channel.
+    pub sample_rate: u32,
+    /// Interleaved channels.
+    pub channels: u16,
+    /// Interleaved samples.
+    pub samples: Vec<i16>,
+}
+
+impl Audio {
+    /// Duration in milliseconds.
+    pub fn duration_ms(&self) -> u64 {
+        let frames = self.samples.len() as u64 / u64::from(self.channels.max(1));
+        frames * 1000 / u64::from(self.sample_rate.max(1))
+    }
+}
+
+/// What a generator produces: an image, a sound or a text.
+///
+/// ```
+/// use fivergo_core::{Artifact, Modality};
+/// assert_eq!(Artifact::Text("hi".into()).modality(), Modality::Text);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Artifact {
+    /// A picture.
+    Image(Image),
+    /// A sound.
+    Audio(Audio),
+    /// A text.
+    Text(String),
+}
+
+impl Artifact {
+    /// The artifact's modality.
+    pub fn modality(&self) -> Modality {
+        match self {
+            Artifact::Image(_) => Modality::Image,
+            Artifact::Audio(_) => Modality::Audio,
+            Artifact::Text(_) => Modality::Text,
+        }
+    }
+}
+
+/// A trained style: the versioned, serializable result of [`Generator::train`],
+/// owned by the seller's model.
+///
+/// ```
+/// use fivergo_core::TrainedStyle;
+/// let s = TrainedStyle { generator: "echo".into(), format: 1, data: serde_json::json!({"assets": 3}) };
+/// assert_eq!(serde_json::from_str::<TrainedStyle>(&serde_json::to_string(&s).unwrap()).unwrap(), s);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedStyle {
+    /// Name of the generator that made it.
+    pub generator: String,
+    /// The generator's format version of `data`.
+    pub format: u32,
+    /// Generator-specific content.
+    pub data: serde_json::Value,
+}
+
+/// What a client (or the seller, in the playground) asks for.
+///
+/// ```
+/// use fivergo_core::Brief;
+/// let b = Brief::new("a koi fish, sleeve tattoo").with_quantity(2);
+/// assert_eq!(b.quantity, 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brief {
+    /// Free text.
+    pub text: String,
+    /// How many pricing units (items, seconds, words) are asked for.
+    pub quantity: u32,
+    /// Optional tags steering the generation.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Brief {
+    /// A brief for one unit.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into(), quantity: 1, tags: Vec::new() }
+    }
+
+    /// The same brief for `quantity` units.
+    pub fn with_quantity(mut self, quantity: u32) -> Self {
+        self.quantity = quantity;
+        self
+    }
+}
+
+/// What training is given: only the owner's selected assets and settings (D5).
+#[derive(Debug, Clone)]
+pub struct TrainingInput<'a> {
+    /// The model's subcategory.
+    pub entry: &'a CatalogueEntry,
+    /// The owner's selected assets.
+    pub assets: Vec<&'a Asset>,
+    /// The seller's instructions (text models, A5).
+    pub instructions: Option<&'a str>,
+}
+
+/// A cancellation flag shared between a job's runner and whoever may cancel it.
+///
+/// ```
+/// use fivergo_core::CancelToken;
+/// let token = CancelToken::default();
+/// let handle = token.clone();
+/// handle.cancel();
+/// assert!(token.is_cancelled());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// Asks the job to stop at its next progress tick.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether cancellation was asked.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Why a training stopped without a style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrainError {
+    /// The cancel token was set; the job is cancelled (T4).
+    Cancelled,
+    /// The generator failed; the job is failed (T4).
+    Failed(String),
+}
+
+/// A style learner and content generator for one or more subcategories.
+///
+/// Implement it to plug any model backend into the hub. `train` reports progress in
+/// `0.0..=1.0` and should check `cancel` between steps; `generate` must be a pure
+/// function of its inputs: the same style, brief and seed give the same artifact.
+///
+/// ```
+/// use fivergo_core::*;
+/// let g = EchoGenerator;
+/// let entry = Catalogue::default().get("tattoo").unwrap().clone();
+/// let input = TrainingInput { entry: &entry, assets: vec![], instructions: None };
+/// let style = g.train(&input, &mut |_| {}, &CancelToken::default()).unwrap();
+/// let a = g.generate(&style, &Brief::new("rose"), 7).unwrap();
+/// assert_eq!(a, g.generate(&style, &Brief::new("rose"), 7).unwrap());
+/// ```
+pub trait Generator: Send + Sync {
+    /// A short stable name, recorded in trained styles.
+    fn name(&self) -> &str;
+
+    /// Learns a style from the owner's assets.
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        progress: &mut dyn FnMut(f32),
+        cancel: &CancelToken,
+    ) -> Result<TrainedStyle, TrainError>;
+
+    /// Generates one artifact in the style.
+    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64) -> Result<Artifact, Error>;
+}
+
+/// The trivial reference generator: remembers the training set's size, modality and
+/// tags, and generates small deterministic placeholder artifacts (a flat image whose
+/// colour comes from the seed, a tone, or the brief echoed back). It learns no real
+/// style: it exists so the whole pipeline can run and be tested without a model.
+///
+/// ```
+/// use fivergo_core::*;
+/// let g = EchoGenerator;
+/// let style = TrainedStyle { generator: "echo".into(), format: 1,
+///     data: serde_json::json!({"modality": "text", "assets": 2, "instructions": "be brief"}) };
+/// match g.generate(&style, &Brief::new("a slogan"), 1).unwrap() {
+///     Artifact::Text(t) => assert!(t.contains("a slogan")),
+///     _ => unreachable!(),
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EchoGenerator;
+
+impl Generator for EchoGenerator {
+    fn name(&self) -> &str {
+        "echo"
+    }
+
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        progress: &mut dyn FnMut(f32),
+        cancel: &CancelToken,
+    ) -> Result<TrainedStyle, TrainError> {
+        let mut tags = std::collections::BTreeSet::new();
+        let total = input.assets.len().max(1);
+        for (i, asset) in input.assets.iter().enumerate() {
+            if cancel.is_cancelled() {
+                return Err(TrainError::Cancelled);
+            }
+            tags.extend(asset.tags.iter().cloned());
+            progress((i + 1) as f32 / total as f32);
+        }
+        if cancel.is_cancelled() {
+            return Err(TrainError::Cancelled);
+        }
+        progress(1.0);
+        Ok(TrainedStyle {
+            generator: self.name().into(),
+            format: 1,
+            data: serde_json::json!({
+                "modality": input.entry.modality,
+                "assets": input.assets.len(),
+                "tags": tags,
+                "instructions": input.instructions,
+            }),
+        })
+    }
+
+    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64) -> Result<Artifact, Error> {
+        let modality: Modality = serde_json::from_value(style.data["modality"].clone())
+            .map_err(|e| Error::GeneratorFailed { reason: format!("style is not an echo style: {e}") })?;
+        // A tiny deterministic mixer, so the seed visibly changes the output.
+        let mix = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (brief.text.len() as u64);
+        let byte = |shift: u32| (mix >> shift) as u8;
+        Ok(match modality {
+            Modality::Image => Artifact::Image(Image::filled(64, 64, [byte(0), byte(8), byte(16), 255])),
+            Modality::Audio => {
+                let rate = 8000u32;
+                let freq = 220.0 + f64::from(byte(24)) * 2.0;
+                let seconds = brief.quantity.clamp(1, 60);
+                let samples = (0..rate * seconds)
+                    .map(|i| ((f64::from(i) * freq * std::f64::consts::TAU / f64::from(rate)).sin() * 8000.0) as i16)
+                    .collect();
+                Artifact::Audio(Audio { sample_rate: rate, channels: 1, samples })
+            }
+            Modality::Text => {
+                let instructions = style.data["instructions"].as_str().unwrap_or("");
+                Artifact::Text(format!("{} (in the style: {instructions}; variation {})", brief.text, seed % 1000))
+            }
+        })
+    }
+}
+
+/// Which generator serves which subcategory; a host registers its own.
+///
+/// ```
+/// use std::sync::Arc;
+/// use fivergo_core::{EchoGenerator, GeneratorRegistry};
+/// let mut reg = GeneratorRegistry::default();
+/// reg.register("tattoo", Arc::new(EchoGenerator));
+/// assert_eq!(reg.get("tattoo").unwrap().name(), "echo");
+/// assert_eq!(reg.get("jingles").unwrap().name(), "echo"); // the fallback
+/// ```
+#[derive(Clone)]
+pub struct GeneratorRegistry {
+    by_subcategory: BTreeMap<String, Arc<dyn Generator>>,
+    fallback: Option<Arc<dyn Generator>>,
+}
+
+impl Default for GeneratorRegistry {
+    /// Every subcategory falls back to [`EchoGenerator`].
+    fn default() -> Self {
+        Self { by_subcategory: BTreeMap::new(), fallback: Some(Arc::new(EchoGenerator)) }
+    }
+}
+
+impl std::fmt::Debug for GeneratorRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.by_subcategory.iter().map(|(k, g)| (k, g.name()))).finish()
+    }
+}
+
+impl GeneratorRegistry {
+    /// A registry with no generator at all.
+    pub fn empty() -> Self {
+        Self { by_subcategory: BTreeMap::new(), fallback: None }
+    }
+
+    /// Serves `subcategory` with `generator`.
+    pub fn register(&mut self, subcategory: impl Into<String>, generator: Arc<dyn Generator>) {
+        self.by_subcategory.insert(subcategory.into(), generator);
+    }
+
+    /// The generator for `subcategory`, or `generator_unavailable`.
+    pub fn get(&self, subcategory: &str) -> Result<Arc<dyn Generator>, Error> {
+        self.by_subcategory
+            .get(subcategory)
+            .or(self.fallback.as_ref())
+            .cloned()
+            .ok_or_else(|| Error::GeneratorUnavailable {
+                subcategory: subcategory.into(),
+                reason: "no generator registered".into(),
+            })
+    }
+}

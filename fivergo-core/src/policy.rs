@@ -1,0 +1,330 @@
+//! Every number and switch of the rulebook, as one serde-loadable value.
+//!
+//! Nothing else in the library hard-codes a SPEC number: the rules read them from a
+//! [`Policy`]. The defaults are the source article's; an embedding platform loads its
+//! own from JSON, where any field left out keeps its default, unknown fields are
+//! refused (a typo is an error, not a silent default), and the result is validated.
+
+use crate::catalogue::Catalogue;
+use crate::error::Error;
+use crate::money::{Currency, Money};
+use crate::seller::SellerLevel;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The whole rulebook's numbers.
+///
+/// ```
+/// use fivergo_core::Policy;
+/// let policy = Policy::from_json(r#"{"models": {"active_model_limit": 5}}"#).unwrap();
+/// assert_eq!(policy.models.active_model_limit, 5);
+/// assert_eq!(policy.training.per_period, 2); // untouched defaults stay
+///
+/// let err = Policy::from_json(r#"{"subscription": {"monthly_price": "-1"}}"#).unwrap_err();
+/// assert_eq!(err.code(), "invalid_policy");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// The marketplace currency: subscription fees, prices and balances use it.
+    pub currency: Currency,
+    /// Who may create models (E1).
+    pub eligibility: EligibilityPolicy,
+    /// Subcategories and their limits (C1, P4).
+    pub catalogue: Catalogue,
+    /// Asset limits and best-practice thresholds (A2, A3, A8).
+    pub assets: AssetPolicy,
+    /// Training quotas (T1, T2, T4).
+    pub training: TrainingPolicy,
+    /// The seller subscription (S1–S3).
+    pub subscription: SubscriptionPolicy,
+    /// Model limits (M1, M2).
+    pub models: ModelPolicy,
+    /// Client orders and revisions (P1, V1).
+    pub orders: OrderPolicy,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            currency: Currency::Usd,
+            eligibility: EligibilityPolicy::default(),
+            catalogue: Catalogue::default(),
+            assets: AssetPolicy::default(),
+            training: TrainingPolicy::default(),
+            subscription: SubscriptionPolicy::default(),
+            models: ModelPolicy::default(),
+            orders: OrderPolicy::default(),
+        }
+    }
+}
+
+/// E1: the lowest level that may create models, and whether Pro sellers may.
+///
+/// ```
+/// use fivergo_core::{EligibilityPolicy, SellerLevel};
+/// assert_eq!(EligibilityPolicy::default().min_level, SellerLevel::Level2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EligibilityPolicy {
+    /// Sellers at this level or above are eligible.
+    pub min_level: SellerLevel,
+    /// Pro sellers are eligible whatever their level.
+    pub pro_eligible: bool,
+}
+
+impl Default for EligibilityPolicy {
+    fn default() -> Self {
+        Self { min_level: SellerLevel::Level2, pro_eligible: true }
+    }
+}
+
+/// A2, A3, A8: asset limits and best-practice thresholds.
+///
+/// ```
+/// use fivergo_core::AssetPolicy;
+/// let a = AssetPolicy::default();
+/// assert_eq!((a.min_images, a.max_images, a.recommended_min_side_px), (10, 50, 1024));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssetPolicy {
+    /// "All" selects at most this many of the newest work samples / deliveries (A2).
+    pub all_selection_limit: u32,
+    /// Audio assets shorter than this are refused (A3); catalogue entries may raise it.
+    pub min_audio_seconds: u32,
+    /// Recordings shorter than this get a warning (A8, "1 minute being ideal").
+    pub ideal_recording_seconds: u32,
+    /// Fewer images than this get a warning (A8).
+    pub min_images: u32,
+    /// More images than this get a warning (A8).
+    pub max_images: u32,
+    /// Images whose shorter side is below this get a warning (A4, A8).
+    pub recommended_min_side_px: u32,
+}
+
+impl Default for AssetPolicy {
+    fn default() -> Self {
+        Self {
+            all_selection_limit: 100,
+            min_audio_seconds: 10,
+            ideal_recording_seconds: 60,
+            min_images: 10,
+            max_images: 50,
+            recommended_min_side_px: 1024,
+        }
+    }
+}
+
+/// T1, T2, T4: training quotas.
+///
+/// ```
+/// use fivergo_core::TrainingPolicy;
+/// let t = TrainingPolicy::default();
+/// assert_eq!((t.before_subscription, t.per_period, t.refund_failed), (2, 2, true));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainingPolicy {
+    /// Trainings per model in total before the seller ever subscribes (T1).
+    pub before_subscription: u32,
+    /// Trainings per model per billing month while subscribed (T2); catalogue
+    /// entries may override it (Voice over: 3).
+    pub per_period: u32,
+    /// Whether failed or cancelled trainings give their quota back (T4).
+    pub refund_failed: bool,
+}
+
+impl Default for TrainingPolicy {
+    fn default() -> Self {
+        Self { before_subscription: 2, per_period: 2, refund_failed: true }
+    }
+}
+
+/// S1–S3: the subscription's price and grace period.
+///
+/// ```
+/// use fivergo_core::SubscriptionPolicy;
+/// assert_eq!(SubscriptionPolicy::default().monthly_price.to_string(), "25.00");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SubscriptionPolicy {
+    /// Price per billing month, in the policy currency (S1).
+    pub monthly_price: Decimal,
+    /// Days a past-due subscription keeps existing before it ends (S2).
+    pub grace_period_days: u32,
+}
+
+impl Default for SubscriptionPolicy {
+    fn default() -> Self {
+        Self { monthly_price: Decimal::new(2500, 2), grace_period_days: 7 }
+    }
+}
+
+/// M1, M2: model limits.
+///
+/// ```
+/// use fivergo_core::ModelPolicy;
+/// assert_eq!(ModelPolicy::default().active_model_limit, 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelPolicy {
+    /// Published models a seller may have at once (M1).
+    pub active_model_limit: u32,
+    /// Playground generations needed before publishing (M2).
+    pub min_playground_generations: u32,
+}
+
+impl Default for ModelPolicy {
+    fn default() -> Self {
+        Self { active_model_limit: 3, min_playground_generations: 1 }
+    }
+}
+
+/// P1, V1: what an immediate-download order includes.
+///
+/// ```
+/// use fivergo_core::OrderPolicy;
+/// let o = OrderPolicy::default();
+/// assert_eq!((o.included_edits, o.included_revisions, o.revision_window_hours), (1, 1, 24));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrderPolicy {
+    /// Edits every price includes (P1), shown on quotes.
+    pub included_edits: u32,
+    /// Revision requests an immediate download includes (V1).
+    pub included_revisions: u32,
+    /// Hours after download during which a revision may be requested (V1).
+    pub revision_window_hours: u32,
+}
+
+impl Default for OrderPolicy {
+    fn default() -> Self {
+        Self { included_edits: 1, included_revisions: 1, revision_window_hours: 24 }
+    }
+}
+
+impl Policy {
+    /// Parses a policy from JSON (missing fields keep their defaults) and validates it.
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        let policy: Policy = serde_json::from_str(json).map_err(|e| Error::InvalidPolicy {
+            field: "json".into(),
+            reason: e.to_string(),
+        })?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// The policy as pretty JSON.
+    ///
+    /// ```
+    /// use fivergo_core::Policy;
+    /// let json = Policy::default().to_json();
+    /// assert_eq!(Policy::from_json(&json).unwrap(), Policy::default());
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a policy always serializes")
+    }
+
+    /// Checks every number: prices positive, limits above zero, ranges ordered.
+    ///
+    /// ```
+    /// use fivergo_core::Policy;
+    /// let mut p = Policy::default();
+    /// p.models.active_model_limit = 0;
+    /// assert_eq!(p.validate().unwrap_err().code(), "invalid_policy");
+    /// ```
+    pub fn validate(&self) -> Result<(), Error> {
+        let positive = |field: &str, v: u32| {
+            if v == 0 {
+                Err(Error::InvalidPolicy { field: field.into(), reason: "must be above zero".into() })
+            } else {
+                Ok(())
+            }
+        };
+        if self.subscription.monthly_price <= Decimal::ZERO {
+            return Err(Error::InvalidPolicy {
+                field: "subscription.monthly_price".into(),
+                reason: format!("must be positive, got {}", self.subscription.monthly_price),
+            });
+        }
+        positive("assets.all_selection_limit", self.assets.all_selection_limit)?;
+        positive("assets.min_audio_seconds", self.assets.min_audio_seconds)?;
+        positive("assets.ideal_recording_seconds", self.assets.ideal_recording_seconds)?;
+        positive("assets.max_images", self.assets.max_images)?;
+        positive("assets.recommended_min_side_px", self.assets.recommended_min_side_px)?;
+        positive("training.before_subscription", self.training.before_subscription)?;
+        positive("training.per_period", self.training.per_period)?;
+        positive("models.active_model_limit", self.models.active_model_limit)?;
+        positive("orders.revision_window_hours", self.orders.revision_window_hours)?;
+        if self.assets.min_images > self.assets.max_images {
+            return Err(Error::InvalidPolicy {
+                field: "assets.min_images".into(),
+                reason: format!(
+                    "min_images ({}) exceeds max_images ({})",
+                    self.assets.min_images, self.assets.max_images
+                ),
+            });
+        }
+        self.catalogue.validate()
+    }
+
+    /// The subscription fee as money in the policy currency, rounded (S1).
+    pub fn monthly_fee(&self) -> Money {
+        Money::new(self.subscription.monthly_price, self.currency).rounded()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_articles_numbers() {
+        // R: S1, T1, T2, M1, A2, A3, V1, P1, S2
+        let p = Policy::default();
+        assert_eq!(p.monthly_fee().to_string(), "25.00 USD");
+        assert_eq!(p.training.before_subscription, 2);
+        assert_eq!(p.training.per_period, 2);
+        assert_eq!(p.catalogue.get("voice_over").unwrap().trainings_per_period, Some(3));
+        assert_eq!(p.models.active_model_limit, 3);
+        assert_eq!(p.assets.all_selection_limit, 100);
+        assert_eq!(p.assets.min_audio_seconds, 10);
+        assert_eq!(p.catalogue.get("voice_over").unwrap().min_asset_seconds, Some(30));
+        assert_eq!(p.orders.revision_window_hours, 24);
+        assert_eq!(p.orders.included_edits, 1);
+        assert_eq!(p.subscription.grace_period_days, 7);
+        p.validate().unwrap();
+    }
+
+    #[test]
+    fn json_round_trip_and_partial_override() {
+        // R: S1
+        let p = Policy::from_json(r#"{"subscription": {"monthly_price": "30"}}"#).unwrap();
+        assert_eq!(p.monthly_fee().to_string(), "30.00 USD");
+        assert_eq!(p.subscription.grace_period_days, 7);
+        assert_eq!(Policy::from_json(&p.to_json()).unwrap(), p);
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        // R: S1, M1
+        for (json, field) in [
+            (r#"{"subscription": {"monthly_price": "-5"}}"#, "subscription.monthly_price"),
+            (r#"{"models": {"active_model_limit": 0}}"#, "models.active_model_limit"),
+            (r#"{"assets": {"min_images": 60}}"#, "assets.min_images"),
+        ] {
+            match Policy::from_json(json).unwrap_err() {
+                Error::InvalidPolicy { field: f, .. } => assert_eq!(f, field),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        let typo = Policy::from_json(r#"{"modles": {}}"#).unwrap_err();
+        assert_eq!(typo.code(), "invalid_policy");
+        assert!(typo.to_string().contains("modles"));
+    }
+}
