@@ -201,7 +201,7 @@ pub fn select_all<'a>(library: impl IntoIterator<Item = &'a Asset>, entry: &Cata
         .filter(|a| !matches!(a.source, AssetSource::ClientDelivery { public: false, .. }))
         .collect();
     picked.reverse();
-    picked.sort_by(|a, b| b.added_at.cmp(&a.added_at)); // stable: ties stay newest-added first
+    picked.sort_by_key(|a| std::cmp::Reverse(a.added_at)); // stable: ties stay newest-added first
     picked.truncate(policy.assets.all_selection_limit as usize);
     picked
 }

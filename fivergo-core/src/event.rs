@@ -3,7 +3,7 @@
 //! Each command of the [`Hub`](crate::Hub) validates, then emits events; applying
 //! them ([`State::apply`](crate::State::apply)) is the one place state is mutated. A
 //! host persists them (an outbox) and reacts (emails, payouts); folding the whole log
-//! over an empty state rebuilds an identical state ([`Hub::replay`](crate::Hub::replay)).
+//! over an empty state rebuilds an identical state ([`HubBuilder::replay`](crate::HubBuilder::replay)).
 //! Outcomes of the outside world (payment results, generated artifacts) are recorded
 //! in the events, so a replay never calls a gateway or a generator.
 
@@ -46,6 +46,8 @@ pub enum UnpublishReason {
 /// ```
 // Variant fields are named for what they hold; each variant's doc says what it means.
 #[allow(missing_docs)]
+// Events are built once and stored; boxing the large ones would only burden matching.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]

@@ -178,9 +178,15 @@ fn overflow() -> Error {
     Error::InvalidInput { field: "amount".into(), reason: "amount out of range".into() }
 }
 
+/// Shows at least the currency's minor unit (`10 USD` prints as `10.00 USD`) and
+/// never hides extra precision (`0.125 USD` stays).
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.amount, self.currency)
+        let mut amount = self.amount;
+        if amount.scale() < self.currency.minor_units() {
+            amount.rescale(self.currency.minor_units());
+        }
+        write!(f, "{amount} {}", self.currency)
     }
 }
 

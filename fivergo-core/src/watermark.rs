@@ -3,7 +3,7 @@
 //! The library passes every client-facing draft through [`draft`]; only the
 //! approved-and-paid state releases the clean artifact (G1).
 //!
-//! - Image: "DRAFT <reference>" tiled along a rising diagonal over the whole image,
+//! - Image: `DRAFT <reference>` tiled along a rising diagonal over the whole image,
 //!   a light fill with a dark outline so it reads on white, black and grey; the tile
 //!   offset and opacity are jittered per draft from [`DraftMark::seed`].
 //! - Audio: a 250 ms two-tone chime (880 + 1320 Hz) every `tag_interval_ms`, starting
