@@ -124,6 +124,9 @@ pub struct Asset {
     pub tags: BTreeSet<String>,
     /// When it entered the library (A2 orders by it, newest first).
     pub added_at: DateTime<Utc>,
+    /// Its rank among all assets added to the hub: orders assets added at the same
+    /// instant (A2).
+    pub seq: u64,
 }
 
 /// Checks that a metadata record is readable for its modality (A3).
@@ -160,7 +163,7 @@ pub fn check_readable(modality: Modality, meta: &AssetMeta) -> Result<(), Error>
 /// let voice = policy.catalogue.get("voice_over").unwrap();
 /// let clip = Asset { id: "asset-1".into(), owner: "ana".into(), source: AssetSource::Upload,
 ///     modality: Modality::Audio, meta: AssetMeta::audio(20_000), tags: Default::default(),
-///     added_at: "2026-01-01T00:00:00Z".parse().unwrap() };
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1 };
 /// let err = check_selectable(&clip, &"ana".into(), voice, &policy).unwrap_err();
 /// assert_eq!(err.code(), "asset_too_short"); // voice over needs 30 s
 /// ```
@@ -193,15 +196,14 @@ pub fn check_selectable(asset: &Asset, seller: &SellerId, entry: &CatalogueEntry
 /// A2: the assets "All" selects: the newest work samples and public deliveries of the
 /// entry's modality, newest first, at most `all_selection_limit`.
 ///
-/// Ties in time keep library order reversed (the later added first).
+/// Assets added at the same instant are ordered by [`Asset::seq`], the later first.
 pub fn select_all<'a>(library: impl IntoIterator<Item = &'a Asset>, entry: &CatalogueEntry, policy: &Policy) -> Vec<&'a Asset> {
     let mut picked: Vec<&Asset> = library
         .into_iter()
         .filter(|a| a.source.is_delivery_like() && a.modality == entry.modality)
         .filter(|a| !matches!(a.source, AssetSource::ClientDelivery { public: false, .. }))
         .collect();
-    picked.reverse();
-    picked.sort_by_key(|a| std::cmp::Reverse(a.added_at)); // stable: ties stay newest-added first
+    picked.sort_by_key(|a| std::cmp::Reverse((a.added_at, a.seq)));
     picked.truncate(policy.assets.all_selection_limit as usize);
     picked
 }
@@ -253,7 +255,7 @@ impl Finding {
 /// let tattoo = policy.catalogue.get("tattoo").unwrap();
 /// let img = |id: &str, w, h| Asset { id: id.into(), owner: "ana".into(), source: AssetSource::Upload,
 ///     modality: Modality::Image, meta: AssetMeta::image(w, h), tags: Default::default(),
-///     added_at: "2026-01-01T00:00:00Z".parse().unwrap() };
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1 };
 /// let set = [img("a1", 1024, 1024), img("a2", 800, 1200)];
 /// let codes: Vec<_> = review_set(&set.iter().collect::<Vec<_>>(), tattoo, &policy)
 ///     .into_iter().map(|f| f.code).collect();
@@ -359,6 +361,7 @@ mod tests {
             meta,
             tags: BTreeSet::new(),
             added_at: format!("2026-01-{day:02}T00:00:00Z").parse().unwrap(),
+            seq: 0,
         }
     }
 
@@ -417,7 +420,8 @@ mod tests {
         let mut lib: Vec<Asset> = (0..130)
             .map(|i| {
                 let mut a = asset(&format!("s{i}"), Modality::Image, AssetMeta::image(1024, 1024), AssetSource::WorkSample, 1);
-                a.added_at += chrono::Duration::hours(i64::from(i));
+                a.added_at += chrono::Duration::hours(i64::from(i / 2)); // pairs share an instant
+                a.seq = i as u64;
                 a
             })
             .collect();

@@ -63,7 +63,7 @@ pub enum Error {
     #[error("asset {asset} is {found}, but the model needs {expected} assets")]
     ModalityMismatch { asset: AssetId, expected: Modality, found: Modality },
     /// A3: an audio asset is shorter than the minimum.
-    #[error("asset {asset} lasts {:.1} s; at least {min_seconds} s are required", *.duration_ms as f64 / 1000.0)]
+    #[error("asset {asset} lasts {} s; at least {min_seconds} s are required", *.duration_ms as f64 / 1000.0)]
     AssetTooShort { asset: AssetId, duration_ms: u64, min_seconds: u32 },
     /// A3: the file cannot be read (corrupt, truncated, unsupported).
     #[error("asset is unreadable: {reason}")]

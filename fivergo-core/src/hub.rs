@@ -399,9 +399,10 @@ impl Hub {
                 return Err(Error::invalid("source", format!("deliveries enter the library when the client of {order} makes them public (D3)")));
             }
             asset::check_readable(modality, &meta)?;
-            let id = AssetId::new(format!("asset-{}", hub.state.counters.assets + 1));
+            let seq = hub.state.counters.assets + 1;
+            let id = AssetId::new(format!("asset-{seq}"));
             let tags = tags.iter().map(|t| normalize_tag(t)).collect::<Result<_, _>>()?;
-            hub.emit(Event::AssetAdded { asset: Asset { id: id.clone(), owner: seller.into(), source, modality, meta, tags, added_at: at } });
+            hub.emit(Event::AssetAdded { asset: Asset { id: id.clone(), owner: seller.into(), source, modality, meta, tags, added_at: at, seq } });
             Ok(id)
         })
     }
@@ -1054,9 +1055,11 @@ impl Hub {
                     Some(Artifact::Audio(a)) => (Modality::Audio, AssetMeta::audio(a.duration_ms())),
                     _ => (Modality::Text, AssetMeta::text()),
                 };
-                let id = AssetId::new(format!("asset-{}", hub.state.counters.assets + 1));
+                let seq = hub.state.counters.assets + 1;
+                let id = AssetId::new(format!("asset-{seq}"));
                 let source = AssetSource::ClientDelivery { order: order.clone(), public: true };
-                hub.emit(Event::AssetAdded { asset: Asset { id, owner: o.seller.clone(), source, modality, meta, tags: Default::default(), added_at: at } });
+                let asset = Asset { id, owner: o.seller.clone(), source, modality, meta, tags: Default::default(), added_at: at, seq };
+                hub.emit(Event::AssetAdded { asset });
             }
             hub.emit(Event::DeliveryVisibilityChanged { order: order.clone(), public, at });
             Ok(())

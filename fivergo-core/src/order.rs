@@ -247,7 +247,9 @@ impl Order {
         if used >= limit {
             return refuse(&format!("the order includes {limit} revision(s), already used"));
         }
-        if self.status != OrderStatus::Released {
+        // A revised draft may be revised again, before its approval, when the terms
+        // include more than one revision (V2).
+        if !matches!(self.status, OrderStatus::Released | OrderStatus::RevisionDelivered) {
             return refuse(&format!("the order is {}; revisions follow a download", self.status));
         }
         match deadline {
