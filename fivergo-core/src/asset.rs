@@ -59,7 +59,7 @@ impl AssetSource {
 /// let a = AssetMeta::audio(45_000);
 /// assert_eq!(a.duration_ms, Some(45_000));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AssetMeta {
     /// Original file name, for messages.
@@ -88,6 +88,27 @@ pub struct AssetMeta {
     pub style: Option<String>,
     /// Genre label for consistency checks.
     pub genre: Option<String>,
+    /// The image looks upscaled (low effective resolution).
+    pub upscaled: Option<bool>,
+    /// Image sharpness (variance of the Laplacian on the normalised luma), compared
+    /// across the set to find blurry images.
+    pub sharpness: Option<f32>,
+    /// Mean Lab chroma of the image (0 = grey).
+    pub mean_chroma: Option<f32>,
+    /// Audio sample rate in Hz.
+    pub sample_rate_hz: Option<u32>,
+    /// Audio channels.
+    pub channels: Option<u16>,
+    /// Audio peak level in dBFS.
+    pub peak_dbfs: Option<f32>,
+    /// Audio RMS level in dBFS.
+    pub rms_dbfs: Option<f32>,
+    /// Audio noise floor in dBFS.
+    pub noise_floor_dbfs: Option<f32>,
+    /// Audio signal-to-noise ratio in dB.
+    pub snr_db: Option<f32>,
+    /// A style (image) or timbre (audio) vector, compared across the set (A4, A8).
+    pub style_vector: Option<Vec<f32>>,
 }
 
 impl AssetMeta {
@@ -108,7 +129,7 @@ impl AssetMeta {
 }
 
 /// A training asset in a seller's library.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Asset {
     /// Minted by the hub.
     pub id: AssetId,
@@ -183,6 +204,13 @@ pub fn check_selectable(asset: &Asset, seller: &SellerId, entry: &CatalogueEntry
         return Err(Error::ModalityMismatch { asset: asset.id.clone(), expected: entry.modality, found: asset.modality });
     }
     check_readable(asset.modality, &asset.meta)?;
+    if asset.modality == Modality::Image {
+        let (width, height) = (asset.meta.width.unwrap_or(0), asset.meta.height.unwrap_or(0));
+        let min_side_px = policy.media.limits.min_image_side_px;
+        if width.min(height) < min_side_px {
+            return Err(Error::ImageTooSmall { asset: asset.id.clone(), width, height, min_side_px });
+        }
+    }
     if asset.modality == Modality::Audio {
         let min_seconds = entry.min_asset_seconds.unwrap_or(policy.assets.min_audio_seconds);
         let duration_ms = asset.meta.duration_ms.unwrap_or(0);
@@ -264,62 +292,9 @@ impl Finding {
 pub fn review_set(assets: &[&Asset], entry: &CatalogueEntry, policy: &Policy) -> Vec<Finding> {
     let mut set = Vec::new();
     let mut each = Vec::new();
-    let p = &policy.assets;
     match entry.modality {
-        Modality::Image => {
-            let n = assets.len() as u32;
-            if n < p.min_images {
-                set.push(Finding::warning("too_few_images", None, "A8", format!(
-                    "{n} images selected; {} to {} usually give a better model.", p.min_images, p.max_images)));
-            } else if n > p.max_images {
-                set.push(Finding::warning("too_many_images", None, "A8", format!(
-                    "{n} images selected; more than {} rarely helps and slows training.", p.max_images)));
-            }
-            let mono = assets.iter().filter(|a| a.meta.monochrome == Some(true)).count();
-            let colour = assets.iter().filter(|a| a.meta.monochrome == Some(false)).count();
-            if mono > 0 && colour > 0 {
-                set.push(Finding::warning("mixed_colour_and_monochrome", None, "A8", format!(
-                    "{colour} colour and {mono} monochrome images are mixed; separate models for each give more consistent results.")));
-            }
-            for a in assets {
-                let (w, h) = (a.meta.width.unwrap_or(0), a.meta.height.unwrap_or(0));
-                if w != h && w > 0 && h > 0 {
-                    let removed = 100.0 * (1.0 - f64::from(w.min(h)) / f64::from(w.max(h)));
-                    each.push(Finding::warning("non_square", Some(&a.id), "A8", format!(
-                        "{} is {w}×{h}; training crops it to a {s}×{s} square, removing {removed:.0}% of it.",
-                        name(a), s = w.min(h))));
-                }
-                if w.min(h) < p.recommended_min_side_px {
-                    each.push(Finding::warning("low_resolution", Some(&a.id), "A4", format!(
-                        "{} is {w}×{h}; at least {r}×{r} is recommended.", name(a), r = p.recommended_min_side_px)));
-                }
-                flag(&mut each, a, a.meta.blurry, "blurry", "A8", "looks blurry; sharp images train better");
-                flag(&mut each, a, a.meta.text_or_watermark, "text_or_watermark", "A8",
-                    "seems to carry a watermark or heavy text, which the model may learn as part of the style");
-            }
-        }
-        Modality::Audio => {
-            for tag in &entry.recommended_asset_tags {
-                if !assets.iter().any(|a| a.tags.contains(tag)) {
-                    set.push(Finding::warning(&format!("no_{tag}_asset"), None, "A8", format!(
-                        "No asset is tagged `{tag}`; {} models work best with at least one.", entry.name)));
-                }
-            }
-            for a in assets {
-                let d = a.meta.duration_ms.unwrap_or(0);
-                if d < u64::from(p.ideal_recording_seconds) * 1000 {
-                    each.push(Finding::warning("short_recording", Some(&a.id), "A8", format!(
-                        "{} lasts {:.0} s; recordings of {} s or more are ideal.", name(a), d as f64 / 1000.0, p.ideal_recording_seconds)));
-                }
-                flag(&mut each, a, a.meta.background_noise, "background_noise", "A8", "has background noise");
-                flag(&mut each, a, a.meta.clipping, "clipping", "A8", "clips (distorted peaks)");
-                flag(&mut each, a, a.meta.long_silence, "long_silence", "A8", "has long silences");
-                if a.meta.voices.unwrap_or(1) > 1 {
-                    each.push(Finding::warning("multiple_voices", Some(&a.id), "A8", format!(
-                        "{} features {} voices; a single voice keeps the model consistent.", name(a), a.meta.voices.unwrap_or(0))));
-                }
-            }
-        }
+        Modality::Image => crate::media::image::findings(assets, policy, &mut set, &mut each),
+        Modality::Audio => crate::media::audio::findings(assets, entry, policy, &mut set, &mut each),
         Modality::Text => {}
     }
     let styles = assets.iter().filter_map(|a| a.meta.style.clone()).collect::<BTreeSet<_>>();
@@ -338,13 +313,13 @@ pub fn review_set(assets: &[&Asset], entry: &CatalogueEntry, policy: &Policy) ->
     set
 }
 
-fn flag(out: &mut Vec<Finding>, a: &Asset, observed: Option<bool>, code: &str, rule: &str, what: &str) {
+pub(crate) fn flag(out: &mut Vec<Finding>, a: &Asset, observed: Option<bool>, code: &str, rule: &str, what: &str) {
     if observed == Some(true) {
         out.push(Finding::warning(code, Some(&a.id), rule, format!("{} {what}.", name(a))));
     }
 }
 
-fn name(a: &Asset) -> String {
+pub(crate) fn name(a: &Asset) -> String {
     a.meta.file_name.clone().unwrap_or_else(|| a.id.to_string())
 }
 

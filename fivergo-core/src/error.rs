@@ -68,6 +68,13 @@ pub enum Error {
     /// A3: the file cannot be read (corrupt, truncated, unsupported).
     #[error("asset is unreadable: {reason}")]
     AssetUnreadable { reason: String },
+    /// A3: an uploaded file exceeds a decoding limit (`what`: bytes, pixels,
+    /// seconds, channels, side_px).
+    #[error("the file exceeds the {what} limit: {actual} > {limit}")]
+    MediaTooLarge { what: String, limit: u64, actual: u64 },
+    /// A3: an image is too small to train on.
+    #[error("image {asset} is {width}×{height}; its shorter side must be at least {min_side_px} px")]
+    ImageTooSmall { asset: AssetId, width: u32, height: u32, min_side_px: u32 },
     /// D3/A1: a client delivery that is not public cannot be used for training.
     #[error("asset {asset} is a private client delivery; only deliveries the client made public can train a model")]
     PrivateDelivery { asset: AssetId },
@@ -188,6 +195,8 @@ impl Error {
             ModalityMismatch { .. } => "modality_mismatch",
             AssetTooShort { .. } => "asset_too_short",
             AssetUnreadable { .. } => "asset_unreadable",
+            MediaTooLarge { .. } => "media_too_large",
+            ImageTooSmall { .. } => "image_too_small",
             PrivateDelivery { .. } => "private_delivery",
             NoAssetsSelected { .. } => "no_assets_selected",
             InstructionsRequired { .. } => "instructions_required",
@@ -231,7 +240,7 @@ impl Error {
             UnknownSubcategory { .. } | SubcategoryUnavailable { .. } => "C1",
             NoGigInSubcategory { .. } => "C2",
             Forbidden { rule, .. } | ReviewNotAllowed { rule, .. } => rule,
-            ModalityMismatch { .. } | AssetTooShort { .. } | AssetUnreadable { .. } => "A3",
+            ModalityMismatch { .. } | AssetTooShort { .. } | AssetUnreadable { .. } | MediaTooLarge { .. } | ImageTooSmall { .. } => "A3",
             PrivateDelivery { .. } => "D3",
             NoAssetsSelected { .. } | TrainingInProgress { .. } | JobNotActive { .. } => "T4",
             InstructionsRequired { .. } => "A5",

@@ -282,7 +282,7 @@ impl Generator for EchoGenerator {
         let mix = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (brief.text.len() as u64);
         let byte = |shift: u32| (mix >> shift) as u8;
         Ok(match modality {
-            Modality::Image => Artifact::Image(Image::filled(64, 64, [byte(0), byte(8), byte(16), 255])),
+            Modality::Image => Artifact::Image(Image::filled(256, 256, [byte(0), byte(8), byte(16), 255])),
             Modality::Audio => {
                 let rate = 8000u32;
                 let freq = 220.0 + f64::from(byte(24)) * 2.0;

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | E — eligibility | [`seller`] |
 //! | C — catalogue | [`catalogue`], [`model`] |
-//! | A — training assets | [`asset`] |
+//! | A — training assets | [`asset`], [`media`] |
 //! | T — training and quotas | [`training`], [`billing`] |
 //! | S — subscription | [`subscription`] |
 //! | M — models | [`model`] |
@@ -44,6 +44,7 @@ pub mod event;
 pub mod generator;
 pub mod hub;
 pub mod ids;
+pub mod media;
 pub mod model;
 pub mod money;
 pub mod order;

@@ -42,6 +42,8 @@ pub struct Policy {
     pub models: ModelPolicy,
     /// Client orders and revisions (P1, V1).
     pub orders: OrderPolicy,
+    /// Decoding limits and analysis thresholds of uploaded media (A3, A4, A8).
+    pub media: crate::media::MediaPolicy,
 }
 
 impl Default for Policy {
@@ -55,6 +57,7 @@ impl Default for Policy {
             subscription: SubscriptionPolicy::default(),
             models: ModelPolicy::default(),
             orders: OrderPolicy::default(),
+            media: crate::media::MediaPolicy::default(),
         }
     }
 }

@@ -1,0 +1,111 @@
+//! Media: decoding untrusted bytes with limits, and measuring what the asset checks
+//! read (SPEC A3, A4, A8).
+//!
+//! [`inspect`] turns an uploaded file into its [`Modality`] and [`AssetMeta`]; the
+//! findings themselves are made by [`asset::review_set`](crate::asset::review_set)
+//! from those measurements, so the hub and a host inspecting one file agree.
+
+pub mod audio;
+pub mod image;
+pub mod outliers;
+
+use crate::asset::AssetMeta;
+use crate::catalogue::Modality;
+use crate::error::Error;
+use serde::{Deserialize, Serialize};
+
+/// Decoding limits and analysis thresholds for uploaded media.
+///
+/// ```
+/// use fivergo_core::media::MediaPolicy;
+/// let m = MediaPolicy::default();
+/// assert!(m.limits.max_bytes >= 10 * 1024 * 1024);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaPolicy {
+    /// Hard limits applied while decoding (A3).
+    pub limits: MediaLimits,
+    /// Image analysis thresholds (A4, A8).
+    pub image: image::ImageChecks,
+    /// Audio analysis thresholds (A8).
+    pub audio: audio::AudioChecks,
+}
+
+/// Hard limits for untrusted files: exceeding one is an error, and nothing of the
+/// claimed size is allocated before the check.
+///
+/// ```
+/// use fivergo_core::media::MediaLimits;
+/// assert_eq!(MediaLimits::default().max_channels, 8);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaLimits {
+    /// Largest file accepted, in bytes.
+    pub max_bytes: u64,
+    /// Largest image accepted, in pixels (width × height).
+    pub max_pixels: u64,
+    /// Longest recording accepted, in seconds.
+    pub max_audio_seconds: u32,
+    /// Most audio channels accepted.
+    pub max_channels: u16,
+    /// Images whose shorter side is below this are refused (A3); between this and
+    /// [`AssetPolicy::recommended_min_side_px`](crate::AssetPolicy) they get a warning.
+    pub min_image_side_px: u32,
+}
+
+impl Default for MediaLimits {
+    fn default() -> Self {
+        Self { max_bytes: 64 * 1024 * 1024, max_pixels: 40_000_000, max_audio_seconds: 900, max_channels: 8, min_image_side_px: 256 }
+    }
+}
+
+/// What an uploaded file turned out to be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inspected {
+    /// Image, audio or text.
+    pub modality: Modality,
+    /// The measured facts the asset checks read.
+    pub meta: AssetMeta,
+}
+
+/// Decodes and measures an uploaded file: PNG, JPEG or WebP images, WAV audio, or
+/// UTF-8 text. Anything else, or a file over a limit, is a typed error (A3).
+pub fn inspect(bytes: &[u8], policy: &crate::Policy) -> Result<Inspected, Error> {
+    let limits = &policy.media.limits;
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(Error::MediaTooLarge { what: "bytes".into(), limit: limits.max_bytes, actual: bytes.len() as u64 });
+    }
+    if bytes.is_empty() {
+        return Err(Error::AssetUnreadable { reason: "the file is empty".into() });
+    }
+    match sniff(bytes) {
+        Some(Modality::Image) => image::inspect_bytes(bytes, policy),
+        Some(Modality::Audio) => audio::inspect_bytes(bytes, policy),
+        Some(Modality::Text) => Ok(Inspected { modality: Modality::Text, meta: AssetMeta::text() }),
+        None => Err(Error::AssetUnreadable { reason: "unknown format: expected PNG, JPEG, WebP, WAV or UTF-8 text".into() }),
+    }
+}
+
+/// Recognises a file by its first bytes.
+///
+/// ```
+/// use fivergo_core::{media::sniff, Modality};
+/// assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(Modality::Image));
+/// assert_eq!(sniff(b"RIFF\0\0\0\0WAVEfmt "), Some(Modality::Audio));
+/// assert_eq!(sniff("plain words".as_bytes()), Some(Modality::Text));
+/// assert_eq!(sniff(&[0, 159, 146, 150]), None);
+/// ```
+pub fn sniff(bytes: &[u8]) -> Option<Modality> {
+    let starts = |p: &[u8]| bytes.starts_with(p);
+    if starts(b"\x89PNG\r\n\x1a\n") || starts(&[0xFF, 0xD8, 0xFF]) || (starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP")) {
+        Some(Modality::Image)
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
+        Some(Modality::Audio)
+    } else if std::str::from_utf8(bytes).is_ok_and(|t| !t.contains('\0')) {
+        Some(Modality::Text)
+    } else {
+        None
+    }
+}

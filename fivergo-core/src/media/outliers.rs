@@ -1,0 +1,105 @@
+//! A robust outlier rule for style and timbre vectors (A4, A8: "inconsistent style
+//! across the set").
+//!
+//! Each dimension is scaled by its median absolute deviation across the set, so no
+//! single feature dominates; each vector's distance to the coordinate-wise median is
+//! then compared with the median distance, in units of the distances' own MAD. A
+//! vector is an outlier when that robust z-score exceeds the threshold. Medians and
+//! MADs ignore the outliers themselves, so one odd image cannot hide another.
+
+/// Indices of the vectors that do not belong with the rest.
+///
+/// Needs at least 4 vectors of one length; fewer give no outliers (a set of 3 has no
+/// majority style to compare with).
+///
+/// ```
+/// use fivergo_core::media::outliers::robust_outliers;
+/// let mut set: Vec<Vec<f32>> = (0..10).map(|i| vec![1.0 + 0.01 * i as f32, 2.0 - 0.01 * i as f32]).collect();
+/// set.push(vec![9.0, -4.0]);
+/// let refs: Vec<&[f32]> = set.iter().map(|v| v.as_slice()).collect();
+/// assert_eq!(robust_outliers(&refs, 3.5), vec![10]);
+/// ```
+pub fn robust_outliers(vectors: &[&[f32]], threshold: f32) -> Vec<usize> {
+    let n = vectors.len();
+    let Some(dims) = vectors.first().map(|v| v.len()) else { return Vec::new() };
+    if n < 4 || dims == 0 || vectors.iter().any(|v| v.len() != dims || v.iter().any(|x| !x.is_finite())) {
+        return Vec::new();
+    }
+    let mut centre = vec![0.0f32; dims];
+    let mut scale = vec![1.0f32; dims];
+    for d in 0..dims {
+        let column: Vec<f32> = vectors.iter().map(|v| v[d]).collect();
+        let (m, mad) = median_mad(&column);
+        centre[d] = m;
+        // A dimension that never varies carries no information about outliers.
+        scale[d] = if mad > 1e-9 { mad } else { f32::INFINITY };
+    }
+    let distances: Vec<f32> = vectors
+        .iter()
+        .map(|v| {
+            v.iter()
+                .zip(&centre)
+                .zip(&scale)
+                .map(|((x, c), s)| if s.is_finite() { ((x - c) / s).powi(2) } else { 0.0 })
+                .sum::<f32>()
+                .sqrt()
+        })
+        .collect();
+    let (median, mad) = median_mad(&distances);
+    let spread = (1.4826 * mad).max(1e-6 * median.max(1.0));
+    (0..n).filter(|&i| (distances[i] - median) / spread > threshold).collect()
+}
+
+/// Median and median absolute deviation.
+fn median_mad(values: &[f32]) -> (f32, f32) {
+    let m = median(values);
+    let deviations: Vec<f32> = values.iter().map(|v| (v - m).abs()).collect();
+    (m, median(&deviations))
+}
+
+fn median(values: &[f32]) -> f32 {
+    let mut v = values.to_vec();
+    v.sort_by(f32::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_coherent_set_has_no_outliers() {
+        // R: A4
+        let set: Vec<Vec<f32>> = (0..20).map(|i| vec![(i as f32 * 0.37).sin(), (i as f32 * 0.11).cos(), 5.0]).collect();
+        let refs: Vec<&[f32]> = set.iter().map(|v| v.as_slice()).collect();
+        assert!(robust_outliers(&refs, 3.5).is_empty());
+    }
+
+    #[test]
+    fn two_foreign_vectors_are_both_named() {
+        // R: A4
+        let mut set: Vec<Vec<f32>> = (0..12).map(|i| vec![0.5 + 0.02 * (i % 5) as f32, 10.0 + 0.1 * (i % 3) as f32]).collect();
+        set.insert(3, vec![3.0, 30.0]);
+        set.push(vec![-2.0, 0.0]);
+        let refs: Vec<&[f32]> = set.iter().map(|v| v.as_slice()).collect();
+        assert_eq!(robust_outliers(&refs, 3.5), vec![3, 13]);
+    }
+
+    #[test]
+    fn small_ragged_or_non_finite_sets_give_nothing() {
+        // R: A4
+        let a = [1.0f32, 2.0];
+        let b = [1.0f32];
+        let nan = [f32::NAN, 1.0];
+        assert!(robust_outliers(&[&a, &a, &a], 1.0).is_empty());
+        assert!(robust_outliers(&[&a, &a, &a, &b], 1.0).is_empty());
+        assert!(robust_outliers(&[&a, &a, &a, &nan], 1.0).is_empty());
+    }
+}
