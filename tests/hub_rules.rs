@@ -707,3 +707,70 @@ fn snapshot_round_trips_through_json() {
     let replayed = Hub::builder().replay(f.hub.events()).unwrap();
     assert_eq!(replayed.state(), f.hub.state());
 }
+
+/// Generates a textured picture (the echo generator's flat images cannot hold an
+/// invisible mark).
+struct Textured;
+
+impl Generator for Textured {
+    fn name(&self) -> &str {
+        "textured"
+    }
+    fn train(&self, input: &TrainingInput<'_>, p: &mut dyn FnMut(f32), c: &CancelToken) -> Result<TrainedStyle, TrainError> {
+        EchoGenerator.train(input, p, c)
+    }
+    fn generate(&self, _: &TrainedStyle, _: &Brief, seed: u64) -> Result<Artifact, Error> {
+        let mut img = Image::filled(512, 512, [0, 0, 0, 255]);
+        let mut state = seed | 1;
+        for (i, px) in img.rgba.chunks_mut(4).enumerate() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let (x, y) = ((i % 512) as f32, (i / 512) as f32);
+            let wave = 96.0 + 60.0 * (x / 9.0).sin() * (y / 13.0).cos();
+            let v = (wave + (state % 48) as f32) as u8;
+            px[..3].copy_from_slice(&[v, v.saturating_sub(40), 255 - v]);
+        }
+        Ok(Artifact::Image(img))
+    }
+}
+
+#[test]
+fn leaked_drafts_trace_back_to_their_order() {
+    // R: W2, W1, G1
+    let mut generators = GeneratorRegistry::default();
+    generators.register("tattoo", Arc::new(Textured));
+    let mut f = fx_with(Policy::default(), generators);
+    let m = f.published();
+    let first = f.hub.order_draft("bob", &m, Brief::new("a rose"), 1).unwrap();
+    let o1 = first.value;
+    let o2 = f.hub.order_draft("carol", &m, Brief::new("a rose"), 2).unwrap().value;
+    let delivered = first.events.iter().find_map(|e| match e {
+        Event::DraftDelivered { payload, .. } => Some(*payload),
+        _ => None,
+    });
+    assert!(delivered.flatten().is_some(), "a textured draft holds the payload");
+    for (order, client) in [(&o1, "bob"), (&o2, "carol")] {
+        let leaked = f.hub.draft(client, order).unwrap().clone();
+        let (traced, confidence) = f.hub.trace(&leaked).expect("the draft is traceable");
+        assert_eq!(&traced, order);
+        assert!(confidence > 0.5);
+    }
+    // The clean file carries no payload, and the echo generator's flat drafts say so.
+    let clean = f.hub.order(&o1).unwrap().clean.clone().unwrap();
+    assert_eq!(f.hub.trace(f.hub.artifact(&clean).unwrap()), None);
+}
+
+#[test]
+fn flat_drafts_are_reported_unfit_not_silently_marked() {
+    // R: W2
+    let mut f = fx();
+    let m = f.published();
+    let out = f.hub.order_draft("bob", &m, Brief::new("x"), 1).unwrap();
+    let payload = out.events.iter().find_map(|e| match e {
+        Event::DraftDelivered { payload, .. } => Some(*payload),
+        _ => None,
+    });
+    assert_eq!(payload, Some(None));
+    assert_eq!(f.hub.order(&out.value).unwrap().draft_payloads, [None]);
+}

@@ -126,8 +126,9 @@ pub enum Event {
     OrderCreated { order: Order },
     /// The seller answered with a custom offer (V2).
     OfferSent { order: OrderId, offer: CustomOffer, at: DateTime<Utc> },
-    /// A watermarked draft (and its held-back clean file) was delivered (G1, W1).
-    DraftDelivered { order: OrderId, draft: ArtifactId, clean: ArtifactId, at: DateTime<Utc> },
+    /// A watermarked draft (and its held-back clean file) was delivered (G1, W1);
+    /// `payload` is its invisible mark's (W2), `None` when the content could not hold one.
+    DraftDelivered { order: OrderId, draft: ArtifactId, clean: ArtifactId, payload: Option<u64>, at: DateTime<Utc> },
     /// The client approved the current delivery (G1).
     OrderApproved { order: OrderId, at: DateTime<Utc> },
     /// The client's payment completed (G1).

@@ -4,7 +4,51 @@
 //! calendar made due (renewals, ends of cancelled or unpaid subscriptions), then
 //! validate and emit events. A refused command changes nothing and returns the
 //! [`Error`]; events the settling produced stay in the log ([`Hub::events`]), the
-//! host's outbox.
+//! host's outbox. Reads show the state as last settled: a host's scheduler calls
+//! [`Hub::tick`] so renewals happen on time even when no command arrives.
+//!
+//! ```
+//! use chrono::Duration;
+//! use fivergo_core::*;
+//! let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+//! let mut hub = Hub::builder().clock(clock.clone()).build().unwrap();
+//! hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+//! hub.add_gig("ana", "tattoo").unwrap();
+//! hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+//! let model = hub.create_model("ana", "tattoo").unwrap().value;
+//! let art = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+//! hub.select_assets("ana", &model, &[art]).unwrap();
+//! hub.attest_originality("ana", &model).unwrap();
+//!
+//! // Training is a job: queued (quota taken), then run by the subcategory's generator.
+//! let job = hub.start_training("ana", &model).unwrap().value;
+//! assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Succeeded);
+//! hub.playground_generate("ana", &model, Brief::new("koi"), 1).unwrap();
+//!
+//! // Publishing refuses with every unmet requirement at once (M2).
+//! match hub.publish("ana", &model).unwrap_err() {
+//!     Error::PublishRequirementsUnmet { missing, .. } => {
+//!         assert_eq!(missing, [Requirement::Price, Requirement::ActiveSubscription])
+//!     }
+//!     other => panic!("{other}"),
+//! }
+//! let price = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: Money::parse("30", Currency::Usd).unwrap() };
+//! hub.set_price("ana", &model, price).unwrap();
+//! hub.subscribe("ana", &"card".into()).unwrap();
+//! hub.publish("ana", &model).unwrap();
+//!
+//! // A client: watermarked draft, approve + pay, then the clean file (G1).
+//! let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+//! assert_eq!(hub.download("bob", &order).unwrap_err().code(), "not_approved_and_paid");
+//! hub.approve("bob", &order).unwrap();
+//! hub.record_payment("bob", &order, hub.quote(&model, 1).unwrap().total).unwrap();
+//! assert!(hub.download("bob", &order).is_ok());
+//!
+//! // A month later the scheduler's tick renews the subscription (S2, T3).
+//! clock.advance(Duration::days(28));
+//! let kinds: Vec<_> = hub.tick().events.iter().map(|e| e.kind()).collect();
+//! assert_eq!(kinds, ["subscription_charged", "quota_renewed"]);
+//! ```
 
 use crate::asset::{self, Asset, AssetMeta, AssetSource, Finding};
 use crate::catalogue::{CatalogueEntry, Modality};
@@ -25,7 +69,7 @@ use crate::subscription::{
     SubscriptionStatus,
 };
 use crate::training::{quota_status, JobStatus, QuotaStatus, TrainingJob};
-use crate::watermark::{self, DraftMark, WatermarkStyle};
+use crate::watermark::{self, DraftMark, MarkStyle};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -63,7 +107,7 @@ pub struct HubBuilder {
     clock: Box<dyn Clock>,
     gateway: Box<dyn PaymentGateway>,
     generators: GeneratorRegistry,
-    watermark: WatermarkStyle,
+    watermark: MarkStyle,
 }
 
 impl HubBuilder {
@@ -91,8 +135,8 @@ impl HubBuilder {
         self
     }
 
-    /// Uses `style` for the visible / audible draft marks.
-    pub fn watermark(mut self, style: WatermarkStyle) -> Self {
+    /// Uses `style` for the draft marks (W1, W2).
+    pub fn watermark(mut self, style: MarkStyle) -> Self {
         self.watermark = style;
         self
     }
@@ -153,7 +197,7 @@ pub struct Hub {
     clock: Box<dyn Clock>,
     gateway: Box<dyn PaymentGateway>,
     generators: GeneratorRegistry,
-    watermark: WatermarkStyle,
+    watermark: MarkStyle,
     cancel_tokens: BTreeMap<JobId, CancelToken>,
     pending: Vec<Event>,
 }
@@ -176,7 +220,7 @@ impl Hub {
             clock: Box::new(SystemClock),
             gateway: Box::new(SimulatedGateway::default()),
             generators: GeneratorRegistry::default(),
-            watermark: WatermarkStyle::default(),
+            watermark: MarkStyle::default(),
         }
     }
 
@@ -311,6 +355,18 @@ impl Hub {
         self.listing(model)?.price.quote(quantity, &self.policy)
     }
 
+    /// Traces a leaked draft back to its order by the invisible payload (W2):
+    /// `None` when no payload is found or it names no order of this hub.
+    ///
+    /// Returns the order and the detector's confidence.
+    pub fn trace(&self, artifact: &Artifact) -> Option<(OrderId, f32)> {
+        let watermark::Detection::Found { payload, confidence } = watermark::trace(artifact, &self.watermark) else {
+            return None;
+        };
+        let order = self.state.orders.values().find(|o| o.draft_payloads.contains(&Some(payload)))?;
+        Some((order.id.clone(), confidence))
+    }
+
     /// A handle that cancels a queued or running training from another thread (T4).
     pub fn cancel_handle(&self, job: &JobId) -> Result<CancelToken, Error> {
         self.job(job)?;
@@ -383,8 +439,9 @@ impl Hub {
 
     // ----- assets (A) --------------------------------------------------------------
 
-    /// Adds a portfolio item, work sample or upload to the seller's library (A1).
-    /// Client deliveries enter through [`Hub::set_delivery_public`] (D3).
+    /// Adds a portfolio item, work sample or upload to the seller's library (A1),
+    /// with metadata the host already measured. Client deliveries enter through
+    /// [`Hub::set_delivery_public`] (D3); files through [`Hub::upload_asset`].
     pub fn add_asset(
         &mut self,
         seller: &str,
@@ -393,17 +450,36 @@ impl Hub {
         meta: AssetMeta,
         tags: &[&str],
     ) -> Result<Outcome<AssetId>, Error> {
+        self.run(|hub, at| hub.add_to_library(seller, source, modality, meta, tags, at))
+    }
+
+    /// Uploads a file (PNG, JPEG, WebP, WAV or UTF-8 text) to the seller's library:
+    /// decodes it within the policy's limits, measures it, and stores the measured
+    /// metadata that the asset checks read (A3, A4, A8). A corrupt, unknown or
+    /// oversized file is refused and nothing changes.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let mut hub = Hub::builder().clock(ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap())).build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let id = hub.upload_asset("ana", AssetSource::Upload, b"My style: short and dry.", Some("bio.txt"), &[]).unwrap().value;
+    /// assert_eq!(hub.state().assets[&id].modality, Modality::Text);
+    /// let err = hub.upload_asset("ana", AssetSource::Upload, &[0xFF, 0x00, 0xFE], None, &[]).unwrap_err();
+    /// assert_eq!(err.code(), "asset_unreadable");
+    /// ```
+    pub fn upload_asset(
+        &mut self,
+        seller: &str,
+        source: AssetSource,
+        bytes: &[u8],
+        file_name: Option<&str>,
+        tags: &[&str],
+    ) -> Result<Outcome<AssetId>, Error> {
         self.run(|hub, at| {
             hub.seller(seller)?;
-            if let AssetSource::ClientDelivery { order, .. } = &source {
-                return Err(Error::invalid("source", format!("deliveries enter the library when the client of {order} makes them public (D3)")));
-            }
-            asset::check_readable(modality, &meta)?;
-            let seq = hub.state.counters.assets + 1;
-            let id = AssetId::new(format!("asset-{seq}"));
-            let tags = tags.iter().map(|t| normalize_tag(t)).collect::<Result<_, _>>()?;
-            hub.emit(Event::AssetAdded { asset: Asset { id: id.clone(), owner: seller.into(), source, modality, meta, tags, added_at: at, seq } });
-            Ok(id)
+            let inspected = crate::media::inspect(bytes, &hub.policy)?;
+            let meta = AssetMeta { file_name: file_name.map(str::to_owned), ..inspected.meta };
+            hub.add_to_library(seller, source, inspected.modality, meta, tags, at)
         })
     }
 
@@ -748,7 +824,7 @@ impl Hub {
             let content = if subscribed {
                 clean
             } else {
-                watermark::draft(&clean, &DraftMark { reference: model.to_string(), seed }, &hub.watermark)
+                watermark::draft(&clean, &DraftMark { reference: model.to_string(), seed }, &hub.watermark.visible)
             };
             let id = hub.store_artifact(content.clone());
             hub.emit(Event::PlaygroundGenerated { model: model.clone(), artifact: id.clone(), watermarked: !subscribed, at });
@@ -1068,6 +1144,19 @@ impl Hub {
 
     // ----- internals --------------------------------------------------------------
 
+    fn add_to_library(&mut self, seller: &str, source: AssetSource, modality: Modality, meta: AssetMeta, tags: &[&str], at: DateTime<Utc>) -> Result<AssetId, Error> {
+        self.seller(seller)?;
+        if let AssetSource::ClientDelivery { order, .. } = &source {
+            return Err(Error::invalid("source", format!("deliveries enter the library when the client of {order} makes them public (D3)")));
+        }
+        asset::check_readable(modality, &meta)?;
+        let seq = self.state.counters.assets + 1;
+        let id = AssetId::new(format!("asset-{seq}"));
+        let tags = tags.iter().map(|t| normalize_tag(t)).collect::<Result<_, _>>()?;
+        self.emit(Event::AssetAdded { asset: Asset { id: id.clone(), owner: seller.into(), source, modality, meta, tags, added_at: at, seq } });
+        Ok(id)
+    }
+
     fn run<T>(&mut self, command: impl FnOnce(&mut Self, DateTime<Utc>) -> Result<T, Error>) -> Result<Outcome<T>, Error> {
         let now = self.clock.now();
         self.pending.clear();
@@ -1190,12 +1279,15 @@ impl Hub {
         id
     }
 
-    /// Stores the clean file and its watermarked draft (W1) and delivers the draft.
+    /// Stores the clean file and its marked draft (W1, W2) and delivers the draft.
     fn deliver(&mut self, order: &OrderId, clean: Artifact, seed: u64, at: DateTime<Utc>) {
-        let draft = watermark::draft(&clean, &DraftMark { reference: order.to_string(), seed }, &self.watermark);
+        let o = &self.state.orders[order];
+        let payload = draft_payload(o.seq, o.draft_payloads.len());
+        let marked = watermark::mark_draft(&clean, &DraftMark { reference: order.to_string(), seed }, Some(payload), &self.watermark);
+        let payload = marked.payload.is_ok().then_some(payload);
         let clean = self.store_artifact(clean);
-        let draft = self.store_artifact(draft);
-        self.emit(Event::DraftDelivered { order: order.clone(), draft, clean, at });
+        let draft = self.store_artifact(marked.artifact);
+        self.emit(Event::DraftDelivered { order: order.clone(), draft, clean, payload, at });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1208,6 +1300,8 @@ impl Hub {
         }
         Ok(Order {
             id: id.clone(),
+            seq: self.state.counters.orders + 1,
+            draft_payloads: Vec::new(),
             client: client.into(),
             seller: m.owner.clone(),
             model: m.id.clone(),
@@ -1272,6 +1366,12 @@ impl Hub {
 
 fn live_version(state: &State, model: &ModelId) -> u32 {
     state.models.get(model).and_then(|m| m.live.as_ref()).map_or(0, |v| v.version)
+}
+
+/// The invisible payload of an order's n-th draft: the order's rank in the high 48
+/// bits, the draft's in the low 16, so every draft ever delivered is distinct.
+fn draft_payload(order_seq: u64, draft_index: usize) -> u64 {
+    (order_seq << 16) | (draft_index as u64 & 0xFFFF)
 }
 
 fn normalize_tag(tag: &str) -> Result<String, Error> {

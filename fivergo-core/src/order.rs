@@ -94,6 +94,11 @@ pub struct Review {
 pub struct Order {
     /// Minted by the hub.
     pub id: OrderId,
+    /// Its rank among the hub's orders (part of its drafts' payloads, W2).
+    pub seq: u64,
+    /// The invisible payload of each draft delivered, in order; `None` where the
+    /// content could not hold one (W2).
+    pub draft_payloads: Vec<Option<u64>>,
     /// The buyer, who owns the delivery once paid (D2).
     pub client: ClientId,
     /// The model's owner.
@@ -226,7 +231,7 @@ impl Order {
     /// ```
     /// # use fivergo_core::*;
     /// # let order: Order = serde_json::from_value(serde_json::json!({
-    /// #   "id": "order-1", "client": "bob", "seller": "ana", "model": "model-1",
+    /// #   "id": "order-1", "seq": 1, "draft_payloads": [], "client": "bob", "seller": "ana", "model": "model-1",
     /// #   "path": "immediate_download", "brief": {"text": "x", "quantity": 1}, "seed": 1,
     /// #   "status": "released", "quote": null, "offer": null, "draft": null, "clean": null,
     /// #   "approved": true, "paid_at": "2026-01-01T00:00:00Z", "downloaded_at": "2026-01-01T00:00:00Z",

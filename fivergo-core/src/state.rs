@@ -260,8 +260,9 @@ impl State {
                     o.status = OrderStatus::OfferSent;
                 }
             }
-            DraftDelivered { order, draft, clean, .. } => {
+            DraftDelivered { order, draft, clean, payload, .. } => {
                 if let Some(o) = self.orders.get_mut(order) {
+                    o.draft_payloads.push(*payload);
                     o.draft = Some(draft.clone());
                     o.clean = Some(clean.clone());
                     o.approved = false;

@@ -1,39 +1,352 @@
 //! Image decoding, measurement and findings (SPEC A3, A4, A8).
+//!
+//! [`decode`] turns untrusted PNG, JPEG or WebP bytes into an [`Image`] under the
+//! hard limits of [`MediaLimits`](crate::media::MediaLimits) (A3). [`measure`] reads
+//! what the best-practice checks need from the pixels ([`ImageMeasures`]), and
+//! [`inspect_bytes`] / [`inspect_image`] store it in an [`AssetMeta`]. The findings of
+//! a whole set (blur relative to the set, upscaling, style outliers, and the A8 list)
+//! come from that metadata alone, through [`asset::review_set`](crate::asset::review_set).
+//!
+//! All measurements are deterministic: the k-means palette and the random filter
+//! bank use fixed seeds from [`ImageChecks`], and no step depends on timing or
+//! threads. Every threshold is a field of [`ImageChecks`].
+//!
+//! # What each measure means, and its limits
+//! - **sharpness**: variance of the 4-neighbour Laplacian of the luma, divided by the
+//!   luma's variance (so contrast does not count), on a copy whose longer side is
+//!   [`ImageChecks::working_px`] (so a 4000 px photo and a 1000 px one compare).
+//!   Blur is judged against the set's median, because line art and photographs have
+//!   very different absolute values.
+//! - **upscaled**: the image is shrunk 2× (box) and blown up again (Catmull-Rom, and
+//!   pixel repetition); the energy this round trip removes is compared with the
+//!   energy the same round trip removes one octave lower. A native image has detail
+//!   in both octaves; one enlarged 2× (or more) from a smaller original has almost
+//!   none in the top octave while the next one is intact. A blurred image has both
+//!   octaves depleted: it is reported as blurry, not upscaled.
+//! - **mean chroma / monochrome**: mean CIE Lab chroma of a thumbnail; sepia and other
+//!   toned images count as colour unless `monochrome_max_chroma` is raised.
+//! - **text or watermark** (warning only): rows of glyph-sized high-contrast shapes on
+//!   a clear stripe (captions, signatures, stamped or tiled text marks). It misses
+//!   faint, semi-transparent overlays, text on busy texture, text smaller than about
+//!   `text_glyph_min_px / working_px` of the image and logos without letters; it
+//!   can fire on rows of small repeated symbols (bead chains, dotted borders).
+//! - **style vector**: the Lab palette (k-means on a thumbnail), edge density, mean
+//!   chroma, and the Gram statistics of a fixed random filter bank on a
+//!   [`ImageChecks::style_px`] copy. Vectors are only comparable when made with the
+//!   same checks.
 
-use crate::asset::{flag, name, Asset, Finding};
+mod codec;
+mod plane;
+mod style;
+mod text;
+#[cfg(test)]
+mod tests;
+
+pub use codec::{decode, encode_png};
+
+use crate::asset::{flag, name, Asset, AssetMeta, Finding};
+use crate::catalogue::Modality;
 use crate::error::Error;
+use crate::generator::Image;
 use crate::media::Inspected;
 use crate::policy::Policy;
+use plane::{fit_long_side, resize, usable_size, Plane};
 use serde::{Deserialize, Serialize};
 
-/// Image analysis thresholds.
+/// Image analysis thresholds (A4, A8). Every number the measurements and findings
+/// use is here; `Default` gives the documented defaults and a partial JSON object
+/// overrides only what it names.
+///
+/// Changing a style field (`palette_k`, `thumbnail_px`, `style_px`,
+/// `style_filters`, `style_seed`, `kmeans_*`) changes what the style vectors mean:
+/// re-inspect the set before comparing.
 ///
 /// ```
 /// use fivergo_core::media::image::ImageChecks;
 /// let c = ImageChecks::default();
 /// assert!(c.blur_ratio > 0.0 && c.blur_ratio < 1.0);
+/// let custom: ImageChecks = serde_json::from_str(r#"{"blur_ratio": 0.5}"#).unwrap();
+/// assert_eq!(custom, ImageChecks { blur_ratio: 0.5, ..c });
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ImageChecks {
-    /// An image whose sharpness is below this share of the set's median is blurry.
+    /// An image whose sharpness is below this share of the set's median is blurry
+    /// (default 0.35).
     pub blur_ratio: f32,
+    /// An image whose sharpness is below this is blurry whatever the set (catches a
+    /// set that is blurry throughout; default 0.001).
+    pub blur_floor: f32,
+    /// The relative blur rule needs at least this many measured images (default 3).
+    pub blur_min_set: u32,
+    /// Longer side, in pixels, of the copy that sharpness, edges and text are
+    /// measured on (default 512).
+    pub working_px: u32,
+    /// Upscaled when the top octave's round-trip energy is below this share of the
+    /// next octave's (default 0.2).
+    pub upscale_max_ratio: f32,
+    /// ... and the next octave still holds at least this share of the one below it,
+    /// i.e. the image is not simply blurred (default 0.15).
+    pub upscale_min_lower_ratio: f32,
+    /// ... and the next octave's energy (luma in `[0, 1]`, mean square) is at least
+    /// this: flat images have no resolution to judge (default 1e-5).
+    pub upscale_min_detail: f32,
+    /// An image whose mean Lab chroma is below this is monochrome (default 4.0).
+    pub monochrome_max_chroma: f32,
+    /// Sobel gradient (luma per pixel) above which a working-size pixel is an edge
+    /// (default 0.1).
+    pub edge_threshold: f32,
+    /// Text: half-size of the window whose mean a pixel is compared with, in
+    /// working-size pixels (default 12).
+    pub text_window_px: u32,
+    /// Text: luma difference from the local mean that makes a pixel ink (default 0.2).
+    pub text_contrast: f32,
+    /// Text: smallest glyph height in working-size pixels (default 5).
+    pub text_glyph_min_px: u32,
+    /// Text: largest glyph height in working-size pixels (default 48).
+    pub text_glyph_max_px: u32,
+    /// Text: widest glyph, as a multiple of its height (default 2.0).
+    pub text_glyph_max_aspect: f32,
+    /// Text: least share of its box a glyph's ink fills (default 0.12).
+    pub text_glyph_min_fill: f32,
+    /// Text: most share of its box a glyph's ink fills (default 0.9).
+    pub text_glyph_max_fill: f32,
+    /// Text: largest gap between letters, in glyph heights (default 1.2).
+    pub text_max_gap: f32,
+    /// Text: largest vertical offset between neighbouring letters' centres, in glyph
+    /// heights (default 0.3).
+    pub text_max_baseline_shift: f32,
+    /// Text: largest height ratio of neighbouring letters (default 1.8).
+    pub text_max_height_ratio: f32,
+    /// Text: letters a row needs to count (default 4).
+    pub text_min_glyphs_per_row: u32,
+    /// Text: height of the bands above and below a row that must be mostly clear, in
+    /// row heights (default 0.3).
+    pub text_clear_band: f32,
+    /// Text: most share of those bands that may be other ink (default 0.1).
+    pub text_max_band_ink: f32,
+    /// Text: letters in rows for the image to be flagged (default 8).
+    pub text_min_glyphs: u32,
+    /// Palette colours found by k-means (default 5).
+    pub palette_k: u32,
+    /// k-means iterations at most (default 15).
+    pub kmeans_iterations: u32,
+    /// k-means seed (default 7).
+    pub kmeans_seed: u64,
+    /// Longer side of the thumbnail the palette and mean chroma read (default 96).
+    pub thumbnail_px: u32,
+    /// Longer side of the copy the filter bank runs on (default 256; 256 to 512 is
+    /// the useful range).
+    pub style_px: u32,
+    /// Filters in the random bank (default 8).
+    pub style_filters: u32,
+    /// Seed of the random bank (default 42).
+    pub style_seed: u64,
+    /// Robust z-score above which an image's style vector is an outlier (default 3.5;
+    /// see [`robust_outliers`](crate::media::outliers::robust_outliers)).
+    pub style_outlier_z: f32,
+    /// Style outliers are only looked for in sets of at least this many inspected
+    /// images (default 6).
+    pub style_min_set: u32,
 }
 
 impl Default for ImageChecks {
     fn default() -> Self {
-        Self { blur_ratio: 0.35 }
+        Self {
+            blur_ratio: 0.35,
+            blur_floor: 0.001,
+            blur_min_set: 3,
+            working_px: 512,
+            upscale_max_ratio: 0.2,
+            upscale_min_lower_ratio: 0.15,
+            upscale_min_detail: 1e-5,
+            monochrome_max_chroma: 4.0,
+            edge_threshold: 0.1,
+            text_window_px: 12,
+            text_contrast: 0.2,
+            text_glyph_min_px: 5,
+            text_glyph_max_px: 48,
+            text_glyph_max_aspect: 2.0,
+            text_glyph_min_fill: 0.12,
+            text_glyph_max_fill: 0.9,
+            text_max_gap: 1.2,
+            text_max_baseline_shift: 0.3,
+            text_max_height_ratio: 1.8,
+            text_min_glyphs_per_row: 4,
+            text_clear_band: 0.3,
+            text_max_band_ink: 0.1,
+            text_min_glyphs: 8,
+            palette_k: 5,
+            kmeans_iterations: 15,
+            kmeans_seed: 7,
+            thumbnail_px: 96,
+            style_px: 256,
+            style_filters: 8,
+            style_seed: 42,
+            style_outlier_z: 3.5,
+            style_min_set: 6,
+        }
     }
 }
 
-/// Decodes an image and measures it (being written).
-pub fn inspect_bytes(_bytes: &[u8], _policy: &Policy) -> Result<Inspected, Error> {
-    Err(Error::AssetUnreadable { reason: "image inspection is not available yet".into() })
+/// What [`measure`] reads from an image's pixels.
+///
+/// ```
+/// use fivergo_core::{media::image::{measure, ImageChecks}, Image};
+/// let m = measure(&Image::filled(64, 64, [200, 30, 30, 255]), &ImageChecks::default());
+/// assert!(!m.monochrome && m.mean_chroma > 40.0);
+/// assert_eq!(m.palette.len(), 5);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageMeasures {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Laplacian variance over luma variance at the working size (higher = sharper).
+    pub sharpness: f32,
+    /// Round-trip energy of the top octave over that of the next one.
+    pub upscale_ratio: f32,
+    /// Round-trip energy of the next octave over that of the one below it.
+    pub lower_ratio: f32,
+    /// Round-trip energy of the next octave (mean square luma).
+    pub detail: f32,
+    /// The image looks enlarged from a smaller original.
+    pub upscaled: bool,
+    /// Mean CIE Lab chroma of the thumbnail.
+    pub mean_chroma: f32,
+    /// `mean_chroma` below the monochrome threshold.
+    pub monochrome: bool,
+    /// Share of edge pixels at the working size.
+    pub edge_density: f32,
+    /// Letters found in text-like rows.
+    pub text_glyphs: u32,
+    /// `text_glyphs` reaches the threshold.
+    pub text_or_watermark: bool,
+    /// Palette in Lab with weights, `[L, a, b, share]`, sorted by lightness.
+    pub palette: Vec<[f32; 4]>,
+    /// The style vector: palette (`[L, a, b, share]` per colour), edge density, mean
+    /// chroma, then the filter bank's log energies and pairwise correlations.
+    pub style_vector: Vec<f32>,
+}
+
+/// Measures an image (see the [module docs](self) for what each value means).
+///
+/// Never panics: an image whose buffer is shorter than `width × height × 4` is
+/// measured on the complete rows it holds, and an empty one measures as zeros.
+///
+/// ```
+/// use fivergo_core::{media::image::{measure, ImageChecks}, Image};
+/// let grey = measure(&Image::filled(32, 32, [128, 128, 128, 255]), &ImageChecks::default());
+/// assert!(grey.monochrome && !grey.upscaled && !grey.text_or_watermark);
+/// assert_eq!(grey.sharpness, 0.0);
+/// ```
+pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
+    let (w, h) = usable_size(img);
+    let full = plane::luma(img);
+
+    // Octave energies for the upscale test.
+    let d1 = plane::down2(&full);
+    let d2 = plane::down2(&d1);
+    let d3 = plane::down2(&d2);
+    let e1 = plane::round_trip_residual(&full, &d1);
+    let e2 = plane::round_trip_residual(&d1, &d2);
+    let e3 = plane::round_trip_residual(&d2, &d3);
+    let ratio = |a: f32, b: f32| if b > 0.0 { a / b } else { 0.0 };
+    let (upscale_ratio, lower_ratio) = (ratio(e1, e2), ratio(e2, e3));
+    let upscaled = e2 >= checks.upscale_min_detail
+        && upscale_ratio < checks.upscale_max_ratio
+        && lower_ratio >= checks.upscale_min_lower_ratio;
+
+    // Working size: sharpness, edges, text.
+    let (ww, wh) = fit_long_side(w, h, checks.working_px as usize, 3);
+    let work = resize(&full, ww, wh);
+    let var = work.variance();
+    let sharpness = if var > 1e-8 { plane::laplacian_variance(&work) / var } else { 0.0 };
+    let edge_density = plane::edge_density(&work, checks.edge_threshold);
+    let text_glyphs = text::text_glyphs(&work, checks);
+
+    // Style copy and thumbnail.
+    let (sw, sh) = fit_long_side(w, h, checks.style_px as usize, 8);
+    let style_rgb = plane::rgb_resized(img, sw, sh);
+    let (tw, th) = fit_long_side(w, h, checks.thumbnail_px as usize, 1);
+    let thumb: [Plane; 3] = [resize(&style_rgb[0], tw, th), resize(&style_rgb[1], tw, th), resize(&style_rgb[2], tw, th)];
+    let lab = style::lab_pixels(&thumb);
+    let mean_chroma = if lab.is_empty() {
+        0.0
+    } else {
+        (lab.iter().map(|p| f64::from(p[1].hypot(p[2]))).sum::<f64>() / lab.len() as f64) as f32
+    };
+    let palette = style::palette(&lab, checks.palette_k as usize, checks.kmeans_iterations as usize, checks.kmeans_seed);
+    let mut style_vector: Vec<f32> = palette.iter().flatten().copied().collect();
+    style_vector.push(edge_density);
+    style_vector.push(mean_chroma);
+    style_vector.extend(style::gram_features(&style_rgb, checks));
+
+    ImageMeasures {
+        width: img.width,
+        height: img.height,
+        sharpness,
+        upscale_ratio,
+        lower_ratio,
+        detail: e2,
+        upscaled,
+        mean_chroma,
+        monochrome: mean_chroma < checks.monochrome_max_chroma,
+        edge_density,
+        text_glyphs,
+        text_or_watermark: text_glyphs >= checks.text_min_glyphs,
+        palette,
+        style_vector,
+    }
+}
+
+/// Decodes an image file and measures it: what [`inspect`](crate::media::inspect)
+/// returns for PNG, JPEG and WebP files. Errors are those of [`decode`].
+///
+/// ```
+/// use fivergo_core::{media::image::{encode_png, inspect_bytes}, Image, Modality, Policy};
+/// let png = encode_png(&Image::filled(300, 200, [0, 0, 0, 255])).unwrap();
+/// let found = inspect_bytes(&png, &Policy::default()).unwrap();
+/// assert_eq!(found.modality, Modality::Image);
+/// assert_eq!((found.meta.width, found.meta.height), (Some(300), Some(200)));
+/// assert_eq!(found.meta.monochrome, Some(true));
+/// assert_eq!(found.meta.blurry, None); // judged against the set
+/// ```
+pub fn inspect_bytes(bytes: &[u8], policy: &Policy) -> Result<Inspected, Error> {
+    let img = decode(bytes, &policy.media.limits)?;
+    Ok(Inspected { modality: Modality::Image, meta: inspect_image(&img, policy) })
+}
+
+/// The metadata of pixels a host already holds: [`measure`] stored in an
+/// [`AssetMeta`]. `blurry` stays `None`: blur is judged relative to the set when the
+/// findings are made.
+///
+/// ```
+/// use fivergo_core::{media::image::inspect_image, Image, Policy};
+/// let meta = inspect_image(&Image::filled(64, 64, [20, 90, 200, 255]), &Policy::default());
+/// assert_eq!(meta.monochrome, Some(false));
+/// assert!(meta.style_vector.is_some());
+/// ```
+pub fn inspect_image(img: &Image, policy: &Policy) -> AssetMeta {
+    let m = measure(img, &policy.media.image);
+    AssetMeta {
+        width: Some(m.width),
+        height: Some(m.height),
+        sharpness: Some(m.sharpness),
+        upscaled: Some(m.upscaled),
+        mean_chroma: Some(m.mean_chroma),
+        monochrome: Some(m.monochrome),
+        text_or_watermark: Some(m.text_or_watermark),
+        style_vector: Some(m.style_vector),
+        ..AssetMeta::default()
+    }
 }
 
 /// A4/A8 image findings of a set, from the measured metadata.
 pub(crate) fn findings(assets: &[&Asset], policy: &Policy, set: &mut Vec<Finding>, each: &mut Vec<Finding>) {
     let p = &policy.assets;
+    let c = &policy.media.image;
     let n = assets.len() as u32;
     if n < p.min_images {
         set.push(Finding::warning("too_few_images", None, "A8", format!(
@@ -48,7 +361,19 @@ pub(crate) fn findings(assets: &[&Asset], policy: &Policy, set: &mut Vec<Finding
         set.push(Finding::warning("mixed_colour_and_monochrome", None, "A8", format!(
             "{colour} colour and {mono} monochrome images are mixed; separate models for each give more consistent results.")));
     }
-    for a in assets {
+
+    // Blur relative to the set: the median of the measured sharpness values.
+    let mut sharp: Vec<f32> = assets.iter().filter_map(|a| a.meta.sharpness).filter(|s| s.is_finite()).collect();
+    sharp.sort_by(f32::total_cmp);
+    let median = (sharp.len() as u32 >= c.blur_min_set.max(1)).then(|| {
+        let k = sharp.len();
+        if k % 2 == 1 { sharp[k / 2] } else { (sharp[k / 2 - 1] + sharp[k / 2]) / 2.0 }
+    });
+
+    // Style outliers among the images that carry a style vector of the common length.
+    let outliers = style_outliers(assets, c);
+
+    for (i, a) in assets.iter().enumerate() {
         let (w, h) = (a.meta.width.unwrap_or(0), a.meta.height.unwrap_or(0));
         if w != h && w > 0 && h > 0 {
             let removed = 100.0 * (1.0 - f64::from(w.min(h)) / f64::from(w.max(h)));
@@ -60,8 +385,50 @@ pub(crate) fn findings(assets: &[&Asset], policy: &Policy, set: &mut Vec<Finding
             each.push(Finding::warning("low_resolution", Some(&a.id), "A4", format!(
                 "{} is {w}×{h}; at least {r}×{r} is recommended.", name(a), r = p.recommended_min_side_px)));
         }
-        flag(each, a, a.meta.blurry, "blurry", "A8", "looks blurry; sharp images train better");
+        flag(each, a, a.meta.upscaled, "upscaled", "A4",
+            "looks enlarged from a smaller original: its effective resolution is about half its pixel size");
+        match (a.meta.blurry, a.meta.sharpness) {
+            (Some(b), _) => flag(each, a, Some(b), "blurry", "A8", "looks blurry; sharp images train better"),
+            (None, Some(s)) if s.is_finite() => {
+                let relative = median.filter(|&m| m > 0.0 && s < c.blur_ratio * m);
+                if let Some(m) = relative {
+                    each.push(Finding::warning("blurry", Some(&a.id), "A8", format!(
+                        "{} looks blurry; sharp images train better (sharpness {:.0}% of the set's median).",
+                        name(a), 100.0 * s / m)));
+                } else if s < c.blur_floor {
+                    each.push(Finding::warning("blurry", Some(&a.id), "A8", format!(
+                        "{} looks blurry; sharp images train better (it has almost no fine detail).", name(a))));
+                }
+            }
+            _ => {}
+        }
         flag(each, a, a.meta.text_or_watermark, "text_or_watermark", "A8",
             "seems to carry a watermark or heavy text, which the model may learn as part of the style");
+        if outliers.contains(&i) {
+            each.push(Finding::warning("style_outlier", Some(&a.id), "A4", format!(
+                "{} does not match the style of the rest of the set (palette, edges or texture); one model should hold one style (C4).",
+                name(a))));
+        }
     }
+}
+
+/// Indices (into `assets`) of the images whose style vectors are outliers.
+fn style_outliers(assets: &[&Asset], c: &ImageChecks) -> Vec<usize> {
+    let vectors: Vec<(usize, &[f32])> = assets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.meta.style_vector.as_deref().map(|v| (i, v)))
+        .collect();
+    // The common length is that of the first vector; images measured with other
+    // checks are left out rather than compared dimension by dimension.
+    let Some(len) = vectors.first().map(|(_, v)| v.len()) else { return Vec::new() };
+    let same: Vec<(usize, &[f32])> = vectors.into_iter().filter(|(_, v)| v.len() == len).collect();
+    if (same.len() as u32) < c.style_min_set.max(4) {
+        return Vec::new();
+    }
+    let refs: Vec<&[f32]> = same.iter().map(|(_, v)| *v).collect();
+    crate::media::outliers::robust_outliers(&refs, c.style_outlier_z)
+        .into_iter()
+        .map(|k| same[k].0)
+        .collect()
 }

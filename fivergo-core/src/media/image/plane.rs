@@ -1,0 +1,366 @@
+//! Float planes and the resampling the measurements share.
+
+use crate::generator::Image;
+
+/// One channel of `f32` samples, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Plane {
+    pub w: usize,
+    pub h: usize,
+    pub data: Vec<f32>,
+}
+
+impl Plane {
+    pub fn new(w: usize, h: usize) -> Self {
+        Self { w, h, data: vec![0.0; w * h] }
+    }
+
+    pub fn mean(&self) -> f32 {
+        if self.data.is_empty() {
+            return 0.0;
+        }
+        (self.data.iter().map(|&v| f64::from(v)).sum::<f64>() / self.data.len() as f64) as f32
+    }
+
+    pub fn variance(&self) -> f32 {
+        if self.data.is_empty() {
+            return 0.0;
+        }
+        let m = f64::from(self.mean());
+        (self.data.iter().map(|&v| (f64::from(v) - m).powi(2)).sum::<f64>() / self.data.len() as f64) as f32
+    }
+}
+
+/// The rows of `img` that its buffer really holds (a short buffer is measured on its
+/// complete rows; extra bytes are ignored).
+pub(crate) fn usable_size(img: &Image) -> (usize, usize) {
+    let w = img.width as usize;
+    if w == 0 {
+        return (0, 0);
+    }
+    let rows = (img.rgba.len() / 4) / w;
+    (w, rows.min(img.height as usize))
+}
+
+/// Luma (Rec. 709 weights on the encoded values) in `[0, 1]`, composited over white
+/// (a transparent background reads as paper, as it shows in most viewers).
+pub(crate) fn luma(img: &Image) -> Plane {
+    let (w, h) = usable_size(img);
+    let mut out = Plane::new(w, h);
+    let unit = unit_lut();
+    for (o, px) in out.data.iter_mut().zip(img.rgba.chunks_exact(4)) {
+        let y = 0.2126 * unit[px[0] as usize] + 0.7152 * unit[px[1] as usize] + 0.0722 * unit[px[2] as usize];
+        *o = if px[3] == 255 {
+            y
+        } else {
+            let a = unit[px[3] as usize];
+            y * a + (1.0 - a)
+        };
+    }
+    out
+}
+
+/// `v / 255` for every byte.
+fn unit_lut() -> [f32; 256] {
+    std::array::from_fn(|v| v as f32 / 255.0)
+}
+
+/// The size whose longer side is `long` (at least 1 px each side, at least `min_side`
+/// on the shorter side), keeping the aspect ratio.
+pub(crate) fn fit_long_side(w: usize, h: usize, long: usize, min_side: usize) -> (usize, usize) {
+    let long = long.max(1);
+    if w == 0 || h == 0 {
+        return (0, 0);
+    }
+    let (nw, nh) = if w >= h {
+        (long, ((h as f64 * long as f64 / w as f64).round() as usize).max(1))
+    } else {
+        (((w as f64 * long as f64 / h as f64).round() as usize).max(1), long)
+    };
+    (nw.max(min_side.min(long)), nh.max(min_side.min(long)))
+}
+
+/// Resamples to `nw × nh`: area averaging along an axis that shrinks (every source
+/// sample counts, so no aliasing), linear interpolation along one that grows.
+pub(crate) fn resize(src: &Plane, nw: usize, nh: usize) -> Plane {
+    if src.w == 0 || src.h == 0 || nw == 0 || nh == 0 {
+        return Plane::new(nw, nh);
+    }
+    if src.w == nw && src.h == nh {
+        return src.clone();
+    }
+    let xs = Taps::new(src.w, nw);
+    let mut tmp = Plane::new(nw, src.h);
+    for y in 0..src.h {
+        xs.apply(&src.data[y * src.w..(y + 1) * src.w], &mut tmp.data[y * nw..(y + 1) * nw]);
+    }
+    vertical(&tmp, nh)
+}
+
+/// Red, green and blue in `[0, 1]`, composited over white like [`luma`], resampled to `nw × nh` (as [`resize`] does), without building the
+/// full-size float planes.
+pub(crate) fn rgb_resized(img: &Image, nw: usize, nh: usize) -> [Plane; 3] {
+    let (w, h) = usable_size(img);
+    if w == 0 || h == 0 || nw == 0 || nh == 0 {
+        return [Plane::new(nw, nh), Plane::new(nw, nh), Plane::new(nw, nh)];
+    }
+    let xs = Taps::new(w, nw);
+    let mut tmp = [Plane::new(nw, h), Plane::new(nw, h), Plane::new(nw, h)];
+    let mut row = [vec![0.0f32; w], vec![0.0f32; w], vec![0.0f32; w]];
+    let unit = unit_lut();
+    for y in 0..h {
+        let src = &img.rgba[y * w * 4..(y + 1) * w * 4];
+        for (x, px) in src.chunks_exact(4).enumerate() {
+            if px[3] == 255 {
+                for c in 0..3 {
+                    row[c][x] = unit[px[c] as usize];
+                }
+            } else {
+                let a = unit[px[3] as usize];
+                for c in 0..3 {
+                    row[c][x] = unit[px[c] as usize] * a + (1.0 - a);
+                }
+            }
+        }
+        for c in 0..3 {
+            xs.apply(&row[c], &mut tmp[c].data[y * nw..(y + 1) * nw]);
+        }
+    }
+    [vertical(&tmp[0], nh), vertical(&tmp[1], nh), vertical(&tmp[2], nh)]
+}
+
+/// The vertical pass of a resample: `src.w × nh`.
+fn vertical(src: &Plane, nh: usize) -> Plane {
+    let w = src.w;
+    if src.h == nh {
+        return src.clone();
+    }
+    let ys = Taps::new(src.h, nh);
+    let mut out = Plane::new(w, nh);
+    for y in 0..nh {
+        let dst = &mut out.data[y * w..(y + 1) * w];
+        let (start, weights) = ys.of(y);
+        for (k, &wt) in weights.iter().enumerate() {
+            let srow = &src.data[(start + k) * w..(start + k + 1) * w];
+            for (d, s) in dst.iter_mut().zip(srow) {
+                *d += s * wt;
+            }
+        }
+    }
+    out
+}
+
+/// Resampling weights along one axis: output `j` reads source samples
+/// `start[j]..start[j] + len` with the weights stored flat (summing to 1).
+struct Taps {
+    spans: Vec<(usize, usize, usize)>, // (first source sample, offset in weights, count)
+    weights: Vec<f32>,
+}
+
+impl Taps {
+    fn new(n: usize, m: usize) -> Self {
+        let scale = n as f64 / m as f64;
+        let mut spans = Vec::with_capacity(m);
+        let mut weights = Vec::new();
+        for j in 0..m {
+            let offset = weights.len();
+            if scale >= 1.0 {
+                // Area: output j covers [j·s, (j+1)·s) of the source.
+                let (a, b) = (j as f64 * scale, (j as f64 + 1.0) * scale);
+                let first = (a.floor() as usize).min(n - 1);
+                let mut i = first;
+                while (i as f64) < b && i < n {
+                    let cover = (b.min(i as f64 + 1.0) - a.max(i as f64)).max(0.0);
+                    weights.push((cover / scale) as f32);
+                    i += 1;
+                }
+                spans.push((first, offset, weights.len() - offset));
+            } else {
+                // Linear, pixel centres aligned.
+                let x = ((j as f64 + 0.5) * scale - 0.5).clamp(0.0, (n - 1) as f64);
+                let i0 = (x.floor() as usize).min(n - 1);
+                let t = (x - i0 as f64) as f32;
+                if i0 + 1 < n {
+                    weights.extend([1.0 - t, t]);
+                } else {
+                    weights.push(1.0);
+                }
+                spans.push((i0, offset, weights.len() - offset));
+            }
+        }
+        Self { spans, weights }
+    }
+
+    fn of(&self, j: usize) -> (usize, &[f32]) {
+        let (start, offset, len) = self.spans[j];
+        (start, &self.weights[offset..offset + len])
+    }
+
+    fn apply(&self, src: &[f32], dst: &mut [f32]) {
+        for (j, d) in dst.iter_mut().enumerate() {
+            let (start, weights) = self.of(j);
+            *d = src[start..start + weights.len()].iter().zip(weights).map(|(s, w)| s * w).sum();
+        }
+    }
+}
+
+/// 2× box downscale (odd last row / column dropped).
+pub(crate) fn down2(src: &Plane) -> Plane {
+    let (w, h) = (src.w / 2, src.h / 2);
+    let mut out = Plane::new(w, h);
+    for y in 0..h {
+        let r0 = &src.data[2 * y * src.w..];
+        let r1 = &src.data[(2 * y + 1) * src.w..];
+        for x in 0..w {
+            out.data[y * w + x] = 0.25 * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]);
+        }
+    }
+    out
+}
+
+/// Catmull-Rom taps of a 2× upscale: an output a quarter pixel left of source `i`
+/// reads `i-2..=i+1` with `LEFT`; one a quarter pixel right reads `i-1..=i+2` with
+/// `RIGHT` (the mirror image).
+const LEFT: [f32; 4] = [-0.0234375, 0.2265625, 0.8671875, -0.0703125];
+const RIGHT: [f32; 4] = [-0.0703125, 0.8671875, 0.2265625, -0.0234375];
+
+/// Mean squared difference between `src` (its top-left `2·small.w × 2·small.h`
+/// region) and two 2× upscales of `small`: Catmull-Rom, and nearest neighbour. The
+/// smaller of the two is returned, so an image blown up by pixel repetition is caught
+/// as well as a smoothly interpolated one.
+pub(crate) fn round_trip_residual(src: &Plane, small: &Plane) -> f32 {
+    let (w, h) = (small.w, small.h);
+    if w < 2 || h < 2 {
+        return 0.0;
+    }
+    // Horizontal cubic pass: h rows of 2w.
+    let mut tmp = Plane::new(2 * w, h);
+    let clampi = |i: isize, n: usize| i.clamp(0, n as isize - 1) as usize;
+    for y in 0..h {
+        let row = &small.data[y * w..(y + 1) * w];
+        let out = &mut tmp.data[y * 2 * w..(y + 1) * 2 * w];
+        for x in 0..w {
+            let xi = x as isize;
+            let p = |d: isize| row[clampi(xi + d, w)];
+            out[2 * x] = LEFT[0] * p(-2) + LEFT[1] * p(-1) + LEFT[2] * p(0) + LEFT[3] * p(1);
+            out[2 * x + 1] = RIGHT[0] * p(-1) + RIGHT[1] * p(0) + RIGHT[2] * p(1) + RIGHT[3] * p(2);
+        }
+    }
+    let w2 = 2 * w;
+    let mut cubic = 0.0f64;
+    let mut nearest = 0.0f64;
+    let mut row_up = vec![0.0f32; w2];
+    for y in 0..h {
+        for (half, taps, base) in [(0usize, LEFT, -2isize), (1, RIGHT, -1)] {
+            let yi = y as isize;
+            for (k, &t) in taps.iter().enumerate() {
+                let r = clampi(yi + base + k as isize, h);
+                let srow = &tmp.data[r * w2..(r + 1) * w2];
+                if k == 0 {
+                    for (d, s) in row_up.iter_mut().zip(srow) {
+                        *d = s * t;
+                    }
+                } else {
+                    for (d, s) in row_up.iter_mut().zip(srow) {
+                        *d += s * t;
+                    }
+                }
+            }
+            let sy = 2 * y + half;
+            let orig = &src.data[sy * src.w..sy * src.w + w2];
+            let small_row = &small.data[y * w..(y + 1) * w];
+            let mut c = 0.0f32;
+            let mut n = 0.0f32;
+            for x in 0..w2 {
+                let o = orig[x];
+                c += (o - row_up[x]).powi(2);
+                n += (o - small_row[x / 2]).powi(2);
+            }
+            cubic += f64::from(c);
+            nearest += f64::from(n);
+        }
+    }
+    let count = (4 * w * h) as f64;
+    (cubic.min(nearest) / count) as f32
+}
+
+/// Variance of the 4-neighbour Laplacian over the interior.
+pub(crate) fn laplacian_variance(p: &Plane) -> f32 {
+    if p.w < 3 || p.h < 3 {
+        return 0.0;
+    }
+    let (mut s, mut s2) = (0.0f64, 0.0f64);
+    for y in 1..p.h - 1 {
+        let (up, row, down) = (&p.data[(y - 1) * p.w..], &p.data[y * p.w..], &p.data[(y + 1) * p.w..]);
+        let (mut rs, mut rs2) = (0.0f32, 0.0f32);
+        for x in 1..p.w - 1 {
+            let l = up[x] + down[x] + row[x - 1] + row[x + 1] - 4.0 * row[x];
+            rs += l;
+            rs2 += l * l;
+        }
+        s += f64::from(rs);
+        s2 += f64::from(rs2);
+    }
+    let n = ((p.w - 2) * (p.h - 2)) as f64;
+    let m = s / n;
+    ((s2 / n - m * m).max(0.0)) as f32
+}
+
+/// Share of interior pixels whose Sobel gradient magnitude exceeds `threshold`.
+pub(crate) fn edge_density(p: &Plane, threshold: f32) -> f32 {
+    if p.w < 3 || p.h < 3 {
+        return 0.0;
+    }
+    let t2 = (threshold * 8.0).powi(2); // Sobel gains 8 on a unit step across 2 px.
+    let mut count = 0usize;
+    for y in 1..p.h - 1 {
+        let (a, b, c) = (&p.data[(y - 1) * p.w..], &p.data[y * p.w..], &p.data[(y + 1) * p.w..]);
+        for x in 1..p.w - 1 {
+            let gx = (a[x + 1] + 2.0 * b[x + 1] + c[x + 1]) - (a[x - 1] + 2.0 * b[x - 1] + c[x - 1]);
+            let gy = (c[x - 1] + 2.0 * c[x] + c[x + 1]) - (a[x - 1] + 2.0 * a[x] + a[x + 1]);
+            if gx * gx + gy * gy > t2 {
+                count += 1;
+            }
+        }
+    }
+    count as f32 / ((p.w - 2) * (p.h - 2)) as f32
+}
+
+/// sRGB (encoded, `[0, 1]`) to CIE Lab (D65).
+pub(crate) fn srgb_to_lab(r: f32, g: f32, b: f32) -> [f32; 3] {
+    let lin = |c: f32| if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) };
+    let (r, g, b) = (lin(r), lin(g), lin(b));
+    let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
+    let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+    let z = (0.0193339 * r + 0.119192 * g + 0.9503041 * b) / 1.08883;
+    let f = |t: f32| if t > 0.008856 { t.cbrt() } else { 7.787 * t + 16.0 / 116.0 };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    // Greys land within rounding of a = b = 0: snap them so grey stays exactly grey.
+    let snap = |v: f32| if v.abs() < 1e-3 { 0.0 } else { v };
+    [116.0 * fy - 16.0, snap(500.0 * (fx - fy)), snap(200.0 * (fy - fz))]
+}
+
+/// A small deterministic generator (SplitMix64) for seeded choices.
+pub(crate) struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[0, 1)`.
+    pub fn next_f32(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    /// Standard normal (Box-Muller).
+    pub fn normal(&mut self) -> f32 {
+        let u1 = self.next_f32().max(1e-7);
+        let u2 = self.next_f32();
+        (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos()
+    }
+}

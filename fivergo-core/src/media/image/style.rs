@@ -1,0 +1,162 @@
+//! Style features: a Lab palette by k-means, and Gram statistics of a fixed random
+//! filter bank (computed with candle-core).
+
+use super::plane::{srgb_to_lab, Plane, SplitMix};
+use super::ImageChecks;
+use candle_core::{Device, Tensor};
+
+/// The palette of a Lab point cloud: `k` centres with their weights, sorted by
+/// lightness (so palettes of different images line up), from k-means++ seeded with
+/// `seed` and at most `iterations` Lloyd steps.
+pub(crate) fn palette(lab: &[[f32; 3]], k: usize, iterations: usize, seed: u64) -> Vec<[f32; 4]> {
+    let k = k.max(1);
+    if lab.is_empty() {
+        return vec![[0.0; 4]; k];
+    }
+    let d2 = |a: &[f32; 3], b: &[f32; 3]| (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2);
+    let mut rng = SplitMix(seed);
+    // k-means++ initialisation.
+    let mut centres: Vec<[f32; 3]> = vec![lab[(rng.next_u64() % lab.len() as u64) as usize]];
+    let mut nearest: Vec<f32> = lab.iter().map(|p| d2(p, &centres[0])).collect();
+    while centres.len() < k {
+        let total: f64 = nearest.iter().map(|&d| f64::from(d)).sum();
+        let pick = if total <= 0.0 {
+            // Fewer distinct colours than k: repeat the first centre.
+            centres[0]
+        } else {
+            let mut target = f64::from(rng.next_f32()) * total;
+            let mut chosen = lab.len() - 1;
+            for (i, &d) in nearest.iter().enumerate() {
+                target -= f64::from(d);
+                if target < 0.0 {
+                    chosen = i;
+                    break;
+                }
+            }
+            lab[chosen]
+        };
+        for (n, p) in nearest.iter_mut().zip(lab) {
+            *n = n.min(d2(p, &pick));
+        }
+        centres.push(pick);
+    }
+    let mut assign = vec![0usize; lab.len()];
+    for _ in 0..iterations.max(1) {
+        let mut changed = false;
+        for (a, p) in assign.iter_mut().zip(lab) {
+            let mut best = (0usize, f32::INFINITY);
+            for (j, c) in centres.iter().enumerate() {
+                let d = d2(p, c);
+                if d < best.1 {
+                    best = (j, d);
+                }
+            }
+            if *a != best.0 {
+                *a = best.0;
+                changed = true;
+            }
+        }
+        let mut sums = vec![[0.0f64; 4]; k];
+        for (&a, p) in assign.iter().zip(lab) {
+            for c in 0..3 {
+                sums[a][c] += f64::from(p[c]);
+            }
+            sums[a][3] += 1.0;
+        }
+        for (c, s) in centres.iter_mut().zip(&sums) {
+            if s[3] > 0.0 {
+                *c = [(s[0] / s[3]) as f32, (s[1] / s[3]) as f32, (s[2] / s[3]) as f32];
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut counts = vec![0usize; k];
+    for &a in &assign {
+        counts[a] += 1;
+    }
+    let mut out: Vec<[f32; 4]> = centres
+        .iter()
+        .zip(&counts)
+        .map(|(c, &n)| [c[0], c[1], c[2], n as f32 / lab.len() as f32])
+        .collect();
+    out.sort_by(|a, b| a[0].total_cmp(&b[0]).then(b[3].total_cmp(&a[3])));
+    out
+}
+
+/// Lab values of an RGB thumbnail.
+pub(crate) fn lab_pixels(rgb: &[Plane; 3]) -> Vec<[f32; 3]> {
+    (0..rgb[0].data.len()).map(|i| srgb_to_lab(rgb[0].data[i], rgb[1].data[i], rgb[2].data[i])).collect()
+}
+
+/// Side of the square filters of the bank.
+const TAP: usize = 5;
+
+/// The fixed filter bank: `n` zero-mean, unit-norm random 5×5×3 filters, each laid
+/// out as `(dy, dx, channel)`, matching the rows of the patch matrix in [`gram`].
+fn filter_bank(n: usize, seed: u64) -> Vec<f32> {
+    let taps = 3 * TAP * TAP;
+    let mut rng = SplitMix(seed);
+    let mut out = Vec::with_capacity(n * taps);
+    for _ in 0..n {
+        let mut f: Vec<f32> = (0..taps).map(|_| rng.normal()).collect();
+        let mean = f.iter().sum::<f32>() / taps as f32;
+        f.iter_mut().for_each(|v| *v -= mean);
+        let norm = f.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-6);
+        f.iter_mut().for_each(|v| *v /= norm);
+        out.extend(f);
+    }
+    out
+}
+
+/// Gram statistics of the filter bank's rectified responses on `rgb` (centred on
+/// 0.5): for each filter `ln(energy + ε)`, then the correlation of every pair of
+/// filters (upper triangle). `n·(n+1)/2` values; zeros if the image is too small to
+/// filter.
+pub(crate) fn gram_features(rgb: &[Plane; 3], c: &ImageChecks) -> Vec<f32> {
+    let n = c.style_filters.max(1) as usize;
+    let len = n * (n + 1) / 2;
+    gram(rgb, n, c.style_seed).unwrap_or_else(|_| vec![0.0; len])
+}
+
+/// The "valid" convolution as one matrix product: the 75 shifted views of the
+/// image (5×5 offsets × 3 channels) stacked as the rows of a patch matrix, the
+/// filters as a `n × 75` matrix; then ReLU and the Gram matrix `Y·Yᵀ / pixels`.
+fn gram(rgb: &[Plane; 3], n: usize, seed: u64) -> candle_core::Result<Vec<f32>> {
+    let (w, h) = (rgb[0].w, rgb[0].h);
+    if w < TAP || h < TAP {
+        candle_core::bail!("image too small for the filter bank");
+    }
+    let mut input = Vec::with_capacity(3 * w * h);
+    for p in rgb {
+        input.extend(p.data.iter().map(|v| v - 0.5));
+    }
+    let dev = Device::Cpu;
+    let x = Tensor::from_vec(input, (3, h, w), &dev)?;
+    let (oh, ow) = (h - TAP + 1, w - TAP + 1);
+    let mut views = Vec::with_capacity(TAP * TAP);
+    for dy in 0..TAP {
+        for dx in 0..TAP {
+            views.push(x.narrow(1, dy, oh)?.narrow(2, dx, ow)?);
+        }
+    }
+    // (25·3, oh, ow): row (dy·5 + dx)·3 + channel.
+    let patches = Tensor::cat(&views, 0)?.reshape((3 * TAP * TAP, oh * ow))?;
+    let k = Tensor::from_vec(filter_bank(n, seed), (n, 3 * TAP * TAP), &dev)?;
+    let y = k.matmul(&patches)?.relu()?;
+    let pixels = oh * ow;
+    let g = (y.matmul(&y.t()?)? / pixels as f64)?;
+    let g = g.to_vec2::<f32>()?;
+    let eps = 1e-6f32;
+    let mut out = Vec::with_capacity(n * (n + 1) / 2);
+    for (i, row) in g.iter().enumerate() {
+        out.push((row[i] + eps).ln());
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            out.push(g[i][j] / ((g[i][i] + eps) * (g[j][j] + eps)).sqrt());
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const fivergo = require('../lib.js')
+const { FivergoError } = fivergo
+
+test('version is a non-empty string', () => {
+  assert.equal(typeof fivergo.version(), 'string')
+  assert.ok(fivergo.version().length > 0)
+})
+
+// R: S1
+test('default policy has the 25.00 monthly fee', () => {
+  const text = fivergo.defaultPolicyJson()
+  assert.ok(text.includes('"25.00"'), text)
+  assert.equal(typeof JSON.parse(text), 'object')
+})
+
+// R: S1
+test('loadPolicy round-trips the default and fills missing fields', () => {
+  const def = JSON.parse(fivergo.defaultPolicyJson())
+  assert.deepEqual(JSON.parse(fivergo.loadPolicy(fivergo.defaultPolicyJson())), def)
+  assert.deepEqual(JSON.parse(fivergo.loadPolicy('{}')), def)
+})
+
+// R: M1
+test('a zero active model limit is refused with FivergoError invalid_policy', () => {
+  assert.throws(
+    () => fivergo.loadPolicy('{"models": {"active_model_limit": 0}}'),
+    (err) => {
+      assert.ok(err instanceof FivergoError)
+      assert.ok(err instanceof Error)
+      assert.equal(err.name, 'FivergoError')
+      assert.equal(err.code, 'invalid_policy')
+      assert.equal(err.rule, null)
+      assert.equal(typeof err.details, 'object')
+      assert.equal(err.details.code, 'invalid_policy')
+      assert.equal(err.message, err.details.message)
+      assert.ok(!err.message.startsWith('FIVERGO_ERROR:'))
+      return true
+    },
+  )
+})
+
+test('malformed JSON is refused with FivergoError', () => {
+  assert.throws(() => fivergo.loadPolicy('{not json'), { name: 'FivergoError', code: 'invalid_policy' })
+})
