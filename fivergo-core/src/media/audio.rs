@@ -21,7 +21,7 @@ use crate::generator::Audio;
 use crate::media::outliers::robust_outliers;
 use crate::media::{Inspected, MediaLimits};
 use crate::policy::Policy;
-use dsp::{decimate, hann, mean_std, percentile, two_means, Fft, Yin, DECIMATION_PASSBAND};
+use dsp::{decimate, hann, mean_std, percentile, two_means, RealFft, Yin, DECIMATION_PASSBAND};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 
@@ -487,7 +487,7 @@ pub fn measure(audio: &Audio, checks: &AudioChecks) -> AudioMeasures {
     let floor = if checks.db_floor.is_finite() {
         checks.db_floor
     } else {
-        -120.0
+        AudioChecks::default().db_floor
     };
     let ch = usize::from(audio.channels.max(1));
     let frames = audio.samples.len() / ch;
@@ -544,7 +544,7 @@ pub fn measure(audio: &Audio, checks: &AudioChecks) -> AudioMeasures {
                 runs[c] += 1;
             } else {
                 if runs[c] >= run_min {
-                    m.clip_runs += 1;
+                    m.clip_runs = m.clip_runs.saturating_add(1);
                 }
                 runs[c] = 0;
             }
@@ -762,7 +762,7 @@ fn spectral_frames(x: &[f32], rate: f32, q: usize, floor: f32, checks: &AudioChe
     let n = ms_to_samples(rate, checks.stft_ms)
         .clamp(FFT_MIN, FFT_MAX)
         .next_power_of_two();
-    let fft = Fft::new(n);
+    let mut fft = RealFft::new(n);
     let n = fft.len();
     let hop = n / 2;
     let mut out = Spectra {
@@ -801,13 +801,13 @@ fn spectral_frames(x: &[f32], rate: f32, q: usize, floor: f32, checks: &AudioChe
     } else {
         (0..=x.len() - n).step_by(hop).collect()
     };
-    let (mut re, mut im, mut p) = (Vec::new(), Vec::new(), Vec::new());
+    let mut p = Vec::new();
     let mut sorted = Vec::with_capacity(k_hi - k_lo + 1);
     let norm = n as f64 * window_energy;
     let count = (k_hi - k_lo + 1) as f64;
     for &start in &starts {
         let frame = &x[start..(start + n).min(x.len())];
-        fft.power(frame, &window, &mut re, &mut im, &mut p);
+        fft.power(frame, &window, &mut p);
         let total = f64::from(p[0])
             + f64::from(p[n / 2])
             + 2.0 * p[1..n / 2].iter().map(|&v| f64::from(v)).sum::<f64>();

@@ -858,7 +858,7 @@ mod tests {
         let dm = deviations(&tile_energies(&prep(marked), 0, &fft, &window), eps, 1e9);
         let layout = Layout::new(style.key);
         let bits = payload::encode(payload);
-        let (mut sig, mut host, mut hv, mut n) = (0.0, 0.0, 0.0, 0.0);
+        let (mut sig, mut host, mut hv, mut n, mut mv) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for t in 1..dc.len() - 1 {
             for b in 0..TILES {
                 let i = (t % PERIOD) * TILES + b;
@@ -866,10 +866,41 @@ mod tests {
                 sig += f64::from((dm[t][b] - dc[t][b]) * s);
                 host += f64::from(dc[t][b] * s);
                 hv += f64::from(dc[t][b] * dc[t][b]);
+                let r = dm[t][b] - dc[t][b] - s * 0.0;
+                mv += f64::from(r * r);
                 n += 1.0;
             }
         }
-        println!("  mark effect per tile {:.4}  host corr {:.4}  host std {:.4}  per-tile snr {:.3}", sig / n, host / n, (hv / n).sqrt(), sig / n / (hv / n).sqrt());
+        let sg = |t: usize, b: usize| { let i = (t % PERIOD) * TILES + b; layout.chip[i] * if bits[layout.bit[i] as usize] { 1.0 } else { -1.0 } };
+        let mut line = String::new();
+        for (dt, db) in [(0i64, 0i64), (-1, 0), (1, 0), (-2, 0), (2, 0), (0, -1), (0, 1), (0, -2), (0, 2)] {
+            let (mut acc, mut m) = (0.0, 0.0);
+            for t in 3..dc.len() - 3 {
+                for b in 2..TILES - 2 {
+                    acc += f64::from((dm[t][b] - dc[t][b]) * sg((t as i64 + dt) as usize, (b as i64 + db) as usize));
+                    m += 1.0;
+                }
+            }
+            line += &format!("({dt},{db}):{:.3} ", acc / m);
+        }
+        println!("  xtalk {line}");
+        let ec = tile_energies(&prep(clean), 0, &fft, &window);
+        let em = tile_energies(&prep(marked), 0, &fft, &window);
+        let mut hist = [(0.0f64, 0.0f64, 0.0f64); 6];
+        for t in 3..ec.len() - 3 {
+            for b in 1..TILES - 1 {
+                let p = ec[t][b] / ec[t][b - 1].max(ec[t][b + 1]).max(ec[t][b]).max(1e-9);
+                let lp = (-p.max(1e-6).log10()).floor().min(5.0) as usize;
+                let d = f64::from(((em[t][b] + eps) / (ec[t][b] + eps)).ln());
+                let sgn = f64::from(sg(t, b));
+                hist[lp].0 += 1.0;
+                hist[lp].1 += d * sgn;
+                hist[lp].2 += d * d;
+            }
+        }
+        let line: Vec<String> = hist.iter().enumerate().map(|(i, (n, a, q))| format!("p<1e-{i}: n {:.0} eff {:.3} rms {:.3}", n, a / n.max(1.0), (q / n.max(1.0)).sqrt())).collect();
+        println!("  purity {}", line.join(" | "));
+        println!("  rms {:.1} dBFS  mark effect per tile {:.4}  host corr {:.4}  host std {:.4}  mark-diff rms {:.4} (self-noise {:.4}) per-tile snr {:.3}", 20.0 * (rms(clean) / 32768.0).log10(), sig / n, host / n, (hv / n).sqrt(), (mv / n).sqrt(), (mv / n - (sig / n).powi(2)).max(0.0).sqrt(), sig / n / (hv / n).sqrt());
     }
 
     #[test]
@@ -878,7 +909,18 @@ mod tests {
         let style = AudioMarkStyle::default();
         let mut rng = Rng(5);
         let tone = |f: f64| to_audio(8000, vec![(0..8000 * 12).map(|i| 3000.0 * (TAU * f * i as f64 / 8000.0).sin()).collect()]);
+        let chord = |fs: &[f64], decay: f64| {
+            to_audio(8000, vec![(0..8000 * 12).map(|i| {
+                let t = i as f64 / 8000.0;
+                let tn = t % 0.5;
+                fs.iter().map(|&f| (1..=6).map(|h| 2000.0 / h as f64 * (TAU * f * h as f64 * t).sin()).sum::<f64>()).sum::<f64>() * (-decay * tn).exp()
+            }).collect()])
+        };
         for (name, clean) in [
+            ("note110", chord(&[110.0], 0.0)),
+            ("note137", chord(&[137.0], 0.0)),
+            ("chord", chord(&[110.0, 138.6, 165.0], 0.0)),
+            ("chord decay", chord(&[110.0, 138.6, 165.0], 2.5)),
             ("noise", to_audio(8000, vec![(0..8000 * 12).map(|_| 3000.0 * rng.gauss()).collect()])),
             ("tone mid", tone(500.0 + 125.0 * 4.5)),
             ("tone edge", tone(1000.0)),
@@ -903,7 +945,17 @@ mod tests {
                     n += f64::from(ec[t][b]);
                 }
             }
-            println!("  raw dlog energy corr {:.4} energy-weighted {:.4}", acc / (ec.len() * TILES) as f64, w / n);
+            let (mut pa, mut pn) = (0.0, 0.0);
+            for t in 2..ec.len() - 2 {
+                for b in 1..TILES - 1 {
+                    if ec[t][b] >= 0.1 * ec[t][b - 1].max(ec[t][b + 1]) {
+                        let dl = ((em[t][b] + 1.0) / (ec[t][b] + 1.0)).ln();
+                        pa += f64::from(dl * s(t, b));
+                        pn += 1.0;
+                    }
+                }
+            }
+            println!("  raw dlog energy corr {:.4} energy-weighted {:.4} pure {:.4} ({:.0}%)", acc / (ec.len() * TILES) as f64, w / n, pa / pn, 100.0 * pn / (ec.len() * TILES) as f64);
             diag(&clean, &marked, &style, 0xDEAD_BEEF_1234_5678);
         }
     }

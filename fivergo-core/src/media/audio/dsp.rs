@@ -36,6 +36,8 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// An in-place iterative radix-2 complex FFT of one size.
 pub(crate) struct Fft {
     n: usize,
+    /// Twiddles of every stage, contiguous: stage with half-size `h` holds
+    /// `e^{-iπj/h}`, `j < h`, at offset `h − 1`.
     cos: Vec<f32>,
     sin: Vec<f32>,
     rev: Vec<usize>,
@@ -49,72 +51,118 @@ impl Fft {
         let rev = (0..n)
             .map(|i| i.reverse_bits() >> (usize::BITS - bits))
             .collect();
+        let (mut cos, mut sin) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut h = 1;
+        while h < n {
+            for j in 0..h {
+                let a = -std::f64::consts::PI * j as f64 / h as f64;
+                cos.push(a.cos() as f32);
+                sin.push(a.sin() as f32);
+            }
+            h *= 2;
+        }
+        Self { n, cos, sin, rev }
+    }
+
+    /// Forward transform of `re + i·im` (both `len()` long; other lengths do nothing).
+    pub(crate) fn forward(&self, re: &mut [f32], im: &mut [f32]) {
+        let n = self.n;
+        if re.len() != n || im.len() != n {
+            return;
+        }
+        for (i, &j) in self.rev.iter().enumerate() {
+            if j > i {
+                re.swap(i, j);
+                im.swap(i, j);
+            }
+        }
+        let mut h = 1;
+        while h < n {
+            let (wr, wi) = (&self.cos[h - 1..2 * h - 1], &self.sin[h - 1..2 * h - 1]);
+            for (block_re, block_im) in re.chunks_exact_mut(2 * h).zip(im.chunks_exact_mut(2 * h)) {
+                let (ar, br) = block_re.split_at_mut(h);
+                let (ai, bi) = block_im.split_at_mut(h);
+                let lanes = ar
+                    .iter_mut()
+                    .zip(ai.iter_mut())
+                    .zip(br.iter_mut().zip(bi.iter_mut()));
+                for (((ar, ai), (br, bi)), (&wr, &wi)) in lanes.zip(wr.iter().zip(wi)) {
+                    let tr = *br * wr - *bi * wi;
+                    let ti = *br * wi + *bi * wr;
+                    *br = *ar - tr;
+                    *bi = *ai - ti;
+                    *ar += tr;
+                    *ai += ti;
+                }
+            }
+            h *= 2;
+        }
+    }
+}
+
+/// Power spectra of real frames of one size, through a complex FFT of half the size.
+pub(crate) struct RealFft {
+    n: usize,
+    half: Fft,
+    /// `e^{-2πik/n}`, `k < n/2`.
+    cos: Vec<f32>,
+    sin: Vec<f32>,
+    re: Vec<f32>,
+    im: Vec<f32>,
+}
+
+impl RealFft {
+    /// A plan for real frames of `n` points (rounded up to a power of two, at least 4).
+    pub(crate) fn new(n: usize) -> Self {
+        let n = n.max(4).next_power_of_two();
         let (cos, sin) = (0..n / 2)
             .map(|k| {
                 let a = -2.0 * std::f64::consts::PI * k as f64 / n as f64;
                 (a.cos() as f32, a.sin() as f32)
             })
             .unzip();
-        Self { n, cos, sin, rev }
+        Self {
+            n,
+            half: Fft::new(n / 2),
+            cos,
+            sin,
+            re: vec![0.0; n / 2],
+            im: vec![0.0; n / 2],
+        }
     }
 
-    /// The transform size.
+    /// The frame size.
     pub(crate) fn len(&self) -> usize {
         self.n
     }
 
-    /// Forward transform of `re + i·im` (both `len()` long; shorter slices do nothing).
-    pub(crate) fn forward(&self, re: &mut [f32], im: &mut [f32]) {
-        let n = self.n;
-        if re.len() < n || im.len() < n {
-            return;
-        }
-        for i in 0..n {
-            let j = self.rev[i];
-            if j > i {
-                re.swap(i, j);
-                im.swap(i, j);
-            }
-        }
-        let mut m = 2;
-        while m <= n {
-            let half = m / 2;
-            let step = n / m;
-            for start in (0..n).step_by(m) {
-                for j in 0..half {
-                    let (wr, wi) = (self.cos[j * step], self.sin[j * step]);
-                    let (a, b) = (start + j, start + j + half);
-                    let tr = re[b] * wr - im[b] * wi;
-                    let ti = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - tr;
-                    im[b] = im[a] - ti;
-                    re[a] += tr;
-                    im[a] += ti;
-                }
-            }
-            m *= 2;
-        }
-    }
-
     /// One-sided power spectrum `|X_k|²`, `k = 0..=n/2`, of `frame · window`
-    /// (zero-padded or cut to `n`). `re`/`im` are scratch buffers.
-    pub(crate) fn power(
-        &self,
-        frame: &[f32],
-        window: &[f32],
-        re: &mut Vec<f32>,
-        im: &mut Vec<f32>,
-        out: &mut Vec<f32>,
-    ) {
-        let n = self.n;
-        re.clear();
-        re.extend(frame.iter().zip(window).take(n).map(|(x, w)| x * w));
-        re.resize(n, 0.0);
-        im.clear();
-        im.resize(n, 0.0);
-        self.forward(re, im);
+    /// (zero-padded or cut to `n`).
+    pub(crate) fn power(&mut self, frame: &[f32], window: &[f32], out: &mut Vec<f32>) {
+        let (n, m) = (self.n, self.n / 2);
+        let at = |i: usize| frame.get(i).zip(window.get(i)).map_or(0.0, |(x, w)| x * w);
+        for k in 0..m {
+            self.re[k] = at(2 * k);
+            self.im[k] = at(2 * k + 1);
+        }
+        self.half.forward(&mut self.re, &mut self.im);
         out.clear();
-        out.extend((0..=n / 2).map(|k| re[k] * re[k] + im[k] * im[k]));
+        out.resize(n / 2 + 1, 0.0);
+        // X_k = E_k + e^{-2πik/n} O_k with E, O the spectra of the even and odd samples:
+        // E_k = (Z_k + conj Z_{m−k}) / 2, O_k = (Z_k − conj Z_{m−k}) / 2i.
+        for k in 0..=m {
+            let (zr, zi) = (self.re[k % m], self.im[k % m]);
+            let (cr, ci) = (self.re[(m - k) % m], -self.im[(m - k) % m]);
+            let (er, ei) = (0.5 * (zr + cr), 0.5 * (zi + ci));
+            let (or, oi) = (0.5 * (zi - ci), -0.5 * (zr - cr));
+            let (wr, wi) = if k < m {
+                (self.cos[k], self.sin[k])
+            } else {
+                (-1.0, 0.0)
+            };
+            let (xr, xi) = (er + wr * or - wi * oi, ei + wr * oi + wi * or);
+            out[k] = xr * xr + xi * xi;
+        }
     }
 }
 
@@ -362,6 +410,17 @@ mod tests {
         let x: Vec<f32> = (0..n).map(|i| ((i * 7 % 5) as f32 - 2.0) * 0.3).collect();
         let (mut re, mut im) = (x.clone(), vec![0.0; n]);
         Fft::new(n).forward(&mut re, &mut im);
+        let mut power = Vec::new();
+        let mut real = RealFft::new(n);
+        real.power(&x, &[1.0; 16], &mut power);
+        assert_eq!(power.len(), n / 2 + 1);
+        for (k, p) in power.iter().enumerate() {
+            let direct = re[k] * re[k] + im[k] * im[k];
+            assert!(
+                (p - direct).abs() < 1e-4 * direct.max(1.0),
+                "power bin {k}: {p} vs {direct}"
+            );
+        }
         for k in 0..n {
             let (mut r, mut i) = (0.0f64, 0.0f64);
             for (t, v) in x.iter().enumerate() {

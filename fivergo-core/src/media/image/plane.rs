@@ -60,6 +60,46 @@ pub(crate) fn luma(img: &Image) -> Plane {
     out
 }
 
+/// Row `y` of [`luma`] (its first `out.len()` samples) without building the plane.
+pub(crate) fn luma_row(img: &Image, y: usize, out: &mut [f32], unit: &[f32; 256]) {
+    let w = img.width as usize;
+    let src = &img.rgba[y * w * 4..(y * w + out.len()) * 4];
+    for (o, px) in out.iter_mut().zip(src.chunks_exact(4)) {
+        let l = 0.2126 * unit[px[0] as usize] + 0.7152 * unit[px[1] as usize] + 0.0722 * unit[px[2] as usize];
+        *o = if px[3] == 255 {
+            l
+        } else {
+            let a = unit[px[3] as usize];
+            l * a + (1.0 - a)
+        };
+    }
+}
+
+/// [`down2`] of [`luma`], straight from the bytes.
+pub(crate) fn luma_down2(img: &Image) -> Plane {
+    let (w, h) = usable_size(img);
+    let (nw, nh) = (w / 2, h / 2);
+    let mut out = Plane::new(nw, nh);
+    let unit = unit_lut();
+    let (mut r0, mut r1) = (vec![0.0f32; 2 * nw], vec![0.0f32; 2 * nw]);
+    for y in 0..nh {
+        luma_row(img, 2 * y, &mut r0, &unit);
+        luma_row(img, 2 * y + 1, &mut r1, &unit);
+        for (x, o) in out.data[y * nw..(y + 1) * nw].iter_mut().enumerate() {
+            *o = 0.25 * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]);
+        }
+    }
+    out
+}
+
+/// Where the full-size samples of a round trip come from.
+pub(crate) enum Full<'a> {
+    /// A luma plane.
+    Plane(&'a Plane),
+    /// The luma of an image, computed row by row.
+    Image(&'a Image),
+}
+
 /// `v / 255` for every byte.
 fn unit_lut() -> [f32; 256] {
     std::array::from_fn(|v| v as f32 / 255.0)
@@ -89,6 +129,9 @@ pub(crate) fn resize(src: &Plane, nw: usize, nh: usize) -> Plane {
     if src.w == nw && src.h == nh {
         return src.clone();
     }
+    if let Some(f) = exact_factor(src.w, src.h, nw, nh) {
+        return box_shrink(src, f);
+    }
     let xs = Taps::new(src.w, nw);
     let mut tmp = Plane::new(nw, src.h);
     for y in 0..src.h {
@@ -104,29 +147,94 @@ pub(crate) fn rgb_resized(img: &Image, nw: usize, nh: usize) -> [Plane; 3] {
     if w == 0 || h == 0 || nw == 0 || nh == 0 {
         return [Plane::new(nw, nh), Plane::new(nw, nh), Plane::new(nw, nh)];
     }
-    let xs = Taps::new(w, nw);
-    let mut tmp = [Plane::new(nw, h), Plane::new(nw, h), Plane::new(nw, h)];
-    let mut row = [vec![0.0f32; w], vec![0.0f32; w], vec![0.0f32; w]];
     let unit = unit_lut();
-    for y in 0..h {
-        let src = &img.rgba[y * w * 4..(y + 1) * w * 4];
-        for (x, px) in src.chunks_exact(4).enumerate() {
-            if px[3] == 255 {
-                for c in 0..3 {
-                    row[c][x] = unit[px[c] as usize];
+    let composite = |px: &[u8], c: usize| {
+        if px[3] == 255 {
+            unit[px[c] as usize]
+        } else {
+            let a = unit[px[3] as usize];
+            unit[px[c] as usize] * a + (1.0 - a)
+        }
+    };
+    if let Some(f) = exact_factor(w, h, nw, nh) {
+        // Whole factor on both axes: block means straight from the bytes, one pass.
+        let mut out = [Plane::new(nw, nh), Plane::new(nw, nh), Plane::new(nw, nh)];
+        for y in 0..nh * f {
+            let src = &img.rgba[y * w * 4..(y * w + nw * f) * 4];
+            let base = (y / f) * nw;
+            for (x, run) in src.chunks_exact(4 * f).enumerate() {
+                let mut acc = [0.0f32; 3];
+                for px in run.chunks_exact(4) {
+                    for c in 0..3 {
+                        acc[c] += composite(px, c);
+                    }
                 }
-            } else {
-                let a = unit[px[3] as usize];
                 for c in 0..3 {
-                    row[c][x] = unit[px[c] as usize] * a + (1.0 - a);
+                    out[c].data[base + x] += acc[c];
                 }
             }
         }
-        for c in 0..3 {
-            xs.apply(&row[c], &mut tmp[c].data[y * nw..(y + 1) * nw]);
+        let inv = 1.0 / (f * f) as f32;
+        for p in out.iter_mut() {
+            p.data.iter_mut().for_each(|v| *v *= inv);
+        }
+        return out;
+    }
+    let xs = Taps::new(w, nw);
+    let mut tmp = [Plane::new(nw, h), Plane::new(nw, h), Plane::new(nw, h)];
+    if let Some(f) = xs.factor {
+        // Exact integer shrink: sum each run of `f` pixels straight from the bytes.
+        let inv = 1.0 / f as f32;
+        for y in 0..h {
+            let src = &img.rgba[y * w * 4..(y + 1) * w * 4];
+            for (x, run) in src.chunks_exact(4 * f).enumerate() {
+                let mut acc = [0.0f32; 3];
+                for px in run.chunks_exact(4) {
+                    for c in 0..3 {
+                        acc[c] += composite(px, c);
+                    }
+                }
+                for c in 0..3 {
+                    tmp[c].data[y * nw + x] = acc[c] * inv;
+                }
+            }
+        }
+    } else {
+        let mut row = [vec![0.0f32; w], vec![0.0f32; w], vec![0.0f32; w]];
+        for y in 0..h {
+            let src = &img.rgba[y * w * 4..(y + 1) * w * 4];
+            for (x, px) in src.chunks_exact(4).enumerate() {
+                for c in 0..3 {
+                    row[c][x] = composite(px, c);
+                }
+            }
+            for c in 0..3 {
+                xs.apply(&row[c], &mut tmp[c].data[y * nw..(y + 1) * nw]);
+            }
         }
     }
     [vertical(&tmp[0], nh), vertical(&tmp[1], nh), vertical(&tmp[2], nh)]
+}
+
+/// `Some(f)` when `w × h` shrinks to `nw × nh` by the same whole factor on both axes.
+fn exact_factor(w: usize, h: usize, nw: usize, nh: usize) -> Option<usize> {
+    (nw > 0 && nh > 0 && w % nw == 0 && h % nh == 0 && w / nw == h / nh && w > nw).then(|| w / nw)
+}
+
+/// Means of `f × f` blocks (the area resample for a whole factor), in one pass.
+fn box_shrink(src: &Plane, f: usize) -> Plane {
+    let (nw, nh) = (src.w / f, src.h / f);
+    let mut out = Plane::new(nw, nh);
+    for y in 0..nh * f {
+        let row = &src.data[y * src.w..y * src.w + nw * f];
+        let dst = &mut out.data[(y / f) * nw..(y / f + 1) * nw];
+        for (d, run) in dst.iter_mut().zip(row.chunks_exact(f)) {
+            *d += run.iter().sum::<f32>();
+        }
+    }
+    let inv = 1.0 / (f * f) as f32;
+    out.data.iter_mut().for_each(|v| *v *= inv);
+    out
 }
 
 /// The vertical pass of a resample: `src.w × nh`.
@@ -155,6 +263,8 @@ fn vertical(src: &Plane, nh: usize) -> Plane {
 struct Taps {
     spans: Vec<(usize, usize, usize)>, // (first source sample, offset in weights, count)
     weights: Vec<f32>,
+    /// `Some(f)` when the source is exactly `f` times longer: plain `f`-sample means.
+    factor: Option<usize>,
 }
 
 impl Taps {
@@ -188,7 +298,8 @@ impl Taps {
                 spans.push((i0, offset, weights.len() - offset));
             }
         }
-        Self { spans, weights }
+        let factor = (n % m == 0 && n > m).then_some(n / m);
+        Self { spans, weights, factor }
     }
 
     fn of(&self, j: usize) -> (usize, &[f32]) {
@@ -197,6 +308,13 @@ impl Taps {
     }
 
     fn apply(&self, src: &[f32], dst: &mut [f32]) {
+        if let Some(f) = self.factor {
+            let inv = 1.0 / f as f32;
+            for (d, chunk) in dst.iter_mut().zip(src.chunks_exact(f)) {
+                *d = chunk.iter().sum::<f32>() * inv;
+            }
+            return;
+        }
         for (j, d) in dst.iter_mut().enumerate() {
             let (start, weights) = self.of(j);
             *d = src[start..start + weights.len()].iter().zip(weights).map(|(s, w)| s * w).sum();
@@ -224,38 +342,54 @@ pub(crate) fn down2(src: &Plane) -> Plane {
 const LEFT: [f32; 4] = [-0.0234375, 0.2265625, 0.8671875, -0.0703125];
 const RIGHT: [f32; 4] = [-0.0703125, 0.8671875, 0.2265625, -0.0234375];
 
-/// Mean squared difference between `src` (its top-left `2·small.w × 2·small.h`
-/// region) and two 2× upscales of `small`: Catmull-Rom, and nearest neighbour. The
+/// Mean squared difference between the full-size luma `src` (its top-left
+/// `2·small.w × 2·small.h` region) and two 2× upscales of `small`: Catmull-Rom, and nearest neighbour. The
 /// smaller of the two is returned, so an image blown up by pixel repetition is caught
 /// as well as a smoothly interpolated one.
-pub(crate) fn round_trip_residual(src: &Plane, small: &Plane) -> f32 {
+pub(crate) fn round_trip_residual(src: Full<'_>, small: &Plane) -> f32 {
     let (w, h) = (small.w, small.h);
     if w < 2 || h < 2 {
         return 0.0;
     }
-    // Horizontal cubic pass: h rows of 2w.
-    let mut tmp = Plane::new(2 * w, h);
+    let unit = unit_lut();
+    let mut orig = vec![0.0f32; 2 * w];
+    let w2 = 2 * w;
     let clampi = |i: isize, n: usize| i.clamp(0, n as isize - 1) as usize;
-    for y in 0..h {
-        let row = &small.data[y * w..(y + 1) * w];
-        let out = &mut tmp.data[y * 2 * w..(y + 1) * 2 * w];
+    // Horizontal cubic pass of small row `r` into `out` (2w samples).
+    let upsample_row = |r: usize, out: &mut [f32]| {
+        let row = &small.data[r * w..(r + 1) * w];
+        let p = |i: isize| row[clampi(i, w)];
         for x in 0..w {
             let xi = x as isize;
-            let p = |d: isize| row[clampi(xi + d, w)];
-            out[2 * x] = LEFT[0] * p(-2) + LEFT[1] * p(-1) + LEFT[2] * p(0) + LEFT[3] * p(1);
-            out[2 * x + 1] = RIGHT[0] * p(-1) + RIGHT[1] * p(0) + RIGHT[2] * p(1) + RIGHT[3] * p(2);
+            let (a, b, c, d, e) = if x >= 2 && x + 2 < w {
+                (row[x - 2], row[x - 1], row[x], row[x + 1], row[x + 2])
+            } else {
+                (p(xi - 2), p(xi - 1), p(xi), p(xi + 1), p(xi + 2))
+            };
+            out[2 * x] = LEFT[0] * a + LEFT[1] * b + LEFT[2] * c + LEFT[3] * d;
+            out[2 * x + 1] = RIGHT[0] * b + RIGHT[1] * c + RIGHT[2] * d + RIGHT[3] * e;
         }
-    }
-    let w2 = 2 * w;
+    };
+    // The five horizontally upsampled rows around the current one, by row index.
+    let mut ring = vec![0.0f32; 5 * w2];
+    let mut tags = [usize::MAX; 5];
     let mut cubic = 0.0f64;
     let mut nearest = 0.0f64;
     let mut row_up = vec![0.0f32; w2];
     for y in 0..h {
+        let yi = y as isize;
+        for d in -2..=2isize {
+            let r = clampi(yi + d, h);
+            let slot = r % 5;
+            if tags[slot] != r {
+                upsample_row(r, &mut ring[slot * w2..(slot + 1) * w2]);
+                tags[slot] = r;
+            }
+        }
         for (half, taps, base) in [(0usize, LEFT, -2isize), (1, RIGHT, -1)] {
-            let yi = y as isize;
             for (k, &t) in taps.iter().enumerate() {
                 let r = clampi(yi + base + k as isize, h);
-                let srow = &tmp.data[r * w2..(r + 1) * w2];
+                let srow = &ring[(r % 5) * w2..(r % 5 + 1) * w2];
                 if k == 0 {
                     for (d, s) in row_up.iter_mut().zip(srow) {
                         *d = s * t;
@@ -267,7 +401,10 @@ pub(crate) fn round_trip_residual(src: &Plane, small: &Plane) -> f32 {
                 }
             }
             let sy = 2 * y + half;
-            let orig = &src.data[sy * src.w..sy * src.w + w2];
+            match src {
+                Full::Plane(p) => orig.copy_from_slice(&p.data[sy * p.w..sy * p.w + w2]),
+                Full::Image(img) => luma_row(img, sy, &mut orig, &unit),
+            }
             let small_row = &small.data[y * w..(y + 1) * w];
             let mut c = 0.0f32;
             let mut n = 0.0f32;

@@ -25,7 +25,7 @@ fn line_art(seed: u64, size: u32, ink: [f32; 3]) -> Image {
     let mut rng = SplitMix(seed);
     let s = size as f32;
     let mut cover = vec![0.0f32; (size * size) as usize];
-    let mut stroke = |cover: &mut Vec<f32>, a: (f32, f32), b: (f32, f32), t: f32| {
+    let stroke = |cover: &mut Vec<f32>, a: (f32, f32), b: (f32, f32), t: f32| {
         let (x0, x1) = ((a.0.min(b.0) - t).max(0.0) as u32, ((a.0.max(b.0) + t) as u32).min(size - 1));
         let (y0, y1) = ((a.1.min(b.1) - t).max(0.0) as u32, ((a.1.max(b.1) + t) as u32).min(size - 1));
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -248,134 +248,429 @@ fn checks() -> ImageChecks {
     ImageChecks::default()
 }
 
-// ---------------------------------------------------------------- exploration
 
-#[test]
-#[ignore]
-fn debug_text() {
-    let mut light = photo(13, 512, [-0.3; 3], 0.5);
-    draw_text(&mut light, "STOCK PREVIEW", 40, 200, 4, [255, 255, 255]);
-    println!("{}", measure(&light, &checks()).text_glyphs);
-    let mut caption = line_art(12, 512, [0.0; 3]);
-    draw_text(&mut caption, "MADE FOR ROSA", 60, 470, 3, [0, 0, 0]);
-    println!("{}", measure(&caption, &checks()).text_glyphs);
+fn policy_with(c: ImageChecks) -> Policy {
+    let mut p = Policy::default();
+    p.media.image = c;
+    p
 }
 
-fn robust_z(vectors: &[Vec<f32>]) -> Vec<f32> {
-    fn med(v: &[f32]) -> f32 {
-        let mut v = v.to_vec();
-        v.sort_by(f32::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+fn asset(id: &str, img: &Image, policy: &Policy) -> Asset {
+    Asset {
+        id: id.into(),
+        owner: "ana".into(),
+        source: AssetSource::Upload,
+        modality: Modality::Image,
+        meta: AssetMeta { file_name: Some(format!("{id}.png")), ..inspect_image(img, policy) },
+        tags: Default::default(),
+        added_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+        seq: 0,
     }
-    let dims = vectors[0].len();
-    let mut dist = vec![0.0f32; vectors.len()];
-    for d in 0..dims {
-        let col: Vec<f32> = vectors.iter().map(|v| v[d]).collect();
-        let m = med(&col);
-        let mad = med(&col.iter().map(|x| (x - m).abs()).collect::<Vec<_>>());
-        if mad > 1e-9 {
-            for (k, v) in vectors.iter().enumerate() {
-                dist[k] += ((v[d] - m) / mad).powi(2);
+}
+
+/// The review of `images` (named `i0`, `i1`, ...) as a Tattoo model's set.
+fn review(images: &[Image], policy: &Policy) -> Vec<Finding> {
+    let assets: Vec<Asset> = images.iter().enumerate().map(|(i, img)| asset(&format!("i{i}"), img, policy)).collect();
+    let refs: Vec<&Asset> = assets.iter().collect();
+    crate::asset::review_set(&refs, policy.catalogue.get("tattoo").unwrap(), policy)
+}
+
+/// Indices of the images that got a finding with `code`.
+fn flagged(found: &[Finding], code: &str) -> Vec<usize> {
+    found
+        .iter()
+        .filter(|f| f.code == code)
+        .filter_map(|f| f.asset.as_ref()?.as_str().strip_prefix('i')?.parse().ok())
+        .collect()
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend((data.len() as u32).to_be_bytes());
+    let mut body = kind.to_vec();
+    body.extend(data);
+    out.extend(&body);
+    out.extend(crc32(&body).to_be_bytes());
+}
+
+/// A PNG whose header claims `w × h` RGB pixels, followed by a tiny IDAT.
+fn png_header_only(w: u32, h: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+fn webp_lossless(img: &Image) -> Vec<u8> {
+    let mut buf = Vec::new();
+    ::image::codecs::webp::WebPEncoder::new_lossless(&mut buf)
+        .encode(&img.rgba, img.width, img.height, ::image::ExtendedColorType::Rgba8)
+        .unwrap();
+    buf
+}
+
+fn unreadable_reason(e: Error) -> String {
+    match e {
+        Error::AssetUnreadable { reason } => reason,
+        other => panic!("expected asset_unreadable, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------- decoding
+
+#[test]
+fn a_decompression_bomb_is_refused_from_its_header() {
+    // R: A3
+    let limits = MediaLimits::default();
+    let bomb = png_header_only(100_000, 100_000);
+    assert!(bomb.len() < 100);
+    assert_eq!(
+        decode(&bomb, &limits).unwrap_err(),
+        Error::MediaTooLarge { what: "pixels".into(), limit: 40_000_000, actual: 10_000_000_000 }
+    );
+    // A side longer than the whole pixel budget is refused by the decoder's own limits.
+    let strip = png_header_only(u32::MAX / 2, 1);
+    let tight = MediaLimits { max_pixels: 1_000_000, ..limits.clone() };
+    assert_eq!(
+        decode(&strip, &tight).unwrap_err(),
+        Error::MediaTooLarge { what: "pixels".into(), limit: 1_000_000, actual: u64::from(u32::MAX / 2) }
+    );
+    // A real image over a lowered limit.
+    let png = encode_png(&Image::filled(50, 40, [1, 2, 3, 255])).unwrap();
+    let small = MediaLimits { max_pixels: 1999, ..limits.clone() };
+    assert_eq!(decode(&png, &small).unwrap_err(), Error::MediaTooLarge { what: "pixels".into(), limit: 1999, actual: 2000 });
+    let bytes = MediaLimits { max_bytes: 10, ..limits };
+    assert_eq!(decode(&png, &bytes).unwrap_err().code(), "media_too_large");
+    assert_eq!(inspect_bytes(&bomb, &Policy::default()).unwrap_err().code(), "media_too_large");
+}
+
+#[test]
+fn truncated_empty_zero_sized_and_unknown_files_are_unreadable() {
+    // R: A3
+    let limits = MediaLimits::default();
+    let png = encode_png(&noise(3, 64)).unwrap();
+    for cut in [png.len() / 2, png.len() - 13, 40, 20, 9] {
+        let reason = unreadable_reason(decode(&png[..cut], &limits).unwrap_err());
+        assert!(reason.contains("PNG") && (reason.contains("truncated") || reason.contains("corrupt")), "{cut}: {reason}");
+    }
+    let reason = unreadable_reason(decode(&png_header_only(0, 10), &limits).unwrap_err());
+    assert!(reason.contains("PNG"), "{reason}");
+    let reason = unreadable_reason(decode(b"", &limits).unwrap_err());
+    assert!(reason.contains("empty"), "{reason}");
+    let reason = unreadable_reason(decode(&[0x13, 0x37, 0xC0, 0xDE, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], &limits).unwrap_err());
+    assert!(reason.contains("unknown image format"), "{reason}");
+    let reason = unreadable_reason(decode(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", &limits).unwrap_err());
+    assert!(reason.contains("not supported"), "{reason}");
+    let jpeg_bytes = jpeg(&photo(1, 64, [0.0; 3], 1.0), 80);
+    assert_eq!(decode(&jpeg_bytes[..jpeg_bytes.len() / 3], &limits).map(|_| ()).unwrap_or(()), ());
+    assert_eq!(decode(&jpeg_bytes[..200], &limits).unwrap_err().code(), "asset_unreadable");
+    let webp = webp_lossless(&noise(4, 32));
+    assert_eq!(decode(&webp[..webp.len() / 2], &limits).unwrap_err().code(), "asset_unreadable");
+}
+
+#[test]
+fn corrupted_files_never_panic() {
+    // R: A3
+    let limits = MediaLimits::default();
+    let src = photo(2, 48, [0.1, 0.0, 0.0], 1.0);
+    let files = [encode_png(&src).unwrap(), jpeg(&src, 70), webp_lossless(&src)];
+    let mut rng = SplitMix(99);
+    for file in &files {
+        for _ in 0..60 {
+            let mut f = file.clone();
+            for _ in 0..1 + rng.next_u64() % 6 {
+                let i = (rng.next_u64() % f.len() as u64) as usize;
+                f[i] = (rng.next_u64() & 0xFF) as u8;
+            }
+            let cut = (rng.next_u64() % f.len() as u64) as usize;
+            for bytes in [&f[..], &f[..cut]] {
+                match decode(bytes, &limits) {
+                    Ok(img) => assert_eq!(img.rgba.len(), img.width as usize * img.height as usize * 4),
+                    Err(e) => assert!(matches!(e.code(), "asset_unreadable" | "media_too_large"), "{e:?}"),
+                }
             }
         }
     }
-    let dist: Vec<f32> = dist.iter().map(|d| d.sqrt()).collect();
-    let m = med(&dist);
-    let mad = med(&dist.iter().map(|x| (x - m).abs()).collect::<Vec<_>>());
-    dist.iter().map(|d| (d - m) / (1.4826 * mad).max(1e-6 * m.max(1.0))).collect()
 }
 
 #[test]
-#[ignore]
-fn print_style() {
-    let c = checks();
-    let show = |name: &str, imgs: Vec<Image>| {
-        let v: Vec<Vec<f32>> = imgs.iter().map(|i| measure(i, &c).style_vector).collect();
-        let z = robust_z(&v);
-        println!("{name:>20}: {}", z.iter().map(|z| format!("{z:.1}")).collect::<Vec<_>>().join(" "));
-    };
-    let mut s: Vec<Image> = (0..8).map(|i| line_art(i, 512, [0.0; 3])).collect();
-    s.push(noise(1, 512));
-    s.push(photo(3, 512, [0.2, -0.1, 0.1], 2.0));
-    show("8 lineart + 2", s);
-    show("10 lineart", (0..10).map(|i| line_art(100 + i, 512, [0.0; 3])).collect());
-    show("10 photos", (0..10).map(|i| photo(200 + i, 512, [0.05, 0.0, -0.05], 1.0)).collect());
-    show("10 grey photos", (0..10).map(|i| photo(300 + i, 512, [0.0; 3], 0.0)).collect());
-    let mut s: Vec<Image> = (0..10).map(|i| photo(400 + i, 512, [0.05, 0.0, -0.05], 1.0)).collect();
-    s.push(line_art(1, 512, [0.0; 3]));
-    show("10 photos + lineart", s);
-    let mut s: Vec<Image> = (0..10).map(|i| line_art(500 + i, 512, [0.0; 3])).collect();
-    s.push(photo(1, 512, [0.0; 3], 0.0));
-    show("10 lineart + grey ph", s);
-    let mut s: Vec<Image> = (0..10).map(|i| line_art(600 + i, 512, [0.0; 3])).collect();
-    s.push(line_art(7, 512, [0.8, 0.1, 0.1]));
-    show("10 lineart + red la", s);
-    show("12 mixed sizes la", (0..12).map(|i| line_art(700 + i, 256 + 64 * (i as u32 % 4), [0.0; 3])).collect());
-    show("10 photos tints", (0..10).map(|i| photo(800 + i, 512, [0.05 * (i % 3) as f32, 0.0, -0.05], 1.0)).collect());
+fn png_jpeg_and_webp_round_trip_to_rgba8() {
+    // R: A3
+    let limits = MediaLimits::default();
+    let mut src = photo(5, 96, [0.0, 0.1, 0.0], 1.0);
+    src.rgba[3] = 10; // one translucent pixel survives the lossless formats
+    assert_eq!(decode(&encode_png(&src).unwrap(), &limits).unwrap(), src);
+    assert_eq!(decode(&webp_lossless(&src), &limits).unwrap(), src);
+    let j = decode(&jpeg(&src, 92), &limits).unwrap();
+    assert_eq!((j.width, j.height), (96, 96));
+    let err: f64 = j.rgba.iter().zip(&src.rgba).enumerate().filter(|(i, _)| i % 4 != 3).map(|(_, (a, b))| (f64::from(*a) - f64::from(*b)).abs()).sum::<f64>()
+        / (96.0 * 96.0 * 3.0);
+    assert!(err < 6.0, "mean JPEG error {err}");
+    // 16-bit grey converts to opaque RGBA8.
+    let grey16 = ::image::ImageBuffer::<::image::Luma<u16>, Vec<u16>>::from_fn(5, 3, |x, _| ::image::Luma([x as u16 * 16_000]));
+    let mut buf = std::io::Cursor::new(Vec::new());
+    ::image::DynamicImage::ImageLuma16(grey16).write_to(&mut buf, ::image::ImageFormat::Png).unwrap();
+    let g = decode(buf.get_ref(), &limits).unwrap();
+    assert_eq!((g.width, g.height), (5, 3));
+    assert_eq!(g.pixel(4, 2), [249, 249, 249, 255]);
+    assert_eq!(g.pixel(0, 0), [0, 0, 0, 255]);
+    // encode_png refuses a buffer that does not match its size.
+    let bad = Image { width: 4, height: 4, rgba: vec![0; 63] };
+    assert_eq!(encode_png(&bad).unwrap_err().code(), "invalid_input");
+    assert_eq!(encode_png(&Image { width: 0, height: 4, rgba: vec![] }).unwrap_err().code(), "invalid_input");
 }
 
 #[test]
-#[ignore]
-fn print_measures() {
+fn inspect_bytes_measures_every_format_deterministically() {
+    // R: A3, A4, A8
+    let policy = Policy::default();
+    let img = photo(8, 256, [0.1, 0.0, -0.1], 1.0);
+    let png = inspect_bytes(&encode_png(&img).unwrap(), &policy).unwrap();
+    assert_eq!(png.modality, Modality::Image);
+    let m = &png.meta;
+    assert_eq!((m.width, m.height, m.blurry, m.monochrome, m.upscaled, m.text_or_watermark), (Some(256), Some(256), None, Some(false), Some(false), Some(false)));
+    assert!(m.sharpness.unwrap() > 0.0 && m.mean_chroma.unwrap() > 10.0);
+    let v = m.style_vector.as_ref().unwrap();
+    assert_eq!(v.len(), 5 * 4 + 2 + 8 * 9 / 2);
+    assert!(v.iter().all(|x| x.is_finite()));
+    assert_eq!(inspect_bytes(&encode_png(&img).unwrap(), &policy).unwrap(), png, "same bytes, same metadata");
+    assert_eq!(inspect_image(&img, &policy), png.meta);
+    let webp = inspect_bytes(&webp_lossless(&img), &policy).unwrap();
+    assert_eq!(webp.meta, png.meta);
+    let jpg = inspect_bytes(&jpeg(&img, 90), &policy).unwrap().meta;
+    assert_eq!((jpg.width, jpg.monochrome, jpg.upscaled), (Some(256), Some(false), Some(false)));
+    // Through the media entry point too.
+    assert_eq!(crate::media::inspect(&encode_png(&img).unwrap(), &policy).unwrap(), png);
+}
+
+#[test]
+fn odd_shapes_and_short_buffers_measure_without_panicking() {
+    // R: A3
     let c = checks();
-    let show = |name: &str, img: &Image| {
-        let m = measure(img, &c);
-        println!(
-            "{name:>22}: sharp {:.4} up {:.3} low {:.3} det {:.2e} ups {} chroma {:.1} edges {:.3} glyphs {}",
-            m.sharpness, m.upscale_ratio, m.lower_ratio, m.detail, m.upscaled, m.mean_chroma, m.edge_density, m.text_glyphs
-        );
-    };
+    for (w, h) in [(1, 1), (1, 700), (700, 1), (3, 3), (7, 5), (0, 0), (0, 9)] {
+        let img = photo(1, 8, [0.0; 3], 1.0);
+        let img = resized(&img, w.max(1), h.max(1), ::image::imageops::FilterType::Nearest);
+        let img = Image { width: w, height: h, rgba: if w * h == 0 { vec![] } else { img.rgba } };
+        let m = measure(&img, &c);
+        assert!(m.style_vector.iter().all(|x| x.is_finite()), "{w}×{h}");
+        assert!(m.sharpness.is_finite() && m.upscale_ratio.is_finite());
+    }
+    let short = Image { width: 64, height: 64, rgba: vec![90; 64 * 10 * 4 + 7] };
+    let m = measure(&short, &c);
+    assert_eq!((m.width, m.height), (64, 64));
+    assert!(m.monochrome);
+}
+
+// ---------------------------------------------------------------- measures and findings
+
+#[test]
+fn a_blurred_copy_is_blurry_relative_to_the_set() {
+    // R: A8
+    let policy = Policy::default();
+    let mut set: Vec<Image> = (0..9).map(|i| photo(20 + i, 384, [0.05, 0.0, -0.05], 1.0)).collect();
+    set.push(blurred(&photo(40, 384, [0.05, 0.0, -0.05], 1.0), 2.5));
+    set.push(blurred(&line_art(41, 384, [0.0; 3]), 0.3)); // barely softened: still sharp
+    let found = review(&set, &policy);
+    assert_eq!(flagged(&found, "blurry"), [9]);
+    let f = found.iter().find(|f| f.code == "blurry").unwrap();
+    assert_eq!((f.rule.as_str(), f.severity), ("A8", Severity::Warning));
+    assert!(f.message.starts_with("i9.png looks blurry") && f.message.contains("of the set's median"), "{}", f.message);
+    // Line art is judged against line art.
+    let mut art: Vec<Image> = (0..6).map(|i| line_art(50 + i, 384, [0.0; 3])).collect();
+    art.push(blurred(&line_art(60, 384, [0.0; 3]), 3.0));
+    assert_eq!(flagged(&review(&art, &policy), "blurry"), [6]);
+    assert!(flagged(&review(&art[..6], &policy), "blurry").is_empty());
+}
+
+#[test]
+fn a_set_that_is_blurry_throughout_hits_the_floor() {
+    // R: A8
+    let policy = Policy::default();
+    let set: Vec<Image> = (0..4).map(|i| blurred(&photo(70 + i, 256, [0.0; 3], 1.0), 3.0)).collect();
+    assert_eq!(flagged(&review(&set, &policy), "blurry"), [0, 1, 2, 3]);
+    let sharp: Vec<Image> = (0..4).map(|i| photo(70 + i, 256, [0.0; 3], 1.0)).collect();
+    assert!(flagged(&review(&sharp, &policy), "blurry").is_empty());
+}
+
+#[test]
+fn a_2x_upscaled_image_is_flagged_and_native_or_blurred_ones_are_not() {
+    // R: A4
     use ::image::imageops::FilterType::*;
-    for seed in 0..3 {
-        show(&format!("line art {seed}"), &line_art(seed, 512, [0.0; 3]));
+    let c = checks();
+    let native = [
+        photo(80, 512, [0.0; 3], 1.0),
+        line_art(81, 512, [0.0; 3]),
+        noise(82, 512),
+        gradient(512, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9]),
+        Image::filled(512, 512, [40, 40, 40, 255]),
+        decode(&jpeg(&photo(83, 512, [0.0; 3], 1.0), 50), &MediaLimits::default()).unwrap(),
+        blurred(&photo(84, 512, [0.0; 3], 1.0), 3.0),
+    ];
+    for (i, img) in native.iter().enumerate() {
+        let m = measure(img, &c);
+        assert!(!m.upscaled, "native {i}: ratio {} lower {}", m.upscale_ratio, m.lower_ratio);
     }
-    show("line art 1024", &line_art(9, 1024, [0.0; 3]));
-    show("gradient", &gradient(512, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9]));
-    show("grey gradient", &gradient(512, [0.1; 3], [0.9; 3]));
-    show("noise", &noise(1, 512));
-    for seed in 0..3 {
-        show(&format!("photo {seed}"), &photo(seed, 512, [0.1, 0.0, -0.1], 1.0));
+    let small_photo = photo(85, 256, [0.0; 3], 1.0);
+    let small_art = line_art(86, 256, [0.0; 3]);
+    for (name, filter) in [("bilinear", Triangle), ("bicubic", CatmullRom), ("lanczos", Lanczos3), ("nearest", Nearest)] {
+        for (kind, small) in [("photo", &small_photo), ("line art", &small_art)] {
+            let m = measure(&resized(small, 512, 512, filter), &c);
+            assert!(m.upscaled, "{kind} {name}: ratio {} lower {}", m.upscale_ratio, m.lower_ratio);
+        }
     }
-    show("photo grey", &photo(5, 512, [0.0; 3], 0.0));
-    show("photo 1024", &photo(6, 1024, [0.0, 0.05, 0.1], 1.0));
-    let small = photo(7, 256, [0.0; 3], 1.0);
-    for (name, f) in [("triangle", Triangle), ("catmull", CatmullRom), ("lanczos", Lanczos3), ("nearest", Nearest), ("gauss", Gaussian)] {
-        show(&format!("photo up2 {name}"), &resized(&small, 512, 512, f));
+}
+
+#[test]
+fn upscaled_is_a_finding_of_its_own_and_not_blur_when_the_working_size_is_smaller() {
+    // R: A4, A8
+    let policy = policy_with(ImageChecks { working_px: 256, ..checks() });
+    let mut set: Vec<Image> = (0..5).map(|i| photo(90 + i, 512, [0.0, 0.05, 0.0], 1.0)).collect();
+    set.push(resized(&photo(96, 256, [0.0, 0.05, 0.0], 1.0), 512, 512, ::image::imageops::FilterType::CatmullRom));
+    let found = review(&set, &policy);
+    assert_eq!(flagged(&found, "upscaled"), [5]);
+    assert!(flagged(&found, "blurry").is_empty());
+    let f = found.iter().find(|f| f.code == "upscaled").unwrap();
+    assert_eq!(f.rule, "A4");
+    assert!(f.message.contains("i5.png looks enlarged"), "{}", f.message);
+}
+
+#[test]
+fn monochrome_and_colour_are_told_apart_and_a_mixed_set_is_flagged() {
+    // R: A8
+    let c = checks();
+    let colour = [photo(100, 256, [0.1, 0.0, -0.1], 1.0), line_art(101, 256, [0.8, 0.1, 0.1]), gradient(256, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9]), noise(102, 256)];
+    for (i, img) in colour.iter().enumerate() {
+        let m = measure(img, &c);
+        assert!(!m.monochrome, "colour {i}: chroma {}", m.mean_chroma);
     }
-    show("photo up4 lanczos", &resized(&photo(7, 128, [0.0; 3], 1.0), 512, 512, Lanczos3));
-    let la = line_art(3, 256, [0.0; 3]);
-    show("lineart up2 catmull", &resized(&la, 512, 512, CatmullRom));
-    show("lineart up2 triangle", &resized(&la, 512, 512, Triangle));
-    let p = photo(8, 512, [0.0; 3], 1.0);
-    for s in [0.7, 1.0, 1.5, 2.0, 3.0] {
-        show(&format!("photo blur {s}"), &blurred(&p, s));
+    let grey = [photo(103, 256, [0.0; 3], 0.0), line_art(104, 256, [0.0; 3]), gradient(256, [0.0; 3], [1.0; 3]), line_art(105, 256, [0.15, 0.15, 0.2])];
+    for (i, img) in grey.iter().enumerate() {
+        let m = measure(img, &c);
+        assert!(m.monochrome, "grey {i}: chroma {}", m.mean_chroma);
     }
-    let l = line_art(8, 512, [0.0; 3]);
-    for s in [1.0, 2.0, 3.0] {
-        show(&format!("lineart blur {s}"), &blurred(&l, s));
-    }
-    let mut t = Image::filled(512, 512, [255, 255, 255, 255]);
+    let policy = Policy::default();
+    let code = "mixed_colour_and_monochrome";
+    assert!(!review(&colour, &policy).iter().any(|f| f.code == code));
+    assert!(!review(&grey, &policy).iter().any(|f| f.code == code));
+    let mixed = [colour[0].clone(), colour[1].clone(), grey[0].clone()];
+    let found = review(&mixed, &policy);
+    let f = found.iter().find(|f| f.code == code).unwrap();
+    assert!(f.message.starts_with("2 colour and 1 monochrome"), "{}", f.message);
+}
+
+#[test]
+fn rows_of_text_are_flagged_and_pictures_are_not() {
+    // R: A8
+    let c = checks();
+    let mut page = Image::filled(512, 512, [255, 255, 255, 255]);
     for row in 0..4 {
-        draw_text(&mut t, "DRAFT SKETCH", 30, 40 + row * 60, 3, [0, 0, 0]);
+        draw_text(&mut page, "DRAFT SKETCH", 30, 40 + row * 60, 3, [0, 0, 0]);
     }
-    show("text rows", &t);
-    let mut banner = photo(11, 512, [0.0; 3], 1.0);
+    let mut banner = photo(110, 512, [0.0; 3], 1.0);
     fill_rect(&mut banner, 0, 440, 512, 490, [250, 250, 250]);
     draw_text(&mut banner, "PORTFOLIO SAMPLE", 20, 452, 3, [20, 20, 20]);
-    show("photo banner", &banner);
-    let mut caption = line_art(12, 512, [0.0; 3]);
-    draw_text(&mut caption, "MADE FOR ROSA", 60, 470, 3, [0, 0, 0]);
-    show("lineart signature", &caption);
-    let mut light = photo(13, 512, [-0.3; 3], 0.5);
-    draw_text(&mut light, "STOCK PREVIEW", 40, 200, 4, [255, 255, 255]);
-    show("photo white text", &light);
-    let big = photo(21, 1024, [0.0, 0.05, -0.05], 1.0);
-    show("photo 1024 b", &big);
-    for q in [50u8, 75, 90] {
-        show(&format!("photo jpeg q{q}"), &decode(&jpeg(&big, q), &MediaLimits::default()).unwrap());
+    let mut stamp = photo(111, 512, [0.1, 0.0, 0.0], 1.0);
+    fill_rect(&mut stamp, 40, 200, 470, 250, [15, 15, 30]);
+    draw_text(&mut stamp, "STOCK PREVIEW", 50, 210, 4, [255, 255, 255]);
+    let mut small = Image::filled(1024, 1024, [240, 235, 220, 255]);
+    draw_text(&mut small, "WATERMARK ON PAPER", 300, 900, 3, [60, 50, 40]);
+    for (name, img) in [("page", &page), ("banner", &banner), ("stamp", &stamp), ("caption at 1024", &small)] {
+        let m = measure(img, &c);
+        assert!(m.text_or_watermark, "{name}: {} glyphs", m.text_glyphs);
     }
-    let t0 = std::time::Instant::now();
-    let _ = measure(&big, &c);
-    println!("measure 1024: {:?}", t0.elapsed());
+    let pictures = [
+        line_art(112, 512, [0.0; 3]),
+        line_art(113, 512, [0.6, 0.1, 0.3]),
+        photo(114, 512, [0.0; 3], 1.0),
+        photo(115, 512, [-0.2, 0.0, 0.1], 2.0),
+        noise(116, 512),
+        gradient(512, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9]),
+        resized(&noise(117, 64), 512, 512, ::image::imageops::FilterType::Nearest),
+    ];
+    for (i, img) in pictures.iter().enumerate() {
+        let m = measure(img, &c);
+        assert!(!m.text_or_watermark, "picture {i}: {} glyphs", m.text_glyphs);
+    }
+    let policy = Policy::default();
+    let found = review(&[pictures[0].clone(), page], &policy);
+    assert_eq!(flagged(&found, "text_or_watermark"), [1]);
+}
+
+#[test]
+fn a_set_of_two_styles_names_exactly_the_odd_images() {
+    // R: A4
+    let policy = Policy::default();
+    let mut set: Vec<Image> = (0..8).map(|i| line_art(120 + i, 384, [0.0; 3])).collect();
+    set.push(noise(130, 384));
+    set.push(photo(131, 384, [0.2, -0.1, 0.1], 2.0));
+    let found = review(&set, &policy);
+    assert_eq!(flagged(&found, "style_outlier"), [8, 9]);
+    let f = found.iter().find(|f| f.code == "style_outlier").unwrap();
+    assert_eq!((f.rule.as_str(), f.severity), ("A4", Severity::Warning));
+    assert!(f.message.starts_with("i8.png does not match the style"), "{}", f.message);
+    // One colour image among black ink line art.
+    let mut ink: Vec<Image> = (0..9).map(|i| line_art(140 + i, 384, [0.0; 3])).collect();
+    ink.insert(4, photo(150, 384, [0.0; 3], 0.0));
+    assert_eq!(flagged(&review(&ink, &policy), "style_outlier"), [4]);
+}
+
+#[test]
+fn coherent_sets_have_no_style_outliers() {
+    // R: A4
+    let policy = Policy::default();
+    let art: Vec<Image> = (0..10).map(|i| line_art(160 + i, 384, [0.0; 3])).collect();
+    assert!(flagged(&review(&art, &policy), "style_outlier").is_empty());
+    let photos: Vec<Image> = (0..10).map(|i| photo(170 + i, 384, [0.05, 0.0, -0.05], 1.0)).collect();
+    assert!(flagged(&review(&photos, &policy), "style_outlier").is_empty());
+    let greys: Vec<Image> = (0..10).map(|i| photo(180 + i, 384, [0.0; 3], 0.0)).collect();
+    assert!(flagged(&review(&greys, &policy), "style_outlier").is_empty());
+    // Below the minimum set size nothing is compared.
+    let mut few: Vec<Image> = art[..4].to_vec();
+    few.push(noise(190, 384));
+    assert!(flagged(&review(&few, &policy), "style_outlier").is_empty());
+}
+
+#[test]
+fn measured_and_declared_metadata_mix_in_one_review() {
+    // R: A4, A8
+    // Hosts may declare facts (`blurry: true`) instead of measuring; both feed the
+    // same findings, and images without a style vector are left out of the style rule.
+    let policy = Policy::default();
+    let imgs: Vec<Image> = (0..7).map(|i| line_art(200 + i, 256, [0.0; 3])).collect();
+    let mut assets: Vec<Asset> = imgs.iter().enumerate().map(|(i, img)| asset(&format!("i{i}"), img, &policy)).collect();
+    assets.push(Asset { meta: AssetMeta { blurry: Some(true), ..AssetMeta::image(2048, 2048) }, ..assets[0].clone() });
+    assets[7].id = "i7".into();
+    let refs: Vec<&Asset> = assets.iter().collect();
+    let found = crate::asset::review_set(&refs, policy.catalogue.get("tattoo").unwrap(), &policy);
+    assert_eq!(flagged(&found, "blurry"), [7]);
+    assert!(flagged(&found, "style_outlier").is_empty());
+    let declared = found.iter().find(|f| f.code == "blurry").unwrap();
+    assert_eq!(declared.message, "i7 looks blurry; sharp images train better.");
+}
+
+#[test]
+fn checks_round_trip_through_json_and_reject_unknown_fields() {
+    // R: A4
+    let c = ImageChecks { style_outlier_z: 4.5, working_px: 384, ..checks() };
+    let json = serde_json::to_string(&c).unwrap();
+    assert_eq!(serde_json::from_str::<ImageChecks>(&json).unwrap(), c);
+    assert!(serde_json::from_str::<ImageChecks>(r#"{"blur_ration": 0.2}"#).is_err());
+    let p = Policy::from_json(r#"{"media": {"image": {"text_min_glyphs": 20}}}"#).unwrap();
+    assert_eq!(p.media.image.text_min_glyphs, 20);
+    assert_eq!(p.media.image.blur_ratio, checks().blur_ratio);
 }

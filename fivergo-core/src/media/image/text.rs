@@ -127,14 +127,6 @@ fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
                 && (c.text_glyph_min_fill..=c.text_glyph_max_fill).contains(&fill)
         })
         .collect();
-    #[cfg(test)]
-    if std::env::var("TEXT_DEBUG").is_ok() {
-        for b in &blobs {
-            if b.h() >= gmin && b.area > 20 {
-                eprintln!("blob x{}-{} y{}-{} area {} fill {:.2}", b.x0, b.x1, b.y0, b.y1, b.area, b.area as f32 / (b.w() * b.h()) as f32);
-            }
-        }
-    }
     if glyphs.len() < c.text_min_glyphs_per_row as usize {
         return 0;
     }
@@ -195,10 +187,6 @@ fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
                     }
                 }
             }
-        }
-        #[cfg(test)]
-        if std::env::var("TEXT_DEBUG").is_ok() {
-            eprintln!("row x{x0}-{x1} y{y0}-{y1} glyphs {} band ink {:.3}", members.len(), ink_count as f32 / cells.max(1) as f32);
         }
         if cells == 0 || (ink_count as f32) <= c.text_max_band_ink * cells as f32 {
             total += members.len() as u32;
