@@ -50,7 +50,8 @@ fn photo(seed: u64, size: u32) -> Image {
                     let at = |i: usize, j: usize| lattice[j.min(g - 1) * g + i.min(g - 1)];
                     let top = at(ix, iy) * (1.0 - tx) + at(ix + 1, iy) * tx;
                     let bottom = at(ix, iy + 1) * (1.0 - tx) + at(ix + 1, iy + 1) * tx;
-                    field[y * n + x] += amp * (top * (1.0 - ty) + bottom * ty) * if k == 0 { 2.2 } else { 1.5 };
+                    field[y * n + x] +=
+                        amp * (top * (1.0 - ty) + bottom * ty) * if k == 0 { 2.2 } else { 1.5 };
                 }
             }
         }
@@ -58,7 +59,17 @@ fn photo(seed: u64, size: u32) -> Image {
     }
     let s = size as f32;
     let shapes: Vec<[f32; 7]> = (0..7)
-        .map(|_| [s * rng.next(), s * rng.next(), s * (0.06 + 0.18 * rng.next()), s * (0.06 + 0.18 * rng.next()), rng.next() - 0.5, rng.next() - 0.5, rng.next() - 0.5])
+        .map(|_| {
+            [
+                s * rng.next(),
+                s * rng.next(),
+                s * (0.06 + 0.18 * rng.next()),
+                s * (0.06 + 0.18 * rng.next()),
+                rng.next() - 0.5,
+                rng.next() - 0.5,
+                rng.next() - 0.5,
+            ]
+        })
         .collect();
     let mut rgba = Vec::with_capacity(n * n * 4);
     for y in 0..n {
@@ -67,7 +78,9 @@ fn photo(seed: u64, size: u32) -> Image {
             let (l, u, v) = (0.5 + fields[0][i], fields[1][i], fields[2][i]);
             let mut c = [l + u, l - 0.5 * u - 0.5 * v, l + v];
             for sh in &shapes {
-                let d = (((x as f32 - sh[0]) / sh[2]).powi(2) + ((y as f32 - sh[1]) / sh[3]).powi(2)).sqrt();
+                let d = (((x as f32 - sh[0]) / sh[2]).powi(2)
+                    + ((y as f32 - sh[1]) / sh[3]).powi(2))
+                .sqrt();
                 let cover = ((1.0 - d) * sh[2].min(sh[3]) + 0.5).clamp(0.0, 1.0);
                 for k in 0..3 {
                     c[k] = c[k] * (1.0 - cover) + (0.5 + sh[4 + k] + 0.5 * (c[k] - 0.5)) * cover;
@@ -77,7 +90,11 @@ fn photo(seed: u64, size: u32) -> Image {
             rgba.push(255);
         }
     }
-    Image { width: size, height: size, rgba }
+    Image {
+        width: size,
+        height: size,
+        rgba,
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -89,15 +106,23 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("image_inspect");
     group.sample_size(10);
-    group.bench_function("decode_png_1024", |b| b.iter(|| decode(black_box(&png), limits).expect("decodes")));
+    group.bench_function("decode_png_1024", |b| {
+        b.iter(|| decode(black_box(&png), limits).expect("decodes"))
+    });
     let decoded = decode(&png, limits).expect("decodes");
-    group.bench_function("measure_1024", |b| b.iter(|| measure(black_box(&decoded), checks)));
+    group.bench_function("measure_1024", |b| {
+        b.iter(|| measure(black_box(&decoded), checks))
+    });
     group.bench_function("decode_and_measure_1024", |b| {
         b.iter(|| inspect_bytes(black_box(&png), &policy).expect("inspects"))
     });
 
     // A set of 50: 48 photo-like images and two line-art-like ones, measured at 256².
-    let tattoo = policy.catalogue.get("tattoo").expect("tattoo is in the catalogue").clone();
+    let tattoo = policy
+        .catalogue
+        .get("tattoo")
+        .expect("tattoo is in the catalogue")
+        .clone();
     let assets: Vec<Asset> = (0..50u64)
         .map(|i| {
             let mut small = photo(100 + i, 256);
@@ -120,7 +145,9 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     let refs: Vec<&Asset> = assets.iter().collect();
-    group.bench_function("set_findings_50", |b| b.iter(|| review_set(black_box(&refs), &tattoo, &policy)));
+    group.bench_function("set_findings_50", |b| {
+        b.iter(|| review_set(black_box(&refs), &tattoo, &policy))
+    });
     group.finish();
 }
 

@@ -8,9 +8,11 @@
 //! ```
 //!
 //! Prints one JSON object: `{"files": n, "total_ms": .., "per_file_ms": [..],
-//! "flagged": {..}}`, where `total_ms` covers reading, decoding and measuring every
-//! file, and `flagged` counts the images each per-image measure flagged. Files that
-//! fail to decode are listed under `errors` with their error code.
+//! "flagged": {..}, "mean_sharpness": .., "mean_chroma": .., "errors": [..]}`, where
+//! `total_ms` covers reading, decoding and measuring every file, `flagged` counts the
+//! images each per-image measure flagged, the means let a comparison check that both
+//! sides measured the same thing, and files that fail to decode are listed under
+//! `errors` with their error code.
 
 use fivergo::media::image::inspect_bytes;
 use fivergo::Policy;
@@ -35,23 +37,29 @@ fn main() {
     let policy = Policy::default();
     let mut per_file_ms = Vec::with_capacity(paths.len());
     let mut errors = Vec::new();
-    let (mut blurless, mut upscaled, mut mono, mut text) = (0u32, 0u32, 0u32, 0u32);
+    let (mut measured, mut upscaled, mut mono, mut text) = (0u32, 0u32, 0u32, 0u32);
+    let (mut sharpness, mut chroma) = (0.0f64, 0.0f64);
     let start = Instant::now();
     for path in &paths {
         let t = Instant::now();
         let result = std::fs::read(path)
-            .map_err(|e| fivergo::Error::AssetUnreadable { reason: e.to_string() })
+            .map_err(|e| fivergo::Error::AssetUnreadable {
+                reason: e.to_string(),
+            })
             .and_then(|bytes| inspect_bytes(&bytes, &policy));
         per_file_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         match result {
             Ok(found) => {
                 let m = found.meta;
-                blurless += u32::from(m.sharpness.is_some());
+                measured += 1;
+                sharpness += f64::from(m.sharpness.unwrap_or(0.0));
+                chroma += f64::from(m.mean_chroma.unwrap_or(0.0));
                 upscaled += u32::from(m.upscaled == Some(true));
                 mono += u32::from(m.monochrome == Some(true));
                 text += u32::from(m.text_or_watermark == Some(true));
             }
-            Err(e) => errors.push(serde_json::json!({"file": path.display().to_string(), "code": e.code()})),
+            Err(e) => errors
+                .push(serde_json::json!({"file": path.display().to_string(), "code": e.code()})),
         }
     }
     let total_ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -60,7 +68,9 @@ fn main() {
         "files": paths.len(),
         "total_ms": round(total_ms),
         "per_file_ms": per_file_ms.iter().map(|&v| round(v)).collect::<Vec<_>>(),
-        "flagged": {"measured": blurless, "upscaled": upscaled, "monochrome": mono, "text_or_watermark": text},
+        "flagged": {"measured": measured, "upscaled": upscaled, "monochrome": mono, "text_or_watermark": text},
+        "mean_sharpness": if measured > 0 { sharpness / f64::from(measured) } else { 0.0 },
+        "mean_chroma": if measured > 0 { chroma / f64::from(measured) } else { 0.0 },
         "errors": errors,
     });
     println!("{out}");

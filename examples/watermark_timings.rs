@@ -133,10 +133,13 @@ fn summary(values: &[f64]) -> Value {
     json!({ "median": sorted[sorted.len() / 2], "mean": mean, "min": sorted[0], "max": sorted[sorted.len() - 1] })
 }
 
+/// An attack on a marked image.
+type Attack = fn(&Image) -> Image;
+
 fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64) -> Value {
     let style = InvisibleStyle::default();
     let visible = WatermarkStyle::default();
-    let attacks: [(&str, fn(&Image) -> Image); 5] = [
+    let attacks: [(&str, Attack); 5] = [
         ("jpeg50", |img| jpeg_round_trip(img, 50)),
         ("down_up_2x", |img| resize(&resize(img, img.width / 2, img.height / 2), img.width, img.height)),
         ("crop10", |img| crop_top_left(img, img.width / 10, img.height / 10)),

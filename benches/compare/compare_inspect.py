@@ -3,7 +3,9 @@
 
 Generates N photo-like PNGs (numpy, fixed seed) into a temporary folder, runs
 ``target/release/examples/inspect_timings <dir>`` (build it first with
-``cargo build --release --example inspect_timings``), then runs the peer: the same
+``cargo build --release --example inspect_timings``) twice, with
+``RAYON_NUM_THREADS=1`` (one thread, as the peer) and with candle's default thread
+pool, then runs the peer: the same
 per-image checks written with Pillow + numpy, one file after another:
 
 - decode (``Image.open(...).convert("RGB")``),
@@ -174,17 +176,28 @@ def main():
             with open(p, "rb") as f:
                 f.read()
 
-        out = subprocess.run([args.bin, folder], check=True, capture_output=True, text=True)
-        rust = json.loads(out.stdout)
+        def run_rust(threads):
+            env = dict(os.environ)
+            if threads:
+                env["RAYON_NUM_THREADS"] = str(threads)
+            else:
+                env.pop("RAYON_NUM_THREADS", None)
+            out = subprocess.run([args.bin, folder], check=True, capture_output=True, text=True, env=env)
+            return json.loads(out.stdout)
+
+        rust_pool = run_rust(None)  # candle's matmul may use its CPU thread pool
+        rust = run_rust(1)          # strictly one thread, like the peer
 
         t0 = time.perf_counter()
         peer = [peer_inspect(p) for p in paths]
         py_total = time.perf_counter() - t0
 
     rust_total = rust["total_ms"] / 1000.0
+    pool_total = rust_pool["total_ms"] / 1000.0
     n = args.n
     rows = [
-        ("fivergo (Rust, inspect_bytes)", rust_total, 1000 * rust_total / n),
+        ("fivergo (Rust, inspect_bytes, 1 thread)", rust_total, 1000 * rust_total / n),
+        (f"fivergo (Rust, inspect_bytes, default thread pool, {os.cpu_count()} CPUs)", pool_total, 1000 * pool_total / n),
         ("Pillow + numpy (same checks, no text / filter bank)", py_total, 1000 * py_total / n),
     ]
     print(f"Image inspection of {n} PNGs of {args.size}² (decode + measure), one file after another")
@@ -195,16 +208,21 @@ def main():
         print(f"| {name} | {total:.3f} | {per:.1f} |")
     print()
     speedup = py_total / rust_total if rust_total > 0 else float("inf")
-    print(f"fivergo is {speedup:.1f}x the peer's speed; goal: <= 2 s total for 50 images of 1024² "
+    print(f"fivergo (1 thread) is {speedup:.1f}x the peer's speed; goal: <= 2 s total for 50 images of 1024² "
           f"({'met' if rust_total <= 2.0 else 'NOT met'}).")
     print(json.dumps({
         "bench": "compare_inspect",
         "images": n, "size": args.size,
         "fivergo_total_s": round(rust_total, 4), "fivergo_per_image_ms": round(1000 * rust_total / n, 2),
+        "fivergo_pool_total_s": round(pool_total, 4),
+        "fivergo_median_image_ms": round(float(np.median(rust["per_file_ms"])), 2),
         "peer_total_s": round(py_total, 4), "peer_per_image_ms": round(1000 * py_total / n, 2),
         "speedup": round(speedup, 2), "goal_total_s": 2.0, "goal_met": rust_total <= 2.0,
         "fivergo_errors": len(rust.get("errors", [])),
+        "fivergo_mean_sharpness": round(rust.get("mean_sharpness", 0.0), 5),
         "peer_mean_sharpness": round(float(np.mean([p["sharpness"] for p in peer])), 5),
+        "fivergo_mean_chroma": round(rust.get("mean_chroma", 0.0), 2),
+        "peer_mean_chroma": round(float(np.mean([p["mean_chroma"] for p in peer])), 2),
         "peer_mean_upscale_ratio": round(float(np.mean([p["upscale_ratio"] for p in peer])), 4),
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(), "cpus": os.cpu_count(),
         "python": platform.python_version(),

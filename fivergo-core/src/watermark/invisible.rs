@@ -52,6 +52,9 @@ const PAIRS: [(usize, usize); 3] = [(1, 2), (1, 3), (2, 3)];
 const SLOTS: usize = TILE * TILE * PAIRS.len();
 /// Side of the central region on which the grid alignment is searched (4 tiles).
 const SEARCH_SIDE: usize = 4 * SCALE * BLOCK * TILE;
+/// A pair keeps its own direction from this share of the floor amplitude; weaker,
+/// its direction is mostly rounding noise and a keyed random one is used instead.
+const OWN_DIRECTION: f32 = 0.25;
 /// Most grid alignments decoded per image.
 const MAX_CANDIDATES: u32 = 16;
 /// Smallest side, in pixels, that holds a whole tile at every grid offset.
@@ -205,7 +208,7 @@ pub fn embed(img: &Image, payload: u64, style: &InvisibleStyle) -> Result<Image,
                 // Where the pair is too weak to have a direction of its own, a keyed
                 // random one: the same slot then looks different in every tile, so a
                 // codec's rounding cannot erase all its copies the same way.
-                let theta = if r >= 0.25 * floor {
+                let theta = if r >= OWN_DIRECTION * floor {
                     c2.atan2(c1)
                 } else {
                     let seed = style.key ^ ((by * bw + bx) * PAIRS.len() + p) as u64;
@@ -264,15 +267,20 @@ pub fn embed(img: &Image, payload: u64, style: &InvisibleStyle) -> Result<Image,
 /// ```
 pub fn detect(img: &Image, style: &InvisibleStyle) -> Detection {
     let style = style.sanitized();
-    let best = decodings(img, &style)
-        .into_iter()
-        .filter_map(|(bits, agreement)| Some((payload::decode_hard(&bits)?, confidence(agreement, &style))))
-        .filter(|&(_, conf)| conf >= style.min_confidence)
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    match best {
-        Some((payload, confidence)) => Detection::Found { payload, confidence },
-        None => Detection::NotFound,
+    let Some(reads) = Reads::of(img, &style) else { return Detection::NotFound };
+    // Alignments best first; the first one with an acceptable codeword wins.
+    for acc in &reads.candidates {
+        let best = reads
+            .decode(acc)
+            .into_iter()
+            .filter_map(|(bits, agreement)| Some((payload::decode_hard(&bits)?, confidence(agreement, &style))))
+            .filter(|&(_, conf)| conf >= style.min_confidence)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((payload, confidence)) = best {
+            return Detection::Found { payload, confidence };
+        }
     }
+    Detection::NotFound
 }
 
 /// The codeword bits read blindly from `img` after error correction, whether or not
@@ -294,28 +302,8 @@ pub fn detect(img: &Image, style: &InvisibleStyle) -> Detection {
 /// assert!(read_bits(&Image::filled(20, 20, [0; 4]), &style).is_none());
 /// ```
 pub fn read_bits(img: &Image, style: &InvisibleStyle) -> Option<[bool; CODEWORD_BITS]> {
-    decodings(img, &style.sanitized()).into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(bits, _)| bits)
-}
-
-/// Every decoding tried: for each kept grid alignment and each of the 64 tile
-/// shifts, the Viterbi-decoded codeword and the mean z-score of the received coded
-/// bits in the direction the decoding expects (its agreement).
-fn decodings(img: &Image, style: &InvisibleStyle) -> Vec<([bool; CODEWORD_BITS], f32)> {
-    let Some(reads) = Reads::of(img, style) else { return Vec::new() };
-    let mut out = Vec::with_capacity(reads.candidates.len() * TILE * TILE);
-    for acc in &reads.candidates {
-        for sy in 0..TILE {
-            for sx in 0..TILE {
-                let (soft, z) = reads.coded(acc, sx, sy);
-                let bits = viterbi(&soft);
-                let expected = conv_encode(&bits);
-                let agreement =
-                    z.iter().zip(expected).map(|(&v, e)| if e { v } else { -v }).sum::<f32>() / CODED as f32;
-                out.push((bits, agreement));
-            }
-        }
-    }
-    out
+    let reads = Reads::of(img, &style.sanitized())?;
+    reads.candidates.iter().flat_map(|acc| reads.decode(acc)).max_by(|a, b| a.1.total_cmp(&b.1)).map(|(bits, _)| bits)
 }
 
 /// Confidence in `0..=1` from a decoding's agreement: 0 at the mean |z| of pure
@@ -323,7 +311,8 @@ fn decodings(img: &Image, style: &InvisibleStyle) -> Vec<([bool; CODEWORD_BITS],
 /// [`InvisibleStyle::full_confidence_z`].
 fn confidence(agreement: f32, style: &InvisibleStyle) -> f32 {
     let noise = (2.0 / std::f32::consts::PI).sqrt();
-    let full = style.full_confidence_z.max(noise + 0.1);
+    // Kept above the noise level so the scale never divides by zero or flips.
+    let full = style.full_confidence_z.max(noise + f32::EPSILON.sqrt());
     ((agreement - noise) / (full - noise)).clamp(0.0, 1.0)
 }
 
@@ -409,10 +398,10 @@ impl Luma16 {
     /// The caller checked the buffer holds `width × height` pixels.
     fn of(img: &Image) -> Self {
         let (w, h) = (img.width as usize, img.height as usize);
-        let v = img.rgba[..w * h * 4]
-            .chunks_exact(4)
-            .map(|p| 77 * u16::from(p[0]) + 150 * u16::from(p[1]) + 29 * u16::from(p[2]))
-            .collect();
+        let mut v = vec![0u16; w * h];
+        for (y, p) in v.iter_mut().zip(img.rgba.chunks_exact(4)) {
+            *y = 77 * u16::from(p[0]) + 150 * u16::from(p[1]) + 29 * u16::from(p[2]);
+        }
         Self { w, v }
     }
 }
@@ -580,23 +569,33 @@ impl Reads {
         for (px, py) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
             let luma = Luma::of(&full, rx + px, ry + py, rw - px, rh - py);
             let soft = soft_maps(&luma, order, noise);
-            for oy in 0..BLOCK {
-                for ox in 0..BLOCK {
-                    let mut acc = Accum::new();
-                    for by in 0..(luma.h - oy) / BLOCK {
-                        let row = (oy + by * BLOCK) * soft.w;
-                        let cells = (by % TILE) * TILE;
-                        for bx in 0..(luma.w - ox) / BLOCK {
-                            let at = row + ox + bx * BLOCK;
-                            let base = (cells + bx % TILE) * PAIRS.len();
-                            for (p, map) in soft.maps.iter().enumerate() {
-                                acc.add(base + p, map[at]);
-                            }
+            // Every position is the corner of one block at one offset: one pass adds
+            // each read to its offset's slot sums, kept as [slot][offset] so the 8
+            // positions of a block row land on 8 neighbouring sums (squares only in
+            // total per offset, for the score's scale).
+            let mut sums = vec![[0f32; BLOCK * BLOCK]; SLOTS];
+            let mut squares = [0f32; BLOCK * BLOCK];
+            for y in 0..soft.h {
+                let (oy, cells) = (y % BLOCK, (y / BLOCK) % TILE * TILE);
+                for (p, map) in soft.maps.iter().enumerate() {
+                    let row = &map[y * soft.w..][..soft.w];
+                    for (bx, chunk) in row.chunks(BLOCK).enumerate() {
+                        let slot = (cells + bx % TILE) * PAIRS.len() + p;
+                        let dst = &mut sums[slot][oy * BLOCK..][..chunk.len()];
+                        let sq = &mut squares[oy * BLOCK..][..chunk.len()];
+                        for ((d, q), &v) in dst.iter_mut().zip(sq.iter_mut()).zip(chunk) {
+                            *d += v;
+                            *q += v * v;
                         }
                     }
-                    let (ox, oy) = ((ox + rx / SCALE) % BLOCK, (oy + ry / SCALE) % BLOCK);
-                    found.push((acc.score(), Alignment { px, py, ox, oy }));
                 }
+            }
+            for (offset, &sq) in squares.iter().enumerate() {
+                // Σ over slots of sum², relative to what unrelated reads would give.
+                let energy: f32 = sums.iter().map(|slot| slot[offset] * slot[offset]).sum();
+                let score = energy * SLOTS as f32 / (sq + 1e-6);
+                let (ox, oy) = ((offset % BLOCK + rx / SCALE) % BLOCK, (offset / BLOCK + ry / SCALE) % BLOCK);
+                found.push((score, Alignment { px, py, ox, oy }));
             }
         }
         found.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -621,6 +620,24 @@ impl Reads {
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
         Some(Self { layout: Layout::new(style.key), candidates: candidates.into_iter().map(|(_, a)| a).collect() })
+    }
+
+    /// The 64 decodings of one alignment, one per cyclic shift of the tile: the
+    /// Viterbi-decoded codeword and its agreement, the mean z-score of the received
+    /// coded bits in the direction the decoding expects.
+    fn decode(&self, acc: &Accum) -> Vec<([bool; CODEWORD_BITS], f32)> {
+        let mut out = Vec::with_capacity(TILE * TILE);
+        for sy in 0..TILE {
+            for sx in 0..TILE {
+                let (soft, z) = self.coded(acc, sx, sy);
+                let bits = viterbi(&soft);
+                let expected = conv_encode(&bits);
+                let agreement =
+                    z.iter().zip(expected).map(|(&v, e)| if e { v } else { -v }).sum::<f32>() / CODED as f32;
+                out.push((bits, agreement));
+            }
+        }
+        out
     }
 
     /// The soft coded bits (sums of reads) and their z-scores when the observed grid
@@ -665,6 +682,8 @@ fn soft(c1: f32, c2: f32, order: usize, noise: f32) -> f32 {
 struct SoftMaps {
     /// Positions per row (`luma.w − 7`).
     w: usize,
+    /// Rows of positions (`luma.h − 7`).
+    h: usize,
     /// One map per pair.
     maps: [Vec<f32>; PAIRS.len()],
 }
@@ -724,7 +743,7 @@ fn soft_maps(luma: &Luma, order: usize, noise: f32) -> SoftMaps {
         }
         c1
     });
-    SoftMaps { w, maps }
+    SoftMaps { w, h, maps }
 }
 
 #[cfg(test)]

@@ -139,7 +139,7 @@ impl RealFft {
     /// One-sided power spectrum `|X_k|²`, `k = 0..=n/2`, of `frame · window`
     /// (zero-padded or cut to `n`).
     pub(crate) fn power(&mut self, frame: &[f32], window: &[f32], out: &mut Vec<f32>) {
-        let (n, m) = (self.n, self.n / 2);
+        let m = self.n / 2;
         let at = |i: usize| frame.get(i).zip(window.get(i)).map_or(0.0, |(x, w)| x * w);
         for k in 0..m {
             self.re[k] = at(2 * k);
@@ -147,10 +147,9 @@ impl RealFft {
         }
         self.half.forward(&mut self.re, &mut self.im);
         out.clear();
-        out.resize(n / 2 + 1, 0.0);
         // X_k = E_k + e^{-2πik/n} O_k with E, O the spectra of the even and odd samples:
         // E_k = (Z_k + conj Z_{m−k}) / 2, O_k = (Z_k − conj Z_{m−k}) / 2i.
-        for k in 0..=m {
+        out.extend((0..=m).map(|k| {
             let (zr, zi) = (self.re[k % m], self.im[k % m]);
             let (cr, ci) = (self.re[(m - k) % m], -self.im[(m - k) % m]);
             let (er, ei) = (0.5 * (zr + cr), 0.5 * (zi + ci));
@@ -161,8 +160,8 @@ impl RealFft {
                 (-1.0, 0.0)
             };
             let (xr, xi) = (er + wr * or - wi * oi, ei + wr * oi + wi * or);
-            out[k] = xr * xr + xi * xi;
-        }
+            xr * xr + xi * xi
+        }));
     }
 }
 

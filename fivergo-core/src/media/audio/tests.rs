@@ -771,6 +771,30 @@ fn timbre_outliers_name_the_odd_clip_and_a_coherent_set_has_none() {
 }
 
 #[test]
+fn coherent_sets_of_takes_with_natural_variation_have_no_timbre_outlier() {
+    // R: A8
+    let sr = 16_000;
+    let p = Policy::default();
+    let voice = p.catalogue.get("voice_over").unwrap();
+    // Eight takes each: pitch between 100 and 150 Hz, different syllables and a
+    // faint hiss. These seeds include a set whose spread reaches robust z ≈ 6.
+    for base in [3u64, 4] {
+        let set: Vec<Asset> = (0..8u64)
+            .map(|i| {
+                let f0 = 100.0 + 7.0 * ((i * 5 + base) % 8) as f32;
+                let take = with_noise(&speech(sr, 4.0, f0, 100 * base + i), 50.0, i + 1);
+                asset(&format!("t{i}"), inspect_audio(&to_audio(&take, sr), &p))
+            })
+            .collect();
+        let found = review_set(&set.iter().collect::<Vec<_>>(), voice, &p);
+        assert!(
+            found.iter().all(|f| f.code != "timbre_outlier"),
+            "set {base}: {found:#?}"
+        );
+    }
+}
+
+#[test]
 fn low_sample_rate_and_quiet_recordings_are_flagged_from_measurements() {
     // R: A8
     let p = Policy::default();

@@ -36,7 +36,11 @@ const DECODER_OVERHEAD_BYTES: u64 = 32 * 1024 * 1024;
 /// ```
 pub fn decode(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
     if bytes.len() as u64 > limits.max_bytes {
-        return Err(Error::MediaTooLarge { what: "bytes".into(), limit: limits.max_bytes, actual: bytes.len() as u64 });
+        return Err(Error::MediaTooLarge {
+            what: "bytes".into(),
+            limit: limits.max_bytes,
+            actual: bytes.len() as u64,
+        });
     }
     if bytes.is_empty() {
         return Err(unreadable("the file is empty"));
@@ -45,7 +49,9 @@ pub fn decode(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
     // line of defence so that a decoder bug cannot take the host down.
     match std::panic::catch_unwind(|| decode_inner(bytes, limits)) {
         Ok(result) => result,
-        Err(_) => Err(unreadable("the image decoder failed on this file (corrupt data)")),
+        Err(_) => Err(unreadable(
+            "the image decoder failed on this file (corrupt data)",
+        )),
     }
 }
 
@@ -54,21 +60,32 @@ fn decode_inner(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
     let format = match format {
         Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) => f,
         Some(other) => {
-            return Err(unreadable(&format!("{} images are not supported: expected PNG, JPEG or WebP", other.extensions_str().first().unwrap_or(&"this kind of"))))
+            return Err(unreadable(&format!(
+                "{} images are not supported: expected PNG, JPEG or WebP",
+                other.extensions_str().first().unwrap_or(&"this kind of")
+            )))
         }
-        None => return Err(unreadable("unknown image format: expected PNG, JPEG or WebP")),
+        None => {
+            return Err(unreadable(
+                "unknown image format: expected PNG, JPEG or WebP",
+            ))
+        }
     };
     let kind = format_name(format);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(image_limits(limits));
     let mut decoder = match reader.into_decoder() {
         Ok(d) => d,
-        Err(ImageError::Limits(_)) => return Err(too_many_pixels(limits, header_pixels(bytes, format))),
+        Err(ImageError::Limits(_)) => {
+            return Err(too_many_pixels(limits, header_pixels(bytes, format)))
+        }
         Err(e) => return Err(describe(kind, e)),
     };
     let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 {
-        return Err(unreadable(&format!("the {kind} image has no pixels ({width}×{height})")));
+        return Err(unreadable(&format!(
+            "the {kind} image has no pixels ({width}×{height})"
+        )));
     }
     let pixels = u64::from(width) * u64::from(height);
     if pixels > limits.max_pixels {
@@ -85,7 +102,11 @@ fn decode_inner(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
     }
     let rgba = dynamic.into_rgba8();
     let (width, height) = rgba.dimensions();
-    Ok(Image { width, height, rgba: rgba.into_raw() })
+    Ok(Image {
+        width,
+        height,
+        rgba: rgba.into_raw(),
+    })
 }
 
 /// The decoder limits derived from the policy: no side may exceed the pixel limit
@@ -96,7 +117,12 @@ fn image_limits(limits: &MediaLimits) -> image::Limits {
     let mut l = image::Limits::default();
     l.max_image_width = Some(side);
     l.max_image_height = Some(side);
-    l.max_alloc = Some(limits.max_pixels.saturating_mul(WIDEST_PIXEL_BYTES).saturating_add(DECODER_OVERHEAD_BYTES));
+    l.max_alloc = Some(
+        limits
+            .max_pixels
+            .saturating_mul(WIDEST_PIXEL_BYTES)
+            .saturating_add(DECODER_OVERHEAD_BYTES),
+    );
     l
 }
 
@@ -137,7 +163,9 @@ fn describe(kind: &str, e: ImageError) -> Error {
         ImageError::Unsupported(u) => format!("the {kind} file uses an unsupported feature ({u})"),
         _ => {
             let text = e.to_string();
-            if text.to_ascii_lowercase().contains("eof") || text.to_ascii_lowercase().contains("end of") {
+            if text.to_ascii_lowercase().contains("eof")
+                || text.to_ascii_lowercase().contains("end of")
+            {
                 format!("the {kind} file is truncated ({text})")
             } else {
                 format!("the {kind} file is corrupt ({text})")
@@ -148,7 +176,9 @@ fn describe(kind: &str, e: ImageError) -> Error {
 }
 
 fn unreadable(reason: &str) -> Error {
-    Error::AssetUnreadable { reason: reason.into() }
+    Error::AssetUnreadable {
+        reason: reason.into(),
+    }
 }
 
 /// Encodes an image as an 8-bit RGBA PNG (fast compression).
@@ -168,11 +198,19 @@ pub fn encode_png(img: &Image) -> Result<Vec<u8>, Error> {
     if img.rgba.len() as u64 != expected {
         return Err(Error::invalid(
             "image",
-            format!("rgba holds {} bytes; a {}×{} image needs {expected}", img.rgba.len(), img.width, img.height),
+            format!(
+                "rgba holds {} bytes; a {}×{} image needs {expected}",
+                img.rgba.len(),
+                img.width,
+                img.height
+            ),
         ));
     }
     if expected == 0 {
-        return Err(Error::invalid("image", format!("a {}×{} image has no pixels", img.width, img.height)));
+        return Err(Error::invalid(
+            "image",
+            format!("a {}×{} image has no pixels", img.width, img.height),
+        ));
     }
     let mut out = Vec::new();
     let encoder = image::codecs::png::PngEncoder::new_with_quality(
@@ -180,7 +218,13 @@ pub fn encode_png(img: &Image) -> Result<Vec<u8>, Error> {
         image::codecs::png::CompressionType::Fast,
         image::codecs::png::FilterType::Adaptive,
     );
-    image::ImageEncoder::write_image(encoder, &img.rgba, img.width, img.height, image::ExtendedColorType::Rgba8)
-        .map_err(|e| Error::invalid("image", format!("PNG encoding failed: {e}")))?;
+    image::ImageEncoder::write_image(
+        encoder,
+        &img.rgba,
+        img.width,
+        img.height,
+        image::ExtendedColorType::Rgba8,
+    )
+    .map_err(|e| Error::invalid("image", format!("PNG encoding failed: {e}")))?;
     Ok(out)
 }

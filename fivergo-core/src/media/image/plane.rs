@@ -12,7 +12,11 @@ pub(crate) struct Plane {
 
 impl Plane {
     pub fn new(w: usize, h: usize) -> Self {
-        Self { w, h, data: vec![0.0; w * h] }
+        Self {
+            w,
+            h,
+            data: vec![0.0; w * h],
+        }
     }
 
     pub fn mean(&self) -> f32 {
@@ -27,7 +31,12 @@ impl Plane {
             return 0.0;
         }
         let m = f64::from(self.mean());
-        (self.data.iter().map(|&v| (f64::from(v) - m).powi(2)).sum::<f64>() / self.data.len() as f64) as f32
+        (self
+            .data
+            .iter()
+            .map(|&v| (f64::from(v) - m).powi(2))
+            .sum::<f64>()
+            / self.data.len() as f64) as f32
     }
 }
 
@@ -49,7 +58,9 @@ pub(crate) fn luma(img: &Image) -> Plane {
     let mut out = Plane::new(w, h);
     let unit = unit_lut();
     for (o, px) in out.data.iter_mut().zip(img.rgba.chunks_exact(4)) {
-        let y = 0.2126 * unit[px[0] as usize] + 0.7152 * unit[px[1] as usize] + 0.0722 * unit[px[2] as usize];
+        let y = 0.2126 * unit[px[0] as usize]
+            + 0.7152 * unit[px[1] as usize]
+            + 0.0722 * unit[px[2] as usize];
         *o = if px[3] == 255 {
             y
         } else {
@@ -65,7 +76,9 @@ pub(crate) fn luma_row(img: &Image, y: usize, out: &mut [f32], unit: &[f32; 256]
     let w = img.width as usize;
     let src = &img.rgba[y * w * 4..(y * w + out.len()) * 4];
     for (o, px) in out.iter_mut().zip(src.chunks_exact(4)) {
-        let l = 0.2126 * unit[px[0] as usize] + 0.7152 * unit[px[1] as usize] + 0.0722 * unit[px[2] as usize];
+        let l = 0.2126 * unit[px[0] as usize]
+            + 0.7152 * unit[px[1] as usize]
+            + 0.0722 * unit[px[2] as usize];
         *o = if px[3] == 255 {
             l
         } else {
@@ -79,6 +92,9 @@ pub(crate) fn luma_row(img: &Image, y: usize, out: &mut [f32], unit: &[f32; 256]
 pub(crate) fn luma_down2(img: &Image) -> Plane {
     let (w, h) = usable_size(img);
     let (nw, nh) = (w / 2, h / 2);
+    if nw == 0 || nh == 0 {
+        return Plane::new(0, 0);
+    }
     let mut out = Plane::new(nw, nh);
     let unit = unit_lut();
     let (mut r0, mut r1) = (vec![0.0f32; 2 * nw], vec![0.0f32; 2 * nw]);
@@ -113,9 +129,15 @@ pub(crate) fn fit_long_side(w: usize, h: usize, long: usize, min_side: usize) ->
         return (0, 0);
     }
     let (nw, nh) = if w >= h {
-        (long, ((h as f64 * long as f64 / w as f64).round() as usize).max(1))
+        (
+            long,
+            ((h as f64 * long as f64 / w as f64).round() as usize).max(1),
+        )
     } else {
-        (((w as f64 * long as f64 / h as f64).round() as usize).max(1), long)
+        (
+            ((w as f64 * long as f64 / h as f64).round() as usize).max(1),
+            long,
+        )
     };
     (nw.max(min_side.min(long)), nh.max(min_side.min(long)))
 }
@@ -135,7 +157,10 @@ pub(crate) fn resize(src: &Plane, nw: usize, nh: usize) -> Plane {
     let xs = Taps::new(src.w, nw);
     let mut tmp = Plane::new(nw, src.h);
     for y in 0..src.h {
-        xs.apply(&src.data[y * src.w..(y + 1) * src.w], &mut tmp.data[y * nw..(y + 1) * nw]);
+        xs.apply(
+            &src.data[y * src.w..(y + 1) * src.w],
+            &mut tmp.data[y * nw..(y + 1) * nw],
+        );
     }
     vertical(&tmp, nh)
 }
@@ -165,8 +190,8 @@ pub(crate) fn rgb_resized(img: &Image, nw: usize, nh: usize) -> [Plane; 3] {
             for (x, run) in src.chunks_exact(4 * f).enumerate() {
                 let mut acc = [0.0f32; 3];
                 for px in run.chunks_exact(4) {
-                    for c in 0..3 {
-                        acc[c] += composite(px, c);
+                    for (c, a) in acc.iter_mut().enumerate() {
+                        *a += composite(px, c);
                     }
                 }
                 for c in 0..3 {
@@ -190,8 +215,8 @@ pub(crate) fn rgb_resized(img: &Image, nw: usize, nh: usize) -> [Plane; 3] {
             for (x, run) in src.chunks_exact(4 * f).enumerate() {
                 let mut acc = [0.0f32; 3];
                 for px in run.chunks_exact(4) {
-                    for c in 0..3 {
-                        acc[c] += composite(px, c);
+                    for (c, a) in acc.iter_mut().enumerate() {
+                        *a += composite(px, c);
                     }
                 }
                 for c in 0..3 {
@@ -204,8 +229,8 @@ pub(crate) fn rgb_resized(img: &Image, nw: usize, nh: usize) -> [Plane; 3] {
         for y in 0..h {
             let src = &img.rgba[y * w * 4..(y + 1) * w * 4];
             for (x, px) in src.chunks_exact(4).enumerate() {
-                for c in 0..3 {
-                    row[c][x] = composite(px, c);
+                for (c, r) in row.iter_mut().enumerate() {
+                    r[x] = composite(px, c);
                 }
             }
             for c in 0..3 {
@@ -213,7 +238,11 @@ pub(crate) fn rgb_resized(img: &Image, nw: usize, nh: usize) -> [Plane; 3] {
             }
         }
     }
-    [vertical(&tmp[0], nh), vertical(&tmp[1], nh), vertical(&tmp[2], nh)]
+    [
+        vertical(&tmp[0], nh),
+        vertical(&tmp[1], nh),
+        vertical(&tmp[2], nh),
+    ]
 }
 
 /// `Some(f)` when `w × h` shrinks to `nw × nh` by the same whole factor on both axes.
@@ -299,7 +328,11 @@ impl Taps {
             }
         }
         let factor = (n % m == 0 && n > m).then_some(n / m);
-        Self { spans, weights, factor }
+        Self {
+            spans,
+            weights,
+            factor,
+        }
     }
 
     fn of(&self, j: usize) -> (usize, &[f32]) {
@@ -317,7 +350,11 @@ impl Taps {
         }
         for (j, d) in dst.iter_mut().enumerate() {
             let (start, weights) = self.of(j);
-            *d = src[start..start + weights.len()].iter().zip(weights).map(|(s, w)| s * w).sum();
+            *d = src[start..start + weights.len()]
+                .iter()
+                .zip(weights)
+                .map(|(s, w)| s * w)
+                .sum();
         }
     }
 }
@@ -428,7 +465,11 @@ pub(crate) fn laplacian_variance(p: &Plane) -> f32 {
     }
     let (mut s, mut s2) = (0.0f64, 0.0f64);
     for y in 1..p.h - 1 {
-        let (up, row, down) = (&p.data[(y - 1) * p.w..], &p.data[y * p.w..], &p.data[(y + 1) * p.w..]);
+        let (up, row, down) = (
+            &p.data[(y - 1) * p.w..],
+            &p.data[y * p.w..],
+            &p.data[(y + 1) * p.w..],
+        );
         let (mut rs, mut rs2) = (0.0f32, 0.0f32);
         for x in 1..p.w - 1 {
             let l = up[x] + down[x] + row[x - 1] + row[x + 1] - 4.0 * row[x];
@@ -451,9 +492,14 @@ pub(crate) fn edge_density(p: &Plane, threshold: f32) -> f32 {
     let t2 = (threshold * 8.0).powi(2); // Sobel gains 8 on a unit step across 2 px.
     let mut count = 0usize;
     for y in 1..p.h - 1 {
-        let (a, b, c) = (&p.data[(y - 1) * p.w..], &p.data[y * p.w..], &p.data[(y + 1) * p.w..]);
+        let (a, b, c) = (
+            &p.data[(y - 1) * p.w..],
+            &p.data[y * p.w..],
+            &p.data[(y + 1) * p.w..],
+        );
         for x in 1..p.w - 1 {
-            let gx = (a[x + 1] + 2.0 * b[x + 1] + c[x + 1]) - (a[x - 1] + 2.0 * b[x - 1] + c[x - 1]);
+            let gx =
+                (a[x + 1] + 2.0 * b[x + 1] + c[x + 1]) - (a[x - 1] + 2.0 * b[x - 1] + c[x - 1]);
             let gy = (c[x - 1] + 2.0 * c[x] + c[x + 1]) - (a[x - 1] + 2.0 * a[x] + a[x + 1]);
             if gx * gx + gy * gy > t2 {
                 count += 1;
@@ -465,16 +511,32 @@ pub(crate) fn edge_density(p: &Plane, threshold: f32) -> f32 {
 
 /// sRGB (encoded, `[0, 1]`) to CIE Lab (D65).
 pub(crate) fn srgb_to_lab(r: f32, g: f32, b: f32) -> [f32; 3] {
-    let lin = |c: f32| if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) };
+    let lin = |c: f32| {
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
     let (r, g, b) = (lin(r), lin(g), lin(b));
     let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
     let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
     let z = (0.0193339 * r + 0.119192 * g + 0.9503041 * b) / 1.08883;
-    let f = |t: f32| if t > 0.008856 { t.cbrt() } else { 7.787 * t + 16.0 / 116.0 };
+    let f = |t: f32| {
+        if t > 0.008856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
     let (fx, fy, fz) = (f(x), f(y), f(z));
     // Greys land within rounding of a = b = 0: snap them so grey stays exactly grey.
     let snap = |v: f32| if v.abs() < 1e-3 { 0.0 } else { v };
-    [116.0 * fy - 16.0, snap(500.0 * (fx - fy)), snap(200.0 * (fy - fz))]
+    [
+        116.0 * fy - 16.0,
+        snap(500.0 * (fx - fy)),
+        snap(200.0 * (fy - fz)),
+    ]
 }
 
 /// A small deterministic generator (SplitMix64) for seeded choices.

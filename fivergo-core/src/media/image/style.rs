@@ -13,7 +13,9 @@ pub(crate) fn palette(lab: &[[f32; 3]], k: usize, iterations: usize, seed: u64) 
     if lab.is_empty() {
         return vec![[0.0; 4]; k];
     }
-    let d2 = |a: &[f32; 3], b: &[f32; 3]| (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2);
+    let d2 = |a: &[f32; 3], b: &[f32; 3]| {
+        (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
+    };
     let mut rng = SplitMix(seed);
     // k-means++ initialisation.
     let mut centres: Vec<[f32; 3]> = vec![lab[(rng.next_u64() % lab.len() as u64) as usize]];
@@ -65,7 +67,11 @@ pub(crate) fn palette(lab: &[[f32; 3]], k: usize, iterations: usize, seed: u64) 
         }
         for (c, s) in centres.iter_mut().zip(&sums) {
             if s[3] > 0.0 {
-                *c = [(s[0] / s[3]) as f32, (s[1] / s[3]) as f32, (s[2] / s[3]) as f32];
+                *c = [
+                    (s[0] / s[3]) as f32,
+                    (s[1] / s[3]) as f32,
+                    (s[2] / s[3]) as f32,
+                ];
             }
         }
         if !changed {
@@ -87,7 +93,9 @@ pub(crate) fn palette(lab: &[[f32; 3]], k: usize, iterations: usize, seed: u64) 
 
 /// Lab values of an RGB thumbnail.
 pub(crate) fn lab_pixels(rgb: &[Plane; 3]) -> Vec<[f32; 3]> {
-    (0..rgb[0].data.len()).map(|i| srgb_to_lab(rgb[0].data[i], rgb[1].data[i], rgb[2].data[i])).collect()
+    (0..rgb[0].data.len())
+        .map(|i| srgb_to_lab(rgb[0].data[i], rgb[1].data[i], rgb[2].data[i]))
+        .collect()
 }
 
 /// Side of the square filters of the bank.
@@ -97,21 +105,63 @@ const STRIDE: usize = 2;
 /// Positions per block of the filter-bank product (bounds the patch matrix's memory).
 const BLOCK_POSITIONS: usize = 2048;
 
-/// The fixed filter bank: `n` zero-mean, unit-norm random 5×5×3 filters, each laid
+/// The fixed filter bank: `n` random 5×5×3 filters, each symmetric under the
+/// rotations and mirrorings of the square (so the statistics do not depend on which
+/// way strokes run: orientation is content, not style), zero-mean over all its taps
+/// (flat grey gives no response; flat colour does) and of unit norm. Each is laid
 /// out as `(channel, dy, dx)`, matching the columns of the patch matrix in [`gram`].
 fn filter_bank(n: usize, seed: u64) -> Vec<f32> {
-    let taps = 3 * TAP * TAP;
+    let half = (TAP / 2) as isize;
+    // The orbit of an offset under the square's symmetries: its sorted |dy|, |dx|.
+    let orbit = |dy: isize, dx: isize| {
+        let (a, b) = (
+            dy.unsigned_abs().min(dx.unsigned_abs()),
+            dy.unsigned_abs().max(dx.unsigned_abs()),
+        );
+        a * (TAP / 2 + 1) + b
+    };
+    let orbits = (TAP / 2 + 1) * (TAP / 2 + 1);
     let mut rng = SplitMix(seed);
-    let mut out = Vec::with_capacity(n * taps);
+    let mut out = Vec::with_capacity(n * 3 * TAP * TAP);
     for _ in 0..n {
-        let mut f: Vec<f32> = (0..taps).map(|_| rng.normal()).collect();
-        let mean = f.iter().sum::<f32>() / taps as f32;
+        let values: Vec<f32> = (0..3 * orbits).map(|_| rng.normal()).collect();
+        let mut f = Vec::with_capacity(3 * TAP * TAP);
+        for c in 0..3 {
+            for dy in -half..=half {
+                for dx in -half..=half {
+                    f.push(values[c * orbits + orbit(dy, dx)]);
+                }
+            }
+        }
+        let mean = f.iter().sum::<f32>() / f.len() as f32;
         f.iter_mut().for_each(|v| *v -= mean);
         let norm = f.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-6);
         f.iter_mut().for_each(|v| *v /= norm);
         out.extend(f);
     }
     out
+}
+
+/// Six numbers that summarise a palette (`[L, a, b, share]` entries) independently of
+/// the order and the exact split of its colours: the share-weighted mean L, a and b,
+/// the weighted spread of L between the colours (light–dark contrast of the palette),
+/// the weighted mean chroma of the colours, and the share of the largest colour.
+pub(crate) fn palette_summary(palette: &[[f32; 4]]) -> [f32; 6] {
+    let total: f32 = palette.iter().map(|p| p[3]).sum();
+    if total <= 0.0 {
+        return [0.0; 6];
+    }
+    let mean = |k: usize| palette.iter().map(|p| p[k] * p[3]).sum::<f32>() / total;
+    let (l, a, b) = (mean(0), mean(1), mean(2));
+    let spread = (palette
+        .iter()
+        .map(|p| (p[0] - l).powi(2) * p[3])
+        .sum::<f32>()
+        / total)
+        .sqrt();
+    let chroma = palette.iter().map(|p| p[1].hypot(p[2]) * p[3]).sum::<f32>() / total;
+    let largest = palette.iter().map(|p| p[3]).fold(0.0f32, f32::max) / total;
+    [l, a, b, spread, chroma, largest]
 }
 
 /// Gram statistics of the filter bank's rectified responses on `rgb` (centred on
@@ -164,7 +214,9 @@ fn gram(rgb: &[Plane; 3], n: usize, seed: u64) -> candle_core::Result<Vec<f32>> 
             None => g,
         });
     }
-    let Some(total) = total else { candle_core::bail!("no positions") };
+    let Some(total) = total else {
+        candle_core::bail!("no positions")
+    };
     let g = (total / (oh * ow) as f64)?;
     let g = g.to_vec2::<f32>()?;
     let eps = 1e-6f32;

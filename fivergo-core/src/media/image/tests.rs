@@ -17,7 +17,11 @@ fn from_fn(w: u32, h: u32, mut f: impl FnMut(u32, u32) -> [f32; 3]) -> Image {
             rgba.push(255);
         }
     }
-    Image { width: w, height: h, rgba }
+    Image {
+        width: w,
+        height: h,
+        rgba,
+    }
 }
 
 /// Thick anti-aliased strokes (random polylines and rings) in `ink` on white.
@@ -26,8 +30,14 @@ fn line_art(seed: u64, size: u32, ink: [f32; 3]) -> Image {
     let s = size as f32;
     let mut cover = vec![0.0f32; (size * size) as usize];
     let stroke = |cover: &mut Vec<f32>, a: (f32, f32), b: (f32, f32), t: f32| {
-        let (x0, x1) = ((a.0.min(b.0) - t).max(0.0) as u32, ((a.0.max(b.0) + t) as u32).min(size - 1));
-        let (y0, y1) = ((a.1.min(b.1) - t).max(0.0) as u32, ((a.1.max(b.1) + t) as u32).min(size - 1));
+        let (x0, x1) = (
+            (a.0.min(b.0) - t).max(0.0) as u32,
+            ((a.0.max(b.0) + t) as u32).min(size - 1),
+        );
+        let (y0, y1) = (
+            (a.1.min(b.1) - t).max(0.0) as u32,
+            ((a.1.max(b.1) + t) as u32).min(size - 1),
+        );
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let len2 = (dx * dx + dy * dy).max(1e-6);
         for y in y0..=y1 {
@@ -41,31 +51,53 @@ fn line_art(seed: u64, size: u32, ink: [f32; 3]) -> Image {
             }
         }
     };
-    let thick = s / 90.0 + 3.0 * rng.next_f32();
+    let thick = s / 90.0 + 1.0 * rng.next_f32(); // one artist, one line weight
     for _ in 0..6 {
         // A wandering polyline.
-        let mut p = (s * (0.1 + 0.8 * rng.next_f32()), s * (0.1 + 0.8 * rng.next_f32()));
+        let mut p = (
+            s * (0.1 + 0.8 * rng.next_f32()),
+            s * (0.1 + 0.8 * rng.next_f32()),
+        );
         let mut angle = rng.next_f32() * std::f32::consts::TAU;
         for _ in 0..8 {
             angle += (rng.next_f32() - 0.5) * 1.6;
             let step = s * (0.04 + 0.06 * rng.next_f32());
-            let q = ((p.0 + step * angle.cos()).clamp(4.0, s - 4.0), (p.1 + step * angle.sin()).clamp(4.0, s - 4.0));
+            let q = (
+                (p.0 + step * angle.cos()).clamp(4.0, s - 4.0),
+                (p.1 + step * angle.sin()).clamp(4.0, s - 4.0),
+            );
             stroke(&mut cover, p, q, thick);
             p = q;
         }
     }
     for _ in 0..3 {
         // A ring.
-        let (cx, cy, r) = (s * (0.2 + 0.6 * rng.next_f32()), s * (0.2 + 0.6 * rng.next_f32()), s * (0.05 + 0.12 * rng.next_f32()));
+        let (cx, cy, r) = (
+            s * (0.2 + 0.6 * rng.next_f32()),
+            s * (0.2 + 0.6 * rng.next_f32()),
+            s * (0.05 + 0.12 * rng.next_f32()),
+        );
         let n = 40;
         for k in 0..n {
-            let (a0, a1) = (k as f32 / n as f32 * std::f32::consts::TAU, (k + 1) as f32 / n as f32 * std::f32::consts::TAU);
-            stroke(&mut cover, (cx + r * a0.cos(), cy + r * a0.sin()), (cx + r * a1.cos(), cy + r * a1.sin()), thick);
+            let (a0, a1) = (
+                k as f32 / n as f32 * std::f32::consts::TAU,
+                (k + 1) as f32 / n as f32 * std::f32::consts::TAU,
+            );
+            stroke(
+                &mut cover,
+                (cx + r * a0.cos(), cy + r * a0.sin()),
+                (cx + r * a1.cos(), cy + r * a1.sin()),
+                thick,
+            );
         }
     }
     from_fn(size, size, |x, y| {
         let c = cover[(y * size + x) as usize];
-        [1.0 - c * (1.0 - ink[0]), 1.0 - c * (1.0 - ink[1]), 1.0 - c * (1.0 - ink[2])]
+        [
+            1.0 - c * (1.0 - ink[0]),
+            1.0 - c * (1.0 - ink[1]),
+            1.0 - c * (1.0 - ink[2]),
+        ]
     })
 }
 
@@ -73,14 +105,20 @@ fn line_art(seed: u64, size: u32, ink: [f32; 3]) -> Image {
 fn gradient(size: u32, a: [f32; 3], b: [f32; 3]) -> Image {
     from_fn(size, size, |x, y| {
         let t = (x + y) as f32 / (2 * size - 2).max(1) as f32;
-        [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])]
+        [
+            a[0] + t * (b[0] - a[0]),
+            a[1] + t * (b[1] - a[1]),
+            a[2] + t * (b[2] - a[2]),
+        ]
     })
 }
 
 /// Independent uniform noise per pixel and channel.
 fn noise(seed: u64, size: u32) -> Image {
     let mut rng = SplitMix(seed);
-    from_fn(size, size, |_, _| [rng.next_f32(), rng.next_f32(), rng.next_f32()])
+    from_fn(size, size, |_, _| {
+        [rng.next_f32(), rng.next_f32(), rng.next_f32()]
+    })
 }
 
 /// Bilinear value noise on a `grid × grid` lattice, sampled at `size × size`.
@@ -113,18 +151,29 @@ fn photo(seed: u64, size: u32, tint: [f32; 3], colourful: f32) -> Image {
     let objects: Vec<(f32, f32, f32, f32, [f32; 3])> = (0..7)
         .map(|_| {
             let shade = rng.next_f32() - 0.5;
-            let hue = [rng.next_f32() - 0.5, rng.next_f32() - 0.5, rng.next_f32() - 0.5];
+            let hue = [
+                rng.next_f32() - 0.5,
+                rng.next_f32() - 0.5,
+                rng.next_f32() - 0.5,
+            ];
             (
                 s * rng.next_f32(),
                 s * rng.next_f32(),
                 s * (0.06 + 0.18 * rng.next_f32()),
                 s * (0.06 + 0.18 * rng.next_f32()),
-                [shade + 0.4 * colourful * hue[0], shade + 0.4 * colourful * hue[1], shade + 0.4 * colourful * hue[2]],
+                [
+                    shade + 0.4 * colourful * hue[0],
+                    shade + 0.4 * colourful * hue[1],
+                    shade + 0.4 * colourful * hue[2],
+                ],
             )
         })
         .collect();
     let mut luma = vec![0.0f32; (size * size) as usize];
-    let mut chroma = [vec![0.0f32; (size * size) as usize], vec![0.0f32; (size * size) as usize]];
+    let mut chroma = [
+        vec![0.0f32; (size * size) as usize],
+        vec![0.0f32; (size * size) as usize],
+    ];
     let mut grid = 4;
     while grid <= size {
         let amp = 4.0 / grid as f32;
@@ -144,7 +193,11 @@ fn photo(seed: u64, size: u32, tint: [f32; 3], colourful: f32) -> Image {
         let i = (y * size + x) as usize;
         let l = 0.5 + luma[i];
         let (u, v) = (chroma[0][i] * colourful, chroma[1][i] * colourful);
-        let mut c = [l + tint[0] + u, l + tint[1] - 0.5 * u - 0.5 * v, l + tint[2] + v];
+        let mut c = [
+            l + tint[0] + u,
+            l + tint[1] - 0.5 * u - 0.5 * v,
+            l + tint[2] + v,
+        ];
         for &(cx, cy, rx, ry, tone) in &objects {
             let d = (((x as f32 - cx) / rx).powi(2) + ((y as f32 - cy) / ry).powi(2)).sqrt();
             let cover = ((1.0 - d) * rx.min(ry) + 0.5).clamp(0.0, 1.0); // about 1 px soft edge
@@ -224,7 +277,11 @@ fn to_dynamic(img: &Image) -> ::image::RgbaImage {
 
 fn from_dynamic(img: ::image::RgbaImage) -> Image {
     let (width, height) = img.dimensions();
-    Image { width, height, rgba: img.into_raw() }
+    Image {
+        width,
+        height,
+        rgba: img.into_raw(),
+    }
 }
 
 fn resized(img: &Image, w: u32, h: u32, filter: ::image::imageops::FilterType) -> Image {
@@ -236,10 +293,19 @@ fn blurred(img: &Image, sigma: f32) -> Image {
 }
 
 fn jpeg(img: &Image, quality: u8) -> Vec<u8> {
-    let rgb: Vec<u8> = img.rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let rgb: Vec<u8> = img
+        .rgba
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     let mut buf = Vec::new();
     ::image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, quality)
-        .encode(&rgb, img.width, img.height, ::image::ExtendedColorType::Rgb8)
+        .encode(
+            &rgb,
+            img.width,
+            img.height,
+            ::image::ExtendedColorType::Rgb8,
+        )
         .unwrap();
     buf
 }
@@ -247,7 +313,6 @@ fn jpeg(img: &Image, quality: u8) -> Vec<u8> {
 fn checks() -> ImageChecks {
     ImageChecks::default()
 }
-
 
 fn policy_with(c: ImageChecks) -> Policy {
     let mut p = Policy::default();
@@ -261,7 +326,10 @@ fn asset(id: &str, img: &Image, policy: &Policy) -> Asset {
         owner: "ana".into(),
         source: AssetSource::Upload,
         modality: Modality::Image,
-        meta: AssetMeta { file_name: Some(format!("{id}.png")), ..inspect_image(img, policy) },
+        meta: AssetMeta {
+            file_name: Some(format!("{id}.png")),
+            ..inspect_image(img, policy)
+        },
         tags: Default::default(),
         added_at: "2026-01-01T00:00:00Z".parse().unwrap(),
         seq: 0,
@@ -270,7 +338,11 @@ fn asset(id: &str, img: &Image, policy: &Policy) -> Asset {
 
 /// The review of `images` (named `i0`, `i1`, ...) as a Tattoo model's set.
 fn review(images: &[Image], policy: &Policy) -> Vec<Finding> {
-    let assets: Vec<Asset> = images.iter().enumerate().map(|(i, img)| asset(&format!("i{i}"), img, policy)).collect();
+    let assets: Vec<Asset> = images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| asset(&format!("i{i}"), img, policy))
+        .collect();
     let refs: Vec<&Asset> = assets.iter().collect();
     crate::asset::review_set(&refs, policy.catalogue.get("tattoo").unwrap(), policy)
 }
@@ -289,7 +361,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -311,7 +387,11 @@ fn png_header_only(w: u32, h: u32) -> Vec<u8> {
     ihdr.extend(h.to_be_bytes());
     ihdr.extend([8, 2, 0, 0, 0]);
     chunk(&mut png, b"IHDR", &ihdr);
-    chunk(&mut png, b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
     chunk(&mut png, b"IEND", &[]);
     png
 }
@@ -319,7 +399,12 @@ fn png_header_only(w: u32, h: u32) -> Vec<u8> {
 fn webp_lossless(img: &Image) -> Vec<u8> {
     let mut buf = Vec::new();
     ::image::codecs::webp::WebPEncoder::new_lossless(&mut buf)
-        .encode(&img.rgba, img.width, img.height, ::image::ExtendedColorType::Rgba8)
+        .encode(
+            &img.rgba,
+            img.width,
+            img.height,
+            ::image::ExtendedColorType::Rgba8,
+        )
         .unwrap();
     buf
 }
@@ -341,22 +426,49 @@ fn a_decompression_bomb_is_refused_from_its_header() {
     assert!(bomb.len() < 100);
     assert_eq!(
         decode(&bomb, &limits).unwrap_err(),
-        Error::MediaTooLarge { what: "pixels".into(), limit: 40_000_000, actual: 10_000_000_000 }
+        Error::MediaTooLarge {
+            what: "pixels".into(),
+            limit: 40_000_000,
+            actual: 10_000_000_000
+        }
     );
     // A side longer than the whole pixel budget is refused by the decoder's own limits.
     let strip = png_header_only(u32::MAX / 2, 1);
-    let tight = MediaLimits { max_pixels: 1_000_000, ..limits.clone() };
+    let tight = MediaLimits {
+        max_pixels: 1_000_000,
+        ..limits.clone()
+    };
     assert_eq!(
         decode(&strip, &tight).unwrap_err(),
-        Error::MediaTooLarge { what: "pixels".into(), limit: 1_000_000, actual: u64::from(u32::MAX / 2) }
+        Error::MediaTooLarge {
+            what: "pixels".into(),
+            limit: 1_000_000,
+            actual: u64::from(u32::MAX / 2)
+        }
     );
     // A real image over a lowered limit.
     let png = encode_png(&Image::filled(50, 40, [1, 2, 3, 255])).unwrap();
-    let small = MediaLimits { max_pixels: 1999, ..limits.clone() };
-    assert_eq!(decode(&png, &small).unwrap_err(), Error::MediaTooLarge { what: "pixels".into(), limit: 1999, actual: 2000 });
-    let bytes = MediaLimits { max_bytes: 10, ..limits };
+    let small = MediaLimits {
+        max_pixels: 1999,
+        ..limits.clone()
+    };
+    assert_eq!(
+        decode(&png, &small).unwrap_err(),
+        Error::MediaTooLarge {
+            what: "pixels".into(),
+            limit: 1999,
+            actual: 2000
+        }
+    );
+    let bytes = MediaLimits {
+        max_bytes: 10,
+        ..limits
+    };
     assert_eq!(decode(&png, &bytes).unwrap_err().code(), "media_too_large");
-    assert_eq!(inspect_bytes(&bomb, &Policy::default()).unwrap_err().code(), "media_too_large");
+    assert_eq!(
+        inspect_bytes(&bomb, &Policy::default()).unwrap_err().code(),
+        "media_too_large"
+    );
 }
 
 #[test]
@@ -366,21 +478,44 @@ fn truncated_empty_zero_sized_and_unknown_files_are_unreadable() {
     let png = encode_png(&noise(3, 64)).unwrap();
     for cut in [png.len() / 2, png.len() - 13, 40, 20, 9] {
         let reason = unreadable_reason(decode(&png[..cut], &limits).unwrap_err());
-        assert!(reason.contains("PNG") && (reason.contains("truncated") || reason.contains("corrupt")), "{cut}: {reason}");
+        assert!(
+            reason.contains("PNG") && (reason.contains("truncated") || reason.contains("corrupt")),
+            "{cut}: {reason}"
+        );
     }
     let reason = unreadable_reason(decode(&png_header_only(0, 10), &limits).unwrap_err());
     assert!(reason.contains("PNG"), "{reason}");
     let reason = unreadable_reason(decode(b"", &limits).unwrap_err());
     assert!(reason.contains("empty"), "{reason}");
-    let reason = unreadable_reason(decode(&[0x13, 0x37, 0xC0, 0xDE, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], &limits).unwrap_err());
+    let reason = unreadable_reason(
+        decode(
+            &[
+                0x13, 0x37, 0xC0, 0xDE, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+            ],
+            &limits,
+        )
+        .unwrap_err(),
+    );
     assert!(reason.contains("unknown image format"), "{reason}");
-    let reason = unreadable_reason(decode(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", &limits).unwrap_err());
+    let reason =
+        unreadable_reason(decode(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", &limits).unwrap_err());
     assert!(reason.contains("not supported"), "{reason}");
     let jpeg_bytes = jpeg(&photo(1, 64, [0.0; 3], 1.0), 80);
-    assert_eq!(decode(&jpeg_bytes[..jpeg_bytes.len() / 3], &limits).map(|_| ()).unwrap_or(()), ());
-    assert_eq!(decode(&jpeg_bytes[..200], &limits).unwrap_err().code(), "asset_unreadable");
+    assert_eq!(
+        decode(&jpeg_bytes[..jpeg_bytes.len() / 3], &limits)
+            .map(|_| ())
+            .unwrap_or(()),
+        ()
+    );
+    assert_eq!(
+        decode(&jpeg_bytes[..200], &limits).unwrap_err().code(),
+        "asset_unreadable"
+    );
     let webp = webp_lossless(&noise(4, 32));
-    assert_eq!(decode(&webp[..webp.len() / 2], &limits).unwrap_err().code(), "asset_unreadable");
+    assert_eq!(
+        decode(&webp[..webp.len() / 2], &limits).unwrap_err().code(),
+        "asset_unreadable"
+    );
 }
 
 #[test]
@@ -388,7 +523,11 @@ fn corrupted_files_never_panic() {
     // R: A3
     let limits = MediaLimits::default();
     let src = photo(2, 48, [0.1, 0.0, 0.0], 1.0);
-    let files = [encode_png(&src).unwrap(), jpeg(&src, 70), webp_lossless(&src)];
+    let files = [
+        encode_png(&src).unwrap(),
+        jpeg(&src, 70),
+        webp_lossless(&src),
+    ];
     let mut rng = SplitMix(99);
     for file in &files {
         for _ in 0..60 {
@@ -400,8 +539,13 @@ fn corrupted_files_never_panic() {
             let cut = (rng.next_u64() % f.len() as u64) as usize;
             for bytes in [&f[..], &f[..cut]] {
                 match decode(bytes, &limits) {
-                    Ok(img) => assert_eq!(img.rgba.len(), img.width as usize * img.height as usize * 4),
-                    Err(e) => assert!(matches!(e.code(), "asset_unreadable" | "media_too_large"), "{e:?}"),
+                    Ok(img) => {
+                        assert_eq!(img.rgba.len(), img.width as usize * img.height as usize * 4)
+                    }
+                    Err(e) => assert!(
+                        matches!(e.code(), "asset_unreadable" | "media_too_large"),
+                        "{e:?}"
+                    ),
                 }
             }
         }
@@ -418,21 +562,45 @@ fn png_jpeg_and_webp_round_trip_to_rgba8() {
     assert_eq!(decode(&webp_lossless(&src), &limits).unwrap(), src);
     let j = decode(&jpeg(&src, 92), &limits).unwrap();
     assert_eq!((j.width, j.height), (96, 96));
-    let err: f64 = j.rgba.iter().zip(&src.rgba).enumerate().filter(|(i, _)| i % 4 != 3).map(|(_, (a, b))| (f64::from(*a) - f64::from(*b)).abs()).sum::<f64>()
+    let err: f64 = j
+        .rgba
+        .iter()
+        .zip(&src.rgba)
+        .enumerate()
+        .filter(|(i, _)| i % 4 != 3)
+        .map(|(_, (a, b))| (f64::from(*a) - f64::from(*b)).abs())
+        .sum::<f64>()
         / (96.0 * 96.0 * 3.0);
     assert!(err < 6.0, "mean JPEG error {err}");
     // 16-bit grey converts to opaque RGBA8.
-    let grey16 = ::image::ImageBuffer::<::image::Luma<u16>, Vec<u16>>::from_fn(5, 3, |x, _| ::image::Luma([x as u16 * 16_000]));
+    let grey16 = ::image::ImageBuffer::<::image::Luma<u16>, Vec<u16>>::from_fn(5, 3, |x, _| {
+        ::image::Luma([x as u16 * 16_000])
+    });
     let mut buf = std::io::Cursor::new(Vec::new());
-    ::image::DynamicImage::ImageLuma16(grey16).write_to(&mut buf, ::image::ImageFormat::Png).unwrap();
+    ::image::DynamicImage::ImageLuma16(grey16)
+        .write_to(&mut buf, ::image::ImageFormat::Png)
+        .unwrap();
     let g = decode(buf.get_ref(), &limits).unwrap();
     assert_eq!((g.width, g.height), (5, 3));
     assert_eq!(g.pixel(4, 2), [249, 249, 249, 255]);
     assert_eq!(g.pixel(0, 0), [0, 0, 0, 255]);
     // encode_png refuses a buffer that does not match its size.
-    let bad = Image { width: 4, height: 4, rgba: vec![0; 63] };
+    let bad = Image {
+        width: 4,
+        height: 4,
+        rgba: vec![0; 63],
+    };
     assert_eq!(encode_png(&bad).unwrap_err().code(), "invalid_input");
-    assert_eq!(encode_png(&Image { width: 0, height: 4, rgba: vec![] }).unwrap_err().code(), "invalid_input");
+    assert_eq!(
+        encode_png(&Image {
+            width: 0,
+            height: 4,
+            rgba: vec![]
+        })
+        .unwrap_err()
+        .code(),
+        "invalid_input"
+    );
 }
 
 #[test]
@@ -443,19 +611,46 @@ fn inspect_bytes_measures_every_format_deterministically() {
     let png = inspect_bytes(&encode_png(&img).unwrap(), &policy).unwrap();
     assert_eq!(png.modality, Modality::Image);
     let m = &png.meta;
-    assert_eq!((m.width, m.height, m.blurry, m.monochrome, m.upscaled, m.text_or_watermark), (Some(256), Some(256), None, Some(false), Some(false), Some(false)));
+    assert_eq!(
+        (
+            m.width,
+            m.height,
+            m.blurry,
+            m.monochrome,
+            m.upscaled,
+            m.text_or_watermark
+        ),
+        (
+            Some(256),
+            Some(256),
+            None,
+            Some(false),
+            Some(false),
+            Some(false)
+        )
+    );
     assert!(m.sharpness.unwrap() > 0.0 && m.mean_chroma.unwrap() > 10.0);
     let v = m.style_vector.as_ref().unwrap();
-    assert_eq!(v.len(), 5 * 4 + 2 + 8 * 9 / 2);
+    assert_eq!(v.len(), 6 + 2 + 8 * 9 / 2);
     assert!(v.iter().all(|x| x.is_finite()));
-    assert_eq!(inspect_bytes(&encode_png(&img).unwrap(), &policy).unwrap(), png, "same bytes, same metadata");
+    assert_eq!(
+        inspect_bytes(&encode_png(&img).unwrap(), &policy).unwrap(),
+        png,
+        "same bytes, same metadata"
+    );
     assert_eq!(inspect_image(&img, &policy), png.meta);
     let webp = inspect_bytes(&webp_lossless(&img), &policy).unwrap();
     assert_eq!(webp.meta, png.meta);
     let jpg = inspect_bytes(&jpeg(&img, 90), &policy).unwrap().meta;
-    assert_eq!((jpg.width, jpg.monochrome, jpg.upscaled), (Some(256), Some(false), Some(false)));
+    assert_eq!(
+        (jpg.width, jpg.monochrome, jpg.upscaled),
+        (Some(256), Some(false), Some(false))
+    );
     // Through the media entry point too.
-    assert_eq!(crate::media::inspect(&encode_png(&img).unwrap(), &policy).unwrap(), png);
+    assert_eq!(
+        crate::media::inspect(&encode_png(&img).unwrap(), &policy).unwrap(),
+        png
+    );
 }
 
 #[test]
@@ -464,13 +659,32 @@ fn odd_shapes_and_short_buffers_measure_without_panicking() {
     let c = checks();
     for (w, h) in [(1, 1), (1, 700), (700, 1), (3, 3), (7, 5), (0, 0), (0, 9)] {
         let img = photo(1, 8, [0.0; 3], 1.0);
-        let img = resized(&img, w.max(1), h.max(1), ::image::imageops::FilterType::Nearest);
-        let img = Image { width: w, height: h, rgba: if w * h == 0 { vec![] } else { img.rgba } };
+        let img = resized(
+            &img,
+            w.max(1),
+            h.max(1),
+            ::image::imageops::FilterType::Nearest,
+        );
+        let img = Image {
+            width: w,
+            height: h,
+            rgba: if w * h == 0 { vec![] } else { img.rgba },
+        };
         let m = measure(&img, &c);
         assert!(m.style_vector.iter().all(|x| x.is_finite()), "{w}×{h}");
         assert!(m.sharpness.is_finite() && m.upscale_ratio.is_finite());
     }
-    let short = Image { width: 64, height: 64, rgba: vec![90; 64 * 10 * 4 + 7] };
+    let huge = Image {
+        width: u32::MAX,
+        height: u32::MAX,
+        rgba: vec![7; 64],
+    };
+    assert_eq!(measure(&huge, &c).sharpness, 0.0);
+    let short = Image {
+        width: 64,
+        height: 64,
+        rgba: vec![90; 64 * 10 * 4 + 7],
+    };
     let m = measure(&short, &c);
     assert_eq!((m.width, m.height), (64, 64));
     assert!(m.monochrome);
@@ -482,14 +696,20 @@ fn odd_shapes_and_short_buffers_measure_without_panicking() {
 fn a_blurred_copy_is_blurry_relative_to_the_set() {
     // R: A8
     let policy = Policy::default();
-    let mut set: Vec<Image> = (0..9).map(|i| photo(20 + i, 384, [0.05, 0.0, -0.05], 1.0)).collect();
+    let mut set: Vec<Image> = (0..9)
+        .map(|i| photo(20 + i, 384, [0.05, 0.0, -0.05], 1.0))
+        .collect();
     set.push(blurred(&photo(40, 384, [0.05, 0.0, -0.05], 1.0), 2.5));
     set.push(blurred(&line_art(41, 384, [0.0; 3]), 0.3)); // barely softened: still sharp
     let found = review(&set, &policy);
     assert_eq!(flagged(&found, "blurry"), [9]);
     let f = found.iter().find(|f| f.code == "blurry").unwrap();
     assert_eq!((f.rule.as_str(), f.severity), ("A8", Severity::Warning));
-    assert!(f.message.starts_with("i9.png looks blurry") && f.message.contains("of the set's median"), "{}", f.message);
+    assert!(
+        f.message.starts_with("i9.png looks blurry") && f.message.contains("of the set's median"),
+        "{}",
+        f.message
+    );
     // Line art is judged against line art.
     let mut art: Vec<Image> = (0..6).map(|i| line_art(50 + i, 384, [0.0; 3])).collect();
     art.push(blurred(&line_art(60, 384, [0.0; 3]), 3.0));
@@ -501,7 +721,9 @@ fn a_blurred_copy_is_blurry_relative_to_the_set() {
 fn a_set_that_is_blurry_throughout_hits_the_floor() {
     // R: A8
     let policy = Policy::default();
-    let set: Vec<Image> = (0..4).map(|i| blurred(&photo(70 + i, 256, [0.0; 3], 1.0), 3.0)).collect();
+    let set: Vec<Image> = (0..4)
+        .map(|i| blurred(&photo(70 + i, 256, [0.0; 3], 1.0), 3.0))
+        .collect();
     assert_eq!(flagged(&review(&set, &policy), "blurry"), [0, 1, 2, 3]);
     let sharp: Vec<Image> = (0..4).map(|i| photo(70 + i, 256, [0.0; 3], 1.0)).collect();
     assert!(flagged(&review(&sharp, &policy), "blurry").is_empty());
@@ -518,19 +740,36 @@ fn a_2x_upscaled_image_is_flagged_and_native_or_blurred_ones_are_not() {
         noise(82, 512),
         gradient(512, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9]),
         Image::filled(512, 512, [40, 40, 40, 255]),
-        decode(&jpeg(&photo(83, 512, [0.0; 3], 1.0), 50), &MediaLimits::default()).unwrap(),
+        decode(
+            &jpeg(&photo(83, 512, [0.0; 3], 1.0), 50),
+            &MediaLimits::default(),
+        )
+        .unwrap(),
         blurred(&photo(84, 512, [0.0; 3], 1.0), 3.0),
     ];
     for (i, img) in native.iter().enumerate() {
         let m = measure(img, &c);
-        assert!(!m.upscaled, "native {i}: ratio {} lower {}", m.upscale_ratio, m.lower_ratio);
+        assert!(
+            !m.upscaled,
+            "native {i}: ratio {} lower {}",
+            m.upscale_ratio, m.lower_ratio
+        );
     }
     let small_photo = photo(85, 256, [0.0; 3], 1.0);
     let small_art = line_art(86, 256, [0.0; 3]);
-    for (name, filter) in [("bilinear", Triangle), ("bicubic", CatmullRom), ("lanczos", Lanczos3), ("nearest", Nearest)] {
+    for (name, filter) in [
+        ("bilinear", Triangle),
+        ("bicubic", CatmullRom),
+        ("lanczos", Lanczos3),
+        ("nearest", Nearest),
+    ] {
         for (kind, small) in [("photo", &small_photo), ("line art", &small_art)] {
             let m = measure(&resized(small, 512, 512, filter), &c);
-            assert!(m.upscaled, "{kind} {name}: ratio {} lower {}", m.upscale_ratio, m.lower_ratio);
+            assert!(
+                m.upscaled,
+                "{kind} {name}: ratio {} lower {}",
+                m.upscale_ratio, m.lower_ratio
+            );
         }
     }
 }
@@ -538,9 +777,19 @@ fn a_2x_upscaled_image_is_flagged_and_native_or_blurred_ones_are_not() {
 #[test]
 fn upscaled_is_a_finding_of_its_own_and_not_blur_when_the_working_size_is_smaller() {
     // R: A4, A8
-    let policy = policy_with(ImageChecks { working_px: 256, ..checks() });
-    let mut set: Vec<Image> = (0..5).map(|i| photo(90 + i, 512, [0.0, 0.05, 0.0], 1.0)).collect();
-    set.push(resized(&photo(96, 256, [0.0, 0.05, 0.0], 1.0), 512, 512, ::image::imageops::FilterType::CatmullRom));
+    let policy = policy_with(ImageChecks {
+        working_px: 256,
+        ..checks()
+    });
+    let mut set: Vec<Image> = (0..5)
+        .map(|i| photo(90 + i, 512, [0.0, 0.05, 0.0], 1.0))
+        .collect();
+    set.push(resized(
+        &photo(96, 256, [0.0, 0.05, 0.0], 1.0),
+        512,
+        512,
+        ::image::imageops::FilterType::CatmullRom,
+    ));
     let found = review(&set, &policy);
     assert_eq!(flagged(&found, "upscaled"), [5]);
     assert!(flagged(&found, "blurry").is_empty());
@@ -553,12 +802,22 @@ fn upscaled_is_a_finding_of_its_own_and_not_blur_when_the_working_size_is_smalle
 fn monochrome_and_colour_are_told_apart_and_a_mixed_set_is_flagged() {
     // R: A8
     let c = checks();
-    let colour = [photo(100, 256, [0.1, 0.0, -0.1], 1.0), line_art(101, 256, [0.8, 0.1, 0.1]), gradient(256, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9]), noise(102, 256)];
+    let colour = [
+        photo(100, 256, [0.1, 0.0, -0.1], 1.0),
+        line_art(101, 256, [0.8, 0.1, 0.1]),
+        gradient(256, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9]),
+        noise(102, 256),
+    ];
     for (i, img) in colour.iter().enumerate() {
         let m = measure(img, &c);
         assert!(!m.monochrome, "colour {i}: chroma {}", m.mean_chroma);
     }
-    let grey = [photo(103, 256, [0.0; 3], 0.0), line_art(104, 256, [0.0; 3]), gradient(256, [0.0; 3], [1.0; 3]), line_art(105, 256, [0.15, 0.15, 0.2])];
+    let grey = [
+        photo(103, 256, [0.0; 3], 0.0),
+        line_art(104, 256, [0.0; 3]),
+        gradient(256, [0.0; 3], [1.0; 3]),
+        line_art(105, 256, [0.15, 0.15, 0.2]),
+    ];
     for (i, img) in grey.iter().enumerate() {
         let m = measure(img, &c);
         assert!(m.monochrome, "grey {i}: chroma {}", m.mean_chroma);
@@ -570,7 +829,11 @@ fn monochrome_and_colour_are_told_apart_and_a_mixed_set_is_flagged() {
     let mixed = [colour[0].clone(), colour[1].clone(), grey[0].clone()];
     let found = review(&mixed, &policy);
     let f = found.iter().find(|f| f.code == code).unwrap();
-    assert!(f.message.starts_with("2 colour and 1 monochrome"), "{}", f.message);
+    assert!(
+        f.message.starts_with("2 colour and 1 monochrome"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -589,7 +852,12 @@ fn rows_of_text_are_flagged_and_pictures_are_not() {
     draw_text(&mut stamp, "STOCK PREVIEW", 50, 210, 4, [255, 255, 255]);
     let mut small = Image::filled(1024, 1024, [240, 235, 220, 255]);
     draw_text(&mut small, "WATERMARK ON PAPER", 300, 900, 3, [60, 50, 40]);
-    for (name, img) in [("page", &page), ("banner", &banner), ("stamp", &stamp), ("caption at 1024", &small)] {
+    for (name, img) in [
+        ("page", &page),
+        ("banner", &banner),
+        ("stamp", &stamp),
+        ("caption at 1024", &small),
+    ] {
         let m = measure(img, &c);
         assert!(m.text_or_watermark, "{name}: {} glyphs", m.text_glyphs);
     }
@@ -600,11 +868,20 @@ fn rows_of_text_are_flagged_and_pictures_are_not() {
         photo(115, 512, [-0.2, 0.0, 0.1], 2.0),
         noise(116, 512),
         gradient(512, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9]),
-        resized(&noise(117, 64), 512, 512, ::image::imageops::FilterType::Nearest),
+        resized(
+            &noise(117, 64),
+            512,
+            512,
+            ::image::imageops::FilterType::Nearest,
+        ),
     ];
     for (i, img) in pictures.iter().enumerate() {
         let m = measure(img, &c);
-        assert!(!m.text_or_watermark, "picture {i}: {} glyphs", m.text_glyphs);
+        assert!(
+            !m.text_or_watermark,
+            "picture {i}: {} glyphs",
+            m.text_glyphs
+        );
     }
     let policy = Policy::default();
     let found = review(&[pictures[0].clone(), page], &policy);
@@ -622,10 +899,17 @@ fn a_set_of_two_styles_names_exactly_the_odd_images() {
     assert_eq!(flagged(&found, "style_outlier"), [8, 9]);
     let f = found.iter().find(|f| f.code == "style_outlier").unwrap();
     assert_eq!((f.rule.as_str(), f.severity), ("A4", Severity::Warning));
-    assert!(f.message.starts_with("i8.png does not match the style"), "{}", f.message);
+    assert!(
+        f.message.starts_with("i8.png does not match the style"),
+        "{}",
+        f.message
+    );
     // One colour image among black ink line art.
     let mut ink: Vec<Image> = (0..9).map(|i| line_art(140 + i, 384, [0.0; 3])).collect();
     ink.insert(4, photo(150, 384, [0.0; 3], 0.0));
+    assert_eq!(flagged(&review(&ink, &policy), "style_outlier"), [4]);
+    // Red ink among black ink: same drawing style, different palette.
+    ink[4] = line_art(151, 384, [0.8, 0.1, 0.1]);
     assert_eq!(flagged(&review(&ink, &policy), "style_outlier"), [4]);
 }
 
@@ -635,9 +919,13 @@ fn coherent_sets_have_no_style_outliers() {
     let policy = Policy::default();
     let art: Vec<Image> = (0..10).map(|i| line_art(160 + i, 384, [0.0; 3])).collect();
     assert!(flagged(&review(&art, &policy), "style_outlier").is_empty());
-    let photos: Vec<Image> = (0..10).map(|i| photo(170 + i, 384, [0.05, 0.0, -0.05], 1.0)).collect();
+    let photos: Vec<Image> = (0..10)
+        .map(|i| photo(170 + i, 384, [0.05, 0.0, -0.05], 1.0))
+        .collect();
     assert!(flagged(&review(&photos, &policy), "style_outlier").is_empty());
-    let greys: Vec<Image> = (0..10).map(|i| photo(180 + i, 384, [0.0; 3], 0.0)).collect();
+    let greys: Vec<Image> = (0..10)
+        .map(|i| photo(180 + i, 384, [0.0; 3], 0.0))
+        .collect();
     assert!(flagged(&review(&greys, &policy), "style_outlier").is_empty());
     // Below the minimum set size nothing is compared.
     let mut few: Vec<Image> = art[..4].to_vec();
@@ -652,21 +940,38 @@ fn measured_and_declared_metadata_mix_in_one_review() {
     // same findings, and images without a style vector are left out of the style rule.
     let policy = Policy::default();
     let imgs: Vec<Image> = (0..7).map(|i| line_art(200 + i, 256, [0.0; 3])).collect();
-    let mut assets: Vec<Asset> = imgs.iter().enumerate().map(|(i, img)| asset(&format!("i{i}"), img, &policy)).collect();
-    assets.push(Asset { meta: AssetMeta { blurry: Some(true), ..AssetMeta::image(2048, 2048) }, ..assets[0].clone() });
+    let mut assets: Vec<Asset> = imgs
+        .iter()
+        .enumerate()
+        .map(|(i, img)| asset(&format!("i{i}"), img, &policy))
+        .collect();
+    assets.push(Asset {
+        meta: AssetMeta {
+            blurry: Some(true),
+            ..AssetMeta::image(2048, 2048)
+        },
+        ..assets[0].clone()
+    });
     assets[7].id = "i7".into();
     let refs: Vec<&Asset> = assets.iter().collect();
     let found = crate::asset::review_set(&refs, policy.catalogue.get("tattoo").unwrap(), &policy);
     assert_eq!(flagged(&found, "blurry"), [7]);
     assert!(flagged(&found, "style_outlier").is_empty());
     let declared = found.iter().find(|f| f.code == "blurry").unwrap();
-    assert_eq!(declared.message, "i7 looks blurry; sharp images train better.");
+    assert_eq!(
+        declared.message,
+        "i7 looks blurry; sharp images train better."
+    );
 }
 
 #[test]
 fn checks_round_trip_through_json_and_reject_unknown_fields() {
     // R: A4
-    let c = ImageChecks { style_outlier_z: 4.5, working_px: 384, ..checks() };
+    let c = ImageChecks {
+        style_outlier_z: 4.5,
+        working_px: 384,
+        ..checks()
+    };
     let json = serde_json::to_string(&c).unwrap();
     assert_eq!(serde_json::from_str::<ImageChecks>(&json).unwrap(), c);
     assert!(serde_json::from_str::<ImageChecks>(r#"{"blur_ration": 0.2}"#).is_err());

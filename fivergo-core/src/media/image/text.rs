@@ -41,8 +41,18 @@ pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
     }
     let mean = box_mean(luma, c.text_window_px.max(1) as usize);
     let t = c.text_contrast;
-    let dark: Vec<bool> = luma.data.iter().zip(&mean).map(|(&v, &m)| v < m - t).collect();
-    let light: Vec<bool> = luma.data.iter().zip(&mean).map(|(&v, &m)| v > m + t).collect();
+    let dark: Vec<bool> = luma
+        .data
+        .iter()
+        .zip(&mean)
+        .map(|(&v, &m)| v < m - t)
+        .collect();
+    let light: Vec<bool> = luma
+        .data
+        .iter()
+        .zip(&mean)
+        .map(|(&v, &m)| v > m + t)
+        .collect();
     glyphs_in_rows(&dark, luma.w, luma.h, c).max(glyphs_in_rows(&light, luma.w, luma.h, c))
 }
 
@@ -62,7 +72,9 @@ fn box_mean(p: &Plane, r: usize) -> Vec<f32> {
         let (ya, yb) = (y.saturating_sub(r), (y + r + 1).min(h));
         for x in 0..w {
             let (xa, xb) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let s = integral[yb * (w + 1) + xb] - integral[ya * (w + 1) + xb] - integral[yb * (w + 1) + xa]
+            let s = integral[yb * (w + 1) + xb]
+                - integral[ya * (w + 1) + xb]
+                - integral[yb * (w + 1) + xa]
                 + integral[ya * (w + 1) + xa];
             out[y * w + x] = (s / ((yb - ya) * (xb - xa)) as f64) as f32;
         }
@@ -81,7 +93,13 @@ fn components(ink: &[bool], w: usize, h: usize) -> (Vec<Blob>, Vec<u32>) {
         }
         let id = blobs.len() as u32;
         let (sx, sy) = (start % w, start / w);
-        let mut b = Blob { x0: sx, y0: sy, x1: sx, y1: sy, area: 0 };
+        let mut b = Blob {
+            x0: sx,
+            y0: sy,
+            x1: sx,
+            y1: sy,
+            area: 0,
+        };
         labels[start] = id;
         stack.push(start);
         while let Some(i) = stack.pop() {
@@ -116,7 +134,10 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 
 fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
     let (blobs, labels) = components(ink, w, h);
-    let (gmin, gmax) = (c.text_glyph_min_px.max(1) as usize, c.text_glyph_max_px.max(1) as usize);
+    let (gmin, gmax) = (
+        c.text_glyph_min_px.max(1) as usize,
+        c.text_glyph_max_px.max(1) as usize,
+    );
     // Glyph-sized, glyph-shaped components.
     let mut glyphs: Vec<usize> = (0..blobs.len())
         .filter(|&i| {
@@ -146,7 +167,9 @@ fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
             }
             let hmax = ba.h().max(bb.h()) as f32;
             let hmin = ba.h().min(bb.h()) as f32;
-            if (ba.cy() - bb.cy()).abs() > c.text_max_baseline_shift * hmax || hmax > c.text_max_height_ratio * hmin {
+            if (ba.cy() - bb.cy()).abs() > c.text_max_baseline_shift * hmax
+                || hmax > c.text_max_height_ratio * hmin
+            {
                 continue;
             }
             let gap = bb.x0.saturating_sub(ba.x1);
@@ -160,9 +183,9 @@ fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
         }
     }
     let mut rows: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
-    for a in 0..glyphs.len() {
+    for (a, &g) in glyphs.iter().enumerate() {
         let r = find(&mut parent, a);
-        rows.entry(r).or_default().push(glyphs[a]);
+        rows.entry(r).or_default().push(g);
     }
     let mut total = 0u32;
     for members in rows.values() {
@@ -177,7 +200,10 @@ fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
         let mut ink_count = 0usize;
         let mut cells = 0usize;
         let inside = |l: u32| members.iter().any(|&m| m as u32 == l);
-        for (ya, yb) in [(y0.saturating_sub(band), y0), (y1 + 1, (y1 + 1 + band).min(h))] {
+        for (ya, yb) in [
+            (y0.saturating_sub(band), y0),
+            (y1 + 1, (y1 + 1 + band).min(h)),
+        ] {
             for y in ya..yb {
                 for x in x0..=x1 {
                     cells += 1;
