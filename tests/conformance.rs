@@ -119,12 +119,12 @@ impl Generator for FailingGenerator {
         "failing"
     }
 
-    fn train(&self, _: &TrainingInput<'_>, progress: &mut dyn FnMut(f32), _: &CancelToken) -> Result<TrainedStyle, TrainError> {
-        progress(0.5);
+    fn train(&self, _: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+        let _ = ctl.tick(0.5);
         Err(TrainError::Failed("simulated failure".into()))
     }
 
-    fn generate(&self, _: &TrainedStyle, _: &Brief, _: u64) -> Result<Artifact, Error> {
+    fn generate(&self, _: &TrainedStyle, _: &Brief, _: u64, _: &mut JobControl<'_>) -> Result<Artifact, Error> {
         Err(Error::GeneratorFailed { reason: "the failing generator never trained".into() })
     }
 }

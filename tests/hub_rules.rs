@@ -197,11 +197,11 @@ impl Generator for Failing {
     fn name(&self) -> &str {
         "failing"
     }
-    fn train(&self, _: &TrainingInput<'_>, progress: &mut dyn FnMut(f32), _: &CancelToken) -> Result<TrainedStyle, TrainError> {
-        progress(0.5);
+    fn train(&self, _: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+        let _ = ctl.tick(0.5);
         Err(TrainError::Failed("out of memory".into()))
     }
-    fn generate(&self, _: &TrainedStyle, _: &Brief, _: u64) -> Result<Artifact, Error> {
+    fn generate(&self, _: &TrainedStyle, _: &Brief, _: u64, _: &mut JobControl<'_>) -> Result<Artifact, Error> {
         Err(Error::GeneratorFailed { reason: "never trained".into() })
     }
 }
@@ -477,7 +477,7 @@ fn playground_is_clean_only_while_subscribed() {
     let clean = f.hub.playground_generate("ana", &m, Brief::new("x"), 1).unwrap().value.1;
     assert_ne!(marked, clean);
     let style = &f.hub.model("ana", &m).unwrap().live.as_ref().unwrap().style;
-    assert_eq!(clean, EchoGenerator.generate(style, &Brief::new("x"), 1).unwrap());
+    assert_eq!(clean, EchoGenerator.generate(style, &Brief::new("x"), 1, &mut JobControl::none()).unwrap());
     assert_eq!(f.hub.model("ana", &m).unwrap().playground_generations, 2);
 }
 
@@ -504,7 +504,7 @@ fn generation_needs_a_published_model_and_active_subscription() {
     let o = f.hub.order_draft("bob", &p, Brief::new("x"), 5).unwrap().value;
     let version = f.hub.model("ana", &p).unwrap().live.as_ref().unwrap().style.clone();
     let clean = f.hub.order(&o).unwrap().clean.clone().unwrap();
-    assert_eq!(f.hub.artifact(&clean).unwrap(), &EchoGenerator.generate(&version, &Brief::new("x"), 5).unwrap());
+    assert_eq!(f.hub.artifact(&clean).unwrap(), &EchoGenerator.generate(&version, &Brief::new("x"), 5, &mut JobControl::none()).unwrap());
 }
 
 #[test]
@@ -621,7 +621,7 @@ fn paid_deliveries_belong_to_the_client_and_train_only_when_public() {
     assert_eq!(f.hub.set_delivery_public("ana", &o, true).unwrap_err().rule(), Some("D2"));
     let out = f.hub.set_delivery_public("bob", &o, true).unwrap();
     assert_eq!(kinds(&out.events), ["asset_added", "delivery_visibility_changed"]);
-    let Event::AssetAdded { asset } = &out.events[0] else { panic!() };
+    let Event::AssetAdded { asset, .. } = &out.events[0] else { panic!() };
     assert_eq!(asset.owner.as_str(), "ana");
     f.hub.select_assets("ana", &m, std::slice::from_ref(&asset.id)).unwrap();
     f.hub.set_delivery_public("bob", &o, false).unwrap();
@@ -653,12 +653,12 @@ fn generators_see_only_the_owners_assets() {
         fn name(&self) -> &str {
             "spy"
         }
-        fn train(&self, input: &TrainingInput<'_>, p: &mut dyn FnMut(f32), c: &CancelToken) -> Result<TrainedStyle, TrainError> {
-            self.0.lock().unwrap().extend(input.assets.iter().map(|a| a.owner.to_string()));
-            EchoGenerator.train(input, p, c)
+        fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+            self.0.lock().unwrap().extend(input.assets.iter().map(|a| a.asset.owner.to_string()));
+            EchoGenerator.train(input, ctl)
         }
-        fn generate(&self, s: &TrainedStyle, b: &Brief, seed: u64) -> Result<Artifact, Error> {
-            EchoGenerator.generate(s, b, seed)
+        fn generate(&self, s: &TrainedStyle, b: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+            EchoGenerator.generate(s, b, seed, ctl)
         }
     }
     let spy = Arc::new(Spy(Default::default()));
@@ -716,10 +716,10 @@ impl Generator for Textured {
     fn name(&self) -> &str {
         "textured"
     }
-    fn train(&self, input: &TrainingInput<'_>, p: &mut dyn FnMut(f32), c: &CancelToken) -> Result<TrainedStyle, TrainError> {
-        EchoGenerator.train(input, p, c)
+    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+        EchoGenerator.train(input, ctl)
     }
-    fn generate(&self, _: &TrainedStyle, _: &Brief, seed: u64) -> Result<Artifact, Error> {
+    fn generate(&self, _: &TrainedStyle, _: &Brief, seed: u64, _: &mut JobControl<'_>) -> Result<Artifact, Error> {
         let mut img = Image::filled(512, 512, [0, 0, 0, 255]);
         let mut state = seed | 1;
         for (i, px) in img.rgba.chunks_mut(4).enumerate() {

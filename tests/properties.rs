@@ -17,14 +17,14 @@ impl Generator for Flaky {
     fn name(&self) -> &str {
         "flaky"
     }
-    fn train(&self, input: &TrainingInput<'_>, progress: &mut dyn FnMut(f32), cancel: &CancelToken) -> Result<TrainedStyle, TrainError> {
+    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
         if input.assets.len() % 3 == 0 {
             return Err(TrainError::Failed("the set of three".into()));
         }
-        EchoGenerator.train(input, progress, cancel)
+        EchoGenerator.train(input, ctl)
     }
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64) -> Result<Artifact, Error> {
-        EchoGenerator.generate(style, brief, seed)
+    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+        EchoGenerator.generate(style, brief, seed, ctl)
     }
 }
 

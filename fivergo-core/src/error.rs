@@ -144,6 +144,9 @@ pub enum Error {
     /// The generator failed.
     #[error("generator failed: {reason}")]
     GeneratorFailed { reason: String },
+    /// The job was cancelled through its [`CancelToken`](crate::CancelToken).
+    #[error("{what} cancelled")]
+    Cancelled { what: String },
     /// The order's state does not allow the action.
     #[error("order {order} is {status}; cannot {action}")]
     InvalidOrderState { order: OrderId, status: String, action: String },
@@ -220,6 +223,7 @@ impl Error {
             NoTrainedVersion { .. } => "no_trained_version",
             GeneratorUnavailable { .. } => "generator_unavailable",
             GeneratorFailed { .. } => "generator_failed",
+            Cancelled { .. } => "cancelled",
             InvalidOrderState { .. } => "invalid_order_state",
             NotApprovedAndPaid { .. } => "not_approved_and_paid",
             SourceFileUnavailable { .. } => "source_file_unavailable",
@@ -235,7 +239,7 @@ impl Error {
         use Error::*;
         Some(match self {
             InvalidPolicy { .. } | InvalidInput { .. } | NotFound { .. } | AlreadyExists { .. } => return None,
-            GeneratorUnavailable { .. } | GeneratorFailed { .. } | InvalidOrderState { .. } => return None,
+            GeneratorUnavailable { .. } | GeneratorFailed { .. } | Cancelled { .. } | InvalidOrderState { .. } => return None,
             NotEligible { .. } => "E1",
             UnknownSubcategory { .. } | SubcategoryUnavailable { .. } => "C1",
             NoGigInSubcategory { .. } => "C2",

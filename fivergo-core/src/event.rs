@@ -63,7 +63,13 @@ pub enum Event {
     /// A card or PayPal was stored (S2).
     PaymentMethodAdded { seller: SellerId, method: PaymentMethod, at: DateTime<Utc> },
     /// An asset entered a seller's library (A1).
-    AssetAdded { asset: Asset },
+    AssetAdded {
+        /// The asset.
+        asset: Asset,
+        /// The file's bytes, when the library holds them (uploads, public deliveries).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        content: Option<crate::asset::Blob>,
+    },
     /// An asset's tags changed (A6).
     AssetTagged { asset: AssetId, tags: BTreeSet<String>, at: DateTime<Utc> },
     /// A model was created (C2).

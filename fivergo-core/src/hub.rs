@@ -50,12 +50,12 @@
 //! assert_eq!(kinds, ["subscription_charged", "quota_renewed"]);
 //! ```
 
-use crate::asset::{self, Asset, AssetMeta, AssetSource, Finding};
+use crate::asset::{self, Asset, AssetMeta, AssetSource, Blob, Finding};
 use crate::catalogue::{CatalogueEntry, Modality};
 use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::event::{Event, UnpublishReason};
-use crate::generator::{Artifact, Brief, CancelToken, GeneratorRegistry, TrainError, TrainingInput};
+use crate::generator::{Artifact, Brief, CancelToken, GeneratorRegistry, JobControl, TrainError};
 use crate::ids::*;
 use crate::model::{Creation, CreationModel, Listing, ModelStatus, Placement, Report, ReportTarget, TrainedVersion};
 use crate::money::Money;
@@ -68,7 +68,7 @@ use crate::subscription::{
     Charge, ChargeRequest, ChargeSource, Due, PaymentGateway, SimulatedGateway, Subscription,
     SubscriptionStatus,
 };
-use crate::training::{quota_status, JobStatus, QuotaStatus, TrainingJob};
+use crate::training::{quota_status, JobStatus, QuotaStatus, TrainingJob, TrainingResult, TrainingRun};
 use crate::watermark::{self, DraftMark, MarkStyle};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -163,6 +163,7 @@ impl HubBuilder {
         let mut hub = self.build()?;
         hub.state = snapshot.state;
         hub.log = snapshot.log;
+        hub.arm_cancel_tokens();
         Ok(hub)
     }
 
@@ -173,6 +174,7 @@ impl HubBuilder {
             hub.state.apply(e);
         }
         hub.log = events.to_vec();
+        hub.arm_cancel_tokens();
         Ok(hub)
     }
 }
@@ -209,7 +211,6 @@ impl std::fmt::Debug for Hub {
 }
 
 /// Progress events are emitted at most once per this many percent.
-const PROGRESS_STEP_PCT: u8 = 10;
 
 impl Hub {
     /// A builder with the default policy, the system clock, a simulated gateway and
@@ -450,7 +451,7 @@ impl Hub {
         meta: AssetMeta,
         tags: &[&str],
     ) -> Result<Outcome<AssetId>, Error> {
-        self.run(|hub, at| hub.add_to_library(seller, source, modality, meta, tags, at))
+        self.run(|hub, at| hub.add_to_library(seller, source, modality, meta, None, tags, at))
     }
 
     /// Uploads a file (PNG, JPEG, WebP, WAV or UTF-8 text) to the seller's library:
@@ -479,7 +480,7 @@ impl Hub {
             hub.seller(seller)?;
             let inspected = crate::media::inspect(bytes, &hub.policy)?;
             let meta = AssetMeta { file_name: file_name.map(str::to_owned), ..inspected.meta };
-            hub.add_to_library(seller, source, inspected.modality, meta, tags, at)
+            hub.add_to_library(seller, source, inspected.modality, meta, Some(Blob::from(bytes)), tags, at)
         })
     }
 
@@ -743,8 +744,20 @@ impl Hub {
 
     /// Runs a queued training with the subcategory's generator, emitting progress, and
     /// ends it succeeded (new live version), failed or cancelled (quota returned, T4).
-    /// Returns the job's final status.
+    /// Returns the job's final status. Blocks the hub while the generator trains: a
+    /// host that wants the hub free meanwhile uses [`begin_training`](Self::begin_training),
+    /// [`TrainingRun::execute`] and [`finish_training`](Self::finish_training) instead.
     pub fn run_training(&mut self, job: &JobId) -> Result<Outcome<JobStatus>, Error> {
+        let begun = self.begin_training(job)?;
+        let result = begun.value.execute(&mut |_| {});
+        let mut finished = self.finish_training(result)?;
+        finished.events.splice(0..0, begun.events);
+        Ok(finished)
+    }
+
+    /// Marks a queued training as running and hands it out as a [`TrainingRun`] that
+    /// owns the owner's selected assets (D5) and the generator, to run without the hub.
+    pub fn begin_training(&mut self, job: &JobId) -> Result<Outcome<TrainingRun>, Error> {
         self.run(|hub, at| {
             let j = hub.job(job)?.clone();
             if j.status != JobStatus::Queued {
@@ -753,21 +766,28 @@ impl Hub {
             let m = hub.state.models.get(&j.model).ok_or_else(|| Error::not_found("model", &j.model))?;
             let entry = hub.policy.catalogue.entry(&m.subcategory)?.clone();
             let generator = hub.generators.get(&entry.slug)?;
-            let cancel = hub.cancel_tokens.get(job).cloned().unwrap_or_default();
-            hub.emit(Event::TrainingStarted { job: job.clone(), at });
+            let cancel = hub.cancel_tokens.entry(job.clone()).or_default().clone();
             // D5: only the owner's assets, as selected when the job was queued.
-            let assets: Vec<Asset> = j.assets.iter().filter_map(|a| hub.state.assets.get(a)).filter(|a| a.owner == j.seller).cloned().collect();
-            let input = TrainingInput { entry: &entry, assets: assets.iter().collect(), instructions: j.instructions.as_deref() };
-            let mut reported = Vec::new();
-            let mut last = 0u8;
-            let result = generator.train(&input, &mut |p| {
-                let pct = (p.clamp(0.0, 1.0) * 100.0) as u8;
-                if pct >= last.saturating_add(PROGRESS_STEP_PCT) && pct < 100 {
-                    last = pct - pct % PROGRESS_STEP_PCT;
-                    reported.push(last);
-                }
-            }, &cancel);
-            for pct in reported {
+            let assets = (j.assets.iter().filter_map(|a| hub.state.assets.get(a)).filter(|a| a.owner == j.seller))
+                .map(|a| (a.clone(), hub.state.contents.get(&a.id).cloned()))
+                .collect();
+            let limits = hub.policy.media.limits.clone();
+            hub.emit(Event::TrainingStarted { job: job.clone(), at });
+            Ok(TrainingRun { job: job.clone(), generator, entry, assets, limits, instructions: j.instructions, cancel })
+        })
+    }
+
+    /// Records what a [`TrainingRun`] produced: its progress, then a new live version
+    /// (the previous one served until now, M3), or a failure or cancellation that
+    /// gives the quota back (T4).
+    pub fn finish_training(&mut self, result: TrainingResult) -> Result<Outcome<JobStatus>, Error> {
+        self.run(|hub, at| {
+            let TrainingResult { job, result, progress_pct } = result;
+            let j = hub.job(&job)?.clone();
+            if j.status != JobStatus::Running {
+                return Err(Error::JobNotActive { job: job.clone(), status: j.status.to_string(), action: "finish".into() });
+            }
+            for pct in progress_pct.into_iter().filter(|p| *p > j.progress_pct && *p < 100) {
                 hub.emit(Event::TrainingProgressed { job: job.clone(), progress_pct: pct, at });
             }
             let quota_returned = hub.policy.training.refund_failed;
@@ -787,7 +807,7 @@ impl Hub {
                     JobStatus::Failed
                 }
             };
-            hub.cancel_tokens.remove(job);
+            hub.cancel_tokens.remove(&job);
             Ok(status)
         })
     }
@@ -1127,15 +1147,16 @@ impl Hub {
             if public && !known {
                 let clean = o.clean.as_ref().and_then(|id| hub.state.artifacts.get(id));
                 let (modality, meta) = match clean {
-                    Some(Artifact::Image(img)) => (Modality::Image, AssetMeta::image(img.width, img.height)),
-                    Some(Artifact::Audio(a)) => (Modality::Audio, AssetMeta::audio(a.duration_ms())),
+                    Some(Artifact::Image(img)) => (Modality::Image, crate::media::image::inspect_image(img, &hub.policy)),
+                    Some(Artifact::Audio(a)) => (Modality::Audio, crate::media::audio::inspect_audio(a, &hub.policy)),
                     _ => (Modality::Text, AssetMeta::text()),
                 };
+                let content = clean.map(crate::media::encode).transpose()?.map(Blob::from);
                 let seq = hub.state.counters.assets + 1;
                 let id = AssetId::new(format!("asset-{seq}"));
                 let source = AssetSource::ClientDelivery { order: order.clone(), public: true };
                 let asset = Asset { id, owner: o.seller.clone(), source, modality, meta, tags: Default::default(), added_at: at, seq };
-                hub.emit(Event::AssetAdded { asset });
+                hub.emit(Event::AssetAdded { asset, content });
             }
             hub.emit(Event::DeliveryVisibilityChanged { order: order.clone(), public, at });
             Ok(())
@@ -1144,7 +1165,8 @@ impl Hub {
 
     // ----- internals --------------------------------------------------------------
 
-    fn add_to_library(&mut self, seller: &str, source: AssetSource, modality: Modality, meta: AssetMeta, tags: &[&str], at: DateTime<Utc>) -> Result<AssetId, Error> {
+    #[allow(clippy::too_many_arguments)]
+    fn add_to_library(&mut self, seller: &str, source: AssetSource, modality: Modality, meta: AssetMeta, content: Option<Blob>, tags: &[&str], at: DateTime<Utc>) -> Result<AssetId, Error> {
         self.seller(seller)?;
         if let AssetSource::ClientDelivery { order, .. } = &source {
             return Err(Error::invalid("source", format!("deliveries enter the library when the client of {order} makes them public (D3)")));
@@ -1153,7 +1175,7 @@ impl Hub {
         let seq = self.state.counters.assets + 1;
         let id = AssetId::new(format!("asset-{seq}"));
         let tags = tags.iter().map(|t| normalize_tag(t)).collect::<Result<_, _>>()?;
-        self.emit(Event::AssetAdded { asset: Asset { id: id.clone(), owner: seller.into(), source, modality, meta, tags, added_at: at, seq } });
+        self.emit(Event::AssetAdded { asset: Asset { id: id.clone(), owner: seller.into(), source, modality, meta, tags, added_at: at, seq }, content });
         Ok(id)
     }
 
@@ -1168,6 +1190,12 @@ impl Hub {
                 Err(e)
             }
         }
+    }
+
+    /// One cancel token per queued or running job (after a restore or replay).
+    fn arm_cancel_tokens(&mut self) {
+        let active = self.state.jobs.values().filter(|j| j.status.is_active());
+        self.cancel_tokens = active.map(|j| (j.id.clone(), CancelToken::default())).collect();
     }
 
     fn emit(&mut self, event: Event) {
@@ -1270,7 +1298,7 @@ impl Hub {
         if brief.quantity == 0 {
             return Err(Error::invalid("quantity", "must be at least 1"));
         }
-        self.generators.get(&m.subcategory)?.generate(&live.style, brief, seed)
+        self.generators.get(&m.subcategory)?.generate(&live.style, brief, seed, &mut JobControl::none())
     }
 
     fn store_artifact(&mut self, content: Artifact) -> ArtifactId {

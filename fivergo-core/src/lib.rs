@@ -62,8 +62,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use event::{Event, UnpublishReason};
 pub use generator::{
-    Artifact, Audio, Brief, CancelToken, EchoGenerator, Generator, GeneratorRegistry, Image, TrainError, TrainedStyle,
-    TrainingInput,
+    Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorRegistry, Image, JobControl,
+    TrainError, TrainedStyle, TrainingAsset, TrainingInput,
 };
 pub use hub::{Hub, HubBuilder, Outcome, Snapshot};
 pub use ids::*;
@@ -75,4 +75,4 @@ pub use pricing::{PriceSpec, Quote};
 pub use seller::{PaymentMethod, PaymentMethodKind, Reputation, Seller, SellerLevel};
 pub use state::State;
 pub use subscription::{PaymentGateway, SimulatedGateway, Subscription, SubscriptionStatus};
-pub use training::{JobStatus, QuotaStatus};
+pub use training::{JobStatus, QuotaStatus, TrainingResult, TrainingRun};

@@ -42,6 +42,10 @@ pub struct State {
     pub sellers: BTreeMap<SellerId, Seller>,
     /// Assets by id.
     pub assets: BTreeMap<AssetId, Asset>,
+    /// The files behind the assets the library holds bytes for (uploads, public
+    /// deliveries); assets added with metadata only have none.
+    #[serde(default)]
+    pub contents: BTreeMap<AssetId, crate::asset::Blob>,
     /// Models by id.
     pub models: BTreeMap<ModelId, CreationModel>,
     /// Training jobs by id.
@@ -97,9 +101,12 @@ impl State {
                     s.payment_methods.push(method.clone());
                 }
             }
-            AssetAdded { asset } => {
+            AssetAdded { asset, content } => {
                 self.counters.assets += 1;
                 self.assets.insert(asset.id.clone(), asset.clone());
+                if let Some(content) = content {
+                    self.contents.insert(asset.id.clone(), content.clone());
+                }
             }
             AssetTagged { asset, tags, .. } => {
                 if let Some(a) = self.assets.get_mut(asset) {

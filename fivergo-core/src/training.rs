@@ -6,14 +6,19 @@
 //! first subscribes (T1) or one billing month of a subscription (T2), which renews on
 //! the subscription's anniversary (T3).
 
+use crate::asset::Asset;
 use crate::catalogue::CatalogueEntry;
 use crate::error::Error;
+use crate::asset::Blob;
+use crate::generator::{CancelToken, Generator, JobControl, TrainError, TrainedStyle, TrainingAsset, TrainingInput};
+use crate::media::MediaLimits;
 use crate::ids::{JobId, ModelId, SellerId, SubscriptionId};
 use crate::policy::Policy;
 use crate::subscription::{Subscription, SubscriptionStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// Where a training job stands (T4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,4 +269,93 @@ mod tests {
         let past_due = sub(SubscriptionStatus::PastDue { since: now, period: 1 });
         assert!(quota_status(&"model-1".into(), &"ana".into(), tattoo, Some(&past_due), [], &p, now).is_err());
     }
+}
+
+/// A training taken out of the hub to run anywhere (a worker thread, a task queue),
+/// from [`Hub::begin_training`](crate::Hub::begin_training). It owns everything the
+/// generator needs (D5: only the owner's assets, as selected when the job was
+/// queued), so the hub stays free for other commands while it runs; hand the
+/// [`TrainingResult`] back to [`Hub::finish_training`](crate::Hub::finish_training).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let mut hub = Hub::builder().build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let job = hub.start_training("ana", &model).unwrap().value;
+/// let run = hub.begin_training(&job).unwrap().value;
+/// let result = std::thread::spawn(move || run.execute(&mut |_| {})).join().unwrap();
+/// assert_eq!(hub.finish_training(result).unwrap().value, JobStatus::Succeeded);
+/// ```
+pub struct TrainingRun {
+    pub(crate) job: JobId,
+    pub(crate) generator: Arc<dyn Generator>,
+    pub(crate) entry: CatalogueEntry,
+    pub(crate) assets: Vec<(Asset, Option<Blob>)>,
+    pub(crate) limits: MediaLimits,
+    pub(crate) instructions: Option<String>,
+    pub(crate) cancel: CancelToken,
+}
+
+impl fmt::Debug for TrainingRun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TrainingRun")
+            .field("job", &self.job)
+            .field("generator", &self.generator.name())
+            .field("assets", &self.assets.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrainingRun {
+    /// The job being run.
+    pub fn job(&self) -> &JobId {
+        &self.job
+    }
+
+    /// The token that cancels this run (the same one [`Hub::cancel_handle`](crate::Hub::cancel_handle) gives).
+    pub fn cancel_token(&self) -> CancelToken {
+        self.cancel.clone()
+    }
+
+    /// Runs the generator's training, forwarding its progress (`0.0..=1.0`) to
+    /// `progress` as well as recording it for the job's progress events.
+    pub fn execute(self, progress: &mut dyn FnMut(f32)) -> TrainingResult {
+        let mut reported = Vec::new();
+        let mut last = 0u8;
+        let mut sink = |p: f32| {
+            progress(p);
+            let pct = (p * 100.0) as u8;
+            if pct >= last.saturating_add(PROGRESS_STEP_PCT) && pct < 100 {
+                last = pct - pct % PROGRESS_STEP_PCT;
+                reported.push(last);
+            }
+        };
+        let assets = self.assets.iter().map(|(asset, content)| TrainingAsset { asset, content: content.as_ref().map(Blob::as_bytes) }).collect();
+        let input = TrainingInput { entry: &self.entry, assets, instructions: self.instructions.as_deref(), limits: &self.limits };
+        let result = if self.cancel.is_cancelled() {
+            Err(TrainError::Cancelled)
+        } else {
+            self.generator.train(&input, &mut JobControl::new(&mut sink, &self.cancel))
+        };
+        TrainingResult { job: self.job, result, progress_pct: reported }
+    }
+}
+
+/// Progress events are emitted every this many percent.
+const PROGRESS_STEP_PCT: u8 = 10;
+
+/// What a [`TrainingRun`] produced, to hand back to [`Hub::finish_training`](crate::Hub::finish_training).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingResult {
+    /// The job that ran.
+    pub job: JobId,
+    /// The trained style, or why there is none.
+    pub result: Result<TrainedStyle, TrainError>,
+    /// The progress steps reached, in percent, for the job's progress events.
+    pub progress_pct: Vec<u8>,
 }

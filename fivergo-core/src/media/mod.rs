@@ -12,6 +12,7 @@ pub mod outliers;
 use crate::asset::AssetMeta;
 use crate::catalogue::Modality;
 use crate::error::Error;
+use crate::generator::Artifact;
 use serde::{Deserialize, Serialize};
 
 /// Decoding limits and analysis thresholds for uploaded media.
@@ -85,6 +86,41 @@ pub fn inspect(bytes: &[u8], policy: &crate::Policy) -> Result<Inspected, Error>
         Some(Modality::Audio) => audio::inspect_bytes(bytes, policy),
         Some(Modality::Text) => Ok(Inspected { modality: Modality::Text, meta: AssetMeta::text() }),
         None => Err(Error::AssetUnreadable { reason: "unknown format: expected PNG, JPEG, WebP, WAV or UTF-8 text".into() }),
+    }
+}
+
+/// Decodes a file into an [`Artifact`] within `limits`: PNG, JPEG or WebP into an
+/// image, WAV into audio, UTF-8 into text; anything else is `asset_unreadable`.
+///
+/// ```
+/// use fivergo_core::{media::{decode, encode, MediaLimits}, Artifact, Image};
+/// let png = encode(&Artifact::Image(Image::filled(2, 2, [9, 9, 9, 255]))).unwrap();
+/// assert!(matches!(decode(&png, &MediaLimits::default()).unwrap(), Artifact::Image(i) if i.width == 2));
+/// assert_eq!(decode(b"caption", &MediaLimits::default()).unwrap(), Artifact::Text("caption".into()));
+/// ```
+pub fn decode(bytes: &[u8], limits: &MediaLimits) -> Result<Artifact, Error> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(Error::MediaTooLarge { what: "bytes".into(), limit: limits.max_bytes, actual: bytes.len() as u64 });
+    }
+    match sniff(bytes) {
+        Some(Modality::Image) => image::decode(bytes, limits).map(Artifact::Image),
+        Some(Modality::Audio) => audio::decode_wav(bytes, limits).map(Artifact::Audio),
+        Some(Modality::Text) => Ok(Artifact::Text(String::from_utf8_lossy(bytes).into_owned())),
+        None => Err(Error::AssetUnreadable { reason: "unknown format: expected PNG, JPEG, WebP, WAV or UTF-8 text".into() }),
+    }
+}
+
+/// Encodes an [`Artifact`] as a file: PNG for images, 16-bit WAV for audio, UTF-8 for text.
+///
+/// ```
+/// use fivergo_core::{media::encode, Artifact};
+/// assert_eq!(encode(&Artifact::Text("hi".into())).unwrap(), b"hi");
+/// ```
+pub fn encode(artifact: &Artifact) -> Result<Vec<u8>, Error> {
+    match artifact {
+        Artifact::Image(img) => image::encode_png(img),
+        Artifact::Audio(a) => audio::encode_wav(a),
+        Artifact::Text(t) => Ok(t.as_bytes().to_vec()),
     }
 }
 

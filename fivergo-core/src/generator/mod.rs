@@ -5,9 +5,15 @@
 //! [`watermark`](crate::watermark)), so no generator can hand a clean draft to a
 //! client. Generators only ever see the owner's assets (D5).
 
+pub mod image;
+pub mod jingle;
+pub mod text;
+pub mod voice;
+
 use crate::asset::Asset;
 use crate::catalogue::{CatalogueEntry, Modality};
 use crate::error::Error;
+use crate::media::MediaLimits;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -146,15 +152,44 @@ impl Brief {
     }
 }
 
+/// One training asset: the owner's record and, when the library holds it, the file.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingAsset<'a> {
+    /// The asset's record: modality, measured metadata, tags (A6, A8).
+    pub asset: &'a Asset,
+    /// The file as uploaded (PNG, JPEG, WebP, WAV or UTF-8 text); `None` for assets
+    /// added with metadata only.
+    pub content: Option<&'a [u8]>,
+}
+
+impl TrainingAsset<'_> {
+    /// Decodes the file within `limits`; `None` when there is no file.
+    ///
+    /// ```
+    /// use fivergo_core::{asset::Blob, media::MediaLimits, *};
+    /// # let asset = Asset { id: "a1".into(), owner: "ana".into(), source: AssetSource::Upload,
+    /// #     modality: Modality::Text, meta: AssetMeta::text(), tags: Default::default(),
+    /// #     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1 };
+    /// let t = TrainingAsset { asset: &asset, content: Some(b"dry wit") };
+    /// let text = t.decode(&MediaLimits::default()).unwrap().unwrap();
+    /// assert_eq!(text, Artifact::Text("dry wit".into()));
+    /// ```
+    pub fn decode(&self, limits: &MediaLimits) -> Option<Result<Artifact, Error>> {
+        self.content.map(|bytes| crate::media::decode(bytes, limits))
+    }
+}
+
 /// What training is given: only the owner's selected assets and settings (D5).
 #[derive(Debug, Clone)]
 pub struct TrainingInput<'a> {
     /// The model's subcategory.
     pub entry: &'a CatalogueEntry,
-    /// The owner's selected assets.
-    pub assets: Vec<&'a Asset>,
+    /// The owner's selected assets, with their files.
+    pub assets: Vec<TrainingAsset<'a>>,
     /// The seller's instructions (text models, A5).
     pub instructions: Option<&'a str>,
+    /// The limits the files were accepted under, for decoding them again.
+    pub limits: &'a MediaLimits,
 }
 
 /// A cancellation flag shared between a job's runner and whoever may cancel it.
@@ -190,35 +225,118 @@ pub enum TrainError {
     Failed(String),
 }
 
+/// Returned by [`JobControl::tick`] once cancellation was asked; `?` turns it into
+/// [`TrainError::Cancelled`] in `train` and [`Error::Cancelled`] in `generate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+impl From<Cancelled> for TrainError {
+    fn from(_: Cancelled) -> Self {
+        TrainError::Cancelled
+    }
+}
+
+impl From<Cancelled> for Error {
+    fn from(_: Cancelled) -> Self {
+        Error::Cancelled { what: "generation".into() }
+    }
+}
+
+/// What a running job hands its generator: a progress sink and a cancel flag.
+///
+/// Generators call [`tick`](Self::tick) between steps: it reports the fraction done
+/// and returns [`Cancelled`] once someone cancelled, so a job stops within one tick.
+///
+/// ```
+/// use fivergo_core::{CancelToken, Cancelled, JobControl};
+/// let token = CancelToken::default();
+/// let mut seen = Vec::new();
+/// let mut sink = |p: f32| seen.push(p);
+/// let mut ctl = JobControl::new(&mut sink, &token);
+/// assert_eq!(ctl.tick(0.5), Ok(()));
+/// token.cancel();
+/// assert_eq!(ctl.tick(0.75), Err(Cancelled));
+/// drop(ctl);
+/// assert_eq!(seen, [0.5, 0.75]);
+/// ```
+pub struct JobControl<'a> {
+    progress: Option<&'a mut dyn FnMut(f32)>,
+    cancel: Option<&'a CancelToken>,
+}
+
+impl std::fmt::Debug for JobControl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobControl").field("cancelled", &self.check().is_err()).finish()
+    }
+}
+
+impl<'a> JobControl<'a> {
+    /// A control reporting to `progress` and watching `cancel`.
+    pub fn new(progress: &'a mut dyn FnMut(f32), cancel: &'a CancelToken) -> Self {
+        Self { progress: Some(progress), cancel: Some(cancel) }
+    }
+
+    /// A control that reports nowhere and is never cancelled (a direct call).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let style = TrainedStyle { generator: "echo".into(), format: 1, data: serde_json::json!({"modality": "text"}) };
+    /// assert!(EchoGenerator.generate(&style, &Brief::new("hi"), 1, &mut JobControl::none()).is_ok());
+    /// ```
+    pub fn none() -> JobControl<'static> {
+        JobControl { progress: None, cancel: None }
+    }
+
+    /// Reports `fraction` (clamped to `0.0..=1.0`) done, then checks cancellation.
+    pub fn tick(&mut self, fraction: f32) -> Result<(), Cancelled> {
+        if let Some(progress) = self.progress.as_mut() {
+            progress(if fraction.is_nan() { 0.0 } else { fraction.clamp(0.0, 1.0) });
+        }
+        self.check()
+    }
+
+    /// Checks cancellation without reporting progress.
+    pub fn check(&self) -> Result<(), Cancelled> {
+        match self.cancel {
+            Some(token) if token.is_cancelled() => Err(Cancelled),
+            _ => Ok(()),
+        }
+    }
+
+    /// The cancel token, for generators that hand it to worker threads (a fresh,
+    /// never-cancelled one for [`JobControl::none`]).
+    pub fn token(&self) -> CancelToken {
+        self.cancel.cloned().unwrap_or_default()
+    }
+}
+
 /// A style learner and content generator for one or more subcategories.
 ///
-/// Implement it to plug any model backend into the hub. `train` reports progress in
-/// `0.0..=1.0` and should check `cancel` between steps; `generate` must be a pure
+/// Implement it to plug any model backend into the hub. Both methods report progress
+/// and honour cancellation through the [`JobControl`]; `generate` must be a pure
 /// function of its inputs: the same style, brief and seed give the same artifact.
+/// The hub applies watermarks to whatever `generate` returns, so a generator never
+/// needs to (and cannot) decide what a client sees before payment (W1, W2, G1).
 ///
 /// ```
 /// use fivergo_core::*;
 /// let g = EchoGenerator;
 /// let entry = Catalogue::default().get("tattoo").unwrap().clone();
-/// let input = TrainingInput { entry: &entry, assets: vec![], instructions: None };
-/// let style = g.train(&input, &mut |_| {}, &CancelToken::default()).unwrap();
-/// let a = g.generate(&style, &Brief::new("rose"), 7).unwrap();
-/// assert_eq!(a, g.generate(&style, &Brief::new("rose"), 7).unwrap());
+/// let limits = media::MediaLimits::default();
+/// let input = TrainingInput { entry: &entry, assets: vec![], instructions: None, limits: &limits };
+/// let style = g.train(&input, &mut JobControl::none()).unwrap();
+/// let gen = |seed| g.generate(&style, &Brief::new("rose"), seed, &mut JobControl::none());
+/// assert_eq!(gen(7).unwrap(), gen(7).unwrap());
 /// ```
 pub trait Generator: Send + Sync {
     /// A short stable name, recorded in trained styles.
     fn name(&self) -> &str;
 
     /// Learns a style from the owner's assets.
-    fn train(
-        &self,
-        input: &TrainingInput<'_>,
-        progress: &mut dyn FnMut(f32),
-        cancel: &CancelToken,
-    ) -> Result<TrainedStyle, TrainError>;
+    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError>;
 
     /// Generates one artifact in the style.
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64) -> Result<Artifact, Error>;
+    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error>;
 }
 
 /// The trivial reference generator: remembers the training set's size, modality and
@@ -231,7 +349,7 @@ pub trait Generator: Send + Sync {
 /// let g = EchoGenerator;
 /// let style = TrainedStyle { generator: "echo".into(), format: 1,
 ///     data: serde_json::json!({"modality": "text", "assets": 2, "instructions": "be brief"}) };
-/// match g.generate(&style, &Brief::new("a slogan"), 1).unwrap() {
+/// match g.generate(&style, &Brief::new("a slogan"), 1, &mut JobControl::none()).unwrap() {
 ///     Artifact::Text(t) => assert!(t.contains("a slogan")),
 ///     _ => unreachable!(),
 /// }
@@ -244,25 +362,15 @@ impl Generator for EchoGenerator {
         "echo"
     }
 
-    fn train(
-        &self,
-        input: &TrainingInput<'_>,
-        progress: &mut dyn FnMut(f32),
-        cancel: &CancelToken,
-    ) -> Result<TrainedStyle, TrainError> {
+    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
         let mut tags = std::collections::BTreeSet::new();
         let total = input.assets.len().max(1);
+        ctl.check()?;
         for (i, asset) in input.assets.iter().enumerate() {
-            if cancel.is_cancelled() {
-                return Err(TrainError::Cancelled);
-            }
-            tags.extend(asset.tags.iter().cloned());
-            progress((i + 1) as f32 / total as f32);
+            tags.extend(asset.asset.tags.iter().cloned());
+            ctl.tick((i + 1) as f32 / total as f32)?;
         }
-        if cancel.is_cancelled() {
-            return Err(TrainError::Cancelled);
-        }
-        progress(1.0);
+        ctl.tick(1.0)?;
         Ok(TrainedStyle {
             generator: self.name().into(),
             format: 1,
@@ -275,7 +383,8 @@ impl Generator for EchoGenerator {
         })
     }
 
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64) -> Result<Artifact, Error> {
+    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+        ctl.check()?;
         let modality: Modality = serde_json::from_value(style.data["modality"].clone())
             .map_err(|e| Error::GeneratorFailed { reason: format!("style is not an echo style: {e}") })?;
         // A tiny deterministic mixer, so the seed visibly changes the output.

@@ -1,0 +1,1 @@
+//! Reference generator (in progress).
