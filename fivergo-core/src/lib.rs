@@ -40,6 +40,7 @@ pub mod billing;
 pub mod catalogue;
 pub mod clock;
 pub mod error;
+pub mod eval;
 pub mod event;
 pub mod generator;
 pub mod hub;

@@ -207,22 +207,38 @@ fn draft_image(img: &Image, mark: &DraftMark, style: &WatermarkStyle) -> Image {
     let (ox, oy) = (rng.unit() * period, rng.unit() * pitch);
     let base = if style.opacity.is_finite() { f64::from(style.opacity) } else { 0.35 };
     let alpha = (base * (0.85 + 0.3 * rng.unit())).clamp(0.1, 1.0);
+    // Opaque pixels (the common case) blend through a table per label colour.
+    let blend = |colour: f64| -> [u8; 256] { std::array::from_fn(|c| (colour * alpha + c as f64 * (1.0 - alpha)).round() as u8) };
+    let (dark, light) = (blend(0.0), blend(255.0));
+    // The label plane is walked incrementally along each row; `u` is shifted by whole
+    // periods so it stays positive and truncation is the floor (no libm calls).
+    let (du, dv) = (COS / scale, SIN / scale);
+    let (inv_pitch, inv_period) = (1.0 / pitch, 1.0 / period);
+    let u_shift = ((rows as f64 / scale * SIN) / period).ceil() * period + period;
     for y in 0..rows {
-        for x in 0..w {
-            let (px, py) = ((x as f64 + 0.5) / scale, (y as f64 + 0.5) / scale);
-            let (u, v) = (px * COS - py * SIN + ox, px * SIN + py * COS + oy);
-            let row = (v / pitch).floor();
-            let stagger = if row.rem_euclid(2.0) >= 1.0 { period / 2.0 } else { 0.0 };
-            let (cx, cy) = ((u + stagger).rem_euclid(period) as usize, (v - row * pitch) as usize);
+        let (px, py) = (0.5 / scale, (y as f64 + 0.5) / scale);
+        let (mut u, mut v) = (px * COS - py * SIN + ox + u_shift, px * SIN + py * COS + oy);
+        for p in out.rgba[y * w * 4..(y + 1) * w * 4].chunks_exact_mut(4) {
+            let row = (v * inv_pitch) as u64;
+            let us = if row & 1 == 1 { u + period / 2.0 } else { u };
+            let cx = (us - (us * inv_period) as u64 as f64 * period) as usize;
+            let cy = (v - row as f64 * pitch) as usize;
+            u += du;
+            v += dv;
             if cx >= mask_w || cy >= MASK_H {
                 continue;
             }
-            let colour = match mask[cy * mask_w + cx] {
+            let (table, colour) = match mask[cy * mask_w + cx] {
                 0 => continue,
-                1 => 0.0,
-                _ => 255.0,
+                1 => (&dark, 0.0),
+                _ => (&light, 255.0),
             };
-            let p = &mut out.rgba[(y * w + x) * 4..][..4];
+            if p[3] == 255 {
+                for c in &mut p[..3] {
+                    *c = table[usize::from(*c)];
+                }
+                continue;
+            }
             let pa = f64::from(p[3]) / 255.0;
             let oa = alpha + pa * (1.0 - alpha);
             for c in &mut p[..3] {

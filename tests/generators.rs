@@ -1,0 +1,185 @@
+//! The generator pipeline through the hub: trainings run off the hub, cancellation,
+//! quota refunds, the previous version serving during a retrain, and the files that
+//! reach a generator.
+
+use fivergo::media::image::encode_png;
+use fivergo::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Ticks `steps` times while training and counts the ticks it made.
+struct Stepper {
+    steps: usize,
+    ticks: AtomicUsize,
+}
+
+impl Stepper {
+    fn new(steps: usize) -> Arc<Self> {
+        Arc::new(Self { steps, ticks: AtomicUsize::new(0) })
+    }
+}
+
+impl Generator for Stepper {
+    fn name(&self) -> &str {
+        "stepper"
+    }
+    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+        for i in 1..=self.steps {
+            self.ticks.fetch_add(1, Ordering::SeqCst);
+            ctl.tick(i as f32 / self.steps as f32)?;
+        }
+        EchoGenerator.train(input, ctl)
+    }
+    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+        EchoGenerator.generate(style, brief, seed, ctl)
+    }
+}
+
+fn hub_with(generator: Arc<dyn Generator>) -> (Hub, ModelId) {
+    let mut generators = GeneratorRegistry::default();
+    generators.register("tattoo", generator);
+    let clock = ManualClock::at("2026-03-02T10:00:00Z".parse().unwrap());
+    let mut hub = Hub::builder().clock(clock).generators(generators).build().unwrap();
+    hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    hub.add_gig("ana", "tattoo").unwrap();
+    let m = hub.create_model("ana", "tattoo").unwrap().value;
+    let png = encode_png(&Image::filled(512, 512, [200, 40, 40, 255])).unwrap();
+    let a = hub.upload_asset("ana", AssetSource::Upload, &png, Some("red.png"), &["red"]).unwrap().value;
+    hub.select_assets("ana", &m, &[a]).unwrap();
+    hub.attest_originality("ana", &m).unwrap();
+    (hub, m)
+}
+
+#[test]
+fn a_training_runs_off_the_hub_while_the_previous_version_keeps_serving() {
+    // R: M3, T4
+    let (mut hub, m) = hub_with(Stepper::new(20));
+    let job = hub.start_training("ana", &m).unwrap().value;
+    assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Succeeded);
+    let v1 = hub.model("ana", &m).unwrap().live.clone().unwrap();
+
+    let retrain = hub.start_training("ana", &m).unwrap().value;
+    let run = hub.begin_training(&retrain).unwrap().value;
+    assert_eq!(hub.job(&retrain).unwrap().status, JobStatus::Running);
+    let worker = std::thread::spawn(move || run.execute(&mut |_| {}));
+    // The hub is free meanwhile, and the first version still serves.
+    let (_, art) = hub.playground_generate("ana", &m, Brief::new("koi"), 3).unwrap().value;
+    assert!(matches!(art, Artifact::Image(_)));
+    assert_eq!(hub.model("ana", &m).unwrap().live.as_ref().unwrap().version, v1.version);
+
+    let out = hub.finish_training(worker.join().unwrap()).unwrap();
+    assert_eq!(out.value, JobStatus::Succeeded);
+    let progress: Vec<_> = out.events.iter().filter(|e| e.kind() == "training_progressed").collect();
+    assert_eq!(progress.len(), 9, "one event per 10 % step below 100 %");
+    assert_eq!(hub.model("ana", &m).unwrap().live.as_ref().unwrap().version, v1.version + 1);
+    // A result cannot be handed in twice.
+    let again = TrainingResult { job: retrain.clone(), result: Err(TrainError::Cancelled), progress_pct: vec![] };
+    assert_eq!(hub.finish_training(again).unwrap_err().code(), "job_not_active");
+}
+
+#[test]
+fn cancelling_stops_a_training_within_one_tick_and_gives_the_quota_back() {
+    // R: T4, T1
+    let stepper = Stepper::new(1000);
+    let (mut hub, m) = hub_with(stepper.clone());
+    let before = hub.quota("ana", &m).unwrap();
+    let job = hub.start_training("ana", &m).unwrap().value;
+    assert_eq!(hub.quota("ana", &m).unwrap().used, before.used + 1);
+    let handle = hub.cancel_handle(&job).unwrap();
+    let run = hub.begin_training(&job).unwrap().value;
+    let mut seen = 0;
+    let result = run.execute(&mut |p| {
+        seen += 1;
+        if p >= 0.25 {
+            handle.cancel();
+        }
+    });
+    assert_eq!(result.result, Err(TrainError::Cancelled));
+    assert_eq!(stepper.ticks.load(Ordering::SeqCst), 250, "stopped at the tick that saw the cancellation");
+    assert_eq!(seen, 250);
+    let out = hub.finish_training(result).unwrap();
+    assert_eq!(out.value, JobStatus::Cancelled);
+    assert_eq!(hub.quota("ana", &m).unwrap().used, before.used);
+    assert!(hub.model("ana", &m).unwrap().live.is_none());
+}
+
+#[test]
+fn a_token_cancelled_before_the_run_starts_never_trains() {
+    // R: T4
+    let stepper = Stepper::new(10);
+    let (mut hub, m) = hub_with(stepper.clone());
+    let job = hub.start_training("ana", &m).unwrap().value;
+    hub.cancel_handle(&job).unwrap().cancel();
+    assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Cancelled);
+    assert_eq!(stepper.ticks.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn cancel_handles_survive_a_snapshot_restore() {
+    // R: T4
+    let (mut hub, m) = hub_with(Stepper::new(10));
+    let job = hub.start_training("ana", &m).unwrap().value;
+    let mut generators = GeneratorRegistry::default();
+    generators.register("tattoo", Stepper::new(10));
+    let mut restored = Hub::builder().generators(generators).restore(hub.snapshot()).unwrap();
+    restored.cancel_handle(&job).unwrap().cancel();
+    assert_eq!(restored.run_training(&job).unwrap().value, JobStatus::Cancelled);
+}
+
+#[test]
+fn uploaded_files_reach_the_generator_decoded_and_only_the_owners() {
+    // R: D5, A1
+    #[derive(Default)]
+    struct Spy(Mutex<Vec<(String, Option<[u8; 4]>)>>);
+    impl Generator for Spy {
+        fn name(&self) -> &str {
+            "spy"
+        }
+        fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+            for t in &input.assets {
+                let pixel = match t.decode(input.limits) {
+                    Some(Ok(Artifact::Image(img))) => Some(img.pixel(0, 0)),
+                    _ => None,
+                };
+                self.0.lock().unwrap().push((t.asset.owner.to_string(), pixel));
+            }
+            EchoGenerator.train(input, ctl)
+        }
+        fn generate(&self, s: &TrainedStyle, b: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+            EchoGenerator.generate(s, b, seed, ctl)
+        }
+    }
+    let spy = Arc::new(Spy::default());
+    let (mut hub, m) = hub_with(spy.clone());
+    let meta_only = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    let mut selected = hub.model("ana", &m).unwrap().assets.clone();
+    selected.push(meta_only);
+    hub.select_assets("ana", &m, &selected).unwrap();
+    let job = hub.start_training("ana", &m).unwrap().value;
+    hub.run_training(&job).unwrap();
+    let mut seen = spy.0.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(seen, [("ana".to_string(), None), ("ana".to_string(), Some([200, 40, 40, 255]))]);
+}
+
+#[test]
+fn files_survive_snapshot_and_replay() {
+    // R: D5, A1
+    let (hub, _) = hub_with(Stepper::new(1));
+    let json = serde_json::to_string(&hub.snapshot()).unwrap();
+    let restored = Hub::builder().restore(serde_json::from_str(&json).unwrap()).unwrap();
+    assert_eq!(restored.state().contents, hub.state().contents);
+    assert_eq!(restored.state().contents.len(), 1);
+    let replayed = Hub::builder().replay(hub.events()).unwrap();
+    assert_eq!(replayed.state(), hub.state());
+}
+
+#[test]
+fn a_cancelled_generation_is_a_typed_error() {
+    // R: G2
+    let token = CancelToken::default();
+    token.cancel();
+    let style = TrainedStyle { generator: "echo".into(), format: 1, data: serde_json::json!({"modality": "image"}) };
+    let err = EchoGenerator.generate(&style, &Brief::new("x"), 1, &mut JobControl::new(&mut |_| {}, &token)).unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+}
