@@ -2,7 +2,7 @@
 //!
 //! A payload is sent as a 96-bit codeword: the 64 payload bits followed by their
 //! CRC-32. Each marking scheme repeats the codeword as its capacity allows and
-//! decodes by soft combining; [`decode`] accepts a codeword only when the CRC holds,
+//! decodes by soft combining; [`decode_hard`] and [`decode_soft`] accept a codeword only when the CRC holds,
 //! so a random image or recording passes by chance with odds of 2⁻³² per try.
 
 /// Bits in a codeword.

@@ -29,6 +29,8 @@
 //! assert!(report.to_table().contains("echo"));
 //! ```
 
+pub mod fixtures;
+
 use crate::asset::{Asset, AssetSource, Blob};
 use crate::catalogue::CatalogueEntry;
 use crate::error::Error;
@@ -336,7 +338,7 @@ const TEXT_DIMS: usize = 64;
 
 /// The embedding the harness compares: an image's style vector and an audio file's
 /// timbre vector from media inspection (A4, A8), or for text a hashed, L2-normalised
-/// profile of lower-case character trigrams in [`TEXT_DIMS`] buckets. `None` when
+/// profile of lower-case character trigrams in 64 buckets. `None` when
 /// inspection yields no vector (e.g. an image too small to measure).
 ///
 /// ```
