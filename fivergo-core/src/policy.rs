@@ -273,6 +273,7 @@ impl Policy {
                 ),
             });
         }
+        self.media.validate()?;
         self.catalogue.validate()
     }
 
@@ -315,11 +316,14 @@ mod tests {
 
     #[test]
     fn bad_values_are_clear_errors() {
-        // R: S1, M1
+        // R: S1, M1, A3
         for (json, field) in [
             (r#"{"subscription": {"monthly_price": "-5"}}"#, "subscription.monthly_price"),
             (r#"{"models": {"active_model_limit": 0}}"#, "models.active_model_limit"),
             (r#"{"assets": {"min_images": 60}}"#, "assets.min_images"),
+            (r#"{"media": {"limits": {"max_bytes": 0}}}"#, "media.limits.max_bytes"),
+            (r#"{"media": {"image": {"blur_ratio": 1.5}}}"#, "media.image.blur_ratio"),
+            (r#"{"media": {"audio": {"f0_min_hz": 900.0}}}"#, "media.audio.f0_min_hz"),
         ] {
             match Policy::from_json(json).unwrap_err() {
                 Error::InvalidPolicy { field: f, .. } => assert_eq!(f, field),

@@ -33,6 +33,87 @@ pub struct MediaPolicy {
     pub audio: audio::AudioChecks,
 }
 
+impl MediaPolicy {
+    /// Checks that limits are above zero, every threshold is a finite number, shares
+    /// percentiles in `0..=100`, and ranges are ordered; the error names the
+    /// field. [`Policy::validate`](crate::Policy::validate) calls it.
+    ///
+    /// ```
+    /// use fivergo_core::media::MediaPolicy;
+    /// let mut m = MediaPolicy::default();
+    /// assert!(m.validate().is_ok());
+    /// m.image.blur_ratio = f32::NAN;
+    /// assert_eq!(m.validate().unwrap_err().to_string(), "invalid policy: media.image.blur_ratio: must be a finite number");
+    /// ```
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |field: &str, reason: &str| Err(Error::InvalidPolicy { field: format!("media.{field}"), reason: reason.into() });
+        let l = &self.limits;
+        for (field, v) in [
+            ("limits.max_bytes", l.max_bytes),
+            ("limits.max_pixels", l.max_pixels),
+            ("limits.max_audio_seconds", u64::from(l.max_audio_seconds)),
+            ("limits.max_channels", u64::from(l.max_channels)),
+            ("limits.min_image_side_px", u64::from(l.min_image_side_px)),
+        ] {
+            if v == 0 {
+                return bad(field, "must be above zero");
+            }
+        }
+        // Non-finite floats serialize as null: find them by name.
+        for (group, value) in [("image", serde_json::to_value(&self.image)), ("audio", serde_json::to_value(&self.audio))] {
+            let Ok(serde_json::Value::Object(fields)) = value else { return bad(group, "cannot be represented") };
+            if let Some((name, _)) = fields.iter().find(|(_, v)| v.is_null()) {
+                return bad(&format!("{group}.{name}"), "must be a finite number");
+            }
+        }
+        let (i, a) = (&self.image, &self.audio);
+        for (field, v) in [
+            ("image.blur_ratio", i.blur_ratio),
+            ("image.upscale_max_ratio", i.upscale_max_ratio),
+            ("image.upscale_min_lower_ratio", i.upscale_min_lower_ratio),
+            ("image.text_glyph_min_fill", i.text_glyph_min_fill),
+            ("image.text_glyph_max_fill", i.text_glyph_max_fill),
+            ("image.text_max_band_ink", i.text_max_band_ink),
+            ("audio.clip_level", a.clip_level),
+            ("audio.max_clipped_share", a.max_clipped_share),
+            ("audio.yin_threshold", a.yin_threshold),
+            ("audio.min_voice_share", a.min_voice_share),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return bad(field, "must lie between 0 and 1");
+            }
+        }
+        for (field, v) in [("audio.noise_percentile", a.noise_percentile), ("audio.signal_percentile", a.signal_percentile)] {
+            if !(0.0..=100.0).contains(&v) {
+                return bad(field, "must lie between 0 and 100");
+            }
+        }
+        for (field, v) in [
+            ("image.working_px", i.working_px),
+            ("image.thumbnail_px", i.thumbnail_px),
+            ("image.style_px", i.style_px),
+            ("image.palette_k", i.palette_k),
+            ("audio.analysis_rate_hz", a.analysis_rate_hz),
+            ("audio.pitch_rate_hz", a.pitch_rate_hz),
+            ("audio.timbre_bands", a.timbre_bands),
+        ] {
+            if v == 0 {
+                return bad(field, "must be above zero");
+            }
+        }
+        if i.text_glyph_min_px > i.text_glyph_max_px {
+            return bad("image.text_glyph_min_px", "exceeds text_glyph_max_px");
+        }
+        if !(a.f0_min_hz > 0.0 && a.f0_min_hz < a.f0_max_hz) {
+            return bad("audio.f0_min_hz", "must be above zero and below f0_max_hz");
+        }
+        if !(a.band_low_hz >= 0.0 && a.band_low_hz < a.band_high_hz) {
+            return bad("audio.band_low_hz", "must be below band_high_hz");
+        }
+        Ok(())
+    }
+}
+
 /// Hard limits for untrusted files: exceeding one is an error, and nothing of the
 /// claimed size is allocated before the check.
 ///
