@@ -1,18 +1,23 @@
 //! One seller's month on fivergo, end to end: the main job of the project.
 //!
-//! Ana, a Level 2 tattoo artist, creates a model, trains it, hits the free training
-//! quota, subscribes, tries to publish too early, publishes, and sells a design to a
-//! client who asks for a revision and then for a refund.
+//! Ana, a Level 2 tattoo artist, uploads her flash sheets, creates a model, trains it
+//! with the reference image generator, hits the free training quota, subscribes,
+//! tries to publish too early, publishes, and sells a design to a client who gets a
+//! watermarked draft, pays, downloads, asks for a revision and then for a refund.
 //!
-//! Run with `cargo run --release --example walkthrough`.
+//! Run with `cargo run --release --example walkthrough`. The client's draft and clean
+//! file are written to `target/walkthrough/` to look at.
 
 use chrono::Duration;
+use fivergo::eval::fixtures::line_art;
+use fivergo::media::{encode, image::encode_png};
 use fivergo::*;
+use std::path::Path;
 
 fn main() -> Result<(), Error> {
     let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().expect("a valid instant"));
     let gateway = SimulatedGateway::default();
-    let mut hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build()?;
+    let mut hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).generators(GeneratorRegistry::reference()).build()?;
     let usd = |s: &str| Money::parse(s, Currency::Usd);
 
     section(&clock, "Ana joins and creates a Tattoo model");
@@ -22,11 +27,16 @@ fn main() -> Result<(), Error> {
     let model = hub.create_model("ana", "tattoo")?.value;
     say(&format!("created {model}; name: {:?} (named at first training, C3)", hub.model("ana", &model)?.name));
 
+    section(&clock, "Ana uploads her flash sheets");
     let mut assets = Vec::new();
     for i in 0..12 {
-        let meta = AssetMeta { file_name: Some(format!("koi-{i}.png")), ..AssetMeta::image(1024, if i == 3 { 1536 } else { 1024 }) };
-        assets.push(hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, meta, &["fine line"])?.value);
+        // One sheet is a small scan, to show the resolution warning (A4).
+        let png = encode_png(&line_art(if i == 3 { 640 } else { 1024 }, i))?;
+        assets.push(hub.upload_asset("ana", AssetSource::Upload, &png, Some(&format!("flash-{i}.png")), &["fine line"])?.value);
     }
+    say(&format!("{} sheets uploaded, decoded and measured", assets.len()));
+    let broken = encode_png(&line_art(512, 99))?;
+    refused(hub.upload_asset("ana", AssetSource::Upload, &broken[..broken.len() / 2], Some("half-downloaded.png"), &[]));
     hub.select_assets("ana", &model, &assets)?;
     for f in hub.findings("ana", &model)? {
         say(&format!("warning [{}] {}", f.code, f.message));
@@ -72,12 +82,24 @@ fn main() -> Result<(), Error> {
     }
     say(&format!("quote total: {} ({} edit included)", quote.total, quote.included_edits));
     let order = hub.order_draft("bob", &model, Brief::new("a koi and a lotus").with_quantity(2), 42)?.value;
-    say(&format!("{order}: draft delivered: {}", describe(hub.draft("bob", &order)?)));
+    let draft = hub.draft("bob", &order)?.clone();
+    say(&format!("{order}: draft delivered: {} with a visible DRAFT mark (W1)", describe(&draft)));
+    if let Some((traced, confidence)) = hub.trace(&draft) {
+        say(&format!("a leaked copy of the draft traces back to {traced} (confidence {confidence:.2}, W2)"));
+    }
     refused(hub.download("bob", &order).map(|o| o.events));
     hub.approve("bob", &order)?;
     hub.record_payment("bob", &order, quote.total)?;
     let file = hub.download("bob", &order)?.value;
     say(&format!("clean file downloaded after approve + pay (G1): {}", describe(&file)));
+    let dir = Path::new("target/walkthrough");
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|_| std::fs::write(dir.join("draft.png"), encode(&draft).unwrap_or_default()))
+        .and_then(|_| std::fs::write(dir.join("clean.png"), encode(&file).unwrap_or_default()));
+    match written {
+        Ok(()) => say(&format!("wrote {0}/draft.png and {0}/clean.png", dir.display())),
+        Err(e) => say(&format!("could not write the files: {e}")),
+    }
 
     section(&clock, "One revision within 24 hours, then a review");
     clock.advance(Duration::hours(5));

@@ -444,6 +444,39 @@ impl GeneratorRegistry {
         Self { by_subcategory: BTreeMap::new(), fallback: None }
     }
 
+    /// The reference generators of this crate, offline and on the CPU:
+    /// [`QuiltGenerator`](image::QuiltGenerator) for the picture subcategories
+    /// (`tattoo`, `illustration`, `childrens_book_illustration`, `graphics_design`),
+    /// [`JingleGenerator`](jingle::JingleGenerator) for `jingles` and `music_audio`,
+    /// [`EspeakGenerator`](voice::EspeakGenerator) for `voice_over` (a guide track; it
+    /// needs `espeak-ng` on the PATH) and [`MarkovGenerator`](text::MarkovGenerator) for
+    /// `writing_translation`. Other subcategories have no generator
+    /// (`generator_unavailable`) until the host registers one.
+    ///
+    /// ```
+    /// use fivergo_core::GeneratorRegistry;
+    /// let reg = GeneratorRegistry::reference();
+    /// assert_eq!(reg.get("tattoo").unwrap().name(), "quilt");
+    /// assert_eq!(reg.get("jingles").unwrap().name(), "jingle_synth");
+    /// assert_eq!(reg.get("voice_over").unwrap().name(), "espeak_guide");
+    /// assert_eq!(reg.get("writing_translation").unwrap().name(), "markov_text");
+    /// assert_eq!(reg.get("pottery").unwrap_err().code(), "generator_unavailable");
+    /// ```
+    pub fn reference() -> Self {
+        let mut reg = Self::empty();
+        let quilt: Arc<dyn Generator> = Arc::new(image::QuiltGenerator::default());
+        let jingle: Arc<dyn Generator> = Arc::new(jingle::JingleGenerator::default());
+        for slug in ["tattoo", "illustration", "childrens_book_illustration", "graphics_design"] {
+            reg.register(slug, quilt.clone());
+        }
+        for slug in ["jingles", "music_audio"] {
+            reg.register(slug, jingle.clone());
+        }
+        reg.register("voice_over", Arc::new(voice::EspeakGenerator::default()));
+        reg.register("writing_translation", Arc::new(text::MarkovGenerator::default()));
+        reg
+    }
+
     /// Serves `subcategory` with `generator`.
     pub fn register(&mut self, subcategory: impl Into<String>, generator: Arc<dyn Generator>) {
         self.by_subcategory.insert(subcategory.into(), generator);
