@@ -183,3 +183,50 @@ fn a_cancelled_generation_is_a_typed_error() {
     let err = EchoGenerator.generate(&style, &Brief::new("x"), 1, &mut JobControl::new(&mut |_| {}, &token)).unwrap_err();
     assert_eq!(err.code(), "cancelled");
 }
+
+#[test]
+fn reference_pictures_reach_clients_only_as_marked_drafts_until_approved_and_paid() {
+    // R: G1, G2, W1, W2, M2
+    use fivergo::eval::fixtures::line_art;
+    use fivergo::generator::image::QuiltGenerator;
+    use fivergo::watermark::visible_mark_coverage;
+    let clock = ManualClock::at("2026-03-02T10:00:00Z".parse().unwrap());
+    let mut hub = Hub::builder().clock(clock).generators(GeneratorRegistry::reference()).build().unwrap();
+    hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    hub.add_gig("ana", "tattoo").unwrap();
+    hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    let m = hub.create_model("ana", "tattoo").unwrap().value;
+    let assets: Vec<AssetId> = (0..4)
+        .map(|i| hub.upload_asset("ana", AssetSource::Upload, &encode_png(&line_art(384, i)).unwrap(), None, &[]).unwrap().value)
+        .collect();
+    hub.select_assets("ana", &m, &assets).unwrap();
+    hub.attest_originality("ana", &m).unwrap();
+    let job = hub.start_training("ana", &m).unwrap().value;
+    assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Succeeded);
+    let style = hub.model("ana", &m).unwrap().live.clone().unwrap().style;
+    assert_eq!(style.generator, "quilt");
+    let direct = |seed| QuiltGenerator::default().generate(&style, &Brief::new("koi"), seed, &mut JobControl::none()).unwrap();
+    let image = |a: &Artifact| match a {
+        Artifact::Image(i) => i.clone(),
+        other => panic!("not an image: {other:?}"),
+    };
+
+    // Not subscribed: the playground shows a marked picture (G2).
+    let (_, trial) = hub.playground_generate("ana", &m, Brief::new("koi"), 5).unwrap().value;
+    assert!(visible_mark_coverage(&image(&direct(5)), &image(&trial)) > 0.05);
+    hub.subscribe("ana", &"card".into()).unwrap();
+    let (_, clean_trial) = hub.playground_generate("ana", &m, Brief::new("koi"), 5).unwrap().value;
+    assert_eq!(clean_trial, direct(5));
+
+    hub.set_price("ana", &m, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: Money::parse("20", Currency::Usd).unwrap() }).unwrap();
+    hub.publish("ana", &m).unwrap();
+    let order = hub.order_draft("bob", &m, Brief::new("koi"), 9).unwrap().value;
+    let draft = hub.draft("bob", &order).unwrap().clone();
+    assert!(visible_mark_coverage(&image(&direct(9)), &image(&draft)) > 0.05, "visible mark (W1)");
+    assert_eq!(hub.trace(&draft).map(|(o, _)| o), Some(order.clone()), "invisible mark (W2)");
+    assert_eq!(hub.download("bob", &order).unwrap_err().code(), "not_approved_and_paid");
+    hub.approve("bob", &order).unwrap();
+    assert_eq!(hub.download("bob", &order).unwrap_err().code(), "not_approved_and_paid");
+    hub.record_payment("bob", &order, Money::parse("20", Currency::Usd).unwrap()).unwrap();
+    assert_eq!(hub.download("bob", &order).unwrap().value, direct(9));
+}
