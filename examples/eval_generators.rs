@@ -45,7 +45,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let quilt = QuiltGenerator::default();
     let jingle = JingleGenerator::default();
     let markov = MarkovGenerator::default();
-    let runs: Vec<(&str, &dyn Generator, &str, &[Sample], &[Sample], &EvalConfig)> = vec![
+    // (title, generator, subcategory, own style, other style, config)
+    type Run<'a> = (&'a str, &'a dyn Generator, &'a str, &'a [Sample], &'a [Sample], &'a EvalConfig);
+    let runs: Vec<Run> = vec![
         ("baseline: echo on line art", &EchoGenerator, "tattoo", &lines, &colour, &pictures_config),
         ("quilt on line art (other: soft colour)", &quilt, "tattoo", &lines, &colour, &pictures_config),
         ("quilt on soft colour (other: line art)", &quilt, "illustration", &colour, &lines, &pictures_config),

@@ -210,8 +210,6 @@ impl std::fmt::Debug for Hub {
     }
 }
 
-/// Progress events are emitted at most once per this many percent.
-
 impl Hub {
     /// A builder with the default policy, the system clock, a simulated gateway and
     /// the echo generator.
