@@ -1,19 +1,165 @@
 // Types of the package entry point (`lib.js`). The native functions' own types are
-// generated into `index.d.ts` by `napi build`.
+// generated into `index.d.ts` by `napi build` (value types from `types.d.ts`).
 
-export { version, defaultPolicyJson, loadPolicy } from './index'
+import type { Asset, Brief, Hub as NativeHub, Modality, Policy as NativePolicy } from './index'
 
-/** A refusal or failure of the fivergo engine. */
+/** Every number of the SPEC (the native class, plus `fromJson`). */
+export type Policy = NativePolicy
+export declare const Policy: typeof NativePolicy & {
+  /** Parses and validates a policy JSON; throws `FivergoError` `invalid_policy`. */
+  fromJson(json: string): NativePolicy
+}
+
+export {
+  version,
+  defaultPolicyJson,
+  loadPolicy,
+  inspect,
+  inspectMany,
+  decode,
+  markDraft,
+  detectWatermark,
+} from './index'
+
+export type {
+  Artifact,
+  Asset,
+  AssetMeta,
+  AssetMetaInput,
+  AssetSource,
+  AssetSourceInput,
+  Brief,
+  BriefInput,
+  CatalogueEntry,
+  Charge,
+  ChargeSource,
+  ClockStep,
+  Creation,
+  CreationModel,
+  Currency,
+  CustomOffer,
+  Detection,
+  EndReason,
+  ErrorDetails,
+  Finding,
+  FivergoEvent,
+  GatewayCharge,
+  Inspected,
+  JobStatus,
+  Listing,
+  MarkedDraft,
+  Modality,
+  ModelStatus,
+  Money,
+  MoneyInput,
+  OfferInput,
+  Order,
+  OrderPath,
+  OrderStatus,
+  Outcome,
+  PaymentMethod,
+  PaymentMethodInput,
+  PaymentMethodKind,
+  Placement,
+  PlacementInput,
+  PriceSpec,
+  PriceSpecInput,
+  PricingUnit,
+  Quote,
+  QuotaStatus,
+  QuotaWindow,
+  Report,
+  Requirement,
+  Reputation,
+  Review,
+  Seller,
+  SellerLevel,
+  Severity,
+  Subscription,
+  SubscriptionStatus,
+  TrainedStyle,
+  TrainedVersion,
+  TrainingJob,
+  UnpublishReason,
+} from './index'
+
+/** A refusal or failure of the fivergo engine, with the error's data as fields. */
 export declare class FivergoError extends Error {
   constructor(
     message: string,
     fields: { code: string; rule?: string | null; details?: Record<string, unknown> },
   )
   readonly name: 'FivergoError'
-  /** Stable snake_case code, e.g. `invalid_policy`. */
+  /** Stable snake_case code, e.g. `training_quota_exhausted`. */
   code: string
   /** The SPEC rule the refusal enforces (`T5`, ...), or `null`. */
   rule: string | null
-  /** The error's fields (`code`, `rule` and `message` included). */
+  /** The error's fields (`code`, `rule` and `message` included), camelCase, instants as `Date`. */
   details: Record<string, unknown>
+  /** The exception a JavaScript generator threw, for `generator_failed`. */
+  cause?: unknown
+  /** The error's own data fields (`used`, `limit`, `renewsAt`, `missing`, ...). */
+  [field: string]: unknown
+}
+
+/** What a JavaScript generator's `train` receives. */
+export interface TrainInput {
+  subcategory: string
+  modality: Modality
+  instructions: string | null
+  /** The owner's selected assets (D5), with their files when uploaded. */
+  assets: Array<Asset & { content: Buffer | null }>
+}
+
+/** What a JavaScript generator's `generate` receives. */
+export interface GenerateInput {
+  /** The style `train` returned (after a JSON round trip). */
+  style: unknown
+  brief: Brief
+  seed: number
+}
+
+/** Progress and cancellation of a generator call. */
+export interface JobControl {
+  /** Reports the fraction done (`0..1`); returns whether the job was cancelled. */
+  progress(fraction: number): boolean
+  /** Whether the job was cancelled: stop and return (or throw). */
+  readonly cancelled: boolean
+}
+
+/**
+ * A generator written in JavaScript. `train` returns a JSON-serializable style;
+ * `generate` returns a file (`Buffer` / `Uint8Array`: PNG, JPEG, WebP or WAV) or a
+ * string (a text). Both may be async. The hub watermarks what `generate` returns.
+ */
+export interface Generator {
+  /** Recorded in trained styles; defaults to `js:<subcategory>`. */
+  name?: string
+  train(input: TrainInput, ctl: JobControl): unknown
+  generate(input: GenerateInput, ctl: JobControl): Buffer | Uint8Array | string | Promise<Buffer | Uint8Array | string>
+}
+
+/** How to build a `Hub`. */
+export interface HubOptions {
+  /** The policy (default: `new Policy()`), or its JSON. */
+  policy?: Policy | string
+  /** Starts a manual clock at this instant; the system clock when absent. */
+  start?: Date
+  /** Restores `hub.snapshot()`. */
+  snapshot?: string
+  /** Replays `hub.eventsJson()`. */
+  replay?: string
+  /**
+   * JavaScript generators by subcategory (the built-in generators serve the rest),
+   * or `'reference'` / `'echo'` for the built-in ones alone.
+   */
+  generators?: Record<string, Generator> | 'echo' | 'reference'
+  /** What serves subcategories without a JavaScript generator: `echo` (default) or `reference`. */
+  builtinGenerators?: 'echo' | 'reference'
+}
+
+/** The embedded marketplace engine (every method of the native `Hub`). */
+export interface Hub extends NativeHub {}
+export declare class Hub {
+  constructor(options?: HubOptions)
 }

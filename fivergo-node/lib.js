@@ -1,12 +1,19 @@
 'use strict'
-// The package entry point: re-exports the generated native binding (`index.js`,
-// written by `napi build --platform`) and turns the engine's refusals into
-// `FivergoError`s carrying `.code`, `.rule` and `.details`.
+// The package entry point. It re-exports the generated native binding (`index.js`,
+// written by `napi build --platform`) and adds what only JavaScript can do:
+//  - the engine's refusals become `FivergoError`s with `.code`, `.rule` and the
+//    error's data fields (camelCase, instants as `Date`), and an exception thrown
+//    by a JavaScript generator comes back as their `cause`;
+//  - `Hub` accepts JavaScript generators (`{train, generate}` objects, sync or
+//    async) and drives them through the native `dispatch` protocol.
+// Every rule stays in Rust: this file converts values and nothing more.
 
 const native = require('./index.js')
 
-// Must match `ERROR_PREFIX` in src/lib.rs.
+// Must match `ERROR_PREFIX` in src/error.rs.
 const ERROR_PREFIX = 'FIVERGO_ERROR:'
+// Must match the marker `JsGenerator::generate` appends (src/generator.rs).
+const CAUSE_MARK = /\s*\[cause #(\d+)\]/
 
 /** A refusal or failure of the fivergo engine. */
 class FivergoError extends Error {
@@ -26,36 +33,182 @@ class FivergoError extends Error {
   }
 }
 
+const isInstantKey = (k) => k === 'at' || k.endsWith('_at') || ['anchor', 'start', 'end', 'since'].includes(k)
+const camel = (k) => k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+
+/** The core's JSON as the binding's values: camelCase keys, instants as `Date`. */
+function jsify(value, key = '') {
+  if (Array.isArray(value)) return value.map((v) => jsify(v))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), jsify(v, k)]))
+  }
+  if (typeof value === 'string' && isInstantKey(key)) {
+    const at = new Date(value)
+    if (!Number.isNaN(at.getTime())) return at
+  }
+  return value
+}
+
+// Exceptions thrown by JavaScript generators, by id, until their error surfaces.
+const causes = new Map()
+let nextCause = 1
+
+function takeCause(text) {
+  const m = typeof text === 'string' ? CAUSE_MARK.exec(text) : null
+  if (!m) return { text, found: false }
+  const id = Number(m[1])
+  const cause = causes.get(id)
+  causes.delete(id)
+  return { text: text.replace(CAUSE_MARK, ''), cause, found: true }
+}
+
 /** Rethrows a native error as a `FivergoError` when it carries the engine's payload. */
 function translate(err) {
-  if (err instanceof Error && typeof err.message === 'string' && err.message.startsWith(ERROR_PREFIX)) {
-    let payload
-    try {
-      payload = JSON.parse(err.message.slice(ERROR_PREFIX.length))
-    } catch {
-      return err
-    }
-    const out = new FivergoError(payload.message, payload)
-    out.cause = err
-    return out
+  if (!(err instanceof Error) || typeof err.message !== 'string' || !err.message.startsWith(ERROR_PREFIX)) return err
+  let payload
+  try {
+    payload = JSON.parse(err.message.slice(ERROR_PREFIX.length))
+  } catch {
+    return err
   }
-  return err
+  const raw = payload.details ?? {}
+  const fromMessage = takeCause(payload.message)
+  if (typeof raw.reason === 'string') raw.reason = takeCause(raw.reason).text
+  if (typeof raw.message === 'string') raw.message = fromMessage.text
+  const details = jsify(raw)
+  const out = new FivergoError(fromMessage.text, { code: payload.code, rule: payload.rule, details })
+  for (const [k, v] of Object.entries(details)) {
+    if (!(k in out)) out[k] = v
+  }
+  if (fromMessage.found) out.cause = fromMessage.cause
+  return out
+}
+
+/** Calls `fn`, translating a thrown error or a rejected Promise. */
+function call(fn) {
+  let result
+  try {
+    result = fn()
+  } catch (err) {
+    throw translate(err)
+  }
+  if (result instanceof Promise) {
+    return result.catch((err) => {
+      throw translate(err)
+    })
+  }
+  return result
 }
 
 /** Wraps a native function so its errors become `FivergoError`s. */
 function wrap(fn) {
   return function (...args) {
-    try {
-      return fn.apply(this, args)
-    } catch (err) {
-      throw translate(err)
-    }
+    return call(() => fn.apply(this, args))
   }
 }
 
+const messageOf = (err) => (err instanceof Error ? err.message : String(err))
+
+function toBytesOrText(result) {
+  if (typeof result === 'string') return result
+  if (result instanceof Uint8Array) return Buffer.from(result.buffer, result.byteOffset, result.byteLength)
+  throw new TypeError('generate must return a Buffer / Uint8Array (PNG, JPEG, WebP or WAV) or a string (a text)')
+}
+
+/** The native side calls this (on the main thread) for every generator call. */
+function makeDispatch(byName) {
+  return (req) => {
+    const gen = byName.get(req.generator)
+    const ctl = {
+      progress: (fraction) => native.reportGeneratorProgress(req.callId, fraction),
+      get cancelled() {
+        return native.generatorCallCancelled(req.callId)
+      },
+    }
+    Promise.resolve()
+      .then(() => {
+        if (req.op === 'train') {
+          const { subcategory, modality, instructions, assets } = req
+          return Promise.resolve(gen.train({ subcategory, modality, instructions, assets }, ctl)).then((style) =>
+            JSON.stringify(style ?? null),
+          )
+        }
+        const input = { style: JSON.parse(req.style), brief: req.brief, seed: req.seed }
+        return Promise.resolve(gen.generate(input, ctl)).then(toBytesOrText)
+      })
+      .then(
+        (result) => native.completeGeneratorCall(req.callId, result),
+        (err) => {
+          let causeId = null
+          if (req.op === 'generate') {
+            causeId = nextCause++
+            causes.set(causeId, err)
+          }
+          native.failGeneratorCall(req.callId, messageOf(err), causeId)
+        },
+      )
+  }
+}
+
+const NATIVE = Symbol('fivergo.native')
+
+/**
+ * The embedded marketplace engine. Options: `policy` (a `Policy` or its JSON),
+ * `start` (a `Date`: a manual clock; the system clock otherwise), `snapshot` /
+ * `replay` (rebuild from `hub.snapshot()` / `hub.eventsJson()`), `generators`
+ * (`{subcategory: {name?, train, generate}}`, functions sync or async; or
+ * `'reference'` for the core's reference generators), `builtinGenerators`
+ * (`'echo'` or `'reference'`: what serves the subcategories without a JS generator).
+ */
+class Hub {
+  constructor(options = {}) {
+    const { generators = {}, policy, ...rest } = options
+    const byName = new Map()
+    const specs = []
+    if (typeof generators === 'string') rest.builtinGenerators = generators
+    for (const [subcategory, gen] of typeof generators === 'string' ? [] : Object.entries(generators)) {
+      if (!gen || typeof gen.train !== 'function' || typeof gen.generate !== 'function') {
+        throw new TypeError(`the generator for \`${subcategory}\` needs train and generate functions`)
+      }
+      const name = typeof gen.name === 'string' && gen.name ? gen.name : `js:${subcategory}`
+      if (byName.has(name) && byName.get(name) !== gen) {
+        throw new TypeError(`two different generators are named \`${name}\``)
+      }
+      byName.set(name, gen)
+      specs.push({ subcategory, name })
+    }
+    const policyJson = policy === undefined || typeof policy === 'string' ? policy : policy.toJsonString()
+    const dispatch = specs.length ? makeDispatch(byName) : undefined
+    this[NATIVE] = call(() => new native.Hub({ ...rest, policy: policyJson, jsGenerators: specs }, dispatch))
+  }
+}
+
+for (const name of Object.getOwnPropertyNames(native.Hub.prototype)) {
+  if (name === 'constructor') continue
+  Object.defineProperty(Hub.prototype, name, {
+    value: function (...args) {
+      return call(() => this[NATIVE][name](...args))
+    },
+    writable: true,
+    configurable: true,
+  })
+}
+
+// Native class statics are read-only: `fromJson` is added here over the native
+// `policyFromJson`, so its refusals become `FivergoError`s too.
+const Policy = native.Policy
+Object.defineProperty(Policy, 'fromJson', { value: wrap(native.policyFromJson), writable: false, enumerable: false })
+
 module.exports = {
   FivergoError,
+  Hub,
+  Policy,
   version: native.version,
   defaultPolicyJson: native.defaultPolicyJson,
   loadPolicy: wrap(native.loadPolicy),
+  inspect: wrap(native.inspect),
+  inspectMany: wrap(native.inspectMany),
+  decode: wrap(native.decode),
+  markDraft: wrap(native.markDraft),
+  detectWatermark: wrap(native.detectWatermark),
 }

@@ -47,3 +47,16 @@ test('a zero active model limit is refused with FivergoError invalid_policy', ()
 test('malformed JSON is refused with FivergoError', () => {
   assert.throws(() => fivergo.loadPolicy('{not json'), { name: 'FivergoError', code: 'invalid_policy' })
 })
+
+// R: S1, C1
+test('Policy loads JSON, serializes back and lists the catalogue', () => {
+  const { Policy } = fivergo
+  const policy = Policy.fromJson('{}')
+  assert.deepEqual(policy.monthlyFee(), { amount: '25.00', currency: 'USD' })
+  assert.equal(policy.currency(), 'USD')
+  const slugs = policy.catalogue().map((e) => e.slug)
+  assert.ok(slugs.includes('tattoo'))
+  assert.ok(policy.catalogue().every((e) => Array.isArray(e.pricingUnits) && typeof e.available === 'boolean'))
+  assert.equal(Policy.fromJson(JSON.stringify(policy)).toJsonString(), policy.toJsonString())
+  assert.throws(() => Policy.fromJson('{"models": {"active_model_limit": 0}}'), { name: 'FivergoError', code: 'invalid_policy' })
+})

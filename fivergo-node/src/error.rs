@@ -1,0 +1,59 @@
+//! Core errors as JavaScript errors.
+//!
+//! A refused command throws an `Error` whose message is [`ERROR_PREFIX`] followed by
+//! the JSON `{code, rule, message, details}`; the package entry point (`lib.js`)
+//! rethrows it as a `FivergoError` with `.code`, `.rule` and the details as
+//! camelCase fields (instants as `Date`).
+
+use fivergo_core::error::Error as CoreError;
+use napi::{Error, Status};
+
+/// Marks a JSON-encoded core error in the message, so `lib.js` can tell it apart.
+pub const ERROR_PREFIX: &str = "FIVERGO_ERROR:";
+
+/// Converts a core error into a napi error carrying the JSON payload that `lib.js`
+/// decodes into a `FivergoError`.
+pub fn core_err(err: &CoreError) -> Error {
+    payload(err.code(), err.rule(), &err.to_string(), err.details())
+}
+
+/// A binding-level refusal with the same payload shape as a core error.
+pub fn binding_err(code: &str, message: &str) -> Error {
+    payload(code, None, message, serde_json::json!({ "code": code, "rule": null, "message": message }))
+}
+
+/// `hub_busy`: a synchronous call found the hub locked by a running async command
+/// (a generation waiting on a JavaScript generator, say); await it and retry.
+pub fn busy() -> Error {
+    binding_err("hub_busy", "the hub is busy with an async command (a generation); await it, then retry")
+}
+
+fn payload(code: &str, rule: Option<&str>, message: &str, details: serde_json::Value) -> Error {
+    let payload = serde_json::json!({ "code": code, "rule": rule, "message": message, "details": details });
+    Error::new(Status::GenericFailure, format!("{ERROR_PREFIX}{payload}"))
+}
+
+/// The core's `invalid_input` error.
+pub fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
+    CoreError::InvalidInput { field: field.into(), reason: reason.into() }
+}
+
+/// Maps a core result into a napi result.
+pub fn ok<T>(r: Result<T, CoreError>) -> napi::Result<T> {
+    r.map_err(|e| core_err(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fivergo_core::policy::Policy;
+
+    #[test]
+    fn error_payload_is_prefixed_json() {
+        let err = Policy::from_json(r#"{"models": {"active_model_limit": 0}}"#).unwrap_err();
+        let napi_err = core_err(&err);
+        let json = napi_err.reason.strip_prefix(ERROR_PREFIX).expect("prefix");
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(v["code"], "invalid_policy");
+    }
+}

@@ -1,0 +1,102 @@
+//! Pure media functions: inspect uploads, decode files, embed and detect watermarks.
+
+use fivergo_core::error::Error as CoreError;
+use fivergo_core::media::{self, Inspected};
+use fivergo_core::policy::Policy as CorePolicy;
+use fivergo_core::watermark::{self, DraftMark, MarkStyle};
+use napi::bindgen_prelude::{AsyncTask, Buffer};
+use napi::{Env, Task};
+use napi_derive::napi;
+
+use crate::error::{invalid, ok};
+use crate::js::{artifact, Js};
+use crate::policy::Policy;
+
+fn policy_of(policy: Option<&Policy>) -> CorePolicy {
+    policy.map(|p| p.inner.clone()).unwrap_or_default()
+}
+
+fn inspected(i: &Inspected) -> napi::Result<Js> {
+    Js::of(i)
+}
+
+/// Decodes and measures an uploaded file (PNG, JPEG, WebP, WAV or UTF-8 text) within
+/// the policy's limits (A3, A4, A8): its modality and measured metadata. Throws
+/// `asset_unreadable` or `media_too_large`.
+#[napi(ts_return_type = "Inspected")]
+pub fn inspect(bytes: Buffer, policy: Option<&Policy>) -> napi::Result<Js> {
+    inspected(&ok(media::inspect(&bytes, &policy_of(policy)))?)
+}
+
+/// Inspects many files on the thread pool: one result per file, in order.
+pub struct InspectMany {
+    files: Vec<Vec<u8>>,
+    policy: CorePolicy,
+}
+
+impl Task for InspectMany {
+    type Output = Vec<Result<Inspected, CoreError>>;
+    type JsValue = Js;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(self.files.iter().map(|f| media::inspect(f, &self.policy)).collect())
+    }
+
+    fn resolve(&mut self, _: Env, output: Self::Output) -> napi::Result<Js> {
+        let items = output.iter().map(|r| match r {
+            Ok(i) => inspected(i),
+            Err(e) => Ok(Js::obj([("error", Js::from_json(e.details()))])),
+        });
+        items.collect::<napi::Result<Vec<_>>>().map(Js::Arr)
+    }
+}
+
+/// [`inspect`] for many files off the main thread: resolves to one result per file,
+/// the inspection or `{error: {code, rule, message, ...}}`.
+#[napi(ts_return_type = "Promise<Array<Inspected | { error: ErrorDetails }>>")]
+pub fn inspect_many(files: Vec<Buffer>, policy: Option<&Policy>) -> AsyncTask<InspectMany> {
+    AsyncTask::new(InspectMany { files: files.into_iter().map(|b| b.to_vec()).collect(), policy: policy_of(policy) })
+}
+
+/// Decodes a file into an artifact (`{type, bytes, ...}`).
+#[napi(ts_return_type = "Artifact")]
+pub fn decode(bytes: Buffer, policy: Option<&Policy>) -> napi::Result<Js> {
+    let a = ok(media::decode(&bytes, &policy_of(policy).media.limits))?;
+    ok(artifact(&a))
+}
+
+/// Marks a draft as the hub does (W1 visible mark, W2 invisible `payload` for images
+/// and audio; texts carry only the visible header). `payload` is an integer up to
+/// 2^53 − 1. Returns the marked artifact and whether the payload went in (a flat
+/// image or a short recording cannot hold it: `reason` says why).
+#[napi(ts_return_type = "MarkedDraft")]
+pub fn mark_draft(bytes: Buffer, reference: String, seed: i64, payload: Option<i64>, policy: Option<&Policy>) -> napi::Result<Js> {
+    let clean = ok(media::decode(&bytes, &policy_of(policy).media.limits))?;
+    let seed = ok(u64::try_from(seed).map_err(|_| invalid("seed", "must not be negative")))?;
+    let payload = ok(payload.map(|p| u64::try_from(p).map_err(|_| invalid("payload", "must not be negative"))).transpose())?;
+    let marked = watermark::mark_draft(&clean, &DraftMark { reference, seed }, payload, &MarkStyle::default());
+    let reason = marked.payload.as_ref().err().map_or(Js::Null, |u| Js::Str(u.reason.clone()));
+    Ok(Js::obj([
+        ("artifact", ok(artifact(&marked.artifact))?),
+        ("payloadEmbedded", Js::Bool(marked.payload.is_ok())),
+        ("reason", reason),
+    ]))
+}
+
+/// Looks for an invisible draft payload (W2) in an image or recording:
+/// `{type: "found", payload, confidence}` or `{type: "not_found"}`.
+#[napi(ts_return_type = "Detection")]
+pub fn detect_watermark(bytes: Buffer, policy: Option<&Policy>) -> napi::Result<Js> {
+    let a = ok(media::decode(&bytes, &policy_of(policy).media.limits))?;
+    detection(&watermark::trace(&a, &MarkStyle::default()))
+}
+
+fn detection(d: &watermark::Detection) -> napi::Result<Js> {
+    let mut v = serde_json::to_value(d).map_err(|e| napi::Error::from_reason(e.to_string()))?;
+    if let Some(o) = v.as_object_mut() {
+        if let Some(result) = o.remove("result") {
+            o.insert("type".into(), result);
+        }
+    }
+    Ok(Js::from_json(v))
+}

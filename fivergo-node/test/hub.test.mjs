@@ -1,0 +1,179 @@
+// The Hub's conversions (money strings, Dates, typed events) and error mapping.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { fivergo, sellerHub } from './helpers.mjs'
+
+const { FivergoError, Hub, Policy } = fivergo
+
+/** A seller with a trainable tattoo model (one 1024² portfolio image, attested). */
+function trainable() {
+  const hub = sellerHub()
+  const model = hub.createModel('ana', 'tattoo').value
+  const asset = hub.addAsset('ana', 'portfolio', 'image', { width: 1024, height: 1024 }, ['Koi']).value
+  hub.selectAssets('ana', model, [asset])
+  hub.attestOriginality('ana', model)
+  return { hub, model, asset }
+}
+
+// R: C1
+test('commands return {value, events} with typed events and Date instants', () => {
+  const hub = sellerHub()
+  const out = hub.createModel('ana', 'tattoo')
+  assert.equal(out.value, 'model-1')
+  assert.equal(out.events.length, 1)
+  const [e] = out.events
+  assert.equal(e.type, 'model_created')
+  assert.equal(e.subcategory, 'tattoo')
+  assert.ok(e.at instanceof Date)
+  assert.equal(e.at.toISOString(), '2026-02-18T09:00:00.000Z')
+  assert.equal(hub.model('ana', 'model-1').status, 'draft')
+  assert.ok(hub.model('ana', 'model-1').createdAt instanceof Date)
+})
+
+// R: S1, S2
+test('money crosses as decimal strings with a currency, never as numbers', () => {
+  const hub = sellerHub()
+  assert.deepEqual(new Policy().monthlyFee(), { amount: '25.00', currency: 'USD' })
+  hub.creditBalance('ana', '10.5')
+  assert.deepEqual(hub.seller('ana').balance, { amount: '10.5', currency: 'USD' })
+  const charged = hub.subscribe('ana', 'card').events.find((e) => e.type === 'subscription_charged')
+  assert.equal(charged.charge.amount.amount, '25.00')
+  assert.ok(charged.charge.at instanceof Date)
+  assert.throws(() => hub.creditBalance('ana', 10), { name: 'FivergoError', code: 'invalid_input' })
+  assert.equal(hub.gatewayCharges()[0].amount.amount, '25.00')
+  assert.equal(hub.gatewayCharges()[0].idempotencyKey, 'sub-1/0')
+})
+
+// R: S3
+test('subscription reads and cancellation give Dates and the state name', () => {
+  const hub = sellerHub()
+  hub.subscribe('ana', 'card')
+  const sub = hub.subscription('ana')
+  assert.equal(sub.stateName, 'active')
+  assert.ok(sub.anchor instanceof Date)
+  const ends = hub.cancelSubscription('ana').value
+  assert.ok(ends instanceof Date)
+  assert.equal(ends.toISOString(), '2026-03-18T09:00:00.000Z')
+  assert.equal(hub.subscription('ana').stateName, 'cancelling')
+  assert.equal(hub.subscription('bob'), null)
+})
+
+// R: E1
+test('an unknown enum value is refused with invalid_input', () => {
+  const hub = new Hub()
+  assert.throws(() => hub.registerSeller('bob', 'level_9'), (err) => {
+    assert.ok(err instanceof FivergoError)
+    assert.equal(err.code, 'invalid_input')
+    assert.equal(err.field, 'level')
+    return true
+  })
+  hub.registerSeller('bob', 'new')
+  hub.addGig('bob', 'tattoo')
+  assert.throws(() => hub.createModel('bob', 'tattoo'), { code: 'not_eligible', rule: 'E1', level: 'new' })
+})
+
+// R: T1, T5
+test('a quota refusal carries code, rule and the data fields', async () => {
+  const { hub, model } = trainable()
+  for (let i = 0; i < 2; i++) {
+    const job = hub.startTraining('ana', model).value
+    assert.equal((await hub.runTraining(job)).value, 'succeeded')
+  }
+  assert.throws(() => hub.startTraining('ana', model), (err) => {
+    assert.ok(err instanceof FivergoError)
+    assert.equal(err.code, 'training_quota_exhausted')
+    assert.equal(err.rule, 'T5')
+    assert.equal(err.used, 2)
+    assert.equal(err.limit, 2)
+    assert.equal(err.details.used, 2)
+    assert.equal(err.model, model)
+    assert.match(err.message, /quota/)
+    return true
+  })
+  const quota = hub.quota('ana', model)
+  assert.deepEqual([quota.used, quota.limit, quota.window.type], [2, 2, 'before_subscription'])
+})
+
+// R: T5, T3
+test('renewsAt of a quota refusal is a Date', async () => {
+  const { hub, model } = trainable()
+  hub.subscribe('ana', 'card')
+  const limit = hub.quota('ana', model).limit
+  for (let i = 0; i < limit; i++) await hub.runTraining(hub.startTraining('ana', model).value)
+  const err = (() => {
+    try {
+      hub.startTraining('ana', model)
+    } catch (e) {
+      return e
+    }
+  })()
+  assert.equal(err.code, 'training_quota_exhausted')
+  assert.ok(err.renewsAt instanceof Date)
+  assert.equal(err.renewsAt.toISOString(), '2026-03-18T09:00:00.000Z')
+})
+
+// R: M2
+test('publish lists every unmet requirement as typed objects', async () => {
+  const { hub, model } = trainable()
+  await hub.runTraining(hub.startTraining('ana', model).value)
+  assert.throws(() => hub.publish('ana', model), (err) => {
+    assert.equal(err.code, 'publish_requirements_unmet')
+    assert.equal(err.rule, 'M2')
+    const types = err.missing.map((r) => r.type)
+    assert.ok(types.includes('price'))
+    assert.ok(types.includes('active_subscription'))
+    return true
+  })
+  hub.setPrice('ana', model, { type: 'per_unit', unit: 'item', unitPrice: '30' })
+  const types = hub.publishChecklist('ana', model).map((r) => r.type)
+  assert.ok(!types.includes('price'))
+  assert.ok(types.includes('active_subscription'))
+})
+
+// R: G1, P1, W1
+test('an order releases the clean file only once approved and paid', async () => {
+  const { hub, model } = trainable()
+  await hub.runTraining(hub.startTraining('ana', model).value)
+  while (hub.publishChecklist('ana', model).some((r) => r.type === 'playground_generation')) {
+    await hub.playgroundGenerate('ana', model, 'koi', 1)
+  }
+  hub.setPrice('ana', model, { type: 'per_unit', unit: 'item', unitPrice: '30' })
+  hub.subscribe('ana', 'card')
+  hub.publish('ana', model)
+  const quote = hub.quote(model, 1)
+  assert.deepEqual(quote.total, { amount: '30.00', currency: 'USD' })
+  const order = (await hub.orderDraft('bob', model, { text: 'a koi', quantity: 1 }, 7)).value
+  assert.throws(() => hub.download('bob', order), { code: 'not_approved_and_paid', rule: 'G1' })
+  const draft = hub.draft('bob', order)
+  assert.equal(draft.type, 'image')
+  assert.ok(Buffer.isBuffer(draft.bytes))
+  assert.equal(draft.bytes.subarray(1, 4).toString('ascii'), 'PNG')
+  hub.approve('bob', order)
+  hub.recordPayment('bob', order, quote.total)
+  const clean = hub.download('bob', order).value
+  assert.equal(clean.type, 'image')
+  assert.notDeepEqual(clean.bytes, draft.bytes)
+  assert.ok(hub.order(order).paidAt instanceof Date)
+})
+
+// R: S2
+test('snapshot and replay rebuild the same hub', () => {
+  const hub = sellerHub()
+  hub.createModel('ana', 'tattoo')
+  const restored = new Hub({ snapshot: hub.snapshot(), start: new Date('2026-02-18T09:00:00Z') })
+  assert.deepEqual(restored.seller('ana'), hub.seller('ana'))
+  assert.equal(restored.events().length, hub.events().length)
+  const replayed = new Hub({ replay: hub.eventsJson() })
+  assert.deepEqual(replayed.models('ana'), hub.models('ana'))
+  assert.throws(() => new Hub({ snapshot: '{not json' }), { code: 'invalid_input' })
+})
+
+// R: S2
+test('the manual clock moves, renewals settle on tick', () => {
+  const hub = sellerHub()
+  hub.subscribe('ana', 'card')
+  const at = hub.advanceClock({ days: 28 })
+  assert.equal(at.toISOString(), '2026-03-18T09:00:00.000Z')
+  assert.deepEqual(hub.tick().events.map((e) => e.type), ['subscription_charged', 'quota_renewed'])
+  assert.throws(() => new Hub().advanceClock({ days: 1 }), { code: 'invalid_input' })
+})
