@@ -1,40 +1,19 @@
 //! Python bindings for the fivergo engine: the native module `fivergo._fivergo`.
 //!
 //! Bindings are thin: every rule lives in `fivergo-core`; this crate only converts
-//! types and turns `fivergo_core::error::Error` into the Python exception
-//! `fivergo.FivergoError` carrying `.code`, `.rule` and `.details`.
+//! types (money ↔ `decimal.Decimal`, instants ↔ aware `datetime`, enums ↔ snake_case
+//! strings, records ↔ frozen classes, files ↔ `bytes`), maps `Error` onto a
+//! `FivergoError` subclass per family, drives generators written in Python and
+//! releases the GIL while the core works.
 
-use pyo3::create_exception;
-use pyo3::exceptions::PyException;
+mod convert;
+mod errors;
+mod generator;
+mod hub;
+mod media;
+mod values;
+
 use pyo3::prelude::*;
-
-create_exception!(
-    fivergo,
-    FivergoError,
-    PyException,
-    "A refusal or failure of the fivergo engine, with `.code`, `.rule` and `.details`."
-);
-
-/// Converts a core error into a `FivergoError` with `.code`, `.rule` and `.details`.
-pub fn to_py_err(py: Python<'_>, err: &fivergo_core::error::Error) -> PyErr {
-    let py_err = FivergoError::new_err(err.to_string());
-    if let Err(e) = decorate(py, &py_err, err) {
-        // Decorating can only fail on a broken interpreter; keep the primary error.
-        return e;
-    }
-    py_err
-}
-
-fn decorate(py: Python<'_>, py_err: &PyErr, err: &fivergo_core::error::Error) -> PyResult<()> {
-    let value = py_err.value(py);
-    value.setattr("code", err.code())?;
-    value.setattr("rule", err.rule())?;
-    let details = py
-        .import("json")?
-        .call_method1("loads", (err.details().to_string(),))?;
-    value.setattr("details", details)?;
-    Ok(())
-}
 
 /// The native module; `fivergo/__init__.py` re-exports everything public.
 #[pymodule]
@@ -43,7 +22,23 @@ mod _fivergo {
     use fivergo_core::policy::Policy;
 
     #[pymodule_export]
-    use super::FivergoError;
+    use crate::errors::{
+        AlreadyExistsError, AssetError, CatalogueError, EligibilityError, FivergoError, ForbiddenError, GeneratorError,
+        InvalidInputError, NotFoundError, OrderError, PolicyError, PricingError, PublishError, QuotaError, RefundError,
+        SubscriptionError, TrainingError, TrainingFailed,
+    };
+    #[pymodule_export]
+    use crate::generator::{JobCancelled, JobProgress};
+    #[pymodule_export]
+    use crate::hub::{PyHub, PyTrainingResult, PyTrainingRun};
+    #[pymodule_export]
+    use crate::media::{detect_watermark, inspect, mark_draft, PyArtifact};
+    #[pymodule_export]
+    use crate::values::{
+        PyAsset, PyBrief, PyCancelHandle, PyCharge, PyCreation, PyEvent, PyFinding, PyGateway, PyJob, PyListing,
+        PyManualClock, PyModel, PyMoney, PyOrder, PyOutcome, PyPolicy, PyPriceSpec, PyQuota, PyQuote, PySeller,
+        PySubscription,
+    };
 
     /// The version of the fivergo engine.
     #[pymodule_export]
@@ -57,9 +52,9 @@ mod _fivergo {
     }
 
     /// Parses and validates a policy JSON (missing fields keep their defaults) and
-    /// returns the complete policy as JSON; raises `FivergoError` when invalid.
+    /// returns the complete policy as JSON; raises `PolicyError` when invalid.
     #[pyfunction]
     fn load_policy(py: Python<'_>, json: &str) -> PyResult<String> {
-        Policy::from_json(json).map(|p| p.to_json()).map_err(|e| to_py_err(py, &e))
+        Policy::from_json(json).map(|p| p.to_json()).map_err(|e| crate::errors::to_py_err(py, &e))
     }
 }

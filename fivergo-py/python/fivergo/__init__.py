@@ -1,9 +1,110 @@
 """fivergo: AI creation models for freelancers, embedded in Python.
 
 The rules live in the Rust core; this package re-exports the native module
-``fivergo._fivergo``.
+``fivergo._fivergo`` and adds numpy views of artifacts when numpy is installed.
+
+Conventions: ids are ``str``; money is ``decimal.Decimal`` (in the policy currency)
+or :class:`Money`; instants are timezone-aware ``datetime`` (naive ones raise
+``TypeError``); enums are snake_case strings (``"level_2"``, ``"image"``, ``"card"``);
+files are ``bytes`` (PNG, JPEG, WebP, WAV, UTF-8). Every refusal raises a
+:class:`FivergoError` subclass carrying ``.code``, ``.rule``, ``.details`` and the
+error's data fields as attributes.
 """
 
-from ._fivergo import FivergoError, __version__, default_policy_json, load_policy
+from typing import Any
 
-__all__ = ["FivergoError", "__version__", "default_policy_json", "load_policy"]
+from ._fivergo import (
+    AlreadyExistsError,
+    Artifact,
+    Asset,
+    AssetError,
+    Brief,
+    CancelHandle,
+    CatalogueError,
+    Charge,
+    Creation,
+    CreationModel,
+    EligibilityError,
+    Event,
+    Finding,
+    FivergoError,
+    ForbiddenError,
+    GeneratorError,
+    Hub,
+    InvalidInputError,
+    JobCancelled,
+    JobProgress,
+    Listing,
+    ManualClock,
+    Money,
+    NotFoundError,
+    Order,
+    OrderError,
+    Outcome,
+    Policy,
+    PolicyError,
+    PriceSpec,
+    PricingError,
+    PublishError,
+    QuotaError,
+    QuotaStatus,
+    Quote,
+    RefundError,
+    Seller,
+    SimulatedGateway,
+    Subscription,
+    SubscriptionError,
+    TrainingError,
+    TrainingFailed,
+    TrainingJob,
+    TrainingResult,
+    TrainingRun,
+    __version__,
+    default_policy_json,
+    detect_watermark,
+    inspect,
+    load_policy,
+    mark_draft,
+)
+
+
+def to_numpy(artifact: Artifact) -> Any:
+    """An image as a ``(height, width, 4)`` uint8 array, audio as a ``(frames, channels)``
+    int16 array. Needs numpy; raises ``ValueError`` for text."""
+    import numpy as np  # type: ignore[import-not-found, unused-ignore]
+
+    if artifact.kind == "image":
+        pixels = np.frombuffer(artifact.rgba or b"", dtype=np.uint8)
+        return pixels.reshape((artifact.height or 0, artifact.width or 0, 4)).copy()
+    if artifact.kind == "audio":
+        samples = np.frombuffer(artifact.pcm or b"", dtype="<i2").astype(np.int16)
+        return samples.reshape((-1, artifact.channels or 1))
+    raise ValueError("a text artifact has no array form")
+
+
+def from_numpy(array: Any, sample_rate: "int | None" = None) -> Artifact:
+    """An artifact from an array: ``(height, width, 4)`` uint8 is an image; with
+    ``sample_rate``, ``(frames,)`` or ``(frames, channels)`` int16 is audio."""
+    import numpy as np  # type: ignore[import-not-found, unused-ignore]
+
+    a = np.asarray(array)
+    if sample_rate is None:
+        if a.ndim != 3 or a.shape[2] != 4 or a.dtype != np.uint8:
+            raise ValueError("an image array is (height, width, 4) uint8")
+        return Artifact.from_image(int(a.shape[1]), int(a.shape[0]), a.tobytes())
+    if a.dtype != np.int16 or a.ndim not in (1, 2):
+        raise ValueError("an audio array is (frames,) or (frames, channels) int16")
+    channels = 1 if a.ndim == 1 else int(a.shape[1])
+    return Artifact.from_audio(sample_rate, channels, a.reshape(-1).tolist())
+
+
+__all__ = [
+    "AlreadyExistsError", "Artifact", "Asset", "AssetError", "Brief", "CancelHandle", "CatalogueError", "Charge",
+    "Creation", "CreationModel", "EligibilityError", "Event", "Finding", "FivergoError", "ForbiddenError",
+    "GeneratorError", "Hub", "InvalidInputError", "JobCancelled", "JobProgress", "Listing", "ManualClock", "Money",
+    "NotFoundError", "Order", "OrderError", "Outcome", "Policy", "PolicyError", "PriceSpec", "PricingError",
+    "PublishError", "QuotaError", "QuotaStatus", "Quote", "RefundError", "Seller", "SimulatedGateway",
+    "Subscription", "SubscriptionError", "TrainingError", "TrainingFailed", "TrainingJob", "TrainingResult",
+    "TrainingRun", "__version__", "default_policy_json", "detect_watermark", "from_numpy", "inspect", "load_policy",
+    "mark_draft", "to_numpy",
+]

@@ -1,0 +1,185 @@
+//! Generators written in Python, driven by the core like Rust ones.
+//!
+//! A Python generator is any object with
+//! `train(assets, instructions, progress, cancelled) -> style` (JSON-like) and
+//! `generate(style, brief, seed, progress, cancelled) -> bytes | str | Artifact`.
+//! `progress(fraction)` records progress and raises `JobCancelled` once the job was
+//! cancelled; `cancelled()` says whether it was. Raising `TrainingFailed(reason)` ends
+//! the training as failed with that reason; any other exception also fails it and is
+//! re-raised, unchanged, by the hub method that ran the generator. Watermarks are
+//! applied by the core afterwards, as for every generator.
+//!
+//! The progress a Python generator reports reaches the core (its progress events, a
+//! `TrainingRun.execute` callback) when its `train` / `generate` call returns;
+//! cancellation is seen at once through `progress()` and `cancelled()`.
+
+use crate::convert::{json_to_py, py_to_json};
+use crate::errors::{Stash, TrainingFailed};
+use crate::media::PyArtifact;
+use crate::values::{PyAsset, PyBrief};
+use fivergo_core::media::MediaLimits;
+use fivergo_core::{Artifact, Brief, CancelToken, Error, Generator, JobControl, TrainError, TrainedStyle, TrainingInput};
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+use std::sync::{Mutex, PoisonError};
+
+create_exception!(fivergo, JobCancelled, PyException, "Raised by `progress()` once the job was cancelled; let it propagate.");
+
+/// The `progress` callable handed to a Python generator.
+#[pyclass(frozen, module = "fivergo._fivergo", name = "JobProgress")]
+pub struct JobProgress {
+    cancel: CancelToken,
+    reported: Mutex<Vec<f32>>,
+}
+
+#[pymethods]
+impl JobProgress {
+    /// Reports progress (0.0–1.0); raises `JobCancelled` once the job was cancelled.
+    fn __call__(&self, fraction: f32) -> PyResult<()> {
+        self.reported.lock().unwrap_or_else(PoisonError::into_inner).push(fraction);
+        if self.cancel.is_cancelled() {
+            return Err(JobCancelled::new_err("the job was cancelled"));
+        }
+        Ok(())
+    }
+    /// Whether the job was cancelled.
+    fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+}
+
+/// A Python object registered as a subcategory's generator.
+pub struct PyGenerator {
+    name: String,
+    obj: Py<PyAny>,
+    limits: MediaLimits,
+    stash: Stash,
+}
+
+/// How a Python call ended.
+enum Failure {
+    Cancelled,
+    Failed(String),
+}
+
+impl PyGenerator {
+    /// Wraps `obj`; its name is its `name` attribute or its class name.
+    pub fn new(obj: &Bound<'_, PyAny>, limits: MediaLimits, stash: Stash) -> PyResult<Self> {
+        for method in ["train", "generate"] {
+            if !obj.hasattr(method)? {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!("a generator needs a `{method}` method")));
+            }
+        }
+        let name = match obj.getattr("name").and_then(|n| n.extract::<String>()) {
+            Ok(name) => name,
+            Err(_) => obj.get_type().name()?.to_string(),
+        };
+        Ok(Self { name, obj: obj.clone().unbind(), limits, stash })
+    }
+
+    /// Calls `method` with the progress pair, then replays the reported progress into `ctl`.
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        args: Vec<Bound<'py, PyAny>>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Bound<'py, PyAny>, Failure> {
+        let progress = Bound::new(py, JobProgress { cancel: ctl.token(), reported: Mutex::new(Vec::new()) })
+            .map_err(|e| self.fail(py, e))?;
+        let cancelled = progress.getattr("is_cancelled").map_err(|e| self.fail(py, e))?;
+        let mut all = args;
+        all.push(progress.clone().into_any());
+        all.push(cancelled);
+        let args = pyo3::types::PyTuple::new(py, all).map_err(|e| self.fail(py, e))?;
+        let result = self.obj.bind(py).call_method1(method, args);
+        let reported = std::mem::take(&mut *progress.get().reported.lock().unwrap_or_else(PoisonError::into_inner));
+        for fraction in reported {
+            ctl.tick(fraction).map_err(|_| Failure::Cancelled)?;
+        }
+        let value = result.map_err(|e| self.fail(py, e))?;
+        ctl.check().map_err(|_| Failure::Cancelled)?;
+        Ok(value)
+    }
+
+    /// Classifies an exception: cancellation, a reported failure, or an error to re-raise.
+    fn fail(&self, py: Python<'_>, err: PyErr) -> Failure {
+        if err.is_instance_of::<JobCancelled>(py) {
+            return Failure::Cancelled;
+        }
+        let text = err.value(py).str().map(|s| s.to_string()).unwrap_or_default();
+        if err.is_instance_of::<TrainingFailed>(py) {
+            return Failure::Failed(text);
+        }
+        let type_name = err.get_type(py).name().map(|n| n.to_string()).unwrap_or_default();
+        self.stash.put(err);
+        Failure::Failed(format!("{} raised {type_name}: {text}", self.name))
+    }
+
+    fn artifact(&self, value: &Bound<'_, PyAny>) -> Result<Artifact, Error> {
+        if let Ok(a) = value.cast::<PyArtifact>() {
+            return Ok(a.get().0.clone());
+        }
+        if let Ok(s) = value.cast::<PyString>() {
+            return Ok(Artifact::Text(s.to_string()));
+        }
+        if let Ok(b) = value.cast::<PyBytes>() {
+            return fivergo_core::media::decode(b.as_bytes(), &self.limits);
+        }
+        Err(Error::GeneratorFailed { reason: format!("{} returned neither bytes, str nor Artifact", self.name) })
+    }
+}
+
+impl Generator for PyGenerator {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+        Python::attach(|py| {
+            let assets = input
+                .assets
+                .iter()
+                .map(|a| {
+                    let content = a.content.map(|c| PyBytes::new(py, c).into_any());
+                    (PyAsset(a.asset.clone()), content).into_pyobject(py).map(Bound::into_any)
+                })
+                .collect::<PyResult<Vec<_>>>()
+                .map_err(|e| self.fail(py, e));
+            let call = assets.and_then(|assets| {
+                let instructions = match input.instructions {
+                    Some(text) => PyString::new(py, text).into_any(),
+                    None => py.None().into_bound(py),
+                };
+                let list = pyo3::types::PyList::new(py, assets).map_err(|e| self.fail(py, e))?;
+                let style = self.call(py, "train", vec![list.into_any(), instructions.into_any()], ctl)?;
+                py_to_json(&style).map_err(|e| self.fail(py, e))
+            });
+            match call {
+                Ok(data) => Ok(TrainedStyle { generator: self.name.clone(), format: 1, data }),
+                Err(Failure::Cancelled) => Err(TrainError::Cancelled),
+                Err(Failure::Failed(reason)) => Err(TrainError::Failed(reason)),
+            }
+        })
+    }
+
+    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+        Python::attach(|py| {
+            let args = (|| -> PyResult<Vec<Bound<'_, PyAny>>> {
+                Ok(vec![
+                    json_to_py(py, &style.data)?.into_bound(py),
+                    Bound::new(py, PyBrief(brief.clone()))?.into_any(),
+                    seed.into_pyobject(py)?.into_any(),
+                ])
+            })()
+            .map_err(|e| self.fail(py, e));
+            match args.and_then(|args| self.call(py, "generate", args, ctl)) {
+                Ok(value) => self.artifact(&value),
+                Err(Failure::Cancelled) => Err(Error::Cancelled { what: "generation".into() }),
+                Err(Failure::Failed(reason)) => Err(Error::GeneratorFailed { reason }),
+            }
+        })
+    }
+}

@@ -1,0 +1,16 @@
+"""The example service runs end to end."""
+
+import runpy
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "python_service.py"
+
+
+# R: G1, W2
+def test_python_service_example_runs_the_whole_flow(capsys):
+    runpy.run_path(str(EXAMPLE), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "training: succeeded" in out
+    assert "leaked draft traced to: ('order-1'," in out
+    assert "download refused: not_approved_and_paid G1" in out
+    assert "tick: ['subscription_charged', 'quota_renewed']" in out

@@ -1,0 +1,207 @@
+"""Generators written in Python, driven by the core through the Hub."""
+
+import threading
+
+import pytest
+
+import fivergo
+from conftest import png, publish, seller_with_model
+
+
+class TintGenerator:
+    """Learns the mean colour of the training images and paints textured squares in it."""
+
+    name = "tint"
+
+    def __init__(self):
+        self.trained_on = []
+
+    def train(self, assets, instructions, progress, cancelled):
+        totals = [0, 0, 0]
+        for i, (asset, content) in enumerate(assets):
+            self.trained_on.append(asset.id)
+            art = fivergo.Artifact.from_bytes(content)
+            px = art.rgba
+            n = len(px) // 4
+            for c in range(3):
+                totals[c] += sum(px[c::4]) // n
+            progress((i + 1) / len(assets))
+        return {"rgb": [t // max(len(assets), 1) for t in totals]}
+
+    def generate(self, style, brief, seed, progress, cancelled):
+        r, g, b = style["rgb"]
+        size = 512  # large and textured enough to carry the invisible mark (W2)
+        rgba = bytearray()
+        for y in range(size):
+            rgba += bytes(v for x in range(size) for v in ((r + 3 * x + y + seed) % 256, (g + 2 * y) % 256, (b + (x ^ y)) % 256, 255))
+            if y % 128 == 0:
+                progress(y / size)
+        progress(1.0)
+        return fivergo.Artifact.from_image(size, size, bytes(rgba)).to_bytes()
+
+
+class Boom(Exception):
+    """A generator's own exception class."""
+
+
+class ExplodingGenerator(TintGenerator):
+    def __init__(self, when):
+        super().__init__()
+        self.when = when
+        self.raised = None
+
+    def train(self, assets, instructions, progress, cancelled):
+        if self.when == "train":
+            self.raised = Boom("training exploded")
+            raise self.raised
+        return super().train(assets, instructions, progress, cancelled)
+
+    def generate(self, style, brief, seed, progress, cancelled):
+        if self.when == "generate":
+            self.raised = Boom("generation exploded")
+            raise self.raised
+        return super().generate(style, brief, seed, progress, cancelled)
+
+
+# R: T4, W2
+def test_python_generator_trains_generates_and_drafts_are_traced(clock):
+    gen = TintGenerator()
+    hub = fivergo.Hub(clock=clock, generators={"tattoo": gen})
+    model = seller_with_model(hub, images=2)
+    job = hub.start_training("ana", model).value
+    outcome = hub.run_training(job)
+    assert outcome.value == "succeeded"
+    assert "training_progressed" in outcome.kinds() and outcome.kinds()[-1] == "training_succeeded"
+    assert gen.trained_on == ["asset-1", "asset-2"]
+    live = hub.model("ana", model).live
+    assert live["style"]["generator"] == "tint" and len(live["style"]["data"]["rgb"]) == 3
+    publish(hub, "ana", model)
+    order = hub.order_draft("bob", model, "a koi", seed=5).value
+    draft = hub.draft("bob", order)
+    assert draft.kind == "image" and (draft.width, draft.height) == (512, 512)
+    traced = hub.trace(draft)
+    assert traced is not None and traced[0] == order
+    hub.approve("bob", order)
+    hub.record_payment("bob", order, hub.quote(model, 1).total)
+    clean = hub.download("bob", order).value
+    expected = fivergo.Artifact.from_bytes(gen.generate(live["style"]["data"], fivergo.Brief("a koi"), 5, lambda f: None, lambda: False))
+    assert clean == expected  # the core stores what the generator made; only the draft is marked
+    assert clean != draft
+
+
+# R: T4
+def test_exception_in_train_surfaces_unchanged_and_the_job_fails(clock):
+    gen = ExplodingGenerator("train")
+    hub = fivergo.Hub(clock=clock, generators={"tattoo": gen})
+    model = seller_with_model(hub)
+    job = hub.start_training("ana", model).value
+    with pytest.raises(Boom) as info:
+        hub.run_training(job)
+    assert info.value is gen.raised
+    failed = hub.job(job)
+    assert failed.status == "failed" and "Boom" in failed.failure
+    assert hub.quota("ana", model).used == 0  # T4: a failed training gives its quota back
+
+
+# R: G5
+def test_exception_in_generate_surfaces_unchanged_and_nothing_is_ordered(clock):
+    gen = ExplodingGenerator("generate")
+    hub = fivergo.Hub(clock=clock, generators={"tattoo": gen})
+    model = seller_with_model(hub)
+    hub.run_training(hub.start_training("ana", model).value)
+    with pytest.raises(Boom) as info:
+        hub.playground_generate("ana", model, "a koi")
+    assert info.value is gen.raised
+    assert hub.model("ana", model).playground_generations == 0
+
+
+# R: T4
+def test_training_failed_is_a_reported_failure_not_an_exception(clock):
+    class Refuses(TintGenerator):
+        def train(self, assets, instructions, progress, cancelled):
+            progress(0.5)
+            raise fivergo.TrainingFailed("not enough contrast")
+
+    hub = fivergo.Hub(clock=clock, generators={"tattoo": Refuses()})
+    model = seller_with_model(hub)
+    job = hub.start_training("ana", model).value
+    outcome = hub.run_training(job)
+    assert outcome.value == "failed"
+    assert outcome.kinds() == ["training_started", "training_progressed", "training_failed"]
+    assert outcome.events[-1].reason == "not enough contrast"
+
+
+# R: T4
+def test_cancel_handle_stops_a_python_generator_at_its_next_progress(clock):
+    handles = {}
+
+    class Slow(TintGenerator):
+        def train(self, assets, instructions, progress, cancelled):
+            for i in range(10):
+                if i == 3:
+                    handles["job"].cancel()
+                    assert cancelled()
+                progress(i / 10)  # raises JobCancelled once cancelled
+            raise AssertionError("progress() should have stopped the training")
+
+    hub = fivergo.Hub(clock=clock, generators={"tattoo": Slow()})
+    model = seller_with_model(hub)
+    job = hub.start_training("ana", model).value
+    handles["job"] = hub.cancel_handle(job)
+    outcome = hub.run_training(job)
+    assert outcome.value == "cancelled" and outcome.kinds()[-1] == "training_cancelled"
+    assert hub.quota("ana", model).used == 0
+
+
+def test_a_generator_needs_train_and_generate():
+    with pytest.raises(TypeError, match="train"):
+        fivergo.Hub(generators={"tattoo": object()})
+    with pytest.raises(ValueError):
+        fivergo.Hub(generators={"tattoo": "no-such-kind"})
+
+
+# R: T4
+def test_other_threads_run_while_a_python_generator_trains(clock):
+    started, release = threading.Event(), threading.Event()
+    work_done_during_training = []
+
+    class Waits(TintGenerator):
+        def train(self, assets, instructions, progress, cancelled):
+            progress(0.2)
+            started.set()
+            assert release.wait(timeout=60), "the main thread never ran during training"
+            return super().train(assets, instructions, progress, cancelled)
+
+    hub = fivergo.Hub(clock=clock, generators={"tattoo": Waits()})
+    model = seller_with_model(hub)
+    job = hub.start_training("ana", model).value
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("status", hub.run_training(job).value))
+    worker.start()
+    assert started.wait(timeout=60)
+    # The training is in flight: this thread still runs Python and native calls.
+    other = fivergo.Hub(clock=clock)
+    other.register_seller("bo", "level_2")
+    work_done_during_training.append((other.seller("bo").level, fivergo.inspect(png(300, 300))[0]))
+    assert "status" not in result
+    release.set()
+    worker.join(timeout=60)
+    assert result["status"] == "succeeded"
+    assert work_done_during_training == [("level_2", "image")]
+
+
+def test_a_generator_calling_back_into_its_hub_gets_an_error_not_a_deadlock(clock):
+    hubs = {}
+
+    class Reentrant(TintGenerator):
+        def train(self, assets, instructions, progress, cancelled):
+            hubs["hub"].seller("ana")
+            return {}
+
+    hub = fivergo.Hub(clock=clock, generators={"tattoo": Reentrant()})
+    hubs["hub"] = hub
+    model = seller_with_model(hub)
+    job = hub.start_training("ana", model).value
+    with pytest.raises(RuntimeError, match="may not call the hub"):
+        hub.run_training(job)
+    assert hub.job(job).status == "failed"
