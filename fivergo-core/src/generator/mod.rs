@@ -25,6 +25,11 @@ use std::sync::Arc;
 /// use fivergo_core::Image;
 /// let img = Image::filled(4, 2, [255, 0, 0, 255]);
 /// assert_eq!(img.pixel(3, 1), [255, 0, 0, 255]);
+/// // Pixels travel as base64 in JSON; an array of numbers is read as well.
+/// let json = serde_json::to_value(Image::filled(1, 1, [1, 2, 3, 4])).unwrap();
+/// assert_eq!(json["rgba"], "AQIDBA==");
+/// let old: Image = serde_json::from_str(r#"{"width":1,"height":1,"rgba":[1,2,3,4]}"#).unwrap();
+/// assert_eq!(old, Image::filled(1, 1, [1, 2, 3, 4]));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
@@ -32,7 +37,8 @@ pub struct Image {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// `width × height × 4` bytes, RGBA.
+    /// `width × height × 4` bytes, RGBA (base64 in JSON).
+    #[serde(with = "crate::asset::base64_bytes")]
     pub rgba: Vec<u8>,
 }
 
