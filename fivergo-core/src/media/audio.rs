@@ -10,7 +10,7 @@
 //! sine convention: a full-scale sine has a peak of 0 dBFS and an RMS of −3 dBFS.
 //! Silence is reported at [`AudioChecks::db_floor`], never as −∞.
 
-mod dsp;
+pub(crate) mod dsp;
 #[cfg(test)]
 mod tests;
 
