@@ -175,16 +175,7 @@ pub struct JingleStyle {
 impl JingleStyle {
     /// Reads a style made by [`JingleGenerator`]; any other is `generator_failed`.
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
-        if style.generator != NAME || style.format != FORMAT {
-            return Err(Error::GeneratorFailed {
-                reason: format!(
-                    "style made by {} (format {}), not by {NAME} (format {FORMAT})",
-                    style.generator, style.format
-                ),
-            });
-        }
-        let s: Self = serde_json::from_value(style.data.clone())
-            .map_err(|e| Error::GeneratorFailed { reason: format!("malformed {NAME} style: {e}") })?;
+        let s: Self = style.data_of(NAME, FORMAT)?;
         let finite = s.band_hz.iter().chain(&s.envelope_db).all(|v| v.is_finite());
         if !(s.tempo_bpm.is_finite() && s.tempo_bpm > 0.0)
             || s.band_hz.len() != s.envelope_db.len()

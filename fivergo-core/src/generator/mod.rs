@@ -127,6 +127,29 @@ pub struct TrainedStyle {
     pub data: serde_json::Value,
 }
 
+impl TrainedStyle {
+    /// Reads back the value a generator stored in its own style. A style made by
+    /// another generator or format, or data that does not parse, is
+    /// `generator_failed` (a host passed the wrong model's style).
+    ///
+    /// ```
+    /// use fivergo_core::TrainedStyle;
+    /// let s = TrainedStyle { generator: "mine".into(), format: 2, data: serde_json::json!([1, 2]) };
+    /// assert_eq!(s.data_of::<Vec<u8>>("mine", 2).unwrap(), [1, 2]);
+    /// assert_eq!(s.data_of::<Vec<u8>>("other", 2).unwrap_err().code(), "generator_failed");
+    /// assert_eq!(s.data_of::<String>("mine", 2).unwrap_err().code(), "generator_failed");
+    /// ```
+    pub fn data_of<T: serde::de::DeserializeOwned>(&self, generator: &str, format: u32) -> Result<T, Error> {
+        if self.generator != generator || self.format != format {
+            return Err(Error::GeneratorFailed {
+                reason: format!("style made by {} (format {}), not by {generator} (format {format})", self.generator, self.format),
+            });
+        }
+        serde_json::from_value(self.data.clone())
+            .map_err(|e| Error::GeneratorFailed { reason: format!("malformed {generator} style: {e}") })
+    }
+}
+
 /// What a client (or the seller, in the playground) asks for.
 ///
 /// ```

@@ -121,16 +121,7 @@ pub struct MarkovStyle {
 impl MarkovStyle {
     /// Reads a style made by [`MarkovGenerator`]; any other is `generator_failed`.
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
-        if style.generator != NAME || style.format != FORMAT {
-            return Err(Error::GeneratorFailed {
-                reason: format!(
-                    "style made by {} (format {}), not by {NAME} (format {FORMAT})",
-                    style.generator, style.format
-                ),
-            });
-        }
-        let s: Self = serde_json::from_value(style.data.clone())
-            .map_err(|e| Error::GeneratorFailed { reason: format!("malformed {NAME} style: {e}") })?;
+        let s: Self = style.data_of(NAME, FORMAT)?;
         if !(1..=MAX_ORDER).contains(&s.order) || s.samples.iter().all(Vec::is_empty) {
             return Err(Error::GeneratorFailed { reason: format!("malformed {NAME} style: order out of range or no words") });
         }

@@ -138,16 +138,7 @@ pub struct VoiceProfile {
 impl VoiceProfile {
     /// Reads a style made by [`EspeakGenerator`]; any other is `generator_failed`.
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
-        if style.generator != NAME || style.format != FORMAT {
-            return Err(Error::GeneratorFailed {
-                reason: format!(
-                    "style made by {} (format {}), not by {NAME} (format {FORMAT})",
-                    style.generator, style.format
-                ),
-            });
-        }
-        let p: Self = serde_json::from_value(style.data.clone())
-            .map_err(|e| Error::GeneratorFailed { reason: format!("malformed {NAME} style: {e}") })?;
+        let p: Self = style.data_of(NAME, FORMAT)?;
         if !(p.median_f0_hz > 0.0 && p.median_f0_hz.is_finite() && p.onsets_per_s.is_finite() && p.onsets_per_s >= 0.0) {
             return Err(Error::GeneratorFailed { reason: format!("malformed {NAME} style: pitch or rate out of range") });
         }

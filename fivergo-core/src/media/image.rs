@@ -38,8 +38,8 @@
 //!   same checks.
 
 mod codec;
-mod plane;
-mod style;
+pub(crate) mod plane;
+pub(crate) mod style;
 #[cfg(test)]
 mod tests;
 mod text;
