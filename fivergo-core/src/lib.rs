@@ -51,6 +51,7 @@ pub mod money;
 pub mod order;
 pub mod policy;
 pub mod pricing;
+mod rng;
 pub mod seller;
 pub mod state;
 pub mod subscription;

@@ -11,37 +11,21 @@
 //! ```
 
 use crate::generator::{Audio, Image};
+use crate::rng::SplitMix;
 use std::f32::consts::TAU;
-
-/// splitmix64 as a small seeded generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32
-    }
-}
 
 /// Black line art on white: thick strokes along circles, waves and straight lines,
 /// like a fine-line tattoo flash sheet.
 pub fn line_art(size: u32, seed: u64) -> Image {
-    let mut rng = Rng(seed ^ 0x11AE_A127);
+    let mut rng = SplitMix(seed ^ 0x11AE_A127);
     let s = size.max(1) as f32;
     let stroke = (s / 90.0).max(1.5);
-    let circles: Vec<(f32, f32, f32)> = (0..4).map(|_| (rng.unit() * s, rng.unit() * s, (0.1 + 0.25 * rng.unit()) * s)).collect();
-    let waves: Vec<(f32, f32, f32)> = (0..3).map(|_| (rng.unit() * s, (0.03 + 0.05 * rng.unit()) * s, (2.0 + 4.0 * rng.unit()) / s)).collect();
+    let circles: Vec<(f32, f32, f32)> = (0..4).map(|_| (rng.next_f32() * s, rng.next_f32() * s, (0.1 + 0.25 * rng.next_f32()) * s)).collect();
+    let waves: Vec<(f32, f32, f32)> = (0..3).map(|_| (rng.next_f32() * s, (0.03 + 0.05 * rng.next_f32()) * s, (2.0 + 4.0 * rng.next_f32()) / s)).collect();
     let lines: Vec<(f32, f32, f32)> = (0..3)
         .map(|_| {
-            let a = rng.unit() * TAU;
-            (a.cos(), a.sin(), rng.unit() * s)
+            let a = rng.next_f32() * TAU;
+            (a.cos(), a.sin(), rng.next_f32() * s)
         })
         .collect();
     let mut img = Image::filled(size, size, [255, 255, 255, 255]);
@@ -69,10 +53,10 @@ pub fn line_art(size: u32, seed: u64) -> Image {
 /// with a fine painterly grain — no lines at all.
 pub fn soft_colour(size: u32, seed: u64) -> Image {
     const PALETTE: [[f32; 3]; 5] = [[244.0, 162.0, 97.0], [231.0, 111.0, 81.0], [233.0, 196.0, 106.0], [42.0, 157.0, 143.0], [238.0, 130.0, 170.0]];
-    let mut rng = Rng(seed ^ 0x50F7_C010);
+    let mut rng = SplitMix(seed ^ 0x50F7_C010);
     let s = size.max(1) as f32;
     let blobs: Vec<(f32, f32, f32, [f32; 3])> =
-        (0..7).map(|_| (rng.unit() * s, rng.unit() * s, (0.15 + 0.3 * rng.unit()) * s, PALETTE[(rng.next() % 5) as usize])).collect();
+        (0..7).map(|_| (rng.next_f32() * s, rng.next_f32() * s, (0.15 + 0.3 * rng.next_f32()) * s, PALETTE[(rng.next_u64() % 5) as usize])).collect();
     let mut img = Image::filled(size, size, [0, 0, 0, 255]);
     for (i, px) in img.rgba.chunks_exact_mut(4).enumerate() {
         let (x, y) = ((i as u32 % size.max(1)) as f32, (i as u32 / size.max(1)) as f32);
@@ -85,7 +69,7 @@ pub fn soft_colour(size: u32, seed: u64) -> Image {
             }
             wsum += w;
         }
-        let grain = (rng.unit() - 0.5) * 18.0;
+        let grain = (rng.next_f32() - 0.5) * 18.0;
         for (p, a) in px[..3].iter_mut().zip(acc) {
             *p = (a / wsum + grain).clamp(0.0, 255.0) as u8;
         }
@@ -122,7 +106,7 @@ impl MusicStyle {
 /// assert_eq!((a.sample_rate, a.channels, a.samples.len()), (22_050, 1, 44_100));
 /// ```
 pub fn music(style: MusicStyle, secs: f32, rate: u32, seed: u64) -> Audio {
-    let mut rng = Rng(seed ^ 0x3A51_C0DE);
+    let mut rng = SplitMix(seed ^ 0x3A51_C0DE);
     let rate_f = rate.max(1) as f32;
     let n = (secs.max(0.0) * rate_f) as usize;
     let scale: [i32; 7] = if style.minor { [0, 2, 3, 5, 7, 8, 10] } else { [0, 2, 4, 5, 7, 9, 11] };
@@ -135,7 +119,7 @@ pub fn music(style: MusicStyle, secs: f32, rate: u32, seed: u64) -> Audio {
     let mut out = vec![0f32; n];
     let beats = (secs / beat).ceil() as usize;
     for b in 0..beats {
-        let degree = progression[(b / 4) % 4] + [0, 2, 4, 2][b % 4] + (rng.next() % 2) as usize * 7 * usize::from(b % 8 == 7);
+        let degree = progression[(b / 4) % 4] + [0, 2, 4, 2][b % 4] + (rng.next_u64() % 2) as usize * 7 * usize::from(b % 8 == 7);
         let midi = i32::from(style.tonic_midi) + 12 * (degree / 7) as i32 + scale[degree % 7];
         let start = (b as f32 * beat * rate_f) as usize;
         let len = ((beat * 0.95) * rate_f) as usize;

@@ -74,7 +74,7 @@ use crate::error::Error;
 use crate::generator::{
     Artifact, Brief, Generator, Image, JobControl, TrainError, TrainedStyle, TrainingInput,
 };
-use crate::media::image::plane::SplitMix;
+use crate::rng::SplitMix;
 use learn::StyleData;
 use serde::{Deserialize, Serialize};
 

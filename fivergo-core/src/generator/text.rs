@@ -60,7 +60,7 @@ mod tests;
 
 use crate::error::Error;
 use crate::generator::{Artifact, Brief, Generator, JobControl, TrainError, TrainedStyle, TrainingInput};
-use crate::media::image::plane::SplitMix;
+use crate::rng::SplitMix;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 

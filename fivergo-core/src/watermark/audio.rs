@@ -60,6 +60,7 @@
 use super::payload::{self, CODEWORD_BITS};
 use super::{Detection, Unfit};
 use crate::generator::Audio;
+use crate::rng::SplitMix;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
 
@@ -416,11 +417,11 @@ impl Layout {
         let mut rng = SplitMix(key);
         let mut order: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
+            let j = (rng.next_u64() % (i as u64 + 1)) as usize;
             order.swap(i, j);
         }
         let bit = order.iter().map(|&o| (o % CODEWORD_BITS) as u8).collect();
-        let chip = (0..n).map(|_| if rng.next() >> 63 == 1 { 1.0 } else { -1.0 }).collect();
+        let chip = (0..n).map(|_| if rng.next_u64() >> 63 == 1 { 1.0 } else { -1.0 }).collect();
         Self { bit, chip }
     }
 }
@@ -645,18 +646,6 @@ fn normal_tail(z: f32) -> f32 {
 
 fn hann(n: usize) -> Vec<f32> {
     (0..n).map(|i| (0.5 - 0.5 * (2.0 * PI * i as f64 / n as f64).cos()) as f32).collect()
-}
-
-/// splitmix64.
-struct SplitMix(u64);
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
 }
 
 /// Radix-2 complex FFT of a fixed power-of-two size.

@@ -35,6 +35,7 @@
 //! deterministic and panic-free for any input.
 
 use crate::generator::Image;
+use crate::rng::SplitMix;
 use crate::watermark::payload::{self, CODEWORD_BITS};
 use crate::watermark::{Detection, Unfit};
 use serde::{Deserialize, Serialize};
@@ -486,21 +487,15 @@ struct Layout {
     flip: [bool; SLOTS],
 }
 
-/// splitmix64's output function: a well-mixed hash of `x`.
+/// A well-mixed hash of `x`: SplitMix64's first output for the seed `x − φ`.
 fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    SplitMix(x.wrapping_sub(0x9E37_79B9_7F4A_7C15)).next_u64()
 }
 
 impl Layout {
     fn new(key: u64) -> Self {
-        let mut state = key;
-        let mut next = move || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            mix(state)
-        };
+        let mut rng = SplitMix(key);
+        let mut next = move || rng.next_u64();
         let mut order: [usize; SLOTS] = std::array::from_fn(|i| i);
         for i in (1..SLOTS).rev() {
             order.swap(i, (next() % (i as u64 + 1)) as usize);

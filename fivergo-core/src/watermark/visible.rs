@@ -13,6 +13,7 @@
 //! Deterministic (same inputs, same bytes) and panic-free for any input.
 
 use crate::generator::{Artifact, Audio, Image};
+use crate::rng::SplitMix;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
 
@@ -115,18 +116,6 @@ pub fn visible_mark_coverage(clean: &Image, draft: &Image) -> f32 {
     pixels.filter(|(a, b)| a != b).count() as f32 / n as f32
 }
 
-/// splitmix64: small, well-mixed, deterministic.
-struct SplitMix(u64);
-impl SplitMix {
-    fn unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// 5×7 font, rows top to bottom, 5 low bits each (bit 4 = left): A–Z, 0–9, '-'.
 #[rustfmt::skip]
 const FONT: [[u8; 7]; 37] = [
@@ -204,9 +193,9 @@ fn draft_image(img: &Image, mark: &DraftMark, style: &WatermarkStyle) -> Image {
     let pitch = f64::from(style.tile_px.clamp(MASK_H as u32 + 2, 1 << 20));
     let period = mask_w as f64 + pitch / 2.0;
     let mut rng = SplitMix(mark.seed);
-    let (ox, oy) = (rng.unit() * period, rng.unit() * pitch);
+    let (ox, oy) = (rng.next_f64() * period, rng.next_f64() * pitch);
     let base = if style.opacity.is_finite() { f64::from(style.opacity) } else { 0.35 };
-    let alpha = (base * (0.85 + 0.3 * rng.unit())).clamp(0.1, 1.0);
+    let alpha = (base * (0.85 + 0.3 * rng.next_f64())).clamp(0.1, 1.0);
     // Opaque pixels (the common case) blend through a table per label colour.
     let blend = |colour: f64| -> [u8; 256] { std::array::from_fn(|c| (colour * alpha + c as f64 * (1.0 - alpha)).round() as u8) };
     let (dark, light) = (blend(0.0), blend(255.0));

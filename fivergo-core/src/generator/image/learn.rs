@@ -3,7 +3,8 @@
 
 use super::{QuiltSettings, Rgb};
 use crate::generator::{Artifact, Image, JobControl, TrainError, TrainingInput};
-use crate::media::image::plane::{rgb_resized, srgb_to_lab, usable_size, Plane, SplitMix};
+use crate::media::image::plane::{rgb_resized, srgb_to_lab, usable_size, Plane};
+use crate::rng::SplitMix;
 use crate::media::image::style::palette;
 use crate::media::image::{decode, encode_png};
 use crate::media::MediaLimits;

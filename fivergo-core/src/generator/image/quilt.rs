@@ -17,7 +17,7 @@
 
 use super::{QuiltSettings, Rgb};
 use crate::generator::{Cancelled, JobControl};
-use crate::media::image::plane::SplitMix;
+use crate::rng::SplitMix;
 
 /// Radius of the window whose lightest luma a pixel's darkness is measured against
 /// (see [`edge_map`]).

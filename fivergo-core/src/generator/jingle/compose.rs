@@ -4,7 +4,7 @@
 
 use super::{JingleSettings, JingleStyle};
 use crate::generator::{Cancelled, JobControl};
-use crate::media::image::plane::SplitMix;
+use crate::rng::SplitMix;
 
 /// Semitones of the major scale above the tonic.
 const MAJOR_SCALE: [i32; 7] = [0, 2, 4, 5, 7, 9, 11];

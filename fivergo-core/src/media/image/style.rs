@@ -1,7 +1,8 @@
 //! Style features: a Lab palette by k-means, and Gram statistics of a fixed random
 //! filter bank (computed with candle-core).
 
-use super::plane::{srgb_to_lab, Plane, SplitMix};
+use super::plane::{srgb_to_lab, Plane};
+use crate::rng::SplitMix;
 use super::ImageChecks;
 use candle_core::{Device, Tensor};
 

@@ -4,7 +4,7 @@
 use super::*;
 use crate::asset::{AssetSource, Severity};
 use crate::media::MediaLimits;
-use plane::SplitMix;
+use crate::rng::SplitMix;
 
 // ---------------------------------------------------------------- generators
 
