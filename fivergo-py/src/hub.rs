@@ -55,7 +55,7 @@ fn strs(items: &[String]) -> Vec<&str> {
 }
 
 /// A reference generator of the core by name.
-fn named_generator(name: &str) -> PyResult<Arc<dyn Generator>> {
+pub(crate) fn named_generator(name: &str) -> PyResult<Arc<dyn Generator>> {
     use fivergo_core::generator::{image::QuiltGenerator, jingle::JingleGenerator, text::MarkovGenerator, voice::EspeakGenerator};
     Ok(match name {
         "echo" => Arc::new(EchoGenerator),

@@ -8,6 +8,7 @@
 
 mod convert;
 mod errors;
+mod eval;
 mod generator;
 mod hub;
 mod media;
@@ -27,6 +28,8 @@ mod _fivergo {
         InvalidInputError, NotFoundError, OrderError, PolicyError, PricingError, PublishError, QuotaError, RefundError,
         SubscriptionError, TrainingError, TrainingFailed,
     };
+    #[pymodule_export]
+    use crate::eval::evaluate;
     #[pymodule_export]
     use crate::generator::{JobCancelled, JobProgress};
     #[pymodule_export]

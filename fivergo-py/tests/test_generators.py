@@ -205,3 +205,33 @@ def test_a_generator_calling_back_into_its_hub_gets_an_error_not_a_deadlock(cloc
     with pytest.raises(RuntimeError, match="may not call the hub"):
         hub.run_training(job)
     assert hub.job(job).status == "failed"
+
+
+def test_the_evaluation_harness_measures_a_python_generator():
+    # R: W2, G2
+    own = [png(64, 64, seed) for seed in range(2)]
+    report = fivergo.evaluate(TintGenerator(), "tattoo", own, seeds=[1, 2])
+    assert report["generator"] == "tint" and report["outputs"] == 2
+    assert report["deterministic"] is True and report["seeds_vary"] is True
+    assert report["watermark"]["drafts"] == 2
+    assert report["watermark"]["decoded"] == report["watermark"]["embedded"] == 2
+    assert "| tint (tattoo) |" in report["table"]
+
+
+def test_the_evaluation_harness_tells_two_writing_voices_apart():
+    # R: G2
+    formal = [b"The parties hereby acknowledge the obligations set forth herein and shall comply accordingly.",
+              b"Pursuant to the agreement, the supplier shall furnish the documentation required by the client."]
+    playful = [b"Whoa, pizza night! Grab the snacks, grab your friends, let's go go go!",
+               b"Sunny skies and ice cream drips, the dog thinks every stick is treasure!"]
+    report = fivergo.evaluate("markov_text", "writing_translation", formal, other=playful,
+                              briefs=[fivergo.Brief("a note", quantity=30)], seeds=[1, 2, 3])
+    assert report["fidelity"]["own_distance"] < report["fidelity"]["other_distance"]
+
+
+def test_a_python_generators_exception_surfaces_from_the_harness():
+    # R: G5
+    gen = ExplodingGenerator("generate")
+    with pytest.raises(Boom) as raised:
+        fivergo.evaluate(gen, "tattoo", [png(64, 64)], seeds=[1])
+    assert raised.value is gen.raised

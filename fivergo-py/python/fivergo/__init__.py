@@ -62,6 +62,7 @@ from ._fivergo import (
     __version__,
     default_policy_json,
     detect_watermark,
+    evaluate,
     inspect,
     load_policy,
     mark_draft,
@@ -105,6 +106,6 @@ __all__ = [
     "NotFoundError", "Order", "OrderError", "Outcome", "Policy", "PolicyError", "PriceSpec", "PricingError",
     "PublishError", "QuotaError", "QuotaStatus", "Quote", "RefundError", "Seller", "SimulatedGateway",
     "Subscription", "SubscriptionError", "TrainingError", "TrainingFailed", "TrainingJob", "TrainingResult",
-    "TrainingRun", "__version__", "default_policy_json", "detect_watermark", "from_numpy", "inspect", "load_policy",
+    "TrainingRun", "__version__", "default_policy_json", "detect_watermark", "evaluate", "from_numpy", "inspect", "load_policy",
     "mark_draft", "to_numpy",
 ]

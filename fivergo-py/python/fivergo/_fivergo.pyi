@@ -60,6 +60,7 @@ __all__ = [
     "__version__",
     "default_policy_json",
     "detect_watermark",
+    "evaluate",
     "inspect",
     "load_policy",
     "mark_draft",
@@ -444,6 +445,20 @@ def mark_draft(clean: Artifact, reference: str, seed: int, payload: Optional[int
 
 def detect_watermark(artifact: Artifact) -> Optional[tuple[int, float]]:
     """Finds an invisible draft mark (W3): ``(payload, confidence)``."""
+
+def evaluate(
+    generator: Union[str, _PythonGenerator],
+    subcategory: str,
+    own: Sequence[bytes],
+    other: Optional[Sequence[bytes]] = None,
+    briefs: Optional[Sequence[Union[str, Brief]]] = None,
+    seeds: Optional[Sequence[int]] = None,
+    instructions: Optional[str] = None,
+    policy: Optional[Policy] = None,
+) -> dict[str, Any]:
+    """Measures a generator with the core's harness: training time, latency,
+    determinism, style fidelity against ``other``, watermark survival; the report as a
+    dict with its markdown rendering under ``"table"``."""
 
 def default_policy_json() -> str:
     """The default policy as pretty JSON."""
