@@ -133,8 +133,10 @@ pub struct QuiltSettings {
     /// Share (0 to 1) of the way each colour moves towards its nearest palette
     /// colour (default 0.25).
     pub palette_pull: f32,
-    /// Lightness quantiles of the learned tonal range (default 21, i.e. every 5 %;
-    /// 2 to 101).
+    /// Lightness quantiles of the learned tonal range (default 3: darkest, median,
+    /// lightest; 2 to 101). Finer levels match the histogram more closely but turn
+    /// ink into paper when a canvas holds more ink than the set's average (line art
+    /// is bimodal), so the default only matches the range and the midpoint.
     pub tone_levels: u32,
     /// Matching the tonal range stretches the contrast between two neighbouring
     /// lightness quantiles by at most this factor (default 1.5; at least 1).
@@ -159,7 +161,7 @@ impl Default for QuiltSettings {
             palette_k: 8,
             sample_px: 128,
             palette_pull: 0.25,
-            tone_levels: 21,
+            tone_levels: 3,
             max_tone_gain: 1.5,
         }
     }
