@@ -79,6 +79,11 @@ rust_tests() {
 # and the Python and Node builds share one compile of the core's dependency tree.
 HOST_TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
 suite "rust: cargo test --workspace" rust_tests
+# Public items are documented with examples; broken or private links fail the build.
+rust_docs() {
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
+}
+suite "rust: cargo doc (warnings are errors)" rust_docs
 
 # ---------------------------------------------------------------- Python binding
 python_tests() {
