@@ -1,7 +1,7 @@
 // Types of the package entry point (`lib.js`). The native functions' own types are
 // generated into `index.d.ts` by `napi build` (value types from `types.d.ts`).
 
-import type { Asset, Brief, Hub as NativeHub, Modality, Policy as NativePolicy } from './index'
+import type { Asset, Brief, BriefInput, EvalReport, Hub as NativeHub, Modality, Policy as NativePolicy } from './index'
 
 /** Every number of the SPEC (the native class, plus `fromJson`). */
 export type Policy = NativePolicy
@@ -41,6 +41,7 @@ export type {
   Detection,
   EndReason,
   ErrorDetails,
+  EvalReport,
   Finding,
   FivergoEvent,
   GatewayCharge,
@@ -157,6 +158,32 @@ export interface HubOptions {
   /** What serves subcategories without a JavaScript generator: `echo` (default) or `reference`. */
   builtinGenerators?: 'echo' | 'reference'
 }
+
+/** What `evaluate` may be given besides the generator, subcategory and files. */
+export interface EvaluateOptions {
+  /** Another style's files, for style fidelity. */
+  other?: Buffer[]
+  /** The briefs to generate (default: one). */
+  briefs?: BriefInput[]
+  /** The seeds (default 1–4). */
+  seeds?: number[]
+  /** Instructions given to training. */
+  instructions?: string
+  /** The policy (default: the SPEC's), or its JSON. */
+  policy?: Policy | string
+}
+
+/**
+ * Measures a generator with the core's evaluation harness: a reference generator's
+ * name (`quilt`, `jingle_synth`, `espeak_guide`, `markov_text`, `echo`) or a
+ * JavaScript generator, trained on `own`.
+ */
+export declare function evaluate(
+  generator: string | Generator,
+  subcategory: string,
+  own: Buffer[],
+  options?: EvaluateOptions,
+): Promise<EvalReport>
 
 /** The embedded marketplace engine (every method of the native `Hub`). */
 export interface Hub extends NativeHub {}

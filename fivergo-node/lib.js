@@ -199,8 +199,29 @@ for (const name of Object.getOwnPropertyNames(native.Hub.prototype)) {
 const Policy = native.Policy
 Object.defineProperty(Policy, 'fromJson', { value: wrap(native.policyFromJson), writable: false, enumerable: false })
 
+/**
+ * Measures a generator with the core's harness: `generator` is a reference
+ * generator's name or a JavaScript generator (`{name?, train, generate}`); resolves
+ * to the report (training time, latency, determinism, style fidelity against
+ * `options.other`, watermark survival) with its markdown rendering as `table`.
+ */
+function evaluate(generator, subcategory, own, options = {}) {
+  const { policy, ...rest } = options
+  const policyJson = policy === undefined || typeof policy === 'string' ? policy : policy.toJsonString()
+  if (typeof generator === 'string') {
+    return call(() => native.evaluate({ ...rest, subcategory, own, policy: policyJson, generator }))
+  }
+  if (!generator || typeof generator.train !== 'function' || typeof generator.generate !== 'function') {
+    throw new TypeError('evaluate needs a generator name or an object with train and generate functions')
+  }
+  const name = typeof generator.name === 'string' && generator.name ? generator.name : `js:${subcategory}`
+  const dispatch = makeDispatch(new Map([[name, generator]]))
+  return call(() => native.evaluate({ ...rest, subcategory, own, policy: policyJson, jsGenerator: name }, dispatch))
+}
+
 module.exports = {
   FivergoError,
+  evaluate,
   Hub,
   Policy,
   version: native.version,

@@ -185,3 +185,19 @@ export type FivergoEvent =
   | { type: 'review_left'; order: string; seller: string; review: Review }
   | { type: 'partial_refund_issued'; order: string; amount: Money; at: Date }
   | { type: 'delivery_visibility_changed'; order: string; public: boolean; at: Date }
+
+/** The evaluation harness's report (`evaluate`). */
+export interface EvalReport {
+  generator: string
+  subcategory: string
+  trainingSamples: number
+  trainMs: number
+  outputs: number
+  generate: { minMs: number; medianMs: number; maxMs: number } | null
+  deterministic: boolean
+  seedsVary: boolean
+  fidelity: { ownDistance: number; otherDistance: number; closerShare: number } | null
+  watermark: { drafts: number; embedded: number; decoded: number }
+  /** The report as a markdown table. */
+  table: string
+}

@@ -10,6 +10,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod eval;
 pub mod generator;
 pub mod hub;
 pub mod inputs;

@@ -190,3 +190,35 @@ test('the core\'s reference generators serve a hub built with generators: "refer
   assert.equal(hub.trace(hub.draft('bob', order).bytes).order, order)
   assert.throws(() => new fivergo.Hub({ builtinGenerators: 'magic' }), { code: 'invalid_input' })
 })
+
+test('the evaluation harness measures a JavaScript generator and a reference one', async () => {
+  // R: W2, G2
+  const own = [0, 1].map((seed) => png(256, 256, seed))
+  const report = await fivergo.evaluate(
+    { name: 'js-tint', train: () => ({ seedBase: 3 }), generate: ({ style, seed }) => png(256, 256, style.seedBase + seed) },
+    'tattoo',
+    own,
+    { seeds: [1, 2] },
+  )
+  assert.equal(report.generator, 'js-tint')
+  assert.equal(report.outputs, 2)
+  assert.equal(report.deterministic, true)
+  assert.equal(report.watermark.decoded, report.watermark.embedded)
+  assert.match(report.table, /\| js-tint \(tattoo\) \|/)
+
+  const formal = ['The parties hereby acknowledge the obligations set forth herein and shall comply.', 'Pursuant to the agreement, the supplier shall furnish the documentation required.']
+  const playful = ['Whoa, pizza night! Grab the snacks and your friends, go go go!', 'Sunny skies, ice cream drips, and a dog who loves every stick!']
+  const text = await fivergo.evaluate('markov_text', 'writing_translation', formal.map((t) => Buffer.from(t)), {
+    other: playful.map((t) => Buffer.from(t)),
+    briefs: [{ text: 'a note', quantity: 30 }],
+    seeds: [1, 2, 3],
+  })
+  assert.ok(text.fidelity.ownDistance < text.fidelity.otherDistance)
+})
+
+test('an exception thrown by a JavaScript generator under evaluation is the cause', async () => {
+  // R: G5
+  const boom = new Error('generate exploded')
+  const gen = { name: 'js-boom', train: () => ({}), generate: () => { throw boom } }
+  await assert.rejects(fivergo.evaluate(gen, 'tattoo', [png(256, 256, 0)], { seeds: [1] }), (err) => err.cause === boom)
+})

@@ -7,7 +7,9 @@ import {
   inspect,
   markDraft,
   detectWatermark,
+  evaluate,
   type Artifact,
+  type EvalReport,
   type FivergoEvent,
   type Generator,
   type Money,
@@ -64,4 +66,10 @@ export async function flow(file: Buffer): Promise<string> {
   const found = detectWatermark(marked.artifact.bytes)
   const payload: number | null = found.type === 'found' ? found.payload : null
   return [amount, status, String(renews), o.status, traced?.order, inspected.modality, payload].join()
+}
+
+// The evaluation harness: a reference generator by name, resolving to a typed report.
+export async function measure(files: Buffer[]): Promise<number | undefined> {
+  const report: EvalReport = await evaluate('markov_text', 'writing_translation', files, { seeds: [1, 2] })
+  return report.fidelity?.closerShare
 }

@@ -54,21 +54,9 @@ fn strs(items: &[String]) -> Vec<&str> {
     items.iter().map(String::as_str).collect()
 }
 
-/// A reference generator of the core by name.
+/// A generator of the core by name, or a Python object's wrapper.
 pub(crate) fn named_generator(name: &str) -> PyResult<Arc<dyn Generator>> {
-    use fivergo_core::generator::{image::QuiltGenerator, jingle::JingleGenerator, text::MarkovGenerator, voice::EspeakGenerator};
-    Ok(match name {
-        "echo" => Arc::new(EchoGenerator),
-        "quilt" => Arc::new(QuiltGenerator::default()),
-        "jingle_synth" => Arc::new(JingleGenerator::default()),
-        "espeak_guide" => Arc::new(EspeakGenerator::default()),
-        "markov_text" => Arc::new(MarkovGenerator::default()),
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "unknown generator `{other}` (echo, quilt, jingle_synth, espeak_guide, markov_text or a Python object)"
-            )))
-        }
-    })
+    fivergo_core::generator::by_name(name).map_err(|e| PyValueError::new_err(format!("{e} (or a Python object)")))
 }
 
 /// Builds the hub with the chosen clock, gateway and generators: `"reference"` (the

@@ -438,6 +438,30 @@ impl Generator for EchoGenerator {
     }
 }
 
+/// A generator of this crate by its [`Generator::name`]: `"echo"`, `"quilt"`,
+/// `"jingle_synth"`, `"espeak_guide"` or `"markov_text"`, with default settings (what
+/// the bindings accept where a generator is named).
+///
+/// ```
+/// assert_eq!(fivergo_core::generator::by_name("quilt").unwrap().name(), "quilt");
+/// assert_eq!(fivergo_core::generator::by_name("dall-e").err().map(|e| e.code()), Some("invalid_input"));
+/// ```
+pub fn by_name(name: &str) -> Result<Arc<dyn Generator>, Error> {
+    Ok(match name {
+        "echo" => Arc::new(EchoGenerator),
+        "quilt" => Arc::new(image::QuiltGenerator::default()),
+        "jingle_synth" => Arc::new(jingle::JingleGenerator::default()),
+        "espeak_guide" => Arc::new(voice::EspeakGenerator::default()),
+        "markov_text" => Arc::new(text::MarkovGenerator::default()),
+        other => {
+            return Err(Error::invalid(
+                "generator",
+                format!("unknown generator `{other}` (echo, quilt, jingle_synth, espeak_guide or markov_text)"),
+            ))
+        }
+    })
+}
+
 /// Which generator serves which subcategory; a host registers its own.
 ///
 /// ```
