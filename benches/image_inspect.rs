@@ -141,6 +141,7 @@ fn bench(c: &mut Criterion) {
                 tags: Default::default(),
                 added_at: "2026-01-01T00:00:00Z".parse().expect("a valid instant"),
                 seq: i,
+                content: None,
             }
         })
         .collect();

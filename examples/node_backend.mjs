@@ -1,11 +1,15 @@
 // A Node backend embedding the fivergo engine: the whole flow from a seller's
 // upload to a client's clean download, with a JavaScript generator, typed errors
-// and the event log as an outbox. Every rule runs in the engine; this file only
-// calls it.
+// and the store's outbox read by cursor. The marketplace lives in a SQLite file
+// (a temporary one unless a path is given), which any number of backend processes
+// may open at once. Every rule runs in the engine; this file only calls it.
 //
 // Run (after `npx napi build --platform` in fivergo-node/):
-//   node examples/node_backend.mjs
+//   node examples/node_backend.mjs [path/to/fivergo.db]
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
 
 const require = createRequire(import.meta.url)
@@ -64,7 +68,10 @@ const tattooGenerator = {
   },
 }
 
-const hub = new Hub({ policy: new Policy(), start: new Date('2026-02-18T09:00:00Z'), generators: { tattoo: tattooGenerator } })
+const scratch = process.argv[2] ? null : mkdtempSync(join(tmpdir(), 'fivergo-backend-'))
+const url = `sqlite:${process.argv[2] ?? join(scratch, 'fivergo.db')}`
+const options = { policy: new Policy(), start: new Date('2026-02-18T09:00:00Z'), generators: { tattoo: tattooGenerator } }
+const hub = Hub.open(url, options)
 const outbox = []
 const send = (outcome) => {
   outbox.push(...outcome.events)
@@ -125,6 +132,18 @@ outbox.push(...tick.events)
 console.log('tick:', tick.events.map((e) => e.type).join(', '))
 console.log(`outbox: ${outbox.length} events, last ${outbox.at(-1).type} at ${outbox.at(-1).at.toISOString()}`)
 
-// The host persists a snapshot and restores it later.
-const restored = new Hub({ snapshot: hub.snapshot(), generators: { tattoo: tattooGenerator } })
-console.log('restored order status:', restored.order(order).status)
+// The outbox as another process reads it: by cursor, from the store.
+let cursor = 0
+let read = 0
+for (;;) {
+  const page = hub.eventsSince(cursor, 25)
+  if (page.events.length === 0) break
+  read += page.events.length
+  cursor = page.next
+}
+console.log(`store outbox: ${read} events up to cursor ${cursor}`)
+
+// Another backend process opening the same database sees the order.
+const other = Hub.open(url, options)
+console.log('another process sees the order:', other.order(order).status, '| bob has', other.clientOrders('bob').length, 'order(s)')
+if (scratch) rmSync(scratch, { recursive: true, force: true })

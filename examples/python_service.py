@@ -2,7 +2,12 @@
 
 Run after `maturin develop` (or `pip install ./fivergo-py`):
 
-    python examples/python_service.py
+    python examples/python_service.py [path/to/fivergo.db]
+
+The marketplace lives in a SQLite database (a temporary one unless a path is given):
+every request of a real service would open the same file, from any number of worker
+processes, and the outbox (`events_since`) tells the rest of the platform what
+happened.
 
 A seller uploads work, trains a model with a generator written in Python, prices,
 subscribes and publishes it; a client orders a watermarked draft, a leaked copy is
@@ -11,7 +16,10 @@ Every rule runs in the Rust core; this file only wires the service together.
 """
 
 import datetime as dt
+import sys
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import fivergo
 
@@ -49,9 +57,10 @@ def portfolio_png(seed: int) -> bytes:
     return fivergo.Artifact.from_image(size, size, bytes(rows)).to_bytes()
 
 
-def main() -> None:
+def main(db: Path) -> None:
     clock = fivergo.ManualClock(dt.datetime(2026, 2, 18, 9, tzinfo=dt.timezone.utc))
-    hub = fivergo.Hub(clock=clock, generators={"tattoo": StripeGenerator()})
+    url = f"sqlite:{db}"
+    hub = fivergo.Hub.open(url, clock=clock, generators={"tattoo": StripeGenerator()})
 
     # Seller onboarding (E1, C2) and the training set (A1-A9).
     hub.register_seller("ana", "level_2")
@@ -95,8 +104,24 @@ def main() -> None:
     # A month later the scheduler's tick renews the subscription (S2, T3).
     clock.advance(dt.timedelta(days=28))
     print("tick:", hub.tick().kinds())
-    print(len(hub.events()), "events in the outbox; snapshot is", len(hub.snapshot()), "bytes of JSON")
+
+    # The outbox, read by cursor: what a notifier or a payout worker consumes.
+    cursor, kinds = 0, []
+    while True:
+        events, cursor = hub.events_since(cursor, limit=20)
+        if not events:
+            break
+        kinds.extend(e.kind for e in events)
+    print(len(kinds), "events in the outbox, the last:", kinds[-1], "| cursor now", cursor)
+
+    # Another process (here: a second hub) opening the same database sees it all.
+    other = fivergo.Hub.open(url, clock=clock, generators={"tattoo": StripeGenerator()})
+    print("reopened:", other.model("ana", model).status, "| bob's orders:", [o.id for o in other.client_orders("bob")])
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1:
+        main(Path(sys.argv[1]))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            main(Path(tmp) / "fivergo.db")

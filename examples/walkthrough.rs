@@ -5,6 +5,10 @@
 //! tries to publish too early, publishes, and sells a design to a client who gets a
 //! watermarked draft, pays, downloads, asks for a revision and then for a refund.
 //!
+//! The marketplace lives in a SQLite database, `target/walkthrough/fivergo.db` (its
+//! files beside it in `fivergo.db.blobs/`), started afresh on each run; at the end the
+//! month is reopened from the file as a restarted process would see it.
+//!
 //! Run with `cargo run --release --example walkthrough`. The client's draft and clean
 //! file are written to `target/walkthrough/` to look at.
 
@@ -17,7 +21,11 @@ use std::path::Path;
 fn main() -> Result<(), Error> {
     let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().expect("a valid instant"));
     let gateway = SimulatedGateway::default();
-    let mut hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).generators(GeneratorRegistry::reference()).build()?;
+    let dir = Path::new("target/walkthrough");
+    let db = dir.join("fivergo.db");
+    fresh_database(dir, &db);
+    let url = format!("sqlite:{}", db.display());
+    let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).generators(GeneratorRegistry::reference()).open(&url)?;
     let usd = |s: &str| Money::parse(s, Currency::Usd);
 
     section(&clock, "Ana joins and creates a Tattoo model");
@@ -61,8 +69,8 @@ fn main() -> Result<(), Error> {
 
     section(&clock, "Ana subscribes ($25/month) and sets a price");
     let sub = hub.subscribe("ana", &"card-ana".into())?.value;
-    say(&format!("{sub} active; renews {}", hub.subscription("ana").map(|s| s.paid_until().to_rfc3339()).unwrap_or_default()));
-    clock.advance(Duration::days(2));
+    say(&format!("{sub} active; renews {}", hub.subscription("ana")?.map(|s| s.paid_until().to_rfc3339()).unwrap_or_default()));
+    clock.advance(Duration::days(2))?;
     for _ in 0..2 {
         let job = hub.start_training("ana", &model)?.value;
         hub.run_training(&job)?;
@@ -75,7 +83,7 @@ fn main() -> Result<(), Error> {
     say(&format!("published: {}", hub.model("ana", &model)?.status));
 
     section(&clock, "A client buys a design");
-    clock.advance(Duration::days(3));
+    clock.advance(Duration::days(3))?;
     let quote = hub.quote(&model, 2)?;
     for line in &quote.lines {
         say(&format!("quote line: {} = {}", line.label, line.amount));
@@ -84,7 +92,7 @@ fn main() -> Result<(), Error> {
     let order = hub.order_draft("bob", &model, Brief::new("a koi and a lotus").with_quantity(2), 42)?.value;
     let draft = hub.draft("bob", &order)?.clone();
     say(&format!("{order}: draft delivered: {} with a visible DRAFT mark (W1)", describe(&draft)));
-    if let Some((traced, confidence)) = hub.trace(&draft) {
+    if let Some((traced, confidence)) = hub.trace(&draft)? {
         say(&format!("a leaked copy of the draft traces back to {traced} (confidence {confidence:.2}, W2)"));
     }
     refused(hub.download("bob", &order).map(|o| o.events));
@@ -92,7 +100,6 @@ fn main() -> Result<(), Error> {
     hub.record_payment("bob", &order, quote.total)?;
     let file = hub.download("bob", &order)?.value;
     say(&format!("clean file downloaded after approve + pay (G1): {}", describe(&file)));
-    let dir = Path::new("target/walkthrough");
     let written = std::fs::create_dir_all(dir)
         .and_then(|_| std::fs::write(dir.join("draft.png"), encode(&draft).unwrap_or_default()))
         .and_then(|_| std::fs::write(dir.join("clean.png"), encode(&file).unwrap_or_default()));
@@ -102,12 +109,12 @@ fn main() -> Result<(), Error> {
     }
 
     section(&clock, "One revision within 24 hours, then a review");
-    clock.advance(Duration::hours(5));
+    clock.advance(Duration::hours(5))?;
     hub.request_revision("bob", &order, "make the lotus bigger")?;
     refused(hub.request_revision("bob", &order, "and pink"));
     hub.approve("bob", &order)?;
     hub.review("bob", &order, 5, "Exactly my style")?;
-    let rep = &hub.seller("ana")?.reputation;
+    let rep = hub.seller("ana")?.reputation;
     say(&format!("rating {:?} from {} review(s); Success Score orders: {} (AI downloads never count, R1)", rep.average_rating(), rep.rating_count, rep.success_score_orders));
 
     section(&clock, "Refunds and source files");
@@ -116,16 +123,33 @@ fn main() -> Result<(), Error> {
     refused(hub.request_source_file("bob", &order));
 
     hub.credit_balance("ana", quote.total)?;
-    clock.set("2026-03-18T09:00:00Z".parse().expect("a valid instant"));
+    clock.set("2026-03-18T09:00:00Z".parse().expect("a valid instant"))?;
     section(&clock, "The anniversary: renewal from the balance");
-    for e in hub.tick().events {
+    for e in hub.tick()?.events {
         say(&format!("event: {}", serde_json::to_string(&e).unwrap_or_default()));
     }
     say(&format!("balance now {}; card charges so far: {}", hub.seller("ana")?.balance, gateway.charges().len()));
     let q = hub.quota("ana", &model)?;
     say(&format!("quota renewed: {} of {} used until {}", q.used, q.limit, q.renews_at.map(|t| t.to_rfc3339()).unwrap_or_default()));
-    say(&format!("{} events in the log; replaying them rebuilds the same state: {}", hub.events().len(), Hub::builder().replay(hub.events())?.state() == hub.state()));
+
+    section(&clock, "A restart: the month, reopened from the database");
+    let before = hub.partition("ana")?;
+    drop(hub);
+    let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).generators(GeneratorRegistry::reference()).open(&url)?;
+    let log = hub.events_since(Cursor::default(), usize::MAX)?.events;
+    let replayed = Partition::replay("ana".into(), log.iter().filter(|e| e.partition.as_str() == "ana").map(|e| &e.event));
+    say(&format!("{} events in {}; the reopened partition is the same: {}; replaying the log rebuilds it: {}", log.len(), db.display(), hub.partition("ana")? == before, replayed == before));
+    say(&format!("bob's orders from the client index: {:?}", hub.client_orders("bob")?.iter().map(|o| o.id.to_string()).collect::<Vec<_>>()));
     Ok(())
+}
+
+/// Removes the database, its WAL files and its blob folder of an earlier run.
+fn fresh_database(dir: &Path, db: &Path) {
+    std::fs::create_dir_all(dir).ok();
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", db.display())).ok();
+    }
+    std::fs::remove_dir_all(format!("{}.blobs", db.display())).ok();
 }
 
 fn section(clock: &ManualClock, title: &str) {
@@ -136,7 +160,7 @@ fn say(line: &str) {
     println!("   {line}");
 }
 
-fn refused<T>(result: Result<T, Error>) {
+fn refused<T>(result: Result<T, Refused>) {
     match result {
         Ok(_) => say("unexpectedly allowed!"),
         Err(e) => say(&format!("refused [{} / {}]: {e}", e.code(), e.rule().unwrap_or("-"))),

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo build --release --example watermark_timings
-//! target/release/examples/watermark_timings <folder-of-pngs> [--repeat N] [--write-marked DIR]
+//! target/release/examples/watermark_timings <folder-of-pngs> [--repeat N] [--write-marked DIR] [--attacks a,b]
 //! target/release/examples/watermark_timings --read <folder> [--payload HEX]
 //! ```
 //!
@@ -14,12 +14,22 @@
 //! in-process to the marked image, each followed by `detect` (exact payload?) and
 //! `read_bits` (share of the 64 payload bits right):
 //!
-//! - `jpeg50`: a baseline JPEG round trip at quality 50 (JFIF YCbCr, 4:2:0 chroma,
-//!   IJG tables, 8×8 DCT quantisation: what an encoder and decoder do to the pixels;
-//!   the entropy coding in between is lossless and is skipped);
+//! - `jpeg90`, `jpeg50`, `jpeg30`: a baseline JPEG round trip at that quality (JFIF
+//!   YCbCr, 4:2:0 chroma, IJG tables, 8×8 DCT quantisation: what an encoder and
+//!   decoder do to the pixels; the entropy coding in between is lossless and is
+//!   skipped);
 //! - `down_up_2x`: halved then restored with a triangle (bilinear) filter;
-//! - `crop10`: 10 % of the width and height removed at the top-left corner;
-//! - `brightness_plus10`, `brightness_minus10`: every channel × 1.1 or × 0.9, clamped.
+//! - `crop10`, `crop25`: 10 % / 25 % of the width and height removed at the top-left;
+//! - `brightness_plus10`, `brightness_minus10`: every channel × 1.1 or × 0.9, clamped;
+//!   `contrast_1.2` about mid-grey; `noise_sigma4`: Gaussian noise of 4 grey levels;
+//! - `rescale_F`: a kept rescale by F (triangle filter), `rotate_D`: turned by D
+//!   degrees about the centre (same size, black corners), `flip`: left–right mirror,
+//!   `screenshot_0.8_jpeg80`: 0.8× then JPEG 80.
+//!
+//! Unmarked reads: the clean picture and its visible-only draft, as they are and
+//! under every attack, are read too; any payload found there is a false one.
+//!
+//! `--attacks a,b` keeps only the attacks named.
 //!
 //! Prints one JSON object (timings in ms, per-attack decode counts and mean bit
 //! accuracy, per-file details). `--write-marked DIR` also writes each marked image
@@ -58,7 +68,8 @@ fn main() {
     };
     let repeat: usize = flag("--repeat").map_or(3, |r| r.parse().unwrap_or_else(|_| fail("--repeat: not a number")));
     let out_dir = flag("--write-marked").map(PathBuf::from);
-    println!("{}", time_folder(Path::new(dir), repeat.max(1), out_dir.as_deref(), payload));
+    let only = flag("--attacks");
+    println!("{}", time_folder(Path::new(dir), repeat.max(1), out_dir.as_deref(), payload, only.as_deref()));
 }
 
 fn fail(message: &str) -> ! {
@@ -136,27 +147,66 @@ fn summary(values: &[f64]) -> Value {
 /// An attack on a marked image.
 type Attack = fn(&Image) -> Image;
 
-fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64) -> Value {
-    let style = InvisibleStyle::default();
-    let visible = WatermarkStyle::default();
-    let attacks: [(&str, Attack); 5] = [
+/// The attacks of the watermark issues: codecs, resampling, crops, tone, noise, and
+/// the geometric changes a leak goes through (kept rescales, rotations, a flip, and
+/// the screenshot chain of a 0.8× rescale then JPEG 80).
+fn attacks() -> Vec<(&'static str, Attack)> {
+    vec![
+        ("jpeg90", |img| jpeg_round_trip(img, 90)),
         ("jpeg50", |img| jpeg_round_trip(img, 50)),
+        ("jpeg30", |img| jpeg_round_trip(img, 30)),
         ("down_up_2x", |img| resize(&resize(img, img.width / 2, img.height / 2), img.width, img.height)),
         ("crop10", |img| crop_top_left(img, img.width / 10, img.height / 10)),
+        ("crop25", |img| crop_top_left(img, img.width / 4, img.height / 4)),
         ("brightness_plus10", |img| brightness(img, 1.1)),
         ("brightness_minus10", |img| brightness(img, 0.9)),
-    ];
+        ("contrast_1.2", |img| contrast(img, 1.2)),
+        ("noise_sigma4", |img| noise(img, 4.0)),
+        ("rescale_0.5", |img| rescale(img, 0.5)),
+        ("rescale_0.75", |img| rescale(img, 0.75)),
+        ("rescale_0.98", |img| rescale(img, 0.98)),
+        ("rescale_1.02", |img| rescale(img, 1.02)),
+        ("rescale_1.5", |img| rescale(img, 1.5)),
+        ("rescale_2", |img| rescale(img, 2.0)),
+        ("rotate_0.5", |img| rotate(img, 0.5)),
+        ("rotate_-2", |img| rotate(img, -2.0)),
+        ("rotate_5", |img| rotate(img, 5.0)),
+        ("rotate_-5", |img| rotate(img, -5.0)),
+        ("flip", flip),
+        ("screenshot_0.8_jpeg80", |img| jpeg_round_trip(&rescale(img, 0.8), 80)),
+    ]
+}
+
+fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64, only: Option<&str>) -> Value {
+    let style = InvisibleStyle::default();
+    let visible = WatermarkStyle::default();
+    let attacks: Vec<(&str, Attack)> = match only {
+        Some(names) => attacks().into_iter().filter(|(l, _)| names.split(',').any(|n| n == *l)).collect(),
+        None => attacks(),
+    };
     let (mut t_draft, mut t_embed, mut t_detect, mut psnrs) = (vec![], vec![], vec![], vec![]);
+    let (mut t_resync, mut t_unmarked) = (vec![], vec![]);
     let mut decoded = vec![0usize; attacks.len() + 1];
     let mut accuracy = vec![Vec::new(); attacks.len() + 1];
     let mut files = Vec::new();
     let mut unfit = Vec::new();
+    let (mut unmarked_reads, mut false_payloads) = (0usize, 0usize);
     for (i, path) in images_in(dir).iter().enumerate() {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let img = load(path);
         let artifact = Artifact::Image(img.clone());
         let mark = DraftMark { reference: format!("order-{i}"), seed: i as u64 };
-        let (ms_draft, _) = best_of(repeat, || draft(&artifact, &mark, &visible));
+        let (ms_draft, drafted) = best_of(repeat, || draft(&artifact, &mark, &visible));
+        // Unmarked reads: the clean picture and its visible-only draft, as they are
+        // and under every attack; any payload there is a false one.
+        if let Artifact::Image(drafted) = drafted {
+            for unmarked in [&img, &drafted] {
+                for candidate in std::iter::once(unmarked.clone()).chain(attacks.iter().map(|(_, a)| a(unmarked))) {
+                    unmarked_reads += 1;
+                    false_payloads += usize::from(detect(&candidate, &style).payload().is_some());
+                }
+            }
+        }
         let (ms_embed, marked) = best_of(repeat, || embed(&img, payload, &style));
         let marked = match marked {
             Ok(m) => m,
@@ -166,6 +216,12 @@ fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64) 
             }
         };
         let (ms_detect, found) = best_of(repeat, || detect(&marked, &style));
+        // The detector's search: after a 0.98× rescale (the native grid fails, the
+        // autocorrelation finds the lattice) and on the unmarked picture (every
+        // candidate is read and refused).
+        let resized = rescale(&marked, 0.98);
+        let (ms_resync, _) = best_of(repeat, || detect(&resized, &style));
+        let (ms_unmarked, _) = best_of(repeat, || detect(&img, &style));
         if let Some(out) = out_dir {
             let png = encode_png(&marked).unwrap_or_else(|e| fail(&format!("{name}: {e}")));
             let target = out.join(Path::new(&name).with_extension("png"));
@@ -189,10 +245,13 @@ fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64) 
         t_draft.push(ms_draft);
         t_embed.push(ms_embed);
         t_detect.push(ms_detect);
+        t_resync.push(ms_resync);
+        t_unmarked.push(ms_unmarked);
         psnrs.push(db);
         files.push(json!({
             "file": name, "width": img.width, "height": img.height,
             "visible_draft_ms": ms_draft, "invisible_embed_ms": ms_embed, "invisible_detect_ms": ms_detect,
+            "invisible_detect_resync_ms": ms_resync, "invisible_detect_unmarked_ms": ms_unmarked,
             "psnr_db": db, "attacks": per_attack,
         }));
     }
@@ -212,9 +271,13 @@ fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64) 
             "visible_draft": summary(&t_draft),
             "invisible_embed": summary(&t_embed),
             "invisible_detect": summary(&t_detect),
+            "invisible_detect_after_rescale_0.98": summary(&t_resync),
+            "invisible_detect_unmarked": summary(&t_unmarked),
         },
         "psnr_db": summary(&psnrs),
         "attacks": per_attack,
+        "unmarked_reads": unmarked_reads,
+        "false_payloads": false_payloads,
         "unfit": unfit,
         "per_file": files,
     })
@@ -235,6 +298,80 @@ fn crop_top_left(img: &Image, dx: u32, dy: u32) -> Image {
         rgba.extend_from_slice(&img.rgba[row..row + w as usize * 4]);
     }
     Image { width: w, height: h, rgba }
+}
+
+/// Contrast about mid-grey by `gain`, clamped.
+fn contrast(img: &Image, gain: f32) -> Image {
+    let mut out = img.clone();
+    for p in out.rgba.chunks_exact_mut(4) {
+        for c in &mut p[..3] {
+            *c = ((f32::from(*c) - 128.0) * gain + 128.0).round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+/// Gaussian noise of `sigma` grey levels on every channel (seeded).
+fn noise(img: &Image, sigma: f32) -> Image {
+    let mut out = img.clone();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut uniform = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        ((state >> 40) as f32 + 0.5) / (1u64 << 24) as f32
+    };
+    for p in out.rgba.chunks_exact_mut(4) {
+        for c in &mut p[..3] {
+            let n = (-2.0 * uniform().ln()).sqrt() * (std::f32::consts::TAU * uniform()).cos();
+            *c = (f32::from(*c) + sigma * n).round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+/// A kept rescale by `factor` (triangle filter).
+fn rescale(img: &Image, factor: f64) -> Image {
+    let size = |v: u32| ((f64::from(v) * factor).round() as u32).max(1);
+    resize(img, size(img.width), size(img.height))
+}
+
+/// Mirrored left to right.
+fn flip(img: &Image) -> Image {
+    let mut out = img.clone();
+    for row in out.rgba.chunks_exact_mut(img.width as usize * 4) {
+        let px: Vec<[u8; 4]> = row.chunks_exact(4).rev().map(|p| [p[0], p[1], p[2], p[3]]).collect();
+        for (dst, src) in row.chunks_exact_mut(4).zip(px) {
+            dst.copy_from_slice(&src);
+        }
+    }
+    out
+}
+
+/// Turned by `degrees` about the centre, same size, corners black (bilinear).
+fn rotate(img: &Image, degrees: f64) -> Image {
+    let (w, h) = (img.width as usize, img.height as usize);
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0);
+    let mut out = Image::filled(img.width, img.height, [0, 0, 0, 255]);
+    for y in 0..h {
+        for x in 0..w {
+            let (dx, dy) = (x as f64 + 0.5 - cx, y as f64 + 0.5 - cy);
+            let (sx, sy) = (c * dx + s * dy + cx - 0.5, -s * dx + c * dy + cy - 0.5);
+            if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f64 || sy >= (h - 1) as f64 {
+                continue;
+            }
+            let (x0, y0) = (sx as usize, sy as usize);
+            let (tx, ty) = (sx - x0 as f64, sy - y0 as f64);
+            for k in 0..3 {
+                let p = |xx: usize, yy: usize| f64::from(img.rgba[(yy * w + xx) * 4 + k]);
+                let top = p(x0, y0) * (1.0 - tx) + p(x0 + 1, y0) * tx;
+                let bottom = p(x0, y0 + 1) * (1.0 - tx) + p(x0 + 1, y0 + 1) * tx;
+                out.rgba[(y * w + x) * 4 + k] = (top * (1.0 - ty) + bottom * ty).round() as u8;
+            }
+        }
+    }
+    out
 }
 
 fn brightness(img: &Image, gain: f32) -> Image {

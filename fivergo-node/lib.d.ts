@@ -1,7 +1,7 @@
 // Types of the package entry point (`lib.js`). The native functions' own types are
 // generated into `index.d.ts` by `napi build` (value types from `types.d.ts`).
 
-import type { Asset, Brief, BriefInput, EvalReport, Hub as NativeHub, Modality, Policy as NativePolicy } from './index'
+import type { Asset, Brief, BriefInput, EvalReport, Hub as NativeHub, JobReport, Modality, Policy as NativePolicy } from './index'
 
 /** Every number of the SPEC (the native class, plus `fromJson`). */
 export type Policy = NativePolicy
@@ -45,7 +45,11 @@ export type {
   Finding,
   FivergoEvent,
   GatewayCharge,
+  GenerationJob,
+  GenerationOutcome,
+  GenerationRequest,
   Inspected,
+  JobReport,
   JobStatus,
   Listing,
   MarkedDraft,
@@ -82,6 +86,7 @@ export type {
   TrainedVersion,
   TrainingJob,
   UnpublishReason,
+  WorkId,
 } from './index'
 
 /** A refusal or failure of the fivergo engine, with the error's data as fields. */
@@ -122,9 +127,12 @@ export interface GenerateInput {
 
 /** Progress and cancellation of a generator call. */
 export interface JobControl {
-  /** Reports the fraction done (`0..1`); returns whether the job was cancelled. */
+  /**
+   * Reports the fraction done (`0..1`); returns whether to stop: the job was
+   * cancelled, or the call's deadline (`limits` of the policy) passed.
+   */
   progress(fraction: number): boolean
-  /** Whether the job was cancelled: stop and return (or throw). */
+  /** Whether to stop (cancelled, or past the deadline): return (or throw). */
   readonly cancelled: boolean
 }
 
@@ -146,10 +154,8 @@ export interface HubOptions {
   policy?: Policy | string
   /** Starts a manual clock at this instant; the system clock when absent. */
   start?: Date
-  /** Restores `hub.snapshot()`. */
-  snapshot?: string
-  /** Replays `hub.eventsJson()`. */
-  replay?: string
+  /** The store: `'memory:'` (default) or `'sqlite:path/fivergo.db'`. */
+  store?: string
   /**
    * JavaScript generators by subcategory (the built-in generators serve the rest),
    * or `'reference'` / `'echo'` for the built-in ones alone.
@@ -189,4 +195,25 @@ export declare function evaluate(
 export interface Hub extends NativeHub {}
 export declare class Hub {
   constructor(options?: HubOptions)
+  /** A hub over the store at `url`: `'sqlite:path/fivergo.db'` or `'memory:'`. */
+  static open(url: string, options?: Omit<HubOptions, 'store'>): Hub
 }
+
+/** What `runWorker` may be given. */
+export interface WorkerOptions {
+  /** Stops the loop. */
+  signal?: AbortSignal
+  /** How long to wait when no job is ready (default 500 ms). */
+  idleMs?: number
+  /** Whether to settle renewals, ends and lost leases (`hub.tick()`) when idle. */
+  tick?: boolean
+  /** Called with each refusal (a lost lease, an unreachable store); the loop goes on. */
+  onError?: (err: FivergoError) => void
+}
+
+/**
+ * The worker loop a host runs N times: claims a job (`hub.workOnce(name)`), runs it
+ * off the main thread, records it; resolves, once `signal` aborts, to the reports of
+ * the jobs it ran.
+ */
+export declare function runWorker(hub: Hub, name: string, options?: WorkerOptions): Promise<JobReport[]>

@@ -33,7 +33,7 @@ class FivergoError extends Error {
   }
 }
 
-const isInstantKey = (k) => k === 'at' || k.endsWith('_at') || ['anchor', 'start', 'end', 'since'].includes(k)
+const isInstantKey = (k) => k === 'at' || k.endsWith('_at') || k.endsWith('_until') || ['anchor', 'start', 'end', 'since'].includes(k)
 const camel = (k) => k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
 
 /** The core's JSON as the binding's values: camelCase keys, instants as `Date`. */
@@ -62,9 +62,61 @@ function takeCause(text) {
   return { text: text.replace(CAUSE_MARK, ''), cause, found: true }
 }
 
-/** Rethrows a native error as a `FivergoError` when it carries the engine's payload. */
+// Codes napi-rs gives an argument it cannot convert to the Rust type (a string for a
+// number, a number for a string, a missing object ...).
+const CONVERSION_CODES = new Set([
+  'InvalidArg', 'ObjectExpected', 'StringExpected', 'NameExpected', 'FunctionExpected', 'NumberExpected',
+  'BooleanExpected', 'ArrayExpected', 'BigintExpected', 'DateExpected', 'ArrayBufferExpected', 'DetachableArraybufferExpected',
+])
+
+// Other napi statuses: a panic caught at the boundary is a `GenericFailure`.
+const FAILURE_CODES = new Set([
+  'GenericFailure', 'Cancelled', 'EscapeCalledTwice', 'HandleScopeMismatch', 'CallbackScopeMismatch', 'QueueFull',
+  'Closing', 'WouldDeadlock', 'NoExternalBuffersAllowed', 'Unknown',
+])
+
+/**
+ * A native error without the engine's payload: an argument napi-rs could not convert
+ * becomes `invalid_input`; a failure of the native side (a panic caught at the
+ * boundary) is `internal_error` with its message; other errors pass unchanged.
+ */
+function untyped(err) {
+  if (typeof err.code !== 'string' || !(CONVERSION_CODES.has(err.code) || FAILURE_CODES.has(err.code))) return err
+  if (CONVERSION_CODES.has(err.code)) {
+    const details = { code: 'invalid_input', rule: null, message: err.message, field: 'argument', reason: err.message }
+    const out = new FivergoError(`invalid argument: ${err.message}`, { code: 'invalid_input', details })
+    out.field = 'argument'
+    out.events = []
+    return out
+  }
+  const message = `internal error (please report it): ${err.message}`
+  const out = new FivergoError(message, { code: 'internal_error', details: { code: 'internal_error', rule: null, message } })
+  out.events = []
+  return out
+}
+
+/** A `TypeError` about a JavaScript-side argument, with `.code` `invalid_input`. */
+function argumentTypeError(message) {
+  const err = new TypeError(message)
+  err.code = 'invalid_input'
+  return err
+}
+
+/** `invalid_input` for a JavaScript exception raised while reading the arguments. */
+function argumentError(cause) {
+  const reason = messageOf(cause)
+  const details = { code: 'invalid_input', rule: null, message: `invalid argument: ${reason}`, field: 'argument', reason }
+  const out = new FivergoError(details.message, { code: 'invalid_input', details })
+  out.field = 'argument'
+  out.events = []
+  out.cause = cause
+  return out
+}
+
+/** Rethrows a native error as a `FivergoError`: the engine's payload, or see `untyped`. */
 function translate(err) {
-  if (!(err instanceof Error) || typeof err.message !== 'string' || !err.message.startsWith(ERROR_PREFIX)) return err
+  if (!(err instanceof Error) || typeof err.message !== 'string') return err
+  if (!err.message.startsWith(ERROR_PREFIX)) return untyped(err)
   let payload
   try {
     payload = JSON.parse(err.message.slice(ERROR_PREFIX.length))
@@ -80,6 +132,8 @@ function translate(err) {
   for (const [k, v] of Object.entries(details)) {
     if (!(k in out)) out[k] = v
   }
+  /** For a refused command: the events settling recorded before the refusal. */
+  out.events = Array.isArray(payload.events) ? payload.events.map((e) => jsify(e)) : []
   if (fromMessage.found) out.cause = fromMessage.cause
   return out
 }
@@ -90,7 +144,10 @@ function call(fn) {
   try {
     result = fn()
   } catch (err) {
-    throw translate(err)
+    const out = translate(err)
+    // Anything else a native call throws at once came from JavaScript while its
+    // arguments were read (a getter that throws, an array too deep to print).
+    throw out instanceof FivergoError ? out : argumentError(out)
   }
   if (result instanceof Promise) {
     return result.catch((err) => {
@@ -154,13 +211,21 @@ const NATIVE = Symbol('fivergo.native')
 
 /**
  * The embedded marketplace engine. Options: `policy` (a `Policy` or its JSON),
- * `start` (a `Date`: a manual clock; the system clock otherwise), `snapshot` /
- * `replay` (rebuild from `hub.snapshot()` / `hub.eventsJson()`), `generators`
- * (`{subcategory: {name?, train, generate}}`, functions sync or async; or
- * `'reference'` for the core's reference generators), `builtinGenerators`
+ * `start` (a `Date`: a manual clock; the system clock otherwise), `store`
+ * (`'memory:'`, the default, or `'sqlite:path/fivergo.db'`; see `Hub.open`),
+ * `generators` (`{subcategory: {name?, train, generate}}`, functions sync or async;
+ * or `'reference'` for the core's reference generators), `builtinGenerators`
  * (`'echo'` or `'reference'`: what serves the subcategories without a JS generator).
  */
 class Hub {
+  /**
+   * A hub over the store at `url`: `'sqlite:path/fivergo.db'` (created and migrated
+   * when needed; several processes may open one file) or `'memory:'`.
+   */
+  static open(url, options = {}) {
+    return new Hub({ ...options, store: url })
+  }
+
   constructor(options = {}) {
     const { generators = {}, policy, ...rest } = options
     const byName = new Map()
@@ -168,11 +233,11 @@ class Hub {
     if (typeof generators === 'string') rest.builtinGenerators = generators
     for (const [subcategory, gen] of typeof generators === 'string' ? [] : Object.entries(generators)) {
       if (!gen || typeof gen.train !== 'function' || typeof gen.generate !== 'function') {
-        throw new TypeError(`the generator for \`${subcategory}\` needs train and generate functions`)
+        throw argumentTypeError(`the generator for \`${subcategory}\` needs train and generate functions`)
       }
       const name = typeof gen.name === 'string' && gen.name ? gen.name : `js:${subcategory}`
       if (byName.has(name) && byName.get(name) !== gen) {
-        throw new TypeError(`two different generators are named \`${name}\``)
+        throw argumentTypeError(`two different generators are named \`${name}\``)
       }
       byName.set(name, gen)
       specs.push({ subcategory, name })
@@ -212,16 +277,67 @@ function evaluate(generator, subcategory, own, options = {}) {
     return call(() => native.evaluate({ ...rest, subcategory, own, policy: policyJson, generator }))
   }
   if (!generator || typeof generator.train !== 'function' || typeof generator.generate !== 'function') {
-    throw new TypeError('evaluate needs a generator name or an object with train and generate functions')
+    throw argumentTypeError('evaluate needs a generator name or an object with train and generate functions')
   }
   const name = typeof generator.name === 'string' && generator.name ? generator.name : `js:${subcategory}`
   const dispatch = makeDispatch(new Map([[name, generator]]))
   return call(() => native.evaluate({ ...rest, subcategory, own, policy: policyJson, jsGenerator: name }, dispatch))
 }
 
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
+
+/**
+ * The worker loop a host runs N times (in one process or several): claims the job
+ * that waited longest (`hub.workOnce(name)`: a queued training or generation, or
+ * one whose worker's lease ran out), runs it off the main thread and records it;
+ * when no job is ready, settles what fell due if `tick`, then waits `idleMs`. Stops
+ * when `signal` aborts; resolves to the reports of the jobs it ran. A refusal (a
+ * lost lease, an unreachable store) goes to `onError` and the loop goes on.
+ */
+async function runWorker(hub, name, { signal, idleMs = 500, tick = false, onError } = {}) {
+  const reports = []
+  const refused = (err) => {
+    if (!(err instanceof FivergoError)) throw err
+    onError?.(err)
+  }
+  while (!signal?.aborted) {
+    let report = null
+    try {
+      report = (await hub.workOnce(name)).value
+    } catch (err) {
+      refused(err)
+    }
+    if (report) {
+      reports.push(report)
+      continue
+    }
+    if (tick) {
+      try {
+        hub.tick()
+      } catch (err) {
+        refused(err)
+      }
+    }
+    await pause(idleMs, signal)
+  }
+  return reports
+}
+
 module.exports = {
   FivergoError,
   evaluate,
+  runWorker,
   Hub,
   Policy,
   version: native.version,

@@ -21,8 +21,13 @@ export type Severity = 'warning' | 'error'
 export type UnpublishReason = 'seller' | 'archived' | 'eligibility' | 'subscription_ended'
 export type EndReason = 'cancelled' | 'payment_failed'
 
-/** A command's result: its value and every event it emitted (settling included). */
+/** A command's result: its value and every event it recorded (settling included). */
 export interface Outcome<T> { value: T; events: FivergoEvent[] }
+
+/** A file in the blob store: its SHA-256, size, media type and pixel size or duration. */
+export interface FileRef {
+  sha256: string; len: number; mediaType: string; width?: number; height?: number; durationMs?: number
+}
 
 export interface PaymentMethod { id: string; kind: PaymentMethodKind; label: string }
 export interface Reputation { successScoreOrders: number; ratingSum: number; ratingCount: number }
@@ -53,6 +58,8 @@ export type AssetMetaInput = Partial<AssetMeta>
 export interface Asset {
   id: string; owner: string; source: AssetSource; modality: Modality; meta: AssetMeta; tags: string[]
   addedAt: Date; seq: number
+  /** The file, when the library holds it (uploads, public deliveries). */
+  content?: FileRef
 }
 /** A best-practice finding (A4, A8). */
 export interface Finding { code: string; severity: Severity; asset?: string | null; rule: string; message: string }
@@ -70,7 +77,7 @@ export interface Quote { unit: PricingUnit; quantity: number; lines: QuoteLine[]
 
 export interface Placement { gigs: string[]; onProfile: boolean }
 export interface TrainedStyle { generator: string; format: number; data: unknown }
-export interface TrainedVersion { version: number; job: string; trainedAt: Date; settingsRev: number; style: TrainedStyle }
+export interface TrainedVersion { version: number; job: string; trainedAt: Date; settingsRev: number; generator: string; style: FileRef }
 export type ReportTarget = { type: 'model' } | { type: 'creation'; order: string }
 export interface Report { reporter: string; target: ReportTarget; text: string; at: Date }
 export type Requirement =
@@ -92,6 +99,14 @@ export interface TrainingJob {
   id: string; model: string; seller: string; status: JobStatus; progressPct: number; window: QuotaWindow
   assets: string[]; instructions?: string | null; settingsRev: number; queuedAt: Date; finishedAt?: Date | null
   failure?: string | null
+  /** While running: until when its runner holds it (T4). */
+  leaseUntil?: Date | null
+  /** How many times a worker started it. */
+  attempt: number
+  /** Who runs it, while running. */
+  worker?: string | null
+  /** Someone asked the running job to stop. */
+  cancelRequested: boolean
 }
 export interface QuotaStatus { window: QuotaWindow; used: number; limit: number; renewsAt?: Date | null }
 
@@ -113,9 +128,9 @@ export type BriefInput = string | { text: string; quantity?: number; tags?: stri
 export interface CustomOffer { price: Money; nonAiWork: Money; revisions: number; revisionWindowHours: number; terms: string }
 export interface Review { stars: number; text: string; at: Date }
 export interface Order {
-  id: string; seq: number; draftPayloads: Array<number | null>; client: string; seller: string; model: string
+  id: string; draftPayloads: Array<number | null>; client: string; seller: string; model: string
   path: OrderPath; brief: Brief; seed: number; status: OrderStatus; quote?: Quote | null; offer?: CustomOffer | null
-  draft?: string | null; clean?: string | null; approved: boolean; paidAt?: Date | null; downloadedAt?: Date | null
+  draft?: FileRef | null; clean?: FileRef | null; approved: boolean; paidAt?: Date | null; downloadedAt?: Date | null
   revisionNotes: string[]; completedAt?: Date | null; review?: Review | null; deliveryPublic: boolean
   refunded: Money; createdAt: Date
 }
@@ -137,8 +152,41 @@ export type GeneratorCall =
       assets: Array<Asset & { content: Buffer | null }> }
   | { op: 'generate'; callId: number; generator: string; style: string; brief: Brief; seed: number }
 
-/** Every event of the log, told apart by `type`. Stored contents are left out (`hub.artifact(id)`). */
-export type FivergoEvent =
+/** Everything of one seller's partition. */
+export interface Partition {
+  id: string; seller: Seller | null; assets: Record<string, Asset>; models: Record<string, Omit<CreationModel, 'stale'>>
+  jobs: Record<string, TrainingJob>; subscriptions: Array<Omit<Subscription, 'stateName'>>; orders: Record<string, Order>
+  generations: Record<string, GenerationJob>
+  counters: { models: number; assets: number; jobs: number; subscriptions: number; orders: number; generations: number }
+}
+
+/** What a queued generation is asked to make (`Hub.queueGeneration`). */
+export type GenerationRequest =
+  | { type: 'playground'; seller: string; model: string; brief: Brief; seed: number }
+  | { type: 'order_draft'; client: string; model: string; brief: Brief; seed: number }
+  | { type: 'accept_offer'; client: string; order: string; seed: number }
+  | { type: 'revision'; client: string; order: string; note: string }
+/** What a finished generation made. */
+export type GenerationOutcome = { type: 'playground'; artifact: FileRef; watermarked: boolean } | { type: 'draft'; order: string }
+/** A queued generation that workers claim. */
+export interface GenerationJob {
+  id: string; request: GenerationRequest; status: JobStatus; queuedAt: Date; attempt: number; worker?: string | null
+  leaseUntil?: Date | null; cancelRequested: boolean; outcome?: GenerationOutcome | null; failure?: string | null
+  finishedAt?: Date | null
+}
+/** A job in the store's job index. */
+export interface WorkId { kind: 'training' | 'generation'; id: string }
+/** How a job a worker ran ended (`Hub.workOnce`). */
+export interface JobReport { work: WorkId; attempt: number; status: JobStatus }
+
+/** How the store recorded an event: unique id, partition, sequence there, global position. */
+export interface EventEnvelope { id: string; partition: string; sequence: number; position: number; recordedAt: Date }
+
+/** Every event of the log, told apart by `type`, with its envelope. Files appear as `FileRef`s. */
+export type FivergoEvent = EventEnvelope & DomainEvent
+
+/** The events themselves. */
+export type DomainEvent =
   | { type: 'seller_registered'; seller: Seller; at: Date }
   | { type: 'seller_level_changed'; seller: string; level: SellerLevel; pro: boolean; eligible: boolean; at: Date }
   | { type: 'gig_added'; seller: string; subcategory: string; at: Date }
@@ -154,13 +202,23 @@ export type FivergoEvent =
   | { type: 'originality_attested'; model: string; seller: string; at: Date }
   | { type: 'model_named'; model: string; name: string; at: Date }
   | { type: 'training_queued'; job: TrainingJob }
-  | { type: 'training_started'; job: string; at: Date }
+  | { type: 'training_started'; job: string; leaseUntil: Date; at: Date; worker: string | null; attempt: number }
+  | { type: 'training_requeued'; job: string; attempt: number; reason: string; at: Date }
+  | { type: 'generation_queued'; job: GenerationJob }
+  | { type: 'generation_started'; job: string; worker: string | null; attempt: number; leaseUntil: Date; at: Date }
+  | { type: 'generation_lease_renewed'; job: string; leaseUntil: Date; at: Date }
+  | { type: 'generation_cancel_requested'; job: string; at: Date }
+  | { type: 'generation_requeued'; job: string; attempt: number; reason: string; at: Date }
+  | { type: 'generation_succeeded'; job: string; outcome: GenerationOutcome; at: Date }
+  | { type: 'generation_failed'; job: string; reason: string; at: Date }
+  | { type: 'generation_cancelled'; job: string; at: Date }
+  | { type: 'training_lease_renewed'; job: string; leaseUntil: Date; at: Date }
+  | { type: 'training_cancel_requested'; job: string; at: Date }
   | { type: 'training_progressed'; job: string; progressPct: number; at: Date }
   | { type: 'training_succeeded'; job: string; model: string; version: TrainedVersion }
   | { type: 'training_failed'; job: string; model: string; reason: string; quotaReturned: boolean; at: Date }
   | { type: 'training_cancelled'; job: string; model: string; quotaReturned: boolean; at: Date }
-  | { type: 'artifact_stored'; artifact: string }
-  | { type: 'playground_generated'; model: string; artifact: string; watermarked: boolean; at: Date }
+  | { type: 'playground_generated'; model: string; artifact: FileRef; watermarked: boolean; at: Date }
   | { type: 'price_set'; model: string; price: PriceSpec; at: Date }
   | { type: 'placement_set'; model: string; placement: Placement; at: Date }
   | { type: 'model_published'; model: string; at: Date }
@@ -176,7 +234,7 @@ export type FivergoEvent =
   | { type: 'subscription_ended'; subscription: string; seller: string; reason: EndReason; at: Date }
   | { type: 'order_created'; order: Order }
   | { type: 'offer_sent'; order: string; offer: CustomOffer; at: Date }
-  | { type: 'draft_delivered'; order: string; draft: string; clean: string; payload: number | null; at: Date }
+  | { type: 'draft_delivered'; order: string; draft: FileRef; clean: FileRef; payload: number | null; at: Date }
   | { type: 'order_approved'; order: string; at: Date }
   | { type: 'order_paid'; order: string; amount: Money; at: Date }
   | { type: 'delivery_downloaded'; order: string; at: Date }

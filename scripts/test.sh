@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the repository from a fresh clone: Rust (cargo test), Python
-# (maturin develop + pytest + stubtest) and Node (napi build + node --test).
+# Runs every test of the repository from a fresh clone: Rust (cargo test), the fuzz
+# targets' smoke run, Python (maturin develop + pytest + stubtest) and Node (napi
+# build + node --test).
 # Installs what it needs itself (a venv at .venv, npm packages in
 # fivergo-node/node_modules) and is safe to run again: later runs reuse the venv,
 # node_modules and the build caches under target/.
@@ -15,6 +16,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 START=$SECONDS
+# Every build here is from scratch or nearly: incremental compilation only costs
+# disk and time.
+export CARGO_INCREMENTAL=0
 FAILED=()
 step() { printf '\n==> %s\n' "$*"; }
 # suite NAME CMD...: runs CMD, records NAME as failed when it exits non-zero.
@@ -69,6 +73,69 @@ export PYO3_PYTHON="$VENV/bin/python"
 PY_LIBDIR="$("$PYO3_PYTHON" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")')"
 export LD_LIBRARY_PATH="${PY_LIBDIR}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
+# ---------------------------------------------------------------- PostgreSQL
+# The PostgreSQL store's tests (Rust, Python, Node) run against FIVERGO_TEST_PG_URL.
+# When it is not set, a throwaway server is started here: Debian's packages
+# (installed with apt when missing), initdb into a temporary directory, a free port
+# on 127.0.0.1; stopped and removed when this script exits, also on failure or
+# interrupt. If no server can be started the PostgreSQL tests fail with the reason.
+PG_DIR=""
+PG_AS=()
+PG_BIN=""
+stop_postgres() {
+    if [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]]; then
+        "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
+    PG_DIR=""
+}
+start_postgres() {
+    PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    if [[ ! -x "$PG_BIN/initdb" ]] && command -v apt-get >/dev/null 2>&1; then
+        step "installing PostgreSQL (apt-get install postgresql)"
+        local sudo=()
+        if [[ "$(id -u)" -ne 0 ]]; then sudo=(sudo -n); fi
+        "${sudo[@]}" apt-get install -y -qq postgresql >/dev/null 2>&1 \
+            || { "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 && "${sudo[@]}" apt-get install -y -qq postgresql >/dev/null 2>&1; } \
+            || true
+        PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    fi
+    if [[ ! -x "$PG_BIN/initdb" ]]; then
+        PG_FAILED="no PostgreSQL server binaries (initdb) and apt-get could not install the postgresql package"
+        return 1
+    fi
+    # initdb refuses to run as root: the server then runs as the postgres user.
+    PG_AS=()
+    if [[ "$(id -u)" -eq 0 ]]; then PG_AS=(runuser -u postgres --); fi
+    PG_DIR="$(mktemp -d /tmp/fivergo-pg.XXXXXX)"
+    chmod 755 "$PG_DIR"
+    if ((${#PG_AS[@]})); then chown postgres "$PG_DIR"; fi
+    local port
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    if ! "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U fivergo --no-sync >"$PG_DIR/initdb.log" 2>&1; then
+        PG_FAILED="initdb failed: $(tail -n 3 "$PG_DIR/initdb.log")"
+        return 1
+    fi
+    # fsync off: a test server loses nothing it needs when the machine crashes.
+    if ! "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+        -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null; then
+        PG_FAILED="the PostgreSQL server did not start: $(tail -n 5 "$PG_DIR/server.log" 2>/dev/null)"
+        return 1
+    fi
+    export FIVERGO_TEST_PG_URL="postgres://fivergo@127.0.0.1:$port/postgres"
+    # For the tests that restart the server mid-run.
+    export FIVERGO_TEST_PG_CTL="${PG_AS[*]} $PG_BIN/pg_ctl -D $PG_DIR/data"
+    step "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $PG_DIR)"
+}
+PG_FAILED=""
+if [[ -z "${FIVERGO_TEST_PG_URL:-}" ]]; then
+    trap stop_postgres EXIT
+    if ! start_postgres; then
+        echo "PostgreSQL could not be started: $PG_FAILED"
+        echo "the PostgreSQL tests will fail (set FIVERGO_TEST_PG_URL to use a running server)"
+    fi
+fi
+
 # ---------------------------------------------------------------- Rust
 rust_tests() {
     cargo test --workspace --no-fail-fast
@@ -84,6 +151,32 @@ rust_docs() {
     RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 }
 suite "rust: cargo doc (warnings are errors)" rust_docs
+# A rules-only backend builds the core without image, hound, candle and rusqlite;
+# with only the SQLite store; and with only media (features must not lean on each
+# other by accident).
+rust_features() {
+    cargo check --quiet -p fivergo-core --no-default-features \
+        && cargo check --quiet -p fivergo-core --no-default-features --features sqlite \
+        && cargo check --quiet -p fivergo-core --no-default-features --features media \
+        && cargo check --quiet -p fivergo-core --no-default-features --features postgres
+}
+suite "rust: feature subsets build" rust_features
+
+# ---------------------------------------------------------------- fuzzing
+# The fuzz targets (fuzz/, cargo-fuzz with libFuzzer, no sanitizer) build, and each
+# runs a smoke of FIVERGO_FUZZ_SMOKE_S seconds (default 20), two at a time: with the
+# pinned cargo-fuzz's install this suite stays within about 8 minutes on 2 cores
+# (RELIABILITY.md, "Fuzzing"). Long runs: bash scripts/fuzz.sh run TARGET SECONDS.
+CARGO_FUZZ_VERSION="0.13.1"
+FUZZ_SMOKE_S="${FIVERGO_FUZZ_SMOKE_S:-20}"
+fuzz_smoke() {
+    if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
+        step "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+        cargo install --locked --quiet cargo-fuzz --version "$CARGO_FUZZ_VERSION" || return 1
+    fi
+    bash scripts/fuzz.sh smoke "$FUZZ_SMOKE_S"
+}
+suite "fuzz: cargo fuzz build + ${FUZZ_SMOKE_S} s smoke per target" fuzz_smoke
 
 # ---------------------------------------------------------------- Python binding
 python_tests() {

@@ -10,7 +10,8 @@
 //! Coverage of SPEC.md by the scenarios (the union of their `rules`, checked below):
 // R: E1, E2, C1, C2, C3, C4, A1, A2, A3, A4, A5, A6, A7, A8, A9, T1, T2, T3, T4, T5, S1, S2, S3, S4, S5, M1, M2, M3, M4, M5, M6, M7, G1, G2, G3, G4, G5, P1, P2, P3, P4, P5, V1, V2, F1, F2, R1, R2, R3, D1, D2, D3, D4, D5
 
-use chrono::{DateTime, Duration, Utc};
+mod support;
+use chrono::{DateTime, Utc};
 use fivergo::*;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
@@ -139,14 +140,14 @@ struct Runner {
 }
 
 /// What an action produced: the hub's error, or a value and the events.
-type Produced = Result<(Value, Vec<Event>), Error>;
+type Produced = Result<(Value, Vec<Recorded>), Error>;
 
 fn no_events<T>(r: Result<T, Error>, f: impl FnOnce(T) -> Value) -> Produced {
     r.map(|v| (f(v), Vec::new()))
 }
 
-fn outcome<T>(r: Result<Outcome<T>, Error>, f: impl FnOnce(T) -> Value) -> Produced {
-    r.map(|o| (f(o.value), o.events))
+fn outcome<T>(r: CommandResult<T>, f: impl FnOnce(T) -> Value) -> Produced {
+    r.map(|o| (f(o.value), o.events)).map_err(Error::from)
 }
 
 fn unit(_: ()) -> Value {
@@ -226,7 +227,7 @@ impl<'a> Args<'a> {
 }
 
 impl Runner {
-    fn new(s: &Scenario) -> Result<Self, String> {
+    fn new(s: &Scenario, store: &StoreKind) -> Result<Self, String> {
         let policy = Policy::from_json(&s.policy.to_string()).map_err(|e| format!("policy: {e}"))?;
         let clock = ManualClock::at(s.start);
         let gateway = SimulatedGateway::default();
@@ -238,13 +239,13 @@ impl Runner {
                 _ => return Err(format!("unknown generator {kind} for `{subcategory}`")),
             }
         }
-        let hub = Hub::builder()
-            .policy(policy)
-            .clock(clock.clone())
-            .gateway(gateway.clone())
-            .generators(generators)
-            .build()
-            .map_err(|e| format!("hub: {e}"))?;
+        let builder = Hub::builder().policy(policy).clock(clock.clone()).gateway(gateway.clone()).generators(generators);
+        let hub = match store {
+            StoreKind::Memory => builder.build(),
+            StoreKind::Sqlite(path) => builder.open(&format!("sqlite:{}", path.display())),
+            StoreKind::Url(url) => builder.open(url),
+        }
+        .map_err(|e| format!("hub: {e}"))?;
         Ok(Self { hub, clock, gateway, vars: BTreeMap::new() })
     }
 
@@ -298,10 +299,11 @@ impl Runner {
     /// An artifact a client received, told apart by what the order holds.
     fn artifact_summary(&self, order: &OrderId, artifact: &Artifact) -> Value {
         let o = self.hub.order(order).ok();
-        let stored = |id: Option<&ArtifactId>| id.and_then(|id| self.hub.artifact(id).ok());
+        let stored = |id: Option<&BlobRef>| id.and_then(|id| self.hub.artifact(id).ok());
+        let stored = |id: Option<&BlobRef>| stored(id).as_ref() == Some(artifact);
         let matches = match o {
-            Some(o) if stored(o.clean.as_ref()) == Some(artifact) => "clean",
-            Some(o) if stored(o.draft.as_ref()) == Some(artifact) => "draft",
+            Some(o) if stored(o.clean.as_ref()) => "clean",
+            Some(o) if stored(o.draft.as_ref()) => "draft",
             _ => "neither",
         };
         json!({ "kind": to_json(&artifact.modality()), "matches": matches })
@@ -346,36 +348,22 @@ impl Runner {
                 Ok((Value::Null, Vec::new()))
             }
             "advance_clock" => {
-                let by = Duration::days(a.i64_or("days", 0)?)
-                    + Duration::hours(a.i64_or("hours", 0)?)
-                    + Duration::minutes(a.i64_or("minutes", 0)?)
-                    + Duration::seconds(a.i64_or("seconds", 0)?);
-                self.clock.advance(by);
-                Ok((json!(self.hub.now()), Vec::new()))
+                let by = fivergo::clock::step(a.i64_or("days", 0)?, a.i64_or("hours", 0)?, a.i64_or("minutes", 0)?, a.i64_or("seconds", 0)?);
+                no_events(by.and_then(|by| self.clock.advance(by)), |at| json!(at))
             }
             "set_clock" => {
-                self.clock.set(instant(a.str("at")?)?);
-                Ok((json!(self.hub.now()), Vec::new()))
+                no_events(self.clock.set(instant(a.str("at")?)?), |at| json!(at))
             }
-            "tick" => {
-                let o = hub.tick();
-                Ok((Value::Null, o.events))
-            }
+            "tick" => outcome(hub.tick(), unit),
             "run_training" => outcome(hub.run_training(&a.job()?), |s| to_json(&s)),
             "cancel_running_training" => no_events(hub.cancel_handle(&a.job()?), |token| {
                 token.cancel();
                 Value::Null
             }),
-            "order" => no_events(hub.order(&a.order()?), to_json),
-            "job" => no_events(hub.job(&a.job()?), to_json),
-            "asset" => {
-                let id = AssetId::from(a.str("asset")?);
-                match hub.state().assets.get(&id) {
-                    Some(asset) => Ok((to_json(asset), Vec::new())),
-                    None => return Err(format!("no asset `{id}` in the hub's state")),
-                }
-            }
-            "seller" => no_events(hub.seller(a.str("seller")?), to_json),
+            "order" => no_events(hub.order(&a.order()?), |o| to_json(&o)),
+            "job" => no_events(hub.job(&a.job()?), |j| to_json(&j)),
+            "asset" => no_events(hub.asset(&AssetId::from(a.str("asset")?)), |asset| to_json(&asset)),
+            "seller" => no_events(hub.seller(a.str("seller")?), |s| to_json(&s)),
             "gateway_charges" => {
                 let charges: Vec<Value> = self
                     .gateway
@@ -385,7 +373,10 @@ impl Runner {
                     .collect();
                 Ok((Value::Array(charges), Vec::new()))
             }
-            "artifact" => no_events(hub.artifact(&ArtifactId::from(a.str("artifact")?)), |art| json!({"kind": to_json(&art.modality())})),
+            "artifact" => {
+                let file: BlobRef = a.typed("artifact")?;
+                no_events(hub.artifact(&file), |art| json!({"kind": to_json(&art.modality())}))
+            }
             // ---- anyone
             "quote" => no_events(hub.quote(&a.model()?, a.u32("quantity")?), |q| to_json(&q)),
             "listing" => no_events(hub.listing(&a.model()?), |l| to_json(&l)),
@@ -490,17 +481,11 @@ impl Runner {
             "download" => {
                 let order = a.order()?;
                 let r = self.hub.download(actor, &order);
-                r.map(|o| (self.artifact_summary(&order, &o.value), o.events))
+                r.map(|o| (self.artifact_summary(&order, &o.value), o.events)).map_err(Error::from)
             }
             "draft" => {
                 let order = a.order()?;
-                match self.hub.draft(actor, &order) {
-                    Ok(art) => {
-                        let art = art.clone();
-                        Ok((self.artifact_summary(&order, &art), Vec::new()))
-                    }
-                    Err(e) => Err(e),
-                }
+                self.hub.draft(actor, &order).map(|art| (self.artifact_summary(&order, &art), Vec::new()))
             }
             "request_source_file" => outcome(hub.request_source_file(actor, &a.order()?), unit),
             "request_revision" => outcome(hub.request_revision(actor, &a.order()?, a.str("note")?), unit),
@@ -517,19 +502,21 @@ impl Runner {
             "set_delivery_public" => outcome(hub.set_delivery_public(actor, &a.order()?, a.bool("public")?), unit),
             // ---- queries for a seller
             "model" => no_events(hub.model(actor, &a.model()?), |m| {
-                let mut v = to_json(m);
+                let mut v = to_json(&m);
                 v["stale"] = json!(m.is_stale());
                 v
             }),
-            "models" => Ok((Value::Array(hub.models(actor).into_iter().map(to_json).collect()), Vec::new())),
+            "models" => no_events(hub.models(actor), |models| Value::Array(models.iter().map(to_json).collect())),
             "quota" => no_events(hub.quota(actor, &a.model()?), |q| to_json(&q)),
             "findings" => no_events(hub.findings(actor, &a.model()?), |f| to_json(&f)),
             "publish_checklist" => no_events(hub.publish_checklist(actor, &a.model()?), |r| to_json(&r)),
-            "subscription" => Ok((hub.subscription(actor).map_or(Value::Null, |s| {
-                let mut v = to_json(s);
-                v["state_name"] = json!(s.state_name());
-                v
-            }), Vec::new())),
+            "subscription" => no_events(hub.subscription(actor), |s| {
+                s.map_or(Value::Null, |s| {
+                    let mut v = to_json(&s);
+                    v["state_name"] = json!(s.state_name());
+                    v
+                })
+            }),
             "creations" => no_events(hub.creations(actor, &a.model()?), |c| to_json(&c)),
             other => return Err(format!("unknown action `{other}`")),
         })
@@ -676,7 +663,7 @@ fn run_step(runner: &mut Runner, step: &Value) -> Result<Vec<String>, String> {
     if std::env::var_os("CONFORMANCE_TRACE").is_some() {
         match &produced {
             Ok((v, events)) => {
-                let kinds: Vec<&str> = events.iter().map(Event::kind).collect();
+                let kinds: Vec<&str> = events.iter().map(Recorded::kind).collect();
                 eprintln!("  {actor} {action}: ok {} events {kinds:?}", short(v));
             }
             Err(e) => eprintln!("  {actor} {action}: error {}", short(&e.details())),
@@ -713,7 +700,7 @@ fn run_step(runner: &mut Runner, step: &Value) -> Result<Vec<String>, String> {
             }
             if let Some(want) = expect.get("events") {
                 let want = want.as_array().ok_or("`expect.events` is a list")?;
-                let kinds: Vec<&str> = events.iter().map(Event::kind).collect();
+                let kinds: Vec<&str> = events.iter().map(Recorded::kind).collect();
                 let same_len = want.len() == events.len();
                 let mut event_diffs = Vec::new();
                 for (i, (w, e)) in want.iter().zip(events).enumerate() {
@@ -741,8 +728,16 @@ fn run_step(runner: &mut Runner, step: &Value) -> Result<Vec<String>, String> {
     Ok(diffs)
 }
 
-fn run_scenario(s: &Scenario) -> Vec<String> {
-    let mut runner = match Runner::new(s) {
+/// Where a scenario's hub keeps its partitions.
+enum StoreKind {
+    Memory,
+    Sqlite(PathBuf),
+    /// A store URL (PostgreSQL).
+    Url(String),
+}
+
+fn run_scenario(s: &Scenario, store: &StoreKind) -> Vec<String> {
+    let mut runner = match Runner::new(s, store) {
         Ok(r) => r,
         Err(e) => return vec![format!("{} ({}): setup: {e}", s.name, s.file)],
     };
@@ -771,7 +766,24 @@ fn run_scenario(s: &Scenario) -> Vec<String> {
 // ----------------------------------------------------------------------------- the tests
 
 #[test]
-fn conformance_scenarios() {
+fn conformance_scenarios_on_memory() {
+    run_all(|_| StoreKind::Memory);
+}
+
+#[test]
+fn conformance_scenarios_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("fivergo-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    run_all(|s| StoreKind::Sqlite(dir.join(s.file.replace(".json", ".db"))));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn conformance_scenarios_on_postgres() {
+    run_all(|s| StoreKind::Url(support::pg_url(&format!("conformance_{}", s.file.trim_end_matches(".json")))));
+}
+
+fn run_all(store: impl Fn(&Scenario) -> StoreKind) {
     let scenarios = match load_scenarios() {
         Ok(s) => s,
         Err(errors) => panic!("unreadable scenarios:\n{}", errors.join("\n")),
@@ -780,7 +792,7 @@ fn conformance_scenarios() {
 
     let mut failures = Vec::new();
     for s in &scenarios {
-        failures.extend(run_scenario(s));
+        failures.extend(run_scenario(s, &store(s)));
     }
 
     // Coverage: the union of the scenarios' rules covers the required list, and the

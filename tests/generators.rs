@@ -39,7 +39,7 @@ fn hub_with(generator: Arc<dyn Generator>) -> (Hub, ModelId) {
     let mut generators = GeneratorRegistry::default();
     generators.register("tattoo", generator);
     let clock = ManualClock::at("2026-03-02T10:00:00Z".parse().unwrap());
-    let mut hub = Hub::builder().clock(clock).generators(generators).build().unwrap();
+    let hub = Hub::builder().clock(clock).generators(generators).build().unwrap();
     hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
     hub.add_gig("ana", "tattoo").unwrap();
     let m = hub.create_model("ana", "tattoo").unwrap().value;
@@ -53,7 +53,7 @@ fn hub_with(generator: Arc<dyn Generator>) -> (Hub, ModelId) {
 #[test]
 fn a_training_runs_off_the_hub_while_the_previous_version_keeps_serving() {
     // R: M3, T4
-    let (mut hub, m) = hub_with(Stepper::new(20));
+    let (hub, m) = hub_with(Stepper::new(20));
     let job = hub.start_training("ana", &m).unwrap().value;
     assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Succeeded);
     let v1 = hub.model("ana", &m).unwrap().live.clone().unwrap();
@@ -73,15 +73,15 @@ fn a_training_runs_off_the_hub_while_the_previous_version_keeps_serving() {
     assert_eq!(progress.len(), 9, "one event per 10 % step below 100 %");
     assert_eq!(hub.model("ana", &m).unwrap().live.as_ref().unwrap().version, v1.version + 1);
     // A result cannot be handed in twice.
-    let again = TrainingResult { job: retrain.clone(), result: Err(TrainError::Cancelled), progress_pct: vec![] };
-    assert_eq!(hub.finish_training(again).unwrap_err().code(), "job_not_active");
+    let again = TrainingResult { job: retrain.clone(), attempt: 1, result: Err(TrainError::Cancelled), progress_pct: vec![] };
+    assert_eq!(hub.finish_training(again).unwrap_err().code(), "job_lease_lost");
 }
 
 #[test]
 fn cancelling_stops_a_training_within_one_tick_and_gives_the_quota_back() {
     // R: T4, T1
     let stepper = Stepper::new(1000);
-    let (mut hub, m) = hub_with(stepper.clone());
+    let (hub, m) = hub_with(stepper.clone());
     let before = hub.quota("ana", &m).unwrap();
     let job = hub.start_training("ana", &m).unwrap().value;
     assert_eq!(hub.quota("ana", &m).unwrap().used, before.used + 1);
@@ -107,23 +107,105 @@ fn cancelling_stops_a_training_within_one_tick_and_gives_the_quota_back() {
 fn a_token_cancelled_before_the_run_starts_never_trains() {
     // R: T4
     let stepper = Stepper::new(10);
-    let (mut hub, m) = hub_with(stepper.clone());
+    let (hub, m) = hub_with(stepper.clone());
     let job = hub.start_training("ana", &m).unwrap().value;
     hub.cancel_handle(&job).unwrap().cancel();
     assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Cancelled);
     assert_eq!(stepper.ticks.load(Ordering::SeqCst), 0);
 }
 
+/// Trains slowly in manual time: each tick moves the clock by a tenth of the lease.
+struct Slow {
+    clock: ManualClock,
+    ticks: AtomicUsize,
+}
+
+impl Generator for Slow {
+    fn name(&self) -> &str {
+        "slow"
+    }
+    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+        for i in 1..=100 {
+            self.clock.advance(chrono::Duration::seconds(30)).unwrap();
+            self.ticks.fetch_add(1, Ordering::SeqCst);
+            ctl.tick(i as f32 / 100.0)?;
+        }
+        EchoGenerator.train(input, ctl)
+    }
+    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+        EchoGenerator.generate(style, brief, seed, ctl)
+    }
+}
+
 #[test]
-fn cancel_handles_survive_a_snapshot_restore() {
+fn a_cancel_from_another_hub_reaches_the_running_training_at_its_next_lease_renewal() {
     // R: T4
-    let (mut hub, m) = hub_with(Stepper::new(10));
-    let job = hub.start_training("ana", &m).unwrap().value;
+    let clock = ManualClock::at("2026-03-02T10:00:00Z".parse().unwrap());
+    let slow = Arc::new(Slow { clock: clock.clone(), ticks: AtomicUsize::new(0) });
     let mut generators = GeneratorRegistry::default();
-    generators.register("tattoo", Stepper::new(10));
-    let mut restored = Hub::builder().generators(generators).restore(hub.snapshot()).unwrap();
-    restored.cancel_handle(&job).unwrap().cancel();
-    assert_eq!(restored.run_training(&job).unwrap().value, JobStatus::Cancelled);
+    generators.register("tattoo", slow.clone());
+    let (store, blobs) = (MemoryStore::default(), MemoryBlobStore::default());
+    let worker = Hub::builder().clock(clock.clone()).generators(generators).store(store.clone()).blobs(blobs.clone()).build().unwrap();
+    let app = Hub::builder().clock(clock.clone()).store(store).blobs(blobs).build().unwrap();
+    app.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    app.add_gig("ana", "tattoo").unwrap();
+    let m = app.create_model("ana", "tattoo").unwrap().value;
+    let a = app.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    app.select_assets("ana", &m, &[a]).unwrap();
+    app.attest_originality("ana", &m).unwrap();
+    let job = app.start_training("ana", &m).unwrap().value;
+    let run = worker.begin_training(&job).unwrap().value;
+    // The app server asks the running job to stop: only an event, the run is elsewhere.
+    let asked = app.cancel_training("ana", &job).unwrap();
+    assert_eq!(asked.events.iter().map(Recorded::kind).collect::<Vec<_>>(), ["training_cancel_requested"]);
+    let result = run.execute(&mut |_| {});
+    assert_eq!(result.result, Err(TrainError::Cancelled));
+    // The lease (300 s) is renewed every quarter of it: the run saw the request at the
+    // first renewal, after 75 s of manual time, i.e. 3 ticks of 30 s.
+    assert_eq!(slow.ticks.load(Ordering::SeqCst), 3);
+    assert_eq!(worker.finish_training(result).unwrap().value, JobStatus::Cancelled);
+    assert_eq!(app.quota("ana", &m).unwrap().used, 0, "quota back (T4)");
+}
+
+#[test]
+fn a_training_whose_runner_died_runs_again_then_fails_with_its_quota_back_after_its_last_attempt() {
+    // R: T4, T1
+    let clock = ManualClock::at("2026-03-02T10:00:00Z".parse().unwrap());
+    let mut generators = GeneratorRegistry::default();
+    generators.register("tattoo", Stepper::new(3));
+    let hub = Hub::builder().clock(clock.clone()).generators(generators).build().unwrap();
+    hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    hub.add_gig("ana", "tattoo").unwrap();
+    let m = hub.create_model("ana", "tattoo").unwrap().value;
+    let a = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    hub.select_assets("ana", &m, &[a]).unwrap();
+    hub.attest_originality("ana", &m).unwrap();
+    let job = hub.start_training("ana", &m).unwrap().value;
+    let lease = chrono::Duration::seconds(i64::from(hub.policy().training.lease_seconds));
+    let attempts = hub.policy().jobs.max_attempts;
+    for attempt in 1..=attempts {
+        let run = hub.begin_training(&job).unwrap().value;
+        assert_eq!(run.attempt(), attempt);
+        drop(run); // the worker vanished without a word
+        assert_eq!(hub.quota("ana", &m).unwrap().used, 1, "the quota is taken once, whatever the runs");
+        assert!(hub.tick().unwrap().events.is_empty(), "the lease still runs");
+        clock.advance(lease).unwrap();
+        let expired = hub.tick().unwrap();
+        let kinds: Vec<_> = expired.events.iter().map(Recorded::kind).collect();
+        if attempt < attempts {
+            assert_eq!(kinds, ["training_requeued"]);
+            assert_eq!(hub.job(&job).unwrap().status, JobStatus::Queued, "queued again for another worker");
+        } else {
+            assert_eq!(kinds, ["training_failed"]);
+        }
+    }
+    assert_eq!(hub.job(&job).unwrap().status, JobStatus::Failed);
+    assert_eq!(hub.quota("ana", &m).unwrap().used, 0, "quota back (T4)");
+    assert_eq!(hub.model("ana", &m).unwrap().active_job, None);
+    // A late result of a vanished run is refused: the run no longer holds the job.
+    let late = TrainingResult { job: job.clone(), attempt: 1, result: Err(TrainError::Cancelled), progress_pct: vec![] };
+    assert_eq!(hub.finish_training(late).unwrap_err().code(), "job_lease_lost");
+    assert!(hub.start_training("ana", &m).is_ok(), "the model can train again");
 }
 
 #[test]
@@ -150,7 +232,7 @@ fn uploaded_files_reach_the_generator_decoded_and_only_the_owners() {
         }
     }
     let spy = Arc::new(Spy::default());
-    let (mut hub, m) = hub_with(spy.clone());
+    let (hub, m) = hub_with(spy.clone());
     let meta_only = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
     let mut selected = hub.model("ana", &m).unwrap().assets.clone();
     selected.push(meta_only);
@@ -163,15 +245,23 @@ fn uploaded_files_reach_the_generator_decoded_and_only_the_owners() {
 }
 
 #[test]
-fn files_survive_snapshot_and_replay() {
+fn files_live_in_the_blob_store_and_events_hold_only_their_references() {
     // R: D5, A1
-    let (hub, _) = hub_with(Stepper::new(1));
-    let json = serde_json::to_string(&hub.snapshot()).unwrap();
-    let restored = Hub::builder().restore(serde_json::from_str(&json).unwrap()).unwrap();
-    assert_eq!(restored.state().contents, hub.state().contents);
-    assert_eq!(restored.state().contents.len(), 1);
-    let replayed = Hub::builder().replay(hub.events()).unwrap();
-    assert_eq!(replayed.state(), hub.state());
+    let (hub, m) = hub_with(Stepper::new(1));
+    let job = hub.start_training("ana", &m).unwrap().value;
+    hub.run_training(&job).unwrap();
+    let log = hub.events_since(Cursor::default(), usize::MAX).unwrap().events;
+    let json = serde_json::to_string(&log).unwrap();
+    assert!(json.len() < 8_000, "no pixels in the log ({} bytes)", json.len());
+    let asset = hub.assets("ana").unwrap().remove(0);
+    let file = asset.content.clone().expect("an upload keeps its file");
+    assert_eq!((file.media_type.as_str(), file.width, file.height), ("image/png", None, None));
+    let bytes = hub.file(&file).unwrap();
+    assert_eq!(BlobRef::of(bytes.as_bytes(), "image/png").sha256, file.sha256);
+    let partition = serde_json::to_string(&hub.partition("ana").unwrap()).unwrap();
+    assert!(partition.len() < 8_000, "no pixels in the partition ({} bytes)", partition.len());
+    let style = hub.model("ana", &m).unwrap().live.unwrap().style;
+    assert_eq!(hub.trained_style(&style).unwrap().generator, "echo");
 }
 
 #[test]
@@ -191,7 +281,7 @@ fn reference_pictures_reach_clients_only_as_marked_drafts_until_approved_and_pai
     use fivergo::generator::image::QuiltGenerator;
     use fivergo::watermark::visible_mark_coverage;
     let clock = ManualClock::at("2026-03-02T10:00:00Z".parse().unwrap());
-    let mut hub = Hub::builder().clock(clock).generators(GeneratorRegistry::reference()).build().unwrap();
+    let hub = Hub::builder().clock(clock).generators(GeneratorRegistry::reference()).build().unwrap();
     hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
     hub.add_gig("ana", "tattoo").unwrap();
     hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
@@ -203,8 +293,9 @@ fn reference_pictures_reach_clients_only_as_marked_drafts_until_approved_and_pai
     hub.attest_originality("ana", &m).unwrap();
     let job = hub.start_training("ana", &m).unwrap().value;
     assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Succeeded);
-    let style = hub.model("ana", &m).unwrap().live.clone().unwrap().style;
-    assert_eq!(style.generator, "quilt");
+    let live = hub.model("ana", &m).unwrap().live.clone().unwrap();
+    assert_eq!(live.generator, "quilt");
+    let style = hub.trained_style(&live.style).unwrap();
     let direct = |seed| QuiltGenerator::default().generate(&style, &Brief::new("koi"), seed, &mut JobControl::none()).unwrap();
     let image = |a: &Artifact| match a {
         Artifact::Image(i) => i.clone(),
@@ -223,7 +314,7 @@ fn reference_pictures_reach_clients_only_as_marked_drafts_until_approved_and_pai
     let order = hub.order_draft("bob", &m, Brief::new("koi"), 9).unwrap().value;
     let draft = hub.draft("bob", &order).unwrap().clone();
     assert!(visible_mark_coverage(&image(&direct(9)), &image(&draft)) > 0.05, "visible mark (W1)");
-    assert_eq!(hub.trace(&draft).map(|(o, _)| o), Some(order.clone()), "invisible mark (W2)");
+    assert_eq!(hub.trace(&draft).unwrap().map(|(o, _)| o), Some(order.clone()), "invisible mark (W2)");
     assert_eq!(hub.download("bob", &order).unwrap_err().code(), "not_approved_and_paid");
     hub.approve("bob", &order).unwrap();
     assert_eq!(hub.download("bob", &order).unwrap_err().code(), "not_approved_and_paid");

@@ -7,9 +7,13 @@
 //! media inspection lands, the facts the checks read ([`AssetMeta`]) are supplied by
 //! the caller.
 
+use crate::blob::BlobRef;
 use crate::catalogue::{CatalogueEntry, Modality};
+use crate::context::Context;
 use crate::error::Error;
+use crate::event::Event;
 use crate::ids::{AssetId, OrderId, SellerId};
+use crate::model::CreationModel;
 use crate::policy::Policy;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -50,7 +54,8 @@ impl AssetSource {
 /// Facts about an asset's content that the checks read.
 ///
 /// Pixel sizes and durations are required for images and audio respectively; the
-/// other fields are optional observations (`None` = unknown, no warning).
+/// other fields are optional observations (`None` = unknown, no warning, and left out
+/// of the JSON).
 ///
 /// ```
 /// use fivergo_core::AssetMeta;
@@ -63,51 +68,74 @@ impl AssetSource {
 #[serde(default, deny_unknown_fields)]
 pub struct AssetMeta {
     /// Original file name, for messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Image width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
     /// Image height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
     /// Audio duration in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
     /// The image is monochrome (black and white / greyscale).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monochrome: Option<bool>,
     /// The image is blurry.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blurry: Option<bool>,
     /// A watermark or heavy text was detected on the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_or_watermark: Option<bool>,
     /// The recording has background noise.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_noise: Option<bool>,
     /// The recording clips.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clipping: Option<bool>,
     /// The recording has long silences.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub long_silence: Option<bool>,
     /// Number of distinct voices heard.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voices: Option<u32>,
     /// Style label (brushwork, technique...) for consistency checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
     /// Genre label for consistency checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub genre: Option<String>,
     /// The image looks upscaled (low effective resolution).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upscaled: Option<bool>,
     /// Image sharpness (variance of the Laplacian on the normalised luma), compared
     /// across the set to find blurry images.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharpness: Option<f32>,
     /// Mean Lab chroma of the image (0 = grey).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_chroma: Option<f32>,
     /// Audio sample rate in Hz.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_rate_hz: Option<u32>,
     /// Audio channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<u16>,
     /// Audio peak level in dBFS.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_dbfs: Option<f32>,
     /// Audio RMS level in dBFS.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rms_dbfs: Option<f32>,
     /// Audio noise floor in dBFS.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noise_floor_dbfs: Option<f32>,
     /// Audio signal-to-noise ratio in dB.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snr_db: Option<f32>,
     /// A style (image) or timbre (audio) vector, compared across the set (A4, A8).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style_vector: Option<Vec<f32>>,
 }
 
@@ -145,9 +173,124 @@ pub struct Asset {
     pub tags: BTreeSet<String>,
     /// When it entered the library (A2 orders by it, newest first).
     pub added_at: DateTime<Utc>,
-    /// Its rank among all assets added to the hub: orders assets added at the same
-    /// instant (A2).
+    /// Its rank in the seller's library: orders assets added at the same instant (A2).
     pub seq: u64,
+    /// The file, when the library holds it (uploads, public deliveries); assets
+    /// added with metadata only have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<BlobRef>,
+}
+
+impl Asset {
+    /// Adds a portfolio item, work sample or upload to `seller`'s library (A1, A3,
+    /// A6): readable metadata, normalised tags. Client deliveries enter the library
+    /// when their client makes them public (D3), never through here.
+    ///
+    /// ```
+    /// use fivergo_core::{*};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let events = Asset::add(&"ana".into(), AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), None, &[" Fine Line "], &ctx).unwrap();
+    /// match &events[0] {
+    ///     Event::AssetAdded { asset } => assert_eq!((asset.id.as_str(), asset.tags.first().map(String::as_str)), ("ana/asset-1", Some("fine line"))),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(seller: &SellerId, source: AssetSource, modality: Modality, meta: AssetMeta, content: Option<BlobRef>, tags: &[&str], ctx: &Context) -> Result<Vec<Event>, Error> {
+        if let AssetSource::ClientDelivery { order, .. } = &source {
+            return Err(Error::invalid("source", format!("deliveries enter the library when the client of {order} makes them public (D3)")));
+        }
+        check_readable(modality, &meta)?;
+        let limits = &ctx.policy.limits;
+        for (field, name) in [("file_name", &meta.file_name), ("style", &meta.style), ("genre", &meta.genre)] {
+            name.as_deref().map_or(Ok(()), |n| limits.check_id(field, n))?;
+        }
+        tags.iter().try_for_each(|t| limits.check_id("tag", t))?;
+        let tags = tags.iter().map(|t| normalize_tag(t)).collect::<Result<_, _>>()?;
+        let (id, seq) = ctx.ids.asset();
+        Ok(vec![Event::AssetAdded { asset: Box::new(Asset { id, owner: seller.clone(), source, modality, meta, tags, added_at: ctx.now, seq, content }) }])
+    }
+
+    /// The library asset a client's delivery becomes when first made public (D3).
+    pub fn from_delivery(seller: &SellerId, order: &OrderId, modality: Modality, meta: AssetMeta, content: Option<BlobRef>, ctx: &Context) -> Asset {
+        let (id, seq) = ctx.ids.asset();
+        let source = AssetSource::ClientDelivery { order: order.clone(), public: true };
+        Asset { id, owner: seller.clone(), source, modality, meta, tags: BTreeSet::new(), added_at: ctx.now, seq, content }
+    }
+
+    /// Decides a command about the asset (A6, A7). The caller has checked that the
+    /// actor owns it (D1).
+    pub fn decide(&self, command: AssetCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
+        match command {
+            AssetCommand::Tag { add, remove, used_by } => {
+                let mut tags = self.tags.clone();
+                for t in add {
+                    ctx.policy.limits.check_id("tag", t)?;
+                    tags.insert(normalize_tag(t)?);
+                }
+                for t in remove {
+                    tags.remove(&normalize_tag(t)?);
+                }
+                if tags == self.tags {
+                    return Ok(Vec::new());
+                }
+                let mut events = vec![Event::AssetTagged { asset: self.id.clone(), tags, at: ctx.now }];
+                // A7: the models trained on it go stale.
+                let stale = used_by.iter().filter(|m| m.live.is_some());
+                events.extend(stale.map(|m| Event::ModelMarkedStale { model: m.id.clone(), at: ctx.now }));
+                Ok(events)
+            }
+        }
+    }
+
+    /// Folds in an event that concerns the asset; others are ignored.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::AssetTagged { tags, .. } => self.tags = tags.clone(),
+            Event::DeliveryVisibilityChanged { order, public, .. } => {
+                if let AssetSource::ClientDelivery { order: o, public: p } = &mut self.source {
+                    if o == order {
+                        *p = *public;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Only the library's owner may use it (D1).
+    pub fn ensure_owner(&self, actor: &SellerId) -> Result<(), Error> {
+        if &self.owner == actor {
+            Ok(())
+        } else {
+            Err(Error::Forbidden { actor: actor.to_string(), entity: "asset".into(), id: self.id.to_string(), rule: "D1" })
+        }
+    }
+}
+
+/// What a seller can ask of an asset of their library (A6).
+#[derive(Debug, Clone)]
+pub enum AssetCommand<'a> {
+    /// Add and remove tags; `used_by` are the models that selected the asset.
+    Tag {
+        /// Tags to add.
+        add: &'a [&'a str],
+        /// Tags to remove.
+        remove: &'a [&'a str],
+        /// The models whose selection holds the asset.
+        used_by: Vec<&'a CreationModel>,
+    },
+}
+
+/// A tag as stored: trimmed, lower case, not empty (A6).
+pub fn normalize_tag(tag: &str) -> Result<String, Error> {
+    let t = tag.trim().to_lowercase();
+    if t.is_empty() {
+        Err(Error::invalid("tag", "must not be empty"))
+    } else {
+        Ok(t)
+    }
 }
 
 /// Checks that a metadata record is readable for its modality (A3).
@@ -184,19 +327,12 @@ pub fn check_readable(modality: Modality, meta: &AssetMeta) -> Result<(), Error>
 /// let voice = policy.catalogue.get("voice_over").unwrap();
 /// let clip = Asset { id: "asset-1".into(), owner: "ana".into(), source: AssetSource::Upload,
 ///     modality: Modality::Audio, meta: AssetMeta::audio(20_000), tags: Default::default(),
-///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1 };
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
 /// let err = check_selectable(&clip, &"ana".into(), voice, &policy).unwrap_err();
 /// assert_eq!(err.code(), "asset_too_short"); // voice over needs 30 s
 /// ```
 pub fn check_selectable(asset: &Asset, seller: &SellerId, entry: &CatalogueEntry, policy: &Policy) -> Result<(), Error> {
-    if &asset.owner != seller {
-        return Err(Error::Forbidden {
-            actor: seller.to_string(),
-            entity: "asset".into(),
-            id: asset.id.to_string(),
-            rule: "D1",
-        });
-    }
+    asset.ensure_owner(seller)?;
     if let AssetSource::ClientDelivery { public: false, .. } = asset.source {
         return Err(Error::PrivateDelivery { asset: asset.id.clone() });
     }
@@ -205,10 +341,12 @@ pub fn check_selectable(asset: &Asset, seller: &SellerId, entry: &CatalogueEntry
     }
     check_readable(asset.modality, &asset.meta)?;
     if asset.modality == Modality::Image {
+        // Low resolution is a warning (A4); a hard minimum applies only when set.
         let (width, height) = (asset.meta.width.unwrap_or(0), asset.meta.height.unwrap_or(0));
-        let min_side_px = policy.media.limits.min_image_side_px;
-        if width.min(height) < min_side_px {
-            return Err(Error::ImageTooSmall { asset: asset.id.clone(), width, height, min_side_px });
+        if let Some(min_side_px) = policy.media.limits.min_image_side_px {
+            if width.min(height) < min_side_px {
+                return Err(Error::ImageTooSmall { asset: asset.id.clone(), width, height, min_side_px });
+            }
         }
     }
     if asset.modality == Modality::Audio {
@@ -283,7 +421,7 @@ impl Finding {
 /// let tattoo = policy.catalogue.get("tattoo").unwrap();
 /// let img = |id: &str, w, h| Asset { id: id.into(), owner: "ana".into(), source: AssetSource::Upload,
 ///     modality: Modality::Image, meta: AssetMeta::image(w, h), tags: Default::default(),
-///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1 };
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
 /// let set = [img("a1", 1024, 1024), img("a2", 800, 1200)];
 /// let codes: Vec<_> = review_set(&set.iter().collect::<Vec<_>>(), tattoo, &policy)
 ///     .into_iter().map(|f| f.code).collect();
@@ -337,6 +475,7 @@ mod tests {
             tags: BTreeSet::new(),
             added_at: format!("2026-01-{day:02}T00:00:00Z").parse().unwrap(),
             seq: 0,
+            content: None,
         }
     }
 
@@ -473,85 +612,3 @@ mod tests {
     }
 }
 
-/// The bytes of a file as uploaded (PNG, JPEG, WebP, WAV or UTF-8 text): cheap to
-/// clone, serialized as base64 in snapshots and events.
-///
-/// ```
-/// use fivergo_core::asset::Blob;
-/// let b = Blob::from(&b"hello"[..]);
-/// let json = serde_json::to_string(&b).unwrap();
-/// assert_eq!(json, "\"aGVsbG8=\"");
-/// assert_eq!(serde_json::from_str::<Blob>(&json).unwrap().as_bytes(), b"hello");
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Blob(std::sync::Arc<[u8]>);
-
-impl Blob {
-    /// The bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl From<&[u8]> for Blob {
-    fn from(bytes: &[u8]) -> Self {
-        Blob(bytes.into())
-    }
-}
-
-impl From<Vec<u8>> for Blob {
-    fn from(bytes: Vec<u8>) -> Self {
-        Blob(bytes.into())
-    }
-}
-
-impl std::fmt::Debug for Blob {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Blob({} bytes)", self.0.len())
-    }
-}
-
-impl Serialize for Blob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        base64_bytes::serialize(&self.0, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Blob {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        base64_bytes::deserialize(deserializer).map(Blob::from)
-    }
-}
-
-/// Serde for byte buffers as standard base64 strings (compact in JSON); reading also
-/// accepts a plain array of numbers, the form older snapshots used for pixels.
-pub(crate) mod base64_bytes {
-    use base64::Engine;
-    use serde::de::{Deserializer, Error, SeqAccess, Visitor};
-    use serde::Serializer;
-
-    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        struct Bytes;
-        impl<'de> Visitor<'de> for Bytes {
-            type Value = Vec<u8>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a base64 string or an array of bytes")
-            }
-            fn visit_str<E: Error>(self, text: &str) -> Result<Vec<u8>, E> {
-                base64::engine::general_purpose::STANDARD.decode(text).map_err(E::custom)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-                while let Some(b) = seq.next_element::<u8>()? {
-                    out.push(b);
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_any(Bytes)
-    }
-}

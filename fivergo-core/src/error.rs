@@ -38,6 +38,16 @@ pub enum Error {
     /// An argument is malformed (empty text, unknown enum value, bad number).
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
+    /// An argument outside its allowed range (code `invalid_input`): a number, an
+    /// amount, an instant, or the length or nesting depth (`what`) of a value; the
+    /// range's `min`, `max` and `got` serialize beside `field` (see [`Bounds`]).
+    #[error("invalid {field}: its {what} must be between {} and {}, got {}", .range.min, .range.max, .range.got)]
+    OutOfRange {
+        field: String,
+        what: &'static str,
+        #[serde(flatten)]
+        range: Box<Bounds>,
+    },
     /// An entity does not exist.
     #[error("{entity} `{id}` not found")]
     NotFound { entity: String, id: String },
@@ -69,9 +79,13 @@ pub enum Error {
     #[error("asset is unreadable: {reason}")]
     AssetUnreadable { reason: String },
     /// A3: an uploaded file exceeds a decoding limit (`what`: bytes, pixels,
-    /// seconds, channels, side_px).
+    /// decoded_bytes, metadata_bytes, seconds, channels, side_px).
     #[error("the file exceeds the {what} limit: {actual} > {limit}")]
     MediaTooLarge { what: String, limit: u64, actual: u64 },
+    /// A3: a recording's sample rate is outside the accepted range (a header
+    /// claiming 1 Hz would make a few hundred bytes last minutes).
+    #[error("the recording is sampled at {sample_rate_hz} Hz; {min_hz} to {max_hz} Hz is accepted")]
+    SampleRateOutOfRange { sample_rate_hz: u32, min_hz: u32, max_hz: u32 },
     /// A3: an image is too small to train on.
     #[error("image {asset} is {width}×{height}; its shorter side must be at least {min_side_px} px")]
     ImageTooSmall { asset: AssetId, width: u32, height: u32, min_side_px: u32 },
@@ -96,6 +110,11 @@ pub enum Error {
     /// T4: the job is not in a state that allows the action.
     #[error("job {job} is {status}; cannot {action}")]
     JobNotActive { job: JobId, status: String, action: String },
+    /// T4: a runner renewed or finished a run it no longer holds: its lease ran out
+    /// and the job was queued again (run `current` is another worker's), or the job
+    /// ended meanwhile. Nothing of the late result is recorded.
+    #[error("job {job}: run {attempt} lost its lease (the job is {status}, at run {current})")]
+    JobLeaseLost { job: String, attempt: u32, current: u32, status: String },
     /// S4/G5: the feature needs an active subscription.
     #[error("seller {seller} needs an active subscription to {action} (subscription is {state})")]
     SubscriptionRequired { seller: SellerId, action: String, state: String },
@@ -114,6 +133,12 @@ pub enum Error {
     /// S3/S4: the subscription has ended.
     #[error("subscription {subscription} ended at {ended_at}")]
     SubscriptionEnded { subscription: SubscriptionId, ended_at: DateTime<Utc> },
+    /// S5: the payment gateway did not answer (a timeout, a network failure): the
+    /// charge may or may not have gone through, so nothing was recorded. A retry
+    /// sends the same idempotency key, and the gateway answers with the first
+    /// charge if there was one.
+    #[error("the payment gateway did not answer for charge {idempotency_key}: {reason}; retry later")]
+    GatewayUnavailable { idempotency_key: String, reason: String },
     /// S2: nothing is past due.
     #[error("subscription {subscription} has nothing past due")]
     NothingPastDue { subscription: SubscriptionId },
@@ -144,6 +169,14 @@ pub enum Error {
     /// The generator failed.
     #[error("generator failed: {reason}")]
     GeneratorFailed { reason: String },
+    /// A generator written in the host's language did not answer within its
+    /// deadline (`Policy.limits`); its late answer, if any, is discarded.
+    #[error("generator {generator} did not answer within {limit_ms} ms")]
+    GeneratorTimeout { generator: String, limit_ms: u32 },
+    /// A bug: a panic inside the library, caught where a binding calls it; nothing
+    /// half-done was written (a command appends all of its events or none).
+    #[error("internal error (please report it): {message}")]
+    Internal { message: String },
     /// The job was cancelled through its [`CancelToken`](crate::CancelToken).
     #[error("{what} cancelled")]
     Cancelled { what: String },
@@ -168,6 +201,47 @@ pub enum Error {
     /// R2/R3: the order cannot be reviewed.
     #[error("order {order} cannot be reviewed: {reason}")]
     ReviewNotAllowed { order: OrderId, reason: String, rule: &'static str },
+    /// Another writer changed the seller's partition between this command's read and
+    /// its write, `attempts` times in a row: nothing of this command was written;
+    /// retrying it later is safe.
+    #[error("seller {partition} was changed concurrently {attempts} time(s) in a row; nothing was written, retry later")]
+    ConcurrentUpdate { partition: SellerId, attempts: u32 },
+    /// The store (database, blob directory) failed; nothing half-written remains.
+    #[error("the store failed to {operation}: {reason}")]
+    StoreFailed { operation: String, reason: String },
+    /// The store could not be reached (a lost or refused connection, a server
+    /// restarting): nothing of the command was written unless it says it committed;
+    /// the host may retry.
+    #[error("the store is unavailable ({operation}): {reason}")]
+    StoreUnavailable { operation: String, reason: String },
+    /// The database was written by a newer version of the library.
+    #[error("the store's schema is version {found}; this library reads up to version {supported}: upgrade the library")]
+    SchemaTooNew { found: u32, supported: u32 },
+    /// A file a reference points to is not in the blob store.
+    #[error("blob {sha256} is not in the blob store")]
+    BlobNotFound { sha256: String },
+    /// The library was built without a feature this call needs.
+    #[error("this build of fivergo has no `{feature}` feature, needed to {action}")]
+    FeatureDisabled { feature: String, action: String },
+}
+
+/// The allowed range of an [`Error::OutOfRange`] and what was given, written as
+/// decimals (or RFC 3339 instants).
+///
+/// ```
+/// use fivergo_core::Error;
+/// let err = Error::out_of_range("quantity", "value", 0, 10, -1);
+/// assert_eq!((err.code(), err.details()["max"].as_str()), ("invalid_input", Some("10")));
+/// assert_eq!(err.to_string(), "invalid quantity: its value must be between 0 and 10, got -1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bounds {
+    /// The smallest value allowed.
+    pub min: String,
+    /// The largest value allowed.
+    pub max: String,
+    /// What was given.
+    pub got: String,
 }
 
 fn renews_suffix(at: &Option<DateTime<Utc>>) -> String {
@@ -187,7 +261,7 @@ impl Error {
         use Error::*;
         match self {
             InvalidPolicy { .. } => "invalid_policy",
-            InvalidInput { .. } => "invalid_input",
+            InvalidInput { .. } | OutOfRange { .. } => "invalid_input",
             NotFound { .. } => "not_found",
             AlreadyExists { .. } => "already_exists",
             NotEligible { .. } => "not_eligible",
@@ -199,6 +273,7 @@ impl Error {
             AssetTooShort { .. } => "asset_too_short",
             AssetUnreadable { .. } => "asset_unreadable",
             MediaTooLarge { .. } => "media_too_large",
+            SampleRateOutOfRange { .. } => "sample_rate_out_of_range",
             ImageTooSmall { .. } => "image_too_small",
             PrivateDelivery { .. } => "private_delivery",
             NoAssetsSelected { .. } => "no_assets_selected",
@@ -207,6 +282,8 @@ impl Error {
             TrainingQuotaExhausted { .. } => "training_quota_exhausted",
             TrainingInProgress { .. } => "training_in_progress",
             JobNotActive { .. } => "job_not_active",
+            JobLeaseLost { .. } => "job_lease_lost",
+            GatewayUnavailable { .. } => "gateway_unavailable",
             SubscriptionRequired { .. } => "subscription_required",
             AlreadySubscribed { .. } => "already_subscribed",
             PaymentDeclined { .. } => "payment_declined",
@@ -223,6 +300,8 @@ impl Error {
             NoTrainedVersion { .. } => "no_trained_version",
             GeneratorUnavailable { .. } => "generator_unavailable",
             GeneratorFailed { .. } => "generator_failed",
+            GeneratorTimeout { .. } => "generator_timeout",
+            Internal { .. } => "internal_error",
             Cancelled { .. } => "cancelled",
             InvalidOrderState { .. } => "invalid_order_state",
             NotApprovedAndPaid { .. } => "not_approved_and_paid",
@@ -231,6 +310,12 @@ impl Error {
             FullRefundUnavailable { .. } => "full_refund_unavailable",
             PartialRefundNotAllowed { .. } => "partial_refund_not_allowed",
             ReviewNotAllowed { .. } => "review_not_allowed",
+            ConcurrentUpdate { .. } => "concurrent_update",
+            StoreFailed { .. } => "store_failed",
+            StoreUnavailable { .. } => "store_unavailable",
+            SchemaTooNew { .. } => "schema_too_new",
+            BlobNotFound { .. } => "blob_not_found",
+            FeatureDisabled { .. } => "feature_disabled",
         }
     }
 
@@ -238,15 +323,18 @@ impl Error {
     pub fn rule(&self) -> Option<&'static str> {
         use Error::*;
         Some(match self {
-            InvalidPolicy { .. } | InvalidInput { .. } | NotFound { .. } | AlreadyExists { .. } => return None,
-            GeneratorUnavailable { .. } | GeneratorFailed { .. } | Cancelled { .. } | InvalidOrderState { .. } => return None,
+            InvalidPolicy { .. } | InvalidInput { .. } | OutOfRange { .. } | NotFound { .. } | AlreadyExists { .. } => return None,
+            GeneratorUnavailable { .. } | GeneratorFailed { .. } | GeneratorTimeout { .. } | Cancelled { .. } | InvalidOrderState { .. } => return None,
+            Internal { .. } => return None,
+            ConcurrentUpdate { .. } | StoreFailed { .. } | StoreUnavailable { .. } | SchemaTooNew { .. } | BlobNotFound { .. } | FeatureDisabled { .. } => return None,
             NotEligible { .. } => "E1",
             UnknownSubcategory { .. } | SubcategoryUnavailable { .. } => "C1",
             NoGigInSubcategory { .. } => "C2",
             Forbidden { rule, .. } | ReviewNotAllowed { rule, .. } => rule,
-            ModalityMismatch { .. } | AssetTooShort { .. } | AssetUnreadable { .. } | MediaTooLarge { .. } | ImageTooSmall { .. } => "A3",
+            ModalityMismatch { .. } | AssetTooShort { .. } | AssetUnreadable { .. } | MediaTooLarge { .. } | SampleRateOutOfRange { .. } | ImageTooSmall { .. } => "A3",
             PrivateDelivery { .. } => "D3",
-            NoAssetsSelected { .. } | TrainingInProgress { .. } | JobNotActive { .. } => "T4",
+            NoAssetsSelected { .. } | TrainingInProgress { .. } | JobNotActive { .. } | JobLeaseLost { .. } => "T4",
+            GatewayUnavailable { .. } => "S5",
             InstructionsRequired { .. } => "A5",
             AttestationRequired { .. } => "A9",
             TrainingQuotaExhausted { .. } => "T5",
@@ -271,10 +359,18 @@ impl Error {
     pub fn details(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({ "code": self.code() }));
         if let Some(obj) = v.as_object_mut() {
+            // Variants that share a code (`out_of_range` is an `invalid_input`) say the code.
+            obj.insert("code".into(), self.code().into());
             obj.insert("rule".into(), self.rule().into());
             obj.insert("message".into(), self.to_string().into());
         }
         v
+    }
+
+    /// `invalid_input`: `field`'s `what` (value, amount, length in bytes, ...) is `got`,
+    /// outside `min..=max`.
+    pub fn out_of_range(field: &str, what: &'static str, min: impl ToString, max: impl ToString, got: impl ToString) -> Self {
+        Error::OutOfRange { field: field.into(), what, range: Box::new(Bounds { min: min.to_string(), max: max.to_string(), got: got.to_string() }) }
     }
 
     pub(crate) fn not_found(entity: &str, id: impl std::fmt::Display) -> Self {

@@ -1,14 +1,18 @@
 //! Domain events: what every command reports, and the only way state changes.
 //!
-//! Each command of the [`Hub`](crate::Hub) validates, then emits events; applying
-//! them ([`State::apply`](crate::State::apply)) is the one place state is mutated. A
-//! host persists them (an outbox) and reacts (emails, payouts); folding the whole log
-//! over an empty state rebuilds an identical state ([`HubBuilder::replay`](crate::HubBuilder::replay)).
-//! Outcomes of the outside world (payment results, generated artifacts) are recorded
-//! in the events, so a replay never calls a gateway or a generator.
+//! An aggregate's `decide` turns a command into events; its `apply` folds them in
+//! ([`Partition::apply`](crate::Partition::apply) routes each event to the aggregates
+//! it concerns). The store keeps every event of a seller's partition in order, as a
+//! [`Recorded`] with its id, sequence and global position: the host reads them by
+//! cursor (an outbox, [`Hub::events_since`](crate::Hub::events_since)) and reacts
+//! (emails, payouts); folding a partition's events over an empty partition rebuilds
+//! it exactly. Outcomes of the outside world (payment results, generated files) are
+//! recorded in the events, so a replay never calls a gateway or a generator; files
+//! appear as [`BlobRef`]s, never as bytes.
 
 use crate::asset::Asset;
-use crate::generator::Artifact;
+use crate::blob::BlobRef;
+use crate::generation::{GenerationJob, GenerationOutcome};
 use crate::ids::*;
 use crate::model::{Placement, Report, TrainedVersion};
 use crate::money::Money;
@@ -39,15 +43,13 @@ pub enum UnpublishReason {
 ///
 /// ```
 /// use fivergo_core::Event;
-/// let e = Event::ModelPublished { model: "model-1".into(), at: "2026-03-01T00:00:00Z".parse().unwrap() };
+/// let e = Event::ModelPublished { model: "ana/model-1".into(), at: "2026-03-01T00:00:00Z".parse().unwrap() };
 /// let json = serde_json::to_value(&e).unwrap();
 /// assert_eq!(json["type"], "model_published");
 /// assert_eq!(e.kind(), "model_published");
 /// ```
 // Variant fields are named for what they hold; each variant's doc says what it means.
 #[allow(missing_docs)]
-// Events are built once and stored; boxing the large ones would only burden matching.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -63,13 +65,7 @@ pub enum Event {
     /// A card or PayPal was stored (S2).
     PaymentMethodAdded { seller: SellerId, method: PaymentMethod, at: DateTime<Utc> },
     /// An asset entered a seller's library (A1).
-    AssetAdded {
-        /// The asset.
-        asset: Asset,
-        /// The file's bytes, when the library holds them (uploads, public deliveries).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        content: Option<crate::asset::Blob>,
-    },
+    AssetAdded { asset: Box<Asset> },
     /// An asset's tags changed (A6).
     AssetTagged { asset: AssetId, tags: BTreeSet<String>, at: DateTime<Utc> },
     /// A model was created (C2).
@@ -87,9 +83,26 @@ pub enum Event {
     /// The model got its generated name (C3).
     ModelNamed { model: ModelId, name: String, at: DateTime<Utc> },
     /// A training was accepted; its quota is taken (T4).
-    TrainingQueued { job: TrainingJob },
-    /// A training began running.
-    TrainingStarted { job: JobId, at: DateTime<Utc> },
+    TrainingQueued { job: Box<TrainingJob> },
+    /// A training began running (its `attempt`-th run, by `worker` when named); its
+    /// runner holds the job until `lease_until` unless it renews the lease (T4).
+    TrainingStarted {
+        job: JobId,
+        lease_until: DateTime<Utc>,
+        at: DateTime<Utc>,
+        #[serde(default)]
+        worker: Option<String>,
+        #[serde(default)]
+        attempt: u32,
+    },
+    /// The runner of a training's `attempt`-th run went silent past its lease: the
+    /// job is queued again for another worker; its quota stays taken once (T4).
+    TrainingRequeued { job: JobId, attempt: u32, reason: String, at: DateTime<Utc> },
+    /// The runner of a training is alive and renewed its lease.
+    TrainingLeaseRenewed { job: JobId, lease_until: DateTime<Utc>, at: DateTime<Utc> },
+    /// Someone asked a running training to stop; its runner sees it at its next
+    /// lease renewal, wherever it runs (T4).
+    TrainingCancelRequested { job: JobId, at: DateTime<Utc> },
     /// A training reported progress.
     TrainingProgressed { job: JobId, progress_pct: u8, at: DateTime<Utc> },
     /// A training produced a new live version (M3).
@@ -98,10 +111,27 @@ pub enum Event {
     TrainingFailed { job: JobId, model: ModelId, reason: String, quota_returned: bool, at: DateTime<Utc> },
     /// A training was cancelled; its quota is returned when the policy says so (T4).
     TrainingCancelled { job: JobId, model: ModelId, quota_returned: bool, at: DateTime<Utc> },
-    /// A generated file was stored.
-    ArtifactStored { artifact: ArtifactId, content: Artifact },
+    /// A generation was queued for a worker.
+    GenerationQueued { job: Box<GenerationJob> },
+    /// A worker began the `attempt`-th run of a queued generation, on a lease.
+    GenerationStarted { job: GenerationId, worker: Option<String>, attempt: u32, lease_until: DateTime<Utc>, at: DateTime<Utc> },
+    /// The worker of a generation is alive and renewed its lease.
+    GenerationLeaseRenewed { job: GenerationId, lease_until: DateTime<Utc>, at: DateTime<Utc> },
+    /// Someone asked a running generation to stop; its worker sees it at its next
+    /// lease renewal.
+    GenerationCancelRequested { job: GenerationId, at: DateTime<Utc> },
+    /// A generation's worker went silent past its lease: queued again.
+    GenerationRequeued { job: GenerationId, attempt: u32, reason: String, at: DateTime<Utc> },
+    /// A queued generation made what it was asked (its order's draft or playground
+    /// event is recorded with it).
+    GenerationSucceeded { job: GenerationId, outcome: GenerationOutcome, at: DateTime<Utc> },
+    /// A queued generation failed (the generator failed, or the request no longer
+    /// holds: the model was unpublished, the revision window closed, ...).
+    GenerationFailed { job: GenerationId, reason: String, at: DateTime<Utc> },
+    /// A queued generation was cancelled.
+    GenerationCancelled { job: GenerationId, at: DateTime<Utc> },
     /// The seller generated in the playground (G2, M2).
-    PlaygroundGenerated { model: ModelId, artifact: ArtifactId, watermarked: bool, at: DateTime<Utc> },
+    PlaygroundGenerated { model: ModelId, artifact: BlobRef, watermarked: bool, at: DateTime<Utc> },
     /// The model's price was set (P1–P5).
     PriceSet { model: ModelId, price: PriceSpec, at: DateTime<Utc> },
     /// Where clients meet the model changed (M4).
@@ -129,12 +159,12 @@ pub enum Event {
     /// The subscription ended (S3, S4).
     SubscriptionEnded { subscription: SubscriptionId, seller: SellerId, reason: EndReason, at: DateTime<Utc> },
     /// An order was created (G3).
-    OrderCreated { order: Order },
+    OrderCreated { order: Box<Order> },
     /// The seller answered with a custom offer (V2).
     OfferSent { order: OrderId, offer: CustomOffer, at: DateTime<Utc> },
     /// A watermarked draft (and its held-back clean file) was delivered (G1, W1);
     /// `payload` is its invisible mark's (W2), `None` when the content could not hold one.
-    DraftDelivered { order: OrderId, draft: ArtifactId, clean: ArtifactId, payload: Option<u64>, at: DateTime<Utc> },
+    DraftDelivered { order: OrderId, draft: BlobRef, clean: BlobRef, payload: Option<u64>, at: DateTime<Utc> },
     /// The client approved the current delivery (G1).
     OrderApproved { order: OrderId, at: DateTime<Utc> },
     /// The client's payment completed (G1).
@@ -154,6 +184,30 @@ pub enum Event {
 }
 
 impl Event {
+    /// The job (training or queued generation) the event changes, if any: what the
+    /// store's job index is updated for.
+    pub fn work(&self) -> Option<crate::jobs::WorkId> {
+        use crate::jobs::WorkId;
+        use Event::*;
+        Some(match self {
+            TrainingQueued { job } => WorkId::Training(job.id.clone()),
+            TrainingStarted { job, .. }
+            | TrainingRequeued { job, .. }
+            | TrainingLeaseRenewed { job, .. }
+            | TrainingSucceeded { job, .. }
+            | TrainingFailed { job, .. }
+            | TrainingCancelled { job, .. } => WorkId::Training(job.clone()),
+            GenerationQueued { job } => WorkId::Generation(job.id.clone()),
+            GenerationStarted { job, .. }
+            | GenerationLeaseRenewed { job, .. }
+            | GenerationRequeued { job, .. }
+            | GenerationSucceeded { job, .. }
+            | GenerationFailed { job, .. }
+            | GenerationCancelled { job, .. } => WorkId::Generation(job.clone()),
+            _ => return None,
+        })
+    }
+
     /// The snake_case `type` of the event.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -173,11 +227,21 @@ impl Event {
             Event::ModelNamed { .. } => "model_named",
             Event::TrainingQueued { .. } => "training_queued",
             Event::TrainingStarted { .. } => "training_started",
+            Event::TrainingRequeued { .. } => "training_requeued",
+            Event::GenerationQueued { .. } => "generation_queued",
+            Event::GenerationStarted { .. } => "generation_started",
+            Event::GenerationLeaseRenewed { .. } => "generation_lease_renewed",
+            Event::GenerationCancelRequested { .. } => "generation_cancel_requested",
+            Event::GenerationRequeued { .. } => "generation_requeued",
+            Event::GenerationSucceeded { .. } => "generation_succeeded",
+            Event::GenerationFailed { .. } => "generation_failed",
+            Event::GenerationCancelled { .. } => "generation_cancelled",
+            Event::TrainingLeaseRenewed { .. } => "training_lease_renewed",
+            Event::TrainingCancelRequested { .. } => "training_cancel_requested",
             Event::TrainingProgressed { .. } => "training_progressed",
             Event::TrainingSucceeded { .. } => "training_succeeded",
             Event::TrainingFailed { .. } => "training_failed",
             Event::TrainingCancelled { .. } => "training_cancelled",
-            Event::ArtifactStored { .. } => "artifact_stored",
             Event::PlaygroundGenerated { .. } => "playground_generated",
             Event::PriceSet { .. } => "price_set",
             Event::PlacementSet { .. } => "placement_set",
@@ -204,5 +268,48 @@ impl Event {
             Event::PartialRefundIssued { .. } => "partial_refund_issued",
             Event::DeliveryVisibilityChanged { .. } => "delivery_visibility_changed",
         }
+    }
+}
+
+/// An event as the store recorded it: unique id, its seller's partition, its
+/// sequence there (1, 2, ... without gaps), its global position (what an outbox
+/// cursor counts) and when it was recorded. Serialized flat: the event's `type` and
+/// fields beside the envelope's.
+///
+/// ```
+/// use fivergo_core::{Event, Recorded};
+/// let at = "2026-03-01T00:00:00Z".parse().unwrap();
+/// let r = Recorded { id: "ana/event-2".into(), partition: "ana".into(), sequence: 2, position: 7, recorded_at: at,
+///     event: Event::ModelPublished { model: "ana/model-1".into(), at } };
+/// let json = serde_json::to_value(&r).unwrap();
+/// assert_eq!((json["type"].as_str(), json["sequence"].as_u64()), (Some("model_published"), Some(2)));
+/// assert_eq!(serde_json::from_value::<Recorded>(json).unwrap(), r);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recorded {
+    /// `<seller>/event-<sequence>`.
+    pub id: EventId,
+    /// The seller whose partition holds it.
+    pub partition: SellerId,
+    /// Its rank in the partition, from 1.
+    pub sequence: u64,
+    /// Its rank in the whole store, from 1: what [`Cursor`](crate::store::Cursor)s count.
+    pub position: u64,
+    /// When the store recorded it.
+    pub recorded_at: DateTime<Utc>,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+impl Recorded {
+    /// The event's snake_case `type`.
+    pub fn kind(&self) -> &'static str {
+        self.event.kind()
+    }
+
+    /// The id of the `sequence`-th event of `partition`.
+    pub fn id_of(partition: &SellerId, sequence: u64) -> EventId {
+        EventId(format!("{partition}/event-{sequence}"))
     }
 }

@@ -1,21 +1,29 @@
-//! The [`Hub`]: an in-memory marketplace engine that runs every rule.
+//! The [`Hub`]: the engine that runs every rule over a [`Store`].
 //!
-//! Commands read the time once from the hub's [`Clock`], first settle whatever the
-//! calendar made due (renewals, ends of cancelled or unpaid subscriptions), then
-//! validate and emit events. A refused command changes nothing and returns the
-//! [`Error`]; events the settling produced stay in the log ([`Hub::events`]), the
-//! host's outbox. Reads show the state as last settled: a host's scheduler calls
-//! [`Hub::tick`] so renewals happen on time even when no command arrives.
+//! A command names (or mints) something in one seller's [`Partition`]. The hub
+//! loads that partition (from its cache, catching up with the store), first settles
+//! what the calendar made due there (renewals, ends of cancelled or unpaid
+//! subscriptions, trainings whose runner vanished), asks the aggregate concerned to
+//! decide, appends the events with the version it read, and applies them. If another
+//! writer got there first, the store refuses the append and the hub decides again, a
+//! bounded number of times, then reports `concurrent_update`. Nothing scans the
+//! marketplace: a host's scheduler calls [`Hub::tick`], which asks the store's due
+//! index.
+//!
+//! Every command returns the events it caused, settling included, even when the
+//! command itself is refused ([`Refused::events`]); hosts that want every event of
+//! every process read the outbox with [`Hub::events_since`].
 //!
 //! ```
 //! use chrono::Duration;
 //! use fivergo_core::*;
 //! let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
-//! let mut hub = Hub::builder().clock(clock.clone()).build().unwrap();
+//! let hub = Hub::builder().clock(clock.clone()).build().unwrap();
 //! hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
 //! hub.add_gig("ana", "tattoo").unwrap();
 //! hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
 //! let model = hub.create_model("ana", "tattoo").unwrap().value;
+//! assert_eq!(model.as_str(), "ana/model-1"); // minted in ana's partition
 //! let art = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
 //! hub.select_assets("ana", &model, &[art]).unwrap();
 //! hub.attest_originality("ana", &model).unwrap();
@@ -26,7 +34,7 @@
 //! hub.playground_generate("ana", &model, Brief::new("koi"), 1).unwrap();
 //!
 //! // Publishing refuses with every unmet requirement at once (M2).
-//! match hub.publish("ana", &model).unwrap_err() {
+//! match hub.publish("ana", &model).unwrap_err().error {
 //!     Error::PublishRequirementsUnmet { missing, .. } => {
 //!         assert_eq!(missing, [Requirement::Price, Requirement::ActiveSubscription])
 //!     }
@@ -45,56 +53,114 @@
 //! assert!(hub.download("bob", &order).is_ok());
 //!
 //! // A month later the scheduler's tick renews the subscription (S2, T3).
-//! clock.advance(Duration::days(28));
-//! let kinds: Vec<_> = hub.tick().events.iter().map(|e| e.kind()).collect();
+//! clock.advance(Duration::days(28)).unwrap();
+//! let kinds: Vec<_> = hub.tick().unwrap().events.iter().map(|e| e.kind()).collect();
 //! assert_eq!(kinds, ["subscription_charged", "quota_renewed"]);
 //! ```
 
-use crate::asset::{self, Asset, AssetMeta, AssetSource, Blob, Finding};
-use crate::catalogue::{CatalogueEntry, Modality};
+use crate::asset::{self, Asset, AssetCommand, AssetMeta, AssetSource, Finding};
+use crate::blob::{Blob, BlobRef, BlobStore, MemoryBlobStore};
+use crate::catalogue::Modality;
 use crate::clock::{Clock, SystemClock};
+use crate::context::Context;
 use crate::error::Error;
-use crate::event::{Event, UnpublishReason};
-use crate::generator::{Artifact, Brief, CancelToken, GeneratorRegistry, JobControl, TrainError};
+use crate::event::{Event, Recorded};
+use crate::generation::{self, GenerationCommand, GenerationRequest, GenerationResult, GenerationRun, Generated, Marks, Plan, Purpose, StyleCache};
+use crate::generator::{Artifact, Brief, CancelToken, GeneratorRegistry, TrainedStyle};
 use crate::ids::*;
-use crate::model::{Creation, CreationModel, Listing, ModelStatus, Placement, Report, ReportTarget, TrainedVersion};
+use crate::model::{Creation, CreationModel, Listing, ModelCommand, Placement, ReportTarget, Requirement};
 use crate::money::Money;
-use crate::order::{CustomOffer, Order, OrderPath, OrderStatus, Review};
+use crate::order::{CustomOffer, Delivery, Order, OrderCommand, OrderPath};
+use crate::partition::Partition;
 use crate::policy::Policy;
 use crate::pricing::{PriceSpec, Quote};
-use crate::seller::{PaymentMethod, Seller, SellerLevel};
-use crate::state::State;
-use crate::subscription::{
-    Charge, ChargeRequest, ChargeSource, Due, PaymentGateway, SimulatedGateway, Subscription,
-    SubscriptionStatus,
-};
-use crate::training::{quota_status, JobStatus, QuotaStatus, TrainingJob, TrainingResult, TrainingRun};
-use crate::watermark::{self, DraftMark, MarkStyle};
+use crate::seller::{PaymentMethod, Seller, SellerCommand, SellerLevel};
+use crate::store::{Append, AppendError, Cursor, IndexUpdate, MemoryStore, Store};
+use crate::jobs::WorkId;
+use crate::subscription::{Charge, ChargeFailure, ChargeRequest, ChargeSource, Due, PaymentGateway, RenewalPlan, SimulatedGateway, Subscription, SubscriptionCommand};
+use crate::training::{quota_status, JobCommand, JobStatus, QuotaStatus, TrainingJob, TrainingResult, TrainingRun};
+use crate::watermark::{self, MarkStyle};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-/// A command's result: its value and every event it emitted (settling included).
+mod claims;
+
+/// A command's result: its value and every event it recorded (settling included).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome<T = ()> {
-    /// What the command returns (a new id, an artifact, ...).
+    /// What the command returns (a new id, a file, ...).
     pub value: T,
-    /// The events, in order.
-    pub events: Vec<Event>,
+    /// The events, as recorded, in order.
+    pub events: Vec<Recorded>,
 }
 
-/// Everything needed to rebuild a hub: policy, state and the event log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Snapshot {
-    /// The policy in force.
-    pub policy: Policy,
-    /// The state.
-    pub state: State,
-    /// Every event so far.
-    pub log: Vec<Event>,
+/// A refused command: why, and the events that settling recorded before the command
+/// was decided (a renewal that fell due, say) — those happened all the same.
+/// Dereferences to the [`Error`], so `refused.code()` reads as on an error.
+///
+/// ```
+/// use fivergo_core::*;
+/// let hub = Hub::builder().build().unwrap();
+/// let refused = hub.add_gig("nobody", "tattoo").unwrap_err();
+/// assert_eq!((refused.code(), refused.events.len()), ("not_found", 0));
+/// let error: Error = refused.into();
+/// assert_eq!(error.code(), "not_found");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    /// Why the command was refused.
+    pub error: Error,
+    /// What settling recorded before it.
+    pub events: Vec<Recorded>,
 }
 
-/// Builds a [`Hub`] with a policy, clock, payment gateway and generators.
+impl std::ops::Deref for Refused {
+    type Target = Error;
+    fn deref(&self) -> &Error {
+        &self.error
+    }
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for Refused {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl From<Error> for Refused {
+    fn from(error: Error) -> Self {
+        Refused { error, events: Vec::new() }
+    }
+}
+
+impl From<Refused> for Error {
+    fn from(r: Refused) -> Self {
+        r.error
+    }
+}
+
+/// What every command returns.
+pub type CommandResult<T> = Result<Outcome<T>, Refused>;
+
+/// A page of the outbox: events after a cursor, and the cursor after them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventPage {
+    /// The events, in global order.
+    pub events: Vec<Recorded>,
+    /// Pass it to the next [`Hub::events_since`]: where this page ends.
+    pub next: Cursor,
+}
+
+/// Builds a [`Hub`]: policy, clock, payment gateway, generators, marks, store and
+/// blob store.
 ///
 /// ```
 /// use fivergo_core::*;
@@ -104,10 +170,14 @@ pub struct Snapshot {
 /// ```
 pub struct HubBuilder {
     policy: Policy,
-    clock: Box<dyn Clock>,
-    gateway: Box<dyn PaymentGateway>,
+    clock: Arc<dyn Clock>,
+    gateway: Arc<dyn PaymentGateway>,
     generators: GeneratorRegistry,
     watermark: MarkStyle,
+    store: Option<Arc<dyn Store>>,
+    blobs: Option<Arc<dyn BlobStore>>,
+    cache_capacity: usize,
+    max_attempts: u32,
 }
 
 impl HubBuilder {
@@ -119,13 +189,13 @@ impl HubBuilder {
 
     /// Uses `clock` (default: [`SystemClock`]).
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Box::new(clock);
+        self.clock = Arc::new(clock);
         self
     }
 
     /// Uses `gateway` for card / PayPal charges (default: [`SimulatedGateway`]).
     pub fn gateway(mut self, gateway: impl PaymentGateway + 'static) -> Self {
-        self.gateway = Box::new(gateway);
+        self.gateway = Arc::new(gateway);
         self
     }
 
@@ -141,50 +211,140 @@ impl HubBuilder {
         self
     }
 
-    /// An empty hub.
+    /// Keeps partitions in `store` (default: a fresh [`MemoryStore`]).
+    pub fn store(mut self, store: impl Store + 'static) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// Keeps partitions in a store shared with other hubs.
+    pub fn shared_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Keeps files in `blobs` (default: a fresh [`MemoryBlobStore`]).
+    pub fn blobs(mut self, blobs: impl BlobStore + 'static) -> Self {
+        self.blobs = Some(Arc::new(blobs));
+        self
+    }
+
+    /// Keeps files in a blob store shared with other hubs.
+    pub fn shared_blobs(mut self, blobs: Arc<dyn BlobStore>) -> Self {
+        self.blobs = Some(blobs);
+        self
+    }
+
+    /// Keeps at most `partitions` partitions decoded in memory (default 100 000);
+    /// others are loaded from the store when a command needs them.
+    pub fn cache_capacity(mut self, partitions: usize) -> Self {
+        self.cache_capacity = partitions;
+        self
+    }
+
+    /// Decides a command at most `attempts` times when other writers keep changing
+    /// its partition (default 8), then refuses it with `concurrent_update`.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The hub, over the store and blob store given (memory ones by default).
     pub fn build(self) -> Result<Hub, Error> {
         self.policy.validate()?;
+        let capacity = NonZeroUsize::new(self.cache_capacity).unwrap_or(NonZeroUsize::MIN);
         Ok(Hub {
-            policy: self.policy,
-            state: State::default(),
-            log: Vec::new(),
-            clock: self.clock,
-            gateway: self.gateway,
-            generators: self.generators,
-            watermark: self.watermark,
-            cancel_tokens: BTreeMap::new(),
-            pending: Vec::new(),
+            inner: Arc::new(Inner {
+                policy: self.policy,
+                clock: self.clock,
+                gateway: self.gateway,
+                generators: self.generators,
+                watermark: self.watermark,
+                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::default())),
+                blobs: self.blobs.unwrap_or_else(|| Arc::new(MemoryBlobStore::default())),
+                slots: Mutex::new(lru::LruCache::new(capacity)),
+                tokens: Mutex::new(HashMap::new()),
+                styles: StyleCache::new(STYLE_CACHE),
+                max_attempts: self.max_attempts,
+            }),
         })
     }
 
-    /// A hub restored from a snapshot (the snapshot's policy replaces the builder's).
-    pub fn restore(mut self, snapshot: Snapshot) -> Result<Hub, Error> {
-        self.policy = snapshot.policy;
-        let mut hub = self.build()?;
-        hub.state = snapshot.state;
-        hub.log = snapshot.log;
-        hub.arm_cancel_tokens();
-        Ok(hub)
-    }
-
-    /// A hub rebuilt by applying `events` in order to an empty state.
-    pub fn replay(self, events: &[Event]) -> Result<Hub, Error> {
-        let mut hub = self.build()?;
-        for e in events {
-            hub.state.apply(e);
+    /// The hub over the store at `url`:
+    ///
+    /// - `memory:` — a fresh [`MemoryStore`] and [`MemoryBlobStore`];
+    /// - `sqlite:PATH` (or `sqlite://PATH`) — the SQLite database at `PATH`, created
+    ///   and migrated when needed, with its files in the directory `PATH.blobs`
+    ///   (feature `sqlite`);
+    /// - `postgres://…` (or `postgresql://…`) — the PostgreSQL database at that URL,
+    ///   its files in the same database (feature `postgres`; settings such as
+    ///   `pool_size`, `statement_timeout_ms` and `schema` in the
+    ///   `store::postgres` module docs).
+    ///
+    /// A store or blob store set on the builder is replaced.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let dir = std::env::temp_dir().join(format!("fivergo-open-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let url = format!("sqlite:{}", dir.join("fivergo.db").display());
+    /// let hub = Hub::builder().open(&url).unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// drop(hub);
+    /// let again = Hub::open(&url).unwrap(); // what was committed is there
+    /// assert_eq!(again.seller("ana").unwrap().level, SellerLevel::Level2);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// ```
+    pub fn open(mut self, url: &str) -> Result<Hub, Error> {
+        if url == "memory:" || url == "memory://" {
+            self.store = Some(Arc::new(MemoryStore::default()));
+            self.blobs = Some(Arc::new(MemoryBlobStore::default()));
+            return self.build();
         }
-        hub.log = events.to_vec();
-        hub.arm_cancel_tokens();
-        Ok(hub)
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            #[cfg(feature = "sqlite")]
+            {
+                let store = crate::store::sqlite::SqliteStore::open(path)?;
+                let blobs = crate::blob::DirBlobStore::open(format!("{path}.blobs"))?;
+                self.store = Some(Arc::new(store));
+                self.blobs = Some(Arc::new(blobs));
+                return self.build();
+            }
+            #[cfg(not(feature = "sqlite"))]
+            {
+                let _ = path;
+                return Err(Error::FeatureDisabled { feature: "sqlite".into(), action: "open a SQLite store".into() });
+            }
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            #[cfg(feature = "postgres")]
+            {
+                let store = Arc::new(crate::store::postgres::PostgresStore::open(url)?);
+                self.blobs = Some(Arc::new(crate::store::postgres::PostgresBlobStore::new(store.clone())));
+                self.store = Some(store);
+                return self.build();
+            }
+            #[cfg(not(feature = "postgres"))]
+            {
+                return Err(Error::FeatureDisabled { feature: "postgres".into(), action: "open a PostgreSQL store".into() });
+            }
+        }
+        Err(Error::invalid("url", format!("`{url}` is not a store URL (memory:, sqlite:PATH or postgres://…)")))
     }
 }
 
-/// The embedded marketplace engine.
+/// How many parsed trained styles a hub keeps.
+const STYLE_CACHE: usize = 64;
+
+/// The embedded marketplace engine. Cheap to clone (clones share everything) and
+/// safe to share between threads: commands on different sellers run in parallel,
+/// commands on one seller one after another; several hubs (or processes) on one
+/// store are kept consistent by the store's version checks.
 ///
 /// ```
 /// use fivergo_core::*;
 /// let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
-/// let mut hub = Hub::builder().clock(clock).build().unwrap();
+/// let hub = Hub::builder().clock(clock).build().unwrap();
 /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
 /// hub.add_gig("ana", "tattoo").unwrap();
 /// let model = hub.create_model("ana", "tattoo").unwrap().value;
@@ -192,248 +352,544 @@ impl HubBuilder {
 /// let err = hub.create_model("ana", "jingles").unwrap_err();
 /// assert_eq!(err.code(), "no_gig_in_subcategory");
 /// ```
+#[derive(Clone)]
 pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     policy: Policy,
-    state: State,
-    log: Vec<Event>,
-    clock: Box<dyn Clock>,
-    gateway: Box<dyn PaymentGateway>,
+    clock: Arc<dyn Clock>,
+    gateway: Arc<dyn PaymentGateway>,
     generators: GeneratorRegistry,
     watermark: MarkStyle,
-    cancel_tokens: BTreeMap<JobId, CancelToken>,
-    pending: Vec<Event>,
+    store: Arc<dyn Store>,
+    blobs: Arc<dyn BlobStore>,
+    slots: Mutex<lru::LruCache<SellerId, Arc<Mutex<Slot>>>>,
+    tokens: Mutex<HashMap<WorkId, CancelToken>>,
+    styles: StyleCache,
+    max_attempts: u32,
+}
+
+/// A cached partition and the store version it reflects; `None` until loaded (or
+/// after a failed append, so the next use reloads it).
+#[derive(Default)]
+struct Slot {
+    version: u64,
+    state: Option<Partition>,
 }
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hub").field("state", &self.state).field("events", &self.log.len()).finish_non_exhaustive()
+        f.debug_struct("Hub").field("policy", &self.inner.policy.currency).finish_non_exhaustive()
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A poisoned lock only means another thread panicked while holding plain data;
+    // a partition slot is reloaded from the store whenever a command failed.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn partition_of<K: PartitionKey + std::fmt::Display>(entity: &str, id: &K) -> Result<SellerId, Error> {
+    id.partition().ok_or_else(|| Error::not_found(entity, id))
+}
+
 impl Hub {
-    /// A builder with the default policy, the system clock, a simulated gateway and
-    /// the echo generator.
+    /// A builder with the default policy, the system clock, a simulated gateway, the
+    /// echo generator and memory stores.
     pub fn builder() -> HubBuilder {
         HubBuilder {
             policy: Policy::default(),
-            clock: Box::new(SystemClock),
-            gateway: Box::new(SimulatedGateway::default()),
+            clock: Arc::new(SystemClock),
+            gateway: Arc::new(SimulatedGateway::default()),
             generators: GeneratorRegistry::default(),
             watermark: MarkStyle::default(),
+            store: None,
+            blobs: None,
+            cache_capacity: 100_000,
+            max_attempts: 8,
         }
+    }
+
+    /// A hub with the defaults over the store at `url` (see [`HubBuilder::open`]).
+    pub fn open(url: &str) -> Result<Hub, Error> {
+        Self::builder().open(url)
+    }
+
+    // ----- the engine -----------------------------------------------------------------
+
+    fn slot(&self, partition: &SellerId) -> Arc<Mutex<Slot>> {
+        let mut slots = lock(&self.inner.slots);
+        if let Some(slot) = slots.get(partition) {
+            return slot.clone();
+        }
+        let slot = Arc::new(Mutex::new(Slot::default()));
+        slots.put(partition.clone(), slot.clone());
+        slot
+    }
+
+    /// Brings the slot up to the store's version of the partition.
+    fn refresh(&self, slot: &mut Slot, partition: &SellerId) -> Result<(), Error> {
+        let store = &self.inner.store;
+        if slot.state.is_some() && store.version(partition)? == slot.version {
+            return Ok(());
+        }
+        let known = if slot.state.is_some() { slot.version } else { 0 };
+        let loaded = store.load(partition, known)?;
+        let mut state = match (loaded.snapshot, slot.state.take()) {
+            (Some((version, snapshot)), _) => {
+                slot.version = version;
+                snapshot
+            }
+            (None, Some(state)) => state,
+            (None, None) => {
+                slot.version = 0;
+                Partition::new(partition.clone())
+            }
+        };
+        for r in &loaded.events {
+            if r.sequence == slot.version + 1 {
+                state.apply(&r.event);
+                slot.version = r.sequence;
+            }
+        }
+        slot.state = Some(state);
+        Ok(())
+    }
+
+    /// Reads a partition as it is in the store now.
+    fn read<T>(&self, partition: &SellerId, f: impl FnOnce(&Partition) -> Result<T, Error>) -> Result<T, Error> {
+        self.inner.policy.limits.check_id("seller", partition.as_str())?;
+        let slot = self.slot(partition);
+        let mut guard = lock(&slot);
+        self.refresh(&mut guard, partition)?;
+        f(guard.state.get_or_insert_with(|| Partition::new(partition.clone())))
+    }
+
+    /// Load → settle → decide → append → apply, retried on concurrent updates.
+    fn execute<T>(&self, partition: &SellerId, decide: impl FnMut(&Partition, &Context) -> Result<(T, Vec<Event>), Error>) -> CommandResult<T> {
+        self.run(partition, false, decide)
+    }
+
+    /// [`Hub::execute`]; with `strict`, a renewal that settling had to put off (the
+    /// gateway did not answer) refuses the command with `gateway_unavailable` after
+    /// recording the rest: what `tick` reports.
+    fn run<T>(
+        &self,
+        partition: &SellerId,
+        strict: bool,
+        mut decide: impl FnMut(&Partition, &Context) -> Result<(T, Vec<Event>), Error>,
+    ) -> CommandResult<T> {
+        self.inner.policy.limits.check_id("seller", partition.as_str())?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.attempt(partition, strict, &mut decide)? {
+                Some(done) => return done,
+                None if attempt >= self.inner.max_attempts => {
+                    return Err(Error::ConcurrentUpdate { partition: partition.clone(), attempts: attempt }.into());
+                }
+                // The first retry follows a cache that another process had moved
+                // past: decide again at once, on the partition as it is now.
+                None if attempt == 1 => {}
+                None => backoff(attempt),
+            }
+        }
+    }
+
+    /// One attempt of [`Hub::execute`]: `None` when another writer changed the
+    /// partition first (nothing was written; the cached partition is dropped).
+    ///
+    /// A cached partition is decided on optimistically, without asking the store
+    /// for its version first: an append names the version it was decided on, so a
+    /// cache another process moved past ends in a conflict and a fresh attempt. A
+    /// decision that appends nothing (a refusal, a value computed from the state)
+    /// is checked against the store's version before it is returned.
+    #[allow(clippy::type_complexity)]
+    fn attempt<T>(
+        &self,
+        partition: &SellerId,
+        strict: bool,
+        decide: &mut impl FnMut(&Partition, &Context) -> Result<(T, Vec<Event>), Error>,
+    ) -> Result<Option<CommandResult<T>>, Refused> {
+        let policy = &self.inner.policy;
+        let now = self.now();
+        let slot = self.slot(partition);
+        let mut guard = lock(&slot);
+        if guard.state.is_none() {
+            self.refresh(&mut guard, partition)?;
+        }
+        let Slot { version, state: cached } = &mut *guard;
+        let state = cached.get_or_insert_with(|| Partition::new(partition.clone()));
+        let (mut events, deferred) = match self.settle(state, now) {
+            Ok(settled) => settled,
+            Err(e) => {
+                *cached = None;
+                return Err(e.into());
+            }
+        };
+        let decided = match (strict, deferred) {
+            (true, Some(put_off)) => Err(put_off),
+            _ => decide(state, &state.context(policy, now)),
+        };
+        let (value, refusal) = match decided {
+            Ok((value, decided)) => {
+                for e in &decided {
+                    state.apply(e);
+                }
+                events.extend(decided);
+                (Some(value), None)
+            }
+            Err(e) => (None, Some(e)),
+        };
+        let mut recorded = Vec::new();
+        if events.is_empty() && self.inner.store.version(partition)? != *version {
+            *cached = None;
+            return Ok(None);
+        }
+        if !events.is_empty() {
+            let index = IndexUpdate::of(&events, state, policy);
+            let after = *version + events.len() as u64;
+            let every = self.inner.store.snapshot_every().max(1);
+            let snapshot = (after / every > *version / every).then_some(&*state);
+            let append = Append { partition, expected: *version, events: &events, recorded_at: now, index: &index, snapshot };
+            match self.inner.store.append(append) {
+                Ok(r) => {
+                    *version = after;
+                    recorded = r;
+                }
+                Err(AppendError::Conflict { .. }) => {
+                    *cached = None;
+                    return Ok(None);
+                }
+                Err(AppendError::Failed(e)) => {
+                    *cached = None;
+                    return Err(e.into());
+                }
+            }
+        }
+        Ok(Some(match (value, refusal) {
+            (Some(value), _) => Ok(Outcome { value, events: recorded }),
+            (None, Some(error)) => Err(Refused { error, events: recorded }),
+            (None, None) => Err(Refused { error: Error::invalid("command", "decided nothing"), events: recorded }),
+        }))
+    }
+
+    /// What the calendar made due in `state` at `now`, applied to it: renewals
+    /// (charging the gateway where the balance falls short, S2), ends (S3, S4), and
+    /// jobs whose worker stopped renewing its lease (queued again or failed, T4).
+    /// A renewal the gateway did not answer is put off (nothing recorded, S5): it is
+    /// returned beside the events, and the partition stays due.
+    fn settle(&self, state: &mut Partition, now: DateTime<Utc>) -> Result<(Vec<Event>, Option<Error>), Error> {
+        let policy = &self.inner.policy;
+        let mut settled = Vec::new();
+        let mut deferred = None;
+        while let Some((sub, due)) = state.latest_subscription().and_then(|s| s.due(now, policy).map(|d| (s, d))) {
+            let ctx = state.context(policy, now);
+            let command = match due {
+                Due::Renew { period, at } => {
+                    let paid = match state.seller() {
+                        Ok(seller) => match self.pay(sub.renewal_plan(seller, period, policy), now) {
+                            Ok(paid) => paid,
+                            Err(e @ Error::GatewayUnavailable { .. }) => {
+                                deferred = Some(e);
+                                break;
+                            }
+                            Err(e) => return Err(e),
+                        },
+                        Err(e) => Err((sub.method.clone(), e.to_string())),
+                    };
+                    SubscriptionCommand::RecordRenewal { period, due_at: at, paid }
+                }
+                Due::End { at, reason } => SubscriptionCommand::End { at, reason, published: &state.published_ids() },
+            };
+            let events = match sub.decide(command, &ctx) {
+                Ok(events) if !events.is_empty() => events,
+                _ => break,
+            };
+            for e in &events {
+                state.apply(e);
+            }
+            settled.extend(events);
+        }
+        let expired: Vec<JobId> = state.jobs.values().filter(|j| j.lease_expired(now)).map(|j| j.id.clone()).collect();
+        for job in expired {
+            let Some(j) = state.jobs.get(&job) else { continue };
+            let events = j.decide(JobCommand::Expire, &state.context(policy, now)).unwrap_or_default();
+            for e in &events {
+                state.apply(e);
+            }
+            settled.extend(events);
+            lock(&self.inner.tokens).remove(&WorkId::Training(job));
+        }
+        let expired: Vec<GenerationId> = state.generations.values().filter(|g| g.lease_expired(now)).map(|g| g.id.clone()).collect();
+        for job in expired {
+            let Some(g) = state.generations.get(&job) else { continue };
+            let events = g.decide(GenerationCommand::Expire, &state.context(policy, now)).unwrap_or_default();
+            for e in &events {
+                state.apply(e);
+            }
+            settled.extend(events);
+            lock(&self.inner.tokens).remove(&WorkId::Generation(job));
+        }
+        Ok((settled, deferred))
+    }
+
+    /// Carries out a renewal plan: the balance, the gateway, or a decline. `Err` when
+    /// the store could not record the charge, or `gateway_unavailable` when the
+    /// gateway did not answer (nothing is recorded; the retry sends the same key).
+    #[allow(clippy::type_complexity)]
+    fn pay(&self, plan: RenewalPlan, now: DateTime<Utc>) -> Result<Result<ChargeSource, (PaymentMethodId, String)>, Error> {
+        Ok(match plan {
+            RenewalPlan::Balance => Ok(ChargeSource::Balance),
+            RenewalPlan::Charge(request) => match self.charge(&request, now)? {
+                Ok(reference) => Ok(ChargeSource::PaymentMethod { id: request.method.id, kind: request.method.kind, reference }),
+                Err(ChargeFailure::Declined(reason)) => Err((request.method.id, reason)),
+                Err(unanswered @ ChargeFailure::Unavailable(_)) => return Err(request.refusal(unanswered)),
+            },
+            RenewalPlan::Decline { method, reason } => Err((method, reason)),
+        })
+    }
+
+    /// Charges the gateway once per idempotency key, as the store records it (S5).
+    fn charge(&self, request: &ChargeRequest, now: DateTime<Utc>) -> Result<Result<String, ChargeFailure>, Error> {
+        self.inner.store.charge_once(&request.seller, &request.idempotency_key, now, &|| self.inner.gateway.charge(request))
     }
 
     // ----- reading -------------------------------------------------------------
 
     /// The policy in force.
     pub fn policy(&self) -> &Policy {
-        &self.policy
-    }
-
-    /// The whole state (host-level access: no ownership checks).
-    pub fn state(&self) -> &State {
-        &self.state
-    }
-
-    /// The event log, oldest first.
-    pub fn events(&self) -> &[Event] {
-        &self.log
+        &self.inner.policy
     }
 
     /// The current instant of the hub's clock.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        self.inner.clock.now()
     }
 
-    /// Policy, state and log, serializable with serde.
-    pub fn snapshot(&self) -> Snapshot {
-        Snapshot { policy: self.policy.clone(), state: self.state.clone(), log: self.log.clone() }
+    /// The store the hub runs on.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    /// The blob store holding the files.
+    pub fn blobs(&self) -> &Arc<dyn BlobStore> {
+        &self.inner.blobs
+    }
+
+    /// Everything of one seller's partition, as stored now (host-level access: no
+    /// ownership checks).
+    pub fn partition(&self, seller: &str) -> Result<Partition, Error> {
+        self.read(&seller.into(), |p| Ok(p.clone()))
+    }
+
+    /// Up to `limit` recorded events after `cursor`, in the store's global order: the
+    /// outbox a host drains (emails, payouts, webhooks), from any process.
+    ///
+    /// ```
+    /// use fivergo_core::{store::Cursor, *};
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.add_gig("ana", "tattoo").unwrap();
+    /// let page = hub.events_since(Cursor::default(), 1).unwrap();
+    /// assert_eq!(page.events[0].kind(), "seller_registered");
+    /// let rest = hub.events_since(page.next, 100).unwrap();
+    /// assert_eq!(rest.events.iter().map(Recorded::kind).collect::<Vec<_>>(), ["gig_added"]);
+    /// assert_eq!(hub.events_since(rest.next, 100).unwrap().events.len(), 0);
+    /// ```
+    pub fn events_since(&self, cursor: Cursor, limit: usize) -> Result<EventPage, Error> {
+        let events = self.inner.store.events_since(cursor, limit)?;
+        let next = events.last().map_or(cursor, |e| Cursor(e.position));
+        Ok(EventPage { events, next })
     }
 
     /// A seller.
-    pub fn seller(&self, seller: &str) -> Result<&Seller, Error> {
-        self.state.sellers.get(&SellerId::from(seller)).ok_or_else(|| Error::not_found("seller", seller))
+    pub fn seller(&self, seller: &str) -> Result<Seller, Error> {
+        self.read(&seller.into(), |p| p.seller().cloned())
     }
 
     /// A model, for its owner only (M7, D1).
-    pub fn model(&self, seller: &str, model: &ModelId) -> Result<&CreationModel, Error> {
-        let m = self.state.models.get(model).ok_or_else(|| Error::not_found("model", model))?;
-        m.ensure_owner(&seller.into())?;
-        Ok(m)
+    pub fn model(&self, seller: &str, model: &ModelId) -> Result<CreationModel, Error> {
+        self.read(&partition_of("model", model)?, |p| p.owned_model(&seller.into(), model).cloned())
     }
 
     /// The seller's models, oldest first. Sellers keep read access whatever their
     /// level or subscription (E2, S4).
-    pub fn models(&self, seller: &str) -> Vec<&CreationModel> {
-        let seller = SellerId::from(seller);
-        let mut v: Vec<_> = self.state.models.values().filter(|m| m.owner == seller).collect();
-        v.sort_by_key(|m| (m.created_at, m.id.0.len(), m.id.0.clone()));
-        v
+    pub fn models(&self, seller: &str) -> Result<Vec<CreationModel>, Error> {
+        self.read(&seller.into(), |p| Ok(p.models_in_order().into_iter().cloned().collect()))
+    }
+
+    /// The seller's library, in the order the assets were added.
+    pub fn assets(&self, seller: &str) -> Result<Vec<Asset>, Error> {
+        self.read(&seller.into(), |p| {
+            let mut list: Vec<Asset> = p.assets.values().cloned().collect();
+            list.sort_by_key(|a| a.seq);
+            Ok(list)
+        })
+    }
+
+    /// An asset of any library (host-level access).
+    pub fn asset(&self, asset: &AssetId) -> Result<Asset, Error> {
+        self.read(&partition_of("asset", asset)?, |p| p.asset(asset).cloned())
     }
 
     /// What clients see of a published model: no assets, no style (D1).
     pub fn listing(&self, model: &ModelId) -> Result<Listing, Error> {
-        let m = self.state.models.get(model).ok_or_else(|| Error::not_found("model", model))?;
-        match (&m.status, &m.price, &m.name) {
-            (ModelStatus::Published, Some(price), Some(name)) => Ok(Listing {
-                model: m.id.clone(),
-                seller: m.owner.clone(),
-                name: name.clone(),
-                subcategory: m.subcategory.clone(),
-                price: price.clone(),
-                placement: m.placement.clone(),
-            }),
-            _ => Err(Error::ModelNotPublished { model: model.clone() }),
-        }
-    }
-
-    /// Creations clients purchased from a model, for its owner (M5).
-    pub fn creations(&self, seller: &str, model: &ModelId) -> Result<Vec<Creation>, Error> {
-        let m = self.model(seller, model)?;
-        Ok(m.creations
-            .iter()
-            .filter_map(|id| self.state.orders.get(id))
-            .filter_map(|o| o.paid_at.map(|at| Creation { order: o.id.clone(), client: o.client.clone(), purchased_at: at }))
-            .collect())
-    }
-
-    /// The training quota of a model now (T1–T3, T5), for its owner.
-    pub fn quota(&self, seller: &str, model: &ModelId) -> Result<QuotaStatus, Error> {
-        let m = self.model(seller, model)?;
-        self.quota_of(m, self.now())
-    }
-
-    /// The best-practice findings of a model's selected set (A4, A8), for its owner.
-    pub fn findings(&self, seller: &str, model: &ModelId) -> Result<Vec<Finding>, Error> {
-        let m = self.model(seller, model)?;
-        let entry = self.policy.catalogue.entry(&m.subcategory)?;
-        let assets: Vec<&Asset> = m.assets.iter().filter_map(|a| self.state.assets.get(a)).collect();
-        Ok(asset::review_set(&assets, entry, &self.policy))
-    }
-
-    /// The publish checklist (M2): every unmet requirement, empty when publishable.
-    pub fn publish_checklist(&self, seller: &str, model: &ModelId) -> Result<Vec<crate::Requirement>, Error> {
-        let m = self.model(seller, model)?;
-        Ok(self.checklist(m))
-    }
-
-    /// The seller's latest subscription, if any.
-    pub fn subscription(&self, seller: &str) -> Option<&Subscription> {
-        self.state.latest_subscription(&seller.into())
-    }
-
-    /// An order (host-level access).
-    pub fn order(&self, order: &OrderId) -> Result<&Order, Error> {
-        self.state.orders.get(order).ok_or_else(|| Error::not_found("order", order))
-    }
-
-    /// A training job (host-level access).
-    pub fn job(&self, job: &JobId) -> Result<&TrainingJob, Error> {
-        self.state.jobs.get(job).ok_or_else(|| Error::not_found("job", job))
-    }
-
-    /// The watermarked draft of an order, for its client (G1).
-    pub fn draft(&self, client: &str, order: &OrderId) -> Result<&Artifact, Error> {
-        let o = self.order(order)?;
-        o.ensure_client(&client.into())?;
-        let id = o.draft.as_ref().ok_or_else(|| Error::InvalidOrderState {
-            order: o.id.clone(),
-            status: o.status.to_string(),
-            action: "view the draft".into(),
-        })?;
-        self.artifact(id)
-    }
-
-    /// A stored artifact (host-level access).
-    pub fn artifact(&self, id: &ArtifactId) -> Result<&Artifact, Error> {
-        self.state.artifacts.get(id).ok_or_else(|| Error::not_found("artifact", id))
+        self.read(&partition_of("model", model)?, |p| p.model(model)?.listing())
     }
 
     /// A quote for `quantity` units of a published model (P1–P5).
     pub fn quote(&self, model: &ModelId, quantity: u32) -> Result<Quote, Error> {
-        self.listing(model)?.price.quote(quantity, &self.policy)
+        self.read(&partition_of("model", model)?, |p| p.model(model)?.quote(quantity, &self.inner.policy))
+    }
+
+    /// Creations clients purchased from a model, for its owner (M5).
+    pub fn creations(&self, seller: &str, model: &ModelId) -> Result<Vec<Creation>, Error> {
+        self.read(&partition_of("model", model)?, |p| {
+            let m = p.owned_model(&seller.into(), model)?;
+            Ok((m.creations.iter().filter_map(|id| p.orders.get(id)))
+                .filter_map(|o| o.paid_at.map(|at| Creation { order: o.id.clone(), client: o.client.clone(), purchased_at: at }))
+                .collect())
+        })
+    }
+
+    /// The training quota of a model now (T1–T3, T5), for its owner.
+    pub fn quota(&self, seller: &str, model: &ModelId) -> Result<QuotaStatus, Error> {
+        let now = self.now();
+        self.read(&partition_of("model", model)?, |p| {
+            let m = p.owned_model(&seller.into(), model)?;
+            let entry = self.inner.policy.catalogue.entry(&m.subcategory)?;
+            quota_status(&m.id, &m.owner, entry, p.latest_subscription(), p.jobs_of(model), &self.inner.policy, now)
+        })
+    }
+
+    /// The best-practice findings of a model's selected set (A4, A8), for its owner.
+    pub fn findings(&self, seller: &str, model: &ModelId) -> Result<Vec<Finding>, Error> {
+        self.read(&partition_of("model", model)?, |p| {
+            let m = p.owned_model(&seller.into(), model)?;
+            let entry = self.inner.policy.catalogue.entry(&m.subcategory)?;
+            let assets: Vec<&Asset> = m.assets.iter().filter_map(|a| p.assets.get(a)).collect();
+            Ok(asset::review_set(&assets, entry, &self.inner.policy))
+        })
+    }
+
+    /// The publish checklist (M2): every unmet requirement, empty when publishable.
+    pub fn publish_checklist(&self, seller: &str, model: &ModelId) -> Result<Vec<Requirement>, Error> {
+        self.read(&partition_of("model", model)?, |p| {
+            let m = p.owned_model(&seller.into(), model)?;
+            let eligible = p.seller().is_ok_and(|s| s.is_eligible(&self.inner.policy));
+            let subscribed = p.latest_subscription().is_some_and(Subscription::is_active);
+            let others = p.published_models().filter(|o| o.id != m.id).count() as u32;
+            Ok(m.publish_checklist(&self.inner.policy, eligible, subscribed, others))
+        })
+    }
+
+    /// The seller's latest subscription, if any.
+    pub fn subscription(&self, seller: &str) -> Result<Option<Subscription>, Error> {
+        self.read(&seller.into(), |p| Ok(p.latest_subscription().cloned()))
+    }
+
+    /// An order (host-level access).
+    pub fn order(&self, order: &OrderId) -> Result<Order, Error> {
+        self.read(&partition_of("order", order)?, |p| p.order(order).cloned())
+    }
+
+    /// The orders a client placed, oldest first, from the store's client index.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// assert!(hub.client_orders("bob").unwrap().is_empty());
+    /// ```
+    pub fn client_orders(&self, client: &str) -> Result<Vec<Order>, Error> {
+        let ids = self.inner.store.client_orders(&client.into())?;
+        ids.iter().map(|id| self.order(id)).collect()
+    }
+
+    /// A training job (host-level access).
+    pub fn job(&self, job: &JobId) -> Result<TrainingJob, Error> {
+        self.read(&partition_of("job", job)?, |p| p.job(job).cloned())
+    }
+
+    /// The watermarked draft of an order, for its client (G1).
+    pub fn draft(&self, client: &str, order: &OrderId) -> Result<Artifact, Error> {
+        let draft = self.read(&partition_of("order", order)?, |p| {
+            let o = p.client_order(&client.into(), order)?;
+            o.draft.clone().ok_or_else(|| Error::InvalidOrderState {
+                order: o.id.clone(),
+                status: o.status.to_string(),
+                action: "view the draft".into(),
+            })
+        })?;
+        self.artifact(&draft)
+    }
+
+    /// A stored file, decoded (host-level access).
+    pub fn artifact(&self, file: &BlobRef) -> Result<Artifact, Error> {
+        generation::load_artifact(file, self.inner.blobs.as_ref(), &self.inner.policy.media.limits)
+    }
+
+    /// A trained style, read from its file (host-level access).
+    pub fn trained_style(&self, style: &BlobRef) -> Result<TrainedStyle, Error> {
+        self.inner.styles.load(style, self.inner.blobs.as_ref()).map(|s| (*s).clone())
+    }
+
+    /// A stored file's bytes (host-level access).
+    pub fn file(&self, file: &BlobRef) -> Result<Blob, Error> {
+        self.inner.blobs.fetch(file)
     }
 
     /// Traces a leaked draft back to its order by the invisible payload (W2):
-    /// `None` when no payload is found or it names no order of this hub.
+    /// `None` when no payload is found or it names no order of this store.
     ///
     /// Returns the order and the detector's confidence.
-    pub fn trace(&self, artifact: &Artifact) -> Option<(OrderId, f32)> {
-        let watermark::Detection::Found { payload, confidence } = watermark::trace(artifact, &self.watermark) else {
-            return None;
+    pub fn trace(&self, artifact: &Artifact) -> Result<Option<(OrderId, f32)>, Error> {
+        let watermark::Detection::Found { payload, confidence } = watermark::trace(artifact, &self.inner.watermark) else {
+            return Ok(None);
         };
-        let order = self.state.orders.values().find(|o| o.draft_payloads.contains(&Some(payload)))?;
-        Some((order.id.clone(), confidence))
+        Ok(self.inner.store.order_by_payload(payload)?.map(|order| (order, confidence)))
     }
 
-    /// A handle that cancels a queued or running training from another thread (T4).
+    /// A handle that cancels a queued or running training from another thread of
+    /// this process (T4); [`Hub::cancel_training`] reaches other processes too.
     pub fn cancel_handle(&self, job: &JobId) -> Result<CancelToken, Error> {
         self.job(job)?;
-        Ok(self.cancel_tokens.get(job).cloned().unwrap_or_default())
+        Ok(lock(&self.inner.tokens).entry(WorkId::Training(job.clone())).or_default().clone())
     }
 
     // ----- sellers (E) -----------------------------------------------------------
 
-    /// Registers a seller.
-    pub fn register_seller(&mut self, seller: &str, level: SellerLevel, pro: bool) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let id = SellerId::from(seller);
-            if id.as_str().trim().is_empty() {
-                return Err(Error::invalid("seller", "must not be empty"));
-            }
-            if hub.state.sellers.contains_key(&id) {
-                return Err(Error::AlreadyExists { entity: "seller".into(), id: seller.into() });
-            }
-            hub.emit(Event::SellerRegistered { seller: Seller::new(id, level, pro, hub.policy.currency), at });
-            Ok(())
-        })
+    /// Registers a seller (their partition begins).
+    pub fn register_seller(&self, seller: &str, level: SellerLevel, pro: bool) -> CommandResult<()> {
+        let id = SellerId::from(seller);
+        self.execute(&id, |p, ctx| Ok(((), Seller::register(p.seller.as_ref(), &id, level, pro, ctx)?)))
     }
 
     /// Changes a seller's level or Pro flag; dropping below eligibility unpublishes
     /// their published models (E2).
-    pub fn set_seller_level(&mut self, seller: &str, level: SellerLevel, pro: bool) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let mut s = hub.seller(seller)?.clone();
-            (s.level, s.pro) = (level, pro);
-            let eligible = s.is_eligible(&hub.policy);
-            hub.emit(Event::SellerLevelChanged { seller: s.id.clone(), level, pro, eligible, at });
-            if !eligible {
-                hub.unpublish_all(&s.id, UnpublishReason::Eligibility, at);
-            }
-            Ok(())
-        })
+    pub fn set_seller_level(&self, seller: &str, level: SellerLevel, pro: bool) -> CommandResult<()> {
+        self.on_seller(seller, |p, s, ctx| s.decide(SellerCommand::SetLevel { level, pro, published: &p.published_ids() }, ctx))
     }
 
     /// Records that the seller has a Gig in `subcategory` (C2).
-    pub fn add_gig(&mut self, seller: &str, subcategory: &str) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            hub.seller(seller)?;
-            hub.policy.catalogue.entry(subcategory)?;
-            hub.emit(Event::GigAdded { seller: seller.into(), subcategory: subcategory.into(), at });
-            Ok(())
-        })
+    pub fn add_gig(&self, seller: &str, subcategory: &str) -> CommandResult<()> {
+        self.on_seller(seller, |_, s, ctx| s.decide(SellerCommand::AddGig { subcategory }, ctx))
     }
 
     /// Adds money to the seller's available balance (S2).
-    pub fn credit_balance(&mut self, seller: &str, amount: Money) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            hub.seller(seller)?;
-            hub.same_currency(amount)?;
-            if !amount.is_positive() {
-                return Err(Error::invalid("amount", "a credit must be positive"));
-            }
-            hub.emit(Event::BalanceCredited { seller: seller.into(), amount, at });
-            Ok(())
-        })
+    pub fn credit_balance(&self, seller: &str, amount: Money) -> CommandResult<()> {
+        self.on_seller(seller, |_, s, ctx| s.decide(SellerCommand::CreditBalance { amount }, ctx))
     }
 
     /// Stores a card or PayPal account for the seller (S2).
-    pub fn add_payment_method(&mut self, seller: &str, method: PaymentMethod) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            hub.seller(seller)?;
-            hub.emit(Event::PaymentMethodAdded { seller: seller.into(), method, at });
-            Ok(())
-        })
+    pub fn add_payment_method(&self, seller: &str, method: PaymentMethod) -> CommandResult<()> {
+        self.on_seller(seller, |_, s, ctx| s.decide(SellerCommand::AddPaymentMethod { method: method.clone() }, ctx))
+    }
+
+    fn on_seller(&self, seller: &str, mut decide: impl FnMut(&Partition, &Seller, &Context) -> Result<Vec<Event>, Error>) -> CommandResult<()> {
+        self.execute(&seller.into(), |p, ctx| Ok(((), decide(p, p.seller()?, ctx)?)))
     }
 
     // ----- assets (A) --------------------------------------------------------------
@@ -441,249 +897,145 @@ impl Hub {
     /// Adds a portfolio item, work sample or upload to the seller's library (A1),
     /// with metadata the host already measured. Client deliveries enter through
     /// [`Hub::set_delivery_public`] (D3); files through [`Hub::upload_asset`].
-    pub fn add_asset(
-        &mut self,
-        seller: &str,
-        source: AssetSource,
-        modality: Modality,
-        meta: AssetMeta,
-        tags: &[&str],
-    ) -> Result<Outcome<AssetId>, Error> {
-        self.run(|hub, at| hub.add_to_library(seller, source, modality, meta, None, tags, at))
+    pub fn add_asset(&self, seller: &str, source: AssetSource, modality: Modality, meta: AssetMeta, tags: &[&str]) -> CommandResult<AssetId> {
+        self.add_to_library(seller, source, modality, meta, None, tags)
     }
 
     /// Uploads a file (PNG, JPEG, WebP, WAV or UTF-8 text) to the seller's library:
-    /// decodes it within the policy's limits, measures it, and stores the measured
-    /// metadata that the asset checks read (A3, A4, A8). A corrupt, unknown or
-    /// oversized file is refused and nothing changes.
+    /// decodes it within the policy's limits, measures it, keeps the file in the blob
+    /// store and the measured metadata that the asset checks read (A3, A4, A8). A
+    /// corrupt, unknown or oversized file is refused and nothing changes.
     ///
     /// ```
     /// use fivergo_core::*;
-    /// let mut hub = Hub::builder().clock(ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap())).build().unwrap();
+    /// let hub = Hub::builder().clock(ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap())).build().unwrap();
     /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
     /// let id = hub.upload_asset("ana", AssetSource::Upload, b"My style: short and dry.", Some("bio.txt"), &[]).unwrap().value;
-    /// assert_eq!(hub.state().assets[&id].modality, Modality::Text);
+    /// let asset = hub.asset(&id).unwrap();
+    /// assert_eq!(asset.modality, Modality::Text);
+    /// assert_eq!(hub.file(asset.content.as_ref().unwrap()).unwrap().as_bytes(), b"My style: short and dry.");
     /// let err = hub.upload_asset("ana", AssetSource::Upload, &[0xFF, 0x00, 0xFE], None, &[]).unwrap_err();
     /// assert_eq!(err.code(), "asset_unreadable");
     /// ```
-    pub fn upload_asset(
-        &mut self,
-        seller: &str,
-        source: AssetSource,
-        bytes: &[u8],
-        file_name: Option<&str>,
-        tags: &[&str],
-    ) -> Result<Outcome<AssetId>, Error> {
-        self.run(|hub, at| {
-            hub.seller(seller)?;
-            let inspected = crate::media::inspect(bytes, &hub.policy)?;
-            let meta = AssetMeta { file_name: file_name.map(str::to_owned), ..inspected.meta };
-            hub.add_to_library(seller, source, inspected.modality, meta, Some(Blob::from(bytes)), tags, at)
+    pub fn upload_asset(&self, seller: &str, source: AssetSource, bytes: &[u8], file_name: Option<&str>, tags: &[&str]) -> CommandResult<AssetId> {
+        self.seller(seller)?;
+        let inspected = inspect_upload(bytes, &self.inner.policy)?;
+        let meta = AssetMeta { file_name: file_name.map(str::to_owned), ..inspected.meta };
+        let content = self.inner.blobs.store(bytes, inspected.media_type)?;
+        self.add_to_library(seller, source, inspected.modality, meta, Some(content), tags)
+    }
+
+    fn add_to_library(&self, seller: &str, source: AssetSource, modality: Modality, meta: AssetMeta, content: Option<BlobRef>, tags: &[&str]) -> CommandResult<AssetId> {
+        self.execute(&seller.into(), |p, ctx| {
+            let s = p.seller()?;
+            let events = Asset::add(&s.id, source.clone(), modality, meta.clone(), content.clone(), tags, ctx)?;
+            Ok((ctx.ids.asset().0, events))
         })
     }
 
     /// Adds and removes tags of an asset at any time (A6); models using it go stale (A7).
-    pub fn tag_asset(&mut self, seller: &str, asset: &AssetId, add: &[&str], remove: &[&str]) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let a = hub.state.assets.get(asset).ok_or_else(|| Error::not_found("asset", asset))?;
-            if a.owner.as_str() != seller {
-                return Err(Error::Forbidden { actor: seller.into(), entity: "asset".into(), id: asset.to_string(), rule: "D1" });
-            }
-            let mut tags = a.tags.clone();
-            for t in add {
-                tags.insert(normalize_tag(t)?);
-            }
-            for t in remove {
-                tags.remove(&normalize_tag(t)?);
-            }
-            if tags == a.tags {
-                return Ok(());
-            }
-            let users: Vec<ModelId> = hub.state.models.values().filter(|m| m.assets.contains(asset)).map(|m| m.id.clone()).collect();
-            hub.emit(Event::AssetTagged { asset: asset.clone(), tags, at });
-            for m in users {
-                hub.mark_stale(&m, at);
-            }
-            Ok(())
+    pub fn tag_asset(&self, seller: &str, asset: &AssetId, add: &[&str], remove: &[&str]) -> CommandResult<()> {
+        let actor = SellerId::from(seller);
+        self.execute(&partition_of("asset", asset)?, |p, ctx| {
+            let a = p.asset(asset)?;
+            a.ensure_owner(&actor)?;
+            Ok(((), a.decide(AssetCommand::Tag { add, remove, used_by: p.models_using(asset).collect() }, ctx)?))
         })
     }
 
     /// Selects assets for a model. All of them pass the hard limits or none is
     /// selected (A3): a refusal keeps the selection as it was.
-    pub fn select_assets(&mut self, seller: &str, model: &ModelId, assets: &[AssetId]) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let m = hub.editable_model(seller, model, "select assets")?;
-            let entry = hub.policy.catalogue.entry(&m.subcategory)?;
-            let mut fresh = Vec::new();
-            for id in assets {
-                let a = hub.state.assets.get(id).ok_or_else(|| Error::not_found("asset", id))?;
-                asset::check_selectable(a, &seller.into(), entry, &hub.policy)?;
-                if !m.assets.contains(id) && !fresh.contains(id) {
-                    fresh.push(id.clone());
-                }
-            }
-            if !fresh.is_empty() {
-                hub.emit(Event::AssetsSelected { model: model.clone(), assets: fresh, at });
-                hub.mark_stale(model, at);
-            }
-            Ok(())
+    pub fn select_assets(&self, seller: &str, model: &ModelId, assets: &[AssetId]) -> CommandResult<()> {
+        let actor = SellerId::from(seller);
+        self.on_model(seller, model, |p, m, ctx| {
+            let chosen = assets.iter().map(|id| p.assets.get(id).ok_or_else(|| foreign_or_missing(&actor, id))).collect::<Result<Vec<_>, _>>()?;
+            m.decide(ModelCommand::SelectAssets { assets: &chosen }, ctx)
         })
     }
 
     /// Selects "All": the newest work samples and public deliveries (A2). Those that
     /// fail a hard limit are skipped and returned with their error.
-    pub fn select_all_assets(&mut self, seller: &str, model: &ModelId) -> Result<Outcome<Vec<(AssetId, Error)>>, Error> {
-        self.run(|hub, at| {
-            let m = hub.editable_model(seller, model, "select assets")?;
-            let entry = hub.policy.catalogue.entry(&m.subcategory)?;
-            let owner = SellerId::from(seller);
-            let library = hub.state.assets.values().filter(|a| a.owner == owner);
-            let mut fresh = Vec::new();
-            let mut skipped = Vec::new();
-            for a in asset::select_all(library, entry, &hub.policy) {
-                match asset::check_selectable(a, &owner, entry, &hub.policy) {
-                    Ok(()) if !m.assets.contains(&a.id) => fresh.push(a.id.clone()),
-                    Ok(()) => {}
+    pub fn select_all_assets(&self, seller: &str, model: &ModelId) -> CommandResult<Vec<(AssetId, Error)>> {
+        let actor = SellerId::from(seller);
+        self.execute(&partition_of("model", model)?, |p, ctx| {
+            let m = p.owned_model(&actor, model)?;
+            m.ensure_not_archived("select assets")?;
+            let entry = ctx.policy.catalogue.entry(&m.subcategory)?;
+            let (mut fresh, mut skipped) = (Vec::new(), Vec::new());
+            for a in asset::select_all(p.assets.values(), entry, ctx.policy) {
+                match asset::check_selectable(a, &actor, entry, ctx.policy) {
+                    Ok(()) => fresh.push(a),
                     Err(e) => skipped.push((a.id.clone(), e)),
                 }
             }
-            if !fresh.is_empty() {
-                hub.emit(Event::AssetsSelected { model: model.clone(), assets: fresh, at });
-                hub.mark_stale(model, at);
-            }
-            Ok(skipped)
+            Ok((skipped, m.decide(ModelCommand::SelectAssets { assets: &fresh }, ctx)?))
         })
     }
 
     /// Removes assets from a model's selection (A7 marks it stale).
-    pub fn deselect_assets(&mut self, seller: &str, model: &ModelId, assets: &[AssetId]) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let m = hub.editable_model(seller, model, "deselect assets")?;
-            let gone: Vec<AssetId> = assets.iter().filter(|a| m.assets.contains(a)).cloned().collect();
-            if !gone.is_empty() {
-                hub.emit(Event::AssetsDeselected { model: model.clone(), assets: gone, at });
-                hub.mark_stale(model, at);
-            }
-            Ok(())
-        })
+    pub fn deselect_assets(&self, seller: &str, model: &ModelId, assets: &[AssetId]) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::DeselectAssets { assets }, ctx))
     }
 
     /// Sets (or clears, with `None`) the seller's instructions (A5); marks stale (A7).
-    pub fn set_instructions(&mut self, seller: &str, model: &ModelId, instructions: Option<&str>) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let m = hub.editable_model(seller, model, "set instructions")?;
-            let instructions = instructions.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-            if m.instructions != instructions {
-                hub.emit(Event::InstructionsSet { model: model.clone(), instructions, at });
-                hub.mark_stale(model, at);
-            }
-            Ok(())
-        })
+    pub fn set_instructions(&self, seller: &str, model: &ModelId, instructions: Option<&str>) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::SetInstructions { instructions }, ctx))
     }
 
     /// Records the seller's attestation that every asset is their own original work (A9).
-    pub fn attest_originality(&mut self, seller: &str, model: &ModelId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            hub.editable_model(seller, model, "attest originality")?;
-            hub.emit(Event::OriginalityAttested { model: model.clone(), seller: seller.into(), at });
-            Ok(())
-        })
+    pub fn attest_originality(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::AttestOriginality, ctx))
+    }
+
+    fn on_model(&self, seller: &str, model: &ModelId, mut decide: impl FnMut(&Partition, &CreationModel, &Context) -> Result<Vec<Event>, Error>) -> CommandResult<()> {
+        let actor = SellerId::from(seller);
+        self.execute(&partition_of("model", model)?, |p, ctx| Ok(((), decide(p, p.owned_model(&actor, model)?, ctx)?)))
     }
 
     // ----- models (C, M) -----------------------------------------------------------
 
     /// Creates a draft model for a subcategory the seller has a Gig in (E1, C1, C2).
-    pub fn create_model(&mut self, seller: &str, subcategory: &str) -> Result<Outcome<ModelId>, Error> {
-        self.run(|hub, at| {
-            let s = hub.seller(seller)?;
-            s.ensure_eligible(&hub.policy)?;
-            hub.policy.catalogue.available(subcategory)?;
-            if !s.gigs.contains(subcategory) {
-                return Err(Error::NoGigInSubcategory { seller: s.id.clone(), subcategory: subcategory.into() });
-            }
-            let id = ModelId::new(format!("model-{}", hub.state.counters.models + 1));
-            hub.emit(Event::ModelCreated { model: id.clone(), seller: seller.into(), subcategory: subcategory.into(), at });
-            Ok(id)
-        })
+    pub fn create_model(&self, seller: &str, subcategory: &str) -> CommandResult<ModelId> {
+        self.execute(&seller.into(), |p, ctx| Ok((ctx.ids.model(), CreationModel::create(p.seller()?, subcategory, ctx)?)))
     }
 
     /// Sets the price (P1–P5).
-    pub fn set_price(&mut self, seller: &str, model: &ModelId, price: PriceSpec) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let m = hub.editable_model(seller, model, "set a price")?;
-            price.validate(hub.policy.catalogue.entry(&m.subcategory)?, &hub.policy)?;
-            hub.emit(Event::PriceSet { model: model.clone(), price, at });
-            Ok(())
-        })
+    pub fn set_price(&self, seller: &str, model: &ModelId, price: PriceSpec) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::SetPrice { price: price.clone() }, ctx))
     }
 
     /// Sets where clients meet the model: Gigs and profile (M4).
-    pub fn set_placement(&mut self, seller: &str, model: &ModelId, placement: Placement) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            hub.editable_model(seller, model, "set the placement")?;
-            hub.emit(Event::PlacementSet { model: model.clone(), placement, at });
-            Ok(())
-        })
+    pub fn set_placement(&self, seller: &str, model: &ModelId, placement: Placement) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::SetPlacement { placement: placement.clone() }, ctx))
     }
 
     /// Publishes the model, or lists every unmet requirement (M1, M2, E2, S4).
-    pub fn publish(&mut self, seller: &str, model: &ModelId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let m = hub.model(seller, model)?;
-            if !matches!(m.status, ModelStatus::Ready | ModelStatus::Unpublished | ModelStatus::Draft | ModelStatus::Training) {
-                return Err(m.state_error("publish"));
-            }
-            let missing = hub.checklist(m);
-            if !missing.is_empty() {
-                return Err(Error::PublishRequirementsUnmet { model: model.clone(), missing });
-            }
-            hub.emit(Event::ModelPublished { model: model.clone(), at });
-            Ok(())
+    pub fn publish(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
+        self.on_model(seller, model, |p, m, ctx| {
+            let published_others = p.published_models().filter(|o| o.id != m.id).count() as u32;
+            m.decide(ModelCommand::Publish { seller: p.seller()?, subscription: p.latest_subscription(), published_others }, ctx)
         })
     }
 
     /// Withdraws a published model from clients (M3).
-    pub fn unpublish(&mut self, seller: &str, model: &ModelId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let m = hub.model(seller, model)?;
-            if m.status != ModelStatus::Published {
-                return Err(m.state_error("unpublish"));
-            }
-            hub.emit(Event::ModelUnpublished { model: model.clone(), reason: UnpublishReason::Seller, at });
-            Ok(())
-        })
+    pub fn unpublish(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::Unpublish, ctx))
     }
 
     /// Archives the model (unpublishing it first); refused while it trains (M3).
-    pub fn archive(&mut self, seller: &str, model: &ModelId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let m = hub.editable_model(seller, model, "archive")?;
-            if let Some(job) = &m.active_job {
-                return Err(Error::TrainingInProgress { model: model.clone(), job: job.clone() });
-            }
-            if m.status == ModelStatus::Published {
-                hub.emit(Event::ModelUnpublished { model: model.clone(), reason: UnpublishReason::Archived, at });
-            }
-            hub.emit(Event::ModelArchived { model: model.clone(), at });
-            Ok(())
-        })
+    pub fn archive(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::Archive, ctx))
     }
 
     /// "Report an issue" against a model or one of its creations (M6). Anyone may report.
-    pub fn report_issue(&mut self, reporter: &str, model: &ModelId, target: ReportTarget, text: &str) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let m = hub.state.models.get(model).ok_or_else(|| Error::not_found("model", model))?;
-            if let ReportTarget::Creation { order } = &target {
-                if !m.creations.contains(order) && hub.state.orders.get(order).is_none_or(|o| &o.model != model) {
-                    return Err(Error::not_found("creation", order));
-                }
-            }
-            if text.trim().is_empty() {
-                return Err(Error::invalid("text", "describe the issue"));
-            }
-            let report = Report { reporter: reporter.into(), target, text: text.trim().into(), at };
-            hub.emit(Event::IssueReported { model: model.clone(), report });
-            Ok(())
+    pub fn report_issue(&self, reporter: &str, model: &ModelId, target: ReportTarget, text: &str) -> CommandResult<()> {
+        self.execute(&partition_of("model", model)?, |p, ctx| {
+            let m = p.model(model)?;
+            let creation_exists = match &target {
+                ReportTarget::Creation { order } => p.orders.get(order).is_some_and(|o| &o.model == model),
+                ReportTarget::Model => false,
+            };
+            Ok(((), m.decide(ModelCommand::ReportIssue { reporter, target: target.clone(), text, creation_exists }, ctx)?))
         })
     }
 
@@ -692,60 +1044,23 @@ impl Hub {
     /// Queues a training: checks eligibility, assets, instructions, attestation and
     /// quota, takes one training from the quota, and names the model on its first
     /// training (E2, A5, A9, T1–T5, C3).
-    pub fn start_training(&mut self, seller: &str, model: &ModelId) -> Result<Outcome<JobId>, Error> {
-        self.run(|hub, at| {
-            let s = hub.seller(seller)?;
-            let m = hub.editable_model(seller, model, "train")?;
-            s.ensure_eligible(&hub.policy)?;
-            let entry = hub.policy.catalogue.entry(&m.subcategory)?;
-            if let Some(job) = &m.active_job {
-                return Err(Error::TrainingInProgress { model: model.clone(), job: job.clone() });
-            }
-            if m.assets.is_empty() {
-                return Err(Error::NoAssetsSelected { model: model.clone() });
-            }
-            if entry.modality == Modality::Text && m.instructions.is_none() {
-                return Err(Error::InstructionsRequired { model: model.clone() });
-            }
-            if m.attested_at.is_none() {
-                return Err(Error::AttestationRequired { model: model.clone() });
-            }
-            let quota = hub.quota_of(m, at)?;
-            quota.ensure_available(model)?;
-            let name = m.name.is_none().then(|| {
-                let taken = hub.state.models.values().filter(|o| o.owner == m.owner).filter_map(|o| o.name.as_deref());
-                CreationModel::generated_name(&entry.name, taken)
-            });
-            let id = JobId::new(format!("job-{}", hub.state.counters.jobs + 1));
-            let job = TrainingJob {
-                id: id.clone(),
-                model: model.clone(),
-                seller: seller.into(),
-                status: JobStatus::Queued,
-                progress_pct: 0,
-                window: quota.window,
-                assets: m.assets.clone(),
-                instructions: m.instructions.clone(),
-                settings_rev: m.settings_rev,
-                queued_at: at,
-                finished_at: None,
-                failure: None,
-            };
-            if let Some(name) = name {
-                hub.emit(Event::ModelNamed { model: model.clone(), name, at });
-            }
-            hub.emit(Event::TrainingQueued { job });
-            hub.cancel_tokens.insert(id.clone(), CancelToken::default());
-            Ok(id)
+    pub fn start_training(&self, seller: &str, model: &ModelId) -> CommandResult<JobId> {
+        let actor = SellerId::from(seller);
+        self.execute(&partition_of("model", model)?, |p, ctx| {
+            let m = p.owned_model(&actor, model)?;
+            let taken_names = p.models.values().filter_map(|o| o.name.as_deref()).collect();
+            let command = ModelCommand::StartTraining { seller: p.seller()?, subscription: p.latest_subscription(), jobs: p.jobs_of(model).collect(), taken_names };
+            Ok((ctx.ids.job(), m.decide(command, ctx)?))
         })
     }
 
     /// Runs a queued training with the subcategory's generator, emitting progress, and
     /// ends it succeeded (new live version), failed or cancelled (quota returned, T4).
-    /// Returns the job's final status. Blocks the hub while the generator trains: a
-    /// host that wants the hub free meanwhile uses [`begin_training`](Self::begin_training),
-    /// [`TrainingRun::execute`] and [`finish_training`](Self::finish_training) instead.
-    pub fn run_training(&mut self, job: &JobId) -> Result<Outcome<JobStatus>, Error> {
+    /// Returns the job's final status. Runs in the calling thread; the hub stays free
+    /// for other commands meanwhile ([`begin_training`](Self::begin_training),
+    /// [`TrainingRun::execute`] and [`finish_training`](Self::finish_training) split it
+    /// for hosts that run trainings elsewhere).
+    pub fn run_training(&self, job: &JobId) -> CommandResult<JobStatus> {
         let begun = self.begin_training(job)?;
         let result = begun.value.execute(&mut |_| {});
         let mut finished = self.finish_training(result)?;
@@ -753,658 +1068,576 @@ impl Hub {
         Ok(finished)
     }
 
-    /// Marks a queued training as running and hands it out as a [`TrainingRun`] that
-    /// owns the owner's selected assets (D5) and the generator, to run without the hub.
-    pub fn begin_training(&mut self, job: &JobId) -> Result<Outcome<TrainingRun>, Error> {
-        self.run(|hub, at| {
-            let j = hub.job(job)?.clone();
-            if j.status != JobStatus::Queued {
-                return Err(Error::JobNotActive { job: job.clone(), status: j.status.to_string(), action: "run".into() });
-            }
-            let m = hub.state.models.get(&j.model).ok_or_else(|| Error::not_found("model", &j.model))?;
-            let entry = hub.policy.catalogue.entry(&m.subcategory)?.clone();
-            let generator = hub.generators.get(&entry.slug)?;
-            let cancel = hub.cancel_tokens.entry(job.clone()).or_default().clone();
+    /// Marks a queued training as running, on a lease (T4), and hands it out as a
+    /// [`TrainingRun`] that owns the owner's selected assets (D5) and the generator,
+    /// to run without the hub. Its progress renews the lease; a runner that dies
+    /// loses the job when the lease ends (it is then queued again for a worker, see
+    /// [`crate::jobs`]).
+    pub fn begin_training(&self, job: &JobId) -> CommandResult<TrainingRun> {
+        self.start_training_run(job, None)
+    }
+
+    /// [`Hub::begin_training`] in `worker`'s name.
+    fn start_training_run(&self, job: &JobId, worker: Option<&str>) -> CommandResult<TrainingRun> {
+        let begun = self.execute(&partition_of("job", job)?, |p, ctx| {
+            let j = p.job(job)?;
+            let events = j.decide(JobCommand::Begin { worker: worker.map(str::to_owned) }, ctx)?;
+            let m = p.model(&j.model)?;
+            let entry = ctx.policy.catalogue.entry(&m.subcategory)?.clone();
+            let generator = self.inner.generators.get(&entry.slug)?;
             // D5: only the owner's assets, as selected when the job was queued.
-            let assets = (j.assets.iter().filter_map(|a| hub.state.assets.get(a)).filter(|a| a.owner == j.seller))
-                .map(|a| (a.clone(), hub.state.contents.get(&a.id).cloned()))
-                .collect();
-            let limits = hub.policy.media.limits.clone();
-            hub.emit(Event::TrainingStarted { job: job.clone(), at });
-            Ok(TrainingRun { job: job.clone(), generator, entry, assets, limits, instructions: j.instructions, cancel })
+            let assets = (j.assets.iter().filter_map(|a| p.assets.get(a)).filter(|a| a.owner == j.seller)).cloned().collect();
+            Ok(((generator, entry, assets, j.instructions.clone(), j.attempt + 1), events))
+        })?;
+        let (generator, entry, assets, instructions, attempt) = begun.value;
+        let work = WorkId::Training(job.clone());
+        let cancel = lock(&self.inner.tokens).entry(work.clone()).or_default().clone();
+        let run = TrainingRun {
+            job: job.clone(),
+            attempt,
+            generator,
+            entry,
+            assets,
+            blobs: self.inner.blobs.clone(),
+            limits: self.inner.policy.media.limits.clone(),
+            input_limits: self.inner.policy.limits.clone(),
+            instructions,
+            cancel: cancel.clone(),
+            heartbeat: self.beats(work, attempt, cancel),
+        };
+        Ok(Outcome { value: run, events: begun.events })
+    }
+
+    /// What a running job's progress calls: renews its lease at most every quarter
+    /// of the lease, and stops the run when a cancel was asked from anywhere or the
+    /// run lost the job.
+    fn beats(&self, work: WorkId, attempt: u32, cancel: CancelToken) -> Arc<dyn Fn() + Send + Sync> {
+        let hub = self.clone();
+        let every = match work {
+            WorkId::Training(_) => self.inner.policy.training.lease(),
+            WorkId::Generation(_) => self.inner.policy.jobs.generation_lease(),
+        } / 4;
+        let next = Mutex::new(crate::clock::later(self.now(), every));
+        Arc::new(move || {
+            let now = hub.now();
+            {
+                let mut next = lock(&next);
+                if now < *next {
+                    return;
+                }
+                *next = crate::clock::later(now, every);
+            }
+            match hub.heartbeat(&work, attempt) {
+                Ok(o) if !o.value => {}
+                _ => cancel.cancel(),
+            }
         })
     }
 
     /// Records what a [`TrainingRun`] produced: its progress, then a new live version
     /// (the previous one served until now, M3), or a failure or cancellation that
     /// gives the quota back (T4).
-    pub fn finish_training(&mut self, result: TrainingResult) -> Result<Outcome<JobStatus>, Error> {
-        self.run(|hub, at| {
-            let TrainingResult { job, result, progress_pct } = result;
-            let j = hub.job(&job)?.clone();
-            if j.status != JobStatus::Running {
-                return Err(Error::JobNotActive { job: job.clone(), status: j.status.to_string(), action: "finish".into() });
-            }
-            for pct in progress_pct.into_iter().filter(|p| *p > j.progress_pct && *p < 100) {
-                hub.emit(Event::TrainingProgressed { job: job.clone(), progress_pct: pct, at });
-            }
-            let quota_returned = hub.policy.training.refund_failed;
-            let status = match result {
-                Ok(style) => {
-                    let version = live_version(&hub.state, &j.model) + 1;
-                    let version = TrainedVersion { version, job: job.clone(), trained_at: at, settings_rev: j.settings_rev, style };
-                    hub.emit(Event::TrainingSucceeded { job: job.clone(), model: j.model.clone(), version });
-                    JobStatus::Succeeded
-                }
-                Err(TrainError::Cancelled) => {
-                    hub.emit(Event::TrainingCancelled { job: job.clone(), model: j.model.clone(), quota_returned, at });
-                    JobStatus::Cancelled
-                }
-                Err(TrainError::Failed(reason)) => {
-                    hub.emit(Event::TrainingFailed { job: job.clone(), model: j.model.clone(), reason, quota_returned, at });
-                    JobStatus::Failed
-                }
+    pub fn finish_training(&self, result: TrainingResult) -> CommandResult<JobStatus> {
+        let TrainingResult { job, attempt, result, progress_pct } = result;
+        let finished = self.execute(&partition_of("job", &job)?, |p, ctx| {
+            let j = p.job(&job)?;
+            let next_version = p.model(&j.model)?.live.as_ref().map_or(0, |v| v.version) + 1;
+            let command = JobCommand::Finish { attempt, progress_pct: progress_pct.clone(), outcome: result.clone(), next_version };
+            let events = j.decide(command, ctx)?;
+            let status = match events.last() {
+                Some(Event::TrainingSucceeded { .. }) => JobStatus::Succeeded,
+                Some(Event::TrainingCancelled { .. }) => JobStatus::Cancelled,
+                _ => JobStatus::Failed,
             };
-            hub.cancel_tokens.remove(&job);
-            Ok(status)
-        })
+            Ok((status, events))
+        });
+        lock(&self.inner.tokens).remove(&WorkId::Training(job));
+        finished
     }
 
-    /// Cancels a queued training (its quota comes back, T4). A running training is
-    /// cancelled through [`Hub::cancel_handle`].
-    pub fn cancel_training(&mut self, seller: &str, job: &JobId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let j = hub.job(job)?.clone();
-            hub.model(seller, &j.model)?;
-            if j.status != JobStatus::Queued {
-                return Err(Error::JobNotActive { job: job.clone(), status: j.status.to_string(), action: "cancel".into() });
-            }
-            let quota_returned = hub.policy.training.refund_failed;
-            hub.emit(Event::TrainingCancelled { job: job.clone(), model: j.model, quota_returned, at });
-            hub.cancel_tokens.remove(job);
-            Ok(())
-        })
+    /// Cancels a training (T4): a queued one at once, its quota back; a running one
+    /// is asked to stop, which its runner sees at its next lease renewal wherever it
+    /// runs (at once in this process).
+    pub fn cancel_training(&self, seller: &str, job: &JobId) -> CommandResult<()> {
+        let actor = SellerId::from(seller);
+        let outcome = self.execute(&partition_of("job", job)?, |p, ctx| {
+            let j = p.job(job)?;
+            p.owned_model(&actor, &j.model)?;
+            Ok(((), j.decide(JobCommand::Cancel, ctx)?))
+        })?;
+        if let Some(token) = lock(&self.inner.tokens).get(&WorkId::Training(job.clone())) {
+            token.cancel();
+        }
+        Ok(outcome)
     }
+
+    // ----- generation (G) -----------------------------------------------------------
 
     /// A playground generation with the live version: clean while subscribed,
-    /// watermarked otherwise (G2); counts toward publishing (M2).
-    pub fn playground_generate(&mut self, seller: &str, model: &ModelId, brief: Brief, seed: u64) -> Result<Outcome<(ArtifactId, Artifact)>, Error> {
-        self.run(|hub, at| {
-            let m = hub.editable_model(seller, model, "generate")?;
-            let subscribed = match hub.state.latest_subscription(&m.owner) {
-                None => false,
-                Some(s) if s.is_active() => true,
-                Some(s) => {
-                    return Err(Error::SubscriptionRequired { seller: m.owner.clone(), action: "generate".into(), state: s.state_name().into() })
+    /// watermarked otherwise (G2); counts toward publishing (M2). Returns the file
+    /// and its content.
+    pub fn playground_generate(&self, seller: &str, model: &ModelId, brief: Brief, seed: u64) -> CommandResult<(BlobRef, Artifact)> {
+        let begun = self.begin_playground(seller, model, brief, seed)?;
+        self.generate(begun, |g| match g {
+            Generated::Playground { artifact, content, .. } => Some((artifact, content)),
+            Generated::Draft { .. } => None,
+        })
+    }
+
+    /// Checks a playground generation and hands it out as a [`GenerationRun`].
+    pub fn begin_playground(&self, seller: &str, model: &ModelId, brief: Brief, seed: u64) -> CommandResult<GenerationRun> {
+        self.begin(GenerationRequest::Playground { seller: seller.into(), model: model.clone(), brief, seed })
+    }
+
+    /// Immediate-download path (G3): generates a watermarked draft priced by the
+    /// model's quote for `brief.quantity` units (G1, G5, W1, W2).
+    pub fn order_draft(&self, client: &str, model: &ModelId, brief: Brief, seed: u64) -> CommandResult<OrderId> {
+        let begun = self.begin_order_draft(client, model, brief, seed)?;
+        self.generate(begun, draft_order)
+    }
+
+    /// Checks an immediate-download order and hands its generation out as a
+    /// [`GenerationRun`]; the order is created when the draft is finished.
+    pub fn begin_order_draft(&self, client: &str, model: &ModelId, brief: Brief, seed: u64) -> CommandResult<GenerationRun> {
+        self.begin(GenerationRequest::OrderDraft { client: client.into(), model: model.clone(), brief, seed })
+    }
+
+    /// Custom-offer path (G3, V2): the client contacts the seller with a brief.
+    pub fn contact_seller(&self, client: &str, model: &ModelId, brief: Brief) -> CommandResult<OrderId> {
+        self.execute(&partition_of("model", model)?, |p, ctx| {
+            let m = p.model(model)?;
+            m.ensure_servable(p.latest_subscription())?;
+            let order = Order::open(ctx.ids.order(), client, m, OrderPath::CustomOffer, brief.clone(), 0, None, ctx)?;
+            Ok((order.id.clone(), vec![Event::OrderCreated { order: Box::new(order) }]))
+        })
+    }
+
+    /// The client accepts the offer; the model generates the watermarked draft.
+    pub fn accept_offer(&self, client: &str, order: &OrderId, seed: u64) -> CommandResult<()> {
+        let begun = self.begin_accept_offer(client, order, seed)?;
+        self.generate(begun, |g| matches!(g, Generated::Draft { .. }).then_some(()))
+    }
+
+    /// Checks an offer's acceptance and hands its draft's generation out.
+    pub fn begin_accept_offer(&self, client: &str, order: &OrderId, seed: u64) -> CommandResult<GenerationRun> {
+        self.begin(GenerationRequest::AcceptOffer { client: client.into(), order: order.clone(), seed })
+    }
+
+    /// Requests the included revision (V1) with a note; the model generates the
+    /// revised watermarked draft at once.
+    pub fn request_revision(&self, client: &str, order: &OrderId, note: &str) -> CommandResult<()> {
+        let begun = self.begin_revision(client, order, note)?;
+        self.generate(begun, |g| matches!(g, Generated::Draft { .. }).then_some(()))
+    }
+
+    /// Checks a revision request and hands its draft's generation out; the window
+    /// (V1) is judged at the instant of the request.
+    pub fn begin_revision(&self, client: &str, order: &OrderId, note: &str) -> CommandResult<GenerationRun> {
+        self.begin(GenerationRequest::Revision { client: client.into(), order: order.clone(), note: note.to_owned() })
+    }
+
+    /// Checks `request` now and hands its generation out.
+    fn begin(&self, request: GenerationRequest) -> CommandResult<GenerationRun> {
+        let partition = request.partition().ok_or_else(|| Error::not_found("model or order", request_target(&request)))?;
+        let planned = self.execute(&partition, |p, ctx| Ok((request.plan(p, ctx, ctx.now)?, Vec::new())))?;
+        let events = planned.events;
+        let run = self.generation_run(planned.value, None).map_err(|error| Refused { error, events: events.clone() })?;
+        Ok(Outcome { value: run, events })
+    }
+
+    /// The run of a checked generation (for the `attempt`-th run of a queued job
+    /// when `job` is set: its progress then renews the job's lease).
+    fn generation_run(&self, plan: Plan, job: Option<(GenerationId, u32)>) -> Result<GenerationRun, Error> {
+        let Plan { purpose, subcategory, style, brief, seed, marks } = plan;
+        let generator = self.inner.generators.get(&subcategory)?;
+        let (cancel, heartbeat) = match &job {
+            Some((id, attempt)) => {
+                let work = WorkId::Generation(id.clone());
+                let cancel = lock(&self.inner.tokens).entry(work.clone()).or_default().clone();
+                (cancel.clone(), Some(self.beats(work, *attempt, cancel)))
+            }
+            None => (CancelToken::default(), None),
+        };
+        Ok(GenerationRun {
+            purpose,
+            generator,
+            style,
+            styles: self.inner.styles.clone(),
+            blobs: self.inner.blobs.clone(),
+            brief,
+            seed,
+            marks,
+            watermark: self.inner.watermark.clone(),
+            cancel,
+            job,
+            heartbeat,
+        })
+    }
+
+    /// Runs a begun generation in this thread and finishes it.
+    fn generate<T>(&self, begun: Outcome<GenerationRun>, value: impl FnOnce(Generated) -> Option<T>) -> CommandResult<T> {
+        let result = begun.value.execute();
+        let finished = self.finish_generation(result).map_err(|mut r| {
+            r.events.splice(0..0, begun.events.clone());
+            r
+        })?;
+        let mut events = begun.events;
+        events.extend(finished.events);
+        let value = value(finished.value).ok_or_else(|| Refused { error: Error::invalid("generation", "finished as another kind"), events: events.clone() })?;
+        Ok(Outcome { value, events })
+    }
+
+    /// Records what a [`GenerationRun`] produced, deciding on the partition as it is
+    /// now: the playground generation (G2, M2), the new order with its draft (G1, G3),
+    /// or the draft of an accepted offer or a revision (V1, V2), each marked (W1, W2).
+    pub fn finish_generation(&self, result: GenerationResult) -> CommandResult<Generated> {
+        if result.job.is_some() {
+            let finished = self.finish_generation_job(result)?;
+            return match finished.value {
+                (_, Ok(generated)) => Ok(Outcome { value: generated, events: finished.events }),
+                (_, Err(error)) => Err(Refused { error, events: finished.events }),
+            };
+        }
+        let GenerationResult { purpose, made, blobs, watermark, seed, .. } = result;
+        let made = made?;
+        self.execute(&purpose.partition()?, |p, ctx| record_generation(p, ctx, &purpose, &made, seed, &watermark, blobs.as_ref()))
+    }
+
+    /// Finishes the run of a queued generation: what it made is recorded with the
+    /// job's success; a generator failure, or a request that no longer holds (the
+    /// model unpublished, the order moved on), fails the job instead. Returns the
+    /// job's status and what was made (or why not). Refused, recording nothing, when
+    /// the run lost its lease (`job_lease_lost`).
+    pub(crate) fn finish_generation_job(&self, result: GenerationResult) -> CommandResult<(JobStatus, Result<Generated, Error>)> {
+        let GenerationResult { purpose, job, made, blobs, watermark, seed } = result;
+        let Some((job, attempt)) = job else { return Err(Error::invalid("result", "not the result of a queued generation").into()) };
+        lock(&self.inner.tokens).remove(&WorkId::Generation(job.clone()));
+        self.execute(&purpose.partition()?, |p, ctx| {
+            let g = p.generation(&job)?;
+            let recorded = made.as_ref().map_err(Clone::clone).and_then(|made| record_generation(p, ctx, &purpose, made, seed, &watermark, blobs.as_ref()));
+            Ok(match recorded {
+                Ok((generated, mut events)) => {
+                    let outcome = Ok(generated.outcome());
+                    events.extend(g.decide(GenerationCommand::Finish { attempt, outcome }, ctx)?);
+                    ((JobStatus::Succeeded, Ok(generated)), events)
                 }
-            };
-            let clean = hub.generate_with(m, &brief, seed)?;
-            let content = if subscribed {
-                clean
-            } else {
-                watermark::draft(&clean, &DraftMark { reference: model.to_string(), seed }, &hub.watermark.visible)
-            };
-            let id = hub.store_artifact(content.clone());
-            hub.emit(Event::PlaygroundGenerated { model: model.clone(), artifact: id.clone(), watermarked: !subscribed, at });
-            Ok((id, content))
+                Err(error) => {
+                    let events = g.decide(GenerationCommand::Finish { attempt, outcome: Err(error.to_string()) }, ctx)?;
+                    let status = if matches!(events.last(), Some(Event::GenerationCancelled { .. })) { JobStatus::Cancelled } else { JobStatus::Failed };
+                    ((status, Err(error)), events)
+                }
+            })
         })
     }
 
     // ----- subscription (S) -----------------------------------------------------------
 
     /// Subscribes the seller; the first month is charged to a stored card or PayPal (S1, S2).
-    pub fn subscribe(&mut self, seller: &str, method: &PaymentMethodId) -> Result<Outcome<SubscriptionId>, Error> {
-        self.run(|hub, at| {
-            let s = hub.seller(seller)?;
-            s.ensure_eligible(&hub.policy)?;
-            if let Some(sub) = hub.state.latest_subscription(&s.id).filter(|sub| sub.is_live()) {
-                return Err(Error::AlreadySubscribed { seller: s.id.clone(), subscription: sub.id.clone() });
-            }
-            let pm = s.payment_method(method)?.clone();
-            let id = SubscriptionId::new(format!("sub-{}", hub.state.counters.subscriptions + 1));
-            let fee = hub.policy.monthly_fee();
-            let key = Subscription::charge_key(&id, 0);
-            let request = ChargeRequest { idempotency_key: key.clone(), seller: s.id.clone(), method: pm.clone(), amount: fee };
-            let reference = hub
-                .gateway
-                .charge(&request)
-                .map_err(|reason| Error::PaymentDeclined { method: method.clone(), amount: fee, reason })?;
-            let subscription = Subscription {
-                id: id.clone(),
-                seller: seller.into(),
-                anchor: at,
-                method: method.clone(),
-                status: SubscriptionStatus::Active,
-                cancel_at_period_end: false,
-                paid_periods: 0,
-                charges: Vec::new(),
-            };
-            hub.emit(Event::Subscribed { subscription });
-            let source = ChargeSource::PaymentMethod { id: pm.id, kind: pm.kind, reference };
-            let charge = Charge { idempotency_key: key, period: 0, amount: fee, source, at };
-            hub.emit(Event::SubscriptionCharged { subscription: id.clone(), seller: seller.into(), charge });
-            Ok(id)
+    pub fn subscribe(&self, seller: &str, method: &PaymentMethodId) -> CommandResult<SubscriptionId> {
+        self.execute(&seller.into(), |p, ctx| {
+            let request = Subscription::prepare(p.seller()?, p.latest_subscription(), method, ctx)?;
+            let events = Subscription::start(&request, self.charge(&request, ctx.now)?, ctx)?;
+            Ok((ctx.ids.subscription(), events))
         })
     }
 
-    /// Settles whatever is due now for every subscription (renewals, ends): what a
-    /// host's scheduler calls. Every command also does this first.
-    pub fn tick(&mut self) -> Outcome<()> {
-        self.run(|_, _| Ok(())).unwrap_or_else(|_| Outcome { value: (), events: Vec::new() })
+    /// Settles whatever is due now (renewals, ends, jobs whose worker vanished) in
+    /// every partition the store's due index names: what a host's scheduler calls.
+    /// Every command also settles its own partition first.
+    ///
+    /// A partition that cannot be settled now (the gateway did not answer a renewal,
+    /// S5; the store failed) does not hold up the others: the tick settles every
+    /// other partition, then is refused with the first such error, carrying every
+    /// event it recorded. The partition stays due; the next tick retries it, with
+    /// the same idempotency key.
+    pub fn tick(&self) -> CommandResult<()> {
+        const BATCH: usize = 256;
+        let now = self.now();
+        let mut events = Vec::new();
+        let mut first_error = None;
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            let due = match self.inner.store.due(now, BATCH) {
+                Ok(due) => due,
+                Err(error) => return Err(Refused { error: first_error.unwrap_or(error), events }),
+            };
+            let fresh: Vec<SellerId> = due.iter().filter(|p| seen.insert((*p).clone())).cloned().collect();
+            if fresh.is_empty() {
+                break;
+            }
+            for partition in fresh {
+                match self.run(&partition, true, |_, _| Ok(((), Vec::new()))) {
+                    Ok(o) => events.extend(o.events),
+                    Err(r) => {
+                        events.extend(r.events);
+                        first_error.get_or_insert(r.error);
+                    }
+                }
+            }
+            if due.len() < BATCH {
+                break;
+            }
+        }
+        match first_error {
+            Some(error) => Err(Refused { error, events }),
+            None => Ok(Outcome { value: (), events }),
+        }
     }
 
     /// Renews the seller's subscription if due and returns the current period's
     /// charge. Repeating it never charges a period twice (S5).
-    pub fn renew_subscription(&mut self, seller: &str) -> Result<Outcome<Option<Charge>>, Error> {
-        self.run(|hub, at| {
-            let sub = hub.live_subscription(seller)?;
-            let period = sub.period_at(at).index;
-            let key = Subscription::charge_key(&sub.id, period);
-            Ok(sub.charges.iter().find(|c| c.idempotency_key == key).cloned())
+    pub fn renew_subscription(&self, seller: &str) -> CommandResult<Option<Charge>> {
+        self.execute(&seller.into(), |p, ctx| {
+            let sub = live_subscription(p)?;
+            let key = Subscription::charge_key(&sub.id, sub.period_at(ctx.now).index);
+            Ok((sub.charges.iter().find(|c| c.idempotency_key == key).cloned(), Vec::new()))
         })
     }
 
     /// Pays a past-due renewal (balance first, else the stored method) (S2).
-    pub fn pay_past_due(&mut self, seller: &str) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let sub = hub.live_subscription(seller)?.clone();
-            let SubscriptionStatus::PastDue { period, .. } = sub.status else {
-                return Err(Error::NothingPastDue { subscription: sub.id.clone() });
-            };
-            match hub.charge_renewal(&sub, period, at)? {
-                Ok(charge) => {
-                    hub.emit(Event::SubscriptionCharged { subscription: sub.id.clone(), seller: sub.seller.clone(), charge });
-                    hub.emit(Event::QuotaRenewed { seller: sub.seller.clone(), subscription: sub.id.clone(), period, at });
-                    Ok(())
+    pub fn pay_past_due(&self, seller: &str) -> CommandResult<()> {
+        self.execute(&seller.into(), |p, ctx| {
+            let sub = live_subscription(p)?;
+            let period = sub.past_due_period()?;
+            match self.pay(sub.renewal_plan(p.seller()?, period, ctx.policy), ctx.now)? {
+                // The charge is taken now; the period, and its quota, began on its
+                // anniversary all the same (T3).
+                Ok(source) => {
+                    let due_at = crate::billing::anniversary(sub.anchor, period);
+                    Ok(((), sub.decide(SubscriptionCommand::RecordRenewal { period, due_at, paid: Ok(source) }, ctx)?))
                 }
-                Err((method, reason)) => Err(Error::PaymentDeclined { method, amount: hub.policy.monthly_fee(), reason }),
+                Err((method, reason)) => Err(Error::PaymentDeclined { method, amount: ctx.policy.monthly_fee(), reason }),
             }
         })
     }
 
     /// Cancels at the end of the paid cycle; features stay until then (S3).
-    pub fn cancel_subscription(&mut self, seller: &str) -> Result<Outcome<DateTime<Utc>>, Error> {
-        self.run(|hub, at| {
-            let sub = hub.any_subscription(seller)?;
-            sub.ensure_cancellable()?;
-            let ends_at = sub.paid_until();
-            hub.emit(Event::SubscriptionCancelled { subscription: sub.id.clone(), ends_at, at });
-            Ok(ends_at)
+    pub fn cancel_subscription(&self, seller: &str) -> CommandResult<DateTime<Utc>> {
+        self.execute(&seller.into(), |p, ctx| {
+            let sub = any_subscription(p)?;
+            Ok((sub.paid_until(), sub.decide(SubscriptionCommand::Cancel, ctx)?))
         })
     }
 
     /// Takes a cancellation back before the period ends (S3 decision).
-    pub fn resume_subscription(&mut self, seller: &str) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let sub = hub.any_subscription(seller)?;
-            sub.ensure_resumable()?;
-            hub.emit(Event::SubscriptionResumed { subscription: sub.id.clone(), at });
-            Ok(())
-        })
+    pub fn resume_subscription(&self, seller: &str) -> CommandResult<()> {
+        self.execute(&seller.into(), |p, ctx| Ok(((), any_subscription(p)?.decide(SubscriptionCommand::Resume, ctx)?)))
     }
 
     // ----- orders (G, V, F, R, D) ----------------------------------------------------
 
-    /// Immediate-download path (G3): generates a watermarked draft priced by the
-    /// model's quote for `brief.quantity` units (G1, G5, W1).
-    pub fn order_draft(&mut self, client: &str, model: &ModelId, brief: Brief, seed: u64) -> Result<Outcome<OrderId>, Error> {
-        self.run(|hub, at| {
-            let m = hub.servable_model(model)?;
-            let quote = hub.quote(model, brief.quantity)?;
-            let id = OrderId::new(format!("order-{}", hub.state.counters.orders + 1));
-            let order = hub.new_order(&id, client, m, OrderPath::ImmediateDownload, brief, seed, Some(quote), OrderStatus::Drafted, at)?;
-            let clean = hub.generate_with(m, &order.brief, seed)?;
-            hub.emit(Event::OrderCreated { order });
-            hub.deliver(&id, clean, seed, at);
-            Ok(id)
-        })
-    }
-
-    /// Custom-offer path (G3, V2): the client contacts the seller with a brief.
-    pub fn contact_seller(&mut self, client: &str, model: &ModelId, brief: Brief) -> Result<Outcome<OrderId>, Error> {
-        self.run(|hub, at| {
-            let m = hub.servable_model(model)?;
-            let id = OrderId::new(format!("order-{}", hub.state.counters.orders + 1));
-            let order = hub.new_order(&id, client, m, OrderPath::CustomOffer, brief, 0, None, OrderStatus::OfferRequested, at)?;
-            hub.emit(Event::OrderCreated { order });
-            Ok(id)
-        })
-    }
-
     /// The seller answers with a custom offer and its own terms (V2).
-    pub fn send_custom_offer(&mut self, seller: &str, order: &OrderId, offer: CustomOffer) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_seller(&seller.into())?;
-            o.ensure_status(&[OrderStatus::OfferRequested, OrderStatus::OfferSent], "send an offer")?;
-            hub.same_currency(offer.price)?;
-            hub.same_currency(offer.non_ai_work)?;
-            if !offer.price.is_positive() || offer.non_ai_work.amount().is_sign_negative() || offer.non_ai_work.cmp_amount(&offer.price)? == std::cmp::Ordering::Greater {
-                return Err(Error::InvalidPrice { reason: "an offer needs a positive price and non-AI work between zero and the price".into() });
-            }
-            hub.emit(Event::OfferSent { order: order.clone(), offer: CustomOffer { price: offer.price.rounded(), non_ai_work: offer.non_ai_work.rounded(), ..offer }, at });
-            Ok(())
-        })
-    }
-
-    /// The client accepts the offer; the model generates the watermarked draft.
-    pub fn accept_offer(&mut self, client: &str, order: &OrderId, seed: u64) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_client(&client.into())?;
-            o.ensure_status(&[OrderStatus::OfferSent], "accept the offer")?;
-            let m = hub.servable_model(&o.model)?;
-            let clean = hub.generate_with(m, &o.brief, seed)?;
-            hub.deliver(order, clean, seed, at);
-            Ok(())
+    pub fn send_custom_offer(&self, seller: &str, order: &OrderId, offer: CustomOffer) -> CommandResult<()> {
+        let actor = SellerId::from(seller);
+        self.execute(&partition_of("order", order)?, |p, ctx| {
+            Ok(((), p.seller_order(&actor, order)?.decide(OrderCommand::SendOffer { offer: offer.clone() }, ctx)?))
         })
     }
 
     /// The client approves the current delivery (G1); approving a revised delivery
     /// completes the order with an edit (R2).
-    pub fn approve(&mut self, client: &str, order: &OrderId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_client(&client.into())?;
-            o.ensure_status(&[OrderStatus::Drafted, OrderStatus::RevisionDelivered], "approve")?;
-            if o.approved {
-                return Ok(());
-            }
-            let completes = o.status == OrderStatus::RevisionDelivered;
-            let counts = o.counts_in_success_score();
-            hub.emit(Event::OrderApproved { order: order.clone(), at });
-            if completes {
-                hub.emit(Event::OrderCompleted { order: order.clone(), edited: true, counts_in_success_score: counts, at });
-            }
-            Ok(())
-        })
+    pub fn approve(&self, client: &str, order: &OrderId) -> CommandResult<()> {
+        self.on_client_order(client, order, || OrderCommand::Approve).map(unit)
     }
 
     /// The host reports the client's completed payment of the order's price (G1).
-    pub fn record_payment(&mut self, client: &str, order: &OrderId, amount: Money) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_client(&client.into())?;
-            o.ensure_status(&[OrderStatus::Drafted], "pay")?;
-            if o.paid_at.is_some() {
-                return Ok(());
-            }
-            let price = o.price().ok_or_else(|| Error::invalid("order", "has no price"))?;
-            if amount.cmp_amount(&price)? != std::cmp::Ordering::Equal {
-                return Err(Error::invalid("amount", format!("the order costs {price}, got {amount}")));
-            }
-            hub.emit(Event::OrderPaid { order: order.clone(), amount, at });
-            Ok(())
-        })
+    pub fn record_payment(&self, client: &str, order: &OrderId, amount: Money) -> CommandResult<()> {
+        self.on_client_order(client, order, || OrderCommand::RecordPayment { amount }).map(unit)
     }
 
     /// The clean file, for the client of an approved and paid order (G1, D2). The
     /// first download starts the revision window (V1).
-    pub fn download(&mut self, client: &str, order: &OrderId) -> Result<Outcome<Artifact>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_client(&client.into())?;
-            o.ensure_released()?;
-            let clean = o.clean.as_ref().and_then(|id| hub.state.artifacts.get(id)).cloned();
-            let clean = clean.ok_or_else(|| Error::not_found("artifact", order))?;
-            if o.downloaded_at.is_none() {
-                hub.emit(Event::DeliveryDownloaded { order: order.clone(), at });
-            }
-            Ok(clean)
+    pub fn download(&self, client: &str, order: &OrderId) -> CommandResult<Artifact> {
+        let actor = ClientId::from(client);
+        self.execute(&partition_of("order", order)?, |p, ctx| {
+            let o = p.client_order(&actor, order)?;
+            let events = o.decide(OrderCommand::Download, ctx)?;
+            // The file is read before the download is recorded: a download that
+            // delivers nothing starts no revision window (V1).
+            let clean = o.clean.as_ref().ok_or_else(|| Error::not_found("artifact", order))?;
+            Ok((self.artifact(clean)?, events))
         })
     }
 
     /// G4: no source file exists for AI-generated assets, for anyone.
-    pub fn request_source_file(&mut self, _actor: &str, order: &OrderId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, _| {
-            hub.order(order)?;
-            Err(Error::SourceFileUnavailable { order: order.clone() })
-        })
-    }
-
-    /// Requests the included revision (V1) with a note; the model generates the
-    /// revised watermarked draft at once.
-    pub fn request_revision(&mut self, client: &str, order: &OrderId, note: &str) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_client(&client.into())?;
-            o.check_revision(&hub.policy, at)?;
-            if note.trim().is_empty() {
-                return Err(Error::invalid("note", "say what to change"));
-            }
-            let m = hub.servable_model(&o.model)?;
-            let mut brief = o.brief.clone();
-            brief.text = format!("{}\nRevision: {}", brief.text, note.trim());
-            let seed = o.seed.wrapping_add(o.revision_notes.len() as u64 + 1);
-            let clean = hub.generate_with(m, &brief, seed)?;
-            hub.emit(Event::RevisionRequested { order: order.clone(), note: note.trim().into(), at });
-            hub.deliver(order, clean, seed, at);
-            Ok(())
-        })
+    pub fn request_source_file(&self, _actor: &str, order: &OrderId) -> CommandResult<()> {
+        self.execute(&partition_of("order", order)?, |p, ctx| Ok(((), p.order(order)?.decide(OrderCommand::RequestSourceFile, ctx)?)))
     }
 
     /// The client accepts the released delivery without edits: the order completes
     /// and cannot be reviewed (R3).
-    pub fn accept_delivery(&mut self, client: &str, order: &OrderId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_client(&client.into())?;
-            o.ensure_status(&[OrderStatus::Released], "accept")?;
-            let counts = o.counts_in_success_score();
-            hub.emit(Event::OrderCompleted { order: order.clone(), edited: o.edited(), counts_in_success_score: counts, at });
-            Ok(())
-        })
+    pub fn accept_delivery(&self, client: &str, order: &OrderId) -> CommandResult<()> {
+        self.on_client_order(client, order, || OrderCommand::AcceptDelivery).map(unit)
     }
 
     /// Rates and reviews an order that had an edit, once its final delivery is
     /// approved (R2, R3).
-    pub fn review(&mut self, client: &str, order: &OrderId, stars: u8, text: &str) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_client(&client.into())?;
-            o.check_review(stars)?;
-            let review = Review { stars, text: text.trim().into(), at };
-            hub.emit(Event::ReviewLeft { order: order.clone(), seller: o.seller.clone(), review });
-            Ok(())
-        })
+    pub fn review(&self, client: &str, order: &OrderId, stars: u8, text: &str) -> CommandResult<()> {
+        self.on_client_order(client, order, || OrderCommand::Review { stars, text }).map(unit)
     }
 
     /// F1: full refunds are not available for AI-generated assets.
-    pub fn request_full_refund(&mut self, client: &str, order: &OrderId) -> Result<Outcome<()>, Error> {
-        self.run(|hub, _| {
-            hub.order(order)?.ensure_client(&client.into())?;
-            Err(Error::FullRefundUnavailable { order: order.clone() })
-        })
+    pub fn request_full_refund(&self, client: &str, order: &OrderId) -> CommandResult<()> {
+        self.on_client_order(client, order, || OrderCommand::RequestFullRefund).map(unit)
     }
 
     /// F2: the seller refunds part of the work beyond the AI generation.
-    pub fn issue_partial_refund(&mut self, seller: &str, order: &OrderId, amount: Money) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?;
-            o.ensure_seller(&seller.into())?;
-            hub.same_currency(amount)?;
-            o.check_partial_refund(amount)?;
-            hub.emit(Event::PartialRefundIssued { order: order.clone(), amount, at });
-            Ok(())
+    pub fn issue_partial_refund(&self, seller: &str, order: &OrderId, amount: Money) -> CommandResult<()> {
+        let actor = SellerId::from(seller);
+        self.execute(&partition_of("order", order)?, |p, ctx| {
+            Ok(((), p.seller_order(&actor, order)?.decide(OrderCommand::PartialRefund { amount }, ctx)?))
         })
     }
 
     /// The client makes a paid delivery public (usable by the seller for training)
     /// or private again (D2, D3).
-    pub fn set_delivery_public(&mut self, client: &str, order: &OrderId, public: bool) -> Result<Outcome<()>, Error> {
-        self.run(|hub, at| {
-            let o = hub.order(order)?.clone();
-            o.ensure_client(&client.into())?;
-            if o.delivery_owner().is_none() {
-                return Err(Error::NotApprovedAndPaid { order: o.id.clone(), approved: o.approved, paid: false });
-            }
-            if o.delivery_public == public {
-                return Ok(());
-            }
-            let known = hub.state.assets.values().any(|a| matches!(&a.source, AssetSource::ClientDelivery { order: id, .. } if id == order));
-            if public && !known {
-                let clean = o.clean.as_ref().and_then(|id| hub.state.artifacts.get(id));
-                let (modality, meta) = match clean {
-                    Some(Artifact::Image(img)) => (Modality::Image, crate::media::image::inspect_image(img, &hub.policy)),
-                    Some(Artifact::Audio(a)) => (Modality::Audio, crate::media::audio::inspect_audio(a, &hub.policy)),
-                    _ => (Modality::Text, AssetMeta::text()),
-                };
-                let content = clean.map(crate::media::encode).transpose()?.map(Blob::from);
-                let seq = hub.state.counters.assets + 1;
-                let id = AssetId::new(format!("asset-{seq}"));
-                let source = AssetSource::ClientDelivery { order: order.clone(), public: true };
-                let asset = Asset { id, owner: o.seller.clone(), source, modality, meta, tags: Default::default(), added_at: at, seq };
-                hub.emit(Event::AssetAdded { asset, content });
-            }
-            hub.emit(Event::DeliveryVisibilityChanged { order: order.clone(), public, at });
-            Ok(())
+    pub fn set_delivery_public(&self, client: &str, order: &OrderId, public: bool) -> CommandResult<()> {
+        let actor = ClientId::from(client);
+        let partition = partition_of("order", order)?;
+        // Measuring the clean file is the slow part: done before the decision, from
+        // the order as read now, and only when the delivery enters the library.
+        let o = self.read(&partition, |p| {
+            let o = p.client_order(&actor, order)?;
+            Ok((o.check_visibility(public)? && public && p.delivery_asset(order).is_none()).then(|| o.clone()))
+        })?;
+        let measured = o.map(|o| self.measure_delivery(&o)).transpose()?;
+        self.execute(&partition, |p, ctx| {
+            let o = p.client_order(&actor, order)?;
+            let new_asset = match (&measured, p.delivery_asset(order)) {
+                (Some((modality, meta, content)), None) => Some(Box::new(Asset::from_delivery(&o.seller, order, *modality, meta.clone(), content.clone(), ctx))),
+                _ => None,
+            };
+            Ok(((), o.decide(OrderCommand::SetPublic { public, new_asset }, ctx)?))
         })
     }
 
-    // ----- internals --------------------------------------------------------------
-
-    #[allow(clippy::too_many_arguments)]
-    fn add_to_library(&mut self, seller: &str, source: AssetSource, modality: Modality, meta: AssetMeta, content: Option<Blob>, tags: &[&str], at: DateTime<Utc>) -> Result<AssetId, Error> {
-        self.seller(seller)?;
-        if let AssetSource::ClientDelivery { order, .. } = &source {
-            return Err(Error::invalid("source", format!("deliveries enter the library when the client of {order} makes them public (D3)")));
-        }
-        asset::check_readable(modality, &meta)?;
-        let seq = self.state.counters.assets + 1;
-        let id = AssetId::new(format!("asset-{seq}"));
-        let tags = tags.iter().map(|t| normalize_tag(t)).collect::<Result<_, _>>()?;
-        self.emit(Event::AssetAdded { asset: Asset { id: id.clone(), owner: seller.into(), source, modality, meta, tags, added_at: at, seq }, content });
-        Ok(id)
+    fn measure_delivery(&self, o: &Order) -> Result<(Modality, AssetMeta, Option<BlobRef>), Error> {
+        let Some(clean) = &o.clean else { return Ok((Modality::Text, AssetMeta::text(), None)) };
+        let bytes = self.inner.blobs.fetch(clean)?;
+        let inspected = inspect_upload(bytes.as_bytes(), &self.inner.policy)?;
+        Ok((inspected.modality, inspected.meta, Some(clean.clone())))
     }
 
-    fn run<T>(&mut self, command: impl FnOnce(&mut Self, DateTime<Utc>) -> Result<T, Error>) -> Result<Outcome<T>, Error> {
-        let now = self.clock.now();
-        self.pending.clear();
-        self.settle(now);
-        match command(self, now) {
-            Ok(value) => Ok(Outcome { value, events: std::mem::take(&mut self.pending) }),
-            Err(e) => {
-                self.pending.clear();
-                Err(e)
-            }
-        }
-    }
-
-    /// One cancel token per queued or running job (after a restore or replay).
-    fn arm_cancel_tokens(&mut self) {
-        let active = self.state.jobs.values().filter(|j| j.status.is_active());
-        self.cancel_tokens = active.map(|j| (j.id.clone(), CancelToken::default())).collect();
-    }
-
-    fn emit(&mut self, event: Event) {
-        self.state.apply(&event);
-        self.log.push(event.clone());
-        self.pending.push(event);
-    }
-
-    fn settle(&mut self, now: DateTime<Utc>) {
-        let live: Vec<SubscriptionId> = self.state.subscriptions.values().filter(|s| s.is_live()).map(|s| s.id.clone()).collect();
-        for id in live {
-            while let Some(due) = self.state.subscriptions.get(&id).and_then(|s| s.due(now, &self.policy)) {
-                let sub = self.state.subscriptions[&id].clone();
-                match due {
-                    Due::Renew { period, at } => match self.charge_renewal(&sub, period, now) {
-                        Ok(Ok(charge)) => {
-                            self.emit(Event::SubscriptionCharged { subscription: id.clone(), seller: sub.seller.clone(), charge });
-                            self.emit(Event::QuotaRenewed { seller: sub.seller.clone(), subscription: id.clone(), period, at });
-                        }
-                        Ok(Err((method, reason))) => {
-                            self.emit(Event::RenewalDeclined { subscription: id.clone(), period, method, reason, at });
-                        }
-                        Err(e) => {
-                            let method = sub.method.clone();
-                            self.emit(Event::RenewalDeclined { subscription: id.clone(), period, method, reason: e.to_string(), at });
-                        }
-                    },
-                    Due::End { at, reason } => {
-                        self.emit(Event::SubscriptionEnded { subscription: id.clone(), seller: sub.seller.clone(), reason, at });
-                        self.unpublish_all(&sub.seller, UnpublishReason::SubscriptionEnded, at);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Charges one period: from the balance if it covers the fee, else the stored
-    /// method (S2, no split). The inner `Err` is a decline.
-    #[allow(clippy::type_complexity)]
-    fn charge_renewal(&mut self, sub: &Subscription, period: u32, at: DateTime<Utc>) -> Result<Result<Charge, (PaymentMethodId, String)>, Error> {
-        let fee = self.policy.monthly_fee();
-        let key = Subscription::charge_key(&sub.id, period);
-        let seller = self.seller(sub.seller.as_str())?.clone();
-        if seller.balance.cmp_amount(&fee)? != std::cmp::Ordering::Less {
-            return Ok(Ok(Charge { idempotency_key: key, period, amount: fee, source: ChargeSource::Balance, at }));
-        }
-        let Ok(pm) = seller.payment_method(&sub.method).cloned() else {
-            return Ok(Err((sub.method.clone(), "no stored payment method".into())));
-        };
-        let request = ChargeRequest { idempotency_key: key.clone(), seller: seller.id.clone(), method: pm.clone(), amount: fee };
-        Ok(match self.gateway.charge(&request) {
-            Ok(reference) => {
-                let source = ChargeSource::PaymentMethod { id: pm.id, kind: pm.kind, reference };
-                Ok(Charge { idempotency_key: key, period, amount: fee, source, at })
-            }
-            Err(reason) => Err((pm.id, reason)),
+    fn on_client_order<'c>(&self, client: &str, order: &OrderId, command: impl Fn() -> OrderCommand<'c>) -> CommandResult<Order> {
+        let actor = ClientId::from(client);
+        self.execute(&partition_of("order", order)?, |p, ctx| {
+            let o = p.client_order(&actor, order)?;
+            Ok((o.clone(), o.decide(command(), ctx)?))
         })
     }
+}
 
-    fn unpublish_all(&mut self, seller: &SellerId, reason: UnpublishReason, at: DateTime<Utc>) {
-        let published: Vec<ModelId> = self.state.published_models(seller).map(|m| m.id.clone()).collect();
-        for model in published {
-            self.emit(Event::ModelUnpublished { model, reason, at });
-        }
-    }
-
-    fn mark_stale(&mut self, model: &ModelId, at: DateTime<Utc>) {
-        if self.state.models.get(model).is_some_and(|m| m.is_stale()) {
-            self.emit(Event::ModelMarkedStale { model: model.clone(), at });
-        }
-    }
-
-    fn editable_model(&self, seller: &str, model: &ModelId, action: &str) -> Result<&CreationModel, Error> {
-        let m = self.model(seller, model)?;
-        m.ensure_not_archived(action)?;
-        Ok(m)
-    }
-
-    /// A model clients can generate with: published, seller subscribed, trained (G5).
-    fn servable_model(&self, model: &ModelId) -> Result<&CreationModel, Error> {
-        let m = self.state.models.get(model).ok_or_else(|| Error::not_found("model", model))?;
-        if m.status != ModelStatus::Published {
-            return Err(Error::ModelNotPublished { model: model.clone() });
-        }
-        match self.state.latest_subscription(&m.owner) {
-            Some(s) if s.is_active() => {}
-            other => {
-                let state = other.map_or("none", |s| s.state_name());
-                return Err(Error::SubscriptionRequired { seller: m.owner.clone(), action: "serve clients".into(), state: state.into() });
-            }
-        }
-        if m.live.is_none() {
-            return Err(Error::NoTrainedVersion { model: model.clone() });
-        }
-        Ok(m)
-    }
-
-    fn generate_with(&self, m: &CreationModel, brief: &Brief, seed: u64) -> Result<Artifact, Error> {
-        let live = m.live.as_ref().ok_or_else(|| Error::NoTrainedVersion { model: m.id.clone() })?;
-        if brief.quantity == 0 {
-            return Err(Error::invalid("quantity", "must be at least 1"));
-        }
-        self.generators.get(&m.subcategory)?.generate(&live.style, brief, seed, &mut JobControl::none())
-    }
-
-    fn store_artifact(&mut self, content: Artifact) -> ArtifactId {
-        let id = ArtifactId::new(format!("artifact-{}", self.state.counters.artifacts + 1));
-        self.emit(Event::ArtifactStored { artifact: id.clone(), content });
-        id
-    }
-
-    /// Stores the clean file and its marked draft (W1, W2) and delivers the draft.
-    fn deliver(&mut self, order: &OrderId, clean: Artifact, seed: u64, at: DateTime<Utc>) {
-        let o = &self.state.orders[order];
-        let payload = draft_payload(o.seq, o.draft_payloads.len());
-        let marked = watermark::mark_draft(&clean, &DraftMark { reference: order.to_string(), seed }, Some(payload), &self.watermark);
-        let payload = marked.payload.is_ok().then_some(payload);
-        let clean = self.store_artifact(clean);
-        let draft = self.store_artifact(marked.artifact);
-        self.emit(Event::DraftDelivered { order: order.clone(), draft, clean, payload, at });
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn new_order(&self, id: &OrderId, client: &str, m: &CreationModel, path: OrderPath, brief: Brief, seed: u64, quote: Option<Quote>, status: OrderStatus, at: DateTime<Utc>) -> Result<Order, Error> {
-        if client.trim().is_empty() {
-            return Err(Error::invalid("client", "must not be empty"));
-        }
-        if brief.quantity == 0 {
-            return Err(Error::invalid("quantity", "must be at least 1"));
-        }
-        Ok(Order {
-            id: id.clone(),
-            seq: self.state.counters.orders + 1,
-            draft_payloads: Vec::new(),
-            client: client.into(),
-            seller: m.owner.clone(),
-            model: m.id.clone(),
-            path,
-            brief,
-            seed,
-            status,
-            quote,
-            offer: None,
-            draft: None,
-            clean: None,
-            approved: false,
-            paid_at: None,
-            downloaded_at: None,
-            revision_notes: Vec::new(),
-            completed_at: None,
-            review: None,
-            delivery_public: false,
-            refunded: Money::zero(self.policy.currency),
-            created_at: at,
-        })
-    }
-
-    fn checklist(&self, m: &CreationModel) -> Vec<crate::Requirement> {
-        let eligible = self.state.sellers.get(&m.owner).is_some_and(|s| s.is_eligible(&self.policy));
-        let subscribed = self.state.latest_subscription(&m.owner).is_some_and(|s| s.is_active());
-        let others = self.state.published_models(&m.owner).filter(|o| o.id != m.id).count() as u32;
-        m.publish_checklist(&self.policy, eligible, subscribed, others)
-    }
-
-    fn quota_of(&self, m: &CreationModel, now: DateTime<Utc>) -> Result<QuotaStatus, Error> {
-        let entry: &CatalogueEntry = self.policy.catalogue.entry(&m.subcategory)?;
-        let sub = self.state.latest_subscription(&m.owner);
-        quota_status(&m.id, &m.owner, entry, sub, self.state.jobs.values(), &self.policy, now)
-    }
-
-    fn live_subscription(&self, seller: &str) -> Result<&Subscription, Error> {
-        let sub = self.any_subscription(seller)?;
-        if let SubscriptionStatus::Ended { at, .. } = sub.status {
-            return Err(Error::SubscriptionEnded { subscription: sub.id.clone(), ended_at: at });
-        }
-        Ok(sub)
-    }
-
-    fn any_subscription(&self, seller: &str) -> Result<&Subscription, Error> {
-        self.seller(seller)?;
-        self.state.latest_subscription(&seller.into()).ok_or_else(|| Error::SubscriptionRequired {
-            seller: seller.into(),
-            action: "manage a subscription".into(),
-            state: "none".into(),
-        })
-    }
-
-    fn same_currency(&self, amount: Money) -> Result<(), Error> {
-        if amount.currency() == self.policy.currency {
-            Ok(())
+/// The events that record what a generation made, decided on the partition as it
+/// is now: the playground generation (G2, M2), the new order with its draft (G1,
+/// G3), or the draft of an accepted offer or a revision (V1, V2), each marked (W1,
+/// W2). A draft marked for an order id that another writer took meanwhile is marked
+/// again for the id it gets (rare: only under concurrent orders).
+fn record_generation(
+    p: &Partition,
+    ctx: &Context,
+    purpose: &Purpose,
+    made: &generation::Made,
+    seed: u64,
+    watermark: &MarkStyle,
+    blobs: &dyn BlobStore,
+) -> Result<(Generated, Vec<Event>), Error> {
+    let deliver = |order: &OrderId, payload: u64| -> Result<Delivery, Error> {
+        let wanted = Marks::Draft { reference: order.to_string(), payload };
+        if made.marks == wanted {
+            Ok(made.delivery())
         } else {
-            Err(Error::CurrencyMismatch { expected: self.policy.currency, found: amount.currency() })
+            GenerationResult::remarked(made, wanted, seed, watermark, blobs).map(|m| m.delivery())
+        }
+    };
+    match purpose {
+        Purpose::Playground { seller, model, watermarked } => {
+            let m = p.owned_model(seller, model)?;
+            let command = ModelCommand::RecordPlayground { artifact: made.shown_ref.clone(), watermarked: *watermarked };
+            let value = Generated::Playground { artifact: made.shown_ref.clone(), content: made.shown.clone(), watermarked: *watermarked };
+            Ok((value, m.decide(command, ctx)?))
+        }
+        Purpose::NewOrder { order } => {
+            let m = p.model(&order.model)?;
+            m.ensure_servable(p.latest_subscription())?;
+            let mut order = (**order).clone();
+            if p.orders.contains_key(&order.id) {
+                order.id = ctx.ids.order();
+            }
+            let delivery = deliver(&order.id, order.next_payload())?;
+            let id = order.id.clone();
+            Ok((Generated::Draft { order: id }, order.opened_with(delivery, ctx.now)))
+        }
+        Purpose::AcceptOffer { client, order } => {
+            let o = p.client_order(client, order)?;
+            p.model(&o.model)?.ensure_servable(p.latest_subscription())?;
+            let delivery = deliver(order, o.next_payload())?;
+            Ok((Generated::Draft { order: order.clone() }, o.decide(OrderCommand::AcceptOffer { delivery }, ctx)?))
+        }
+        Purpose::Revision { client, order, note, requested_at } => {
+            let o = p.client_order(client, order)?;
+            p.model(&o.model)?.ensure_servable(p.latest_subscription())?;
+            let delivery = deliver(order, o.next_payload())?;
+            let command = OrderCommand::RequestRevision { note, requested_at: *requested_at, delivery };
+            Ok((Generated::Draft { order: order.clone() }, o.decide(command, ctx)?))
         }
     }
 }
 
-fn live_version(state: &State, model: &ModelId) -> u32 {
-    state.models.get(model).and_then(|m| m.live.as_ref()).map_or(0, |v| v.version)
-}
-
-/// The invisible payload of an order's n-th draft: the order's rank in the high 48
-/// bits, the draft's in the low 16, so every draft ever delivered is distinct.
-fn draft_payload(order_seq: u64, draft_index: usize) -> u64 {
-    (order_seq << 16) | (draft_index as u64 & 0xFFFF)
-}
-
-fn normalize_tag(tag: &str) -> Result<String, Error> {
-    let t = tag.trim().to_lowercase();
-    if t.is_empty() {
-        Err(Error::invalid("tag", "must not be empty"))
-    } else {
-        Ok(t)
+/// The model or order a generation request names, for a `not_found` message.
+fn request_target(request: &GenerationRequest) -> String {
+    match request {
+        GenerationRequest::Playground { model, .. } | GenerationRequest::OrderDraft { model, .. } => model.to_string(),
+        GenerationRequest::AcceptOffer { order, .. } | GenerationRequest::Revision { order, .. } => order.to_string(),
     }
+}
+
+fn draft_order(g: Generated) -> Option<OrderId> {
+    match g {
+        Generated::Draft { order } => Some(order),
+        Generated::Playground { .. } => None,
+    }
+}
+
+fn unit(o: Outcome<Order>) -> Outcome<()> {
+    Outcome { value: (), events: o.events }
+}
+
+
+/// An asset id of another seller's library is another seller's asset (D1); one of
+/// no partition at all does not exist.
+fn foreign_or_missing(actor: &SellerId, id: &AssetId) -> Error {
+    match id.partition() {
+        Some(owner) if &owner != actor => Error::Forbidden { actor: actor.to_string(), entity: "asset".into(), id: id.to_string(), rule: "D1" },
+        _ => Error::not_found("asset", id),
+    }
+}
+
+fn any_subscription(p: &Partition) -> Result<&Subscription, Error> {
+    p.seller()?;
+    p.latest_subscription().ok_or_else(|| Error::SubscriptionRequired { seller: p.id.clone(), action: "manage a subscription".into(), state: "none".into() })
+}
+
+fn live_subscription(p: &Partition) -> Result<&Subscription, Error> {
+    let sub = any_subscription(p)?;
+    if let crate::subscription::SubscriptionStatus::Ended { at, .. } = sub.status {
+        return Err(Error::SubscriptionEnded { subscription: sub.id.clone(), ended_at: at });
+    }
+    Ok(sub)
+}
+
+/// A short, growing pause between attempts on a contended partition.
+fn backoff(attempt: u32) {
+    std::thread::sleep(std::time::Duration::from_micros(200 * u64::from(attempt * attempt)));
+}
+
+/// What an upload is, as measured (pictures and recordings need the `media` feature), with its media type.
+struct Upload {
+    modality: Modality,
+    meta: AssetMeta,
+    media_type: &'static str,
+}
+
+fn inspect_upload(bytes: &[u8], policy: &Policy) -> Result<Upload, Error> {
+    let inspected = crate::media::inspect(bytes, policy)?;
+    Ok(Upload { modality: inspected.modality, meta: inspected.meta, media_type: crate::media::media_type(bytes) })
 }

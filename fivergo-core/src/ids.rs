@@ -2,8 +2,12 @@
 //!
 //! Every aggregate is addressed by a newtype around a string, so a seller id can never
 //! be passed where a model id is expected. Hosts bring their own ids for sellers and
-//! clients; the [`Hub`](crate::Hub) mints the others deterministically (`model-1`,
-//! `asset-7`, ...), so replaying the same commands yields the same ids.
+//! clients; the [`Hub`](crate::Hub) mints the others inside the seller's partition as
+//! `<seller>/<kind>-<n>` (`ana/model-1`, `ana/order-7`), counted per partition: ids
+//! never collide across processes (two processes minting in one partition conflict on
+//! its version and one retries), the partition of any minted id is readable from the
+//! id itself ([`PartitionKey::partition`]), and replaying the same commands yields the
+//! same ids.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -29,6 +33,12 @@ macro_rules! id_type {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        impl From<&$name> for $name {
+            fn from(s: &$name) -> Self {
+                s.clone()
             }
         }
 
@@ -66,47 +76,57 @@ id_type!(
     ClientId
 );
 id_type!(
-    /// A creation model, minted by the hub (`model-1`, ...).
+    /// A creation model, minted by the hub (`ana/model-1`, ...).
     ///
     /// ```
     /// use fivergo_core::ModelId;
-    /// assert_eq!(ModelId::from("model-1").as_str(), "model-1");
+    /// assert_eq!(ModelId::from("ana/model-1").as_str(), "ana/model-1");
     /// ```
     ModelId
 );
 id_type!(
-    /// A training asset in a seller's library, minted by the hub (`asset-1`, ...).
+    /// A training asset in a seller's library, minted by the hub (`ana/asset-1`, ...).
     ///
     /// ```
     /// use fivergo_core::AssetId;
-    /// assert_eq!(AssetId::from("asset-3").as_str(), "asset-3");
+    /// assert_eq!(AssetId::from("ana/asset-3").as_str(), "ana/asset-3");
     /// ```
     AssetId
 );
 id_type!(
-    /// A training job, minted by the hub (`job-1`, ...).
+    /// A training job, minted by the hub (`ana/job-1`, ...).
     ///
     /// ```
     /// use fivergo_core::JobId;
-    /// assert_eq!(JobId::from("job-2").as_str(), "job-2");
+    /// assert_eq!(JobId::from("ana/job-2").as_str(), "ana/job-2");
     /// ```
     JobId
 );
 id_type!(
-    /// A client order, minted by the hub (`order-1`, ...).
+    /// A queued generation (a draft, a revision, a playground picture) that a worker
+    /// claims, minted by the hub (`ana/gen-1`, ...).
+    ///
+    /// ```
+    /// use fivergo_core::GenerationId;
+    /// assert_eq!(GenerationId::from("ana/gen-4").as_str(), "ana/gen-4");
+    /// ```
+    GenerationId
+);
+id_type!(
+    /// A client order, minted by the hub (`ana/order-1`, ...).
     ///
     /// ```
     /// use fivergo_core::OrderId;
-    /// assert_eq!(OrderId::from("order-9").as_str(), "order-9");
+    /// assert_eq!(OrderId::from("ana/order-9").as_str(), "ana/order-9");
     /// ```
     OrderId
 );
 id_type!(
-    /// A seller subscription, minted by the hub (`sub-1`, ...).
+    /// A seller subscription, minted by the hub (`ana/sub-1`, ...).
     ///
     /// ```
     /// use fivergo_core::SubscriptionId;
-    /// assert_eq!(SubscriptionId::from("sub-1").as_str(), "sub-1");
+    /// assert_eq!(SubscriptionId::from("ana/sub-1").as_str(), "ana/sub-1");
     /// ```
     SubscriptionId
 );
@@ -120,11 +140,40 @@ id_type!(
     PaymentMethodId
 );
 id_type!(
-    /// A generated artifact (playground output, draft, clean file), minted by the hub.
+    /// An event: `<seller>/event-<sequence>`, unique across the marketplace.
     ///
     /// ```
-    /// use fivergo_core::ArtifactId;
-    /// assert_eq!(ArtifactId::from("artifact-1").as_str(), "artifact-1");
+    /// use fivergo_core::EventId;
+    /// assert_eq!(EventId::new("ana/event-3").as_str(), "ana/event-3");
     /// ```
-    ArtifactId
+    EventId
 );
+
+/// Ids minted inside a seller's partition name it before their last `/`.
+///
+/// ```
+/// use fivergo_core::{ModelId, OrderId, PartitionKey};
+/// assert_eq!(ModelId::from("ana/model-1").partition().unwrap().as_str(), "ana");
+/// assert_eq!(OrderId::from("order-1").partition(), None);
+/// ```
+pub trait PartitionKey {
+    /// The seller whose partition holds it, or `None` for an id the hub never minted.
+    fn partition(&self) -> Option<SellerId>;
+}
+
+macro_rules! partitioned {
+    ($($name:ident),*) => {$(
+        impl PartitionKey for $name {
+            fn partition(&self) -> Option<SellerId> {
+                self.0.rsplit_once('/').map(|(seller, _)| seller).filter(|s| !s.is_empty()).map(SellerId::from)
+            }
+        }
+    )*};
+}
+partitioned!(ModelId, AssetId, JobId, GenerationId, OrderId, SubscriptionId, EventId);
+
+impl PartitionKey for SellerId {
+    fn partition(&self) -> Option<SellerId> {
+        Some(self.clone())
+    }
+}

@@ -20,40 +20,68 @@
 //! | W — watermarks | [`watermark`] |
 //!
 //! Every number comes from a [`Policy`]; time from a [`Clock`]; randomness from
-//! explicit seeds. The [`Hub`] runs the rules over in-memory state, emits an
-//! [`Event`] for every change, and can snapshot, restore and replay itself.
+//! explicit seeds.
+//!
+//! ## The engine
+//!
+//! Each aggregate ([`Seller`], [`Asset`], [`CreationModel`], [`TrainingJob`],
+//! [`Subscription`], [`Order`]) decides commands into [`Event`]s (`decide`, pure, given
+//! a [`context::Context`]: policy, instant, ids) and folds events in (`apply`). All of a
+//! seller's aggregates form one [`Partition`] — the unit of consistency, storage and
+//! sharding. The [`Hub`] loads the partition a command touches from a [`store::Store`]
+//! (memory, or SQLite with the `sqlite` feature), settles what fell due, decides,
+//! appends with the version it read (another writer first means decide again) and
+//! applies. Files (uploads, drafts, trained styles) live in a [`blob::BlobStore`];
+//! events and partitions hold [`blob::BlobRef`]s. Generation and training run off the
+//! engine ([`GenerationRun`], [`TrainingRun`]).
 //!
 //! ```
 //! use fivergo_core::*;
 //! let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
-//! let mut hub = Hub::builder().clock(clock.clone()).build().unwrap();
+//! let hub = Hub::builder().clock(clock.clone()).build().unwrap();
 //! hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
 //! hub.add_gig("ana", "tattoo").unwrap();
 //! let model = hub.create_model("ana", "tattoo").unwrap().value;
 //! let quota = hub.quota("ana", &model).unwrap();
 //! assert_eq!((quota.used, quota.limit), (0, 2)); // T1: two trainings before subscribing
 //! ```
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `media` | on | Decoding, measuring and encoding pictures and recordings (image, hound, candle). Without it, [`media::decode`] and [`media::encode`] of pictures and recordings are `feature_disabled`; text works, and [`media::image::inspect_image`] measures pixels a host decoded (style vectors then lack the filter-bank terms). |
+//! | `generators` | on | The reference generators ([`generator::by_name`], `GeneratorRegistry::reference`) and the `eval` harness; needs `media`. |
+//! | `sqlite` | on | `SqliteStore` and `Hub::open("sqlite:…")`. |
 #![warn(missing_docs)]
 
 pub mod asset;
 pub mod billing;
+pub mod blob;
 pub mod catalogue;
 pub mod clock;
+pub mod context;
 pub mod error;
+#[cfg(feature = "generators")]
 pub mod eval;
 pub mod event;
+pub mod generation;
 pub mod generator;
 pub mod hub;
 pub mod ids;
+pub mod jobs;
 pub mod media;
 pub mod model;
 pub mod money;
 pub mod order;
+pub mod partition;
 pub mod policy;
 pub mod pricing;
 mod rng;
+#[cfg(all(test, feature = "media"))]
+mod fuzz_seeds;
 pub mod seller;
-pub mod state;
+pub mod store;
 pub mod subscription;
 pub mod training;
 pub mod watermark;
@@ -61,20 +89,45 @@ pub mod watermark;
 pub use asset::{Asset, AssetMeta, AssetSource, Finding, Severity};
 pub use catalogue::{Catalogue, CatalogueEntry, Modality, PricingUnit};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{Error, Result};
-pub use event::{Event, UnpublishReason};
+pub use error::{Bounds, Error, Result};
+pub use blob::{Blob, BlobRef, BlobStore, DirBlobStore, MemoryBlobStore};
+pub use event::{Event, Recorded, UnpublishReason};
+pub use generation::{GenerationJob, GenerationOutcome, GenerationRequest, GenerationResult, GenerationRun, Generated};
 pub use generator::{
     Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorRegistry, Image, JobControl,
     TrainError, TrainedStyle, TrainingAsset, TrainingInput,
 };
-pub use hub::{Hub, HubBuilder, Outcome, Snapshot};
+pub use hub::{CommandResult, EventPage, Hub, HubBuilder, Outcome, Refused};
+pub use jobs::{ClaimedJob, FinishedJob, JobReport, WorkId, Worker};
 pub use ids::*;
 pub use model::{CreationModel, Listing, ModelStatus, Placement, ReportTarget, Requirement};
 pub use money::{Currency, Money};
-pub use order::{CustomOffer, Order, OrderPath, OrderStatus};
-pub use policy::{AssetPolicy, EligibilityPolicy, ModelPolicy, OrderPolicy, Policy, SubscriptionPolicy, TrainingPolicy};
+pub use order::{CustomOffer, Delivery, Order, OrderPath, OrderStatus};
+pub use partition::Partition;
+pub use policy::{AssetPolicy, EligibilityPolicy, JobsPolicy, LimitsPolicy, ModelPolicy, OrderPolicy, Policy, SubscriptionPolicy, TrainingPolicy};
 pub use pricing::{PriceSpec, Quote};
 pub use seller::{PaymentMethod, PaymentMethodKind, Reputation, Seller, SellerLevel};
-pub use state::State;
 pub use subscription::{PaymentGateway, SimulatedGateway, Subscription, SubscriptionStatus};
-pub use training::{JobStatus, QuotaStatus, TrainingResult, TrainingRun};
+pub use store::{Cursor, MemoryStore, Store};
+pub use training::{JobStatus, QuotaStatus, TrainedOutput, TrainingJob, TrainingResult, TrainingRun};
+
+// The engine is shared between threads: a hub and its clones are used from any
+// thread at once (commands on one seller serialize inside it), runs are handed to
+// worker threads, tokens cancel from anywhere. A type losing `Send` or `Sync` fails
+// the build here.
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Hub>();
+    assert_send_sync::<HubBuilder>();
+    assert_send_sync::<GenerationRun>();
+    assert_send_sync::<GenerationResult>();
+    assert_send_sync::<TrainingRun>();
+    assert_send_sync::<TrainingResult>();
+    assert_send_sync::<CancelToken>();
+    assert_send_sync::<ManualClock>();
+    assert_send_sync::<SimulatedGateway>();
+    assert_send_sync::<MemoryStore>();
+    assert_send_sync::<MemoryBlobStore>();
+    assert_send_sync::<Policy>();
+    assert_send_sync::<Error>();
+};

@@ -1,9 +1,18 @@
 //! Creation models (SPEC C2–C4, M1–M7, A7): lifecycle, naming, publish checklist,
 //! placement, creations and reports.
 
-use crate::generator::TrainedStyle;
+use crate::asset::{self, Asset};
+use crate::blob::BlobRef;
+use crate::catalogue::Modality;
+use crate::context::Context;
+use crate::error::Error;
+use crate::event::{Event, UnpublishReason};
 use crate::ids::{AssetId, ClientId, JobId, ModelId, OrderId, SellerId};
-use crate::pricing::PriceSpec;
+use crate::policy::Policy;
+use crate::pricing::{PriceSpec, Quote};
+use crate::seller::Seller;
+use crate::subscription::Subscription;
+use crate::training::{self, TrainingJob};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -100,8 +109,10 @@ pub struct Placement {
     pub on_profile: bool,
 }
 
-/// A trained version of a model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A trained version of a model. What the generator learnt is a file in the blob
+/// store (a [`TrainedStyle`](crate::TrainedStyle) as JSON): styles can hold exemplar
+/// pictures, which never enter events or snapshots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainedVersion {
     /// 1 for the first succeeded training, then 2, ...
     pub version: u32,
@@ -111,8 +122,10 @@ pub struct TrainedVersion {
     pub trained_at: DateTime<Utc>,
     /// The model's [`CreationModel::settings_rev`] it was trained on.
     pub settings_rev: u32,
-    /// What the generator learnt.
-    pub style: TrainedStyle,
+    /// The generator that trained it.
+    pub generator: String,
+    /// The trained style's JSON in the blob store.
+    pub style: BlobRef,
 }
 
 /// What a report is about (M6).
@@ -211,16 +224,16 @@ impl CreationModel {
     }
 
     /// Owner-only access (M7, D1).
-    pub fn ensure_owner(&self, actor: &SellerId) -> Result<(), crate::Error> {
+    pub fn ensure_owner(&self, actor: &SellerId) -> Result<(), Error> {
         if &self.owner == actor {
             Ok(())
         } else {
-            Err(crate::Error::Forbidden { actor: actor.to_string(), entity: "model".into(), id: self.id.to_string(), rule: "M7" })
+            Err(Error::Forbidden { actor: actor.to_string(), entity: "model".into(), id: self.id.to_string(), rule: "M7" })
         }
     }
 
     /// Refuses changes to an archived model (M3).
-    pub fn ensure_not_archived(&self, action: &str) -> Result<(), crate::Error> {
+    pub fn ensure_not_archived(&self, action: &str) -> Result<(), Error> {
         if self.status == ModelStatus::Archived {
             Err(self.state_error(action))
         } else {
@@ -228,8 +241,285 @@ impl CreationModel {
         }
     }
 
-    pub(crate) fn state_error(&self, action: &str) -> crate::Error {
-        crate::Error::InvalidModelState { model: self.id.clone(), status: self.status.to_string(), action: action.into() }
+    pub(crate) fn state_error(&self, action: &str) -> Error {
+        Error::InvalidModelState { model: self.id.clone(), status: self.status.to_string(), action: action.into() }
+    }
+
+    /// G5: what clients generate with — a published model of a seller with an active
+    /// subscription, and its last succeeded training.
+    pub fn ensure_servable(&self, subscription: Option<&Subscription>) -> Result<&TrainedVersion, Error> {
+        if self.status != ModelStatus::Published {
+            return Err(Error::ModelNotPublished { model: self.id.clone() });
+        }
+        match subscription {
+            Some(s) if s.is_active() => {}
+            other => {
+                let state = other.map_or("none", |s| s.state_name());
+                return Err(Error::SubscriptionRequired { seller: self.owner.clone(), action: "serve clients".into(), state: state.into() });
+            }
+        }
+        self.live.as_ref().ok_or_else(|| Error::NoTrainedVersion { model: self.id.clone() })
+    }
+
+    /// What clients see of the model once published: no assets, no style (D1).
+    pub fn listing(&self) -> Result<Listing, Error> {
+        match (&self.status, &self.price, &self.name) {
+            (ModelStatus::Published, Some(price), Some(name)) => Ok(Listing {
+                model: self.id.clone(),
+                seller: self.owner.clone(),
+                name: name.clone(),
+                subcategory: self.subcategory.clone(),
+                price: price.clone(),
+                placement: self.placement.clone(),
+            }),
+            _ => Err(Error::ModelNotPublished { model: self.id.clone() }),
+        }
+    }
+
+    /// A quote for `quantity` units of the published model (P1–P5).
+    pub fn quote(&self, quantity: u32, policy: &Policy) -> Result<Quote, Error> {
+        self.listing()?.price.quote(quantity, policy)
+    }
+
+    /// The playground's terms (G2): whether a generation now is watermarked (no
+    /// subscription yet) or clean (subscribed); refused while past due or after the
+    /// end (S2, S4) and without a succeeded training (G5).
+    pub fn playground_terms(&self, subscription: Option<&Subscription>) -> Result<(&TrainedVersion, bool), Error> {
+        self.ensure_not_archived("generate")?;
+        let watermarked = match subscription {
+            None => true,
+            Some(s) if s.is_active() => false,
+            Some(s) => {
+                return Err(Error::SubscriptionRequired { seller: self.owner.clone(), action: "generate".into(), state: s.state_name().into() })
+            }
+        };
+        let live = self.live.as_ref().ok_or_else(|| Error::NoTrainedVersion { model: self.id.clone() })?;
+        Ok((live, watermarked))
+    }
+
+    /// Creates a draft model for a subcategory the seller has a Gig in (E1, C1, C2).
+    ///
+    /// ```
+    /// use fivergo_core::{*};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let mut ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+    /// assert_eq!(CreationModel::create(&ana, "tattoo", &ctx).unwrap_err().code(), "no_gig_in_subcategory");
+    /// ana.gigs.insert("tattoo".into());
+    /// let events = CreationModel::create(&ana, "tattoo", &ctx).unwrap();
+    /// assert!(matches!(&events[0], Event::ModelCreated { model, .. } if model.as_str() == "ana/model-1"));
+    /// ```
+    pub fn create(seller: &Seller, subcategory: &str, ctx: &Context) -> Result<Vec<Event>, Error> {
+        seller.ensure_eligible(ctx.policy)?;
+        ctx.policy.catalogue.available(subcategory)?;
+        if !seller.gigs.contains(subcategory) {
+            return Err(Error::NoGigInSubcategory { seller: seller.id.clone(), subcategory: subcategory.into() });
+        }
+        Ok(vec![Event::ModelCreated { model: ctx.ids.model(), seller: seller.id.clone(), subcategory: subcategory.into(), at: ctx.now }])
+    }
+
+    /// Decides a command about the model (A1–A9, C3, M1–M6, T1–T5, G2). The caller
+    /// has checked that the actor owns it (M7).
+    ///
+    /// ```
+    /// use fivergo_core::{model::ModelCommand, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+    /// let m = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let err = m.decide(ModelCommand::Publish { seller: &ana, subscription: None, published_others: 0 }, &ctx).unwrap_err();
+    /// assert_eq!(err.code(), "publish_requirements_unmet"); // M2: every unmet requirement at once
+    /// ```
+    pub fn decide(&self, command: ModelCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
+        let (model, at) = (self.id.clone(), ctx.now);
+        let stale = |mut events: Vec<Event>| {
+            // A7: any change of assets, instructions or tags outdates a live version.
+            if self.live.is_some() {
+                events.push(Event::ModelMarkedStale { model: self.id.clone(), at });
+            }
+            events
+        };
+        Ok(match command {
+            ModelCommand::SelectAssets { assets } => {
+                self.ensure_not_archived("select assets")?;
+                let entry = ctx.policy.catalogue.entry(&self.subcategory)?;
+                let mut fresh: Vec<AssetId> = Vec::new();
+                for a in assets {
+                    asset::check_selectable(a, &self.owner, entry, ctx.policy)?;
+                    if !self.assets.contains(&a.id) && !fresh.contains(&a.id) {
+                        fresh.push(a.id.clone());
+                    }
+                }
+                if fresh.is_empty() {
+                    return Ok(Vec::new());
+                }
+                stale(vec![Event::AssetsSelected { model, assets: fresh, at }])
+            }
+            ModelCommand::DeselectAssets { assets } => {
+                self.ensure_not_archived("deselect assets")?;
+                let gone: Vec<AssetId> = assets.iter().filter(|a| self.assets.contains(a)).cloned().collect();
+                if gone.is_empty() {
+                    return Ok(Vec::new());
+                }
+                stale(vec![Event::AssetsDeselected { model, assets: gone, at }])
+            }
+            ModelCommand::SetInstructions { instructions } => {
+                self.ensure_not_archived("set instructions")?;
+                instructions.map_or(Ok(()), |text| ctx.policy.limits.check_text("instructions", text))?;
+                let instructions = instructions.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+                if self.instructions == instructions {
+                    return Ok(Vec::new());
+                }
+                stale(vec![Event::InstructionsSet { model, instructions, at }])
+            }
+            ModelCommand::AttestOriginality => {
+                self.ensure_not_archived("attest originality")?;
+                vec![Event::OriginalityAttested { model, seller: self.owner.clone(), at }]
+            }
+            ModelCommand::SetPrice { price } => {
+                self.ensure_not_archived("set a price")?;
+                price.validate(ctx.policy.catalogue.entry(&self.subcategory)?, ctx.policy)?;
+                vec![Event::PriceSet { model, price, at }]
+            }
+            ModelCommand::SetPlacement { placement } => {
+                self.ensure_not_archived("set the placement")?;
+                vec![Event::PlacementSet { model, placement, at }]
+            }
+            ModelCommand::Publish { seller, subscription, published_others } => {
+                if !matches!(self.status, ModelStatus::Ready | ModelStatus::Unpublished | ModelStatus::Draft | ModelStatus::Training) {
+                    return Err(self.state_error("publish"));
+                }
+                let subscribed = subscription.is_some_and(Subscription::is_active);
+                let missing = self.publish_checklist(ctx.policy, seller.is_eligible(ctx.policy), subscribed, published_others);
+                if !missing.is_empty() {
+                    return Err(Error::PublishRequirementsUnmet { model, missing });
+                }
+                vec![Event::ModelPublished { model, at }]
+            }
+            ModelCommand::Unpublish => {
+                if self.status != ModelStatus::Published {
+                    return Err(self.state_error("unpublish"));
+                }
+                vec![Event::ModelUnpublished { model, reason: UnpublishReason::Seller, at }]
+            }
+            ModelCommand::Archive => {
+                self.ensure_not_archived("archive")?;
+                if let Some(job) = &self.active_job {
+                    return Err(Error::TrainingInProgress { model, job: job.clone() });
+                }
+                let mut events = Vec::new();
+                if self.status == ModelStatus::Published {
+                    events.push(Event::ModelUnpublished { model: model.clone(), reason: UnpublishReason::Archived, at });
+                }
+                events.push(Event::ModelArchived { model, at });
+                events
+            }
+            ModelCommand::ReportIssue { reporter, target, text, creation_exists } => {
+                if let ReportTarget::Creation { order } = &target {
+                    if !self.creations.contains(order) && !creation_exists {
+                        return Err(Error::not_found("creation", order));
+                    }
+                }
+                if text.trim().is_empty() {
+                    return Err(Error::invalid("text", "describe the issue"));
+                }
+                ctx.policy.limits.check_id("reporter", reporter)?;
+                ctx.policy.limits.check_text("text", text)?;
+                let report = Report { reporter: reporter.into(), target, text: text.trim().into(), at };
+                vec![Event::IssueReported { model, report }]
+            }
+            ModelCommand::StartTraining { seller, subscription, jobs, taken_names } => {
+                self.ensure_not_archived("train")?;
+                seller.ensure_eligible(ctx.policy)?;
+                let entry = ctx.policy.catalogue.entry(&self.subcategory)?;
+                if let Some(job) = &self.active_job {
+                    return Err(Error::TrainingInProgress { model, job: job.clone() });
+                }
+                if self.assets.is_empty() {
+                    return Err(Error::NoAssetsSelected { model });
+                }
+                if entry.modality == Modality::Text && self.instructions.is_none() {
+                    return Err(Error::InstructionsRequired { model });
+                }
+                if self.attested_at.is_none() {
+                    return Err(Error::AttestationRequired { model });
+                }
+                let quota = training::quota_status(&self.id, &self.owner, entry, subscription, jobs.iter().copied(), ctx.policy, at)?;
+                quota.ensure_available(&model)?;
+                let mut events = Vec::new();
+                if self.name.is_none() {
+                    let name = Self::generated_name(&entry.name, taken_names.iter().copied());
+                    events.push(Event::ModelNamed { model: model.clone(), name, at });
+                }
+                events.push(Event::TrainingQueued { job: Box::new(TrainingJob::queued(ctx.ids.job(), self, quota.window, at)) });
+                events
+            }
+            ModelCommand::RecordPlayground { artifact, watermarked } => {
+                vec![Event::PlaygroundGenerated { model, artifact, watermarked, at }]
+            }
+        })
+    }
+
+    /// Folds in an event that concerns the model; others are ignored.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::AssetsSelected { assets, .. } => {
+                for a in assets {
+                    if !self.assets.contains(a) {
+                        self.assets.push(a.clone());
+                    }
+                }
+                self.settings_rev += 1;
+            }
+            Event::AssetsDeselected { assets, .. } => {
+                self.assets.retain(|a| !assets.contains(a));
+                self.settings_rev += 1;
+            }
+            Event::InstructionsSet { instructions, .. } => {
+                self.instructions = instructions.clone();
+                self.settings_rev += 1;
+            }
+            Event::AssetTagged { .. } => self.settings_rev += 1,
+            Event::OriginalityAttested { at, .. } => self.attested_at = Some(*at),
+            Event::ModelNamed { name, .. } => self.name = Some(name.clone()),
+            Event::TrainingQueued { job } => {
+                self.active_job = Some(job.id.clone());
+                if self.live.is_none() {
+                    self.status = ModelStatus::Training;
+                }
+            }
+            Event::TrainingSucceeded { version, .. } => {
+                self.live = Some(version.clone());
+                self.active_job = None;
+                if self.status == ModelStatus::Training {
+                    self.status = ModelStatus::Ready;
+                }
+            }
+            Event::TrainingFailed { .. } | Event::TrainingCancelled { .. } => {
+                self.active_job = None;
+                if self.status == ModelStatus::Training {
+                    self.status = ModelStatus::Draft;
+                }
+            }
+            Event::PlaygroundGenerated { .. } => self.playground_generations += 1,
+            Event::PriceSet { price, .. } => self.price = Some(price.clone()),
+            Event::PlacementSet { placement, .. } => self.placement = placement.clone(),
+            Event::ModelPublished { .. } => self.status = ModelStatus::Published,
+            Event::ModelUnpublished { .. } => self.status = ModelStatus::Unpublished,
+            Event::ModelArchived { .. } => self.status = ModelStatus::Archived,
+            Event::IssueReported { report, .. } => self.reports.push(report.clone()),
+            Event::OrderPaid { order, .. } => self.creations.push(order.clone()),
+            _ => {}
+        }
+    }
+
+    /// D3: deliveries made private again leave the selection.
+    pub(crate) fn drop_assets(&mut self, gone: &[AssetId]) {
+        let before = self.assets.len();
+        self.assets.retain(|a| !gone.contains(a));
+        if self.assets.len() != before {
+            self.settings_rev += 1;
+        }
     }
 
     /// The publish checklist (M2): every unmet requirement, in a stable order.
@@ -240,7 +530,7 @@ impl CreationModel {
     /// let missing = m.publish_checklist(&Policy::default(), true, false, 0);
     /// assert_eq!(missing.len(), 4); // training, playground, price, subscription
     /// ```
-    pub fn publish_checklist(&self, policy: &crate::Policy, eligible: bool, subscribed: bool, published_others: u32) -> Vec<Requirement> {
+    pub fn publish_checklist(&self, policy: &Policy, eligible: bool, subscribed: bool, published_others: u32) -> Vec<Requirement> {
         let mut missing = Vec::new();
         if !eligible {
             missing.push(Requirement::Eligibility);
@@ -277,6 +567,81 @@ impl CreationModel {
             .find(|candidate| !taken.clone().any(|t| t == candidate))
             .unwrap_or_else(|| base.to_owned())
     }
+}
+
+/// What a model's owner can ask of it (A1–A9, C3, M1–M6, T1–T5, G2), with the facts
+/// from the rest of the seller's partition that the decision reads.
+#[derive(Debug, Clone)]
+pub enum ModelCommand<'a> {
+    /// Add assets of the owner's library to the selection (A1, A3).
+    SelectAssets {
+        /// The assets, as stored.
+        assets: &'a [&'a Asset],
+    },
+    /// Remove assets from the selection (A7).
+    DeselectAssets {
+        /// Their ids.
+        assets: &'a [AssetId],
+    },
+    /// Set or clear the instructions (A5, A7).
+    SetInstructions {
+        /// The text, or `None` to clear.
+        instructions: Option<&'a str>,
+    },
+    /// Record the originality attestation (A9).
+    AttestOriginality,
+    /// Set the price (P1–P5).
+    SetPrice {
+        /// The price.
+        price: PriceSpec,
+    },
+    /// Set where clients meet the model (M4).
+    SetPlacement {
+        /// Gigs and profile.
+        placement: Placement,
+    },
+    /// Publish (M1, M2, E2, S4).
+    Publish {
+        /// The owner.
+        seller: &'a Seller,
+        /// The owner's latest subscription.
+        subscription: Option<&'a Subscription>,
+        /// How many other models of the owner are published.
+        published_others: u32,
+    },
+    /// Withdraw from clients (M3).
+    Unpublish,
+    /// Retire (M3).
+    Archive,
+    /// "Report an issue" (M6), by anyone.
+    ReportIssue {
+        /// Who reports.
+        reporter: &'a str,
+        /// The model or one of its creations.
+        target: ReportTarget,
+        /// What they wrote.
+        text: &'a str,
+        /// Whether the target creation is an order of this model (paid or not).
+        creation_exists: bool,
+    },
+    /// Queue a training, taking one from the quota (E2, A5, A9, T1–T5, C3).
+    StartTraining {
+        /// The owner.
+        seller: &'a Seller,
+        /// The owner's latest subscription.
+        subscription: Option<&'a Subscription>,
+        /// The model's jobs so far.
+        jobs: Vec<&'a TrainingJob>,
+        /// The names of the owner's other models.
+        taken_names: Vec<&'a str>,
+    },
+    /// Record a playground generation (G2, M2).
+    RecordPlayground {
+        /// The file the seller got.
+        artifact: BlobRef,
+        /// Whether it carries the visible mark.
+        watermarked: bool,
+    },
 }
 
 /// A client-facing view of a published model: no assets, no style (D1).

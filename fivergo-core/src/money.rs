@@ -165,6 +165,17 @@ impl Money {
         Ok(self.amount.cmp(&other.amount))
     }
 
+    /// `Ok(self)` when it is in `expected`, else `currency_mismatch` (P5).
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// let eur = Money::parse("3", Currency::Eur).unwrap();
+    /// assert_eq!(eur.in_currency(Currency::Usd).unwrap_err().code(), "currency_mismatch");
+    /// ```
+    pub fn in_currency(self, expected: Currency) -> Result<Money, Error> {
+        Money::zero(expected).same_currency(self).map(|()| self)
+    }
+
     fn same_currency(&self, other: Money) -> Result<(), Error> {
         if self.currency == other.currency {
             Ok(())

@@ -6,12 +6,18 @@
 //! first sees a watermarked draft; the clean file is released only once the client
 //! has approved the delivery and the payment completed (G1).
 
+use crate::asset::Asset;
+use crate::blob::BlobRef;
+use crate::context::Context;
 use crate::error::Error;
+use crate::event::Event;
 use crate::generator::Brief;
-use crate::ids::{ArtifactId, ClientId, ModelId, OrderId, SellerId};
+use crate::ids::{ClientId, ModelId, OrderId, SellerId};
+use crate::model::CreationModel;
 use crate::money::Money;
 use crate::policy::Policy;
 use crate::pricing::Quote;
+use sha2::{Digest, Sha256};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -94,8 +100,6 @@ pub struct Review {
 pub struct Order {
     /// Minted by the hub.
     pub id: OrderId,
-    /// Its rank among the hub's orders (part of its drafts' payloads, W2).
-    pub seq: u64,
     /// The invisible payload of each draft delivered, in order; `None` where the
     /// content could not hold one (W2).
     pub draft_payloads: Vec<Option<u64>>,
@@ -118,9 +122,9 @@ pub struct Order {
     /// The offer (custom offer path).
     pub offer: Option<CustomOffer>,
     /// The watermarked draft currently delivered.
-    pub draft: Option<ArtifactId>,
+    pub draft: Option<BlobRef>,
     /// The clean file, held back until approved and paid (G1).
-    pub clean: Option<ArtifactId>,
+    pub clean: Option<BlobRef>,
     /// The client approved the current delivery.
     pub approved: bool,
     /// When the payment completed.
@@ -141,7 +145,326 @@ pub struct Order {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a generation delivered to an order: the marked draft the client sees, the
+/// clean file held back until approve + pay (G1), and the draft's invisible payload
+/// (W2), `None` where the content could not hold one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The watermarked draft (W1, W2).
+    pub draft: BlobRef,
+    /// The clean file.
+    pub clean: BlobRef,
+    /// The draft's invisible payload.
+    pub payload: Option<u64>,
+}
+
+/// What a client (or the order's seller) can ask of an order (G1–G4, V1–V2,
+/// F1–F2, R1–R3, D2–D3). The caller has checked who asks (D1, D2).
+#[derive(Debug, Clone)]
+pub enum OrderCommand<'a> {
+    /// The seller answers with a custom offer (V2).
+    SendOffer {
+        /// The terms.
+        offer: CustomOffer,
+    },
+    /// The client accepted the offer and the model delivered its draft.
+    AcceptOffer {
+        /// The draft and clean file.
+        delivery: Delivery,
+    },
+    /// The client approves the current delivery (G1).
+    Approve,
+    /// The host reports the client's payment (G1).
+    RecordPayment {
+        /// How much was paid.
+        amount: Money,
+    },
+    /// The client takes the clean file (G1, starts V1's window).
+    Download,
+    /// The client asked the included revision at `requested_at` and the model
+    /// delivered the revised draft (V1).
+    RequestRevision {
+        /// What to change.
+        note: &'a str,
+        /// When the client asked.
+        requested_at: DateTime<Utc>,
+        /// The revised draft.
+        delivery: Delivery,
+    },
+    /// The client accepts the released delivery without edits (R3).
+    AcceptDelivery,
+    /// The client reviews an edited, approved order (R2).
+    Review {
+        /// 1 to 5.
+        stars: u8,
+        /// The text.
+        text: &'a str,
+    },
+    /// F1: always refused.
+    RequestFullRefund,
+    /// G4: always refused.
+    RequestSourceFile,
+    /// The seller refunds part of the non-AI work (F2).
+    PartialRefund {
+        /// How much.
+        amount: Money,
+    },
+    /// The client makes the paid delivery public or private (D3); `new_asset` is the
+    /// library asset a first publication adds to the seller's library.
+    SetPublic {
+        /// Public or private.
+        public: bool,
+        /// The asset to add, when the delivery is not in the library yet.
+        new_asset: Option<Box<Asset>>,
+    },
+}
+
+/// The invisible payload of an order's `index`-th draft (W2): 64 bits of
+/// SHA-256 over the order id and the index, so drafts of every order of every
+/// partition differ without any shared counter.
+///
+/// ```
+/// use fivergo_core::order::draft_payload;
+/// assert_ne!(draft_payload(&"ana/order-1".into(), 0), draft_payload(&"ana/order-1".into(), 1));
+/// assert_eq!(draft_payload(&"ana/order-1".into(), 0), draft_payload(&"ana/order-1".into(), 0));
+/// ```
+pub fn draft_payload(order: &OrderId, index: usize) -> u64 {
+    let digest = Sha256::new().chain_update(b"fivergo/draft/").chain_update(order.as_str()).chain_update(index.to_le_bytes()).finalize();
+    u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())
+}
+
 impl Order {
+    /// A new order of `client` on `model` (G3): the client must be named and ask
+    /// for at least one unit.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open(id: OrderId, client: &str, model: &CreationModel, path: OrderPath, brief: Brief, seed: u64, quote: Option<Quote>, ctx: &Context) -> Result<Order, Error> {
+        if client.trim().is_empty() {
+            return Err(Error::invalid("client", "must not be empty"));
+        }
+        ctx.policy.limits.check_id("client", client)?;
+        check_brief(&brief, ctx.policy)?;
+        let status = match path {
+            OrderPath::ImmediateDownload => OrderStatus::Drafted,
+            OrderPath::CustomOffer => OrderStatus::OfferRequested,
+        };
+        Ok(Order {
+            id,
+            draft_payloads: Vec::new(),
+            client: client.into(),
+            seller: model.owner.clone(),
+            model: model.id.clone(),
+            path,
+            brief,
+            seed,
+            status,
+            quote,
+            offer: None,
+            draft: None,
+            clean: None,
+            approved: false,
+            paid_at: None,
+            downloaded_at: None,
+            revision_notes: Vec::new(),
+            completed_at: None,
+            review: None,
+            delivery_public: false,
+            refunded: Money::zero(ctx.policy.currency),
+            created_at: ctx.now,
+        })
+    }
+
+    /// The invisible payload the next draft of this order carries (W2).
+    pub fn next_payload(&self) -> u64 {
+        draft_payload(&self.id, self.draft_payloads.len())
+    }
+
+    /// The seed of the next revision's generation.
+    pub fn revision_seed(&self) -> u64 {
+        self.seed.wrapping_add(self.revision_notes.len() as u64 + 1)
+    }
+
+    /// The brief of a revision asked with `note`.
+    pub fn revision_brief(&self, note: &str) -> Brief {
+        let mut brief = self.brief.clone();
+        brief.text = format!("{}\nRevision: {}", brief.text, note.trim());
+        brief
+    }
+
+    /// V1: a revision may be asked now with `note`.
+    pub fn check_revision_request(&self, note: &str, policy: &Policy, at: DateTime<Utc>) -> Result<(), Error> {
+        self.check_revision(policy, at)?;
+        if note.trim().is_empty() {
+            return Err(Error::invalid("note", "say what to change"));
+        }
+        policy.limits.check_text("note", note)
+    }
+
+    /// Whether `set_delivery_public(public)` changes anything; refused before
+    /// payment (D2, G1).
+    pub fn check_visibility(&self, public: bool) -> Result<bool, Error> {
+        if self.delivery_owner().is_none() {
+            return Err(Error::NotApprovedAndPaid { order: self.id.clone(), approved: self.approved, paid: false });
+        }
+        Ok(self.delivery_public != public)
+    }
+
+    /// Decides a command about the order.
+    ///
+    /// ```
+    /// use fivergo_core::{order::OrderCommand, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::CustomOffer, Brief::new("koi"), 0, None, &ctx).unwrap();
+    /// assert_eq!(order.decide(OrderCommand::Download, &ctx).unwrap_err().code(), "not_approved_and_paid"); // G1
+    /// assert_eq!(order.decide(OrderCommand::RequestFullRefund, &ctx).unwrap_err().code(), "full_refund_unavailable"); // F1
+    /// ```
+    pub fn decide(&self, command: OrderCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
+        let (order, at) = (self.id.clone(), ctx.now);
+        Ok(match command {
+            OrderCommand::SendOffer { offer } => {
+                self.ensure_status(&[OrderStatus::OfferRequested, OrderStatus::OfferSent], "send an offer")?;
+                let (price, non_ai_work) = (offer.price.in_currency(ctx.policy.currency)?, offer.non_ai_work.in_currency(ctx.policy.currency)?);
+                let limits = &ctx.policy.limits;
+                limits.check_magnitude("price", price)?;
+                limits.check_magnitude("non_ai_work", non_ai_work)?;
+                limits.check_text("terms", &offer.terms)?;
+                let max_window = ctx.policy.orders.max_offer_window_hours;
+                if offer.revision_window_hours > max_window {
+                    return Err(Error::out_of_range("revision_window_hours", "value", 0, max_window, offer.revision_window_hours));
+                }
+                if !price.is_positive() || non_ai_work.amount().is_sign_negative() || non_ai_work.cmp_amount(&price)? == std::cmp::Ordering::Greater {
+                    return Err(Error::InvalidPrice { reason: "an offer needs a positive price and non-AI work between zero and the price".into() });
+                }
+                vec![Event::OfferSent { order, offer: CustomOffer { price: price.rounded(), non_ai_work: non_ai_work.rounded(), ..offer }, at }]
+            }
+            OrderCommand::AcceptOffer { delivery } => {
+                self.ensure_status(&[OrderStatus::OfferSent], "accept the offer")?;
+                vec![self.delivered(delivery, at)]
+            }
+            OrderCommand::Approve => {
+                self.ensure_status(&[OrderStatus::Drafted, OrderStatus::RevisionDelivered], "approve")?;
+                if self.approved {
+                    return Ok(Vec::new());
+                }
+                let mut events = vec![Event::OrderApproved { order: order.clone(), at }];
+                if self.status == OrderStatus::RevisionDelivered {
+                    // R2: approving the revised delivery completes the order with an edit.
+                    events.push(Event::OrderCompleted { order, edited: true, counts_in_success_score: self.counts_in_success_score(), at });
+                }
+                events
+            }
+            OrderCommand::RecordPayment { amount } => {
+                self.ensure_status(&[OrderStatus::Drafted], "pay")?;
+                if self.paid_at.is_some() {
+                    return Ok(Vec::new());
+                }
+                ctx.policy.limits.check_amount("amount", amount)?;
+                let price = self.price().ok_or_else(|| Error::invalid("order", "has no price"))?;
+                if amount.cmp_amount(&price)? != std::cmp::Ordering::Equal {
+                    return Err(Error::invalid("amount", format!("the order costs {price}, got {amount}")));
+                }
+                vec![Event::OrderPaid { order, amount, at }]
+            }
+            OrderCommand::Download => {
+                self.ensure_released()?;
+                if self.clean.is_none() {
+                    return Err(Error::not_found("artifact", &order));
+                }
+                match self.downloaded_at {
+                    None => vec![Event::DeliveryDownloaded { order, at }],
+                    Some(_) => Vec::new(),
+                }
+            }
+            OrderCommand::RequestRevision { note, requested_at, delivery } => {
+                self.check_revision_request(note, ctx.policy, requested_at)?;
+                vec![Event::RevisionRequested { order, note: note.trim().into(), at }, self.delivered(delivery, at)]
+            }
+            OrderCommand::AcceptDelivery => {
+                self.ensure_status(&[OrderStatus::Released], "accept")?;
+                vec![Event::OrderCompleted { order, edited: self.edited(), counts_in_success_score: self.counts_in_success_score(), at }]
+            }
+            OrderCommand::Review { stars, text } => {
+                self.check_review(stars)?;
+                ctx.policy.limits.check_text("text", text)?;
+                vec![Event::ReviewLeft { order, seller: self.seller.clone(), review: Review { stars, text: text.trim().into(), at } }]
+            }
+            OrderCommand::RequestFullRefund => return Err(Error::FullRefundUnavailable { order }),
+            OrderCommand::RequestSourceFile => return Err(Error::SourceFileUnavailable { order }),
+            OrderCommand::PartialRefund { amount } => {
+                let amount = amount.in_currency(ctx.policy.currency)?;
+                ctx.policy.limits.check_amount("amount", amount)?;
+                self.check_partial_refund(amount)?;
+                vec![Event::PartialRefundIssued { order, amount, at }]
+            }
+            OrderCommand::SetPublic { public, new_asset } => {
+                if !self.check_visibility(public)? {
+                    return Ok(Vec::new());
+                }
+                let mut events: Vec<Event> = new_asset.filter(|_| public).map(|asset| Event::AssetAdded { asset }).into_iter().collect();
+                events.push(Event::DeliveryVisibilityChanged { order, public, at });
+                events
+            }
+        })
+    }
+
+    /// The events that open this order with its first draft (G1, G3, W1, W2).
+    pub fn opened_with(self, delivery: Delivery, at: DateTime<Utc>) -> Vec<Event> {
+        let delivered = self.delivered(delivery, at);
+        vec![Event::OrderCreated { order: Box::new(self) }, delivered]
+    }
+
+    fn delivered(&self, delivery: Delivery, at: DateTime<Utc>) -> Event {
+        let Delivery { draft, clean, payload } = delivery;
+        Event::DraftDelivered { order: self.id.clone(), draft, clean, payload, at }
+    }
+
+    /// Folds in an event that concerns the order; others are ignored.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::OfferSent { offer, .. } => {
+                self.offer = Some(offer.clone());
+                self.status = OrderStatus::OfferSent;
+            }
+            Event::DraftDelivered { draft, clean, payload, .. } => {
+                self.draft_payloads.push(*payload);
+                self.draft = Some(draft.clone());
+                self.clean = Some(clean.clone());
+                self.approved = false;
+                self.status = if self.status == OrderStatus::RevisionRequested { OrderStatus::RevisionDelivered } else { OrderStatus::Drafted };
+            }
+            Event::OrderApproved { .. } => {
+                self.approved = true;
+                if self.status == OrderStatus::Drafted && self.paid_at.is_some() {
+                    self.status = OrderStatus::Released;
+                }
+            }
+            Event::OrderPaid { at, .. } => {
+                self.paid_at = Some(*at);
+                if self.approved {
+                    self.status = OrderStatus::Released;
+                }
+            }
+            Event::DeliveryDownloaded { at, .. } => {
+                self.downloaded_at.get_or_insert(*at);
+            }
+            Event::RevisionRequested { note, .. } => {
+                self.revision_notes.push(note.clone());
+                self.status = OrderStatus::RevisionRequested;
+            }
+            Event::OrderCompleted { at, .. } => {
+                self.status = OrderStatus::Completed;
+                self.approved = true;
+                self.completed_at = Some(*at);
+            }
+            Event::ReviewLeft { review, .. } => self.review = Some(review.clone()),
+            // `decide` refused any refund beyond the non-AI work (F2): the sum fits.
+            Event::PartialRefundIssued { amount, .. } => self.refunded = self.refunded.plus(*amount).unwrap_or(self.refunded),
+            Event::DeliveryVisibilityChanged { public, .. } => self.delivery_public = *public,
+            _ => {}
+        }
+    }
+
     /// The amount the client pays.
     pub fn price(&self) -> Option<Money> {
         match self.path {
@@ -220,10 +543,11 @@ impl Order {
         }
     }
 
-    /// The last instant a revision may be requested, once downloaded (V1).
+    /// The last instant a revision may be requested, once downloaded (V1); a window
+    /// reaching past the end of the calendar never closes.
     pub fn revision_deadline(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         let (_, hours) = self.revision_terms(policy);
-        self.downloaded_at.map(|d| d + Duration::hours(i64::from(hours)))
+        self.downloaded_at.map(|d| crate::clock::later(d, Duration::hours(i64::from(hours))))
     }
 
     /// V1: one revision, requested within the window after download.
@@ -231,7 +555,7 @@ impl Order {
     /// ```
     /// # use fivergo_core::*;
     /// # let order: Order = serde_json::from_value(serde_json::json!({
-    /// #   "id": "order-1", "seq": 1, "draft_payloads": [], "client": "bob", "seller": "ana", "model": "model-1",
+    /// #   "id": "ana/order-1", "draft_payloads": [], "client": "bob", "seller": "ana", "model": "ana/model-1",
     /// #   "path": "immediate_download", "brief": {"text": "x", "quantity": 1}, "seed": 1,
     /// #   "status": "released", "quote": null, "offer": null, "draft": null, "clean": null,
     /// #   "approved": true, "paid_at": "2026-01-01T00:00:00Z", "downloaded_at": "2026-01-01T00:00:00Z",
@@ -294,4 +618,13 @@ impl Order {
         }
         Ok(())
     }
+}
+
+/// A brief's quantity is at least one unit; its text and tags fit the policy's limits.
+pub(crate) fn check_brief(brief: &Brief, policy: &Policy) -> Result<(), Error> {
+    if brief.quantity == 0 {
+        return Err(Error::invalid("quantity", "must be at least 1"));
+    }
+    policy.limits.check_text("brief", &brief.text)?;
+    brief.tags.iter().try_for_each(|tag| policy.limits.check_id("tag", tag))
 }

@@ -44,6 +44,11 @@ pub struct Policy {
     pub orders: OrderPolicy,
     /// Decoding limits and analysis thresholds of uploaded media (A3, A4, A8).
     pub media: crate::media::MediaPolicy,
+    /// Work that workers claim: leases and retries of trainings and generations (T4).
+    pub jobs: JobsPolicy,
+    /// Bounds on what callers pass in: ids, texts, amounts, nested values, and how
+    /// long a generator call may take.
+    pub limits: LimitsPolicy,
 }
 
 impl Default for Policy {
@@ -58,9 +63,15 @@ impl Default for Policy {
             models: ModelPolicy::default(),
             orders: OrderPolicy::default(),
             media: crate::media::MediaPolicy::default(),
+            jobs: JobsPolicy::default(),
+            limits: LimitsPolicy::default(),
         }
     }
 }
+
+/// The longest duration a policy may set, in days (a century): every instant the
+/// rules compute from a policy duration stays a calendar date.
+const MAX_DAYS: u32 = 36_500;
 
 /// E1: the lowest level that may create models, and whether Pro sellers may.
 ///
@@ -137,11 +148,64 @@ pub struct TrainingPolicy {
     pub per_period: u32,
     /// Whether failed or cancelled trainings give their quota back (T4).
     pub refund_failed: bool,
+    /// How long a runner holds a running training without renewing its lease; a
+    /// job whose runner went silent this long is queued again for another worker
+    /// (or, after `jobs.max_attempts` runs, fails with its quota back, T4). Runners
+    /// renew from their progress ticks, at most every quarter of it.
+    pub lease_seconds: u32,
 }
 
 impl Default for TrainingPolicy {
     fn default() -> Self {
-        Self { before_subscription: 2, per_period: 2, refund_failed: true }
+        Self { before_subscription: 2, per_period: 2, refund_failed: true, lease_seconds: 300 }
+    }
+}
+
+impl TrainingPolicy {
+    /// The lease of a running training, as a duration.
+    pub fn lease(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.lease_seconds))
+    }
+}
+
+/// T4: how workers hold the jobs they claim (trainings and queued generations).
+///
+/// A worker claims a job, holds it on a lease it renews from the job's progress,
+/// and finishes it. A job whose worker went silent (its lease ran out) is queued
+/// again for another worker, at most `max_attempts` runs in all; after the last one
+/// it fails, a training with its quota back (T4).
+///
+/// ```
+/// use fivergo_core::JobsPolicy;
+/// let j = JobsPolicy::default();
+/// assert_eq!((j.max_attempts, j.generation_lease_seconds, j.claim_seconds), (3, 120, 30));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsPolicy {
+    /// Runs a job gets before a lost lease fails it instead of queueing it again.
+    pub max_attempts: u32,
+    /// The lease of a running generation (a training's is `training.lease_seconds`).
+    pub generation_lease_seconds: u32,
+    /// How long a claim keeps other workers off a job before its worker starts it.
+    pub claim_seconds: u32,
+}
+
+impl Default for JobsPolicy {
+    fn default() -> Self {
+        Self { max_attempts: 3, generation_lease_seconds: 120, claim_seconds: 30 }
+    }
+}
+
+impl JobsPolicy {
+    /// The lease of a running generation, as a duration.
+    pub fn generation_lease(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.generation_lease_seconds))
+    }
+
+    /// How long a claim holds, as a duration.
+    pub fn claim(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.claim_seconds))
     }
 }
 
@@ -203,12 +267,147 @@ pub struct OrderPolicy {
     pub included_revisions: u32,
     /// Hours after download during which a revision may be requested (V1).
     pub revision_window_hours: u32,
+    /// The longest revision window a custom offer may grant, in hours (V2).
+    pub max_offer_window_hours: u32,
 }
 
 impl Default for OrderPolicy {
     fn default() -> Self {
-        Self { included_edits: 1, included_revisions: 1, revision_window_hours: 24 }
+        Self { included_edits: 1, included_revisions: 1, revision_window_hours: 24, max_offer_window_hours: 24 * 365 }
     }
+}
+
+/// Bounds on what crosses the library's edge: the ids and texts callers pass, the
+/// amounts of money one command may move, how deep a JSON-like value may nest, and
+/// how long one call of a generator written in the host's language (Python,
+/// JavaScript) may take. Refusals are `invalid_input` naming the argument, the
+/// allowed range and what was given.
+///
+/// ```
+/// use fivergo_core::{Currency, LimitsPolicy, Money};
+/// let limits = LimitsPolicy::default();
+/// assert_eq!((limits.max_id_bytes, limits.max_text_bytes, limits.max_json_depth), (256, 20_000, 64));
+/// assert_eq!(limits.check_id("seller", &"a".repeat(257)).unwrap_err().code(), "invalid_input");
+/// let too_fine = Money::parse("0.001", Currency::Usd).unwrap();
+/// assert_eq!(limits.check_amount("amount", too_fine).unwrap_err().code(), "invalid_input");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsPolicy {
+    /// Longest id, tag, label or file name a caller may pass, in UTF-8 bytes.
+    pub max_id_bytes: u32,
+    /// Longest free text (reports, instructions, revision notes, reviews, offer
+    /// terms, briefs), in UTF-8 bytes.
+    pub max_text_bytes: u32,
+    /// The largest amount of money one command may carry (a credit, a payment, a
+    /// refund, a price), in units of the policy currency.
+    pub max_amount: Decimal,
+    /// Deepest nesting of a JSON-like value crossing the edge (asset metadata,
+    /// trained styles, generator results); at most [`LimitsPolicy::JSON_DEPTH_CAP`],
+    /// so whatever is stored reads back.
+    pub max_json_depth: u32,
+    /// How long one `generate` call of a Python or JavaScript generator may take, in
+    /// milliseconds; a later answer is refused with `generator_timeout`.
+    pub generation_deadline_ms: u32,
+    /// How long one `train` call of a Python or JavaScript generator may take, in
+    /// milliseconds; a later answer fails the training (its quota back, T4).
+    pub training_deadline_ms: u32,
+}
+
+impl Default for LimitsPolicy {
+    fn default() -> Self {
+        Self {
+            max_id_bytes: 256,
+            max_text_bytes: 20_000,
+            max_amount: Decimal::from(1_000_000_000u32),
+            max_json_depth: 64,
+            generation_deadline_ms: 120_000,
+            training_deadline_ms: 3_600_000,
+        }
+    }
+}
+
+impl LimitsPolicy {
+    /// The highest `max_json_depth` a policy may set: values nest inside the
+    /// library's own records, and `serde_json` reads at most 128 levels back.
+    pub const JSON_DEPTH_CAP: u32 = 100;
+
+    /// `Ok` when `id` is at most `max_id_bytes` long and holds no control character
+    /// (NUL included).
+    pub fn check_id(&self, field: &str, id: &str) -> Result<(), Error> {
+        check_length(field, id, self.max_id_bytes)?;
+        if id.chars().any(char::is_control) {
+            return Err(Error::invalid(field, "must not contain control characters (NUL, newlines, ...)"));
+        }
+        Ok(())
+    }
+
+    /// `Ok` when `text` is at most `max_text_bytes` long and holds no NUL.
+    pub fn check_text(&self, field: &str, text: &str) -> Result<(), Error> {
+        check_length(field, text, self.max_text_bytes)?;
+        if text.contains('\0') {
+            return Err(Error::invalid(field, "must not contain NUL characters"));
+        }
+        Ok(())
+    }
+
+    /// `Ok` when `amount` is at most `max_amount` in magnitude and has no digit
+    /// below its currency's minor unit (`0.001 USD` is refused, `2.50` and `2.500`
+    /// are not): money that moves is never silently rounded.
+    pub fn check_amount(&self, field: &str, amount: Money) -> Result<(), Error> {
+        self.check_magnitude(field, amount)?;
+        if amount.rounded().amount() != amount.amount() {
+            let minor = amount.currency().minor_units();
+            return Err(Error::invalid(field, format!("{amount} has digits below the {} minor unit ({minor} decimals)", amount.currency())));
+        }
+        Ok(())
+    }
+
+    /// `Ok` when `amount` is at most `max_amount` in magnitude (prices may carry
+    /// sub-minor-unit precision: their totals are rounded, P5).
+    pub fn check_magnitude(&self, field: &str, amount: Money) -> Result<(), Error> {
+        if amount.amount().abs() > self.max_amount {
+            return Err(Error::out_of_range(field, "amount", -self.max_amount, self.max_amount, amount.amount()));
+        }
+        Ok(())
+    }
+
+    /// How deep `value` nests (a scalar is 0, `[1]` is 1, `[[1]]` is 2), counted
+    /// without recursion, stopping once past `max_json_depth`.
+    pub fn check_json_depth(&self, field: &str, value: &serde_json::Value) -> Result<(), Error> {
+        let limit = self.max_json_depth as usize;
+        let mut stack = vec![(value, 0usize)];
+        while let Some((v, depth)) = stack.pop() {
+            let children: Box<dyn Iterator<Item = &serde_json::Value>> = match v {
+                serde_json::Value::Array(items) => Box::new(items.iter()),
+                serde_json::Value::Object(fields) => Box::new(fields.values()),
+                _ => continue,
+            };
+            if depth + 1 > limit {
+                return Err(self.too_deep(field));
+            }
+            stack.extend(children.map(|c| (c, depth + 1)));
+        }
+        Ok(())
+    }
+
+    /// The refusal of a value nested deeper than `max_json_depth`.
+    pub fn too_deep(&self, field: &str) -> Error {
+        Error::out_of_range(field, "nesting depth", 0, self.max_json_depth, format!("more than {}", self.max_json_depth))
+    }
+
+    /// The deadline of one generator call (`training` or generation) as a duration.
+    pub fn generator_deadline(&self, training: bool) -> std::time::Duration {
+        let ms = if training { self.training_deadline_ms } else { self.generation_deadline_ms };
+        std::time::Duration::from_millis(u64::from(ms))
+    }
+}
+
+fn check_length(field: &str, text: &str, max: u32) -> Result<(), Error> {
+    if text.len() > max as usize {
+        return Err(Error::out_of_range(field, "length in bytes", 0, max, text.len()));
+    }
+    Ok(())
 }
 
 impl Policy {
@@ -262,8 +461,38 @@ impl Policy {
         positive("assets.recommended_min_side_px", self.assets.recommended_min_side_px)?;
         positive("training.before_subscription", self.training.before_subscription)?;
         positive("training.per_period", self.training.per_period)?;
+        positive("training.lease_seconds", self.training.lease_seconds)?;
+        positive("jobs.max_attempts", self.jobs.max_attempts)?;
+        positive("jobs.generation_lease_seconds", self.jobs.generation_lease_seconds)?;
+        positive("jobs.claim_seconds", self.jobs.claim_seconds)?;
         positive("models.active_model_limit", self.models.active_model_limit)?;
         positive("orders.revision_window_hours", self.orders.revision_window_hours)?;
+        positive("orders.max_offer_window_hours", self.orders.max_offer_window_hours)?;
+        // Durations stay within a century, so every instant the rules compute from
+        // them (deadlines, ends of grace, leases) is a calendar date.
+        let at_most = |field: &str, v: u32, max: u32, unit: &str| {
+            if v > max {
+                Err(Error::InvalidPolicy { field: field.into(), reason: format!("must be at most {max} {unit}, got {v}") })
+            } else {
+                Ok(())
+            }
+        };
+        at_most("subscription.grace_period_days", self.subscription.grace_period_days, MAX_DAYS, "days")?;
+        at_most("orders.revision_window_hours", self.orders.revision_window_hours, self.orders.max_offer_window_hours, "hours (orders.max_offer_window_hours)")?;
+        at_most("orders.max_offer_window_hours", self.orders.max_offer_window_hours, MAX_DAYS * 24, "hours")?;
+        at_most("training.lease_seconds", self.training.lease_seconds, MAX_DAYS * 86_400, "seconds")?;
+        at_most("jobs.generation_lease_seconds", self.jobs.generation_lease_seconds, MAX_DAYS * 86_400, "seconds")?;
+        at_most("jobs.claim_seconds", self.jobs.claim_seconds, MAX_DAYS * 86_400, "seconds")?;
+        let l = &self.limits;
+        positive("limits.max_id_bytes", l.max_id_bytes)?;
+        positive("limits.max_text_bytes", l.max_text_bytes)?;
+        positive("limits.max_json_depth", l.max_json_depth)?;
+        positive("limits.generation_deadline_ms", l.generation_deadline_ms)?;
+        positive("limits.training_deadline_ms", l.training_deadline_ms)?;
+        at_most("limits.max_json_depth", l.max_json_depth, LimitsPolicy::JSON_DEPTH_CAP, "levels")?;
+        if l.max_amount <= Decimal::ZERO {
+            return Err(Error::InvalidPolicy { field: "limits.max_amount".into(), reason: format!("must be positive, got {}", l.max_amount) });
+        }
         if self.assets.min_images > self.assets.max_images {
             return Err(Error::InvalidPolicy {
                 field: "assets.min_images".into(),

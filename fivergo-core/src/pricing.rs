@@ -134,6 +134,7 @@ impl PriceSpec {
             if !price.is_positive() {
                 return Err(Error::InvalidPrice { reason: format!("{field} must be positive, got {}", price.amount()) });
             }
+            policy.limits.check_magnitude(field, *price)?;
         }
         Ok(())
     }

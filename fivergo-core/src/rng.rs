@@ -28,6 +28,7 @@ impl SplitMix {
     }
 
     /// Standard normal (Box-Muller).
+    #[cfg(feature = "media")]
     pub fn normal(&mut self) -> f32 {
         let u1 = self.next_f32().max(1e-7);
         let u2 = self.next_f32();

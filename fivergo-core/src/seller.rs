@@ -1,9 +1,12 @@
 //! Sellers: levels, the Pro flag, Gigs, balance and stored payment methods (SPEC E1–E2, S2).
 
+use crate::context::Context;
 use crate::error::Error;
-use crate::ids::{PaymentMethodId, SellerId};
+use crate::event::{Event, UnpublishReason};
+use crate::ids::{ModelId, PaymentMethodId, SellerId};
 use crate::money::Money;
 use crate::policy::Policy;
+use crate::subscription::ChargeSource;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -158,7 +161,7 @@ impl Seller {
 
     /// E1: Level 2 or above, or Pro (as the policy sets it).
     pub fn is_eligible(&self, policy: &Policy) -> bool {
-        self.level >= policy.eligibility.min_level || (self.pro && policy.eligibility.pro_eligible)
+        Self::eligible_as(self.level, self.pro, policy)
     }
 
     /// `Ok` if eligible, else `not_eligible` (E1).
@@ -175,6 +178,110 @@ impl Seller {
         }
     }
 
+    /// E1 for a seller at `level` with the Pro flag `pro`.
+    pub fn eligible_as(level: SellerLevel, pro: bool, policy: &Policy) -> bool {
+        level >= policy.eligibility.min_level || (pro && policy.eligibility.pro_eligible)
+    }
+
+    /// Registers the seller `id` in a partition that holds `existing` (none yet, or
+    /// `already_exists`). Seller ids are the host's; they must not be empty nor
+    /// contain `/`, which separates a partition from the ids minted in it.
+    ///
+    /// ```
+    /// use fivergo_core::{*};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let events = Seller::register(None, &"ana".into(), SellerLevel::Level2, false, &ctx).unwrap();
+    /// assert_eq!(events[0].kind(), "seller_registered");
+    /// assert_eq!(Seller::register(None, &"a/b".into(), SellerLevel::Level2, false, &ctx).unwrap_err().code(), "invalid_input");
+    /// ```
+    pub fn register(existing: Option<&Seller>, id: &SellerId, level: SellerLevel, pro: bool, ctx: &Context) -> Result<Vec<Event>, Error> {
+        if id.as_str().trim().is_empty() {
+            return Err(Error::invalid("seller", "must not be empty"));
+        }
+        if id.as_str().contains('/') {
+            return Err(Error::invalid("seller", "must not contain `/` (it separates a seller's partition from the ids minted in it)"));
+        }
+        ctx.policy.limits.check_id("seller", id.as_str())?;
+        if existing.is_some() {
+            return Err(Error::AlreadyExists { entity: "seller".into(), id: id.to_string() });
+        }
+        Ok(vec![Event::SellerRegistered { seller: Seller::new(id.clone(), level, pro, ctx.policy.currency), at: ctx.now }])
+    }
+
+    /// Decides a command about the seller (E2, C2, S2).
+    ///
+    /// ```
+    /// use fivergo_core::{seller::SellerCommand, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+    /// let published = [ModelId::from("ana/model-1")];
+    /// let events = ana.decide(SellerCommand::SetLevel { level: SellerLevel::Level1, pro: false, published: &published }, &ctx).unwrap();
+    /// let kinds: Vec<_> = events.iter().map(Event::kind).collect();
+    /// assert_eq!(kinds, ["seller_level_changed", "model_unpublished"]); // E2
+    /// ```
+    pub fn decide(&self, command: SellerCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
+        let (seller, at) = (self.id.clone(), ctx.now);
+        Ok(match command {
+            SellerCommand::SetLevel { level, pro, published } => {
+                let eligible = Self::eligible_as(level, pro, ctx.policy);
+                let mut events = vec![Event::SellerLevelChanged { seller, level, pro, eligible, at }];
+                if !eligible {
+                    events.extend(published.iter().map(|m| Event::ModelUnpublished { model: m.clone(), reason: UnpublishReason::Eligibility, at }));
+                }
+                events
+            }
+            SellerCommand::AddGig { subcategory } => {
+                ctx.policy.catalogue.entry(subcategory)?;
+                vec![Event::GigAdded { seller, subcategory: subcategory.into(), at }]
+            }
+            SellerCommand::CreditBalance { amount } => {
+                let amount = amount.in_currency(ctx.policy.currency)?;
+                if !amount.is_positive() {
+                    return Err(Error::invalid("amount", "a credit must be positive"));
+                }
+                ctx.policy.limits.check_amount("amount", amount)?;
+                let after = format!("{} + {}", self.balance.amount(), amount.amount());
+                // Refused here, never lost in apply.
+                self.balance.plus(amount).map_err(|_| Error::out_of_range("amount", "balance after the credit", 0, rust_decimal::Decimal::MAX, after))?;
+                vec![Event::BalanceCredited { seller, amount, at }]
+            }
+            SellerCommand::AddPaymentMethod { method } => {
+                ctx.policy.limits.check_id("method", method.id.as_str())?;
+                ctx.policy.limits.check_id("label", &method.label)?;
+                vec![Event::PaymentMethodAdded { seller, method, at }]
+            }
+        })
+    }
+
+    /// Folds in an event that concerns the seller; others are ignored.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::SellerLevelChanged { level, pro, .. } => (self.level, self.pro) = (*level, *pro),
+            Event::GigAdded { subcategory, .. } => {
+                self.gigs.insert(subcategory.clone());
+            }
+            // `decide` refused a credit that would not fit: the sum exists.
+            Event::BalanceCredited { amount, .. } => self.balance = self.balance.plus(*amount).unwrap_or(self.balance),
+            Event::PaymentMethodAdded { method, .. } => {
+                self.payment_methods.retain(|m| m.id != method.id);
+                self.payment_methods.push(method.clone());
+            }
+            Event::SubscriptionCharged { charge, .. } if charge.source == ChargeSource::Balance => {
+                self.balance = self.balance.minus(charge.amount).unwrap_or(self.balance);
+            }
+            Event::OrderCompleted { counts_in_success_score: true, .. } => {
+                self.reputation.success_score_orders = self.reputation.success_score_orders.saturating_add(1);
+            }
+            Event::ReviewLeft { review, .. } => {
+                self.reputation.rating_sum = self.reputation.rating_sum.saturating_add(u32::from(review.stars));
+                self.reputation.rating_count = self.reputation.rating_count.saturating_add(1);
+            }
+            _ => {}
+        }
+    }
+
     /// The stored payment method with `id`, or `not_found`.
     pub fn payment_method(&self, id: &PaymentMethodId) -> Result<&PaymentMethod, Error> {
         self.payment_methods
@@ -182,6 +289,36 @@ impl Seller {
             .find(|m| &m.id == id)
             .ok_or_else(|| Error::not_found("payment_method", id))
     }
+}
+
+/// What a seller can be asked to do besides registering (E2, C2, S2).
+#[derive(Debug, Clone)]
+pub enum SellerCommand<'a> {
+    /// The host changed the level or Pro flag; `published` are the seller's published
+    /// models, unpublished when the seller drops below eligibility (E2).
+    SetLevel {
+        /// The new level.
+        level: SellerLevel,
+        /// The new Pro flag.
+        pro: bool,
+        /// The seller's published models.
+        published: &'a [ModelId],
+    },
+    /// The seller has a Gig in `subcategory` (C2).
+    AddGig {
+        /// The catalogue slug.
+        subcategory: &'a str,
+    },
+    /// Money enters the available balance (S2).
+    CreditBalance {
+        /// How much.
+        amount: Money,
+    },
+    /// A card or PayPal is stored (S2).
+    AddPaymentMethod {
+        /// The method.
+        method: PaymentMethod,
+    },
 }
 
 #[cfg(test)]

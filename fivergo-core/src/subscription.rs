@@ -2,14 +2,17 @@
 //! past-due with a grace period, cancel at period end and resume, idempotent charges.
 
 use crate::billing::{anniversary, BillingPeriod};
+use crate::context::Context;
 use crate::error::Error;
-use crate::ids::{PaymentMethodId, SellerId, SubscriptionId};
+use crate::event::{Event, UnpublishReason};
+use crate::ids::{ModelId, PaymentMethodId, SellerId, SubscriptionId};
 use crate::money::Money;
 use crate::policy::Policy;
-use crate::seller::{PaymentMethod, PaymentMethodKind};
+use crate::seller::{PaymentMethod, PaymentMethodKind, Seller};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::{Arc, Mutex};
 
 /// Why a subscription ended.
@@ -121,7 +124,7 @@ impl Subscription {
     ///
     /// ```
     /// use fivergo_core::subscription::Subscription;
-    /// assert_eq!(Subscription::charge_key(&"sub-1".into(), 3), "sub-1/3");
+    /// assert_eq!(Subscription::charge_key(&"ana/sub-1".into(), 3), "ana/sub-1/3");
     /// ```
     pub fn charge_key(id: &SubscriptionId, period: u32) -> String {
         format!("{id}/{period}")
@@ -186,10 +189,160 @@ impl Subscription {
                 })
             }
             SubscriptionStatus::PastDue { since, .. } => {
-                let at = since + Duration::days(i64::from(policy.subscription.grace_period_days));
+                let at = grace_end(since, policy);
                 (now >= at).then_some(Due::End { at, reason: EndReason::PaymentFailed })
             }
             SubscriptionStatus::Ended { .. } => None,
+        }
+    }
+
+    /// When [`Subscription::due`] next has something to do: the end of the paid cycle
+    /// while active (a renewal, or the end after a cancel), the end of the grace
+    /// period while past due, never once ended. What a store's due index holds.
+    pub fn next_due(&self, policy: &Policy) -> Option<DateTime<Utc>> {
+        match self.status {
+            SubscriptionStatus::Active => Some(self.paid_until()),
+            SubscriptionStatus::PastDue { since, .. } => Some(grace_end(since, policy)),
+            SubscriptionStatus::Ended { .. } => None,
+        }
+    }
+
+    /// S1, S2: checks that `seller` may subscribe with `method` now and returns the
+    /// first month's charge to ask the gateway for.
+    ///
+    /// ```
+    /// use fivergo_core::{subscription::Subscription, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let mut ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+    /// ana.payment_methods.push(PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"));
+    /// let request = Subscription::prepare(&ana, None, &"card".into(), &ctx).unwrap();
+    /// assert_eq!((request.idempotency_key.as_str(), request.amount.to_string()), ("ana/sub-1/0", "25.00 USD".into()));
+    /// let events = Subscription::start(&request, Ok("ch_1".into()), &ctx).unwrap();
+    /// assert_eq!(events.iter().map(Event::kind).collect::<Vec<_>>(), ["subscribed", "subscription_charged"]);
+    /// ```
+    pub fn prepare(seller: &Seller, latest: Option<&Subscription>, method: &PaymentMethodId, ctx: &Context) -> Result<ChargeRequest, Error> {
+        seller.ensure_eligible(ctx.policy)?;
+        if let Some(sub) = latest.filter(|sub| sub.is_live()) {
+            return Err(Error::AlreadySubscribed { seller: seller.id.clone(), subscription: sub.id.clone() });
+        }
+        let method = seller.payment_method(method)?.clone();
+        let key = Self::charge_key(&ctx.ids.subscription(), 0);
+        Ok(ChargeRequest { idempotency_key: key, seller: seller.id.clone(), method, amount: ctx.policy.monthly_fee() })
+    }
+
+    /// The subscription that the gateway's answer to `request` starts: a decline
+    /// creates nothing (`payment_declined`, S2), nor does a processor that did not
+    /// answer (`gateway_unavailable`: the retry sends the same key, S5).
+    pub fn start(request: &ChargeRequest, answer: Result<String, ChargeFailure>, ctx: &Context) -> Result<Vec<Event>, Error> {
+        let reference = answer.map_err(|failure| request.refusal(failure))?;
+        let (id, at) = (ctx.ids.subscription(), ctx.now);
+        let subscription = Subscription {
+            id: id.clone(),
+            seller: request.seller.clone(),
+            anchor: at,
+            method: request.method.id.clone(),
+            status: SubscriptionStatus::Active,
+            cancel_at_period_end: false,
+            paid_periods: 0,
+            charges: Vec::new(),
+        };
+        let source = ChargeSource::PaymentMethod { id: request.method.id.clone(), kind: request.method.kind, reference };
+        let charge = Charge { idempotency_key: request.idempotency_key.clone(), period: 0, amount: request.amount, source, at };
+        Ok(vec![Event::Subscribed { subscription }, Event::SubscriptionCharged { subscription: id, seller: request.seller.clone(), charge }])
+    }
+
+    /// S2: how `period` is paid — from the balance when it covers the fee, else from
+    /// the stored card or PayPal (never split).
+    pub fn renewal_plan(&self, seller: &Seller, period: u32, policy: &Policy) -> RenewalPlan {
+        let fee = policy.monthly_fee();
+        if seller.balance.cmp_amount(&fee).is_ok_and(|o| o != std::cmp::Ordering::Less) {
+            return RenewalPlan::Balance;
+        }
+        match seller.payment_method(&self.method) {
+            Ok(method) => RenewalPlan::Charge(ChargeRequest {
+                idempotency_key: Self::charge_key(&self.id, period),
+                seller: seller.id.clone(),
+                method: method.clone(),
+                amount: fee,
+            }),
+            Err(_) => RenewalPlan::Decline { method: self.method.clone(), reason: "no stored payment method".into() },
+        }
+    }
+
+    /// The past-due period, or `nothing_past_due` (S2).
+    pub fn past_due_period(&self) -> Result<u32, Error> {
+        match self.status {
+            SubscriptionStatus::PastDue { period, .. } => Ok(period),
+            _ => Err(Error::NothingPastDue { subscription: self.id.clone() }),
+        }
+    }
+
+    /// Decides a command about the subscription (S1–S5).
+    ///
+    /// ```
+    /// use fivergo_core::{subscription::*, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-03-18T00:00:00Z".parse().unwrap());
+    /// let sub = Subscription { id: "ana/sub-1".into(), seller: "ana".into(), anchor: "2026-02-18T00:00:00Z".parse().unwrap(),
+    ///     method: "card".into(), status: SubscriptionStatus::Active, cancel_at_period_end: false, paid_periods: 1, charges: vec![] };
+    /// let declined = SubscriptionCommand::RecordRenewal { period: 1, due_at: ctx.now, paid: Err(("card".into(), "insufficient funds".into())) };
+    /// assert_eq!(sub.decide(declined, &ctx).unwrap()[0].kind(), "renewal_declined"); // S2: past due
+    /// assert_eq!(sub.decide(SubscriptionCommand::Resume, &ctx).unwrap_err().code(), "not_cancelled");
+    /// ```
+    pub fn decide(&self, command: SubscriptionCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
+        let (subscription, seller, at) = (self.id.clone(), self.seller.clone(), ctx.now);
+        Ok(match command {
+            SubscriptionCommand::Cancel => {
+                self.ensure_cancellable()?;
+                vec![Event::SubscriptionCancelled { subscription, ends_at: self.paid_until(), at }]
+            }
+            SubscriptionCommand::Resume => {
+                self.ensure_resumable()?;
+                vec![Event::SubscriptionResumed { subscription, at }]
+            }
+            SubscriptionCommand::RecordRenewal { period, due_at, paid } => {
+                if self.is_charged(period) {
+                    return Ok(Vec::new()); // S5: a period is never charged twice
+                }
+                match paid {
+                    Ok(source) => {
+                        let charge = Charge { idempotency_key: Self::charge_key(&self.id, period), period, amount: ctx.policy.monthly_fee(), source, at };
+                        vec![
+                            Event::SubscriptionCharged { subscription: subscription.clone(), seller: seller.clone(), charge },
+                            Event::QuotaRenewed { seller, subscription, period, at: due_at },
+                        ]
+                    }
+                    Err((method, reason)) => vec![Event::RenewalDeclined { subscription, period, method, reason, at: due_at }],
+                }
+            }
+            SubscriptionCommand::End { at, reason, published } => {
+                let mut events = vec![Event::SubscriptionEnded { subscription, seller, reason, at }];
+                let gone = UnpublishReason::SubscriptionEnded;
+                events.extend(published.iter().map(|m| Event::ModelUnpublished { model: m.clone(), reason: gone, at }));
+                events
+            }
+        })
+    }
+
+    /// Folds in an event that concerns the subscription; others are ignored.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::SubscriptionCharged { charge, .. } => {
+                if self.is_charged(charge.period) {
+                    return; // S5: a period is never charged twice
+                }
+                self.charges.push(charge.clone());
+                self.paid_periods = self.paid_periods.max(charge.period + 1);
+                self.status = SubscriptionStatus::Active;
+            }
+            Event::RenewalDeclined { period, at, .. } if self.status == SubscriptionStatus::Active => {
+                self.status = SubscriptionStatus::PastDue { since: *at, period: *period };
+            }
+            Event::SubscriptionCancelled { .. } => self.cancel_at_period_end = true,
+            Event::SubscriptionResumed { .. } => self.cancel_at_period_end = false,
+            Event::SubscriptionEnded { reason, at, .. } => self.status = SubscriptionStatus::Ended { at: *at, reason: *reason },
+            _ => {}
         }
     }
 
@@ -214,6 +367,57 @@ impl Subscription {
     }
 }
 
+/// When the grace period of a renewal unpaid since `since` ends (S2); a grace
+/// period reaching past the end of the calendar never ends.
+fn grace_end(since: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
+    crate::clock::later(since, Duration::days(i64::from(policy.subscription.grace_period_days)))
+}
+
+/// How a renewal will be paid (S2), for the engine to carry out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenewalPlan {
+    /// The available balance covers the fee.
+    Balance,
+    /// Charge the stored method through the gateway.
+    Charge(ChargeRequest),
+    /// Nothing can pay: the renewal is declined.
+    Decline {
+        /// The method that would have been charged.
+        method: PaymentMethodId,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What can happen to a subscription once it started (S2–S5).
+#[derive(Debug, Clone)]
+pub enum SubscriptionCommand<'a> {
+    /// Cancel at the end of the paid cycle (S3).
+    Cancel,
+    /// Take the cancellation back (S3 decision).
+    Resume,
+    /// `period` (due at `due_at`) was paid from `paid`'s source, or declined with
+    /// the method and the reason (S2, S5).
+    RecordRenewal {
+        /// The billing month.
+        period: u32,
+        /// When it became due.
+        due_at: DateTime<Utc>,
+        /// The source it was paid from, or the declined method and why.
+        paid: Result<ChargeSource, (PaymentMethodId, String)>,
+    },
+    /// The subscription ends at `at` (S3, S4); `published` are the seller's published
+    /// models, unpublished with it.
+    End {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: EndReason,
+        /// The seller's published models.
+        published: &'a [ModelId],
+    },
+}
+
 /// A request to charge a stored payment method.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChargeRequest {
@@ -228,32 +432,82 @@ pub struct ChargeRequest {
     pub amount: Money,
 }
 
+/// Why a gateway took no charge.
+///
+/// ```
+/// use fivergo_core::subscription::ChargeFailure;
+/// assert_eq!(ChargeFailure::Declined("insufficient funds".into()).to_string(), "declined: insufficient funds");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "reason", rename_all = "snake_case")]
+pub enum ChargeFailure {
+    /// The issuer or processor refused it: a renewal becomes past due (S2).
+    Declined(String),
+    /// No answer (a timeout, a network failure): the charge may or may not have
+    /// gone through. Nothing is recorded; the engine asks again later with the same
+    /// idempotency key (S5).
+    Unavailable(String),
+}
+
+impl fmt::Display for ChargeFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChargeFailure::Declined(reason) => write!(f, "declined: {reason}"),
+            ChargeFailure::Unavailable(reason) => write!(f, "unavailable: {reason}"),
+        }
+    }
+}
+
+impl ChargeRequest {
+    /// The refusal a command gets when this charge failed: `payment_declined` (S2),
+    /// or `gateway_unavailable` when the processor did not answer (S5: retry).
+    pub fn refusal(&self, failure: ChargeFailure) -> Error {
+        match failure {
+            ChargeFailure::Declined(reason) => Error::PaymentDeclined { method: self.method.id.clone(), amount: self.amount, reason },
+            ChargeFailure::Unavailable(reason) => Error::GatewayUnavailable { idempotency_key: self.idempotency_key.clone(), reason },
+        }
+    }
+}
+
 /// The host's payment processor, called only for card / PayPal charges.
 ///
-/// Outcomes are recorded in events, so replaying a log never calls the gateway.
-pub trait PaymentGateway: Send {
-    /// Charges the method; returns the processor's reference, or a decline reason.
-    fn charge(&mut self, request: &ChargeRequest) -> Result<String, String>;
+/// Outcomes are recorded in events, so replaying a log never calls the gateway. The
+/// engine may call it again with the same idempotency key (a retried command, a
+/// renewal another process is settling at the same moment, a call that timed out):
+/// a gateway must answer a repeated key with the first charge's result and never
+/// charge it twice (S5). Shared by every thread of a hub, hence `Sync`.
+pub trait PaymentGateway: Send + Sync {
+    /// Charges the method; returns the processor's reference, a decline, or that the
+    /// processor did not answer.
+    fn charge(&self, request: &ChargeRequest) -> Result<String, ChargeFailure>;
 }
 
 /// An in-memory gateway for tests, demos and simulations: approves every charge
-/// except for methods marked declined, and never charges a key twice.
+/// except for methods marked declined, never charges a key twice, and can be told
+/// to time out (with or without charging first, as a real processor's lost answer).
 ///
 /// Clones share their state, so a test can keep a handle on the hub's gateway.
 ///
 /// ```
 /// use fivergo_core::subscription::*;
 /// use fivergo_core::*;
-/// let mut gw = SimulatedGateway::default();
-/// let req = ChargeRequest { idempotency_key: "sub-1/0".into(), seller: "ana".into(),
+/// let gw = SimulatedGateway::default();
+/// let req = ChargeRequest { idempotency_key: "ana/sub-1/0".into(), seller: "ana".into(),
 ///     method: PaymentMethod::new("card-1", PaymentMethodKind::Card, "Visa"),
 ///     amount: Money::parse("25", Currency::Usd).unwrap() };
 /// let first = gw.charge(&req).unwrap();
 /// assert_eq!(gw.charge(&req).unwrap(), first); // same key, same charge
 /// assert_eq!(gw.charges().len(), 1);
 /// gw.set_declined("card-1", true);
-/// let retry = ChargeRequest { idempotency_key: "sub-1/1".into(), ..req };
-/// assert!(gw.charge(&retry).is_err());
+/// let retry = ChargeRequest { idempotency_key: "ana/sub-1/1".into(), ..req };
+/// assert!(matches!(gw.charge(&retry), Err(ChargeFailure::Declined(_))));
+///
+/// // A lost answer: the processor charged, the caller heard nothing.
+/// gw.set_declined("card-1", false);
+/// gw.time_out_next(1, true);
+/// assert!(matches!(gw.charge(&retry), Err(ChargeFailure::Unavailable(_))));
+/// assert_eq!(gw.charge(&retry).unwrap(), "sim:ana/sub-1/1"); // the retry finds the charge
+/// assert_eq!((gw.charges().len(), gw.calls()), (2, 5));
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct SimulatedGateway {
@@ -264,6 +518,9 @@ pub struct SimulatedGateway {
 struct GatewayState {
     declined: std::collections::BTreeSet<PaymentMethodId>,
     charges: BTreeMap<String, ChargeRequest>,
+    /// Calls still to time out, and whether they charge before timing out.
+    time_outs: (u32, bool),
+    calls: u64,
 }
 
 impl SimulatedGateway {
@@ -283,22 +540,43 @@ impl SimulatedGateway {
         self.lock().charges.values().cloned().collect()
     }
 
+    /// Makes the next `calls` charges time out ([`ChargeFailure::Unavailable`]); with
+    /// `after_charging`, each takes the charge first (the answer is what got lost).
+    pub fn time_out_next(&self, calls: u32, after_charging: bool) {
+        self.lock().time_outs = (calls, after_charging);
+    }
+
+    /// How many times the gateway was called, repeated keys and time-outs included.
+    pub fn calls(&self) -> u64 {
+        self.lock().calls
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, GatewayState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl PaymentGateway for SimulatedGateway {
-    fn charge(&mut self, request: &ChargeRequest) -> Result<String, String> {
+    fn charge(&self, request: &ChargeRequest) -> Result<String, ChargeFailure> {
         let mut s = self.lock();
+        s.calls += 1;
+        let reference = format!("sim:{}", request.idempotency_key);
+        let (time_outs, after_charging) = s.time_outs;
+        if time_outs > 0 {
+            s.time_outs.0 -= 1;
+            if after_charging && !s.declined.contains(&request.method.id) {
+                s.charges.entry(request.idempotency_key.clone()).or_insert_with(|| request.clone());
+            }
+            return Err(ChargeFailure::Unavailable("the processor did not answer in time".into()));
+        }
         if s.charges.contains_key(&request.idempotency_key) {
-            return Ok(format!("sim:{}", request.idempotency_key));
+            return Ok(reference);
         }
         if s.declined.contains(&request.method.id) {
-            return Err(format!("{} declined by the issuer", request.method.label));
+            return Err(ChargeFailure::Declined(format!("{} declined by the issuer", request.method.label)));
         }
         s.charges.insert(request.idempotency_key.clone(), request.clone());
-        Ok(format!("sim:{}", request.idempotency_key))
+        Ok(reference)
     }
 }
 

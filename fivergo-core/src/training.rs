@@ -7,12 +7,15 @@
 //! the subscription's anniversary (T3).
 
 use crate::asset::Asset;
+use crate::blob::{Blob, BlobRef, BlobStore};
 use crate::catalogue::CatalogueEntry;
+use crate::context::Context;
 use crate::error::Error;
-use crate::asset::Blob;
-use crate::generator::{CancelToken, Generator, JobControl, TrainError, TrainedStyle, TrainingAsset, TrainingInput};
+use crate::event::Event;
+use crate::generator::{CancelToken, Generator, JobControl, TrainError, TrainingAsset, TrainingInput};
+use crate::ids::{AssetId, JobId, ModelId, SellerId, SubscriptionId};
 use crate::media::MediaLimits;
-use crate::ids::{JobId, ModelId, SellerId, SubscriptionId};
+use crate::model::{CreationModel, TrainedVersion};
 use crate::policy::Policy;
 use crate::subscription::{Subscription, SubscriptionStatus};
 use chrono::{DateTime, Utc};
@@ -92,7 +95,7 @@ pub struct TrainingJob {
     /// The window it counts against.
     pub window: QuotaWindow,
     /// The assets it trains on, as selected when queued (D5: the owner's only).
-    pub assets: Vec<crate::ids::AssetId>,
+    pub assets: Vec<AssetId>,
     /// The instructions it trains with, as set when queued (A5).
     pub instructions: Option<String>,
     /// The model's settings revision when queued (A7).
@@ -103,14 +106,212 @@ pub struct TrainingJob {
     pub finished_at: Option<DateTime<Utc>>,
     /// Why it failed, if it did.
     pub failure: Option<String>,
+    /// While running: until when its runner holds it. A runner that stops renewing
+    /// the lease (a crashed worker) loses the job: it is queued again for another
+    /// worker, or after `jobs.max_attempts` runs fails with its quota back (T4).
+    #[serde(default)]
+    pub lease_until: Option<DateTime<Utc>>,
+    /// How many times a runner started it (1 while its first run goes on). A runner
+    /// renews and finishes only the attempt it started.
+    #[serde(default)]
+    pub attempt: u32,
+    /// Who runs it (the worker's name), while running.
+    #[serde(default)]
+    pub worker: Option<String>,
+    /// Someone asked the running job to stop; its runner stops at the next renewal.
+    #[serde(default)]
+    pub cancel_requested: bool,
 }
 
 impl TrainingJob {
+    /// A job queued for `model` against the quota `window` (T4).
+    pub fn queued(id: JobId, model: &CreationModel, window: QuotaWindow, at: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            model: model.id.clone(),
+            seller: model.owner.clone(),
+            status: JobStatus::Queued,
+            progress_pct: 0,
+            window,
+            assets: model.assets.clone(),
+            instructions: model.instructions.clone(),
+            settings_rev: model.settings_rev,
+            queued_at: at,
+            finished_at: None,
+            failure: None,
+            lease_until: None,
+            attempt: 0,
+            worker: None,
+            cancel_requested: false,
+        }
+    }
+
+    /// Whether the job is running on a lease that ended before `now`: its runner is
+    /// gone.
+    pub fn lease_expired(&self, now: DateTime<Utc>) -> bool {
+        self.status == JobStatus::Running && self.lease_until.is_some_and(|until| until <= now)
+    }
+
+    fn not_active(&self, action: &str) -> Error {
+        Error::JobNotActive { job: self.id.clone(), status: self.status.to_string(), action: action.into() }
+    }
+
+    /// The running attempt `attempt`, or `job_lease_lost` when its runner lost the
+    /// job (its lease ran out and it was queued again, or finished otherwise).
+    fn ensure_attempt(&self, attempt: u32) -> Result<(), Error> {
+        if self.status == JobStatus::Running && self.attempt == attempt {
+            Ok(())
+        } else {
+            Err(Error::JobLeaseLost { job: self.id.to_string(), attempt, current: self.attempt, status: self.status.to_string() })
+        }
+    }
+
+    /// Decides a command about the job (T4).
+    ///
+    /// ```
+    /// use fivergo_core::{training::*, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let now = "2026-02-18T09:00:00Z".parse().unwrap();
+    /// let ctx = partition.context(&policy, now);
+    /// let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), now);
+    /// let job = TrainingJob::queued("ana/job-1".into(), &model, QuotaWindow::BeforeSubscription, now);
+    /// let events = job.decide(JobCommand::Cancel, &ctx).unwrap();
+    /// assert!(matches!(events[0], Event::TrainingCancelled { quota_returned: true, .. })); // T4
+    /// ```
+    pub fn decide(&self, command: JobCommand, ctx: &Context) -> Result<Vec<Event>, Error> {
+        let (job, model, at) = (self.id.clone(), self.model.clone(), ctx.now);
+        let quota_returned = ctx.policy.training.refund_failed;
+        Ok(match command {
+            JobCommand::Begin { worker } => {
+                if self.status != JobStatus::Queued {
+                    return Err(self.not_active("run"));
+                }
+                let attempt = self.attempt + 1;
+                vec![Event::TrainingStarted { job, lease_until: crate::clock::later(at, ctx.policy.training.lease()), at, worker, attempt }]
+            }
+            JobCommand::RenewLease { attempt } => {
+                self.ensure_attempt(attempt)?;
+                vec![Event::TrainingLeaseRenewed { job, lease_until: crate::clock::later(at, ctx.policy.training.lease()), at }]
+            }
+            JobCommand::Cancel => match self.status {
+                JobStatus::Queued => vec![Event::TrainingCancelled { job, model, quota_returned, at }],
+                JobStatus::Running if !self.cancel_requested => vec![Event::TrainingCancelRequested { job, at }],
+                JobStatus::Running => Vec::new(),
+                _ => return Err(self.not_active("cancel")),
+            },
+            JobCommand::Finish { attempt, progress_pct, outcome, next_version } => {
+                self.ensure_attempt(attempt)?;
+                let mut events: Vec<Event> = (progress_pct.into_iter().filter(|p| *p > self.progress_pct && *p < 100))
+                    .map(|progress_pct| Event::TrainingProgressed { job: job.clone(), progress_pct, at })
+                    .collect();
+                events.push(match outcome {
+                    Ok(TrainedOutput { generator, style }) => {
+                        let version = TrainedVersion { version: next_version, job: job.clone(), trained_at: at, settings_rev: self.settings_rev, generator, style };
+                        Event::TrainingSucceeded { job, model, version }
+                    }
+                    Err(TrainError::Cancelled) => Event::TrainingCancelled { job, model, quota_returned, at },
+                    Err(TrainError::Failed(reason)) => Event::TrainingFailed { job, model, reason, quota_returned, at },
+                });
+                events
+            }
+            JobCommand::Expire => {
+                if !self.lease_expired(at) {
+                    return Ok(Vec::new());
+                }
+                let reason = format!("run {} lost its worker: the lease ran out", self.attempt);
+                if self.cancel_requested {
+                    vec![Event::TrainingCancelled { job, model, quota_returned, at }]
+                } else if self.attempt < ctx.policy.jobs.max_attempts {
+                    vec![Event::TrainingRequeued { job, attempt: self.attempt, reason, at }]
+                } else {
+                    vec![Event::TrainingFailed { job, model, reason, quota_returned, at }]
+                }
+            }
+        })
+    }
+
+    /// Folds in an event that concerns the job; others are ignored.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::TrainingStarted { lease_until, worker, attempt, .. } => {
+                self.status = JobStatus::Running;
+                self.lease_until = Some(*lease_until);
+                self.worker = worker.clone();
+                // Logs written before attempts were counted start every run at 1.
+                self.attempt = (*attempt).max(self.attempt + 1);
+            }
+            Event::TrainingRequeued { .. } => {
+                self.status = JobStatus::Queued;
+                self.lease_until = None;
+                self.worker = None;
+            }
+            Event::TrainingLeaseRenewed { lease_until, .. } => self.lease_until = Some(*lease_until),
+            Event::TrainingCancelRequested { .. } => self.cancel_requested = true,
+            Event::TrainingProgressed { progress_pct, .. } => self.progress_pct = *progress_pct,
+            Event::TrainingSucceeded { version, .. } => self.finish(JobStatus::Succeeded, version.trained_at, None),
+            Event::TrainingFailed { reason, at, .. } => self.finish(JobStatus::Failed, *at, Some(reason.clone())),
+            Event::TrainingCancelled { at, .. } => self.finish(JobStatus::Cancelled, *at, None),
+            _ => {}
+        }
+    }
+
+    fn finish(&mut self, status: JobStatus, at: DateTime<Utc>, failure: Option<String>) {
+        self.status = status;
+        self.finished_at = Some(at);
+        self.failure = failure;
+        self.lease_until = None;
+        self.worker = None;
+        if status == JobStatus::Succeeded {
+            self.progress_pct = 100;
+        }
+    }
+
     /// Whether the job uses up quota: everything but failed or cancelled jobs when
     /// the policy gives those back (T4).
     pub fn uses_quota(&self, policy: &Policy) -> bool {
         !(policy.training.refund_failed && matches!(self.status, JobStatus::Failed | JobStatus::Cancelled))
     }
+}
+
+/// What can happen to a training job (T4).
+#[derive(Debug, Clone)]
+pub enum JobCommand {
+    /// A runner (`worker`, when it has a name) takes the queued job, on a lease.
+    Begin {
+        /// The worker's name, for operators.
+        worker: Option<String>,
+    },
+    /// The runner of `attempt` is alive: extend its lease.
+    RenewLease {
+        /// The run the runner started.
+        attempt: u32,
+    },
+    /// Stop it: a queued job is cancelled at once (quota back); a running one is asked
+    /// to stop, which its runner sees at its next renewal.
+    Cancel,
+    /// The runner finished: its progress steps, then a new version or why not.
+    Finish {
+        /// The run the runner started (a runner that lost its lease finishes nothing).
+        attempt: u32,
+        /// Progress reached, in percent.
+        progress_pct: Vec<u8>,
+        /// The trained style, or why there is none.
+        outcome: Result<TrainedOutput, TrainError>,
+        /// The model's next version number.
+        next_version: u32,
+    },
+    /// The lease ended without a renewal: the job is queued again for another
+    /// worker, or after `jobs.max_attempts` runs fails, quota back.
+    Expire,
+}
+
+/// What a succeeded training produced: the generator's name and its style's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainedOutput {
+    /// The generator that trained.
+    pub generator: String,
+    /// The trained style's JSON in the blob store.
+    pub style: BlobRef,
 }
 
 /// A model's quota in its current window (T5).
@@ -205,6 +406,10 @@ mod tests {
             queued_at: "2026-02-01T00:00:00Z".parse().unwrap(),
             finished_at: None,
             failure: None,
+            lease_until: None,
+            attempt: 0,
+            worker: None,
+            cancel_requested: false,
         }
     }
 
@@ -274,12 +479,14 @@ mod tests {
 /// A training taken out of the hub to run anywhere (a worker thread, a task queue),
 /// from [`Hub::begin_training`](crate::Hub::begin_training). It owns everything the
 /// generator needs (D5: only the owner's assets, as selected when the job was
-/// queued), so the hub stays free for other commands while it runs; hand the
-/// [`TrainingResult`] back to [`Hub::finish_training`](crate::Hub::finish_training).
+/// queued, read from the blob store), so the hub stays free for other commands
+/// while it runs; hand the [`TrainingResult`] back to
+/// [`Hub::finish_training`](crate::Hub::finish_training). While it runs, its
+/// progress renews the job's lease and picks up a cancellation asked from anywhere.
 ///
 /// ```
 /// use fivergo_core::*;
-/// # let mut hub = Hub::builder().build().unwrap();
+/// # let hub = Hub::builder().build().unwrap();
 /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
 /// # hub.add_gig("ana", "tattoo").unwrap();
 /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
@@ -293,12 +500,16 @@ mod tests {
 /// ```
 pub struct TrainingRun {
     pub(crate) job: JobId,
+    pub(crate) attempt: u32,
     pub(crate) generator: Arc<dyn Generator>,
     pub(crate) entry: CatalogueEntry,
-    pub(crate) assets: Vec<(Asset, Option<Blob>)>,
+    pub(crate) assets: Vec<Asset>,
+    pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) limits: MediaLimits,
+    pub(crate) input_limits: crate::policy::LimitsPolicy,
     pub(crate) instructions: Option<String>,
     pub(crate) cancel: CancelToken,
+    pub(crate) heartbeat: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl fmt::Debug for TrainingRun {
@@ -317,34 +528,57 @@ impl TrainingRun {
         &self.job
     }
 
+    /// Which run of the job this is (1 for the first; a job whose worker was lost
+    /// runs again with the next number).
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
     /// The token that cancels this run (the same one [`Hub::cancel_handle`](crate::Hub::cancel_handle) gives).
     pub fn cancel_token(&self) -> CancelToken {
         self.cancel.clone()
     }
 
     /// Runs the generator's training, forwarding its progress (`0.0..=1.0`) to
-    /// `progress` as well as recording it for the job's progress events.
+    /// `progress` as well as recording it for the job's progress events, and stores
+    /// the trained style in the blob store.
     pub fn execute(self, progress: &mut dyn FnMut(f32)) -> TrainingResult {
         let mut reported = Vec::new();
         let mut last = 0u8;
+        let heartbeat = self.heartbeat.clone();
         let mut sink = |p: f32| {
             progress(p);
+            heartbeat();
             let pct = (p * 100.0) as u8;
             if pct >= last.saturating_add(PROGRESS_STEP_PCT) && pct < 100 {
                 last = pct - pct % PROGRESS_STEP_PCT;
                 reported.push(last);
             }
         };
-        let assets = self.assets.iter().map(|(asset, content)| TrainingAsset { asset, content: content.as_ref().map(Blob::as_bytes) }).collect();
+        let result = self.train(&mut sink);
+        TrainingResult { job: self.job, attempt: self.attempt, result, progress_pct: reported }
+    }
+
+    fn train(&self, sink: &mut dyn FnMut(f32)) -> Result<TrainedOutput, TrainError> {
+        let files: Vec<Option<Blob>> = (self.assets.iter().map(|a| a.content.as_ref().map(|r| self.blobs.fetch(r)).transpose()))
+            .collect::<Result<_, Error>>()
+            .map_err(|e| TrainError::Failed(e.to_string()))?;
+        let assets = self.assets.iter().zip(&files).map(|(asset, file)| TrainingAsset { asset, content: file.as_ref().map(Blob::as_bytes) }).collect();
         let input = TrainingInput { entry: &self.entry, assets, instructions: self.instructions.as_deref(), limits: &self.limits };
-        let result = if self.cancel.is_cancelled() {
-            Err(TrainError::Cancelled)
-        } else {
-            self.generator.train(&input, &mut JobControl::new(&mut sink, &self.cancel))
-        };
-        TrainingResult { job: self.job, result, progress_pct: reported }
+        if self.cancel.is_cancelled() {
+            return Err(TrainError::Cancelled);
+        }
+        let style = self.generator.train(&input, &mut JobControl::new(sink, &self.cancel))?;
+        // A style nested too deep would store but never read back.
+        self.input_limits.check_json_depth("style", &style.data).map_err(|e| TrainError::Failed(e.to_string()))?;
+        let json = serde_json::to_vec(&style).map_err(|e| TrainError::Failed(format!("the trained style does not serialize: {e}")))?;
+        let style_ref = self.blobs.store(&json, STYLE_MEDIA_TYPE).map_err(|e| TrainError::Failed(e.to_string()))?;
+        Ok(TrainedOutput { generator: style.generator, style: style_ref })
     }
 }
+
+/// The media type of a trained style's JSON in the blob store.
+pub const STYLE_MEDIA_TYPE: &str = "application/vnd.fivergo.style+json";
 
 /// Progress events are emitted every this many percent.
 const PROGRESS_STEP_PCT: u8 = 10;
@@ -354,8 +588,10 @@ const PROGRESS_STEP_PCT: u8 = 10;
 pub struct TrainingResult {
     /// The job that ran.
     pub job: JobId,
-    /// The trained style, or why there is none.
-    pub result: Result<TrainedStyle, TrainError>,
+    /// The run it was (see [`TrainingRun::attempt`]).
+    pub attempt: u32,
+    /// The trained style's file, or why there is none.
+    pub result: Result<TrainedOutput, TrainError>,
     /// The progress steps reached, in percent, for the job's progress events.
     pub progress_pct: Vec<u8>,
 }

@@ -1,7 +1,8 @@
 //! The hub's synchronous commands: each returns `{value, events}` or throws the
 //! core's error.
 
-use fivergo_core::ids::{AssetId, JobId, ModelId, OrderId, PaymentMethodId};
+use fivergo_core::ids::{AssetId, GenerationId, JobId, ModelId, OrderId, PaymentMethodId};
+use fivergo_core::GenerationRequest;
 use fivergo_core::model::{Placement, ReportTarget};
 use fivergo_core::seller::{PaymentMethod, SellerLevel};
 use fivergo_core::Modality;
@@ -9,10 +10,10 @@ use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::error::{invalid, ok};
+use crate::error::ok;
 use crate::hub::{id, unit, Hub};
 use crate::inputs::{self, OfferInput, PaymentMethodInput, PlacementInput};
-use crate::js::{artifact_napi, money, parse_enum, Js};
+use crate::js::{artifact_napi, money, parse_enum, parse_json, Js};
 
 fn ids<T: From<String>>(list: Vec<String>) -> Vec<T> {
     list.into_iter().map(T::from).collect()
@@ -27,33 +28,33 @@ impl Hub {
     // ----- sellers (E) ----------------------------------------------------------------
 
     /// Registers a seller.
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn register_seller(&self, seller: String, #[napi(ts_arg_type = "SellerLevel")] level: String, pro: Option<bool>) -> napi::Result<Js> {
         let level: SellerLevel = ok(parse_enum("level", &level))?;
         self.command(|h| h.register_seller(&seller, level, pro.unwrap_or(false)), unit)
     }
 
     /// Changes a seller's level or Pro flag; dropping below eligibility unpublishes (E2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn set_seller_level(&self, seller: String, #[napi(ts_arg_type = "SellerLevel")] level: String, pro: Option<bool>) -> napi::Result<Js> {
         let level: SellerLevel = ok(parse_enum("level", &level))?;
         self.command(|h| h.set_seller_level(&seller, level, pro.unwrap_or(false)), unit)
     }
 
     /// Records a Gig of the seller in `subcategory` (C2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn add_gig(&self, seller: String, subcategory: String) -> napi::Result<Js> {
         self.command(|h| h.add_gig(&seller, &subcategory), unit)
     }
 
     /// Adds money to the seller's balance (S2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn credit_balance(&self, seller: String, #[napi(ts_arg_type = "MoneyInput")] amount: Value) -> napi::Result<Js> {
         self.command(|h| h.credit_balance(&seller, money(&amount, h.policy().currency)?), unit)
     }
 
     /// Stores a card or PayPal account (S2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn add_payment_method(&self, seller: String, method: PaymentMethodInput) -> napi::Result<Js> {
         let kind = ok(parse_enum("kind", &method.kind))?;
         let label = method.label.unwrap_or_else(|| method.kind.clone());
@@ -63,7 +64,7 @@ impl Hub {
     // ----- assets (A) -----------------------------------------------------------------
 
     /// Adds an asset with metadata the host measured (A1); resolves to its id.
-    #[napi(ts_return_type = "Outcome<string>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
     pub fn add_asset(
         &self,
         seller: String,
@@ -80,7 +81,7 @@ impl Hub {
 
     /// Uploads a file (PNG, JPEG, WebP, WAV or UTF-8 text): decoded, measured and
     /// stored (A3, A4, A8); resolves to the asset id.
-    #[napi(ts_return_type = "Outcome<string>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
     pub fn upload_asset(
         &self,
         seller: String,
@@ -95,20 +96,20 @@ impl Hub {
     }
 
     /// Adds and removes tags (A6); models using the asset go stale (A7).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn tag_asset(&self, seller: String, asset: String, add: Vec<String>, remove: Option<Vec<String>>) -> napi::Result<Js> {
         let remove = remove.unwrap_or_default();
         self.command(|h| h.tag_asset(&seller, &AssetId::from(asset), &strs(&add), &strs(&remove)), unit)
     }
 
     /// Selects assets for a model: all pass the hard limits or none is selected (A3).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn select_assets(&self, seller: String, model: String, assets: Vec<String>) -> napi::Result<Js> {
         self.command(|h| h.select_assets(&seller, &ModelId::from(model), &ids(assets)), unit)
     }
 
     /// Selects "All" (A2); the value lists the skipped assets with their error.
-    #[napi(ts_return_type = "Outcome<Array<{ asset: string; code: string; rule: string | null; message: string }>>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<Array<{ asset: string; code: string; rule: string | null; message: string }>>")]
     pub fn select_all_assets(&self, seller: String, model: String) -> napi::Result<Js> {
         self.command(
             |h| h.select_all_assets(&seller, &ModelId::from(model)),
@@ -127,19 +128,19 @@ impl Hub {
     }
 
     /// Removes assets from a model's selection (A7).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn deselect_assets(&self, seller: String, model: String, assets: Vec<String>) -> napi::Result<Js> {
         self.command(|h| h.deselect_assets(&seller, &ModelId::from(model), &ids(assets)), unit)
     }
 
     /// Sets or clears (`null`) the seller's instructions (A5).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn set_instructions(&self, seller: String, model: String, instructions: Option<String>) -> napi::Result<Js> {
         self.command(|h| h.set_instructions(&seller, &ModelId::from(model), instructions.as_deref()), unit)
     }
 
     /// Attests that every asset is the seller's own original work (A9).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn attest_originality(&self, seller: String, model: String) -> napi::Result<Js> {
         self.command(|h| h.attest_originality(&seller, &ModelId::from(model)), unit)
     }
@@ -147,45 +148,45 @@ impl Hub {
     // ----- models (C, M) ----------------------------------------------------------------
 
     /// Creates a draft model (E1, C1, C2); resolves to its id.
-    #[napi(ts_return_type = "Outcome<string>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
     pub fn create_model(&self, seller: String, subcategory: String) -> napi::Result<Js> {
         self.command(|h| h.create_model(&seller, &subcategory), id)
     }
 
     /// Sets the price (P1–P5).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn set_price(&self, seller: String, model: String, #[napi(ts_arg_type = "PriceSpecInput")] price: Value) -> napi::Result<Js> {
         self.command(|h| h.set_price(&seller, &ModelId::from(model), inputs::price(price, h.policy().currency)?), unit)
     }
 
     /// Sets the Gigs and profile placement (M4).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn set_placement(&self, seller: String, model: String, placement: PlacementInput) -> napi::Result<Js> {
         let placement = Placement { gigs: placement.gigs.into_iter().collect(), on_profile: placement.on_profile.unwrap_or(false) };
         self.command(|h| h.set_placement(&seller, &ModelId::from(model), placement), unit)
     }
 
     /// Publishes the model, or throws with every unmet requirement (M1, M2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn publish(&self, seller: String, model: String) -> napi::Result<Js> {
         self.command(|h| h.publish(&seller, &ModelId::from(model)), unit)
     }
 
     /// Withdraws a published model (M3).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn unpublish(&self, seller: String, model: String) -> napi::Result<Js> {
         self.command(|h| h.unpublish(&seller, &ModelId::from(model)), unit)
     }
 
     /// Archives the model (M3).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn archive(&self, seller: String, model: String) -> napi::Result<Js> {
         self.command(|h| h.archive(&seller, &ModelId::from(model)), unit)
     }
 
     /// Reports an issue with a model, or with one of its creations when `order` is
     /// given (M6).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn report_issue(&self, reporter: String, model: String, text: String, order: Option<String>) -> napi::Result<Js> {
         let target = order.map_or(ReportTarget::Model, |o| ReportTarget::Creation { order: OrderId::from(o) });
         self.command(|h| h.report_issue(&reporter, &ModelId::from(model), target, &text), unit)
@@ -195,45 +196,61 @@ impl Hub {
 
     /// Queues a training (quota taken, T1–T5); resolves to the job id. Run it with
     /// `runTraining`.
-    #[napi(ts_return_type = "Outcome<string>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
     pub fn start_training(&self, seller: String, model: String) -> napi::Result<Js> {
         self.command(|h| h.start_training(&seller, &ModelId::from(model)), id)
     }
 
     /// Cancels a queued training; its quota comes back (T4).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn cancel_training(&self, seller: String, job: String) -> napi::Result<Js> {
         self.command(|h| h.cancel_training(&seller, &JobId::from(job)), unit)
+    }
+
+    // ----- jobs for workers -----------------------------------------------------------------
+
+    /// Queues a generation for a worker (`workOnce`, `runWorker`): checked now and
+    /// again when a worker starts it. Resolves to the generation id.
+    #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
+    pub fn queue_generation(&self, #[napi(ts_arg_type = "GenerationRequest")] request: Value) -> napi::Result<Js> {
+        let request: GenerationRequest = ok(parse_json("request", request))?;
+        self.command(|h| h.queue_generation(request), id)
+    }
+
+    /// Cancels a queued generation; only whoever asked for it may.
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
+    pub fn cancel_generation(&self, actor: String, job: String) -> napi::Result<Js> {
+        self.command(|h| h.cancel_generation(&actor, &GenerationId::from(job)), unit)
     }
 
     // ----- subscription (S) ----------------------------------------------------------------
 
     /// Subscribes; the first month is charged to `method` (S1, S2).
-    #[napi(ts_return_type = "Outcome<string>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
     pub fn subscribe(&self, seller: String, method: String) -> napi::Result<Js> {
         self.command(|h| h.subscribe(&seller, &PaymentMethodId::from(method)), id)
     }
 
     /// Renews if due; the current period's charge or `null` (S5).
-    #[napi(ts_return_type = "Outcome<Charge | null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<Charge | null>")]
     pub fn renew_subscription(&self, seller: String) -> napi::Result<Js> {
         self.command(|h| h.renew_subscription(&seller), |c| Js::of(&c))
     }
 
     /// Pays a past-due renewal (S2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn pay_past_due(&self, seller: String) -> napi::Result<Js> {
         self.command(|h| h.pay_past_due(&seller), unit)
     }
 
     /// Cancels at the end of the paid cycle; resolves to that instant (S3).
-    #[napi(ts_return_type = "Outcome<Date>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<Date>")]
     pub fn cancel_subscription(&self, seller: String) -> napi::Result<Js> {
         self.command(|h| h.cancel_subscription(&seller), |at| Ok(Js::date(at)))
     }
 
     /// Takes a cancellation back (S3).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn resume_subscription(&self, seller: String) -> napi::Result<Js> {
         self.command(|h| h.resume_subscription(&seller), unit)
     }
@@ -241,69 +258,69 @@ impl Hub {
     // ----- orders (G, V, F, R, D) --------------------------------------------------------------
 
     /// Custom-offer path (G3, V2); resolves to the order id.
-    #[napi(ts_return_type = "Outcome<string>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
     pub fn contact_seller(&self, client: String, model: String, #[napi(ts_arg_type = "BriefInput")] brief: Value) -> napi::Result<Js> {
         let brief = ok(inputs::brief(brief))?;
         self.command(|h| h.contact_seller(&client, &ModelId::from(model), brief), id)
     }
 
     /// The seller's custom offer (V2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn send_custom_offer(&self, seller: String, order: String, offer: OfferInput) -> napi::Result<Js> {
         self.command(|h| h.send_custom_offer(&seller, &OrderId::from(order), inputs::offer(&offer, h.policy().currency)?), unit)
     }
 
     /// The client approves the current delivery (G1, R2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn approve(&self, client: String, order: String) -> napi::Result<Js> {
         self.command(|h| h.approve(&client, &OrderId::from(order)), unit)
     }
 
     /// The host records the client's payment of the order's price (G1).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn record_payment(&self, client: String, order: String, #[napi(ts_arg_type = "MoneyInput")] amount: Value) -> napi::Result<Js> {
         self.command(|h| h.record_payment(&client, &OrderId::from(order), money(&amount, h.policy().currency)?), unit)
     }
 
     /// The clean file of an approved and paid order (G1, D2).
-    #[napi(ts_return_type = "Outcome<Artifact>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<Artifact>")]
     pub fn download(&self, client: String, order: String) -> napi::Result<Js> {
         self.command(|h| h.download(&client, &OrderId::from(order)), |a| artifact_napi(&a))
     }
 
     /// Always refused: AI creations have no source file (G4).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn request_source_file(&self, actor: String, order: String) -> napi::Result<Js> {
         self.command(|h| h.request_source_file(&actor, &OrderId::from(order)), unit)
     }
 
     /// The client accepts the released delivery without edits (R3).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn accept_delivery(&self, client: String, order: String) -> napi::Result<Js> {
         self.command(|h| h.accept_delivery(&client, &OrderId::from(order)), unit)
     }
 
     /// Rates and reviews an order that had an edit (R2, R3).
-    #[napi(ts_return_type = "Outcome<null>")]
-    pub fn review(&self, client: String, order: String, stars: u32, text: String) -> napi::Result<Js> {
-        let stars = ok(u8::try_from(stars).map_err(|_| invalid("stars", "1 to 5")))?;
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
+    pub fn review(&self, client: String, order: String, stars: f64, text: String) -> napi::Result<Js> {
+        let stars = ok(inputs::whole("stars", stars, 0.0, 255.0))? as u8;
         self.command(|h| h.review(&client, &OrderId::from(order), stars, &text), unit)
     }
 
     /// Always refused: no full refunds for AI-generated assets (F1).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn request_full_refund(&self, client: String, order: String) -> napi::Result<Js> {
         self.command(|h| h.request_full_refund(&client, &OrderId::from(order)), unit)
     }
 
     /// A partial refund of the work beyond the AI generation (F2).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn issue_partial_refund(&self, seller: String, order: String, #[napi(ts_arg_type = "MoneyInput")] amount: Value) -> napi::Result<Js> {
         self.command(|h| h.issue_partial_refund(&seller, &OrderId::from(order), money(&amount, h.policy().currency)?), unit)
     }
 
     /// The client makes a paid delivery public (usable for training) or private (D2, D3).
-    #[napi(ts_return_type = "Outcome<null>")]
+    #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn set_delivery_public(&self, client: String, order: String, public: bool) -> napi::Result<Js> {
         self.command(|h| h.set_delivery_public(&client, &OrderId::from(order), public), unit)
     }

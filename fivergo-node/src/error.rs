@@ -6,6 +6,7 @@
 //! camelCase fields (instants as `Date`).
 
 use fivergo_core::error::Error as CoreError;
+use fivergo_core::Refused;
 use napi::{Error, Status};
 
 /// Marks a JSON-encoded core error in the message, so `lib.js` can tell it apart.
@@ -17,19 +18,24 @@ pub fn core_err(err: &CoreError) -> Error {
     payload(err.code(), err.rule(), &err.to_string(), err.details())
 }
 
+/// A refused command: the core error with the events settling recorded before it
+/// (`.events` of the `FivergoError`).
+pub fn refused_err(refused: &Refused) -> Error {
+    let err = &refused.error;
+    let events = serde_json::to_value(&refused.events).unwrap_or_default();
+    with_payload(serde_json::json!({ "code": err.code(), "rule": err.rule(), "message": err.to_string(), "details": err.details(), "events": events }))
+}
+
 /// A binding-level refusal with the same payload shape as a core error.
 pub fn binding_err(code: &str, message: &str) -> Error {
     payload(code, None, message, serde_json::json!({ "code": code, "rule": null, "message": message }))
 }
 
-/// `hub_busy`: a synchronous call found the hub locked by a running async command
-/// (a generation waiting on a JavaScript generator, say); await it and retry.
-pub fn busy() -> Error {
-    binding_err("hub_busy", "the hub is busy with an async command (a generation); await it, then retry")
+fn payload(code: &str, rule: Option<&str>, message: &str, details: serde_json::Value) -> Error {
+    with_payload(serde_json::json!({ "code": code, "rule": rule, "message": message, "details": details }))
 }
 
-fn payload(code: &str, rule: Option<&str>, message: &str, details: serde_json::Value) -> Error {
-    let payload = serde_json::json!({ "code": code, "rule": rule, "message": message, "details": details });
+fn with_payload(payload: serde_json::Value) -> Error {
     Error::new(Status::GenericFailure, format!("{ERROR_PREFIX}{payload}"))
 }
 
@@ -41,6 +47,11 @@ pub fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
 /// Maps a core result into a napi result.
 pub fn ok<T>(r: Result<T, CoreError>) -> napi::Result<T> {
     r.map_err(|e| core_err(&e))
+}
+
+/// Maps a command's result into a napi result.
+pub fn done<T>(r: fivergo_core::CommandResult<T>) -> napi::Result<fivergo_core::Outcome<T>> {
+    r.map_err(|e| refused_err(&e))
 }
 
 #[cfg(test)]

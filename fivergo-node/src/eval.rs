@@ -6,8 +6,8 @@ use std::sync::Arc;
 use fivergo_core::eval::{self, EvalConfig, Sample};
 use fivergo_core::generator::{by_name, Generator};
 use fivergo_core::policy::Policy as CorePolicy;
-use napi::bindgen_prelude::{AsyncTask, Buffer, Function};
-use napi::{Env, Task};
+use napi::bindgen_prelude::{Buffer, Function, Object};
+use napi::Env;
 use napi_derive::napi;
 
 use crate::error::{invalid, ok};
@@ -17,7 +17,7 @@ use crate::js::Js;
 
 /// What to evaluate: `generator` names a reference generator, or `jsGenerator` names
 /// the JavaScript generator the `fivergo` package's `evaluate` dispatches to.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 pub struct EvalOptions {
     /// The subcategory to train for (its catalogue entry is passed to training).
     pub subcategory: String,
@@ -32,47 +32,23 @@ pub struct EvalOptions {
     /// The briefs to generate (default: one).
     #[napi(ts_type = "BriefInput[]")]
     pub briefs: Option<Vec<serde_json::Value>>,
-    /// The seeds (default 1–4).
-    pub seeds: Option<Vec<i64>>,
+    /// The seeds (default 1–4), whole numbers from 0 to 2^53 − 1.
+    pub seeds: Option<Vec<f64>>,
     /// Instructions given to training.
     pub instructions: Option<String>,
     /// A policy as JSON (default: the SPEC's).
     pub policy: Option<String>,
 }
 
-/// The harness run on the thread pool.
-pub struct Evaluate {
-    generator: Arc<dyn Generator>,
-    entry: fivergo_core::CatalogueEntry,
-    own: Vec<Sample>,
-    other: Option<Vec<Sample>>,
-    config: EvalConfig,
-}
-
-impl Task for Evaluate {
-    type Output = Js;
-    type JsValue = Js;
-
-    fn compute(&mut self) -> napi::Result<Js> {
-        let report = ok(eval::evaluate(self.generator.as_ref(), &self.entry, &self.own, self.other.as_deref(), &self.config))?;
-        let mut json = serde_json::to_value(&report).map_err(|e| napi::Error::from_reason(e.to_string()))?;
-        json["table"] = report.to_table().into();
-        Js::of(&json)
-    }
-
-    fn resolve(&mut self, _: Env, output: Js) -> napi::Result<Js> {
-        Ok(output)
-    }
-}
-
 /// Measures a generator: trains it on `own`, generates every brief with every seed
 /// twice, marks each output as a client draft, and compares the outputs with `own`
 /// and `other`. Resolves to the report, with its markdown rendering as `table`.
-#[napi(ts_return_type = "Promise<EvalReport>")]
-pub fn evaluate(
+#[napi(catch_unwind, ts_return_type = "Promise<EvalReport>")]
+pub fn evaluate<'env>(
+    env: &'env Env,
     options: EvalOptions,
     #[napi(ts_arg_type = "(call: GeneratorCall) => void")] dispatch: Option<Function<Js, ()>>,
-) -> napi::Result<AsyncTask<Evaluate>> {
+) -> napi::Result<Object<'env>> {
     let policy = match &options.policy {
         Some(json) => ok(CorePolicy::from_json(json))?,
         None => CorePolicy::default(),
@@ -81,7 +57,7 @@ pub fn evaluate(
         (Some(name), None, _) => ok(by_name(&name))?,
         (None, Some(name), Some(dispatch)) => {
             let tsfn = Arc::new(dispatch.build_threadsafe_function::<Js>().weak::<true>().build()?);
-            Arc::new(JsGenerator::new(name, tsfn, policy.media.limits.clone()))
+            Arc::new(JsGenerator::new(name, tsfn, &policy))
         }
         _ => return Err(crate::error::core_err(&invalid("generator", "give a reference generator's name or a JavaScript generator"))),
     };
@@ -97,5 +73,12 @@ pub fn evaluate(
     };
     let samples = |files: Vec<Buffer>| files.into_iter().map(|b| Sample::new(b.to_vec())).collect::<Vec<_>>();
     let config = EvalConfig { briefs, seeds, instructions: options.instructions.or(defaults.instructions), policy, marks: defaults.marks };
-    Ok(AsyncTask::new(Evaluate { generator, entry, own: samples(options.own), other: options.other.map(samples), config }))
+    let (own, other) = (samples(options.own), options.other.map(samples));
+    // On a thread of its own, as the hub's async commands (see `crate::hub`).
+    crate::hub::promise(env, move || {
+        let report = ok(eval::evaluate(generator.as_ref(), &entry, &own, other.as_deref(), &config))?;
+        let mut json = serde_json::to_value(&report).map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        json["table"] = report.to_table().into();
+        Js::of(&json)
+    })
 }

@@ -1,5 +1,9 @@
 //! JavaScript arguments converted into the core's types. Only conversion: every
-//! check on the values is the core's.
+//! check on the values is the core's — except what a JavaScript number or `Date`
+//! cannot say by its type: numbers arrive as doubles, so [`whole`] refuses NaN,
+//! infinities, fractions and values outside the Rust type's range (never a silent
+//! coercion: `-1` is not 4 294 967 295, `1.7` is not 1), and [`instant`] refuses an
+//! invalid `Date`.
 
 use fivergo_core::asset::{AssetMeta, AssetSource};
 use fivergo_core::error::Error as CoreError;
@@ -35,7 +39,7 @@ pub struct PlacementInput {
 }
 
 /// A custom offer (V2).
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 pub struct OfferInput {
     /// The total price.
     #[napi(ts_type = "MoneyInput")]
@@ -43,35 +47,115 @@ pub struct OfferInput {
     /// The part of the price for work beyond the AI generation (refundable, F2).
     #[napi(ts_type = "MoneyInput")]
     pub non_ai_work: Value,
-    /// Revisions included.
-    pub revisions: u32,
-    /// Hours the revisions stay open after the first download.
-    pub revision_window_hours: u32,
+    /// Revisions included (a whole number, 0 to 4 294 967 295).
+    pub revisions: f64,
+    /// Hours the revisions stay open after the first download (a whole number, at
+    /// most the policy's `orders.max_offer_window_hours`).
+    pub revision_window_hours: f64,
     /// Free terms.
     pub terms: Option<String>,
 }
 
-/// Steps of a manual clock; all default to zero.
-#[napi(object)]
+/// Steps of a manual clock, whole numbers (negative: back); all default to zero.
+#[napi(object, object_to_js = false)]
 pub struct ClockStep {
     /// Days.
-    pub days: Option<i64>,
+    pub days: Option<f64>,
     /// Hours.
-    pub hours: Option<i64>,
+    pub hours: Option<f64>,
     /// Minutes.
-    pub minutes: Option<i64>,
+    pub minutes: Option<f64>,
     /// Seconds.
-    pub seconds: Option<i64>,
+    pub seconds: Option<f64>,
 }
 
 impl ClockStep {
-    /// The step as a duration.
-    pub fn duration(&self) -> chrono::Duration {
-        chrono::Duration::days(self.days.unwrap_or(0))
-            + chrono::Duration::hours(self.hours.unwrap_or(0))
-            + chrono::Duration::minutes(self.minutes.unwrap_or(0))
-            + chrono::Duration::seconds(self.seconds.unwrap_or(0))
+    /// The step as a duration; `invalid_input` for a part that is not a whole
+    /// number or a sum no duration holds.
+    pub fn duration(&self) -> Result<chrono::Duration, CoreError> {
+        let part = |field: &str, v: Option<f64>| whole(field, v.unwrap_or(0.0), -MAX_SAFE, MAX_SAFE).map(|v| v as i64);
+        fivergo_core::clock::step(part("days", self.days)?, part("hours", self.hours)?, part("minutes", self.minutes)?, part("seconds", self.seconds)?)
     }
+}
+
+/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// `value` when it is a whole number within `min..=max`; otherwise `invalid_input`
+/// naming `field`, the range and what was given (NaN, an infinity, a fraction or a
+/// number out of range).
+///
+/// ```
+/// use fivergo_node::inputs::whole;
+/// assert_eq!(whole("quantity", 3.0, 0.0, 10.0).unwrap(), 3.0);
+/// for bad in [-1.0, 1.7, f64::NAN, f64::INFINITY, 11.0] {
+///     assert_eq!(whole("quantity", bad, 0.0, 10.0).unwrap_err().code(), "invalid_input");
+/// }
+/// ```
+pub fn whole(field: &str, value: f64, min: f64, max: f64) -> Result<f64, CoreError> {
+    if value.is_finite() && value.fract() == 0.0 && (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(CoreError::out_of_range(field, "value (a whole number)", min, max, value))
+    }
+}
+
+/// A whole number for a `u32` argument.
+pub fn u32_arg(field: &str, value: f64) -> Result<u32, CoreError> {
+    whole(field, value, 0.0, f64::from(u32::MAX)).map(|v| v as u32)
+}
+
+/// A whole number for a `u64` argument, up to [`MAX_SAFE`].
+pub fn u64_arg(field: &str, value: f64) -> Result<u64, CoreError> {
+    whole(field, value, 0.0, MAX_SAFE).map(|v| v as u64)
+}
+
+/// A JavaScript `Date` as its milliseconds since the epoch (NaN for an invalid
+/// one); [`instant`] checks it.
+#[derive(Debug, Clone, Copy)]
+pub struct JsInstant(pub f64);
+
+impl napi::bindgen_prelude::TypeName for JsInstant {
+    fn type_name() -> &'static str {
+        "Date"
+    }
+    fn value_type() -> napi::ValueType {
+        napi::ValueType::Object
+    }
+}
+
+impl napi::bindgen_prelude::FromNapiValue for JsInstant {
+    unsafe fn from_napi_value(env: napi::sys::napi_env, value: napi::sys::napi_value) -> napi::Result<Self> {
+        let mut is_date = false;
+        let mut ms = f64::NAN;
+        // SAFETY: `env` and `value` are the live handles napi passes to a conversion.
+        unsafe {
+            napi::check_status!(napi::sys::napi_is_date(env, value, &mut is_date))?;
+            if !is_date {
+                return Err(crate::error::core_err(&invalid("date", "expected a Date")));
+            }
+            napi::check_status!(napi::sys::napi_get_date_value(env, value, &mut ms))?;
+        }
+        Ok(JsInstant(ms))
+    }
+}
+
+impl napi::bindgen_prelude::ToNapiValue for JsInstant {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, value: Self) -> napi::Result<napi::sys::napi_value> {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: `env` is the live environment napi passes to a conversion.
+        unsafe { napi::check_status!(napi::sys::napi_create_date(env, value.0, &mut out))? };
+        Ok(out)
+    }
+}
+
+/// The instant of a `Date`: `invalid_input` naming `field` for an invalid `Date`
+/// (`new Date(NaN)`); the manual clock's range is the core's to check.
+pub fn instant(field: &str, at: JsInstant) -> Result<chrono::DateTime<chrono::Utc>, CoreError> {
+    let ms = whole(field, at.0, -8.64e15, 8.64e15)?;
+    chrono::DateTime::from_timestamp_millis(ms as i64).ok_or_else(|| {
+        CoreError::out_of_range(field, "instant", "-262143-01-01", "+262142-12-31", ms)
+    })
 }
 
 /// A JavaScript generator serving a subcategory.
@@ -84,17 +168,18 @@ pub struct JsGeneratorSpec {
 }
 
 /// How to build a hub.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 pub struct HubOptions {
     /// The policy as JSON (`Policy#toJsonString()`); the default policy when absent.
     pub policy: Option<String>,
-    /// Starts a manual clock at this instant (moved by `advanceClock` / `setClock`);
-    /// the system clock when absent.
-    pub start: Option<chrono::DateTime<chrono::Utc>>,
-    /// Restores a snapshot (`hub.snapshot()`); its policy replaces `policy`.
-    pub snapshot: Option<String>,
-    /// Rebuilds the hub by replaying an event log (`hub.eventsJson()`).
-    pub replay: Option<String>,
+    /// Starts a manual clock at this instant (moved by `advanceClock` / `setClock`),
+    /// from 1970 to year 9000; the system clock when absent.
+    #[napi(ts_type = "Date")]
+    pub start: Option<JsInstant>,
+    /// The store: `memory:` (the default, a fresh one) or `sqlite:path/fivergo.db`
+    /// (created and migrated when needed; its files in `path/fivergo.db.blobs/`).
+    /// `Hub.open(url, options)` sets it.
+    pub store: Option<String>,
     /// Subcategories served by JavaScript generators (called through `dispatch`).
     pub js_generators: Option<Vec<JsGeneratorSpec>>,
     /// The built-in generators under the JavaScript ones: `echo` (the default: a
@@ -157,13 +242,13 @@ pub fn offer(o: &OfferInput, currency: Currency) -> Result<CustomOffer, CoreErro
     Ok(CustomOffer {
         price: money(&o.price, currency)?,
         non_ai_work: money(&o.non_ai_work, currency)?,
-        revisions: o.revisions,
-        revision_window_hours: o.revision_window_hours,
+        revisions: u32_arg("revisions", o.revisions)?,
+        revision_window_hours: u32_arg("revisionWindowHours", o.revision_window_hours)?,
         terms: o.terms.clone().unwrap_or_default(),
     })
 }
 
-/// A seed: a non-negative integer (default 1).
-pub fn seed(seed: Option<i64>) -> Result<u64, CoreError> {
-    u64::try_from(seed.unwrap_or(1)).map_err(|_| invalid("seed", "must not be negative"))
+/// A seed: a whole number from 0 to 2^53 − 1 (default 1).
+pub fn seed(seed: Option<f64>) -> Result<u64, CoreError> {
+    u64_arg("seed", seed.unwrap_or(1.0))
 }

@@ -7,7 +7,7 @@
 //! Artifacts become `{type, bytes}` with the encoded file (PNG, WAV, UTF-8).
 
 use fivergo_core::error::Error as CoreError;
-use fivergo_core::event::Event;
+use fivergo_core::event::Recorded;
 use fivergo_core::generator::Artifact;
 use fivergo_core::money::{Currency, Money};
 use napi::bindgen_prelude::{Buffer, Null, ToNapiValue, TypeName};
@@ -70,7 +70,7 @@ impl Js {
 }
 
 fn is_instant_key(key: &str) -> bool {
-    key == "at" || key.ends_with("_at") || matches!(key, "anchor" | "start" | "end" | "since")
+    key == "at" || key.ends_with("_at") || key.ends_with("_until") || matches!(key, "anchor" | "start" | "end" | "since")
 }
 
 /// `renews_at` → `renewsAt`.
@@ -149,25 +149,15 @@ pub fn artifact(a: &Artifact) -> Result<Js, CoreError> {
     })
 }
 
-/// An event as a plain object with its `type`. Stored contents (artifacts, uploaded
-/// files) are left out: read them with `hub.artifact(id)`.
-pub fn event(e: &Event) -> napi::Result<Js> {
-    match e {
-        Event::ArtifactStored { artifact, .. } => {
-            Ok(Js::obj([("type", Js::Str(e.kind().into())), ("artifact", Js::Str(artifact.to_string()))]))
-        }
-        _ => {
-            let mut v = serde_json::to_value(e).map_err(|err| napi::Error::from_reason(err.to_string()))?;
-            if let Some(obj) = v.as_object_mut() {
-                obj.remove("content");
-            }
-            Ok(Js::from_json(v))
-        }
-    }
+/// A recorded event as a plain object: `id`, `partition`, `sequence`, `position`,
+/// `recordedAt` and the event's `type` and fields (files appear as references: read
+/// them with `hub.artifact(ref)` / `hub.file(ref)`).
+pub fn event(e: &Recorded) -> napi::Result<Js> {
+    Js::of(e)
 }
 
 /// Events as an array.
-pub fn events(events: &[Event]) -> napi::Result<Js> {
+pub fn events(events: &[Recorded]) -> napi::Result<Js> {
     events.iter().map(event).collect::<napi::Result<Vec<_>>>().map(Js::Arr)
 }
 

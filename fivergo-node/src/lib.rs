@@ -25,20 +25,20 @@ use fivergo_core::policy::Policy as CorePolicy;
 pub use error::ERROR_PREFIX;
 
 /// The version of the fivergo engine.
-#[napi]
+#[napi(catch_unwind)]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
 /// The default policy (every number of the SPEC) as pretty JSON.
-#[napi]
+#[napi(catch_unwind)]
 pub fn default_policy_json() -> String {
     CorePolicy::default().to_json()
 }
 
 /// Parses and validates a policy JSON (missing fields keep their defaults) and
 /// returns the complete policy as JSON; throws a `FivergoError` when invalid.
-#[napi]
+#[napi(catch_unwind)]
 pub fn load_policy(json: String) -> napi::Result<String> {
     error::ok(CorePolicy::from_json(&json)).map(|p| p.to_json())
 }

@@ -8,7 +8,8 @@ use napi::bindgen_prelude::{AsyncTask, Buffer};
 use napi::{Env, Task};
 use napi_derive::napi;
 
-use crate::error::{invalid, ok};
+use crate::error::ok;
+use crate::inputs;
 use crate::js::{artifact, Js};
 use crate::policy::Policy;
 
@@ -23,7 +24,7 @@ fn inspected(i: &Inspected) -> napi::Result<Js> {
 /// Decodes and measures an uploaded file (PNG, JPEG, WebP, WAV or UTF-8 text) within
 /// the policy's limits (A3, A4, A8): its modality and measured metadata. Throws
 /// `asset_unreadable` or `media_too_large`.
-#[napi(ts_return_type = "Inspected")]
+#[napi(catch_unwind, ts_return_type = "Inspected")]
 pub fn inspect(bytes: Buffer, policy: Option<&Policy>) -> napi::Result<Js> {
     inspected(&ok(media::inspect(&bytes, &policy_of(policy)))?)
 }
@@ -39,7 +40,8 @@ impl Task for InspectMany {
     type JsValue = Js;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(self.files.iter().map(|f| media::inspect(f, &self.policy)).collect())
+        let inspect = || self.files.iter().map(|f| media::inspect(f, &self.policy)).collect();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(inspect)).map_err(crate::hub::panicked)
     }
 
     fn resolve(&mut self, _: Env, output: Self::Output) -> napi::Result<Js> {
@@ -53,13 +55,13 @@ impl Task for InspectMany {
 
 /// [`inspect`] for many files off the main thread: resolves to one result per file,
 /// the inspection or `{error: {code, rule, message, ...}}`.
-#[napi(ts_return_type = "Promise<Array<Inspected | { error: ErrorDetails }>>")]
+#[napi(catch_unwind, ts_return_type = "Promise<Array<Inspected | { error: ErrorDetails }>>")]
 pub fn inspect_many(files: Vec<Buffer>, policy: Option<&Policy>) -> AsyncTask<InspectMany> {
     AsyncTask::new(InspectMany { files: files.into_iter().map(|b| b.to_vec()).collect(), policy: policy_of(policy) })
 }
 
 /// Decodes a file into an artifact (`{type, bytes, ...}`).
-#[napi(ts_return_type = "Artifact")]
+#[napi(catch_unwind, ts_return_type = "Artifact")]
 pub fn decode(bytes: Buffer, policy: Option<&Policy>) -> napi::Result<Js> {
     let a = ok(media::decode(&bytes, &policy_of(policy).media.limits))?;
     ok(artifact(&a))
@@ -69,11 +71,11 @@ pub fn decode(bytes: Buffer, policy: Option<&Policy>) -> napi::Result<Js> {
 /// and audio; texts carry only the visible header). `payload` is an integer up to
 /// 2^53 − 1. Returns the marked artifact and whether the payload went in (a flat
 /// image or a short recording cannot hold it: `reason` says why).
-#[napi(ts_return_type = "MarkedDraft")]
-pub fn mark_draft(bytes: Buffer, reference: String, seed: i64, payload: Option<i64>, policy: Option<&Policy>) -> napi::Result<Js> {
+#[napi(catch_unwind, ts_return_type = "MarkedDraft")]
+pub fn mark_draft(bytes: Buffer, reference: String, seed: f64, payload: Option<f64>, policy: Option<&Policy>) -> napi::Result<Js> {
     let clean = ok(media::decode(&bytes, &policy_of(policy).media.limits))?;
-    let seed = ok(u64::try_from(seed).map_err(|_| invalid("seed", "must not be negative")))?;
-    let payload = ok(payload.map(|p| u64::try_from(p).map_err(|_| invalid("payload", "must not be negative"))).transpose())?;
+    let seed = ok(inputs::u64_arg("seed", seed))?;
+    let payload = ok(payload.map(|p| inputs::u64_arg("payload", p)).transpose())?;
     let marked = watermark::mark_draft(&clean, &DraftMark { reference, seed }, payload, &MarkStyle::default());
     let reason = marked.payload.as_ref().err().map_or(Js::Null, |u| Js::Str(u.reason.clone()));
     Ok(Js::obj([
@@ -85,7 +87,7 @@ pub fn mark_draft(bytes: Buffer, reference: String, seed: i64, payload: Option<i
 
 /// Looks for an invisible draft payload (W2) in an image or recording:
 /// `{type: "found", payload, confidence}` or `{type: "not_found"}`.
-#[napi(ts_return_type = "Detection")]
+#[napi(catch_unwind, ts_return_type = "Detection")]
 pub fn detect_watermark(bytes: Buffer, policy: Option<&Policy>) -> napi::Result<Js> {
     let a = ok(media::decode(&bytes, &policy_of(policy).media.limits))?;
     detection(&watermark::trace(&a, &MarkStyle::default()))

@@ -16,7 +16,7 @@ pub struct Policy {
 
 /// Parses and validates a policy JSON (missing fields keep their defaults, unknown
 /// ones are refused); throws `invalid_policy`. `lib.js` exposes it as `Policy.fromJson`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn policy_from_json(json: String) -> napi::Result<Policy> {
     ok(CorePolicy::from_json(&json)).map(|inner| Policy { inner })
 }
@@ -24,38 +24,38 @@ pub fn policy_from_json(json: String) -> napi::Result<Policy> {
 #[napi]
 impl Policy {
     /// The default policy.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The complete policy as pretty JSON (the policy file format).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn to_json_string(&self) -> String {
         self.inner.to_json()
     }
 
     /// The policy as a plain object in the file format (snake_case keys), so
     /// `JSON.stringify(policy)` writes a loadable policy file.
-    #[napi(js_name = "toJSON", ts_return_type = "Record<string, unknown>")]
+    #[napi(catch_unwind, js_name = "toJSON", ts_return_type = "Record<string, unknown>")]
     pub fn to_json(&self) -> napi::Result<serde_json::Value> {
         serde_json::to_value(&self.inner).map_err(|e| napi::Error::from_reason(e.to_string()))
     }
 
     /// The monthly subscription fee (S1).
-    #[napi(ts_return_type = "Money")]
+    #[napi(catch_unwind, ts_return_type = "Money")]
     pub fn monthly_fee(&self) -> napi::Result<Js> {
         Js::of(&self.inner.monthly_fee())
     }
 
     /// The currency of every amount.
-    #[napi(ts_return_type = "Currency")]
+    #[napi(catch_unwind, ts_return_type = "Currency")]
     pub fn currency(&self) -> napi::Result<Js> {
         Js::of(&self.inner.currency)
     }
 
     /// The catalogue of subcategories (C1).
-    #[napi(ts_return_type = "CatalogueEntry[]")]
+    #[napi(catch_unwind, ts_return_type = "CatalogueEntry[]")]
     pub fn catalogue(&self) -> napi::Result<Js> {
         Js::of(&self.inner.catalogue.entries())
     }

@@ -4,8 +4,10 @@
 // R: E1, E2, C1, C2, C3, C4, A1, A2, A3, A4, A5, A6, A7, A8, A9, T1, T2, T3, T4, T5, S1, S2, S3, S4, S5, M1, M2, M3, M4, M5, M6, M7, G1, G2, G3, G4, G5, P1, P2, P3, P4, P5, V1, V2, F1, F2, R1, R2, R3, D1, D2, D3, D4, D5
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
-import { fivergo } from './helpers.mjs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fivergo, pgUrl } from './helpers.mjs'
 
 const DIR = new URL('../../tests/conformance/', import.meta.url)
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
@@ -100,14 +102,14 @@ const failing = {
   },
 }
 
-function buildHub(s) {
+function buildHub(s, store) {
   const generators = {}
   for (const [subcategory, kind] of Object.entries(s.generators ?? {})) {
     if (kind === 'failing') generators[subcategory] = failing
     else if (kind !== 'echo') throw new Error(`unknown generator ${kind}`)
   }
   const policy = fivergo.Policy.fromJson(JSON.stringify(s.policy ?? {}))
-  return new fivergo.Hub({ policy, start: new Date(s.start), generators })
+  return fivergo.Hub.open(store, { policy, start: new Date(s.start), generators })
 }
 
 const HOST = new Set(['register_seller', 'set_seller_level', 'add_gig', 'credit_balance', 'add_payment_method',
@@ -209,8 +211,8 @@ async function act(hub, actor, action, a) {
   }
 }
 
-async function runScenario(s) {
-  const hub = buildHub(s)
+async function runScenario(s, store) {
+  const hub = buildHub(s, store)
   const vars = {}
   const diffs = []
   for (const [i, step] of s.steps.entries()) {
@@ -253,8 +255,19 @@ async function runScenario(s) {
 }
 
 for (const s of SCENARIOS) {
-  test(`conformance ${s.file}: ${s.name}`, async () => {
-    assert.deepEqual(await runScenario(s), [])
+  test(`conformance ${s.file} on memory: ${s.name}`, async () => {
+    assert.deepEqual(await runScenario(s, 'memory:'), [])
+  })
+  test(`conformance ${s.file} on SQLite: ${s.name}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fivergo-conformance-'))
+    try {
+      assert.deepEqual(await runScenario(s, `sqlite:${join(dir, 'fivergo.db')}`), [])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+  test(`conformance ${s.file} on PostgreSQL: ${s.name}`, async () => {
+    assert.deepEqual(await runScenario(s, pgUrl(`conformance_${s.file.replace('.json', '')}`)), [])
   })
 }
 

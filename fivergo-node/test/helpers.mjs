@@ -93,3 +93,22 @@ export function sellerHub(options = {}, subcategory = 'tattoo') {
   hub.addPaymentMethod('ana', { id: 'card', kind: 'card', label: 'Visa' })
   return hub
 }
+
+/**
+ * A store URL on a fresh schema of the test run's PostgreSQL (`FIVERGO_TEST_PG_URL`,
+ * set by `scripts/test.sh` after starting a server). Without a server the test
+ * fails and says why: it never skips.
+ */
+export function pgUrl(name) {
+  const base = process.env.FIVERGO_TEST_PG_URL
+  if (!base) {
+    throw new Error(
+      'FIVERGO_TEST_PG_URL is not set: the PostgreSQL tests need a server. Run them through ' +
+        '`bash scripts/test.sh`, which starts one, or point FIVERGO_TEST_PG_URL at a database ' +
+        'this user may create schemas in',
+    )
+  }
+  const slug = name.toLowerCase().replace(/[^a-z0-9]/g, '_').slice(0, 32)
+  const nonce = Math.floor(Math.random() * 0xffffffff).toString(16)
+  return `${base}${base.includes('?') ? '&' : '?'}schema=js_${slug}_${process.pid}_${nonce}`
+}

@@ -1,7 +1,10 @@
 // The Hub's conversions (money strings, Dates, typed events) and error mapping.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { fivergo, sellerHub } from './helpers.mjs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fivergo, pgUrl, png, sellerHub } from './helpers.mjs'
 
 const { FivergoError, Hub, Policy } = fivergo
 
@@ -19,15 +22,18 @@ function trainable() {
 test('commands return {value, events} with typed events and Date instants', () => {
   const hub = sellerHub()
   const out = hub.createModel('ana', 'tattoo')
-  assert.equal(out.value, 'model-1')
+  assert.equal(out.value, 'ana/model-1')
   assert.equal(out.events.length, 1)
   const [e] = out.events
   assert.equal(e.type, 'model_created')
   assert.equal(e.subcategory, 'tattoo')
   assert.ok(e.at instanceof Date)
   assert.equal(e.at.toISOString(), '2026-02-18T09:00:00.000Z')
-  assert.equal(hub.model('ana', 'model-1').status, 'draft')
-  assert.ok(hub.model('ana', 'model-1').createdAt instanceof Date)
+  assert.equal(hub.model('ana', 'ana/model-1').status, 'draft')
+  assert.ok(hub.model('ana', 'ana/model-1').createdAt instanceof Date)
+  assert.equal(e.partition, 'ana')
+  assert.equal(e.id, `ana/event-${e.sequence}`)
+  assert.ok(e.recordedAt instanceof Date)
 })
 
 // R: S1, S2
@@ -41,7 +47,7 @@ test('money crosses as decimal strings with a currency, never as numbers', () =>
   assert.ok(charged.charge.at instanceof Date)
   assert.throws(() => hub.creditBalance('ana', 10), { name: 'FivergoError', code: 'invalid_input' })
   assert.equal(hub.gatewayCharges()[0].amount.amount, '25.00')
-  assert.equal(hub.gatewayCharges()[0].idempotencyKey, 'sub-1/0')
+  assert.equal(hub.gatewayCharges()[0].idempotencyKey, 'ana/sub-1/0')
 })
 
 // R: S3
@@ -157,15 +163,63 @@ test('an order releases the clean file only once approved and paid', async () =>
 })
 
 // R: S2
-test('snapshot and replay rebuild the same hub', () => {
-  const hub = sellerHub()
+test('a SQLite hub opened again sees everything committed; the outbox reads by cursor', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fivergo-node-'))
+  try {
+    const url = `sqlite:${join(dir, 'fivergo.db')}`
+    const start = new Date('2026-02-18T09:00:00Z')
+    const hub = Hub.open(url, { start })
+    hub.registerSeller('ana', 'level_2')
+    hub.addGig('ana', 'tattoo')
+    hub.createModel('ana', 'tattoo')
+    const again = Hub.open(url, { start })
+    assert.deepEqual(again.seller('ana'), hub.seller('ana'))
+    assert.deepEqual(again.models('ana'), hub.models('ana'))
+    const first = again.eventsSince(0, 2)
+    assert.deepEqual(first.events.map((e) => e.type), ['seller_registered', 'gig_added'])
+    const rest = again.eventsSince(first.next)
+    assert.deepEqual(rest.events.map((e) => e.type), ['model_created'])
+    assert.deepEqual(again.eventsSince(rest.next).events, [])
+    assert.equal(again.partition('ana').counters.models, 1)
+    assert.throws(() => Hub.open('mysql://nope'), { code: 'invalid_input' })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+// R: S2, T4
+test('two hubs on one PostgreSQL share what is committed, files included; the outbox has no gap', () => {
+  const url = pgUrl('node_two_hubs')
+  const start = new Date('2026-02-18T09:00:00Z')
+  const hub = Hub.open(url, { start })
+  hub.registerSeller('ana', 'level_2')
+  hub.addGig('ana', 'tattoo')
   hub.createModel('ana', 'tattoo')
-  const restored = new Hub({ snapshot: hub.snapshot(), start: new Date('2026-02-18T09:00:00Z') })
-  assert.deepEqual(restored.seller('ana'), hub.seller('ana'))
-  assert.equal(restored.events().length, hub.events().length)
-  const replayed = new Hub({ replay: hub.eventsJson() })
-  assert.deepEqual(replayed.models('ana'), hub.models('ana'))
-  assert.throws(() => new Hub({ snapshot: '{not json' }), { code: 'invalid_input' })
+  hub.uploadAsset('ana', 'portfolio', png(256, 256, 3), 'koi.png')
+  const other = Hub.open(url, { start }) // another app server
+  assert.deepEqual(other.seller('ana'), hub.seller('ana'))
+  assert.deepEqual(other.models('ana'), hub.models('ana'))
+  const content = other.assets('ana')[0].content
+  assert.deepEqual(other.file(content), hub.file(content))
+  const all = other.eventsSince(0, 1000).events
+  assert.deepEqual(all.map((e) => e.position), all.map((_, i) => i + 1))
+})
+
+test('an unreachable PostgreSQL is a FivergoError with store_unavailable', () => {
+  assert.throws(() => Hub.open('postgres://fivergo@127.0.0.1:1/postgres?connect_timeout=2'), { code: 'store_unavailable' })
+})
+
+// R: S2
+test('a refused command still carries the events settling recorded', () => {
+  const hub = sellerHub()
+  hub.subscribe('ana', 'card')
+  hub.advanceClock({ days: 28 })
+  assert.throws(() => hub.resumeSubscription('ana'), (err) => {
+    assert.equal(err.code, 'not_cancelled')
+    assert.deepEqual(err.events.map((e) => e.type), ['subscription_charged', 'quota_renewed'])
+    assert.ok(err.events[0].recordedAt instanceof Date)
+    return true
+  })
 })
 
 // R: S2

@@ -28,6 +28,25 @@ test('an unreadable file is refused with asset_unreadable', () => {
   assert.throws(() => inspect(Buffer.from([0xff, 0x00, 0xfe])), { name: 'FivergoError', code: 'asset_unreadable', rule: 'A3' })
 })
 
+// R: A3
+test('a WAV header at 1 Hz is refused with sample_rate_out_of_range, not taken as 600 seconds', () => {
+  const header = Buffer.alloc(44)
+  header.write('RIFF', 0)
+  header.writeUInt32LE(36 + 600, 4)
+  header.write('WAVEfmt ', 8)
+  header.writeUInt32LE(16, 16)
+  header.writeUInt16LE(1, 20) // PCM
+  header.writeUInt16LE(1, 22) // mono
+  header.writeUInt32LE(1, 24) // 1 Hz
+  header.writeUInt32LE(1, 28)
+  header.writeUInt16LE(1, 32)
+  header.writeUInt16LE(8, 34)
+  header.write('data', 36)
+  header.writeUInt32LE(600, 40)
+  const oneHz = Buffer.concat([header, Buffer.alloc(600, 0x80)])
+  assert.throws(() => inspect(oneHz), { name: 'FivergoError', code: 'sample_rate_out_of_range', rule: 'A3', sampleRateHz: 1, minHz: 8000 })
+})
+
 // R: A3, A4
 test('inspectMany runs off the main thread and reports each file', async () => {
   const pending = inspectMany([png(256, 256, 1), Buffer.from([0xff, 0x00, 0xfe]), Buffer.from('my style: dry')])

@@ -51,7 +51,7 @@ export async function flow(file: Buffer): Promise<string> {
   const draft: Artifact = hub.draft('bob', order)
   if (draft.type === 'image') console.log(draft.width, draft.bytes.length)
   const traced = hub.trace(draft.bytes)
-  const events: FivergoEvent[] = hub.events()
+  const events: FivergoEvent[] = hub.eventsSince(0, 100).events
   for (const e of events) {
     if (e.type === 'training_failed') console.log(e.reason, e.quotaReturned)
     if (e.type === 'subscription_cancelled') console.log(e.endsAt.getTime())

@@ -2,13 +2,79 @@
 //! (`decimal.Decimal`), instants (timezone-aware `datetime`), enums (snake_case
 //! strings), briefs and price specs. Nothing here decides a rule.
 
+use crate::errors::{argument_err, to_py_err, type_err, value_err};
 use chrono::{DateTime, FixedOffset, Utc};
-use fivergo_core::{Currency, Money};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use fivergo_core::{Currency, Error, LimitsPolicy, Money};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
+
+/// An argument PyO3 converts to `T`, refused as `invalid_input` when it cannot be:
+/// an `InvalidTypeError` (also a `TypeError`) for a wrong type, an
+/// `InvalidInputError` (also a `ValueError`) for a malformed value. PyO3 adds the
+/// argument's name as a note.
+pub struct Arg<T>(pub T);
+
+impl<'a, 'py, T: FromPyObject<'a, 'py>> FromPyObject<'a, 'py> for Arg<T> {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        T::extract(obj).map(Arg).map_err(|e| argument_err(obj.py(), "argument", e.into()))
+    }
+}
+
+impl<T> std::ops::Deref for Arg<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// An integer argument of Rust type `T`: anything but an `int` is an
+/// `InvalidTypeError`; an `int` outside `T`'s range an `InvalidInputError` with
+/// `.min`, `.max` and `.got`.
+pub struct Int<T>(pub T);
+
+/// The range of an integer argument type.
+pub trait Bounds {
+    /// The smallest value, as text.
+    fn min() -> String;
+    /// The largest value, as text.
+    fn max() -> String;
+}
+
+macro_rules! bounds {
+    ($($t:ty),*) => {$(
+        impl Bounds for $t {
+            fn min() -> String { <$t>::MIN.to_string() }
+            fn max() -> String { <$t>::MAX.to_string() }
+        }
+    )*};
+}
+bounds!(u8, u16, u32, u64, usize, i64);
+
+impl<'a, 'py, T: FromPyObject<'a, 'py> + Bounds> FromPyObject<'a, 'py> for Int<T> {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if !obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyBool>() {
+            let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            return Err(type_err("argument", format!("expected an int, got {type_name}")));
+        }
+        T::extract(obj).map(Int).map_err(|_| {
+            let got = obj.str().map(|s| s.to_string()).unwrap_or_else(|_| "an integer too large to print".into());
+            Python::attach(|py| {
+                to_py_err(py, &Error::out_of_range("argument", "value", T::min(), T::max(), got))
+            })
+        })
+    }
+}
+
+impl<T> std::ops::Deref for Int<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
 
 /// A JSON value as plain Python (dict, list, str, int, float, bool, None).
 pub fn json_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
@@ -49,7 +115,7 @@ pub fn native(py: Python<'_>, key: &str, value: &Value) -> PyResult<Py<PyAny>> {
             }
             json_to_py(py, value)
         }
-        Value::String(s) if key == "at" || key.ends_with("_at") || key == "deadline" => match DateTime::parse_from_rfc3339(s) {
+        Value::String(s) if key == "at" || key.ends_with("_at") || key.ends_with("_until") || key == "deadline" => match DateTime::parse_from_rfc3339(s) {
             Ok(at) => Ok(at.with_timezone(&Utc).into_pyobject(py)?.into_any().unbind()),
             Err(_) => json_to_py(py, value),
         },
@@ -72,8 +138,14 @@ pub fn native(py: Python<'_>, key: &str, value: &Value) -> PyResult<Py<PyAny>> {
 }
 
 /// A Python value as JSON: dicts (string keys), lists, tuples, str, int, float, bool,
-/// None; `Decimal` as its string, `datetime` as ISO 8601; anything else is a `TypeError`.
-pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+/// None; `Decimal` as its string, `datetime` as ISO 8601. Anything else is an
+/// `InvalidTypeError`; a value nested deeper than `limits.max_json_depth` an
+/// `InvalidInputError`, found before converting any deeper (no recursion past it).
+pub fn py_to_json(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy) -> PyResult<Value> {
+    json_at(obj, limits, 0).map_err(|e| Python::attach(|py| argument_err(py, "value", e)))
+}
+
+fn json_at(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy, depth: u32) -> PyResult<Value> {
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -84,71 +156,81 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
         if let Ok(i) = obj.extract::<i64>() {
             return Ok(Value::from(i));
         }
-        return Ok(Value::from(obj.extract::<u64>()?));
+        return obj.extract::<u64>().map(Value::from).map_err(|_| value_err("value", "an int outside the 64-bit range is not JSON"));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return serde_json::Number::from_f64(f.value())
-            .map(Value::Number)
-            .ok_or_else(|| PyValueError::new_err("NaN and infinities are not JSON"));
+        return serde_json::Number::from_f64(f.value()).map(Value::Number).ok_or_else(|| value_err("value", "NaN and infinities are not JSON"));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(Value::String(s.to_string()));
     }
+    let nested = obj.is_instance_of::<PyDict>() || obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    if nested && depth >= limits.max_json_depth {
+        return Python::attach(|py| Err(to_py_err(py, &limits.too_deep("value"))));
+    }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (k, v) in d.iter() {
-            let key: String = k.extract().map_err(|_| PyTypeError::new_err("JSON object keys must be strings"))?;
-            map.insert(key, py_to_json(&v)?);
+            let key: String = k.extract().map_err(|_| type_err("value", "JSON object keys must be strings"))?;
+            map.insert(key, json_at(&v, limits, depth + 1)?);
         }
         return Ok(Value::Object(map));
     }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        return obj.try_iter()?.map(|item| py_to_json(&item?)).collect::<PyResult<Vec<_>>>().map(Value::Array);
+    if nested {
+        return obj.try_iter()?.map(|item| json_at(&item?, limits, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array);
     }
     let type_name = obj.get_type().name()?.to_string();
     match type_name.as_str() {
         "Decimal" => Ok(Value::String(obj.str()?.to_string())),
         "datetime" | "date" => Ok(Value::String(obj.call_method0("isoformat")?.extract()?)),
-        _ => Err(PyTypeError::new_err(format!("a {type_name} is not JSON-like"))),
+        _ => Err(type_err("value", format!("a {type_name} is not JSON-like"))),
     }
 }
 
-/// Deserializes a core type from a Python JSON-like value.
-pub fn from_py<T: serde::de::DeserializeOwned>(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<T> {
-    serde_json::from_value(py_to_json(obj)?).map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}")))
+/// Deserializes a core type from a Python JSON-like value (nested at most
+/// `limits.max_json_depth`).
+pub fn from_py<T: serde::de::DeserializeOwned>(what: &str, obj: &Bound<'_, PyAny>, limits: &LimitsPolicy) -> PyResult<T> {
+    serde_json::from_value(py_to_json(obj, limits)?).map_err(|e| value_err(what, e.to_string()))
 }
 
 /// Serializes a core type to JSON; the core's types always serialize.
 pub fn to_json<T: serde::Serialize>(value: &T) -> PyResult<Value> {
-    serde_json::to_value(value).map_err(|e| PyValueError::new_err(e.to_string()))
+    serde_json::to_value(value).map_err(|e| value_err("value", e.to_string()))
 }
 
 /// A snake_case enum (`"level_2"`, `"image"`, `"card"` ...) parsed by the core's serde.
 pub fn enum_arg<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> PyResult<T> {
-    serde_json::from_value(Value::String(text.to_owned())).map_err(|e| PyValueError::new_err(format!("invalid {what} `{text}`: {e}")))
+    serde_json::from_value(Value::String(text.to_owned())).map_err(|e| value_err(what, format!("`{text}`: {e}")))
 }
 
-/// An instant from an aware `datetime`; naive datetimes are refused with a `TypeError`.
-pub fn instant(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
-    let aware: DateTime<FixedOffset> = obj.extract().map_err(|e| {
-        PyTypeError::new_err(format!("expected a timezone-aware datetime (naive datetimes are ambiguous): {e}"))
-    })?;
+/// An instant from an aware `datetime`; anything else (a naive `datetime` included)
+/// is an `InvalidTypeError`.
+pub fn instant(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    let aware: DateTime<FixedOffset> = obj
+        .extract()
+        .map_err(|e| type_err(what, format!("expected a timezone-aware datetime (naive datetimes are ambiguous): {e}")))?;
     Ok(aware.with_timezone(&Utc))
 }
 
 /// Money from a `Money`, a `Decimal`, an `int` or a decimal string (in `currency`).
-/// Floats are refused: they cannot hold cents exactly.
+/// Floats are refused: they cannot hold cents exactly; so are NaN, infinities and
+/// numbers beyond a decimal's 96 bits. The policy's limits are the core's to check.
 pub fn money(obj: &Bound<'_, PyAny>, currency: Currency) -> PyResult<Money> {
     if let Ok(m) = obj.cast::<crate::values::PyMoney>() {
         return Ok(m.get().0);
     }
     if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyBool>() {
-        return Err(PyTypeError::new_err("money must be a Decimal, an int, a decimal string or a Money, not a float"));
+        return Err(type_err("amount", "money must be a Decimal, an int, a decimal string or a Money, not a float"));
     }
     let amount: Decimal = if let Ok(s) = obj.cast::<PyString>() {
-        s.to_string().trim().parse().map_err(|e| PyValueError::new_err(format!("`{s}` is not a decimal amount: {e}")))?
+        s.to_string().trim().parse().map_err(|e| value_err("amount", format!("`{s}` is not a decimal amount: {e}")))?
+    } else if obj.is_instance_of::<PyInt>() || obj.get_type().name().is_ok_and(|n| n == "Decimal") {
+        obj.extract().map_err(|_| {
+            let got = obj.str().map(|s| s.to_string()).unwrap_or_default();
+            value_err("amount", format!("{got} is not a finite decimal of at most 28 digits"))
+        })?
     } else {
-        obj.extract().map_err(|_| PyTypeError::new_err("money must be a Decimal, an int, a decimal string or a Money"))?
+        return Err(type_err("amount", "money must be a Decimal, an int, a decimal string or a Money"));
     };
     Ok(Money::new(amount, currency))
 }

@@ -1,14 +1,13 @@
 //! `fivergo.evaluate`: the core's evaluation harness (`fivergo_core::eval`) for any
 //! generator, a reference one by name or a Python object with `train` / `generate`.
 
-use crate::convert::json_to_py;
-use crate::errors::{to_py_err, Stash};
+use crate::convert::{json_to_py, Arg};
+use crate::errors::{panic_err, to_py_err, value_err, CallFrame};
 use crate::generator::PyGenerator;
 use crate::hub::named_generator;
 use crate::values::{brief_arg, PyPolicy};
 use fivergo_core::eval::{evaluate as run, EvalConfig, Sample};
 use fivergo_core::Generator;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use std::sync::Arc;
 
@@ -25,22 +24,27 @@ use std::sync::Arc;
 pub fn evaluate(
     py: Python<'_>,
     generator: &Bound<'_, PyAny>,
-    subcategory: &str,
-    own: Vec<Vec<u8>>,
-    other: Option<Vec<Vec<u8>>>,
-    briefs: Option<Vec<Bound<'_, PyAny>>>,
-    seeds: Option<Vec<u64>>,
-    instructions: Option<String>,
-    policy: Option<PyRef<'_, PyPolicy>>,
+    subcategory: Arg<String>,
+    own: Arg<Vec<Vec<u8>>>,
+    other: Option<Arg<Vec<Vec<u8>>>>,
+    briefs: Option<Arg<Vec<Bound<'_, PyAny>>>>,
+    seeds: Option<Arg<Vec<u64>>>,
+    instructions: Option<Arg<String>>,
+    policy: Option<Arg<PyRef<'_, PyPolicy>>>,
 ) -> PyResult<Py<PyAny>> {
+    let subcategory: &str = &subcategory;
+    let own: Vec<Vec<u8>> = own.0;
+    let other: Option<Vec<Vec<u8>>> = other.map(|v| v.0);
+    let briefs: Option<Vec<Bound<'_, PyAny>>> = briefs.map(|v| v.0);
+    let seeds: Option<Vec<u64>> = seeds.map(|v| v.0);
+    let instructions: Option<String> = instructions.map(|v| v.0);
+    let policy: Option<PyRef<'_, PyPolicy>> = policy.map(|v| v.0);
     let policy = policy.map(|p| p.0.clone()).unwrap_or_default();
-    let stash = Stash::default();
     let generator: Arc<dyn Generator> = match generator.extract::<String>() {
         Ok(name) => named_generator(&name)?,
-        Err(_) => Arc::new(PyGenerator::new(generator, policy.media.limits.clone(), stash.clone())?),
+        Err(_) => Arc::new(PyGenerator::new(generator, &policy)?),
     };
-    let entry = (policy.catalogue.get(subcategory).cloned())
-        .ok_or_else(|| PyValueError::new_err(format!("unknown subcategory `{subcategory}`")))?;
+    let entry = (policy.catalogue.get(subcategory).cloned()).ok_or_else(|| value_err("subcategory", format!("unknown subcategory `{subcategory}`")))?;
     let defaults = EvalConfig::default();
     let config = EvalConfig {
         briefs: match briefs {
@@ -54,12 +58,13 @@ pub fn evaluate(
     };
     let samples = |files: Vec<Vec<u8>>| files.into_iter().map(Sample::new).collect::<Vec<_>>();
     let (own, other) = (samples(own), other.map(samples));
-    let result = py.detach(|| run(generator.as_ref(), &entry, &own, other.as_deref(), &config));
-    if let Some(raised) = stash.take() {
+    let frame = CallFrame::enter();
+    let result = py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(generator.as_ref(), &entry, &own, other.as_deref(), &config))));
+    if let Some(raised) = frame.take() {
         return Err(raised);
     }
-    let report = result.map_err(|e| to_py_err(py, &e))?;
-    let mut json = serde_json::to_value(&report).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let report = result.map_err(|p| panic_err(py, p))?.map_err(|e| to_py_err(py, &e))?;
+    let mut json = serde_json::to_value(&report).map_err(|e| value_err("report", e.to_string()))?;
     json["table"] = report.to_table().into();
     json_to_py(py, &json)
 }

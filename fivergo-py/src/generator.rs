@@ -12,18 +12,25 @@
 //! The progress a Python generator reports reaches the core (its progress events, a
 //! `TrainingRun.execute` callback) when its `train` / `generate` call returns;
 //! cancellation is seen at once through `progress()` and `cancelled()`.
+//!
+//! Each call has a deadline (`Policy.limits.training_deadline_ms` /
+//! `generation_deadline_ms`): once it has passed, `progress()` raises `JobCancelled`
+//! and `cancelled()` is true, and whatever the call returns late is discarded — a
+//! generation is refused with `generator_timeout`, a training fails with its quota
+//! back (T4). What a generator returns is bounded too: a style nests at most
+//! `limits.max_json_depth`, a file or text holds at most `media.limits.max_bytes`.
 
 use crate::convert::{json_to_py, py_to_json};
-use crate::errors::{Stash, TrainingFailed};
+use crate::errors::{type_err, CallFrame, TrainingFailed};
 use crate::media::PyArtifact;
 use crate::values::{PyAsset, PyBrief};
-use fivergo_core::media::MediaLimits;
-use fivergo_core::{Artifact, Brief, CancelToken, Error, Generator, JobControl, TrainError, TrainedStyle, TrainingInput};
+use fivergo_core::{Artifact, Brief, CancelToken, Error, Generator, JobControl, Policy, TrainError, TrainedStyle, TrainingInput};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
 
 create_exception!(fivergo, JobCancelled, PyException, "Raised by `progress()` once the job was cancelled; let it propagate.");
 
@@ -31,22 +38,30 @@ create_exception!(fivergo, JobCancelled, PyException, "Raised by `progress()` on
 #[pyclass(frozen, module = "fivergo._fivergo", name = "JobProgress")]
 pub struct JobProgress {
     cancel: CancelToken,
+    deadline: Instant,
     reported: Mutex<Vec<f32>>,
+}
+
+impl JobProgress {
+    fn stopped(&self) -> bool {
+        self.cancel.is_cancelled() || Instant::now() > self.deadline
+    }
 }
 
 #[pymethods]
 impl JobProgress {
-    /// Reports progress (0.0–1.0); raises `JobCancelled` once the job was cancelled.
+    /// Reports progress (0.0–1.0); raises `JobCancelled` once the job was cancelled
+    /// or the call's deadline passed.
     fn __call__(&self, fraction: f32) -> PyResult<()> {
         self.reported.lock().unwrap_or_else(PoisonError::into_inner).push(fraction);
-        if self.cancel.is_cancelled() {
-            return Err(JobCancelled::new_err("the job was cancelled"));
+        if self.stopped() {
+            return Err(JobCancelled::new_err("the job was cancelled or its deadline passed"));
         }
         Ok(())
     }
-    /// Whether the job was cancelled.
+    /// Whether the job was cancelled or the call's deadline passed.
     fn is_cancelled(&self) -> bool {
-        self.cancel.is_cancelled()
+        self.stopped()
     }
 }
 
@@ -54,32 +69,34 @@ impl JobProgress {
 pub struct PyGenerator {
     name: String,
     obj: Py<PyAny>,
-    limits: MediaLimits,
-    stash: Stash,
+    policy: Policy,
 }
 
 /// How a Python call ended.
 enum Failure {
     Cancelled,
     Failed(String),
+    TimedOut(u32),
 }
 
 impl PyGenerator {
-    /// Wraps `obj`; its name is its `name` attribute or its class name.
-    pub fn new(obj: &Bound<'_, PyAny>, limits: MediaLimits, stash: Stash) -> PyResult<Self> {
+    /// Wraps `obj`; its name is its `name` attribute or its class name. `policy`
+    /// bounds its calls (deadlines) and what they return (depth, bytes).
+    pub fn new(obj: &Bound<'_, PyAny>, policy: &Policy) -> PyResult<Self> {
         for method in ["train", "generate"] {
             if !obj.hasattr(method)? {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!("a generator needs a `{method}` method")));
+                return Err(type_err("generator", format!("a generator needs a `{method}` method")));
             }
         }
         let name = match obj.getattr("name").and_then(|n| n.extract::<String>()) {
             Ok(name) => name,
             Err(_) => obj.get_type().name()?.to_string(),
         };
-        Ok(Self { name, obj: obj.clone().unbind(), limits, stash })
+        Ok(Self { name, obj: obj.clone().unbind(), policy: policy.clone() })
     }
 
-    /// Calls `method` with the progress pair, then replays the reported progress into `ctl`.
+    /// Calls `method` with the progress pair, then replays the reported progress into
+    /// `ctl`. A call that outlives its deadline is a failure whatever it returned.
     fn call<'py>(
         &self,
         py: Python<'py>,
@@ -87,7 +104,11 @@ impl PyGenerator {
         args: Vec<Bound<'py, PyAny>>,
         ctl: &mut JobControl<'_>,
     ) -> Result<Bound<'py, PyAny>, Failure> {
-        let progress = Bound::new(py, JobProgress { cancel: ctl.token(), reported: Mutex::new(Vec::new()) })
+        let training = method == "train";
+        let limits = &self.policy.limits;
+        let limit_ms = if training { limits.training_deadline_ms } else { limits.generation_deadline_ms };
+        let deadline = Instant::now() + limits.generator_deadline(training);
+        let progress = Bound::new(py, JobProgress { cancel: ctl.token(), deadline, reported: Mutex::new(Vec::new()) })
             .map_err(|e| self.fail(py, e))?;
         let cancelled = progress.getattr("is_cancelled").map_err(|e| self.fail(py, e))?;
         let mut all = args;
@@ -95,6 +116,9 @@ impl PyGenerator {
         all.push(cancelled);
         let args = pyo3::types::PyTuple::new(py, all).map_err(|e| self.fail(py, e))?;
         let result = self.obj.bind(py).call_method1(method, args);
+        if Instant::now() > deadline && !ctl.token().is_cancelled() {
+            return Err(Failure::TimedOut(limit_ms));
+        }
         let reported = std::mem::take(&mut *progress.get().reported.lock().unwrap_or_else(PoisonError::into_inner));
         for fraction in reported {
             ctl.tick(fraction).map_err(|_| Failure::Cancelled)?;
@@ -104,7 +128,8 @@ impl PyGenerator {
         Ok(value)
     }
 
-    /// Classifies an exception: cancellation, a reported failure, or an error to re-raise.
+    /// Classifies an exception: cancellation, a reported failure, or an error to
+    /// re-raise from the binding call that ran the generator.
     fn fail(&self, py: Python<'_>, err: PyErr) -> Failure {
         if err.is_instance_of::<JobCancelled>(py) {
             return Failure::Cancelled;
@@ -114,21 +139,33 @@ impl PyGenerator {
             return Failure::Failed(text);
         }
         let type_name = err.get_type(py).name().map(|n| n.to_string()).unwrap_or_default();
-        self.stash.put(err);
+        CallFrame::stash(err);
         Failure::Failed(format!("{} raised {type_name}: {text}", self.name))
     }
 
     fn artifact(&self, value: &Bound<'_, PyAny>) -> Result<Artifact, Error> {
+        let max_bytes = self.policy.media.limits.max_bytes;
+        let too_large = |actual: usize| Error::MediaTooLarge { what: "bytes".into(), limit: max_bytes, actual: actual as u64 };
         if let Ok(a) = value.cast::<PyArtifact>() {
             return Ok(a.get().0.clone());
         }
         if let Ok(s) = value.cast::<PyString>() {
-            return Ok(Artifact::Text(s.to_string()));
+            // Characters are at most bytes: a longer str is refused before copying it.
+            let chars = s.len().unwrap_or(usize::MAX);
+            if chars as u64 > max_bytes {
+                return Err(too_large(chars));
+            }
+            let text = s.to_cow().map_err(|e| Error::GeneratorFailed { reason: format!("{} returned a str that is not UTF-8: {e}", self.name) })?;
+            if text.len() as u64 > max_bytes {
+                return Err(too_large(text.len()));
+            }
+            return Ok(Artifact::Text(text.into_owned()));
         }
         if let Ok(b) = value.cast::<PyBytes>() {
-            return fivergo_core::media::decode(b.as_bytes(), &self.limits);
+            return fivergo_core::media::decode(b.as_bytes(), &self.policy.media.limits);
         }
-        Err(Error::GeneratorFailed { reason: format!("{} returned neither bytes, str nor Artifact", self.name) })
+        let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        Err(Error::GeneratorFailed { reason: format!("{} returned a {type_name}, not bytes, str or Artifact", self.name) })
     }
 }
 
@@ -155,12 +192,16 @@ impl Generator for PyGenerator {
                 };
                 let list = pyo3::types::PyList::new(py, assets).map_err(|e| self.fail(py, e))?;
                 let style = self.call(py, "train", vec![list.into_any(), instructions.into_any()], ctl)?;
-                py_to_json(&style).map_err(|e| self.fail(py, e))
+                // A style that is not JSON, or nests too deep, fails the training: the
+                // generator returned it, it did not raise.
+                py_to_json(&style, &self.policy.limits)
+                    .map_err(|e| Failure::Failed(format!("{} returned a style that cannot be stored: {}", self.name, e.value(py))))
             });
             match call {
                 Ok(data) => Ok(TrainedStyle { generator: self.name.clone(), format: 1, data }),
                 Err(Failure::Cancelled) => Err(TrainError::Cancelled),
                 Err(Failure::Failed(reason)) => Err(TrainError::Failed(reason)),
+                Err(Failure::TimedOut(limit_ms)) => Err(TrainError::Failed(format!("{} did not answer within {limit_ms} ms", self.name))),
             }
         })
     }
@@ -179,6 +220,7 @@ impl Generator for PyGenerator {
                 Ok(value) => self.artifact(&value),
                 Err(Failure::Cancelled) => Err(Error::Cancelled { what: "generation".into() }),
                 Err(Failure::Failed(reason)) => Err(Error::GeneratorFailed { reason }),
+                Err(Failure::TimedOut(limit_ms)) => Err(Error::GeneratorTimeout { generator: self.name.clone(), limit_ms }),
             }
         })
     }

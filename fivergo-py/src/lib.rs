@@ -25,7 +25,7 @@ mod _fivergo {
     #[pymodule_export]
     use crate::errors::{
         AlreadyExistsError, AssetError, CatalogueError, EligibilityError, FivergoError, ForbiddenError, GeneratorError,
-        InvalidInputError, NotFoundError, OrderError, PolicyError, PricingError, PublishError, QuotaError, RefundError,
+        InternalError, NotFoundError, OrderError, PricingError, PublishError, QuotaError, RefundError, StoreError,
         SubscriptionError, TrainingError, TrainingFailed,
     };
     #[pymodule_export]
@@ -38,8 +38,8 @@ mod _fivergo {
     use crate::media::{detect_watermark, inspect, mark_draft, PyArtifact};
     #[pymodule_export]
     use crate::values::{
-        PyAsset, PyBrief, PyCancelHandle, PyCharge, PyCreation, PyEvent, PyFinding, PyGateway, PyJob, PyListing,
-        PyManualClock, PyModel, PyMoney, PyOrder, PyOutcome, PyPolicy, PyPriceSpec, PyQuota, PyQuote, PySeller,
+        PyAsset, PyBrief, PyCancelHandle, PyCharge, PyCreation, PyEvent, PyFinding, PyGateway, PyGeneration, PyJob, PyListing,
+        PyManualClock, PyModel, PyMoney, PyOrder, PyOutcome, PyPartition, PyPolicy, PyPriceSpec, PyQuota, PyQuote, PySeller,
         PySubscription,
     };
 
@@ -57,7 +57,17 @@ mod _fivergo {
     /// Parses and validates a policy JSON (missing fields keep their defaults) and
     /// returns the complete policy as JSON; raises `PolicyError` when invalid.
     #[pyfunction]
-    fn load_policy(py: Python<'_>, json: &str) -> PyResult<String> {
-        Policy::from_json(json).map(|p| p.to_json()).map_err(|e| crate::errors::to_py_err(py, &e))
+    fn load_policy(py: Python<'_>, json: crate::convert::Arg<String>) -> PyResult<String> {
+        Policy::from_json(&json).map(|p| p.to_json()).map_err(|e| crate::errors::to_py_err(py, &e))
+    }
+
+    /// Adds the error classes with two bases (`PolicyError`, `InvalidInputError`,
+    /// `InvalidTypeError`: also `ValueError` / `TypeError`).
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        for dual in crate::errors::Dual::ALL {
+            m.add(dual.name(), dual.class(m.py())?)?;
+        }
+        Ok(())
     }
 }

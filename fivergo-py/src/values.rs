@@ -7,10 +7,10 @@
 //! every other field as an attribute in native types (money → `Decimal`, instants →
 //! `datetime`).
 
-use crate::convert::{from_py, json_to_py, native, to_json};
-use crate::errors::to_py_err;
+use crate::convert::{from_py, json_to_py, native, to_json, Arg, Int};
+use crate::errors::{guarded, to_py_err, type_err, value_err};
 use fivergo_core::{Currency, Money, Policy};
-use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 use rust_decimal::Decimal;
@@ -39,24 +39,25 @@ macro_rules! record {
             /// The value as a plain dict of JSON types (ids and enums as strings, money as
             /// `{"amount", "currency"}`, instants as RFC 3339 strings).
             fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                json_to_py(py, &to_json(&self.0)?)
+                guarded(py, || json_to_py(py, &to_json(&self.0)?))
             }
 
             /// The value as JSON (the core's serde form).
             fn to_json(&self) -> PyResult<String> {
-                serde_json::to_string(&self.0).map_err(|e| PyValueError::new_err(e.to_string()))
+                serde_json::to_string(&self.0).map_err(|e| value_err("value", e.to_string()))
             }
 
             /// Parses the JSON `to_json` wrote.
             #[classmethod]
-            fn from_json(_cls: &Bound<'_, PyType>, json: &str) -> PyResult<Self> {
-                serde_json::from_str(json).map(Self).map_err(|e| PyValueError::new_err(format!("invalid {}: {e}", $py)))
+            fn from_json(_cls: &Bound<'_, PyType>, json: Arg<String>) -> PyResult<Self> {
+                let json: &str = &json;
+                guarded(_cls.py(), || serde_json::from_str(json).map(Self).map_err(|e| value_err("json", format!("invalid {}: {e}", $py))))
             }
 
             /// Builds the value from the dict `to_dict` returned.
             #[classmethod]
             fn from_dict(_cls: &Bound<'_, PyType>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
-                from_py($py, data).map(Self)
+                guarded(data.py(), || from_py($py, data, &Policy::default().limits).map(Self))
             }
 
             fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -69,10 +70,10 @@ macro_rules! record {
 
             /// Any field of the record, in native types.
             fn __getattr__(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
-                match to_json(&self.0)?.get(name) {
+                guarded(py, || match to_json(&self.0)?.get(name) {
                     Some(v) => native(py, name, v),
                     None => Err(PyAttributeError::new_err(format!("{} has no field `{name}`", $py))),
-                }
+                })
             }
 
             $($($extra)*)?
@@ -80,11 +81,31 @@ macro_rules! record {
     };
 }
 
-record!(PyEvent, "Event", fivergo_core::Event, "An event the hub emitted; `.type` is its kind (`\"model_created\"` ...).", {
+record!(PyEvent, "Event", fivergo_core::Recorded, "An event as the store recorded it: `.id`, `.partition`, `.sequence`, `.position`, `.recorded_at`, and the event's `.type` (`\"model_created\"` ...) and fields.", {
     /// The event's kind, e.g. `"model_created"` (also `.type`).
     #[getter]
     fn kind(&self) -> &'static str {
         self.0.kind()
+    }
+    /// `<seller>/event-<sequence>`: unique across the marketplace.
+    #[getter]
+    fn id(&self) -> String {
+        self.0.id.to_string()
+    }
+    /// The seller whose partition holds it.
+    #[getter]
+    fn partition(&self) -> String {
+        self.0.partition.to_string()
+    }
+    /// Its rank in the partition, from 1.
+    #[getter]
+    fn sequence(&self) -> u64 {
+        self.0.sequence
+    }
+    /// Its rank in the store, from 1: what `events_since` cursors count.
+    #[getter]
+    fn position(&self) -> u64 {
+        self.0.position
     }
 });
 record!(PyFinding, "Finding", fivergo_core::Finding, "A review finding about a model's asset set (A4, A8): code, severity, asset, rule, message.", {
@@ -124,6 +145,7 @@ record!(PyModel, "CreationModel", fivergo_core::CreationModel, "A seller's AI cr
 });
 record!(PyOrder, "Order", fivergo_core::Order, "A client's order.");
 record!(PyJob, "TrainingJob", fivergo_core::training::TrainingJob, "A training job.");
+record!(PyGeneration, "GenerationJob", fivergo_core::GenerationJob, "A queued generation: request, status, attempt, worker, outcome, failure.");
 record!(PySubscription, "Subscription", fivergo_core::Subscription, "A seller's monthly subscription.", {
     /// `"active"`, `"cancelling"`, `"past_due"` or `"ended"`.
     #[getter]
@@ -159,28 +181,35 @@ record!(PyListing, "Listing", fivergo_core::Listing, "A published model as clien
 record!(PyCharge, "Charge", fivergo_core::subscription::Charge, "A subscription charge.");
 record!(PyCreation, "Creation", fivergo_core::model::Creation, "A paid creation of a model (M5).");
 record!(PyAsset, "Asset", fivergo_core::Asset, "An asset of a seller's library.");
+record!(PyPartition, "Partition", fivergo_core::Partition, "Everything of one seller's partition: seller, assets, models, jobs, subscriptions, orders.");
 record!(PyPriceSpec, "PriceSpec", fivergo_core::PriceSpec, "A model's price: per unit (P2) or base plus increments (P3).", {
     /// P2: `unit_price` for each unit (`"item"`, `"seconds"` or `"words"`); plain amounts
     /// are in `currency` (default USD).
     #[staticmethod]
     #[pyo3(signature = (unit, unit_price, currency=None))]
-    fn per_unit(unit: &str, unit_price: &Bound<'_, PyAny>, currency: Option<&str>) -> PyResult<Self> {
+    fn per_unit(py: Python<'_>, unit: Arg<String>, unit_price: &Bound<'_, PyAny>, currency: Option<Arg<String>>) -> PyResult<Self> {
+        let unit: &str = &unit;
+        let currency: Option<&str> = currency.as_ref().map(|a| a.0.as_str());
         let currency = currency_arg(currency)?;
         let unit = crate::convert::enum_arg("pricing unit", unit)?;
-        Ok(Self(fivergo_core::PriceSpec::PerUnit { unit, unit_price: crate::convert::money(unit_price, currency)? }))
+        guarded(py, || Ok(Self(fivergo_core::PriceSpec::PerUnit { unit, unit_price: crate::convert::money(unit_price, currency)? })))
     }
 
     /// P3: `base_price` covers `base_quantity` units, then `increment_price` per `increment_quantity`.
     #[staticmethod]
     #[pyo3(signature = (unit, base_quantity, base_price, increment_quantity, increment_price, currency=None))]
     fn base_increments(
-        unit: &str,
-        base_quantity: u32,
+        unit: Arg<String>,
+        base_quantity: Int<u32>,
         base_price: &Bound<'_, PyAny>,
-        increment_quantity: u32,
+        increment_quantity: Int<u32>,
         increment_price: &Bound<'_, PyAny>,
-        currency: Option<&str>,
+        currency: Option<Arg<String>>,
     ) -> PyResult<Self> {
+        let unit: &str = &unit;
+        let base_quantity: u32 = base_quantity.0;
+        let increment_quantity: u32 = increment_quantity.0;
+        let currency: Option<&str> = currency.as_ref().map(|a| a.0.as_str());
         let currency = currency_arg(currency)?;
         Ok(Self(fivergo_core::PriceSpec::BaseIncrements {
             unit: crate::convert::enum_arg("pricing unit", unit)?,
@@ -216,10 +245,12 @@ pub struct PyMoney(pub Money);
 impl PyMoney {
     /// `Money(Decimal("12.50"), "EUR")`; the amount may be a `Decimal`, an `int` or a decimal string.
     #[new]
-    #[pyo3(signature = (amount, currency="USD"))]
-    fn new(amount: &Bound<'_, PyAny>, currency: &str) -> PyResult<Self> {
+    #[pyo3(signature = (amount, currency=Arg("USD".to_owned())))]
+    #[pyo3(text_signature = "(amount, currency='USD')")]
+    fn new(py: Python<'_>, amount: &Bound<'_, PyAny>, currency: Arg<String>) -> PyResult<Self> {
+        let currency: &str = &currency;
         let currency = currency_arg(Some(currency))?;
-        crate::convert::money(amount, currency).map(Self)
+        guarded(py, || crate::convert::money(amount, currency).map(Self))
     }
     /// The amount.
     #[getter]
@@ -253,17 +284,18 @@ impl PyPolicy {
     /// The default policy, or one parsed from JSON (missing fields keep their defaults).
     #[new]
     #[pyo3(signature = (json=None))]
-    fn new(py: Python<'_>, json: Option<&str>) -> PyResult<Self> {
+    fn new(py: Python<'_>, json: Option<Arg<String>>) -> PyResult<Self> {
+        let json: Option<&str> = json.as_ref().map(|a| a.0.as_str());
         match json {
             None => Ok(Self(Policy::default())),
-            Some(j) => Policy::from_json(j).map(Self).map_err(|e| to_py_err(py, &e)),
+            Some(j) => guarded(py, || Policy::from_json(j).map(Self).map_err(|e| to_py_err(py, &e))),
         }
     }
     /// A policy from a dict (missing fields keep their defaults; validated).
     #[staticmethod]
     fn from_dict(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let json = crate::convert::py_to_json(data)?.to_string();
-        Policy::from_json(&json).map(Self).map_err(|e| to_py_err(py, &e))
+        let json = crate::convert::py_to_json(data, &Policy::default().limits)?.to_string();
+        guarded(py, || Policy::from_json(&json).map(Self).map_err(|e| to_py_err(py, &e)))
     }
     /// The complete policy as pretty JSON.
     fn to_json(&self) -> String {
@@ -298,23 +330,27 @@ pub struct PyManualClock(pub fivergo_core::ManualClock);
 
 #[pymethods]
 impl PyManualClock {
-    /// A clock reading `start` (a timezone-aware `datetime`).
+    /// A clock reading `start` (a timezone-aware `datetime` from 1970 to year 9000).
     #[new]
-    fn new(start: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Self(fivergo_core::ManualClock::at(crate::convert::instant(start)?)))
+    fn new(py: Python<'_>, start: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let start = crate::convert::instant("start", start)?;
+        guarded(py, || fivergo_core::ManualClock::try_at(start).map(Self).map_err(|e| to_py_err(py, &e)))
     }
     /// The current reading (UTC).
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         fivergo_core::Clock::now(&self.0)
     }
-    /// Moves to `instant` (a timezone-aware `datetime`).
-    fn set(&self, instant: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.set(crate::convert::instant(instant)?);
-        Ok(())
+    /// Moves to `instant` (a timezone-aware `datetime` from 1970 to year 9000);
+    /// raises `InvalidInputError` outside that range.
+    fn set(&self, py: Python<'_>, instant: &Bound<'_, PyAny>) -> PyResult<()> {
+        let instant = crate::convert::instant("instant", instant)?;
+        guarded(py, || self.0.set(instant).map(drop).map_err(|e| to_py_err(py, &e)))
     }
-    /// Moves forward by a `timedelta`.
-    fn advance(&self, by: chrono::Duration) {
-        self.0.advance(by);
+    /// Moves by a `timedelta` (negative: back); raises `InvalidInputError` when the
+    /// clock would leave 1970 to year 9000, and stays where it was.
+    fn advance(&self, py: Python<'_>, by: Arg<chrono::Duration>) -> PyResult<()> {
+        let by: chrono::Duration = by.0;
+        guarded(py, || self.0.advance(by).map(drop).map_err(|e| to_py_err(py, &e)))
     }
     fn __repr__(&self) -> String {
         format!("ManualClock({})", fivergo_core::Clock::now(&self.0).to_rfc3339())
@@ -335,8 +371,11 @@ impl PyGateway {
         Self::default()
     }
     /// Makes `method` decline (or approve again).
-    #[pyo3(signature = (method, declined=true))]
-    fn set_declined(&self, method: &str, declined: bool) {
+    #[pyo3(signature = (method, declined=Arg(true)))]
+    #[pyo3(text_signature = "($self, method, declined=True)")]
+    fn set_declined(&self, method: Arg<String>, declined: Arg<bool>) {
+        let method: &str = &method;
+        let declined: bool = declined.0;
         self.0.set_declined(method, declined);
     }
     /// Every charge taken: dicts with `idempotency_key`, `seller`, `method` (dict) and `amount` (`Decimal`).
@@ -367,12 +406,12 @@ impl PyCancelHandle {
 #[pyclass(frozen, module = "fivergo._fivergo", name = "Outcome")]
 pub struct PyOutcome {
     value: Py<PyAny>,
-    events: Vec<fivergo_core::Event>,
+    events: Vec<fivergo_core::Recorded>,
 }
 
 impl PyOutcome {
     /// An outcome with a converted value.
-    pub fn new(value: Py<PyAny>, events: Vec<fivergo_core::Event>) -> Self {
+    pub fn new(value: Py<PyAny>, events: Vec<fivergo_core::Recorded>) -> Self {
         Self { value, events }
     }
 }
@@ -407,8 +446,12 @@ pub struct PyBrief(pub fivergo_core::Brief);
 impl PyBrief {
     /// `Brief("a koi", quantity=1, tags=[])`.
     #[new]
-    #[pyo3(signature = (text, quantity=1, tags=Vec::new()))]
-    fn new(text: String, quantity: u32, tags: Vec<String>) -> Self {
+    #[pyo3(signature = (text, quantity=Int(1), tags=Arg(Vec::new())))]
+    #[pyo3(text_signature = "(text, quantity=1, tags=[])")]
+    fn new(text: Arg<String>, quantity: Int<u32>, tags: Arg<Vec<String>>) -> Self {
+        let text: String = text.0;
+        let quantity: u32 = quantity.0;
+        let tags: Vec<String> = tags.0;
         let mut brief = fivergo_core::Brief::new(text).with_quantity(quantity);
         brief.tags = tags;
         Self(brief)
@@ -438,5 +481,6 @@ pub fn brief_arg(obj: &Bound<'_, PyAny>) -> PyResult<fivergo_core::Brief> {
     if let Ok(b) = obj.cast::<PyBrief>() {
         return Ok(b.get().0.clone());
     }
-    Ok(fivergo_core::Brief::new(obj.extract::<String>()?))
+    let text = obj.extract::<String>().map_err(|_| type_err("brief", "a brief is a str or a Brief"))?;
+    Ok(fivergo_core::Brief::new(text))
 }

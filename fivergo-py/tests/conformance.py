@@ -171,6 +171,7 @@ class Runner:
     """One scenario's hub, clock, gateway and variables."""
 
     scenario: Scenario
+    store: str = "memory:"
     hub: fivergo.Hub = field(init=False)
     clock: fivergo.ManualClock = field(init=False)
     gateway: fivergo.SimulatedGateway = field(init=False)
@@ -188,7 +189,7 @@ class Runner:
         self.clock = fivergo.ManualClock(self.scenario.start)
         self.gateway = fivergo.SimulatedGateway()
         policy = fivergo.Policy.from_dict(self.scenario.policy)
-        self.hub = fivergo.Hub(policy=policy, clock=self.clock, gateway=self.gateway, generators=generators)
+        self.hub = fivergo.Hub.open(self.store, policy=policy, clock=self.clock, gateway=self.gateway, generators=generators)
 
     # ---- argument conversions
     def money(self, value: Any) -> Any:

@@ -1,7 +1,10 @@
 """Shared helpers: a manual clock at a fixed instant and a seller ready to train."""
 
 import datetime as dt
+import os
+import re
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,22 @@ def png(width: int, height: int, seed: int = 0) -> bytes:
     for y in range(height):
         rgba += bytes(v for x in range(width) for v in ((x * 7 + seed) % 256, (y * 5 + 3 * seed) % 256, ((x ^ y) + seed) % 256, 255))
     return fivergo.Artifact.from_image(width, height, bytes(rgba)).to_bytes()
+
+
+def pg_url(name: str) -> str:
+    """A store URL on a fresh schema of the test run's PostgreSQL
+    (``FIVERGO_TEST_PG_URL``, set by ``scripts/test.sh`` after starting a server).
+    Without a server the test fails and says why: it never skips."""
+    base = os.environ.get("FIVERGO_TEST_PG_URL")
+    if not base:
+        pytest.fail(
+            "FIVERGO_TEST_PG_URL is not set: the PostgreSQL tests need a server. Run them through "
+            "`bash scripts/test.sh`, which starts one, or point FIVERGO_TEST_PG_URL at a database "
+            "this user may create schemas in"
+        )
+    slug = re.sub(r"[^a-z0-9]", "_", name.lower())[:32]
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}schema=py_{slug}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture

@@ -87,7 +87,10 @@ def test_events_are_frozen_records_with_dict_and_json_round_trip(clock):
         event.nothing_here
     with pytest.raises(AttributeError):
         event.kind = "x"
-    assert hub.events() == [event]
+    events, cursor = hub.events_since()
+    assert events == [event] and cursor == event.position == 1
+    assert (event.id, event.partition, event.sequence) == ("ana/event-1", "ana", 1)
+    assert hub.events_since(cursor) == ([], cursor)
 
 
 # R: A8
@@ -155,8 +158,8 @@ def test_not_found_and_forbidden_map_to_their_classes(clock):
     model = seller_with_model(hub)
     hub.register_seller("eve", "level_2")
     with pytest.raises(fivergo.NotFoundError) as info:
-        hub.order("order-9")
-    assert (info.value.entity, info.value.id, info.value.rule) == ("order", "order-9", None)
+        hub.order("ana/order-9")
+    assert (info.value.entity, info.value.id, info.value.rule) == ("order", "ana/order-9", None)
     with pytest.raises(fivergo.ForbiddenError) as forbidden:
         hub.model("eve", model)
     assert forbidden.value.code == "forbidden" and forbidden.value.rule is not None
@@ -176,16 +179,56 @@ def test_policy_round_trips_and_invalid_policy_is_a_policy_error():
 
 
 # R: T4
-def test_snapshot_restore_and_replay_rebuild_the_same_state(clock):
-    hub = fivergo.Hub(clock=clock)
+def test_a_sqlite_hub_reopened_sees_everything_committed(clock, tmp_path):
+    url = f"sqlite:{tmp_path / 'fivergo.db'}"
+    hub = fivergo.Hub.open(url, clock=clock)
     model = seller_with_model(hub)
-    hub.run_training(hub.start_training("ana", model).value)
-    restored = fivergo.Hub.restore(hub.snapshot(), clock=clock)
-    replayed = fivergo.Hub.replay(hub.events(), clock=clock)
-    assert restored.state() == hub.state() == replayed.state()
-    assert replayed.job("job-1").status == "succeeded"
-    with pytest.raises(ValueError):
-        fivergo.Hub.restore("{not json")
+    job = hub.run_training(hub.start_training("ana", model).value)
+    before = hub.partition("ana")
+    del hub
+    reopened = fivergo.Hub.open(url, clock=clock)
+    assert reopened.partition("ana") == before
+    assert reopened.job("ana/job-1").status == "succeeded" and job.value == "succeeded"
+    assert len(reopened.assets("ana")) == 1
+    with pytest.raises(fivergo.InvalidInputError):
+        fivergo.Hub.open("mysql://x")
+
+
+# R: T4, S2
+def test_two_hubs_on_one_postgres_share_everything_committed(clock):
+    from conftest import pg_url
+
+    url = pg_url("binding_reopen")
+    hub = fivergo.Hub.open(url, clock=clock)
+    model = seller_with_model(hub)
+    job = hub.run_training(hub.start_training("ana", model).value)
+    other = fivergo.Hub.open(url, clock=clock)  # another app server
+    assert other.partition("ana") == hub.partition("ana")
+    assert other.job("ana/job-1").status == "succeeded" and job.value == "succeeded"
+    upload = other.assets("ana")[0].to_dict()["content"]
+    assert other.file(upload) == hub.file(upload)  # files live in the database too
+    events, cursor = other.events_since(0, 1000)
+    assert [e.position for e in events] == list(range(1, len(events) + 1))
+    assert cursor == len(events)
+
+
+def test_an_unreachable_postgres_is_a_store_error_with_a_code():
+    with pytest.raises(fivergo.StoreError) as info:
+        fivergo.Hub.open("postgres://fivergo@127.0.0.1:1/postgres?connect_timeout=2")
+    assert info.value.code == "store_unavailable"
+
+
+# R: S2
+def test_a_refused_command_still_returns_what_settling_recorded(clock):
+    hub = fivergo.Hub(clock=clock)
+    seller_with_model(hub)
+    hub.subscribe("ana", "card")
+    clock.advance(dt.timedelta(days=28))
+    with pytest.raises(fivergo.SubscriptionError) as info:
+        hub.resume_subscription("ana")  # nothing to resume; the renewal fell due meanwhile
+    assert info.value.code == "not_cancelled"
+    assert [e.kind for e in info.value.events] == ["subscription_charged", "quota_renewed"]
+    assert hub.subscription("ana").paid_periods == 2
 
 
 # R: T4

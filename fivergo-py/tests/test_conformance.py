@@ -5,13 +5,26 @@
 import pytest
 
 from conformance import Runner, load_scenarios, required_rules
+from conftest import pg_url
 
 SCENARIOS = load_scenarios()
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.file for s in SCENARIOS])
-def test_scenario(scenario):
+def test_scenario_on_memory(scenario):
     failures = Runner(scenario).run()
+    assert not failures, f"{scenario.name}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.file for s in SCENARIOS])
+def test_scenario_on_sqlite(scenario, tmp_path):
+    failures = Runner(scenario, store=f"sqlite:{tmp_path / 'fivergo.db'}").run()
+    assert not failures, f"{scenario.name}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.file for s in SCENARIOS])
+def test_scenario_on_postgres(scenario):
+    failures = Runner(scenario, store=pg_url(scenario.file.removesuffix(".json"))).run()
     assert not failures, f"{scenario.name}:\n" + "\n".join(failures)
 
 

@@ -38,6 +38,24 @@ def test_unreadable_and_oversized_files_are_asset_errors_not_panics():
 
 
 # R: A3
+def test_hostile_headers_are_refused_with_the_numbers_of_their_limit():
+    # 600 bytes at 1 Hz would pass as a 600-second recording.
+    one_hz = (b"RIFF" + (36 + 600).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
+              + bytes([1, 0, 1, 0]) + (1).to_bytes(4, "little") + (1).to_bytes(4, "little")
+              + bytes([1, 0, 8, 0]) + b"data" + (600).to_bytes(4, "little") + b"\x80" * 600)
+    with pytest.raises(fivergo.AssetError) as slow:
+        fivergo.inspect(one_hz)
+    assert (slow.value.code, slow.value.rule) == ("sample_rate_out_of_range", "A3")
+    assert (slow.value.sample_rate_hz, slow.value.min_hz, slow.value.max_hz) == (1, 8000, 192000)
+    # A PNG header claiming 100000 x 100000 pixels, refused before decoding.
+    bomb = bytearray(png(8, 8))
+    bomb[16:24] = (100_000).to_bytes(4, "big") * 2
+    with pytest.raises(fivergo.AssetError) as big:
+        fivergo.inspect(bytes(bomb))
+    assert (big.value.code, big.value.what, big.value.limit) == ("media_too_large", "pixels", 24_000_000)
+
+
+# R: A3
 def test_upload_asset_measures_the_file_and_refuses_short_audio(clock):
     hub = fivergo.Hub(clock=clock)
     hub.register_seller("ana", "level_2")

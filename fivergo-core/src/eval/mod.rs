@@ -31,7 +31,8 @@
 
 pub mod fixtures;
 
-use crate::asset::{Asset, AssetSource, Blob};
+use crate::asset::{Asset, AssetSource};
+use crate::blob::Blob;
 use crate::catalogue::CatalogueEntry;
 use crate::error::Error;
 use crate::generator::{Artifact, Brief, Generator, JobControl, TrainError, TrainingAsset, TrainingInput};
@@ -292,6 +293,7 @@ fn records(samples: &[Sample], policy: &Policy) -> Result<Vec<(Asset, Blob)>, Er
                 tags: s.tags.iter().map(|t| t.trim().to_lowercase()).collect(),
                 added_at: chrono::DateTime::UNIX_EPOCH,
                 seq: i as u64 + 1,
+                content: None,
             };
             Ok((asset, Blob::from(s.bytes.as_slice())))
         })

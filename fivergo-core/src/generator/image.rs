@@ -218,7 +218,7 @@ impl QuiltSettings {
 /// let assets: Vec<Asset> = (0..2).map(|i| Asset { id: format!("a{i}").as_str().into(),
 ///     owner: "ana".into(), source: AssetSource::Upload, modality: Modality::Image,
 ///     meta: AssetMeta::image(96, 96), tags: Default::default(),
-///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: i }).collect();
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: i, content: None }).collect();
 /// let entry = Catalogue::default().get("tattoo").unwrap().clone();
 /// let limits = MediaLimits::default();
 /// let input = TrainingInput { entry: &entry, limits: &limits, instructions: None,

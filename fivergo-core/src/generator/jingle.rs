@@ -39,7 +39,7 @@
 //! let wav = encode_wav(&audio).unwrap();
 //! let asset = Asset { id: "a1".into(), owner: "ana".into(), source: AssetSource::Upload,
 //!     modality: Modality::Audio, meta: AssetMeta::audio(12_000), tags: Default::default(),
-//!     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1 };
+//!     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
 //! let entry = Catalogue::default().get("jingles").unwrap().clone();
 //! let limits = media::MediaLimits::default();
 //! let input = TrainingInput { entry: &entry, limits: &limits, instructions: None,

@@ -5,9 +5,13 @@
 //! [`watermark`](crate::watermark)), so no generator can hand a clean draft to a
 //! client. Generators only ever see the owner's assets (D5).
 
+#[cfg(feature = "generators")]
 pub mod image;
+#[cfg(feature = "generators")]
 pub mod jingle;
+#[cfg(feature = "generators")]
 pub mod text;
+#[cfg(feature = "generators")]
 pub mod voice;
 
 use crate::asset::Asset;
@@ -38,7 +42,7 @@ pub struct Image {
     /// Height in pixels.
     pub height: u32,
     /// `width × height × 4` bytes, RGBA (base64 in JSON).
-    #[serde(with = "crate::asset::base64_bytes")]
+    #[serde(with = "crate::blob::base64_bytes")]
     pub rgba: Vec<u8>,
 }
 
@@ -195,10 +199,10 @@ impl TrainingAsset<'_> {
     /// Decodes the file within `limits`; `None` when there is no file.
     ///
     /// ```
-    /// use fivergo_core::{asset::Blob, media::MediaLimits, *};
+    /// use fivergo_core::{media::MediaLimits, *};
     /// # let asset = Asset { id: "a1".into(), owner: "ana".into(), source: AssetSource::Upload,
     /// #     modality: Modality::Text, meta: AssetMeta::text(), tags: Default::default(),
-    /// #     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1 };
+    /// #     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
     /// let t = TrainingAsset { asset: &asset, content: Some(b"dry wit") };
     /// let text = t.decode(&MediaLimits::default()).unwrap().unwrap();
     /// assert_eq!(text, Artifact::Text("dry wit".into()));
@@ -438,9 +442,22 @@ impl Generator for EchoGenerator {
     }
 }
 
-/// A generator of this crate by its [`Generator::name`]: `"echo"`, `"quilt"`,
-/// `"jingle_synth"`, `"espeak_guide"` or `"markov_text"`, with default settings (what
-/// the bindings accept where a generator is named).
+/// The names [`by_name`] knows in this build: `echo`, and with the `generators`
+/// feature `quilt`, `jingle_synth`, `espeak_guide` and `markov_text`.
+pub const GENERATOR_NAMES: &[&str] = &[
+    "echo",
+    #[cfg(feature = "generators")]
+    "quilt",
+    #[cfg(feature = "generators")]
+    "jingle_synth",
+    #[cfg(feature = "generators")]
+    "espeak_guide",
+    #[cfg(feature = "generators")]
+    "markov_text",
+];
+
+/// A generator of this crate by its [`Generator::name`], one of [`GENERATOR_NAMES`],
+/// with default settings (what the bindings accept where a generator is named).
 ///
 /// ```
 /// assert_eq!(fivergo_core::generator::by_name("quilt").unwrap().name(), "quilt");
@@ -449,14 +466,18 @@ impl Generator for EchoGenerator {
 pub fn by_name(name: &str) -> Result<Arc<dyn Generator>, Error> {
     Ok(match name {
         "echo" => Arc::new(EchoGenerator),
+        #[cfg(feature = "generators")]
         "quilt" => Arc::new(image::QuiltGenerator::default()),
+        #[cfg(feature = "generators")]
         "jingle_synth" => Arc::new(jingle::JingleGenerator::default()),
+        #[cfg(feature = "generators")]
         "espeak_guide" => Arc::new(voice::EspeakGenerator::default()),
+        #[cfg(feature = "generators")]
         "markov_text" => Arc::new(text::MarkovGenerator::default()),
         other => {
             return Err(Error::invalid(
                 "generator",
-                format!("unknown generator `{other}` (echo, quilt, jingle_synth, espeak_guide or markov_text)"),
+                format!("unknown generator `{other}` (known: {})", GENERATOR_NAMES.join(", ")),
             ))
         }
     })
@@ -515,6 +536,7 @@ impl GeneratorRegistry {
     /// assert_eq!(reg.get("writing_translation").unwrap().name(), "markov_text");
     /// assert_eq!(reg.get("pottery").err().map(|e| e.code()), Some("generator_unavailable"));
     /// ```
+    #[cfg(feature = "generators")]
     pub fn reference() -> Self {
         let mut reg = Self::empty();
         let quilt: Arc<dyn Generator> = Arc::new(image::QuiltGenerator::default());

@@ -40,7 +40,7 @@
 //! let sample = "Fresh bread every morning. Fresh coffee every evening. Warm bread and warm coffee.";
 //! let asset = Asset { id: "t1".into(), owner: "ana".into(), source: AssetSource::Upload,
 //!     modality: Modality::Text, meta: AssetMeta::text(), tags: Default::default(),
-//!     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1 };
+//!     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
 //! let entry = Catalogue::default().get("writing_translation").unwrap().clone();
 //! let limits = media::MediaLimits::default();
 //! let input = TrainingInput { entry: &entry, limits: &limits,

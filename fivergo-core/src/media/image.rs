@@ -12,39 +12,65 @@
 //! threads. Every threshold is a field of [`ImageChecks`].
 //!
 //! # What each measure means, and its limits
-//! - **sharpness**: variance of the 4-neighbour Laplacian of the luma, divided by the
-//!   luma's variance (so contrast does not count), on a copy whose longer side is
-//!   [`ImageChecks::working_px`] (so a 4000 px photo and a 1000 px one compare); a
-//!   smaller image is measured at its own size (its size is reported as low
-//!   resolution, not as blur).
-//!   Blur is judged against the set's median, because line art and photographs have
-//!   very different absolute values.
+//! - **sharpness**: on the strongest edges only (the top
+//!   [`ImageChecks::blur_edge_share`] of the Sobel gradients), the energy of the
+//!   Laplacian over that of the gradient, on a copy whose longer side is
+//!   [`ImageChecks::working_px`]; a smaller image is measured at its own size (its
+//!   size is reported as low resolution, not as blur). Flat backgrounds do not
+//!   count and contrast cancels, so a crisp silhouette on white scores like a crisp
+//!   photograph (about 1 to 8 on real photographs, 0.1 to 0.7 after a Gaussian blur
+//!   of σ = 1 px, under 0.15 from σ = 2 px). Blur is judged against the set's median
+//!   and against an absolute floor.
 //! - **upscaled**: the image is shrunk 2× (box) and blown up again (Catmull-Rom, and
 //!   pixel repetition); the energy this round trip removes is compared with the
 //!   energy the same round trip removes one octave lower. A native image has detail
 //!   in both octaves; one enlarged 2× (or more) from a smaller original has almost
 //!   none in the top octave while the next one is intact. A blurred image has both
-//!   octaves depleted: it is reported as blurry, not upscaled.
-//! - **mean chroma / monochrome**: mean CIE Lab chroma of a thumbnail; sepia and other
-//!   toned images count as colour unless `monochrome_max_chroma` is raised.
-//! - **text or watermark** (warning only): rows of glyph-sized high-contrast shapes on
-//!   a clear stripe (captions, signatures, stamped or tiled text marks). It misses
-//!   faint, semi-transparent overlays, text on busy texture, text smaller than about
+//!   octaves depleted: it is reported as blurry, not upscaled. Images larger than
+//!   [`ImageChecks::upscale_crop_px`] a side are tested on a centred crop of that
+//!   size at full resolution.
+//!   Enlargements by 3× and 4× empty both top octaves, as blur does; they are told
+//!   apart by interpolation's periodic trace instead: the mean second difference
+//!   per column and per row repeats with the enlargement's period (JPEG's 8×8 block
+//!   edges are left out). Lanczos enlargements leave the weakest trace and are the
+//!   ones missed most.
+//! - **chroma / monochrome**: CIE Lab chroma of a thumbnail; an image is monochrome
+//!   when even its [`ImageChecks::monochrome_percentile`]-th percentile chroma stays
+//!   below [`ImageChecks::monochrome_max_chroma`], so a dark picture with a few
+//!   colourful spots (a deep-sky photo) counts as colour, which a mean would miss;
+//!   sepia and other toned images count as colour unless the threshold is raised.
+//! - **text or watermark** (warning only): rows of glyph-sized shapes on a clear
+//!   stripe (captions, signatures, stamped text), at a full and at a faint contrast.
+//!   It misses most tiled semi-transparent marks (fivergo's own draft mark among
+//!   them), rotated text, text on busy texture, text smaller than about
 //!   `text_glyph_min_px / working_px` of the image and logos without letters; it
-//!   can fire on rows of small repeated symbols (bead chains, dotted borders).
+//!   can fire on rows of small repeated symbols (bead chains, dotted borders) and on
+//!   some textures (coins, gravel, grass on the corpus; see BENCHMARKS.md).
 //! - **style vector**: the Lab palette (k-means on a thumbnail), edge density, mean
 //!   chroma, and the Gram statistics of a fixed random filter bank on a
 //!   [`ImageChecks::style_px`] copy. Vectors are only comparable when made with the
-//!   same checks.
+//!   same checks. A set is compared on an absolute scale (each dimension's spread,
+//!   never less than [`ImageChecks::style_floors`]): when its median distance
+//!   exceeds [`ImageChecks::style_max_spread`] it has no common style
+//!   (`no_common_style`, one set-level warning); otherwise images far from the rest
+//!   are `style_outlier`s. Adding one image to an incoherent set does not turn half of
+//!   it into outliers.
 
+#[cfg(feature = "media")]
 mod codec;
+mod header;
 pub(crate) mod plane;
+mod resampling;
 pub(crate) mod style;
 #[cfg(test)]
 mod tests;
 mod text;
 
+#[cfg(feature = "media")]
 pub use codec::{decode, encode_png};
+pub use header::{probe, ImageHeader, ImageKind};
+#[cfg(not(feature = "media"))]
+pub use super::disabled::{decode_image as decode, encode_png};
 
 use crate::asset::{flag, name, Asset, AssetMeta, Finding};
 use crate::catalogue::Modality;
@@ -74,11 +100,15 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct ImageChecks {
     /// An image whose sharpness is below this share of the set's median is blurry
-    /// (default 0.35).
+    /// (default 0.15).
     pub blur_ratio: f32,
     /// An image whose sharpness is below this is blurry whatever the set (catches a
-    /// set that is blurry throughout; default 0.001).
+    /// set that is blurry throughout; default 0.15, a Gaussian blur of about 2 px at
+    /// the working size).
     pub blur_floor: f32,
+    /// Share of the working-size pixels, the strongest gradients, that sharpness is
+    /// measured on (default 0.1).
+    pub blur_edge_share: f32,
     /// The relative blur rule needs at least this many measured images (default 3).
     pub blur_min_set: u32,
     /// Longer side, in pixels, of the copy that sharpness, edges and text are
@@ -93,8 +123,21 @@ pub struct ImageChecks {
     /// ... and the next octave's energy (luma in `[0, 1]`, mean square) is at least
     /// this: flat images have no resolution to judge (default 1e-5).
     pub upscale_min_detail: f32,
-    /// An image whose mean Lab chroma is below this is monochrome (default 4.0).
+    /// 3× test: upscaled when the mean second difference, folded by column (and by
+    /// row), differs between the residues modulo 3 by this share of its mean
+    /// (default 0.12; photographs stay under 0.07, 3× bilinear enlargements reach
+    /// 0.6 to 2.5, bicubic 0.1 to 0.9). See the module `resampling`.
+    pub upscale_min_period_3: f32,
+    /// 4× test: the same modulo 4 (default 0.25; photographs mostly under 0.15).
+    pub upscale_min_period_4: f32,
+    /// An image whose chroma percentile (below) stays under this Lab chroma is
+    /// monochrome (default 10: greys, JPEG's chroma noise and blue-black or
+    /// brown-black inks stay under it, a colour accent does not).
     pub monochrome_max_chroma: f32,
+    /// The percentile of the thumbnail's chroma compared with
+    /// `monochrome_max_chroma` (default 99: a colourful 1 % of the picture, such as
+    /// the galaxies of a deep-sky photo, makes it a colour image).
+    pub monochrome_percentile: f32,
     /// Sobel gradient (luma per pixel) above which a working-size pixel is an edge
     /// (default 0.1).
     pub edge_threshold: f32,
@@ -103,6 +146,10 @@ pub struct ImageChecks {
     pub text_window_px: u32,
     /// Text: luma difference from the local mean that makes a pixel ink (default 0.2).
     pub text_contrast: f32,
+    /// Text: the same for faint, semi-transparent text, tried as well (default 0.14:
+    /// on the corpus it doubles the handwriting and captions found, and fires on
+    /// more textures).
+    pub text_faint_contrast: f32,
     /// Text: smallest glyph height in working-size pixels (default 5).
     pub text_glyph_min_px: u32,
     /// Text: largest glyph height in working-size pixels (default 48).
@@ -144,6 +191,20 @@ pub struct ImageChecks {
     pub style_filters: u32,
     /// Seed of the random bank (default 42).
     pub style_seed: u64,
+    /// Least scale of each group of style dimensions, in the units of the style
+    /// vector: `[lightness (palette L and its spread), colour (palette a, b and
+    /// chroma, mean chroma), largest palette share, edge density, filter-bank log
+    /// energies, filter-bank correlations]` (default `[6, 4, 0.1, 0.03, 0.4, 0.08]`,
+    /// about what separates two photographs of one shoot). See
+    /// [`style_spread`](crate::media::outliers::style_spread).
+    pub style_floors: [f32; 6],
+    /// A set whose style spread (median distance in those units) exceeds this has no
+    /// common style: one set-level warning, no per-image outliers (default 1.0;
+    /// coherent sets measured 0.2 to 0.75, 14 unrelated corpus photographs 1.3).
+    pub style_max_spread: f32,
+    /// An image is a style outlier only farther than this from the set's median, in
+    /// the same units (default 2.5), and beyond `style_outlier_z`.
+    pub style_min_outlier_distance: f32,
     /// Robust z-score above which an image's style vector is an outlier (default 10;
     /// see [`robust_outliers`](crate::media::outliers::robust_outliers)). Calibrated
     /// on synthesized sets of 7 to 12 images: coherent sets (line art, photo-like
@@ -155,22 +216,33 @@ pub struct ImageChecks {
     /// Style outliers are only looked for in sets of at least this many inspected
     /// images (default 6).
     pub style_min_set: u32,
+    /// The upscale tests (octave energies and interpolation's period) read a centred
+    /// crop of at most this many pixels a side, at full resolution: an enlargement
+    /// leaves its trace all over the picture, so a crop finds it at a fraction of the
+    /// cost of a 24-megapixel upload (default 2048; smaller images are tested
+    /// whole, so results up to 2048 px a side are unchanged).
+    pub upscale_crop_px: u32,
 }
 
 impl Default for ImageChecks {
     fn default() -> Self {
         Self {
-            blur_ratio: 0.35,
-            blur_floor: 0.001,
+            blur_ratio: 0.15,
+            blur_floor: 0.15,
+            blur_edge_share: 0.1,
             blur_min_set: 3,
             working_px: 512,
             upscale_max_ratio: 0.2,
             upscale_min_lower_ratio: 0.15,
             upscale_min_detail: 1e-5,
-            monochrome_max_chroma: 4.0,
+            upscale_min_period_3: 0.12,
+            upscale_min_period_4: 0.25,
+            monochrome_max_chroma: 10.0,
+            monochrome_percentile: 99.0,
             edge_threshold: 0.1,
             text_window_px: 12,
             text_contrast: 0.2,
+            text_faint_contrast: 0.14,
             text_glyph_min_px: 5,
             text_glyph_max_px: 48,
             text_glyph_max_aspect: 2.0,
@@ -190,8 +262,12 @@ impl Default for ImageChecks {
             style_px: 256,
             style_filters: 8,
             style_seed: 42,
+            style_floors: [6.0, 4.0, 0.1, 0.03, 0.4, 0.08],
+            style_max_spread: 1.0,
+            style_min_outlier_distance: 2.5,
             style_outlier_z: 10.0,
             style_min_set: 6,
+            upscale_crop_px: 2048,
         }
     }
 }
@@ -210,7 +286,8 @@ pub struct ImageMeasures {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// Laplacian variance over luma variance at the working size (higher = sharper).
+    /// Laplacian over gradient energy on the strongest edges at the working size
+    /// (higher = sharper).
     pub sharpness: f32,
     /// Round-trip energy of the top octave over that of the next one.
     pub upscale_ratio: f32,
@@ -218,11 +295,22 @@ pub struct ImageMeasures {
     pub lower_ratio: f32,
     /// Round-trip energy of the next octave (mean square luma).
     pub detail: f32,
-    /// The image looks enlarged from a smaller original.
+    /// The enlargement the tests found: 2 (octaves), 4 or 3 (interpolation's period).
+    #[serde(default)]
+    pub upscale_factor: Option<u32>,
+    /// Interpolation periodicity modulo 3 and 4 (see [`ImageChecks::upscale_min_period_3`]).
+    #[serde(default)]
+    pub upscale_periodicity: [f32; 2],
+    /// The image looks enlarged from a smaller original (the octave test or the
+    /// spectral one).
     pub upscaled: bool,
     /// Mean CIE Lab chroma of the thumbnail.
     pub mean_chroma: f32,
-    /// `mean_chroma` below the monochrome threshold.
+    /// The [`ImageChecks::monochrome_percentile`]-th percentile of the thumbnail's
+    /// chroma.
+    #[serde(default)]
+    pub chroma_percentile: f32,
+    /// `chroma_percentile` below the monochrome threshold.
     pub monochrome: bool,
     /// Share of edge pixels at the working size.
     pub edge_density: f32,
@@ -251,18 +339,40 @@ pub struct ImageMeasures {
 /// ```
 pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
     let (w, h) = usable_size(img);
-    // Octave energies for the upscale test (the full-size luma is read row by row).
+    // Half-size luma: the working copy's source (the full-size luma is read row by
+    // row), and the upscale tests' first octave when they read the whole image.
     let d1 = plane::luma_down2(img);
-    let d2 = plane::down2(&d1);
+    // Octave energies for the upscale test, on a full-resolution centred crop of a
+    // large image.
+    let crop = plane::centre_crop(img, checks.upscale_crop_px as usize);
+    let tested = crop.as_ref().unwrap_or(img);
+    let d1_crop = crop.as_ref().map(plane::luma_down2);
+    let d1t = d1_crop.as_ref().unwrap_or(&d1);
+    let d2 = plane::down2(d1t);
     let d3 = plane::down2(&d2);
-    let e1 = plane::round_trip_residual(plane::Full::Image(img), &d1);
-    let e2 = plane::round_trip_residual(plane::Full::Plane(&d1), &d2);
+    let e1 = plane::round_trip_residual(plane::Full::Image(tested), d1t);
+    let e2 = plane::round_trip_residual(plane::Full::Plane(d1t), &d2);
     let e3 = plane::round_trip_residual(plane::Full::Plane(&d2), &d3);
+    drop(d1_crop);
     let ratio = |a: f32, b: f32| if b > 0.0 { a / b } else { 0.0 };
     let (upscale_ratio, lower_ratio) = (ratio(e1, e2), ratio(e2, e3));
-    let upscaled = e2 >= checks.upscale_min_detail
+    let octaves = e2 >= checks.upscale_min_detail
         && upscale_ratio < checks.upscale_max_ratio
         && lower_ratio >= checks.upscale_min_lower_ratio;
+    // Interpolation's period at 3× and 4×, where both top octaves are empty and the
+    // octave test cannot tell enlargement from blur.
+    let [period3, period4] = resampling::periodicity(tested);
+    drop(crop);
+    let upscale_factor = if octaves {
+        Some(2)
+    } else if period4 >= checks.upscale_min_period_4 {
+        Some(4)
+    } else if period3 >= checks.upscale_min_period_3 {
+        Some(3)
+    } else {
+        None
+    };
+    let upscaled = octaves || upscale_factor.is_some();
 
     // Working size (never enlarged): sharpness, edges, text.
     let (ww, wh) = fit_long_side(w, h, (checks.working_px as usize).min(w.max(h)), 3);
@@ -273,12 +383,7 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
     } else {
         resize(&plane::luma(img), ww, wh)
     };
-    let var = work.variance();
-    let sharpness = if var > 1e-8 {
-        plane::laplacian_variance(&work) / var
-    } else {
-        0.0
-    };
+    let sharpness = plane::edge_sharpness(&work, checks.blur_edge_share, checks.edge_threshold / 2.0);
     let edge_density = plane::edge_density(&work, checks.edge_threshold);
     let text_glyphs = text::text_glyphs(&work, checks);
 
@@ -292,10 +397,19 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
         resize(&style_rgb[2], tw, th),
     ];
     let lab = style::lab_pixels(&thumb);
-    let mean_chroma = if lab.is_empty() {
+    let mut chroma: Vec<f32> = lab.iter().map(|p| p[1].hypot(p[2])).collect();
+    let mean_chroma = if chroma.is_empty() {
         0.0
     } else {
-        (lab.iter().map(|p| f64::from(p[1].hypot(p[2]))).sum::<f64>() / lab.len() as f64) as f32
+        (chroma.iter().map(|&c| f64::from(c)).sum::<f64>() / chroma.len() as f64) as f32
+    };
+    chroma.sort_by(f32::total_cmp);
+    let chroma_percentile = match chroma.len() {
+        0 => 0.0,
+        n => {
+            let rank = (checks.monochrome_percentile.clamp(0.0, 100.0) / 100.0 * (n - 1) as f32).round() as usize;
+            chroma[rank.min(n - 1)]
+        }
     };
     let palette = style::palette(
         &lab,
@@ -315,9 +429,12 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
         upscale_ratio,
         lower_ratio,
         detail: e2,
+        upscale_factor,
+        upscale_periodicity: [period3, period4],
         upscaled,
         mean_chroma,
-        monochrome: mean_chroma < checks.monochrome_max_chroma,
+        chroma_percentile,
+        monochrome: chroma_percentile < checks.monochrome_max_chroma,
         edge_density,
         text_glyphs,
         text_or_watermark: text_glyphs >= checks.text_min_glyphs,
@@ -431,8 +548,12 @@ pub(crate) fn findings(
         }
     });
 
-    // Style outliers among the images that carry a style vector of the common length.
-    let outliers = style_outliers(assets, c);
+    // Style: a set with no common style, or the outliers of one that has one.
+    let (incoherent, outliers) = style_review(assets, c);
+    if incoherent {
+        set.push(Finding::warning("no_common_style", None, "A4",
+            "The images do not share a style (palette, edges and texture differ throughout the set); one model should hold one style (C4)."));
+    }
 
     for (i, a) in assets.iter().enumerate() {
         let (w, h) = (a.meta.width.unwrap_or(0), a.meta.height.unwrap_or(0));
@@ -455,7 +576,7 @@ pub(crate) fn findings(
             ));
         }
         flag(each, a, a.meta.upscaled, "upscaled", "A4",
-            "looks enlarged from a smaller original: its effective resolution is about half its pixel size");
+            "looks enlarged from a smaller original: its effective resolution is well below its pixel size");
         match (a.meta.blurry, a.meta.sharpness) {
             (Some(b), _) => flag(
                 each,
@@ -488,8 +609,9 @@ pub(crate) fn findings(
     }
 }
 
-/// Indices (into `assets`) of the images whose style vectors are outliers.
-fn style_outliers(assets: &[&Asset], c: &ImageChecks) -> Vec<usize> {
+/// The style rule of a set: whether it has a common style at all, and the indices
+/// (into `assets`) of the images whose style vectors are outliers.
+fn style_review(assets: &[&Asset], c: &ImageChecks) -> (bool, Vec<usize>) {
     let vectors: Vec<(usize, &[f32])> = assets
         .iter()
         .enumerate()
@@ -498,18 +620,31 @@ fn style_outliers(assets: &[&Asset], c: &ImageChecks) -> Vec<usize> {
     // The common length is that of the first vector; images measured with other
     // checks are left out rather than compared dimension by dimension.
     let Some(len) = vectors.first().map(|(_, v)| v.len()) else {
-        return Vec::new();
+        return (false, Vec::new());
     };
     let same: Vec<(usize, &[f32])> = vectors
         .into_iter()
         .filter(|(_, v)| v.len() == len)
         .collect();
     if (same.len() as u32) < c.style_min_set.max(4) {
-        return Vec::new();
+        return (false, Vec::new());
     }
     let refs: Vec<&[f32]> = same.iter().map(|(_, v)| *v).collect();
-    crate::media::outliers::robust_outliers(&refs, c.style_outlier_z)
-        .into_iter()
-        .map(|k| same[k].0)
-        .collect()
+    let floors = style_floors(len, c);
+    match crate::media::outliers::style_spread(&refs, &floors, c.style_outlier_z, c.style_min_outlier_distance, c.style_max_spread) {
+        Some(s) => (s.incoherent, s.outliers.into_iter().map(|k| same[k].0).collect()),
+        None => (false, Vec::new()),
+    }
+}
+
+/// The floor of every dimension of a style vector of `len` values laid out as
+/// [`measure`] makes them (palette summary, edge density, mean chroma, filter log
+/// energies, filter correlations).
+fn style_floors(len: usize, c: &ImageChecks) -> Vec<f32> {
+    let [light, colour, share, edges, energy, correlation] = c.style_floors;
+    let filters = c.style_filters.max(1) as usize;
+    let mut floors = vec![light, colour, colour, light, colour, share, edges, colour];
+    floors.extend(std::iter::repeat_n(energy, filters));
+    floors.resize(len, correlation);
+    floors
 }

@@ -6,6 +6,12 @@
 //! from those measurements, so the hub and a host inspecting one file agree.
 
 pub mod audio;
+#[cfg(not(feature = "media"))]
+mod disabled;
+#[cfg(all(test, feature = "media", target_os = "linux"))]
+mod hostile_tests;
+#[cfg(all(test, feature = "media"))]
+pub(crate) mod test_files;
 pub mod image;
 pub mod outliers;
 
@@ -51,13 +57,19 @@ impl MediaPolicy {
         for (field, v) in [
             ("limits.max_bytes", l.max_bytes),
             ("limits.max_pixels", l.max_pixels),
+            ("limits.max_decoded_bytes", l.max_decoded_bytes),
+            ("limits.max_metadata_bytes", l.max_metadata_bytes),
+            ("limits.min_sample_rate_hz", u64::from(l.min_sample_rate_hz)),
             ("limits.max_audio_seconds", u64::from(l.max_audio_seconds)),
             ("limits.max_channels", u64::from(l.max_channels)),
-            ("limits.min_image_side_px", u64::from(l.min_image_side_px)),
+            ("limits.min_image_side_px", l.min_image_side_px.map_or(1, u64::from)),
         ] {
             if v == 0 {
                 return bad(field, "must be above zero");
             }
+        }
+        if l.min_sample_rate_hz > l.max_sample_rate_hz {
+            return bad("limits.min_sample_rate_hz", "exceeds max_sample_rate_hz");
         }
         // Non-finite floats serialize as null: find them by name.
         for (group, value) in [("image", serde_json::to_value(&self.image)), ("audio", serde_json::to_value(&self.audio))] {
@@ -69,11 +81,14 @@ impl MediaPolicy {
         let (i, a) = (&self.image, &self.audio);
         for (field, v) in [
             ("image.blur_ratio", i.blur_ratio),
+            ("image.blur_edge_share", i.blur_edge_share),
             ("image.upscale_max_ratio", i.upscale_max_ratio),
             ("image.upscale_min_lower_ratio", i.upscale_min_lower_ratio),
             ("image.text_glyph_min_fill", i.text_glyph_min_fill),
             ("image.text_glyph_max_fill", i.text_glyph_max_fill),
             ("image.text_max_band_ink", i.text_max_band_ink),
+            ("image.text_contrast", i.text_contrast),
+            ("image.text_faint_contrast", i.text_faint_contrast),
             ("audio.clip_level", a.clip_level),
             ("audio.max_clipped_share", a.max_clipped_share),
             ("audio.yin_threshold", a.yin_threshold),
@@ -83,7 +98,11 @@ impl MediaPolicy {
                 return bad(field, "must lie between 0 and 1");
             }
         }
-        for (field, v) in [("audio.noise_percentile", a.noise_percentile), ("audio.signal_percentile", a.signal_percentile)] {
+        for (field, v) in [
+            ("image.monochrome_percentile", i.monochrome_percentile),
+            ("audio.noise_percentile", a.noise_percentile),
+            ("audio.signal_percentile", a.signal_percentile),
+        ] {
             if !(0.0..=100.0).contains(&v) {
                 return bad(field, "must lie between 0 and 100");
             }
@@ -92,6 +111,7 @@ impl MediaPolicy {
             ("image.working_px", i.working_px),
             ("image.thumbnail_px", i.thumbnail_px),
             ("image.style_px", i.style_px),
+            ("image.upscale_crop_px", i.upscale_crop_px),
             ("image.palette_k", i.palette_k),
             ("audio.analysis_rate_hz", a.analysis_rate_hz),
             ("audio.pitch_rate_hz", a.pitch_rate_hz),
@@ -114,32 +134,79 @@ impl MediaPolicy {
     }
 }
 
-/// Hard limits for untrusted files: exceeding one is an error, and nothing of the
-/// claimed size is allocated before the check.
+/// Hard limits for untrusted files (SPEC A3): exceeding one is an error, checked
+/// from the file's header before anything of the claimed size is allocated.
+///
+/// The defaults keep every accepted upload under about 256 MB of peak memory and a
+/// second of decoding and measuring (RELIABILITY.md, "Hostile uploads"): a
+/// 24-megapixel picture (6000 × 4000, a full-frame camera's), 5 minutes of audio.
 ///
 /// ```
 /// use fivergo_core::media::MediaLimits;
-/// assert_eq!(MediaLimits::default().max_channels, 8);
+/// let l = MediaLimits::default();
+/// assert_eq!((l.max_channels, l.min_sample_rate_hz), (8, 8_000));
+/// assert_eq!(l.max_pixels, 24_000_000);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MediaLimits {
-    /// Largest file accepted, in bytes.
+    /// Largest file accepted, in bytes (default 64 MiB).
     pub max_bytes: u64,
-    /// Largest image accepted, in pixels (width × height).
+    /// Largest image accepted, in pixels (width × height; default 24 000 000).
     pub max_pixels: u64,
-    /// Longest recording accepted, in seconds.
+    /// Most memory a decoder may hold for one file, in bytes (default 128 MiB): an
+    /// image's 8-bit RGBA pixels plus its decoder's working buffers (a progressive
+    /// JPEG keeps 128 bytes per 8×8 block of each component; WebP 4 bytes a pixel),
+    /// or a recording's 16-bit samples. Estimated from the header; over it is
+    /// `media_too_large` with `what: "decoded_bytes"`.
+    pub max_decoded_bytes: u64,
+    /// Most metadata an image may carry before its pixels, in bytes (default 4 MiB):
+    /// PNG ancillary chunks (text, compressed text, colour profile, EXIF, private
+    /// chunks; counted compressed, and never inflated), JPEG APPn and comment
+    /// segments, WebP ICCP, EXIF and XMP chunks. Over it is `media_too_large` with
+    /// `what: "metadata_bytes"`.
+    pub max_metadata_bytes: u64,
+    /// Longest recording accepted, in seconds (default 300: a voice-over sample or a
+    /// song; A3 asks for 10 s or 30 s and A8 calls 60 s ideal, and a longer
+    /// recording splits into several assets).
     pub max_audio_seconds: u32,
     /// Most audio channels accepted.
     pub max_channels: u16,
-    /// Images whose shorter side is below this are refused (A3); between this and
-    /// [`AssetPolicy::recommended_min_side_px`](crate::AssetPolicy) they get a warning.
-    pub min_image_side_px: u32,
+    /// Lowest sample rate accepted, in Hz (default 8000, telephone quality). A hard
+    /// limit, not the `low_sample_rate` warning of A8: a header claiming 1 Hz would
+    /// make 600 bytes last 600 seconds and pass A3's minimum duration.
+    pub min_sample_rate_hz: u32,
+    /// Highest sample rate accepted, in Hz (default 192 000).
+    pub max_sample_rate_hz: u32,
+    /// An optional hard minimum: images whose shorter side is below it are refused
+    /// (`image_too_small`). Off by default (`None`): SPEC A4 makes low resolution a
+    /// soft check, so every image below
+    /// [`AssetPolicy::recommended_min_side_px`](crate::AssetPolicy) gets the
+    /// `low_resolution` warning and training is still allowed. A host that cannot
+    /// use tiny images at all may set one; `Some(0)` is invalid.
+    ///
+    /// ```
+    /// use fivergo_core::media::MediaLimits;
+    /// assert_eq!(MediaLimits::default().min_image_side_px, None);
+    /// let strict: MediaLimits = serde_json::from_str(r#"{"min_image_side_px": 64}"#).unwrap();
+    /// assert_eq!(strict.min_image_side_px, Some(64));
+    /// ```
+    pub min_image_side_px: Option<u32>,
 }
 
 impl Default for MediaLimits {
     fn default() -> Self {
-        Self { max_bytes: 64 * 1024 * 1024, max_pixels: 40_000_000, max_audio_seconds: 900, max_channels: 8, min_image_side_px: 256 }
+        Self {
+            max_bytes: 64 * 1024 * 1024,
+            max_pixels: 24_000_000,
+            max_decoded_bytes: 128 * 1024 * 1024,
+            max_metadata_bytes: 4 * 1024 * 1024,
+            max_audio_seconds: 300,
+            max_channels: 8,
+            min_sample_rate_hz: 8_000,
+            max_sample_rate_hz: 192_000,
+            min_image_side_px: None,
+        }
     }
 }
 
@@ -202,6 +269,26 @@ pub fn encode(artifact: &Artifact) -> Result<Vec<u8>, Error> {
         Artifact::Image(img) => image::encode_png(img),
         Artifact::Audio(a) => audio::encode_wav(a),
         Artifact::Text(t) => Ok(t.as_bytes().to_vec()),
+    }
+}
+
+/// The media type of a file by its first bytes: `image/png`, `image/jpeg`,
+/// `image/webp`, `audio/wav`, `text/plain`, or `application/octet-stream`.
+///
+/// ```
+/// use fivergo_core::media::media_type;
+/// assert_eq!(media_type(b"\x89PNG\r\n\x1a\n...."), "image/png");
+/// assert_eq!(media_type(b"plain words"), "text/plain");
+/// ```
+pub fn media_type(bytes: &[u8]) -> &'static str {
+    let starts = |p: &[u8]| bytes.starts_with(p);
+    match sniff(bytes) {
+        Some(Modality::Image) if starts(b"\x89PNG") => "image/png",
+        Some(Modality::Image) if starts(&[0xFF, 0xD8, 0xFF]) => "image/jpeg",
+        Some(Modality::Image) => "image/webp",
+        Some(Modality::Audio) => "audio/wav",
+        Some(Modality::Text) => "text/plain",
+        None => "application/octet-stream",
     }
 }
 

@@ -1,152 +1,190 @@
 //! Invisible, robust image watermark (SPEC W2): a 64-bit payload identifying the
-//! order, hidden in the DCT domain of the luma, that survives JPEG quality 50, a 2×
-//! downscale and upscale, a 10 % crop and brightness ±10 %.
+//! order, spread over the whole picture as a faint periodic pattern that survives
+//! JPEG, resizing, rotation, flips, crops and brightness changes, and that the
+//! detector re-synchronises blindly.
 //!
 //! # Scheme
-//! - The luma is averaged over 2×2 pixels; the half-size grid is cut into 8×8 blocks
-//!   (16×16 pixels of the image). Its low frequencies survive JPEG quantisation and
-//!   resizing.
-//! - Each block carries three coded bits, one per pair of transposed DCT
-//!   coefficients `(1,2)/(2,1)`, `(1,3)/(3,1)`, `(2,3)/(3,2)`. A bit is the *angle*
-//!   of the pair seen as a point `(c₁, c₂)`, quantised to one of two interleaved
-//!   lattices (angle QIM, step [`InvisibleStyle::strength_deg`]). An angle does not
-//!   change when the image is scaled in gain (brightness), nor — the two
-//!   coefficients of a pair having the same frequency along swapped axes — when a
-//!   symmetric resampling filter blurs it. The change is proportional to the pair's
-//!   own amplitude (capped by [`InvisibleStyle::max_change`]), so the mark goes
-//!   where the picture has texture to hide it; weak pairs are raised to
-//!   [`InvisibleStyle::floor_amplitude`] in a keyed random direction, so smooth
-//!   areas carry it too and a codec cannot erase every copy of a bit the same way.
-//! - The 96-bit codeword of [`super::payload`] (64 payload bits + CRC-32) is coded
-//!   by a rate-½ tail-biting convolutional code (constraint length 7) into 192 bits,
-//!   which fill a tile of 8×8 blocks in a keyed order with a keyed ±1 whitening.
-//!   Tiles repeat over the image (64 times on 1024², so every coded bit is read 64
-//!   times); the decoder sums the soft reads of all copies and runs a soft-decision
-//!   Viterbi decoder.
-//! - A crop moves the grid by an unknown amount: [`detect`] scores all 256 grid
-//!   alignments (2×2 pixel phases × 8×8 block offsets) on a central region by how
-//!   consistently the tile cells read, reads the whole image at the best few, tries
-//!   the 64 cyclic shifts of the tile, and accepts only a codeword whose CRC-32
-//!   holds and whose confidence reaches [`InvisibleStyle::min_confidence`]. About
-//!   200 codewords are tried per image, so a false alarm has odds near 200 · 2⁻³².
+//! - **Tile.** A tile of 32×32 chips, each chip 2×2 pixels (a period of
+//!   [`PERIOD`] = 64 px), repeats over the whole image. A keyed permutation gives 256
+//!   chips to a fixed *pilot* and the other 768 to the coded payload: the 96-bit
+//!   codeword of [`super::payload`] (64 payload bits + CRC-32), coded by a rate-½
+//!   tail-biting convolutional code (constraint length 7) into 192 bits, each sent by
+//!   4 chips per tile with a keyed ±1 whitening.
+//! - **Embedding.** The chip value (±1) is added to the luma (R, G and B alike; alpha
+//!   untouched) with an amplitude that follows the local texture (busy areas hide
+//!   more, flat areas get [`InvisibleStyle::mask_min`] of it), scaled so the change
+//!   has an RMS of [`InvisibleStyle::strength`] grey levels (about 41 dB PSNR by
+//!   default on photographs; pictures busy throughout, such as noise or gravel, get
+//!   up to [`InvisibleStyle::max_busy_boost`] times more). Images too flat to hide
+//!   it, or under 128 px a side, are [`Unfit`].
+//! - **Reading at a known geometry.** The luma is high-passed and divided by its local
+//!   energy (the picture becomes noise of unit variance, the mark stays), then
+//!   *folded*: every pixel is added to the bin of its position modulo the period, in
+//!   the tile's coordinates. The folded tile is the pattern up to an unknown cyclic
+//!   shift and one of the 8 symmetries of the square (flips and quarter turns); a
+//!   cross-correlation with the pilot (FFT, for the 8 symmetries) finds both, then
+//!   each coded bit is the signed sum of its chips' bins, and a soft-decision Viterbi
+//!   decoder returns the codeword. It is accepted only when its CRC-32 holds and its
+//!   confidence reaches [`InvisibleStyle::min_confidence`].
+//! - **Re-synchronisation.** [`detect`] first reads at the native grid (which covers
+//!   crops, flips and quarter turns). When that fails, the autocorrelation of the
+//!   whitened luma (one FFT of a central window of at most 512²) shows the tile's
+//!   lattice as peaks: the image was rescaled and rotated, and the peaks say by how
+//!   much. Lattice vectors between [`InvisibleStyle::min_scale`] and
+//!   [`InvisibleStyle::max_scale`] times the period are scored by how well a whole
+//!   square lattice fits the peaks, refined by least squares on every lattice peak in
+//!   the window, and the best [`InvisibleStyle::geometry_candidates`] are read in
+//!   turn; the CRC is the referee. At most 1 + 8 geometries × 8 symmetries are tried,
+//!   so a false payload on an unmarked image has odds near 72 · 2⁻³².
 //!
-//! The luma change is added to R, G and B alike; alpha is untouched. Images under
-//! 144 px a side, or with too little texture, are [`Unfit`]. Everything is
-//! deterministic and panic-free for any input.
+//! Everything is deterministic and panic-free for any input.
 
 use crate::generator::Image;
 use crate::rng::SplitMix;
 use crate::watermark::payload::{self, CODEWORD_BITS};
 use crate::watermark::{Detection, Unfit};
+use rustfft::num_complex::Complex32;
+use rustfft::{Fft, FftPlanner};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
-/// Luma downsampling factor: the mark lives on a half-size grid.
-const SCALE: usize = 2;
-const _: () = assert!(SCALE == 2, "Luma::of averages 2×2 pixels");
-/// DCT block side on the half-size grid.
-const BLOCK: usize = 8;
-/// Tile side in blocks.
-const TILE: usize = 8;
-/// The coefficient pairs `(u, v)` / `(v, u)` (u horizontal) each carrying one bit.
-const PAIRS: [(usize, usize); 3] = [(1, 2), (1, 3), (2, 3)];
-/// Bit slots per tile (one coded codeword).
-const SLOTS: usize = TILE * TILE * PAIRS.len();
-/// Side of the central region on which the grid alignment is searched (4 tiles).
-const SEARCH_SIDE: usize = 4 * SCALE * BLOCK * TILE;
-/// A pair keeps its own direction from this share of the floor amplitude; weaker,
-/// its direction is mostly rounding noise and a keyed random one is used instead.
-const OWN_DIRECTION: f32 = 0.25;
-/// Most grid alignments decoded per image.
-const MAX_CANDIDATES: u32 = 16;
-/// Smallest side, in pixels, that holds a whole tile at every grid offset.
-const MIN_SIDE: usize = SCALE * BLOCK * (TILE + 1);
+/// Side of one chip, in pixels.
+const CELL: usize = 2;
+/// Side of the tile, in chips.
+const CELLS: usize = 32;
+/// The mark's period in pixels, and the side of the folded tile in bins.
+pub const PERIOD: usize = CELL * CELLS;
+const _: () = assert!(PERIOD.is_power_of_two(), "folded bins wrap with a mask");
+/// Chips per tile.
+const CHIPS: usize = CELLS * CELLS;
+/// Chips of each coded bit per tile.
+const CHIPS_PER_BIT: usize = 4;
+/// Chips of the pilot per tile.
+const PILOT_CHIPS: usize = CHIPS - CHIPS_PER_BIT * CODED;
+const _: () = assert!(PILOT_CHIPS == CHIPS / 4, "a quarter of the tile is pilot");
+/// Role of a pilot chip in [`Layout::role`].
+const PILOT: u16 = u16::MAX;
+/// Smallest side, in pixels, that can carry the mark (two periods).
+const MIN_SIDE: usize = 2 * PERIOD;
+/// Smallest side, in pixels, that is searched for it.
+const MIN_READ_SIDE: usize = PERIOD;
+/// Largest side of the window whose autocorrelation estimates the geometry.
+const ACF_MAX: usize = 512;
+/// Most lattice candidates read per image.
+const MAX_GEOMETRIES: u32 = 8;
+/// Autocorrelation peaks turned into lattice candidates.
+const ACF_PEAKS: usize = 12;
+/// Scale step (natural log) of the lattice search.
+const GRID_SCALE_STEP: f64 = 0.01;
+/// Rotation step and range, in degrees, of the lattice search.
+const GRID_DEGREE_STEP: f64 = 0.5;
+const GRID_MAX_DEGREES: f64 = 7.0;
+/// Lattices the search adds to the candidates.
+const GRID_PICKS: usize = 3;
+/// Half-side of the window the power spectrum is divided by its mean over.
+const SPECTRUM_RADIUS: usize = 2;
+/// A shorter lattice replaces a candidate from this share of its score.
+const FUNDAMENTAL_SHARE: f32 = 0.7;
+/// The 8 symmetries of the square (flips and quarter turns) of the folded tile.
+const SYMMETRIES: usize = 8;
 
 /// Parameters of the invisible mark; `Default` gives the documented defaults.
 ///
 /// The embedder and the detector must use the same `key`; the other fields tune
-/// strength, the flat-image rule and the acceptance rule.
+/// strength, the flat-image rule, the geometry search and the acceptance rule.
 ///
 /// ```
 /// use fivergo_core::watermark::invisible::InvisibleStyle;
 /// let s = InvisibleStyle::default();
-/// assert_eq!(s.strength_deg, 90.0);
+/// assert_eq!((s.strength, s.min_scale, s.max_scale), (2.2, 0.5, 2.0));
 /// let partial: InvisibleStyle = serde_json::from_str(r#"{"min_confidence":0.5}"#).unwrap();
 /// assert_eq!(partial, InvisibleStyle { min_confidence: 0.5, ..s });
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InvisibleStyle {
-    /// Strength: the angle-QIM step in degrees (default 90), rounded to the nearest
-    /// `360° / n` and clamped to `[10°, 180°]`. A bit survives an angular error of a
-    /// quarter step; the mean change grows with the step.
-    pub strength_deg: f32,
-    /// Pairs weaker than this amplitude (DCT units of the half-size luma, default 6,
-    /// about ±1.5 grey levels) are raised to it, so smooth areas carry the mark too.
-    pub floor_amplitude: f32,
-    /// Largest change of one coefficient pair (DCT units, default 20): where the
-    /// picture has strong edges the pair moves only part of the way, which keeps
-    /// line art clean; the soft decoder still gains from the partial move.
-    pub max_change: f32,
-    /// A pair counts as textured (able to hide a bit robustly) from this amplitude
-    /// (default 4).
+    /// RMS of the luma change in grey levels (default 2.2, a PSNR near 41 dB),
+    /// clamped to `[0.25, 16]`.
+    pub strength: f32,
+    /// Local texture (RMS of the high-passed luma, grey levels) at which a pixel gets
+    /// the mean amplitude (default 6): busier pixels get more, flatter ones less.
+    pub texture_reference: f32,
+    /// Least amplitude, relative to the mean, on flat areas (default 0.35).
+    pub mask_min: f32,
+    /// Most amplitude, relative to the mean, on busy areas (default 2.5).
+    pub mask_max: f32,
+    /// A picture whose median local texture exceeds this (default 8 grey levels) is
+    /// busy throughout: its mark is made stronger in proportion, up to
+    /// `max_busy_boost` times (photographs stay under it; noise and gravel do not).
+    pub busy_texture: f32,
+    /// Most strengthening of a busy picture's mark (default 4).
+    pub max_busy_boost: f32,
+    /// A pixel counts as textured from this local texture (default 1.5 grey levels).
     pub texture_amplitude: f32,
-    /// An image is unfit unless it has at least this many textured pairs per
-    /// codeword bit (default 6).
-    pub min_textured_per_bit: f32,
-    /// Amplitude below which a read is down-weighted as noise (default 3).
-    pub noise_amplitude: f32,
-    /// Grid alignments (of 256: pixel phase × block offset) whose tile cells agree
-    /// best on a central region, then read on the whole image and decoded
-    /// (default 3, clamped to `1..=16`; each costs 64 Viterbi decodings).
-    pub candidates: u32,
-    /// Agreement that counts as full confidence (default 4). The agreement is the
-    /// mean z-score of the received coded bits along the decoded codeword; at 4
-    /// each coded bit was read with odds of error below 1 in 30 000.
+    /// An image is unfit when fewer than this share of its pixels are textured
+    /// (default 0.02).
+    pub min_textured_share: f32,
+    /// Smallest rescale factor the detector searches for (default 0.5).
+    pub min_scale: f32,
+    /// Largest rescale factor the detector searches for (default 2).
+    pub max_scale: f32,
+    /// Lattice candidates of the autocorrelation read when the native grid fails
+    /// (default 4, clamped to `0..=8`; 0 switches the geometry search off).
+    pub geometry_candidates: u32,
+    /// Agreement that counts as full confidence (default 3): the mean z-score of the
+    /// received coded bits along the decoded codeword (an untouched photograph reads
+    /// about 3.2).
     pub full_confidence_z: f32,
     /// A CRC-valid codeword is accepted only from this confidence (default 0.1).
     /// Confidence 0 is an agreement of √(2/π), what a read of pure noise averages
-    /// in absolute value, so no decoding of such noise reaches it.
+    /// in absolute value.
     pub min_confidence: f32,
-    /// Key of the slot permutation and whitening (default a fixed constant).
+    /// Key of the chip layout and whitening (default a fixed constant).
     pub key: u64,
 }
 
 impl Default for InvisibleStyle {
     fn default() -> Self {
         Self {
-            strength_deg: 90.0,
-            floor_amplitude: 6.0,
-            max_change: 20.0,
-            texture_amplitude: 4.0,
-            min_textured_per_bit: 6.0,
-            noise_amplitude: 3.0,
-            candidates: 3,
-            full_confidence_z: 4.0,
+            strength: 2.2,
+            texture_reference: 6.0,
+            mask_min: 0.35,
+            mask_max: 2.5,
+            busy_texture: 8.0,
+            max_busy_boost: 4.0,
+            texture_amplitude: 1.5,
+            min_textured_share: 0.02,
+            min_scale: 0.5,
+            max_scale: 2.0,
+            geometry_candidates: 4,
+            full_confidence_z: 3.0,
             min_confidence: 0.1,
-            key: 0x5F1E_C0DE_F1B6_0002,
+            key: 0x5F1E_C0DE_F1B6_0003,
         }
     }
 }
 
 impl InvisibleStyle {
-    /// Lattice points of one bit per turn: the step is `360° / order`.
-    fn order(&self) -> usize {
-        (360.0 / self.strength_deg.clamp(10.0, 180.0)).round() as usize
-    }
-
     /// A copy in which every value that is not a finite, non-negative number takes
-    /// its default, so a hostile style cannot switch checks off or cause a panic.
+    /// its default and ranges are put in order, so a hostile style cannot switch
+    /// checks off or cause a panic.
     fn sanitized(&self) -> Self {
         let d = Self::default();
         let ok = |v: f32, fallback: f32| if v.is_finite() && v >= 0.0 { v } else { fallback };
+        let mask_min = ok(self.mask_min, d.mask_min).clamp(0.01, 1.0);
+        let min_scale = ok(self.min_scale, d.min_scale).clamp(0.25, 1.0);
         Self {
-            strength_deg: ok(self.strength_deg, d.strength_deg),
-            floor_amplitude: ok(self.floor_amplitude, d.floor_amplitude),
-            max_change: ok(self.max_change, d.max_change),
+            strength: ok(self.strength, d.strength).clamp(0.25, 16.0),
+            texture_reference: ok(self.texture_reference, d.texture_reference).max(0.1),
+            mask_min,
+            mask_max: ok(self.mask_max, d.mask_max).clamp(mask_min, 100.0),
+            busy_texture: ok(self.busy_texture, d.busy_texture).max(0.1),
+            max_busy_boost: ok(self.max_busy_boost, d.max_busy_boost).clamp(1.0, 16.0),
             texture_amplitude: ok(self.texture_amplitude, d.texture_amplitude),
-            min_textured_per_bit: ok(self.min_textured_per_bit, d.min_textured_per_bit),
-            noise_amplitude: ok(self.noise_amplitude, d.noise_amplitude).max(f32::MIN_POSITIVE),
-            candidates: self.candidates.clamp(1, MAX_CANDIDATES),
+            min_textured_share: ok(self.min_textured_share, d.min_textured_share).min(1.0),
+            min_scale,
+            max_scale: ok(self.max_scale, d.max_scale).clamp(1.0, 4.0),
+            geometry_candidates: self.geometry_candidates.min(MAX_GEOMETRIES),
             full_confidence_z: ok(self.full_confidence_z, d.full_confidence_z),
             min_confidence: ok(self.min_confidence, d.min_confidence),
             key: self.key,
@@ -156,9 +194,9 @@ impl InvisibleStyle {
 
 /// `img` with `payload` invisibly embedded.
 ///
-/// Errors with [`Unfit`] when the image is too small (a side under 144 px), its
-/// buffer is shorter than `width × height × 4`, or it is too flat to hold the mark
-/// robustly ([`InvisibleStyle::min_textured_per_bit`]).
+/// Errors with [`Unfit`] when the image is too small (a side under 128 px), its
+/// buffer is shorter than `width × height × 4`, or it is too flat to hide the mark
+/// ([`InvisibleStyle::min_textured_share`]).
 ///
 /// ```
 /// use fivergo_core::generator::Image;
@@ -167,7 +205,7 @@ impl InvisibleStyle {
 /// let mut s = 1u32;
 /// for p in img.rgba.chunks_exact_mut(4) {
 ///     s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-///     p[..3].fill((s >> 24) as u8);
+///     p[..3].fill(96 + (s >> 26) as u8); // a grainy grey picture
 /// }
 /// let style = InvisibleStyle::default();
 /// let marked = embed(&img, 0xC0FFEE, &style).unwrap();
@@ -186,74 +224,69 @@ pub fn embed(img: &Image, payload: u64, style: &InvisibleStyle) -> Result<Image,
         return Err(Unfit { reason: "pixel buffer is shorter than width × height × 4".into() });
     }
     let style = style.sanitized();
-    let luma = Luma::of(&Luma16::of(img), 0, 0, w, h);
-    let layout = Layout::new(style.key);
-    let coded = conv_encode(&payload::encode(payload));
-    let step = std::f32::consts::TAU / style.order() as f32;
-    let (floor, cap) = (style.floor_amplitude, style.max_change);
-    let (bw, bh) = (luma.w / BLOCK, luma.h / BLOCK);
-    let mut delta = vec![0f32; luma.w * luma.h];
-    let mut textured = 0usize;
-    let basis = Basis::new();
-    for by in 0..bh {
-        for bx in 0..bw {
-            let (x0, y0) = (bx * BLOCK, by * BLOCK);
-            let coeffs = basis.block(&luma, x0, y0);
-            let cell = (by % TILE) * TILE + bx % TILE;
-            let mut change = [[0f32; 2]; PAIRS.len()];
-            for (p, (c1, c2)) in coeffs.into_iter().enumerate() {
-                let slot = cell * PAIRS.len() + p;
-                let bit = coded[layout.bit[slot]] ^ layout.flip[slot];
-                let r = c1.hypot(c2);
-                textured += usize::from(r >= style.texture_amplitude);
-                // Where the pair is too weak to have a direction of its own, a keyed
-                // random one: the same slot then looks different in every tile, so a
-                // codec's rounding cannot erase all its copies the same way.
-                let theta = if r >= OWN_DIRECTION * floor {
-                    c2.atan2(c1)
-                } else {
-                    let seed = style.key ^ ((by * bw + bx) * PAIRS.len() + p) as u64;
-                    (mix(seed) >> 40) as f32 / (1u64 << 24) as f32 * std::f32::consts::TAU
-                };
-                let offset = if bit { step / 2.0 } else { 0.0 };
-                let target = ((theta - offset) / step).round() * step + offset;
-                let r2 = r.max(floor);
-                let [d1, d2] = [r2 * target.cos() - c1, r2 * target.sin() - c2];
-                let len = d1.hypot(d2);
-                let k = if len > cap { cap / len } else { 1.0 };
-                change[p] = [d1 * k, d2 * k];
-            }
-            basis.add(&mut delta, luma.w, x0, y0, &change);
-        }
-    }
-    let min_textured = style.min_textured_per_bit * CODEWORD_BITS as f32;
-    if (textured as f32) < min_textured {
-        return Err(Unfit {
-            reason: format!(
-                "image is too flat for an invisible mark: {textured} textured coefficient pairs, {} needed",
-                min_textured.ceil()
-            ),
-        });
-    }
-    // Whole grey levels per half-size pixel (adding a rounded change to an integer
-    // equals rounding the sum), spread over each 2×2 pixel group on R, G and B.
+    let texture = texture(img, w, h, &style)?;
+    let mask: Vec<f32> =
+        texture.iter().map(|t| (t / style.texture_reference).clamp(style.mask_min, style.mask_max)).collect();
+    let rms = (mask.iter().map(|m| f64::from(m * m)).sum::<f64>() / mask.len() as f64).sqrt() as f32;
+    // A picture busy throughout (noise, gravel) hides a stronger mark, and needs one.
+    let mut sorted = texture.clone();
+    let (_, &mut median, _) = sorted.select_nth_unstable_by(texture.len() / 2, f32::total_cmp);
+    let boost = (median / style.busy_texture).clamp(1.0, style.max_busy_boost);
+    let gain = style.strength * boost / rms.max(1e-6);
+    let chips = Layout::new(style.key).chips(&conv_encode(&payload::encode(payload)));
     let mut out = img.clone();
-    let mut row_delta = vec![0i16; luma.w * SCALE * 4];
-    for (ly, drow) in delta.chunks_exact(luma.w).enumerate() {
-        for (d, quad) in drow.iter().zip(row_delta.chunks_exact_mut(4 * SCALE)) {
-            let d = d.round().clamp(-255.0, 255.0) as i16;
-            for px in quad.chunks_exact_mut(4) {
-                px.copy_from_slice(&[d, d, d, 0]);
-            }
-        }
-        for y in ly * SCALE..(ly + 1) * SCALE {
-            let row = &mut out.rgba[y * w * 4..][..row_delta.len()];
-            for (c, d) in row.iter_mut().zip(&row_delta) {
+    for (y, (row, mrow)) in out.rgba.chunks_exact_mut(4 * w).zip(mask.chunks_exact(w)).take(h).enumerate() {
+        let crow = &chips[(y % PERIOD) / CELL * CELLS..][..CELLS];
+        for (x, (px, m)) in row.chunks_exact_mut(4).zip(mrow).enumerate() {
+            let d = (gain * m * crow[(x % PERIOD) / CELL]).round().clamp(-255.0, 255.0) as i16;
+            for c in &mut px[..3] {
                 *c = (i16::from(*c) + d).clamp(0, 255) as u8;
             }
         }
     }
     Ok(out)
+}
+
+/// Whether `img` can hold the mark: the size and flatness rules of [`embed`]
+/// without embedding. [`super::mark_draft`] asks it of the *clean* picture, so a
+/// flat picture is reported unfit even though its draft carries the visible mark's
+/// texture.
+///
+/// ```
+/// use fivergo_core::generator::Image;
+/// use fivergo_core::watermark::invisible::{check_fit, InvisibleStyle};
+/// assert!(check_fit(&Image::filled(512, 512, [90, 90, 90, 255]), &InvisibleStyle::default()).is_err());
+/// ```
+pub fn check_fit(img: &Image, style: &InvisibleStyle) -> Result<(), Unfit> {
+    let (w, h) = (img.width as usize, img.height as usize);
+    if w < MIN_SIDE || h < MIN_SIDE {
+        return Err(Unfit {
+            reason: format!("image is {w}×{h} px; the invisible mark needs at least {MIN_SIDE}×{MIN_SIDE}"),
+        });
+    }
+    if img.rgba.len() / 4 / w < h {
+        return Err(Unfit { reason: "pixel buffer is shorter than width × height × 4".into() });
+    }
+    texture(img, w, h, &style.sanitized()).map(|_| ())
+}
+
+/// The local texture of every pixel (RMS of the high-passed luma over 5×5), or
+/// [`Unfit`] when too few pixels are textured; the caller checked the buffer.
+fn texture(img: &Image, w: usize, h: usize, style: &InvisibleStyle) -> Result<Vec<f32>, Unfit> {
+    let high = high_pass(&luma(img, w, h), w, h);
+    let energy = box_mean(&high.iter().map(|v| v * v).collect::<Vec<_>>(), w, h, 2);
+    let texture: Vec<f32> = energy.iter().map(|e| e.max(0.0).sqrt()).collect();
+    let textured = texture.iter().filter(|&&t| t >= style.texture_amplitude).count();
+    if (textured as f32) < style.min_textured_share * (w * h) as f32 {
+        return Err(Unfit {
+            reason: format!(
+                "image is too flat for an invisible mark: {:.1} % of its pixels are textured, {:.1} % needed",
+                100.0 * textured as f32 / (w * h) as f32,
+                100.0 * style.min_textured_share
+            ),
+        });
+    }
+    Ok(texture)
 }
 
 /// Looks for a mark: the payload and a confidence, or [`Detection::NotFound`] on an
@@ -268,25 +301,24 @@ pub fn embed(img: &Image, payload: u64, style: &InvisibleStyle) -> Result<Image,
 /// ```
 pub fn detect(img: &Image, style: &InvisibleStyle) -> Detection {
     let style = style.sanitized();
-    let Some(reads) = Reads::of(img, &style) else { return Detection::NotFound };
-    // Alignments best first; the first one with an acceptable codeword wins.
-    for acc in &reads.candidates {
-        let best = reads
-            .decode(acc)
-            .into_iter()
-            .filter_map(|(bits, agreement)| Some((payload::decode_hard(&bits)?, confidence(agreement, &style))))
-            .filter(|&(_, conf)| conf >= style.min_confidence)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((payload, confidence)) = best {
-            return Detection::Found { payload, confidence };
+    let Some(reader) = Reader::new(img, &style) else { return Detection::NotFound };
+    let accept = |d: &Decoding| d.payload.filter(|_| d.confidence >= style.min_confidence);
+    let native = reader.read(&Geometry::NATIVE);
+    if let Some(payload) = accept(&native) {
+        return Detection::Found { payload, confidence: native.confidence };
+    }
+    for geometry in reader.geometries() {
+        let d = reader.read(&geometry);
+        if let Some(payload) = accept(&d) {
+            return Detection::Found { payload, confidence: d.confidence };
         }
     }
     Detection::NotFound
 }
 
 /// The codeword bits read blindly from `img` after error correction, whether or not
-/// their CRC holds: from the grid alignment and tile shift whose decoding agrees
-/// best with what was read; `None` when the image is too small to read. Useful to
+/// their CRC holds: from the geometry whose decoding agrees best with what was read
+/// (a CRC-valid one first); `None` when the image is too small to read. Useful to
 /// measure bit accuracy when the exact payload no longer decodes.
 ///
 /// ```
@@ -303,13 +335,27 @@ pub fn detect(img: &Image, style: &InvisibleStyle) -> Detection {
 /// assert!(read_bits(&Image::filled(20, 20, [0; 4]), &style).is_none());
 /// ```
 pub fn read_bits(img: &Image, style: &InvisibleStyle) -> Option<[bool; CODEWORD_BITS]> {
-    let reads = Reads::of(img, &style.sanitized())?;
-    reads.candidates.iter().flat_map(|acc| reads.decode(acc)).max_by(|a, b| a.1.total_cmp(&b.1)).map(|(bits, _)| bits)
+    let style = style.sanitized();
+    let reader = Reader::new(img, &style)?;
+    let native = reader.read(&Geometry::NATIVE);
+    if native.payload.is_some() {
+        return Some(native.bits);
+    }
+    let mut best = native;
+    for geometry in reader.geometries() {
+        let d = reader.read(&geometry);
+        if d.payload.is_some() {
+            return Some(d.bits);
+        }
+        if d.agreement > best.agreement {
+            best = d;
+        }
+    }
+    Some(best.bits)
 }
 
 /// Confidence in `0..=1` from a decoding's agreement: 0 at the mean |z| of pure
-/// noise (√(2/π), more than any decoding of noise reaches), 1 from
-/// [`InvisibleStyle::full_confidence_z`].
+/// noise (√(2/π)), 1 from [`InvisibleStyle::full_confidence_z`].
 fn confidence(agreement: f32, style: &InvisibleStyle) -> f32 {
     let noise = (2.0 / std::f32::consts::PI).sqrt();
     // Kept above the noise level so the scale never divides by zero or flips.
@@ -317,9 +363,545 @@ fn confidence(agreement: f32, style: &InvisibleStyle) -> f32 {
     ((agreement - noise) / (full - noise)).clamp(0.0, 1.0)
 }
 
+/// Keyed chip layout: which coded bit each chip carries (or the pilot), and its
+/// whitening sign.
+struct Layout {
+    role: [u16; CHIPS],
+    sign: [f32; CHIPS],
+}
+
+impl Layout {
+    fn new(key: u64) -> Self {
+        let mut rng = SplitMix(key);
+        let mut order: [usize; CHIPS] = std::array::from_fn(|i| i);
+        for i in (1..CHIPS).rev() {
+            order.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+        }
+        let mut role = [PILOT; CHIPS];
+        for (k, &chip) in order.iter().enumerate().skip(PILOT_CHIPS) {
+            role[chip] = ((k - PILOT_CHIPS) % CODED) as u16;
+        }
+        let sign = std::array::from_fn(|_| if rng.next_u64() & 1 == 1 { 1.0 } else { -1.0 });
+        Self { role, sign }
+    }
+
+    /// The ±1 value of every chip of the tile that sends `coded`.
+    fn chips(&self, coded: &[bool; CODED]) -> [f32; CHIPS] {
+        std::array::from_fn(|c| match self.role[c] {
+            PILOT => self.sign[c],
+            bit if coded[usize::from(bit)] => self.sign[c],
+            _ => -self.sign[c],
+        })
+    }
+
+    /// The pilot as folded bins (`PERIOD²`): its chips' signs, zero elsewhere.
+    fn pilot_bins(&self) -> Vec<f32> {
+        let mut bins = vec![0f32; PERIOD * PERIOD];
+        for (i, b) in bins.iter_mut().enumerate() {
+            let chip = (i / PERIOD / CELL) * CELLS + (i % PERIOD) / CELL;
+            if self.role[chip] == PILOT {
+                *b = self.sign[chip];
+            }
+        }
+        bins
+    }
+}
+
+/// Luma in grey levels (BT.601 weights); the caller checked the buffer.
+fn luma(img: &Image, w: usize, h: usize) -> Vec<f32> {
+    img.rgba[..w * h * 4]
+        .chunks_exact(4)
+        .map(|p| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]))
+        .collect()
+}
+
+/// `v` minus its 3×3 mean: the band the chips live in.
+fn high_pass(v: &[f32], w: usize, h: usize) -> Vec<f32> {
+    let mean = box_mean(v, w, h, 1);
+    v.iter().zip(&mean).map(|(a, m)| a - m).collect()
+}
+
+/// Mean over the `(2r+1)²` window around each sample, the window cut at the borders
+/// (separable running sums; the vertical pass keeps one sum per column and walks
+/// the rows, so it reads memory in order).
+fn box_mean(v: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
+    let mut tmp = vec![0f32; w * h];
+    for (src, dst) in v.chunks_exact(w).zip(tmp.chunks_exact_mut(w)) {
+        running_mean(src, dst, r);
+    }
+    let mut out = vec![0f32; w * h];
+    let mut sum = vec![0f64; w];
+    let add = |sum: &mut [f64], row: &[f32], sign: f64| {
+        for (s, &v) in sum.iter_mut().zip(row) {
+            *s += sign * f64::from(v);
+        }
+    };
+    for row in tmp.chunks_exact(w).take(r + 1) {
+        add(&mut sum, row, 1.0);
+    }
+    for (y, dst) in out.chunks_exact_mut(w).enumerate() {
+        let (lo, hi) = (y.saturating_sub(r), (y + r + 1).min(h));
+        let inv = 1.0 / (hi - lo) as f64;
+        for (d, s) in dst.iter_mut().zip(&sum) {
+            *d = (s * inv) as f32;
+        }
+        if y + r + 1 < h {
+            add(&mut sum, &tmp[(y + r + 1) * w..][..w], 1.0);
+        }
+        if y >= r {
+            add(&mut sum, &tmp[(y - r) * w..][..w], -1.0);
+        }
+    }
+    out
+}
+
+/// 1-D mean of `src[i-r..=i+r]` (cut at the ends) into `dst`; the running sum is
+/// kept in `f64` so it does not drift.
+fn running_mean(src: &[f32], dst: &mut [f32], r: usize) {
+    let n = src.len();
+    let mut sum: f64 = src[..(r + 1).min(n)].iter().map(|&v| f64::from(v)).sum();
+    for (i, d) in dst.iter_mut().enumerate() {
+        let (lo, hi) = (i.saturating_sub(r), (i + r + 1).min(n));
+        *d = (sum / (hi - lo) as f64) as f32;
+        if i + r + 1 < n {
+            sum += f64::from(src[i + r + 1]);
+        }
+        if i >= r {
+            sum -= f64::from(src[i - r]);
+        }
+    }
+}
+
+/// The linear map from image pixels to tile coordinates (in bins = tile pixels).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Geometry {
+    m: [[f64; 2]; 2],
+}
+
+impl Geometry {
+    /// The geometry of an unscaled, unrotated image.
+    const NATIVE: Geometry = Geometry { m: [[1.0, 0.0], [0.0, 1.0]] };
+
+    /// The geometry whose tile side runs along `a` (image pixels) and `a` turned a
+    /// quarter turn.
+    fn of_lattice(a: [f64; 2]) -> Self {
+        let k = PERIOD as f64 / (a[0] * a[0] + a[1] * a[1]);
+        Self { m: [[k * a[0], k * a[1]], [-k * a[1], k * a[0]]] }
+    }
+}
+
+/// One read of the mark at one geometry.
+struct Decoding {
+    bits: [bool; CODEWORD_BITS],
+    agreement: f32,
+    confidence: f32,
+    /// The payload when the CRC holds.
+    payload: Option<u64>,
+}
+
+/// Square 2-D FFTs of one size.
+struct Fft2 {
+    n: usize,
+    forward: Arc<dyn Fft<f32>>,
+    inverse: Arc<dyn Fft<f32>>,
+}
+
+impl Fft2 {
+    fn new(planner: &mut FftPlanner<f32>, n: usize) -> Self {
+        Self { n, forward: planner.plan_fft_forward(n), inverse: planner.plan_fft_inverse(n) }
+    }
+
+    /// In place, rows then columns (unnormalised, like rustfft).
+    fn run(&self, data: &mut [Complex32], inverse: bool) {
+        let fft = if inverse { &self.inverse } else { &self.forward };
+        fft.process(data);
+        transpose(data, self.n);
+        fft.process(data);
+        transpose(data, self.n);
+    }
+}
+
+fn transpose(data: &mut [Complex32], n: usize) {
+    for y in 0..n {
+        for x in y + 1..n {
+            data.swap(y * n + x, x * n + y);
+        }
+    }
+}
+
+/// Bin `(x, y)` of the folded tile under symmetry `g` of the square: bit 0 mirrors x,
+/// bit 1 mirrors y, bit 2 swaps the axes.
+fn symmetry(g: usize, x: usize, y: usize) -> (usize, usize) {
+    let x = if g & 1 == 1 { PERIOD - 1 - x } else { x };
+    let y = if g & 2 == 2 { PERIOD - 1 - y } else { y };
+    if g & 4 == 4 {
+        (y, x)
+    } else {
+        (x, y)
+    }
+}
+
+/// The whitened luma of an image and what reading it needs.
+struct Reader<'a> {
+    w: usize,
+    h: usize,
+    /// High-passed luma divided by its local RMS.
+    white: Vec<f32>,
+    layout: Layout,
+    /// FFT of the pilot under each symmetry.
+    pilots: Vec<Vec<Complex32>>,
+    tile_fft: Fft2,
+    planner: std::cell::RefCell<FftPlanner<f32>>,
+    style: &'a InvisibleStyle,
+}
+
+impl<'a> Reader<'a> {
+    fn new(img: &Image, style: &'a InvisibleStyle) -> Option<Self> {
+        let (w, h) = (img.width as usize, img.height as usize);
+        if w < MIN_READ_SIDE || h < MIN_READ_SIDE || img.rgba.len() / 4 / w < h {
+            return None;
+        }
+        let high = high_pass(&luma(img, w, h), w, h);
+        let energy = box_mean(&high.iter().map(|v| v * v).collect::<Vec<_>>(), w, h, 4);
+        let white = high.iter().zip(&energy).map(|(v, e)| (v / (e.max(0.0) + 1.0).sqrt()).clamp(-3.0, 3.0)).collect();
+        let layout = Layout::new(style.key);
+        let mut planner = FftPlanner::new();
+        let tile_fft = Fft2::new(&mut planner, PERIOD);
+        let pilot = layout.pilot_bins();
+        let pilots = (0..SYMMETRIES)
+            .map(|g| {
+                let mut t: Vec<Complex32> = (0..PERIOD * PERIOD)
+                    .map(|i| {
+                        let (x, y) = symmetry(g, i % PERIOD, i / PERIOD);
+                        Complex32::new(pilot[y * PERIOD + x], 0.0)
+                    })
+                    .collect();
+                tile_fft.run(&mut t, false);
+                t
+            })
+            .collect();
+        Some(Self { w, h, white, layout, pilots, tile_fft, planner: std::cell::RefCell::new(planner), style })
+    }
+
+    /// The whitened luma folded into one tile at `geometry`.
+    fn fold(&self, geometry: &Geometry) -> Vec<f32> {
+        let [[a, b], [c, d]] = geometry.m;
+        // Shifted by a whole number of periods so coordinates stay positive and
+        // truncation is the floor.
+        let shift = (PERIOD << 24) as f64;
+        let mask = PERIOD - 1;
+        let mut bins = vec![0f32; PERIOD * PERIOD];
+        for (y, row) in self.white.chunks_exact(self.w).enumerate() {
+            let yc = y as f64 + 0.5;
+            let (mut u, mut v) = (0.5 * a + yc * b + shift, 0.5 * c + yc * d + shift);
+            for &val in row {
+                bins[((v as usize) & mask) * PERIOD + ((u as usize) & mask)] += val;
+                u += a;
+                v += c;
+            }
+        }
+        bins
+    }
+
+    /// Reads the mark at `geometry`: the pilot's best shift and symmetry, then the
+    /// codeword.
+    fn read(&self, geometry: &Geometry) -> Decoding {
+        let bins = self.fold(geometry);
+        let mean = bins.iter().sum::<f32>() / bins.len() as f32;
+        let bins: Vec<f32> = bins.iter().map(|b| b - mean).collect();
+        let mut spectrum: Vec<Complex32> = bins.iter().map(|&b| Complex32::new(b, 0.0)).collect();
+        self.tile_fft.run(&mut spectrum, false);
+        // Best (z-score, symmetry, shift) of the pilot's cross-correlation.
+        let mut best = (f32::NEG_INFINITY, 0usize, 0usize);
+        let mut corr = vec![Complex32::new(0.0, 0.0); PERIOD * PERIOD];
+        for (g, pilot) in self.pilots.iter().enumerate() {
+            for ((c, s), p) in corr.iter_mut().zip(&spectrum).zip(pilot) {
+                *c = s * p.conj();
+            }
+            self.tile_fft.run(&mut corr, true);
+            let n = corr.len() as f32;
+            let m = corr.iter().map(|c| c.re).sum::<f32>() / n;
+            let sd = (corr.iter().map(|c| (c.re - m).powi(2)).sum::<f32>() / n).sqrt().max(1e-12);
+            for (s, c) in corr.iter().enumerate() {
+                let z = (c.re - m) / sd;
+                if z > best.0 {
+                    best = (z, g, s);
+                }
+            }
+        }
+        let (_, g, s) = best;
+        let (sx, sy) = (s % PERIOD, s / PERIOD);
+        let mut chips = [0f32; CHIPS];
+        for (i, &b) in bins.iter().enumerate() {
+            let (bx, by) = ((i % PERIOD + PERIOD - sx) % PERIOD, (i / PERIOD + PERIOD - sy) % PERIOD);
+            let (tx, ty) = symmetry(g, bx, by);
+            chips[(ty / CELL) * CELLS + tx / CELL] += b;
+        }
+        let sd = (bins.iter().map(|b| b * b).sum::<f32>() / bins.len() as f32).sqrt().max(1e-12);
+        let unit = sd * ((CHIPS_PER_BIT * CELL * CELL) as f32).sqrt();
+        let mut soft = [0f32; CODED];
+        for (c, v) in chips.iter().enumerate() {
+            if self.layout.role[c] != PILOT {
+                soft[usize::from(self.layout.role[c])] += self.layout.sign[c] * v / unit;
+            }
+        }
+        let bits = viterbi(&soft);
+        let expected = conv_encode(&bits);
+        let agreement = soft.iter().zip(expected).map(|(&v, e)| if e { v } else { -v }).sum::<f32>() / CODED as f32;
+        Decoding { bits, agreement, confidence: confidence(agreement, self.style), payload: payload::decode_hard(&bits) }
+    }
+
+    /// Geometries worth reading when the native grid fails, best first: lattices
+    /// found in the autocorrelation of a central window.
+    fn geometries(&self) -> Vec<Geometry> {
+        let wanted = self.style.geometry_candidates as usize;
+        // A side with small factors keeps the FFT fast.
+        let side = ACF_MAX.min(self.w.min(self.h)) & !15;
+        if wanted == 0 || side < MIN_READ_SIDE {
+            return Vec::new();
+        }
+        let acf = self.autocorrelation(side);
+        let rmin = PERIOD as f64 * f64::from(self.style.min_scale) * 0.9;
+        let rmax = (PERIOD as f64 * f64::from(self.style.max_scale) * 1.1).min(side as f64 / 2.0 - 3.0);
+        if rmax <= rmin {
+            return Vec::new();
+        }
+        // Local maxima of the half plane within the annulus.
+        let at = |x: isize, y: isize| acf[y.rem_euclid(side as isize) as usize * side + x.rem_euclid(side as isize) as usize];
+        let mut peaks: Vec<(f32, [f64; 2])> = Vec::new();
+        let r = rmax.ceil() as isize;
+        for y in 0..=r {
+            for x in -r..=r {
+                let d = ((x * x + y * y) as f64).sqrt();
+                if d < rmin || d > rmax || (y == 0 && x < 0) {
+                    continue;
+                }
+                let v = at(x, y);
+                let is_max = (-1..=1).all(|dy| (-1..=1).all(|dx| (dx == 0 && dy == 0) || at(x + dx, y + dy) <= v));
+                if is_max {
+                    peaks.push((v, refine_peak(&at, x, y)));
+                }
+            }
+        }
+        peaks.sort_by(|a, b| b.0.total_cmp(&a.0));
+        peaks.truncate(ACF_PEAKS);
+        // Each peak is a lattice point: the vector itself, half of it, or a diagonal.
+        let (lo, hi) = (PERIOD as f64 * f64::from(self.style.min_scale) * 0.95, PERIOD as f64 * f64::from(self.style.max_scale) * 1.05);
+        let mut candidates: Vec<(f32, [f64; 2])> = Vec::new();
+        for (_, p) in &peaks {
+            let q = [-p[1], p[0]];
+            let diagonals = [[(p[0] - q[0]) / 2.0, (p[1] - q[1]) / 2.0], [(p[0] + q[0]) / 2.0, (p[1] + q[1]) / 2.0]];
+            for c in [*p, [p[0] / 2.0, p[1] / 2.0], [p[0] / 3.0, p[1] / 3.0], diagonals[0], diagonals[1]] {
+                let c = canonical(c);
+                let len = c[0].hypot(c[1]);
+                if !(lo..=hi).contains(&len) || candidates.iter().any(|(_, o)| (o[0] - c[0]).hypot(o[1] - c[1]) < 1.0) {
+                    continue;
+                }
+                candidates.push((lattice_score(&acf, side, c), c));
+            }
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // A search over scale and small rotations on the smoothed autocorrelation,
+        // which sums every lattice point rather than trusting one peak: it finds
+        // the lattice where no single peak stands out (small or busy pictures).
+        let smooth = circular_box_mean(&acf, side, 1);
+        let mut grid: Vec<(f32, [f64; 2])> = Vec::new();
+        let steps = ((f64::from(self.style.max_scale) / f64::from(self.style.min_scale)).ln() / GRID_SCALE_STEP).ceil() as i32;
+        let turns = (GRID_MAX_DEGREES / GRID_DEGREE_STEP).round() as i32;
+        for k in 0..=steps {
+            let len = PERIOD as f64 * f64::from(self.style.min_scale) * (GRID_SCALE_STEP * f64::from(k)).exp();
+            for t in -turns..=turns {
+                let (sin, cos) = (f64::from(t) * GRID_DEGREE_STEP).to_radians().sin_cos();
+                let a = [len * cos, len * sin];
+                grid.push((lattice_score(&smooth, side, a), a));
+            }
+        }
+        grid.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut picked = 0;
+        for (score, a) in grid {
+            if picked == GRID_PICKS {
+                break;
+            }
+            let a = refine_lattice(&acf, side, a);
+            if candidates.iter().all(|(_, o)| (o[0] - a[0]).hypot(o[1] - a[1]) >= 1.0) {
+                candidates.push((lattice_score(&acf, side, a).max(score), a));
+                picked += 1;
+            }
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // A lattice scores as well as its own super-lattices (every other point, the
+        // diagonals): each candidate gives way to the shortest one whose lattice
+        // holds it and that scores nearly as well (a sub-lattice of twice the
+        // density scores half).
+        let mut order: Vec<[f64; 2]> = Vec::new();
+        for &(score, c) in &candidates {
+            let fundamental = candidates
+                .iter()
+                .filter(|(s, d)| *s >= FUNDAMENTAL_SHARE * score && d[0].hypot(d[1]) < c[0].hypot(c[1]) - 1.0 && on_lattice(c, *d))
+                .map(|&(_, d)| d)
+                .min_by(|a, b| a[0].hypot(a[1]).total_cmp(&b[0].hypot(b[1])));
+            for v in fundamental.into_iter().chain([c]) {
+                if !order.iter().any(|o| (o[0] - v[0]).hypot(o[1] - v[1]) < 1.0) {
+                    order.push(v);
+                }
+            }
+        }
+        order.truncate(wanted);
+        order.into_iter().map(|c| Geometry::of_lattice(refine_lattice(&acf, side, c))).collect()
+    }
+
+    /// Circular autocorrelation of the central `side²` window of the whitened luma,
+    /// normalised to 1 at lag 0.
+    fn autocorrelation(&self, side: usize) -> Vec<f32> {
+        let (x0, y0) = ((self.w - side) / 2, (self.h - side) / 2);
+        let mut data: Vec<Complex32> = Vec::with_capacity(side * side);
+        for y in y0..y0 + side {
+            data.extend(self.white[y * self.w + x0..][..side].iter().map(|&v| Complex32::new(v, 0.0)));
+        }
+        let fft = Fft2::new(&mut self.planner.borrow_mut(), side);
+        fft.run(&mut data, false);
+        // The power spectrum divided by its local mean: the picture's broad spectrum
+        // flattens out, the tile's lines (a periodic pattern has a line spectrum)
+        // stand out, so textured pictures do not drown the lattice.
+        let power: Vec<f32> = data.iter().map(|c| c.norm_sqr()).collect();
+        let local = circular_box_mean(&power, side, SPECTRUM_RADIUS);
+        for (c, (p, m)) in data.iter_mut().zip(power.iter().zip(&local)) {
+            *c = Complex32::new(p / (m + 1e-12), 0.0);
+        }
+        data[0] = Complex32::new(0.0, 0.0);
+        fft.run(&mut data, true);
+        let zero = data[0].re.max(1e-12);
+        data.iter().map(|c| c.re / zero).collect()
+    }
+}
+
+/// Mean over the `(2r+1)²` window around each sample of a `side²` array that wraps
+/// around (a spectrum).
+fn circular_box_mean(v: &[f32], side: usize, r: usize) -> Vec<f32> {
+    let pass = |src: &[f32], transpose_out: bool| -> Vec<f32> {
+        let mut out = vec![0f32; side * side];
+        for (y, row) in src.chunks_exact(side).enumerate() {
+            let mut sum: f32 = (0..=2 * r).map(|k| row[(k + side - r) % side]).sum();
+            for x in 0..side {
+                let i = if transpose_out { x * side + y } else { y * side + x };
+                out[i] = sum / (2 * r + 1) as f32;
+                sum += row[(x + r + 1) % side] - row[(x + side - r) % side];
+            }
+        }
+        out
+    };
+    // Rows, written transposed; then the rows of that (the columns), transposed back.
+    pass(&pass(v, true), true)
+}
+
+/// `a` turned by quarter turns until its angle lies in `(−45°, 45°]`: the square
+/// lattice of `a` is that of each of its quarter turns.
+fn canonical(mut a: [f64; 2]) -> [f64; 2] {
+    for _ in 0..4 {
+        if a[0] > 0.0 && a[1].abs() <= a[0] && !(a[1] == -a[0]) {
+            return a;
+        }
+        a = [-a[1], a[0]];
+    }
+    a
+}
+
+/// Whether `c` is a point of the square lattice of `d` (within 8 % of a step).
+fn on_lattice(c: [f64; 2], d: [f64; 2]) -> bool {
+    let d2 = d[0] * d[0] + d[1] * d[1];
+    let (m, n) = ((c[0] * d[0] + c[1] * d[1]) / d2, (c[1] * d[0] - c[0] * d[1]) / d2);
+    (m - m.round()).abs() < 0.08 && (n - n.round()).abs() < 0.08
+}
+
+/// Sub-pixel position of the peak at integer `(x, y)` (a parabola through each axis).
+fn refine_peak(at: &impl Fn(isize, isize) -> f32, x: isize, y: isize) -> [f64; 2] {
+    let offset = |a: f32, b: f32, c: f32| {
+        let den = a - 2.0 * b + c;
+        if den < 0.0 {
+            f64::from((0.5 * (a - c) / den).clamp(-0.5, 0.5))
+        } else {
+            0.0
+        }
+    };
+    let v = at(x, y);
+    [x as f64 + offset(at(x - 1, y), v, at(x + 1, y)), y as f64 + offset(at(x, y - 1), v, at(x, y + 1))]
+}
+
+/// Bilinear value of a circular autocorrelation at a fractional lag.
+fn acf_at(acf: &[f32], side: usize, p: [f64; 2]) -> f32 {
+    let (fx, fy) = (p[0].floor(), p[1].floor());
+    let (tx, ty) = ((p[0] - fx) as f32, (p[1] - fy) as f32);
+    let s = side as i64;
+    let g = |dx: i64, dy: i64| acf[((fy as i64 + dy).rem_euclid(s) * s + (fx as i64 + dx).rem_euclid(s)) as usize];
+    let top = g(0, 0) + (g(1, 0) - g(0, 0)) * tx;
+    let bottom = g(0, 1) + (g(1, 1) - g(0, 1)) * tx;
+    top + (bottom - top) * ty
+}
+
+/// The lattice points `m·a + n·a⊥` (not 0, |m|, |n| ≤ 4) that fit in the window.
+fn lattice_points(side: usize, a: [f64; 2]) -> impl Iterator<Item = (f64, f64, [f64; 2])> {
+    let limit = side as f64 / 2.0 - 3.0;
+    (-4..=4i32).flat_map(move |m| (-4..=4i32).map(move |n| (f64::from(m), f64::from(n)))).filter_map(move |(m, n)| {
+        let q = [m * a[0] - n * a[1], m * a[1] + n * a[0]];
+        ((m, n) != (0.0, 0.0) && q[0].hypot(q[1]) <= limit).then_some((m, n, q))
+    })
+}
+
+/// How well the square lattice of `a` fits the autocorrelation: a matched filter
+/// over its lattice points in the window. A circular autocorrelation of a period
+/// that does not divide the window fades with the lag as the coherent overlap
+/// `(1 − |x|/side)(1 − |y|/side)` does, so each point is weighted by that overlap and
+/// the sum divided by the weights' norm: a z-score against noise of equal spread at
+/// every lag. A lattice then outscores both its sparser super-lattices (fewer
+/// points) and denser sub-lattices (points off the pattern).
+fn lattice_score(acf: &[f32], side: usize, a: [f64; 2]) -> f32 {
+    let overlap = |q: [f64; 2]| ((1.0 - q[0].abs() / side as f64) * (1.0 - q[1].abs() / side as f64)) as f32;
+    let (sum, norm) = lattice_points(side, a).fold((0f32, 0f32), |(s, n), (_, _, q)| {
+        let w = overlap(q);
+        (s + w * acf_at(acf, side, q), n + w * w)
+    });
+    if norm > 0.0 {
+        sum / norm.sqrt()
+    } else {
+        0.0
+    }
+}
+
+/// `a` refined by least squares on the peaks found near each of its lattice points
+/// (`q = (m·I + n·R)·a` with `R` the quarter turn, so `a = Σ (m·q − n·R·q) / Σ (m² + n²)`).
+fn refine_lattice(acf: &[f32], side: usize, a: [f64; 2]) -> [f64; 2] {
+    let s = side as isize;
+    let at = |x: isize, y: isize| acf[y.rem_euclid(s) as usize * side + x.rem_euclid(s) as usize];
+    let (mut num, mut den) = ([0f64; 2], 0f64);
+    for (m, n, q) in lattice_points(side, a) {
+        let (cx, cy) = (q[0].round() as isize, q[1].round() as isize);
+        let mut best = (f32::NEG_INFINITY, cx, cy);
+        for dy in -2..=2 {
+            for dx in -2..=2 {
+                let v = at(cx + dx, cy + dy);
+                if v > best.0 {
+                    best = (v, cx + dx, cy + dy);
+                }
+            }
+        }
+        if best.0 <= 0.0 {
+            continue;
+        }
+        let p = refine_peak(&at, best.1, best.2);
+        let weight = f64::from(best.0);
+        num[0] += weight * (m * p[0] + n * p[1]);
+        num[1] += weight * (m * p[1] - n * p[0]);
+        den += weight * (m * m + n * n);
+    }
+    if den > 0.0 {
+        [num[0] / den, num[1] / den]
+    } else {
+        a
+    }
+}
+
 /// Coded bits per codeword: a rate-½ tail-biting convolutional code fills a tile.
 const CODED: usize = 2 * CODEWORD_BITS;
-const _: () = assert!(SLOTS == CODED, "a tile holds one coded codeword");
 /// Constraint length 7 generators (171, 133 octal: the NASA / IEEE 802.11 code).
 const GENERATORS: [u32; 2] = [0o171, 0o133];
 /// Encoder memory: bits before the current one that shape its output.
@@ -389,358 +971,6 @@ fn viterbi(soft: &[f32; CODED]) -> [bool; CODEWORD_BITS] {
     bits
 }
 
-/// Full-resolution luma, BT.601 integer weights summing to 256 (`0..=65280`).
-struct Luma16 {
-    w: usize,
-    v: Vec<u16>,
-}
-
-impl Luma16 {
-    /// The caller checked the buffer holds `width × height` pixels.
-    fn of(img: &Image) -> Self {
-        let (w, h) = (img.width as usize, img.height as usize);
-        let mut v = vec![0u16; w * h];
-        for (y, p) in v.iter_mut().zip(img.rgba.chunks_exact(4)) {
-            *y = 77 * u16::from(p[0]) + 150 * u16::from(p[1]) + 29 * u16::from(p[2]);
-        }
-        Self { w, v }
-    }
-}
-
-/// The half-size luma (box average of 2×2 pixels) of a region.
-struct Luma {
-    w: usize,
-    h: usize,
-    v: Vec<f32>,
-}
-
-impl Luma {
-    /// Of the `w × h` pixel region of `full` at `(x0, y0)`, which lies inside it.
-    fn of(full: &Luma16, x0: usize, y0: usize, w: usize, h: usize) -> Self {
-        let (lw, lh) = (w / SCALE, h / SCALE);
-        let mut v = vec![0f32; lw * lh];
-        let norm = 1.0 / (256 * SCALE * SCALE) as f32;
-        if lw == 0 {
-            return Self { w: lw, h: lh, v };
-        }
-        for (ly, out) in v.chunks_exact_mut(lw).enumerate() {
-            let y = y0 + ly * SCALE;
-            let r0 = &full.v[y * full.w + x0..][..lw * SCALE];
-            let r1 = &full.v[(y + 1) * full.w + x0..][..lw * SCALE];
-            for ((o, a), b) in out.iter_mut().zip(r0.chunks_exact(2)).zip(r1.chunks_exact(2)) {
-                let s = u32::from(a[0]) + u32::from(a[1]) + u32::from(b[0]) + u32::from(b[1]);
-                *o = s as f32 * norm;
-            }
-        }
-        Self { w: lw, h: lh, v }
-    }
-}
-
-/// The 1-D DCT-II basis rows `a_u(i)`, orthonormal, for u = 0..4.
-struct Basis {
-    a: [[f32; BLOCK]; 4],
-}
-
-impl Basis {
-    fn new() -> Self {
-        let mut a = [[0f32; BLOCK]; 4];
-        for (u, row) in a.iter_mut().enumerate() {
-            let c = if u == 0 { (1.0 / BLOCK as f64).sqrt() } else { (2.0 / BLOCK as f64).sqrt() };
-            for (i, v) in row.iter_mut().enumerate() {
-                *v = (c * ((2 * i + 1) as f64 * u as f64 * std::f64::consts::PI / (2 * BLOCK) as f64).cos()) as f32;
-            }
-        }
-        Self { a }
-    }
-
-    /// The coefficient pairs `(c(u,v), c(v,u))` of the block at `(x0, y0)`.
-    fn block(&self, luma: &Luma, x0: usize, y0: usize) -> [(f32, f32); PAIRS.len()] {
-        // Horizontal projections per row, then vertical.
-        let mut hp = [[0f32; BLOCK]; 4];
-        for (j, row) in luma.v[y0 * luma.w..].chunks(luma.w).take(BLOCK).enumerate() {
-            for (proj, a) in hp.iter_mut().zip(&self.a).skip(1) {
-                proj[j] = row[x0..x0 + BLOCK].iter().zip(a).map(|(x, a)| x * a).sum();
-            }
-        }
-        let coef = |u: usize, v: usize| -> f32 { hp[u].iter().zip(&self.a[v]).map(|(x, a)| x * a).sum() };
-        PAIRS.map(|(u, v)| (coef(u, v), coef(v, u)))
-    }
-
-    /// Adds the pairs' coefficient changes to the block at `(x0, y0)` of `delta`.
-    fn add(&self, delta: &mut [f32], stride: usize, x0: usize, y0: usize, change: &[[f32; 2]; PAIRS.len()]) {
-        for j in 0..BLOCK {
-            let row = &mut delta[(y0 + j) * stride + x0..][..BLOCK];
-            for (i, d) in row.iter_mut().enumerate() {
-                let mut s = 0f32;
-                for (&(u, v), [d1, d2]) in PAIRS.iter().zip(change) {
-                    s += d1 * self.a[u][i] * self.a[v][j] + d2 * self.a[v][i] * self.a[u][j];
-                }
-                *d += s;
-            }
-        }
-    }
-}
-
-/// Keyed slot layout: which coded bit each slot carries, and its whitening flip.
-struct Layout {
-    bit: [usize; SLOTS],
-    flip: [bool; SLOTS],
-}
-
-/// A well-mixed hash of `x`: SplitMix64's first output for the seed `x − φ`.
-fn mix(x: u64) -> u64 {
-    SplitMix(x.wrapping_sub(0x9E37_79B9_7F4A_7C15)).next_u64()
-}
-
-impl Layout {
-    fn new(key: u64) -> Self {
-        let mut rng = SplitMix(key);
-        let mut next = move || rng.next_u64();
-        let mut order: [usize; SLOTS] = std::array::from_fn(|i| i);
-        for i in (1..SLOTS).rev() {
-            order.swap(i, (next() % (i as u64 + 1)) as usize);
-        }
-        Self { bit: order, flip: std::array::from_fn(|_| next() & 1 == 1) }
-    }
-}
-
-/// Per-slot sums of soft reads at one grid alignment.
-struct Accum {
-    /// Sum of soft values per observed slot.
-    sum: [f32; SLOTS],
-    /// Sum of squared soft values per observed slot.
-    sq: [f32; SLOTS],
-}
-
-impl Accum {
-    fn new() -> Self {
-        Self { sum: [0.0; SLOTS], sq: [0.0; SLOTS] }
-    }
-
-    fn add(&mut self, slot: usize, v: f32) {
-        self.sum[slot] += v;
-        self.sq[slot] += v * v;
-    }
-
-    /// How well the tile cells agree: the sum over slots of their squared z-score,
-    /// about one per slot without a mark, far more at the mark's alignment.
-    fn score(&self) -> f32 {
-        self.sum.iter().zip(&self.sq).map(|(s, q)| s * s / (q + 1e-6)).sum()
-    }
-}
-
-/// A grid alignment: pixel phase and block offset on the half-size grid.
-#[derive(Clone, Copy, PartialEq)]
-struct Alignment {
-    px: usize,
-    py: usize,
-    ox: usize,
-    oy: usize,
-}
-
-/// The soft reads of an image at its most likely grid alignments.
-struct Reads {
-    layout: Layout,
-    /// Best first.
-    candidates: Vec<Accum>,
-}
-
-impl Reads {
-    fn of(img: &Image, style: &InvisibleStyle) -> Option<Self> {
-        let (w, h) = (img.width as usize, img.height as usize);
-        if w < MIN_SIDE || h < MIN_SIDE || img.rgba.len() / 4 / w < h {
-            return None;
-        }
-        let order = style.order();
-        let noise = style.noise_amplitude;
-        let keep = style.candidates as usize;
-        // Search every alignment (4 pixel phases × 64 block offsets) on a central
-        // region (half the image, at least SEARCH_SIDE or all of it), at every
-        // position at once; keep the best few.
-        let (rw, rh) = ((w / 2).max(SEARCH_SIDE).min(w), (h / 2).max(SEARCH_SIDE).min(h));
-        let (rx, ry) = (((w - rw) / 2) & !1, ((h - rh) / 2) & !1);
-        let full = Luma16::of(img);
-        let mut found: Vec<(f32, Alignment)> = Vec::with_capacity(4 * BLOCK * BLOCK);
-        for (px, py) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-            let luma = Luma::of(&full, rx + px, ry + py, rw - px, rh - py);
-            let soft = soft_maps(&luma, order, noise);
-            // Every position is the corner of one block at one offset: one pass adds
-            // each read to its offset's slot sums, kept as [slot][offset] so the 8
-            // positions of a block row land on 8 neighbouring sums (squares only in
-            // total per offset, for the score's scale).
-            let mut sums = vec![[0f32; BLOCK * BLOCK]; SLOTS];
-            let mut squares = [0f32; BLOCK * BLOCK];
-            for y in 0..soft.h {
-                let (oy, cells) = (y % BLOCK, (y / BLOCK) % TILE * TILE);
-                for (p, map) in soft.maps.iter().enumerate() {
-                    let row = &map[y * soft.w..][..soft.w];
-                    for (bx, chunk) in row.chunks(BLOCK).enumerate() {
-                        let slot = (cells + bx % TILE) * PAIRS.len() + p;
-                        let dst = &mut sums[slot][oy * BLOCK..][..chunk.len()];
-                        let sq = &mut squares[oy * BLOCK..][..chunk.len()];
-                        for ((d, q), &v) in dst.iter_mut().zip(sq.iter_mut()).zip(chunk) {
-                            *d += v;
-                            *q += v * v;
-                        }
-                    }
-                }
-            }
-            for (offset, &sq) in squares.iter().enumerate() {
-                // Σ over slots of sum², relative to what unrelated reads would give.
-                let energy: f32 = sums.iter().map(|slot| slot[offset] * slot[offset]).sum();
-                let score = energy * SLOTS as f32 / (sq + 1e-6);
-                let (ox, oy) = ((offset % BLOCK + rx / SCALE) % BLOCK, (offset / BLOCK + ry / SCALE) % BLOCK);
-                found.push((score, Alignment { px, py, ox, oy }));
-            }
-        }
-        found.sort_by(|a, b| b.0.total_cmp(&a.0));
-        found.truncate(keep);
-        // Read the whole image at those alignments, block by block.
-        let basis = Basis::new();
-        let mut lumas: [Option<Luma>; 4] = [None, None, None, None];
-        let mut candidates: Vec<(f32, Accum)> = Vec::with_capacity(found.len());
-        for (_, a) in found {
-            let luma = lumas[a.py * 2 + a.px].get_or_insert_with(|| Luma::of(&full, a.px, a.py, w - a.px, h - a.py));
-            let mut acc = Accum::new();
-            for by in 0..(luma.h - a.oy) / BLOCK {
-                for bx in 0..(luma.w - a.ox) / BLOCK {
-                    let coeffs = basis.block(luma, a.ox + bx * BLOCK, a.oy + by * BLOCK);
-                    let base = ((by % TILE) * TILE + bx % TILE) * PAIRS.len();
-                    for (p, (c1, c2)) in coeffs.into_iter().enumerate() {
-                        acc.add(base + p, soft(c1, c2, order, noise));
-                    }
-                }
-            }
-            candidates.push((acc.score(), acc));
-        }
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
-        Some(Self { layout: Layout::new(style.key), candidates: candidates.into_iter().map(|(_, a)| a).collect() })
-    }
-
-    /// The 64 decodings of one alignment, one per cyclic shift of the tile: the
-    /// Viterbi-decoded codeword and its agreement, the mean z-score of the received
-    /// coded bits in the direction the decoding expects.
-    fn decode(&self, acc: &Accum) -> Vec<([bool; CODEWORD_BITS], f32)> {
-        let mut out = Vec::with_capacity(TILE * TILE);
-        for sy in 0..TILE {
-            for sx in 0..TILE {
-                let (soft, z) = self.coded(acc, sx, sy);
-                let bits = viterbi(&soft);
-                let expected = conv_encode(&bits);
-                let agreement =
-                    z.iter().zip(expected).map(|(&v, e)| if e { v } else { -v }).sum::<f32>() / CODED as f32;
-                out.push((bits, agreement));
-            }
-        }
-        out
-    }
-
-    /// The soft coded bits (sums of reads) and their z-scores when the observed grid
-    /// is the embedded one shifted by `(sx, sy)` cells.
-    fn coded(&self, acc: &Accum, sx: usize, sy: usize) -> ([f32; CODED], [f32; CODED]) {
-        let mut sum = [0f32; CODED];
-        let mut z = [0f32; CODED];
-        for ey in 0..TILE {
-            let oy = (ey + TILE - sy) % TILE;
-            for ex in 0..TILE {
-                let ox = (ex + TILE - sx) % TILE;
-                for p in 0..PAIRS.len() {
-                    let e = (ey * TILE + ex) * PAIRS.len() + p;
-                    let o = (oy * TILE + ox) * PAIRS.len() + p;
-                    let s = if self.layout.flip[e] { -acc.sum[o] } else { acc.sum[o] };
-                    sum[self.layout.bit[e]] = s;
-                    z[self.layout.bit[e]] = s / (acc.sq[o] + 1e-6).sqrt();
-                }
-            }
-        }
-        (sum, z)
-    }
-}
-
-/// The soft read of one pair: `+1` on the lattice of bit 1, `−1` on that of bit 0
-/// (`−cos(order·θ)`), weighted down where the pair is weaker than `noise`.
-fn soft(c1: f32, c2: f32, order: usize, noise: f32) -> f32 {
-    let r2 = c1 * c1 + c2 * c2;
-    if r2 <= 1e-12 {
-        return 0.0;
-    }
-    let inv = 1.0 / r2.sqrt();
-    let (x, y) = (c1 * inv, c2 * inv);
-    let (mut re, mut im) = (1f32, 0f32);
-    for _ in 0..order {
-        (re, im) = (re * x - im * y, re * y + im * x);
-    }
-    -re * r2 / (r2 + noise * noise)
-}
-
-/// Soft reads of every pair at every position of a half-size luma.
-struct SoftMaps {
-    /// Positions per row (`luma.w − 7`).
-    w: usize,
-    /// Rows of positions (`luma.h − 7`).
-    h: usize,
-    /// One map per pair.
-    maps: [Vec<f32>; PAIRS.len()],
-}
-
-/// The pairs' DCT coefficients at every block position (separable filtering, tap by
-/// tap so it vectorises), turned into soft reads; `luma` is at least one block.
-fn soft_maps(luma: &Luma, order: usize, noise: f32) -> SoftMaps {
-    let basis = Basis::new();
-    let (w, h) = (luma.w + 1 - BLOCK, luma.h + 1 - BLOCK);
-    // Horizontal projections for u = 1..3 at every x position, on all rows.
-    let mut hor = [vec![0f32; w * luma.h], vec![0f32; w * luma.h], vec![0f32; w * luma.h]];
-    for (u, out) in hor.iter_mut().enumerate() {
-        let a = basis.a[u + 1];
-        for (src, dst) in luma.v.chunks_exact(luma.w).zip(out.chunks_exact_mut(w)) {
-            for (k, &t) in a.iter().enumerate() {
-                for (d, s) in dst.iter_mut().zip(&src[k..]) {
-                    *d += t * s;
-                }
-            }
-        }
-    }
-    let vertical = |hu: usize, v: usize| -> Vec<f32> {
-        let a = basis.a[v];
-        let mut m = vec![0f32; w * h];
-        for (y, dst) in m.chunks_exact_mut(w).enumerate() {
-            for (j, &t) in a.iter().enumerate() {
-                for (d, s) in dst.iter_mut().zip(&hor[hu - 1][(y + j) * w..][..w]) {
-                    *d += t * s;
-                }
-            }
-        }
-        m
-    };
-    let maps = PAIRS.map(|(u, v)| {
-        let (mut c1, c2) = (vertical(u, v), vertical(v, u));
-        // In chunks so the power loop runs across positions (vectorised).
-        let n2 = noise * noise;
-        for (a, b) in c1.chunks_mut(256).zip(c2.chunks(256)) {
-            let mut x = [0f32; 256];
-            let mut y = [0f32; 256];
-            let mut r2 = [0f32; 256];
-            for i in 0..a.len() {
-                r2[i] = a[i] * a[i] + b[i] * b[i];
-                let inv = if r2[i] > 1e-12 { 1.0 / r2[i].sqrt() } else { 0.0 };
-                (x[i], y[i]) = (a[i] * inv, b[i] * inv);
-            }
-            let mut re = [1f32; 256];
-            let mut im = [0f32; 256];
-            for _ in 0..order {
-                for i in 0..256 {
-                    (re[i], im[i]) = (re[i] * x[i] - im[i] * y[i], re[i] * y[i] + im[i] * x[i]);
-                }
-            }
-            for i in 0..a.len() {
-                a[i] = if r2[i] > 1e-12 { -re[i] * r2[i] / (r2[i] + n2) } else { 0.0 };
-            }
-        }
-        c1
-    });
-    SoftMaps { w, h, maps }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -748,155 +978,11 @@ mod tests {
 
     const PAYLOAD: u64 = 0xF1B6_0000_0C0F_FEE5;
 
-    /// xorshift64*: the tests' only source of randomness, seeded.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-        fn unit(&mut self) -> f32 {
-            (self.next() >> 40) as f32 / (1u64 << 24) as f32
-        }
-    }
-
-    /// Smooth value noise in `0..1` with lattice cells of `cell` pixels.
-    fn value_noise(w: usize, h: usize, cell: usize, rng: &mut Rng) -> Vec<f32> {
-        let gw = w / cell + 2;
-        let grid: Vec<f32> = (0..gw * (h / cell + 2)).map(|_| rng.unit()).collect();
-        let mut out = Vec::with_capacity(w * h);
-        for y in 0..h {
-            let (iy, ty) = (y / cell, (y % cell) as f32 / cell as f32);
-            let ty = ty * ty * (3.0 - 2.0 * ty);
-            for x in 0..w {
-                let (ix, tx) = (x / cell, (x % cell) as f32 / cell as f32);
-                let tx = tx * tx * (3.0 - 2.0 * tx);
-                let g = |dx: usize, dy: usize| grid[(iy + dy) * gw + ix + dx];
-                let top = g(0, 0) + (g(1, 0) - g(0, 0)) * tx;
-                let bottom = g(0, 1) + (g(1, 1) - g(0, 1)) * tx;
-                out.push(top + (bottom - top) * ty);
-            }
-        }
-        out
-    }
-
-    fn from_fn(w: usize, h: usize, mut f: impl FnMut(usize, usize) -> [f32; 3]) -> Image {
-        let mut img = Image::filled(w as u32, h as u32, [0, 0, 0, 255]);
-        for y in 0..h {
-            for x in 0..w {
-                for (out, v) in img.rgba[(y * w + x) * 4..][..3].iter_mut().zip(f(x, y)) {
-                    *out = v.round().clamp(0.0, 255.0) as u8;
-                }
-            }
-        }
-        img
-    }
-
-    /// Photo-like: smooth colour fields, shaded discs, patches of
-    /// multi-scale texture, sensor grain.
-    fn photo(w: usize, h: usize, seed: u64) -> Image {
-        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-        let base: Vec<Vec<f32>> = (0..3).map(|_| value_noise(w, h, 160, &mut rng)).collect();
-        let mask = value_noise(w, h, 96, &mut rng);
-        let fine: Vec<Vec<f32>> = [3, 6, 12].iter().map(|&c| value_noise(w, h, c, &mut rng)).collect();
-        let discs: Vec<[f32; 4]> = (0..8)
-            .map(|_| {
-                [rng.unit() * w as f32, rng.unit() * h as f32, 20.0 + rng.unit() * 120.0, rng.unit() * 160.0 - 80.0]
-            })
-            .collect();
-        let grain: Vec<f32> = (0..w * h).map(|_| rng.unit() * 6.0 - 3.0).collect();
-        from_fn(w, h, |x, y| {
-            let i = y * w + x;
-            let texture = ((mask[i] - 0.35) * 3.0).clamp(0.0, 1.0)
-                * (0.3 * fine[0][i] + 0.5 * fine[1][i] + 0.4 * fine[2][i] - 0.6)
-                * 120.0;
-            let shade: f32 = discs
-                .iter()
-                .filter(|d| (x as f32 - d[0]).hypot(y as f32 - d[1]) < d[2])
-                .map(|d| d[3])
-                .next_back()
-                .unwrap_or(0.0);
-            std::array::from_fn(|c| 30.0 + 200.0 * base[c][i] + 0.4 * shade + texture + grain[i])
-        })
-    }
-
-    fn line_art(w: usize, h: usize, seed: u64) -> Image {
-        let mut rng = Rng(seed | 1);
-        let mut img = Image::filled(w as u32, h as u32, [250, 248, 240, 255]);
-        for _ in 0..(w + h) / 30 {
-            let (x0, y0, x1, y1) =
-                (rng.unit() * w as f32, rng.unit() * h as f32, rng.unit() * w as f32, rng.unit() * h as f32);
-            let half = 1 + (rng.next() % 3) as i64;
-            let n = (x1 - x0).abs().max((y1 - y0).abs()).max(1.0) as usize;
-            for s in 0..=n {
-                let t = s as f32 / n as f32;
-                let (cx, cy) = ((x0 + (x1 - x0) * t) as i64, (y0 + (y1 - y0) * t) as i64);
-                for y in (cy - half).max(0)..(cy + half).min(h as i64) {
-                    for x in (cx - half).max(0)..(cx + half).min(w as i64) {
-                        img.rgba[(y as usize * w + x as usize) * 4..][..3].fill(20);
-                    }
-                }
-            }
-        }
-        img
-    }
-
-    fn noise(w: usize, h: usize, seed: u64, amplitude: f32) -> Image {
-        let mut rng = Rng(seed | 1);
-        from_fn(w, h, |_, _| {
-            let v = 128.0 + (rng.unit() - 0.5) * amplitude;
-            [v, v + (rng.unit() - 0.5) * 20.0, v]
-        })
-    }
-
-    fn gradient(w: usize, h: usize, seed: u64) -> Image {
-        let mut rng = Rng(seed | 1);
-        let (a, b, grain) = (rng.unit(), rng.unit(), (seed % 3) as f32);
-        from_fn(w, h, |x, y| {
-            let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
-            let t = if seed % 2 == 0 { (fx - a).hypot(fy - b) } else { a * fx + (1.0 - a) * fy };
-            let n = (rng.unit() - 0.5) * grain;
-            [255.0 * t + n, 60.0 + 120.0 * t + n, 255.0 * (1.0 - t) + n]
-        })
-    }
-
-    /// Stripes or a checkerboard at one of several periods and angles.
-    fn pattern(w: usize, h: usize, seed: u64) -> Image {
-        let period = [4.0, 8.0, 16.0, 11.0, 32.0, 64.0][(seed % 6) as usize];
-        let angle = Rng(seed | 1).unit() * std::f32::consts::PI;
-        let (c, s) = (angle.cos(), angle.sin());
-        from_fn(w, h, |x, y| {
-            let on = if seed % 4 == 1 {
-                ((x as f32 / period) as usize + (y as f32 / period) as usize) % 2 == 0
-            } else {
-                ((x as f32 * c + y as f32 * s) / period).rem_euclid(2.0) < 1.0
-            };
-            [if on { 230.0 } else { 30.0 }; 3]
-        })
-    }
-
-    /// Dark "words" on white lines, like a scanned page.
-    fn text_like(w: usize, h: usize, seed: u64) -> Image {
-        let mut rng = Rng(seed | 1);
-        let mut img = Image::filled(w as u32, h as u32, [255, 255, 255, 255]);
-        let line = 12 + (seed % 4) as usize * 6;
-        for top in (10..h.saturating_sub(line)).step_by(line) {
-            let mut x = 10;
-            while x + 30 < w {
-                let len = 8 + (rng.next() % 50) as usize;
-                for y in top..top + line * 2 / 3 {
-                    for xx in x..(x + len).min(w - 10) {
-                        if rng.next() % 5 < 2 {
-                            img.rgba[(y * w + xx) * 4..][..3].fill(0);
-                        }
-                    }
-                }
-                x += len + 7;
-            }
-        }
-        img
+    /// A photograph of the real-photo corpus (`tests/corpus`, see its README).
+    fn photo(name: &str) -> Image {
+        let path = format!("{}/../tests/corpus/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        from_rgba(image::load_from_memory(&bytes).expect("corpus image decodes").to_rgba8())
     }
 
     fn rgba(img: &Image) -> image::RgbaImage {
@@ -916,14 +1002,43 @@ mod tests {
         from_rgba(image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap().to_rgba8())
     }
 
-    fn down_up(img: &Image, filter: FilterType) -> Image {
-        let half = image::imageops::resize(&rgba(img), img.width / 2, img.height / 2, filter);
-        from_rgba(image::imageops::resize(&half, img.width, img.height, filter))
+    /// A kept rescale by `factor`.
+    fn rescale(img: &Image, factor: f64, filter: FilterType) -> Image {
+        let (w, h) = ((f64::from(img.width) * factor).round() as u32, (f64::from(img.height) * factor).round() as u32);
+        from_rgba(image::imageops::resize(&rgba(img), w, h, filter))
     }
 
-    /// Removes `dx` columns and `dy` rows at the top-left corner.
-    fn crop(img: &Image, dx: u32, dy: u32) -> Image {
-        from_rgba(image::imageops::crop_imm(&rgba(img), dx, dy, img.width - dx, img.height - dy).to_image())
+    /// Turned by `degrees` about the centre, same size, corners filled with black
+    /// (bilinear).
+    fn rotate(img: &Image, degrees: f64) -> Image {
+        let (w, h) = (img.width as usize, img.height as usize);
+        let (s, c) = degrees.to_radians().sin_cos();
+        let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0);
+        let mut out = Image::filled(img.width, img.height, [0, 0, 0, 255]);
+        for y in 0..h {
+            for x in 0..w {
+                let (dx, dy) = (x as f64 + 0.5 - cx, y as f64 + 0.5 - cy);
+                let (sx, sy) = (c * dx + s * dy + cx - 0.5, -s * dx + c * dy + cy - 0.5);
+                if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f64 || sy >= (h - 1) as f64 {
+                    continue;
+                }
+                let (x0, y0) = (sx as usize, sy as usize);
+                let (tx, ty) = (sx - x0 as f64, sy - y0 as f64);
+                for k in 0..3 {
+                    let p = |xx: usize, yy: usize| f64::from(img.rgba[(yy * w + xx) * 4 + k]);
+                    let top = p(x0, y0) * (1.0 - tx) + p(x0 + 1, y0) * tx;
+                    let bottom = p(x0, y0 + 1) * (1.0 - tx) + p(x0 + 1, y0 + 1) * tx;
+                    out.rgba[(y * w + x) * 4 + k] = (top * (1.0 - ty) + bottom * ty).round() as u8;
+                }
+            }
+        }
+        out
+    }
+
+    /// Keeps the central `share` of the width and height.
+    fn crop_centre(img: &Image, share: f64) -> Image {
+        let (w, h) = ((f64::from(img.width) * share) as u32, (f64::from(img.height) * share) as u32);
+        from_rgba(image::imageops::crop_imm(&rgba(img), (img.width - w) / 2, (img.height - h) / 3, w, h).to_image())
     }
 
     fn brightness(img: &Image, gain: f32) -> Image {
@@ -944,7 +1059,7 @@ mod tests {
     }
 
     fn marked(img: &Image) -> Image {
-        embed(img, PAYLOAD, &InvisibleStyle::default()).expect("textured image is fit")
+        embed(img, PAYLOAD, &InvisibleStyle::default()).expect("a photograph is fit")
     }
 
     fn assert_found(img: &Image, what: &str) {
@@ -959,110 +1074,82 @@ mod tests {
 
     // R: W2
     #[test]
-    fn marks_decode_and_stay_within_psnr_36_db() {
-        for (name, img) in [
-            ("photo 1024", photo(1024, 1024, 1)),
-            ("photo 640×480", photo(640, 480, 2)),
-            ("noise", noise(512, 512, 3, 120.0)),
-            ("line art", line_art(512, 512, 4)),
-        ] {
+    fn marks_decode_on_real_photos_within_psnr_40_db() {
+        for name in ["astronaut", "coffee", "camera", "hopper"] {
+            let img = photo(name);
             let m = marked(&img);
             let db = psnr(&img, &m);
-            assert!(db >= 36.0, "{name}: PSNR {db:.1} dB");
-            assert_ne!(m, img, "{name}: unchanged");
-            match detect(&m, &InvisibleStyle::default()) {
-                Detection::Found { payload, confidence } => {
-                    assert_eq!(payload, PAYLOAD, "{name}");
-                    assert!(confidence > 0.5, "{name}: confidence {confidence}");
-                }
-                Detection::NotFound => panic!("{name}: not found"),
-            }
+            assert!(db >= 40.0, "{name}: PSNR {db:.1} dB");
+            assert_found(&m, name);
             assert!(m.rgba.chunks_exact(4).zip(img.rgba.chunks_exact(4)).all(|(a, b)| a[3] == b[3]), "{name}: alpha");
         }
     }
 
     // R: W2
     #[test]
-    fn survives_jpeg_quality_50() {
-        for (name, img) in [
-            ("photo", photo(512, 512, 11)),
-            ("noise", noise(512, 512, 12, 120.0)),
-            ("line art", line_art(512, 512, 13)),
-        ] {
-            assert_found(&jpeg(&marked(&img), 50), name);
-        }
-    }
-
-    // R: W2
-    #[test]
-    fn survives_2x_downscale_and_upscale() {
-        for (name, img) in [("photo", photo(512, 512, 21)), ("noise", noise(512, 512, 22, 120.0))] {
-            let m = marked(&img);
-            for filter in [FilterType::Triangle, FilterType::CatmullRom, FilterType::Lanczos3] {
-                assert_found(&down_up(&m, filter), &format!("{name} {filter:?}"));
-            }
-        }
-    }
-
-    // R: W2
-    #[test]
-    fn survives_a_crop_of_10_percent_at_any_offset() {
-        let m = marked(&photo(512, 512, 31));
-        // 10 % of width and height from the top-left corner, then odd offsets (a
-        // pixel phase of the half-size grid) and a deeper crop.
-        for (dx, dy) in [(51, 51), (53, 47), (1, 0), (0, 1), (7, 13), (128, 96)] {
-            assert_found(&crop(&m, dx, dy), &format!("crop {dx}×{dy}"));
-        }
-        assert_found(&crop(&marked(&photo(1024, 1024, 32)), 102, 102), "crop 10 % of 1024²");
-    }
-
-    // R: W2
-    #[test]
-    fn survives_brightness_plus_and_minus_10_percent() {
-        for (name, img) in [("photo", photo(512, 512, 41)), ("noise", noise(512, 512, 42, 120.0))] {
-            let m = marked(&img);
+    fn survives_jpeg_brightness_and_deep_crops() {
+        for name in ["chelsea", "rocket"] {
+            let m = marked(&photo(name));
+            assert_found(&jpeg(&m, 50), &format!("{name} JPEG 50"));
             assert_found(&brightness(&m, 1.1), &format!("{name} +10 %"));
             assert_found(&brightness(&m, 0.9), &format!("{name} −10 %"));
+            assert_found(&crop_centre(&m, 0.75), &format!("{name} crop 25 %"));
         }
-        // Dark line art keeps its mark when darkened.
-        assert_found(&brightness(&marked(&line_art(512, 512, 43)), 0.9), "line art −10 %");
     }
 
     // R: W2
     #[test]
-    fn unmarked_images_never_raise_a_false_alarm() {
+    fn resynchronises_after_kept_rescales() {
+        let m = marked(&photo("astronaut"));
+        for (factor, filter) in [(0.5, FilterType::Triangle), (0.98, FilterType::CatmullRom), (1.5, FilterType::Triangle), (2.0, FilterType::CatmullRom)] {
+            assert_found(&rescale(&m, factor, filter), &format!("rescale {factor}"));
+        }
+        // The screenshot chain: 0.8× then JPEG 80.
+        let m = marked(&photo("coffee"));
+        assert_found(&jpeg(&rescale(&m, 0.8, FilterType::Triangle), 80), "0.8× + JPEG 80");
+    }
+
+    // R: W2
+    #[test]
+    fn resynchronises_after_rotation_and_flip() {
+        let m = marked(&photo("hopper"));
+        for degrees in [-5.0, 0.5, 3.0] {
+            assert_found(&rotate(&m, degrees), &format!("rotation {degrees}°"));
+        }
+        assert_found(&from_rgba(image::imageops::flip_horizontal(&rgba(&m))), "horizontal flip");
+        let flipped = from_rgba(image::imageops::flip_horizontal(&rgba(&m)));
+        assert_found(&rescale(&rotate(&flipped, 2.0), 0.9, FilterType::Triangle), "flip, 2°, 0.9×");
+    }
+
+    // R: W2
+    #[test]
+    fn unmarked_photos_never_give_a_payload() {
         let style = InvisibleStyle::default();
-        let sizes = [(256, 256), (320, 240), (400, 300), (160, 480), (512, 200), (300, 300)];
-        let mut checked = 0;
-        for seed in 0..60u64 {
-            let (w, h) = sizes[(seed % 6) as usize];
-            let img = match seed % 6 {
-                0 => photo(w, h, seed),
-                1 => line_art(w, h, seed),
-                2 => noise(w, h, seed, 40.0 + seed as f32 * 3.0),
-                3 => gradient(w, h, seed),
-                4 => pattern(w, h, seed),
-                _ => text_like(w, h, seed),
-            };
-            let img = if seed % 5 == 4 { jpeg(&img, 60) } else { img };
-            assert_eq!(detect(&img, &style), Detection::NotFound, "seed {seed}");
-            checked += 1;
+        let names = ["astronaut", "chelsea", "coffee", "rocket", "hubble", "retina", "camera", "coins", "gravel", "brick", "text", "horse"];
+        for name in names {
+            let img = photo(name);
+            for (what, variant) in [("as is", img.clone()), ("0.7×", rescale(&img, 0.7, FilterType::Triangle)), ("JPEG 60", jpeg(&img, 60))] {
+                assert_eq!(detect(&variant, &style), Detection::NotFound, "{name} {what}");
+            }
         }
         // A mark made with another key is not found either.
         let other = InvisibleStyle { key: 7, ..InvisibleStyle::default() };
-        assert_eq!(detect(&marked(&photo(320, 320, 99)), &other), Detection::NotFound);
-        assert_eq!(checked, 60);
+        assert_eq!(detect(&marked(&photo("chelsea")), &other), Detection::NotFound);
     }
 
     // R: W2
     #[test]
     fn flat_small_or_short_images_are_unfit() {
         let style = InvisibleStyle::default();
+        let mut gradient = Image::filled(512, 384, [0, 0, 0, 255]);
+        for (i, p) in gradient.rgba.chunks_exact_mut(4).enumerate() {
+            p[..3].fill(((i % 512) / 2) as u8);
+        }
         let cases = [
             ("flat grey", Image::filled(512, 512, [128, 128, 128, 255])),
             ("flat transparent", Image::filled(300, 300, [0, 0, 0, 0])),
-            ("linear gradient", gradient(512, 384, 1)),
-            ("too small", noise(143, 400, 5, 120.0)),
+            ("linear gradient", gradient),
+            ("too small", crop_centre(&photo("coffee"), 0.3)),
             ("short buffer", Image { width: 512, height: 512, rgba: vec![100; 512 * 511 * 4] }),
         ];
         for (name, img) in cases {
@@ -1075,26 +1162,70 @@ mod tests {
 
     // R: W2
     #[test]
+    fn pure_noise_and_synthetic_pictures_carry_a_readable_mark() {
+        // Busy throughout: the mark is strengthened (the bindings' test pictures).
+        let mut img = Image::filled(256, 256, [0, 0, 0, 255]);
+        let mut s = 3u32;
+        for (i, p) in img.rgba.chunks_exact_mut(4).enumerate() {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let n = (s >> 24) as usize;
+            let (x, y) = (i % 256, i / 256);
+            p[..3].copy_from_slice(&[((x * 3 + n) & 255) as u8, ((y * 5 + (n >> 1)) & 255) as u8, (((x + y) * 2 + (n >> 2)) & 255) as u8]);
+        }
+        let style = crate::watermark::MarkStyle::default();
+        let mark = crate::watermark::DraftMark { reference: "order-1".into(), seed: 7 };
+        let marked = crate::watermark::mark_draft(&crate::Artifact::Image(img.clone()), &mark, Some(42), &style);
+        assert!(marked.payload.is_ok());
+        assert_eq!(crate::watermark::trace(&marked.artifact, &style).payload(), Some(42));
+        assert_eq!(detect(&img, &style.invisible), Detection::NotFound);
+        // The Python binding's test picture: sawtooth gradients and an x ^ y pattern.
+        let mut saw = Image::filled(512, 512, [0, 0, 0, 255]);
+        for (i, p) in saw.rgba.chunks_exact_mut(4).enumerate() {
+            let (x, y) = (i % 512, i / 512);
+            p[..3].copy_from_slice(&[((x * 7 + 3) % 256) as u8, ((y * 5 + 9) % 256) as u8, (((x ^ y) + 3) % 256) as u8]);
+        }
+        let mark = crate::watermark::DraftMark { reference: "order-7".into(), seed: 1 };
+        let marked = crate::watermark::mark_draft(&crate::Artifact::Image(saw.clone()), &mark, Some(0xC0FFEE), &style);
+        match crate::watermark::trace(&marked.artifact, &style) {
+            Detection::Found { payload, confidence } => assert!(payload == 0xC0FFEE && confidence > 0.5, "{confidence}"),
+            Detection::NotFound => panic!("sawtooth picture: not found"),
+        }
+        assert_eq!(detect(&saw, &style.invisible), Detection::NotFound);
+    }
+
+    // R: W2
+    #[test]
     fn hostile_input_and_styles_never_panic() {
         let hostile = InvisibleStyle {
-            strength_deg: f32::NAN,
-            floor_amplitude: f32::INFINITY,
-            max_change: -1.0,
+            strength: f32::NAN,
+            texture_reference: 0.0,
+            mask_min: f32::INFINITY,
+            mask_max: -1.0,
+            busy_texture: f32::NAN,
+            max_busy_boost: f32::INFINITY,
             texture_amplitude: f32::NAN,
-            min_textured_per_bit: f32::NEG_INFINITY,
-            noise_amplitude: 0.0,
-            candidates: u32::MAX,
+            min_textured_share: f32::NEG_INFINITY,
+            min_scale: 0.0,
+            max_scale: f32::INFINITY,
+            geometry_candidates: u32::MAX,
             full_confidence_z: f32::NAN,
             min_confidence: f32::NAN,
             key: 0,
         };
+        let noise = |w: u32, h: u32| {
+            let mut img = Image::filled(w, h, [0, 0, 0, 255]);
+            let mut rng = SplitMix(w.into());
+            img.rgba.iter_mut().for_each(|v| *v = (rng.next_u64() >> 56) as u8);
+            img
+        };
         let images = [
             Image { width: 0, height: 0, rgba: vec![] },
             Image { width: u32::MAX, height: u32::MAX, rgba: vec![1; 64] },
-            Image { width: 144, height: 144, rgba: vec![7; 10] },
+            Image { width: 128, height: 128, rgba: vec![7; 10] },
             Image { width: 1, height: 100_000, rgba: vec![0; 400_000] },
-            noise(144, 144, 1, 200.0),
-            noise(145, 301, 2, 200.0),
+            noise(64, 64),
+            noise(128, 128),
+            noise(129, 301),
             Image { width: 200, height: 200, rgba: vec![255; 200 * 200 * 4 + 3] },
         ];
         for img in &images {
@@ -1112,7 +1243,7 @@ mod tests {
     // R: W2
     #[test]
     fn embedding_is_deterministic_and_payload_specific() {
-        let img = photo(320, 320, 5);
+        let img = photo("chelsea");
         let style = InvisibleStyle::default();
         let a = embed(&img, 1, &style).unwrap();
         assert_eq!(a, embed(&img, 1, &style).unwrap());
@@ -1125,17 +1256,17 @@ mod tests {
     // R: W2
     #[test]
     fn viterbi_corrects_scattered_errors_of_the_tail_biting_code() {
-        let mut rng = Rng(77);
+        let mut rng = SplitMix(77);
         for payload in [0u64, u64::MAX, 0x0123_4567_89AB_CDEF, 42] {
             let bits = payload::encode(payload);
             let coded = conv_encode(&bits);
             let mut soft: [f32; CODED] = coded.map(|b| if b { 1.0 } else { -1.0 });
             // Flip 8 coded bits (4 %) spread over the word, and blur the rest.
             for i in (0..CODED).step_by(CODED / 8) {
-                soft[(i + (rng.next() % 7) as usize) % CODED] *= -1.0;
+                soft[(i + (rng.next_u64() % 7) as usize) % CODED] *= -1.0;
             }
             for v in &mut soft {
-                *v += (rng.unit() - 0.5) * 0.4;
+                *v += (rng.next_f32() - 0.5) * 0.4;
             }
             assert_eq!(viterbi(&soft), bits, "payload {payload:x}");
         }

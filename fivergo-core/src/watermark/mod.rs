@@ -104,6 +104,13 @@ pub fn mark_draft(clean: &Artifact, mark: &DraftMark, payload: Option<u64>, styl
     let Some(payload) = payload else {
         return MarkedDraft { artifact: visible, payload: Err(Unfit { reason: "no payload asked for".into() }) };
     };
+    // Fitness is judged on the clean picture: the visible mark's own texture must
+    // not make a flat picture look able to hide the payload.
+    if let (Artifact::Image(_), Artifact::Image(clean)) = (&visible, clean) {
+        if let Err(unfit) = invisible::check_fit(clean, &style.invisible) {
+            return MarkedDraft { artifact: visible, payload: Err(unfit) };
+        }
+    }
     match &visible {
         Artifact::Image(img) => match invisible::embed(img, payload, &style.invisible) {
             Ok(marked) => MarkedDraft { artifact: Artifact::Image(marked), payload: Ok(()) },

@@ -5,13 +5,14 @@ The rules live in the Rust core; this package re-exports the native module
 
 Conventions: ids are ``str``; money is ``decimal.Decimal`` (in the policy currency)
 or :class:`Money`; instants are timezone-aware ``datetime`` (naive ones raise
-``TypeError``); enums are snake_case strings (``"level_2"``, ``"image"``, ``"card"``);
+``InvalidTypeError``, a ``TypeError``); enums are snake_case strings (``"level_2"``, ``"image"``, ``"card"``);
 files are ``bytes`` (PNG, JPEG, WebP, WAV, UTF-8). Every refusal raises a
 :class:`FivergoError` subclass carrying ``.code``, ``.rule``, ``.details`` and the
 error's data fields as attributes.
 """
 
-from typing import Any
+import threading
+from typing import Any, Callable, Optional
 
 from ._fivergo import (
     AlreadyExistsError,
@@ -29,9 +30,12 @@ from ._fivergo import (
     Finding,
     FivergoError,
     ForbiddenError,
+    GenerationJob,
     GeneratorError,
     Hub,
+    InternalError,
     InvalidInputError,
+    InvalidTypeError,
     JobCancelled,
     JobProgress,
     Listing,
@@ -41,6 +45,7 @@ from ._fivergo import (
     Order,
     OrderError,
     Outcome,
+    Partition,
     Policy,
     PolicyError,
     PriceSpec,
@@ -51,6 +56,7 @@ from ._fivergo import (
     Quote,
     RefundError,
     Seller,
+    StoreError,
     SimulatedGateway,
     Subscription,
     SubscriptionError,
@@ -99,13 +105,50 @@ def from_numpy(array: Any, sample_rate: "int | None" = None) -> Artifact:
     return Artifact.from_audio(sample_rate, channels, a.reshape(-1).tolist())
 
 
+def run_worker(
+    hub: Hub,
+    name: str,
+    stop: threading.Event,
+    *,
+    idle: float = 0.5,
+    tick: bool = False,
+    on_error: Optional[Callable[[FivergoError], None]] = None,
+) -> "list[dict[str, Any]]":
+    """The worker loop a host runs once per worker thread or process: claims a job
+    (a queued training or generation, or one whose worker's lease ran out), runs it
+    and records it (``Hub.work_once``); when no job is ready, settles what fell due
+    if ``tick`` and waits ``idle`` seconds. Stops when ``stop`` is set; returns the
+    reports of the jobs it ran. A refusal (a lost lease, an unreachable store) goes
+    to ``on_error`` and the loop goes on."""
+    reports: "list[dict[str, Any]]" = []
+    while not stop.is_set():
+        try:
+            report = hub.work_once(name).value
+        except FivergoError as e:
+            if on_error is not None:
+                on_error(e)
+            report = None
+        if report is not None:
+            reports.append(report)
+            continue
+        if tick:
+            try:
+                hub.tick()
+            except FivergoError as e:
+                if on_error is not None:
+                    on_error(e)
+        stop.wait(idle)
+    return reports
+
+
 __all__ = [
     "AlreadyExistsError", "Artifact", "Asset", "AssetError", "Brief", "CancelHandle", "CatalogueError", "Charge",
     "Creation", "CreationModel", "EligibilityError", "Event", "Finding", "FivergoError", "ForbiddenError",
-    "GeneratorError", "Hub", "InvalidInputError", "JobCancelled", "JobProgress", "Listing", "ManualClock", "Money",
-    "NotFoundError", "Order", "OrderError", "Outcome", "Policy", "PolicyError", "PriceSpec", "PricingError",
+    "GenerationJob", "GeneratorError", "Hub", "InternalError", "InvalidInputError", "InvalidTypeError", "JobCancelled", "JobProgress",
+    "Listing", "ManualClock", "Money",
+    "NotFoundError", "Order", "OrderError", "Outcome", "Partition", "Policy", "PolicyError", "PriceSpec", "PricingError",
     "PublishError", "QuotaError", "QuotaStatus", "Quote", "RefundError", "Seller", "SimulatedGateway",
-    "Subscription", "SubscriptionError", "TrainingError", "TrainingFailed", "TrainingJob", "TrainingResult",
+    "StoreError", "Subscription", "SubscriptionError", "TrainingError", "TrainingFailed", "TrainingJob", "TrainingResult",
     "TrainingRun", "__version__", "default_policy_json", "detect_watermark", "evaluate", "from_numpy", "inspect", "load_policy",
-    "mark_draft", "to_numpy",
+    "mark_draft", "run_worker", "to_numpy",
 ]

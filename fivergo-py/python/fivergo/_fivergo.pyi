@@ -27,9 +27,12 @@ __all__ = [
     "Finding",
     "FivergoError",
     "ForbiddenError",
+    "GenerationJob",
     "GeneratorError",
     "Hub",
+    "InternalError",
     "InvalidInputError",
+    "InvalidTypeError",
     "JobCancelled",
     "JobProgress",
     "Listing",
@@ -39,6 +42,7 @@ __all__ = [
     "Order",
     "OrderError",
     "Outcome",
+    "Partition",
     "Policy",
     "PolicyError",
     "PriceSpec",
@@ -51,6 +55,7 @@ __all__ = [
     "Seller",
     "SimulatedGateway",
     "Subscription",
+    "StoreError",
     "SubscriptionError",
     "TrainingError",
     "TrainingFailed",
@@ -96,12 +101,24 @@ class FivergoError(Exception):
     """The SPEC rule the refusal enforces (``"T5"``, ...), or ``None``."""
     details: dict[str, Any]
     """The error's fields as plain JSON (``code``, ``rule``, ``message`` included)."""
+    events: list[Event]
+    """For a refused command: the events settling recorded before the refusal."""
 
-class PolicyError(FivergoError):
-    """An invalid policy (``invalid_policy``)."""
+class PolicyError(FivergoError, ValueError):
+    """An invalid policy (``invalid_policy``); also a ``ValueError``."""
 
-class InvalidInputError(FivergoError):
-    """A malformed argument (``invalid_input``)."""
+class InvalidInputError(FivergoError, ValueError):
+    """A malformed or out-of-range argument (``invalid_input``); also a ``ValueError``.
+    ``.field`` names the argument (``"argument"`` when PyO3 converted it: the note
+    says which); a range refusal carries ``.what``, ``.min``, ``.max`` and ``.got``."""
+
+class InvalidTypeError(InvalidInputError, TypeError):
+    """An argument of the wrong type (``invalid_input``), a naive ``datetime`` or a
+    ``float`` as money included; also a ``TypeError``."""
+
+class InternalError(FivergoError):
+    """A bug (``internal_error``): a panic inside the engine, caught at the binding's
+    edge, with its message. Nothing half-written remains."""
 
 class NotFoundError(FivergoError):
     """An unknown id (``not_found``)."""
@@ -152,7 +169,10 @@ class RefundError(FivergoError):
     """A refund refusal (F1, F2)."""
 
 class GeneratorError(FivergoError):
-    """No generator, a failed generation or a cancelled job."""
+    """No generator, a failed or late generation (``generator_timeout``) or a cancelled job."""
+
+class StoreError(FivergoError):
+    """The store failed or stayed contended (``store_failed``, ``store_unavailable``, ``concurrent_update``, ``schema_too_new``, ``blob_not_found``)."""
 
 class TrainingFailed(Exception):
     """Raise from a Python generator's ``train`` to fail the training with this reason."""
@@ -181,11 +201,23 @@ class _Record:
 
 @final
 class Event(_Record):
-    """An event the hub emitted; ``.type`` is its kind."""
+    """An event as the store recorded it; ``.type`` is its kind."""
 
     @property
     def kind(self) -> str:
         """The event's kind, e.g. ``"model_created"``."""
+    @property
+    def id(self) -> str:
+        """``<seller>/event-<sequence>``: unique across the marketplace."""
+    @property
+    def partition(self) -> str:
+        """The seller whose partition holds it."""
+    @property
+    def sequence(self) -> int:
+        """Its rank in the partition, from 1."""
+    @property
+    def position(self) -> int:
+        """Its rank in the store, from 1: what ``events_since`` cursors count."""
 
 @final
 class Finding(_Record):
@@ -226,6 +258,10 @@ class Order(_Record):
 @final
 class TrainingJob(_Record):
     """A training job."""
+
+@final
+class GenerationJob(_Record):
+    """A queued generation: request, status, attempt, worker, outcome, failure."""
 
 @final
 class Subscription(_Record):
@@ -272,6 +308,10 @@ class Creation(_Record):
 @final
 class Asset(_Record):
     """An asset of a seller's library."""
+
+@final
+class Partition(_Record):
+    """Everything of one seller's partition: seller, assets, models, jobs, subscriptions, orders."""
 
 @final
 class PriceSpec(_Record):
@@ -337,9 +377,10 @@ class ManualClock:
     def now(self) -> datetime.datetime:
         """The current reading (UTC)."""
     def set(self, instant: datetime.datetime) -> None:
-        """Moves to ``instant``."""
+        """Moves to ``instant`` (1970 to year 9000, else ``InvalidInputError``)."""
     def advance(self, by: datetime.timedelta) -> None:
-        """Moves forward."""
+        """Moves by ``by``; a step leaving 1970 to year 9000 raises
+        ``InvalidInputError`` and the clock stays."""
 
 @final
 class SimulatedGateway:
@@ -499,7 +540,9 @@ class TrainingRun:
     def job(self) -> Optional[str]:
         """The job id."""
     def execute(self, progress: Optional[Callable[[float], Any]] = None) -> TrainingResult:
-        """Runs the generator (GIL released); once."""
+        """Runs the generator (GIL released); once. When it raises (the generator,
+        the progress callback, an ``InternalError``), the job was finished as failed
+        first, its quota given back (T4)."""
 
 @final
 class TrainingResult:
@@ -529,24 +572,15 @@ class Hub:
         generators: Optional[_Generators] = None,
     ) -> Self: ...
     @classmethod
-    def restore(
+    def open(
         cls,
-        snapshot: str,
-        clock: Optional[ManualClock] = None,
-        gateway: Optional[SimulatedGateway] = None,
-        generators: Optional[_Generators] = None,
-    ) -> Hub:
-        """A hub restored from ``snapshot()`` JSON."""
-    @classmethod
-    def replay(
-        cls,
-        events: Sequence[Event],
+        url: str,
         policy: Optional[Policy] = None,
         clock: Optional[ManualClock] = None,
         gateway: Optional[SimulatedGateway] = None,
         generators: Optional[_Generators] = None,
     ) -> Hub:
-        """A hub rebuilt by replaying events."""
+        """A hub over the store at ``url`` (``"sqlite:path/fivergo.db"`` or ``"memory:"``)."""
     @property
     def policy(self) -> Policy:
         """The policy."""
@@ -558,18 +592,18 @@ class Hub:
         """The simulated payment gateway."""
     def now(self) -> datetime.datetime:
         """The hub's current time."""
-    def events(self) -> list[Event]:
-        """Every event so far."""
-    def state(self) -> dict[str, Any]:
-        """The whole state as a dict."""
-    def snapshot(self) -> str:
-        """Policy, state and log as JSON."""
+    def events_since(self, cursor: int = 0, limit: int = 1000) -> tuple[list[Event], int]:
+        """Up to ``limit`` events after ``cursor``, and the cursor after them (the outbox)."""
+    def partition(self, seller: str) -> Partition:
+        """Everything of one seller's partition."""
     def seller(self, seller: str) -> Seller:
         """A seller."""
     def model(self, seller: str, model: str) -> CreationModel:
         """A seller's model (owner only)."""
     def models(self, seller: str) -> list[CreationModel]:
         """A seller's models, oldest first."""
+    def assets(self, seller: str) -> list[Asset]:
+        """A seller's library, in the order the assets were added."""
     def listing(self, model: str) -> Listing:
         """A published model's listing."""
     def creations(self, seller: str, model: str) -> list[Creation]:
@@ -584,14 +618,20 @@ class Hub:
         """The seller's latest subscription."""
     def order(self, order: str) -> Order:
         """An order."""
+    def client_orders(self, client: str) -> list[Order]:
+        """The orders a client placed, oldest first."""
     def job(self, job: str) -> TrainingJob:
         """A training job."""
     def asset(self, asset: str) -> Asset:
         """An asset of the library."""
     def draft(self, client: str, order: str) -> Artifact:
         """The client's watermarked draft."""
-    def artifact(self, artifact: str) -> Artifact:
-        """A stored artifact."""
+    def artifact(self, file: Union[str, Mapping[str, Any]]) -> Artifact:
+        """A stored file, decoded, by reference dict or ``sha256``."""
+    def file(self, file: Union[str, Mapping[str, Any]]) -> bytes:
+        """A stored file's bytes, by reference dict or ``sha256``."""
+    def trained_style(self, file: Union[str, Mapping[str, Any]]) -> dict[str, Any]:
+        """A trained style (``generator``, ``format``, ``data``) by its file reference."""
     def quote(self, model: str, quantity: int) -> Quote:
         """The price of ``quantity`` units."""
     def trace(self, artifact: Artifact) -> Optional[tuple[str, float]]:
@@ -662,8 +702,16 @@ class Hub:
         """Records a run's result; value: the final status."""
     def cancel_training(self, seller: str, job: str) -> Outcome:
         """Cancels a queued job."""
+    def queue_generation(self, request: Mapping[str, Any]) -> Outcome:
+        """Queues a generation for a worker; value: the generation id."""
+    def generation(self, job: str) -> GenerationJob:
+        """A queued generation."""
+    def cancel_generation(self, actor: str, job: str) -> Outcome:
+        """Cancels a queued generation (its requester only)."""
+    def work_once(self, worker: str) -> Outcome:
+        """Claims, runs and finishes one job as ``worker``; value: a report dict or ``None``."""
     def playground_generate(self, seller: str, model: str, brief: _BriefLike, seed: int = 1) -> Outcome:
-        """Generates in the playground; value: ``(artifact_id, Artifact)``."""
+        """Generates in the playground; value: ``(file, Artifact)``, the file a reference dict."""
     def subscribe(self, seller: str, method: str) -> Outcome:
         """Subscribes; value: the subscription id."""
     def tick(self) -> Outcome:

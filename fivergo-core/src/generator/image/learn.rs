@@ -3,7 +3,7 @@
 
 use super::{QuiltSettings, Rgb};
 use crate::generator::{Artifact, Image, JobControl, TrainError, TrainingInput};
-use crate::media::image::plane::{rgb_resized, srgb_to_lab, usable_size, Plane};
+use crate::media::image::plane::{centre_rect, rgb_resized, srgb_to_lab, usable_size, Plane};
 use crate::rng::SplitMix;
 use crate::media::image::style::palette;
 use crate::media::image::{decode, encode_png};
@@ -183,20 +183,7 @@ impl StyleData {
 fn centre_square(img: &Image) -> Option<Image> {
     let (w, h) = usable_size(img);
     let side = w.min(h);
-    if side == 0 {
-        return None;
-    }
-    let (x0, y0) = ((w - side) / 2, (h - side) / 2);
-    let mut rgba = Vec::with_capacity(side * side * 4);
-    for y in y0..y0 + side {
-        let row = (y * w + x0) * 4;
-        rgba.extend_from_slice(&img.rgba[row..row + side * 4]);
-    }
-    Some(Image {
-        width: side as u32,
-        height: side as u32,
-        rgba,
-    })
+    (side > 0).then(|| centre_rect(img, side, side))
 }
 
 fn to_rgb(planes: &[Plane; 3]) -> Rgb {

@@ -174,6 +174,7 @@ fn asset(i: usize, img: &Image, tag: &str) -> Asset {
         tags: [tag.to_string()].into_iter().collect(),
         added_at: "2026-01-01T00:00:00Z".parse().expect("instant"),
         seq: i as u64,
+        content: None,
     }
 }
 

@@ -71,6 +71,7 @@ fn asset(i: usize, modality: Modality) -> Asset {
         tags: Default::default(),
         added_at: "2026-01-01T00:00:00Z".parse().unwrap(),
         seq: i as u64,
+        content: None,
     }
 }
 

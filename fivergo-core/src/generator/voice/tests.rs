@@ -62,6 +62,7 @@ fn train_files(g: &EspeakGenerator, files: &[Vec<u8>], ctl: &mut JobControl<'_>)
             tags: Default::default(),
             added_at: "2026-01-01T00:00:00Z".parse().unwrap(),
             seq: i as u64,
+            content: None,
         })
         .collect();
     let entry = Catalogue::default().get("voice_over").unwrap().clone();

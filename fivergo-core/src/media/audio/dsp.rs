@@ -175,13 +175,25 @@ pub(crate) fn hann(n: usize) -> Vec<f32> {
 /// Low-pass filters `x` (windowed sinc, Blackman window) and keeps every `q`-th
 /// sample. `q <= 1` returns a copy.
 pub(crate) fn decimate(x: &[f32], q: usize) -> Vec<f32> {
+    decimate_from(x.len(), q, |range, out| out.extend_from_slice(&x[range]))
+}
+
+/// Output samples computed per block by [`decimate_from`].
+const DECIMATION_BLOCK: usize = 1 << 14;
+
+/// [`decimate`] of a signal of `len` samples that `fill` appends range by range, so
+/// the signal is never held whole (the mono mixdown of a long recording costs one
+/// block, not four bytes a frame). The result is the same, value for value.
+pub(crate) fn decimate_from(len: usize, q: usize, mut fill: impl FnMut(std::ops::Range<usize>, &mut Vec<f32>)) -> Vec<f32> {
     if q <= 1 {
-        return x.to_vec();
+        let mut y = Vec::with_capacity(len);
+        fill(0..len, &mut y);
+        return y;
     }
     let half = (DECIMATION_TAPS_PER_FACTOR * q).min(DECIMATION_MAX_HALF);
-    let len = 2 * half + 1;
+    let len_h = 2 * half + 1;
     let fc = 0.5 * DECIMATION_PASSBAND / q as f32; // cycles per input sample
-    let mut h: Vec<f32> = (0..len)
+    let mut h: Vec<f32> = (0..len_h)
         .map(|k| {
             let t = k as f32 - half as f32;
             let sinc = if t == 0.0 {
@@ -189,7 +201,7 @@ pub(crate) fn decimate(x: &[f32], q: usize) -> Vec<f32> {
             } else {
                 (2.0 * PI * fc * t).sin() / (PI * t)
             };
-            let u = k as f32 / (len - 1) as f32;
+            let u = k as f32 / (len_h - 1) as f32;
             let blackman = 0.42 - 0.5 * (2.0 * PI * u).cos() + 0.08 * (4.0 * PI * u).cos();
             sinc * blackman
         })
@@ -198,20 +210,29 @@ pub(crate) fn decimate(x: &[f32], q: usize) -> Vec<f32> {
     if sum.abs() > f32::EPSILON {
         h.iter_mut().for_each(|v| *v /= sum);
     }
-    let outputs = x.len().div_ceil(q);
+    let outputs = len.div_ceil(q);
     let mut y = Vec::with_capacity(outputs);
-    for m in 0..outputs {
-        let centre = m * q;
-        if centre >= half && centre + half < x.len() {
-            y.push(dot(&x[centre - half..=centre + half], &h));
-        } else {
-            let mut s = 0.0;
-            for (k, hk) in h.iter().enumerate() {
-                if let Some(v) = (centre + k).checked_sub(half).and_then(|i| x.get(i)) {
-                    s += v * hk;
+    let mut seg = Vec::new();
+    for b0 in (0..outputs).step_by(DECIMATION_BLOCK) {
+        let b1 = (b0 + DECIMATION_BLOCK).min(outputs);
+        // Every input the block's outputs read: [lo, hi).
+        let lo = (b0 * q).saturating_sub(half);
+        let hi = ((b1 - 1) * q + half + 1).min(len);
+        seg.clear();
+        fill(lo..hi, &mut seg);
+        for m in b0..b1 {
+            let centre = m * q;
+            if centre >= half && centre + half < len {
+                y.push(dot(&seg[centre - half - lo..=centre + half - lo], &h));
+            } else {
+                let mut s = 0.0;
+                for (k, hk) in h.iter().enumerate() {
+                    if let Some(i) = (centre + k).checked_sub(half).filter(|&i| i < len) {
+                        s += seg[i - lo] * hk;
+                    }
                 }
+                y.push(s);
             }
-            y.push(s);
         }
     }
     y

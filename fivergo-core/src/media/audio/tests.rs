@@ -3,6 +3,7 @@
 //! with a beat, noise, clipping and silences.
 
 use super::*;
+use crate::media::MediaLimits;
 use crate::asset::{check_selectable, review_set, AssetSource};
 use std::f32::consts::PI;
 
@@ -184,6 +185,7 @@ fn asset(id: &str, meta: AssetMeta) -> Asset {
         tags: Default::default(),
         added_at: "2026-01-01T00:00:00Z".parse().unwrap(),
         seq: 0,
+        content: None,
     }
 }
 
@@ -373,10 +375,16 @@ fn lying_headers_truncation_garbage_and_unknown_formats_are_typed_errors() {
     // R: A3
     let limits = MediaLimits::default();
     let good = encode_wav(&to_audio(&tone(8000, 1.0, 440.0, 0.5), 8000)).unwrap();
-    // A data chunk claiming ~2 GB in a 16 kB file: refused before any allocation of
-    // the claimed size (the check precedes the sample buffer).
+    // A data chunk claiming ~2 GB in a 16 kB file: refused from the header's claims
+    // (its duration) before any allocation of the claimed size ...
     let mut lying = good.clone();
     lying[40..44].copy_from_slice(&0x7FFF_FFF0u32.to_le_bytes());
+    assert_eq!(
+        decode_wav(&lying, &limits).unwrap_err(),
+        Error::MediaTooLarge { what: "seconds".into(), limit: 300, actual: 134_218 }
+    );
+    // ... and a smaller lie within the limits as a truncated file.
+    lying[40..44].copy_from_slice(&64_000u32.to_le_bytes());
     assert!(
         unreadable_reason(decode_wav(&lying, &limits)).contains("truncated or its header is wrong")
     );
@@ -397,14 +405,14 @@ fn lying_headers_truncation_garbage_and_unknown_formats_are_typed_errors() {
     unreadable_reason(decode_wav(&riff_garbage, &limits));
     unreadable_reason(decode_wav(b"RIFF\x04\0\0\0WAVE", &limits));
     unreadable_reason(decode_wav(&[], &limits));
-    // Zero channels, zero sample rate.
+    // Zero channels; a zero sample rate is below the minimum (sample_rate_limits...).
     assert!(
         unreadable_reason(decode_wav(&raw_wav(1, 0, 8000, 16, 4, &[0; 4]), &limits))
             .contains("zero channels")
     );
-    assert!(
-        unreadable_reason(decode_wav(&raw_wav(1, 1, 0, 16, 4, &[0; 4]), &limits))
-            .contains("sample rate of zero")
+    assert_eq!(
+        decode_wav(&raw_wav(1, 1, 0, 16, 4, &[0; 4]), &limits).unwrap_err().code(),
+        "sample_rate_out_of_range"
     );
     // Unknown or compressed encodings: ADPCM, MP3, 12-bit PCM, 64-bit float.
     for (format, bits) in [(2u16, 16u16), (0x55, 16), (1, 12), (3, 64)] {
@@ -477,6 +485,39 @@ fn channel_duration_and_size_limits_are_media_too_large() {
         decode_wav(&exact, &small).unwrap_err().code(),
         "media_too_large"
     );
+}
+
+#[test]
+fn sample_rates_outside_the_policy_range_are_hard_errors() {
+    // R: A3 — a 600-byte file at 1 Hz would last 600 s and pass the 10 s / 30 s
+    // minimum: the rate is refused before the duration is believed.
+    let limits = MediaLimits::default();
+    let one_hz = raw_wav(1, 1, 1, 8, 600, &[128; 600]);
+    let err = decode_wav(&one_hz, &limits).unwrap_err();
+    assert_eq!(err, Error::SampleRateOutOfRange { sample_rate_hz: 1, min_hz: 8_000, max_hz: 192_000 });
+    assert_eq!((err.code(), err.rule()), ("sample_rate_out_of_range", Some("A3")));
+    assert_eq!(err.details()["min_hz"], 8_000);
+    assert_eq!(crate::media::inspect(&one_hz, &Policy::default()).unwrap_err().code(), "sample_rate_out_of_range");
+    let too_fast = raw_wav(1, 1, 384_000, 16, 4, &[0; 4]);
+    assert_eq!(decode_wav(&too_fast, &limits).unwrap_err().code(), "sample_rate_out_of_range");
+    // The bounds themselves are accepted, and they come from the policy.
+    assert!(decode_wav(&raw_wav(1, 1, 8_000, 16, 4, &[0; 4]), &limits).is_ok());
+    assert!(decode_wav(&raw_wav(1, 1, 192_000, 16, 4, &[0; 4]), &limits).is_ok());
+    let lenient = MediaLimits { min_sample_rate_hz: 1, max_audio_seconds: 600, ..limits };
+    assert_eq!(decode_wav(&one_hz, &lenient).unwrap().samples.len(), 600);
+}
+
+#[test]
+fn decoded_sample_bytes_are_bounded_before_the_data_is_read() {
+    // R: A3: 1000 samples need 2000 bytes at 16 bits; a limit of 1999 refuses the
+    // header, whatever follows it.
+    let limits = MediaLimits { max_decoded_bytes: 1999, ..MediaLimits::default() };
+    let wav = raw_wav(1, 1, 8_000, 8, 1000, &[128; 1000]);
+    assert_eq!(
+        decode_wav(&wav, &limits).unwrap_err(),
+        Error::MediaTooLarge { what: "decoded_bytes".into(), limit: 1999, actual: 2000 }
+    );
+    assert!(decode_wav(&wav, &MediaLimits { max_decoded_bytes: 2000, ..limits }).is_ok());
 }
 
 #[test]

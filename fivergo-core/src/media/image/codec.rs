@@ -3,29 +3,31 @@
 use crate::error::Error;
 use crate::generator::Image;
 use crate::media::MediaLimits;
-use image::{ImageDecoder, ImageError, ImageFormat, ImageReader};
+use super::header::{probe, ImageHeader, ImageKind};
+use image::metadata::Orientation;
+use image::{ColorType, ImageDecoder, ImageError, ImageFormat, ImageReader};
 use std::io::Cursor;
 
-/// Bytes per pixel of the widest colour type the enabled decoders produce (16-bit
-/// RGBA): the decoder's own buffer is at most this many bytes per pixel.
-const WIDEST_PIXEL_BYTES: u64 = 8;
-/// Allocation headroom for decoder state beyond the pixel buffer (zlib window, JPEG
-/// tables, WebP planes).
-const DECODER_OVERHEAD_BYTES: u64 = 32 * 1024 * 1024;
-
-/// Decodes a PNG, JPEG or WebP file into 8-bit RGBA, with the limits set before any
-/// pixel is decoded.
+/// Decodes a PNG, JPEG or WebP file into 8-bit RGBA, with every limit checked from
+/// the file's header before any pixel is decoded (SPEC A3).
 ///
-/// The image's dimensions are read from its header first: more pixels than
-/// `limits.max_pixels` is [`Error::MediaTooLarge`] with `what: "pixels"`, so a
-/// decompression bomb (a small file whose header claims 100000 × 100000) is refused
-/// without allocating its claimed size; the decoder also runs under an allocation cap
-/// (`image::Limits::max_alloc`) derived from the same limit. A file over
-/// `limits.max_bytes` is refused the same way with `what: "bytes"`. A truncated or
-/// corrupt file, a zero-sized image or an unknown format is
-/// [`Error::AssetUnreadable`] with the reason. Any colour type (grey, 16-bit, with or
-/// without alpha) is converted to RGBA8; the EXIF orientation of JPEG and WebP files
-/// is applied. Never panics.
+/// [`probe`](super::probe) reads the header and walks the chunks first: more pixels
+/// than `limits.max_pixels`, a decoder that would hold more than
+/// `limits.max_decoded_bytes` (the RGBA pixels plus a progressive JPEG's
+/// coefficients or WebP's planes), or more metadata than
+/// `limits.max_metadata_bytes` (PNG text, colour profile and private chunks, JPEG
+/// APPn segments, WebP ICCP/EXIF/XMP) is [`Error::MediaTooLarge`] with `what` set to
+/// `pixels`, `decoded_bytes` or `metadata_bytes`, so a decompression bomb (a small
+/// file whose header claims 100000 × 100000) is refused without allocating its
+/// claimed size. A file over `limits.max_bytes` is refused the same way with
+/// `what: "bytes"`.
+///
+/// Pixels are decoded straight into the RGBA buffer (16-bit PNGs are reduced to 8
+/// bits row by row; PNG text and colour-profile chunks are skipped, never inflated),
+/// so the peak is the RGBA image plus the decoder's working buffers. A truncated or
+/// corrupt file, a zero-sized image or an unknown format is [`Error::AssetUnreadable`]
+/// with the reason. Any colour type (grey, palette, 16-bit, with or without alpha) is
+/// converted to RGBA8; the EXIF orientation is applied. Never panics.
 ///
 /// ```
 /// use fivergo_core::{media::{image::{decode, encode_png}, MediaLimits}, Image};
@@ -56,8 +58,7 @@ pub fn decode(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
 }
 
 fn decode_inner(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
-    let format = image::guess_format(bytes).ok();
-    let format = match format {
+    let format = match image::guess_format(bytes).ok() {
         Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) => f,
         Some(other) => {
             return Err(unreadable(&format!(
@@ -71,36 +72,24 @@ fn decode_inner(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
             ))
         }
     };
-    let kind = format_name(format);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(image_limits(limits));
-    let mut decoder = match reader.into_decoder() {
-        Ok(d) => d,
-        Err(ImageError::Limits(_)) => {
-            return Err(too_many_pixels(limits, header_pixels(bytes, format)))
-        }
-        Err(e) => return Err(describe(kind, e)),
+    let header = probe(bytes)?;
+    header.check(limits)?;
+    let (rgba, orientation) = match header.kind {
+        ImageKind::Png => decode_png(bytes, &header, limits)?,
+        ImageKind::Jpeg | ImageKind::WebP => decode_other(bytes, format, &header, limits)?,
     };
-    let (width, height) = decoder.dimensions();
-    if width == 0 || height == 0 {
-        return Err(unreadable(&format!(
-            "the {kind} image has no pixels ({width}×{height})"
-        )));
-    }
-    let pixels = u64::from(width) * u64::from(height);
-    if pixels > limits.max_pixels {
-        return Err(too_many_pixels(limits, Some(pixels)));
-    }
-    let orientation = decoder.orientation().ok();
-    let mut dynamic = match image::DynamicImage::from_decoder(decoder) {
-        Ok(d) => d,
-        Err(ImageError::Limits(_)) => return Err(too_many_pixels(limits, Some(pixels))),
-        Err(e) => return Err(describe(kind, e)),
+    let (width, height) = (header.width, header.height);
+    let Some(buffer) = image::RgbaImage::from_raw(width, height, rgba) else {
+        return Err(unreadable(&format!("the {} decoder returned a wrong number of pixels", header.kind.name())));
     };
+    let mut dynamic = image::DynamicImage::ImageRgba8(buffer);
     if let Some(o) = orientation {
         dynamic.apply_orientation(o);
     }
-    let rgba = dynamic.into_rgba8();
+    let rgba = match dynamic {
+        image::DynamicImage::ImageRgba8(b) => b,
+        other => other.into_rgba8(),
+    };
     let (width, height) = rgba.dimensions();
     Ok(Image {
         width,
@@ -109,48 +98,132 @@ fn decode_inner(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
     })
 }
 
-/// The decoder limits derived from the policy: no side may exceed the pixel limit
-/// (a 1-pixel-high strip is the widest legal image) and allocations are capped at the
-/// widest pixel buffer the limit allows plus decoder state.
+/// The RGBA buffer of a checked header: `width × height × 4` bytes.
+fn rgba_buffer(header: &ImageHeader) -> Result<Vec<u8>, Error> {
+    usize::try_from(header.pixels() * 4)
+        .map(|n| vec![0u8; n])
+        .map_err(|_| too_large_for_address_space(header))
+}
+
+fn too_large_for_address_space(header: &ImageHeader) -> Error {
+    Error::MediaTooLarge { what: "decoded_bytes".into(), limit: usize::MAX as u64, actual: header.decoded_bytes }
+}
+
+/// PNG through the `png` crate: text and colour-profile chunks are skipped (never
+/// inflated), 16-bit samples are reduced to 8 and palettes expanded while decoding,
+/// into the front of the RGBA buffer, which is then widened in place.
+fn decode_png(bytes: &[u8], header: &ImageHeader, limits: &MediaLimits) -> Result<(Vec<u8>, Option<Orientation>), Error> {
+    let fail = |e: png::DecodingError| describe_png(e, header, limits);
+    let max = usize::try_from(limits.max_decoded_bytes).unwrap_or(usize::MAX);
+    let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: max });
+    decoder.set_ignore_text_chunk(true);
+    decoder.set_ignore_iccp_chunk(true);
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(fail)?;
+    let orientation = reader.info().exif_metadata.as_deref().and_then(Orientation::from_exif_chunk);
+    let (color, _) = reader.output_color_type();
+    let channels = color.samples();
+    let mut rgba = rgba_buffer(header)?;
+    let native = header.pixels() as usize * channels;
+    if reader.output_buffer_size() != Some(native) {
+        return Err(unreadable("the PNG file is corrupt (its size changed while decoding)"));
+    }
+    reader.next_frame(&mut rgba[..native]).map_err(fail)?;
+    widen_in_place(&mut rgba, channels);
+    Ok((rgba, orientation))
+}
+
+/// JPEG and WebP through the `image` crate's decoders, straight into the front of
+/// the RGBA buffer, then widened in place.
+fn decode_other(bytes: &[u8], format: ImageFormat, header: &ImageHeader, limits: &MediaLimits) -> Result<(Vec<u8>, Option<Orientation>), Error> {
+    let kind = header.kind.name();
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(image_limits(limits));
+    let mut decoder = match reader.into_decoder() {
+        Ok(d) => d,
+        Err(ImageError::Limits(_)) => return Err(limits_refusal(header, limits)),
+        Err(e) => return Err(describe(kind, e)),
+    };
+    if decoder.dimensions() != (header.width, header.height) {
+        return Err(unreadable(&format!("the {kind} file is corrupt (its header and its decoder disagree on the size)")));
+    }
+    let channels = match decoder.color_type() {
+        ColorType::L8 => 1,
+        ColorType::La8 => 2,
+        ColorType::Rgb8 => 3,
+        ColorType::Rgba8 => 4,
+        other => return Err(unreadable(&format!("the {kind} file uses an unsupported colour type ({other:?})"))),
+    };
+    let orientation = decoder.orientation().ok();
+    let mut rgba = rgba_buffer(header)?;
+    let native = header.pixels() as usize * channels;
+    if decoder.total_bytes() != native as u64 {
+        return Err(unreadable(&format!("the {kind} file is corrupt (its size changed while decoding)")));
+    }
+    match decoder.read_image(&mut rgba[..native]) {
+        Ok(()) => {}
+        Err(ImageError::Limits(_)) => return Err(limits_refusal(header, limits)),
+        Err(e) => return Err(describe(kind, e)),
+    }
+    widen_in_place(&mut rgba, channels);
+    Ok((rgba, orientation))
+}
+
+/// Turns `channels`-byte pixels (grey, grey + alpha, RGB) packed at the front of
+/// `buf` into RGBA filling it, last pixel first so nothing is overwritten unread.
+fn widen_in_place(buf: &mut [u8], channels: usize) {
+    let n = buf.len() / 4;
+    match channels {
+        1 => (0..n).rev().for_each(|i| {
+            let g = buf[i];
+            buf[4 * i..4 * i + 4].copy_from_slice(&[g, g, g, 255]);
+        }),
+        2 => (0..n).rev().for_each(|i| {
+            let (g, a) = (buf[2 * i], buf[2 * i + 1]);
+            buf[4 * i..4 * i + 4].copy_from_slice(&[g, g, g, a]);
+        }),
+        3 => (0..n).rev().for_each(|i| {
+            let (r, g, b) = (buf[3 * i], buf[3 * i + 1], buf[3 * i + 2]);
+            buf[4 * i..4 * i + 4].copy_from_slice(&[r, g, b, 255]);
+        }),
+        _ => {}
+    }
+}
+
+/// The `image` decoders' own caps, from the same policy: no side over the pixel
+/// limit and no allocation over the decoded-bytes limit (a second line behind the
+/// header check).
 fn image_limits(limits: &MediaLimits) -> image::Limits {
     let side = u32::try_from(limits.max_pixels).unwrap_or(u32::MAX);
     let mut l = image::Limits::default();
     l.max_image_width = Some(side);
     l.max_image_height = Some(side);
-    l.max_alloc = Some(
-        limits
-            .max_pixels
-            .saturating_mul(WIDEST_PIXEL_BYTES)
-            .saturating_add(DECODER_OVERHEAD_BYTES),
-    );
+    l.max_alloc = Some(limits.max_decoded_bytes);
     l
 }
 
-fn too_many_pixels(limits: &MediaLimits, actual: Option<u64>) -> Error {
+/// A decoder that hit its allocation cap although the header passed: reported as
+/// the decoded-bytes limit with the header's estimate.
+fn limits_refusal(header: &ImageHeader, limits: &MediaLimits) -> Error {
     Error::MediaTooLarge {
-        what: "pixels".into(),
-        limit: limits.max_pixels,
-        // A header refused before its size could be read: report "over the limit".
-        actual: actual.unwrap_or(limits.max_pixels.saturating_add(1)),
+        what: "decoded_bytes".into(),
+        limit: limits.max_decoded_bytes,
+        actual: header.decoded_bytes.max(limits.max_decoded_bytes.saturating_add(1)),
     }
 }
 
-/// Width × height from a PNG header (used only to report a refused bomb's size).
-fn header_pixels(bytes: &[u8], format: ImageFormat) -> Option<u64> {
-    if format != ImageFormat::Png || bytes.get(12..16) != Some(b"IHDR") {
-        return None;
-    }
-    let w = u32::from_be_bytes(bytes.get(16..20)?.try_into().ok()?);
-    let h = u32::from_be_bytes(bytes.get(20..24)?.try_into().ok()?);
-    Some(u64::from(w) * u64::from(h))
-}
-
-fn format_name(format: ImageFormat) -> &'static str {
-    match format {
-        ImageFormat::Png => "PNG",
-        ImageFormat::Jpeg => "JPEG",
-        ImageFormat::WebP => "WebP",
-        _ => "image",
+fn describe_png(e: png::DecodingError, header: &ImageHeader, limits: &MediaLimits) -> Error {
+    match e {
+        png::DecodingError::LimitsExceeded => limits_refusal(header, limits),
+        png::DecodingError::IoError(io) => describe("PNG", ImageError::IoError(io)),
+        other => {
+            let text = other.to_string();
+            if text.to_ascii_lowercase().contains("eof") || text.to_ascii_lowercase().contains("end of") || text.contains("truncated") {
+                unreadable(&format!("the PNG file is truncated ({text})"))
+            } else {
+                unreadable(&format!("the PNG file is corrupt ({text})"))
+            }
+        }
     }
 }
 

@@ -121,12 +121,16 @@ fn noise(seed: u64, size: u32) -> Image {
     })
 }
 
-/// Bilinear value noise on a `grid × grid` lattice, sampled at `size × size`.
+/// Bilinear value noise on a lattice of about `grid × grid` cells, sampled at
+/// `size × size`. The cell is stretched by a random 0–13 % so no octave repeats
+/// with a whole-pixel period (a whole period of 3 or 4 px would read as a 3× or 4×
+/// enlargement, which interpolated noise is).
 fn value_noise(rng: &mut SplitMix, grid: u32, size: u32) -> Vec<f32> {
-    let g = grid as usize + 1;
+    let stretch = 1.0 + 0.13 * rng.next_f32();
+    let g = (grid as f32 * stretch).ceil() as usize + 2;
     let lattice: Vec<f32> = (0..g * g).map(|_| rng.next_f32() - 0.5).collect();
     let mut out = vec![0.0f32; (size * size) as usize];
-    let scale = grid as f32 / size as f32;
+    let scale = grid as f32 * stretch / size as f32;
     for y in 0..size {
         let fy = y as f32 * scale;
         let (iy, ty) = (fy as usize, fy.fract());
@@ -333,6 +337,7 @@ fn asset(id: &str, img: &Image, policy: &Policy) -> Asset {
         tags: Default::default(),
         added_at: "2026-01-01T00:00:00Z".parse().unwrap(),
         seq: 0,
+        content: None,
     }
 }
 
@@ -428,7 +433,7 @@ fn a_decompression_bomb_is_refused_from_its_header() {
         decode(&bomb, &limits).unwrap_err(),
         Error::MediaTooLarge {
             what: "pixels".into(),
-            limit: 40_000_000,
+            limit: 24_000_000,
             actual: 10_000_000_000
         }
     );
@@ -469,6 +474,86 @@ fn a_decompression_bomb_is_refused_from_its_header() {
         inspect_bytes(&bomb, &Policy::default()).unwrap_err().code(),
         "media_too_large"
     );
+}
+
+#[test]
+fn metadata_is_bounded_and_never_inflated() {
+    // R: A3
+    use crate::media::test_files::{png_zeros, zlib_zeros};
+    let limits = MediaLimits::default();
+    // A tEXt chunk over the metadata limit is refused from the chunk walk.
+    let mut text = b"Comment\0".to_vec();
+    text.resize(5 << 20, b'a');
+    let big_text = png_zeros(8, 8, 8, 2, &[(b"tEXt", text.clone())]);
+    let err = decode(&big_text, &limits).unwrap_err();
+    assert_eq!(
+        err,
+        Error::MediaTooLarge { what: "metadata_bytes".into(), limit: 4 << 20, actual: 5 << 20 }
+    );
+    assert_eq!(err.rule(), Some("A3"));
+    // Under the limit it decodes; the limit is the policy's.
+    text.truncate(1000);
+    let small_text = png_zeros(8, 8, 8, 2, &[(b"tEXt", text)]);
+    assert!(decode(&small_text, &limits).is_ok());
+    let tight = MediaLimits { max_metadata_bytes: 999, ..limits.clone() };
+    assert_eq!(decode(&small_text, &tight).unwrap_err().details()["what"], "metadata_bytes");
+    // An iCCP profile inflating to 256 MiB is skipped, never inflated: the image
+    // decodes (and quickly; the hostile-upload test measures its memory).
+    let mut iccp = b"bomb\0\0".to_vec();
+    iccp.extend(zlib_zeros(256 << 20));
+    let bomb = png_zeros(8, 8, 8, 2, &[(b"iCCP", iccp)]);
+    assert!(bomb.len() < 300_000);
+    assert_eq!(decode(&bomb, &limits).unwrap().width, 8);
+    // JPEG APPn segments count too.
+    let mut j = jpeg(&photo(3, 32, [0.0; 3], 1.0), 80);
+    let app: Vec<u8> = [&[0xFF, 0xE5, 0x03, 0xEA][..], &[7; 1000]].concat();
+    j.splice(2..2, app);
+    assert!(crate::media::image::probe(&j).unwrap().metadata_bytes >= 1002);
+    assert_eq!(decode(&j, &tight).unwrap_err().details()["what"], "metadata_bytes");
+    assert!(decode(&j, &limits).is_ok());
+}
+
+#[test]
+fn fuzz_regression_inputs_are_typed_errors() {
+    // R: A3 — inputs the fuzz targets (fuzz/, RELIABILITY.md) found, each once a panic.
+    let limits = MediaLimits::default();
+    // image_header: a PNG of 4294967295 × 4294967048 overflowed width × height × 4.
+    let huge_png = [
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 255, 255, 255, 255, 255, 255, 255, 8, 0, 0, 0,
+        16, 49, 50, 122, 166, 135, 59, 107, 96, 130,
+    ];
+    let h = crate::media::image::probe(&huge_png).unwrap();
+    assert_eq!(h.decoded_bytes, u64::MAX);
+    assert_eq!(decode(&huge_png, &limits).unwrap_err().details()["what"], "pixels");
+}
+
+#[test]
+fn decoder_memory_is_estimated_from_the_header_and_bounded() {
+    // R: A3
+    use crate::media::test_files::{png_zeros, progressive_jpeg_claiming};
+    let limits = MediaLimits::default();
+    // RGBA output: 4 bytes a pixel whatever the PNG's sample depth.
+    let png16 = png_zeros(300, 200, 16, 6, &[]);
+    let h = crate::media::image::probe(&png16).unwrap();
+    assert_eq!((h.width, h.height, h.decoded_bytes), (300, 200, 240_000));
+    let img = decode(&png16, &limits).unwrap();
+    assert_eq!((img.width, img.height, img.rgba.len()), (300, 200, 240_000));
+    let tight = MediaLimits { max_decoded_bytes: 239_999, ..limits.clone() };
+    assert_eq!(
+        decode(&png16, &tight).unwrap_err(),
+        Error::MediaTooLarge { what: "decoded_bytes".into(), limit: 239_999, actual: 240_000 }
+    );
+    // A progressive JPEG keeps 128 bytes per 8×8 block of each component: the
+    // 6000×4000 frame needs 96 MB of RGBA and at least 72 MB of coefficients, over
+    // the default 128 MiB although its pixels are within the limit.
+    let prog = progressive_jpeg_claiming(6000, 4000);
+    let h = crate::media::image::probe(&prog).unwrap();
+    assert!(h.decoded_bytes >= 96_000_000 + 72_000_000, "{h:?}");
+    let err = decode(&prog, &limits).unwrap_err();
+    assert_eq!(err.details()["what"], "decoded_bytes");
+    assert_eq!(err.details()["limit"], 128 << 20);
+    // Pixels are checked first, then decoded bytes.
+    assert_eq!(decode(&png_zeros(6000, 4001, 8, 0, &[]), &limits).unwrap_err().details()["what"], "pixels");
 }
 
 #[test]
@@ -582,7 +667,8 @@ fn png_jpeg_and_webp_round_trip_to_rgba8() {
         .unwrap();
     let g = decode(buf.get_ref(), &limits).unwrap();
     assert_eq!((g.width, g.height), (5, 3));
-    assert_eq!(g.pixel(4, 2), [249, 249, 249, 255]);
+    // 16-bit samples keep their high byte (64000 = 0xFA00 → 250).
+    assert_eq!(g.pixel(4, 2), [250, 250, 250, 255]);
     assert_eq!(g.pixel(0, 0), [0, 0, 0, 255]);
     // encode_png refuses a buffer that does not match its size.
     let bad = Image {
@@ -772,6 +858,23 @@ fn a_2x_upscaled_image_is_flagged_and_native_or_blurred_ones_are_not() {
             );
         }
     }
+}
+
+#[test]
+fn large_images_are_tested_for_upscaling_on_a_full_resolution_crop() {
+    // R: A4 — the crop (here 200 px of 512) sees the same trace as the whole image.
+    use ::image::imageops::FilterType::*;
+    let c = ImageChecks { upscale_crop_px: 200, ..checks() };
+    let up = resized(&photo(85, 256, [0.0; 3], 1.0), 512, 512, CatmullRom);
+    let native = photo(80, 512, [0.0; 3], 1.0);
+    let (whole, cropped) = (measure(&up, &checks()), measure(&up, &c));
+    assert!(whole.upscaled && cropped.upscaled, "{} / {}", whole.upscale_ratio, cropped.upscale_ratio);
+    assert!(!measure(&native, &c).upscaled);
+    // Everything else is measured on the whole image, and an image within the crop
+    // is measured exactly as before.
+    assert_eq!((cropped.width, cropped.sharpness, cropped.style_vector.clone()), (512, whole.sharpness, whole.style_vector.clone()));
+    let small = ImageChecks { upscale_crop_px: 512, ..checks() };
+    assert_eq!(measure(&up, &small), whole);
 }
 
 #[test]
@@ -978,4 +1081,100 @@ fn checks_round_trip_through_json_and_reject_unknown_fields() {
     let p = Policy::from_json(r#"{"media": {"image": {"text_min_glyphs": 20}}}"#).unwrap();
     assert_eq!(p.media.image.text_min_glyphs, 20);
     assert_eq!(p.media.image.blur_ratio, checks().blur_ratio);
+}
+
+
+/// A photograph of the real-photo corpus (`tests/corpus`, see its README).
+fn corpus(name: &str) -> Image {
+    let path = format!("{}/../tests/corpus/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    decode(&bytes, &MediaLimits::default()).expect("corpus image decodes")
+}
+
+#[test]
+fn on_real_photos_blur_is_found_and_a_crisp_silhouette_is_not_blurry() {
+    // R: A8
+    let policy = Policy::default();
+    let mut set: Vec<Image> = ["camera", "coffee", "horse", "chelsea", "hopper", "rocket"].map(corpus).to_vec();
+    set.push(blurred(&corpus("astronaut"), 2.5));
+    set.push(blurred(&corpus("coins"), 1.5));
+    assert_eq!(flagged(&review(&set, &policy), "blurry"), [6, 7]);
+    // The silhouette on white alone, and a set of crisp pictures, are not blurry.
+    let crisp: Vec<Image> = ["horse", "camera", "gravel", "text"].map(corpus).to_vec();
+    assert!(flagged(&review(&crisp, &policy), "blurry").is_empty());
+}
+
+#[test]
+fn on_real_photos_2x_3x_and_4x_enlargements_are_flagged_and_originals_are_not() {
+    // R: A4
+    use ::image::imageops::FilterType::*;
+    let c = checks();
+    for name in ["astronaut", "coffee", "hopper", "camera", "gravel", "chelsea", "rocket", "text", "horse", "hubble"] {
+        let m = measure(&corpus(name), &c);
+        assert!(!m.upscaled, "{name}: {:?} periodicity {:?}", m.upscale_factor, m.upscale_periodicity);
+    }
+    for name in ["astronaut", "coffee", "hopper"] {
+        let img = corpus(name);
+        for k in [2u32, 3, 4] {
+            let small = resized(&img, img.width / k, img.height / k, Lanczos3);
+            for filter in [Triangle, CatmullRom] {
+                let m = measure(&resized(&small, img.width / k * k, img.height / k * k, filter), &c);
+                assert!(m.upscaled, "{name} {k}× {filter:?}: {:?} periodicity {:?}", m.upscale_factor, m.upscale_periodicity);
+            }
+        }
+    }
+    // Blur is blur, not enlargement.
+    assert!(!measure(&blurred(&corpus("coffee"), 3.0), &c).upscaled);
+}
+
+#[test]
+fn a_dark_deep_sky_photo_is_colour_and_grey_photos_are_monochrome() {
+    // R: A8
+    let c = checks();
+    for name in ["hubble", "coffee", "retina", "ihc"] {
+        let m = measure(&corpus(name), &c);
+        assert!(!m.monochrome, "{name}: chroma percentile {}", m.chroma_percentile);
+    }
+    for name in ["camera", "coins", "gravel", "horse", "text"] {
+        let m = measure(&corpus(name), &c);
+        assert!(m.monochrome, "{name}: chroma percentile {}", m.chroma_percentile);
+    }
+}
+
+#[test]
+fn unrelated_photos_have_no_common_style_and_one_more_image_does_not_flip_it() {
+    // R: A4
+    let policy = Policy::default();
+    let names = ["astronaut", "chelsea", "coffee", "rocket", "hubble", "retina", "ihc", "camera", "coins", "gravel", "grass", "brick", "text", "horse"];
+    let mut set: Vec<Image> = names.map(corpus).to_vec();
+    let found = review(&set, &policy);
+    assert!(found.iter().any(|f| f.code == "no_common_style" && f.asset.is_none() && f.rule == "A4"));
+    assert!(flagged(&found, "style_outlier").is_empty());
+    set.push(corpus("hopper"));
+    let found = review(&set, &policy);
+    assert!(found.iter().any(|f| f.code == "no_common_style"));
+    assert!(flagged(&found, "style_outlier").is_empty());
+    // Crops of one photograph share a style.
+    let big = resized(&corpus("astronaut"), 1024, 1024, ::image::imageops::FilterType::Lanczos3);
+    let crops: Vec<Image> = (0..8)
+        .map(|i| from_dynamic(::image::imageops::crop_imm(&to_dynamic(&big), (i % 4) * 160, (i / 4) * 400, 512, 512).to_image()))
+        .collect();
+    let found = review(&crops, &policy);
+    assert!(!found.iter().any(|f| f.code == "no_common_style" || f.code == "style_outlier"), "{found:?}");
+}
+
+#[test]
+fn a_small_image_is_a_low_resolution_warning_unless_a_hard_minimum_is_set() {
+    // R: A3, A4
+    let mut policy = Policy::default();
+    let tattoo = policy.catalogue.get("tattoo").unwrap().clone();
+    let small = asset("i0", &resized(&corpus("coffee"), 200, 133, ::image::imageops::FilterType::Triangle), &policy);
+    assert!(crate::asset::check_selectable(&small, &"ana".into(), &tattoo, &policy).is_ok());
+    let found = crate::asset::review_set(&[&small], &tattoo, &policy);
+    assert!(found.iter().any(|f| f.code == "low_resolution" && f.severity == Severity::Warning));
+    policy.media.limits.min_image_side_px = Some(256);
+    let err = crate::asset::check_selectable(&small, &"ana".into(), &tattoo, &policy).unwrap_err();
+    assert_eq!(err.code(), "image_too_small");
+    policy.media.limits.min_image_side_px = Some(0);
+    assert!(policy.media.validate().is_err());
 }

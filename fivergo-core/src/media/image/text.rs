@@ -33,14 +33,19 @@ impl Blob {
     }
 }
 
-/// Glyphs found in text-like rows (the larger count of dark-on-light and
-/// light-on-dark text).
+/// Glyphs found in text-like rows: the larger count of dark-on-light and
+/// light-on-dark text, at the full contrast and at the faint one of
+/// semi-transparent marks.
 pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
     if luma.w < 8 || luma.h < 8 {
         return 0;
     }
+    glyphs_at(luma, c.text_contrast, c).max(glyphs_at(luma, c.text_faint_contrast, c))
+}
+
+/// Glyphs in level rows at one contrast threshold.
+fn glyphs_at(luma: &Plane, t: f32, c: &ImageChecks) -> u32 {
     let mean = box_mean(luma, c.text_window_px.max(1) as usize);
-    let t = c.text_contrast;
     let dark: Vec<bool> = luma
         .data
         .iter()

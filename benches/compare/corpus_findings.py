@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Asset findings (SPEC A4, A8) on the real-photo corpus and labelled variants.
+
+Takes the photographs written by ``tests/corpus/build.py --full DIR`` and makes, for
+each one whose shorter side is at least 300 px, labelled variants with Pillow:
+
+- ``blur2``: Gaussian blur of 2 px;
+- ``up2``, ``up3``, ``up4``: shrunk k× (Lanczos) and enlarged back (bilinear,
+  bicubic or Lanczos in turn);
+- ``stock``: a tiled, rotated, semi-transparent stock-photo mark (white, 35 %);
+- ``hand``: three lines of synthetic cursive handwriting in dark ink;
+- ``caption``: one line of white caption text with a dark outline;
+- ``draft``: fivergo's own visible draft mark (made by the example, in process).
+
+Then runs ``target/release/examples/corpus_findings <dir>`` (build it first:
+``cargo build --release --example corpus_findings``), which inspects every file
+and reviews the folder as one set, and prints, per finding, true and false positives
+and negatives against the labels. Usage: corpus_findings.py [--full DIR] [--keep DIR]
+"""
+
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+import matplotlib
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+GREY = {"camera", "coins", "gravel", "grass", "brick", "moon", "page", "text", "horse"}
+TEXT = {"page", "text", "pillow_junk_jpeg_header", "pillow_iptc"}  # originals that show text themselves
+FONT = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
+
+
+def stock_mark(img, rnd):
+    w, h = img.size
+    size = max(14, min(w, h) // 12)
+    font = ImageFont.truetype(FONT, size)
+    tile = Image.new("RGBA", (size * 9, size * 3), (0, 0, 0, 0))
+    d = ImageDraw.Draw(tile)
+    d.text((size // 2, size // 2), "© STOCKPIX", font=font, fill=(255, 255, 255, 90),
+           stroke_width=max(1, size // 16), stroke_fill=(0, 0, 0, 40))
+    tile = tile.rotate(30, expand=True)
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    for y in range(-tile.height, h + tile.height, tile.height * 2 // 3):
+        for x in range(-tile.width, w + tile.width, tile.width * 3 // 4):
+            layer.paste(tile, (x, y), tile)
+    return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
+
+
+def handwriting(img, rnd):
+    w, h = img.size
+    out = img.copy()
+    d = ImageDraw.Draw(out)
+    x_h = max(8, min(w, h) // 30)  # height of a small letter
+    ink = (20, 25, 70)
+    for line in range(3):
+        y0 = h * (0.55 + 0.12 * line)
+        x = w * 0.08
+        while x < w * 0.85:
+            letters = rnd.randint(3, 8)
+            pts = []
+            for i in range(letters * 12 + 1):
+                t = i / 12
+                loop = rnd.uniform(0.8, 1.6) if i % 12 == 0 else None
+                pts.append((x + t * x_h * 0.9 + 0.35 * x_h * math.sin(2 * math.pi * t),
+                            y0 - x_h * (0.5 + 0.5 * math.cos(2 * math.pi * t)) * (1.6 if int(t) % 3 == 1 else 1.0)))
+            d.line(pts, fill=ink, width=max(2, x_h // 6), joint="curve")
+            x += letters * x_h * 0.9 + x_h * rnd.uniform(0.8, 1.5)
+    return out
+
+
+def caption(img, rnd):
+    w, h = img.size
+    out = img.copy()
+    d = ImageDraw.Draw(out)
+    size = max(12, min(w, h) // 18)
+    font = ImageFont.truetype(FONT, size)
+    d.text((w * 0.05, h - 2 * size), "Photo by J. Smith - all rights reserved", font=font,
+           fill=(255, 255, 255), stroke_width=max(1, size // 12), stroke_fill=(0, 0, 0))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--full", help="the corpus folder (default: built now with tests/corpus/build.py --full)")
+    ap.add_argument("--keep")
+    ap.add_argument("--bin", default="target/release/examples/corpus_findings")
+    args = ap.parse_args()
+    if not args.full:
+        args.full = tempfile.mkdtemp()
+        here = os.path.dirname(os.path.abspath(__file__))
+        subprocess.run([sys.executable, os.path.join(here, "..", "..", "tests", "corpus", "build.py"), "--full", args.full],
+                       check=True)
+    out = args.keep or tempfile.mkdtemp()
+    os.makedirs(out, exist_ok=True)
+    rnd = random.Random(20261202)
+    filters = [Image.BILINEAR, Image.BICUBIC, Image.LANCZOS]
+    labels = {}
+    for i, name in enumerate(sorted(f for f in os.listdir(args.full) if f.endswith(".png"))):
+        base = name[:-4]
+        img = Image.open(os.path.join(args.full, name)).convert("RGB")
+        w, h = img.size
+        if min(w, h) < 300:
+            continue
+        variants = {"orig": img, "blur2": img.filter(ImageFilter.GaussianBlur(2))}
+        for k in (2, 3, 4):
+            small = img.resize((w // k, h // k), Image.LANCZOS)
+            variants[f"up{k}"] = small.resize((w // k * k, h // k * k), filters[(i + k) % 3])
+        variants["stock"] = stock_mark(img, rnd)
+        variants["hand"] = handwriting(img, rnd)
+        variants["caption"] = caption(img, rnd)
+        for v, im in variants.items():
+            fname = f"{base}__{v}.png"
+            im.save(os.path.join(out, fname))
+            labels[fname] = {
+                "text_or_watermark": v in ("stock", "hand", "caption") or base in TEXT,
+                "upscaled": v.startswith("up"),
+                # Enlargements lose detail too: not scored for blur.
+                "blurry": None if v.startswith("up") else v == "blur2",
+                # Handwriting is in dark blue ink: those variants are colour.
+                "monochrome": base in GREY and v != "hand",
+            }
+        labels[f"{base}__draft.png"] = dict(labels[f"{base}__orig.png"], text_or_watermark=True)
+    result = json.loads(subprocess.run([args.bin, out, "--draft-orig"], check=True, capture_output=True, text=True).stdout)
+    found = {f["file"]: f for f in result["files"]}
+    print(f"{len(labels)} images ({len(labels) // 9} photographs × 9 variants)\n")
+    print("| finding | variants labelled positive | TP | FN | FP | TN | recall | false-positive rate |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for finding in ("text_or_watermark", "upscaled", "blurry", "monochrome"):
+        tp = fn = fp = tn = 0
+        misses, alarms = [], []
+        for fname, lab in labels.items():
+            got = found.get(fname, {}).get(finding, False)
+            if lab[finding] is None:
+                continue
+            if lab[finding]:
+                tp += got
+                fn += not got
+                if not got:
+                    misses.append(fname)
+            else:
+                fp += got
+                tn += not got
+                if got:
+                    alarms.append(fname)
+        pos = {"text_or_watermark": "stock, hand, caption, draft, text photos", "upscaled": "up2, up3, up4",
+               "blurry": "blur2 (up2–4 not scored)", "monochrome": "greyscale originals"}[finding]
+        print(f"| {finding} | {pos} | {tp} | {fn} | {fp} | {tn} | {tp / max(1, tp + fn):.2f} | {fp / max(1, fp + tn):.2f} |")
+        print(f"<!-- {finding} misses: {' '.join(sorted(misses))} -->", file=sys.stderr)
+        print(f"<!-- {finding} false alarms: {' '.join(sorted(alarms))} -->", file=sys.stderr)
+    print()
+    print("| variant | text_or_watermark found | upscaled found | blurry found |")
+    print("|---|---:|---:|---:|")
+    for v in ("orig", "blur2", "up2", "up3", "up4", "stock", "hand", "caption", "draft"):
+        files = [f for f in labels if f.endswith(f"__{v}.png")]
+        cell = lambda k: f"{sum(found.get(f, {}).get(k, False) for f in files)}/{len(files)}"
+        print(f"| {v} | {cell('text_or_watermark')} | {cell('upscaled')} | {cell('blurry')} |")
+    print()
+    print(f"set-level findings of the whole folder: {', '.join(result['set']) or 'none'}")
+    print(json.dumps({"timing_ms": result.get("total_ms")}))
+
+
+if __name__ == "__main__":
+    main()

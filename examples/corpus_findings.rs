@@ -1,0 +1,99 @@
+//! The image findings (SPEC A4, A8) of every PNG in a folder, reviewed as one set:
+//! the measurement side of `benches/compare/corpus_findings.py`, which makes the
+//! labelled variants and scores the answers.
+//!
+//! ```text
+//! cargo build --release --example corpus_findings
+//! target/release/examples/corpus_findings <folder-of-pngs> [--draft-orig]
+//! ```
+//!
+//! With `--draft-orig`, every `NAME__orig.png` also gets a `NAME__draft.png`
+//! variant made in process: fivergo's own visible draft mark
+//! ([`fivergo::watermark::draft`], seed from the file's position).
+//!
+//! Prints one JSON object: `{"files": [{"file", "text_or_watermark", "upscaled",
+//! "blurry", "monochrome", "codes"}], "total_ms"}`, where the four flags say whether
+//! the review made that finding for the file and `codes` lists all its findings;
+//! set-level findings are under `"set"`.
+
+use fivergo::asset::{review_set, Asset, AssetMeta, AssetSource};
+use fivergo::media::image::{decode, inspect_image};
+use fivergo::media::MediaLimits;
+use fivergo::watermark::{draft, DraftMark, WatermarkStyle};
+use fivergo::{Artifact, Image, Modality, Policy};
+use serde_json::json;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(dir) = args.first().filter(|a| !a.starts_with("--")) else {
+        eprintln!("usage: corpus_findings <folder-of-pngs> [--draft-orig]");
+        std::process::exit(2);
+    };
+    let with_drafts = args.iter().any(|a| a == "--draft-orig");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| {
+            eprintln!("cannot read {dir}: {e}");
+            std::process::exit(2)
+        })
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
+        .collect();
+    paths.sort();
+    let policy = Policy::default();
+    let start = Instant::now();
+    let mut images: Vec<(String, Image)> = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let Ok(img) = std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| decode(&b, &MediaLimits::default()).map_err(|e| e.to_string())) else {
+            eprintln!("{name}: cannot decode");
+            continue;
+        };
+        if with_drafts {
+            if let Some(base) = name.strip_suffix("__orig.png") {
+                let mark = DraftMark { reference: format!("order-{i}"), seed: i as u64 };
+                if let Artifact::Image(d) = draft(&Artifact::Image(img.clone()), &mark, &WatermarkStyle::default()) {
+                    images.push((format!("{base}__draft.png"), d));
+                }
+            }
+        }
+        images.push((name, img));
+    }
+    let added_at = "2026-01-01T00:00:00Z".parse().expect("a valid instant");
+    let assets: Vec<Asset> = images
+        .iter()
+        .enumerate()
+        .map(|(i, (name, img))| Asset {
+            id: format!("a{i}").as_str().into(),
+            owner: "bench".into(),
+            source: AssetSource::Upload,
+            modality: Modality::Image,
+            meta: AssetMeta { file_name: Some(name.clone()), ..inspect_image(img, &policy) },
+            tags: Default::default(),
+            added_at,
+            seq: i as u64,
+            content: None,
+        })
+        .collect();
+    let refs: Vec<&Asset> = assets.iter().collect();
+    let entry = policy.catalogue.get("illustration").expect("the illustration entry");
+    let findings = review_set(&refs, entry, &policy);
+    let total_ms = start.elapsed().as_secs_f64() * 1e3;
+    let files: Vec<_> = assets
+        .iter()
+        .map(|a| {
+            let codes: Vec<&str> =
+                findings.iter().filter(|f| f.asset.as_ref() == Some(&a.id)).map(|f| f.code.as_str()).collect();
+            json!({
+                "file": a.meta.file_name,
+                "text_or_watermark": codes.contains(&"text_or_watermark"),
+                "upscaled": codes.contains(&"upscaled"),
+                "blurry": codes.contains(&"blurry"),
+                "monochrome": a.meta.monochrome == Some(true),
+                "codes": codes,
+            })
+        })
+        .collect();
+    let set: Vec<&str> = findings.iter().filter(|f| f.asset.is_none()).map(|f| f.code.as_str()).collect();
+    println!("{}", json!({ "files": files, "set": set, "total_ms": total_ms }));
+}
