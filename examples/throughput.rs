@@ -1,7 +1,7 @@
 //! Throughput of mixed commands with several worker processes on one store.
 //!
 //! The parent sets up `--sellers N` sellers (registered, a Gig, a card, a model, a
-//! subscription), then starts `--procs P` copies of itself, each running `--threads T`
+//! price, a subscription), then starts `--procs P` copies of itself, each running `--threads T`
 //! threads for `--secs S` seconds of random commands on random sellers: 40 % reads
 //! (`seller`, `quote`), 45 % `credit_balance`, 10 % `add_gig`, 5 % `tick`. Each
 //! process prints its counts and latencies; the parent adds them up and prints one
@@ -74,7 +74,9 @@ fn setup(hub: &Hub, sellers: usize) -> Result<(), Refused> {
         hub.register_seller(&s, SellerLevel::Level2, false)?;
         hub.add_gig(&s, "tattoo")?;
         hub.add_payment_method(&s, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
-        hub.create_model(&s, "tattoo")?;
+        let model = hub.create_model(&s, "tattoo")?.value;
+        let unit_price = Money::parse("20", Currency::Usd).expect("money");
+        hub.set_price(&s, &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price })?;
         hub.subscribe(&s, &"card".into())?;
     }
     Ok(())
