@@ -51,6 +51,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let job = hub.start_training("ana", &model)?.value;
         hub.run_training(&job)?;
     }
+    // A quote is for a published model (M1, P2): without it the hub would time a refusal.
+    hub.playground_generate("ana", &model, Brief::new("warm-up"), 1)?;
+    hub.publish("ana", &model)?;
+    hub.quote(&model, 1)?;
     let sub = hub.subscription("ana")?.ok_or("subscribed")?;
     let jobs: Vec<TrainingJob> = hub.partition("ana")?.jobs.values().cloned().collect();
     let seller = SellerId::from("ana");

@@ -1,8 +1,8 @@
 //! Throughput of mixed commands with several worker processes on one store.
 //!
-//! The parent sets up `--sellers N` sellers (registered, a Gig, a card, a model, a
-//! price, a subscription), then starts `--procs P` copies of itself, each running `--threads T`
-//! threads for `--secs S` seconds of random commands on random sellers: 40 % reads
+//! The parent sets up `--sellers N` sellers (registered, a Gig, a card, a model
+//! trained, priced and published, a subscription), then starts `--procs P` copies
+//! of itself, each running `--threads T` threads for `--secs S` seconds of random commands on random sellers: 40 % reads
 //! (`seller`, `quote`), 45 % `credit_balance`, 10 % `add_gig`, 5 % `tick`. Each
 //! process prints its counts and latencies; the parent adds them up and prints one
 //! markdown row.
@@ -75,9 +75,16 @@ fn setup(hub: &Hub, sellers: usize) -> Result<(), Refused> {
         hub.add_gig(&s, "tattoo")?;
         hub.add_payment_method(&s, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
         let model = hub.create_model(&s, "tattoo")?.value;
+        let asset = hub.add_asset(&s, AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[])?.value;
+        hub.select_assets(&s, &model, &[asset])?;
+        hub.attest_originality(&s, &model)?;
+        let job = hub.start_training(&s, &model)?.value;
+        hub.run_training(&job)?;
+        hub.playground_generate(&s, &model, Brief::new("warm-up"), 1)?;
         let unit_price = Money::parse("20", Currency::Usd).expect("money");
         hub.set_price(&s, &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price })?;
         hub.subscribe(&s, &"card".into())?;
+        hub.publish(&s, &model)?;
     }
     Ok(())
 }

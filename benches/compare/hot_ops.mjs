@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const { Hub } = require('../../fivergo-node/lib.js')
+const { png } = await import('../../fivergo-node/test/helpers.mjs')
 
 function best(fn, n) {
   let min = Infinity
@@ -21,6 +22,13 @@ hub.addPaymentMethod('ana', { id: 'card', kind: 'card', label: 'Visa' })
 const model = hub.createModel('ana', 'tattoo').value
 hub.setPrice('ana', model, { type: 'per_unit', unit: 'item', unitPrice: '19.99' })
 hub.subscribe('ana', 'card')
+// A quote is for a published model: a trained model, tried in the playground.
+hub.selectAssets('ana', model, [hub.uploadAsset('ana', 'portfolio', png(64, 64), 'koi.png').value])
+hub.attestOriginality('ana', model)
+await hub.runTraining(hub.startTraining('ana', model).value)
+await hub.playgroundGenerate('ana', model, 'warm-up', 1)
+hub.publish('ana', model)
+hub.quote(model, 3)
 console.log(JSON.stringify({
   now: best(() => hub.now(), 100000),
   seller: best(() => hub.seller('ana'), 50000),

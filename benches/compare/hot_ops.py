@@ -96,6 +96,14 @@ def python_binding() -> dict:
     model = hub.create_model("ana", "tattoo").value
     hub.set_price("ana", model, fivergo.PriceSpec.per_unit("item", "19.99"))
     hub.subscribe("ana", "card")
+    # A quote is for a published model: a trained model, tried in the playground.
+    picture = fivergo.Artifact.from_image(64, 64, bytes(range(256)) * 64).to_bytes()
+    hub.select_assets("ana", model, [hub.upload_asset("ana", "portfolio", picture, "koi.png").value])
+    hub.attest_originality("ana", model)
+    hub.run_training(hub.start_training("ana", model).value)
+    hub.playground_generate("ana", model, "warm-up", 1)
+    hub.publish("ana", model)
+    hub.quote(model, 3)
     return {
         "now": best(hub.now, 200_000),
         "seller": best(lambda: hub.seller("ana"), 100_000),

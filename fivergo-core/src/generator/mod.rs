@@ -87,12 +87,19 @@ impl Audio {
 
 /// What a generator produces: an image, a sound or a text.
 ///
+/// In JSON it is an object tagged by `kind`: `{"kind": "image", "width": …}`,
+/// `{"kind": "audio", "sample_rate": …}` or `{"kind": "text", "text": "…"}`.
+///
 /// ```
 /// use fivergo_core::{Artifact, Modality};
-/// assert_eq!(Artifact::Text("hi".into()).modality(), Modality::Text);
+/// let text = Artifact::Text("hi".into());
+/// assert_eq!(text.modality(), Modality::Text);
+/// let json = serde_json::to_string(&text).unwrap();
+/// assert_eq!(json, r#"{"kind":"text","text":"hi"}"#);
+/// assert_eq!(serde_json::from_str::<Artifact>(&json).unwrap(), text);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "ArtifactWire")]
 pub enum Artifact {
     /// A picture.
     Image(Image),
@@ -100,6 +107,46 @@ pub enum Artifact {
     Audio(Audio),
     /// A text.
     Text(String),
+}
+
+/// The JSON form of an [`Artifact`] (serde cannot tag a newtype variant holding a
+/// string, so a text travels as `{"kind": "text", "text": …}`).
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ArtifactWire {
+    Image(Image),
+    Audio(Audio),
+    Text { text: String },
+}
+
+/// [`ArtifactWire`] borrowed, so serializing copies no pixels or samples.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ArtifactWireRef<'a> {
+    Image(&'a Image),
+    Audio(&'a Audio),
+    Text { text: &'a str },
+}
+
+impl From<ArtifactWire> for Artifact {
+    fn from(wire: ArtifactWire) -> Self {
+        match wire {
+            ArtifactWire::Image(i) => Artifact::Image(i),
+            ArtifactWire::Audio(a) => Artifact::Audio(a),
+            ArtifactWire::Text { text } => Artifact::Text(text),
+        }
+    }
+}
+
+impl Serialize for Artifact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Artifact::Image(i) => ArtifactWireRef::Image(i),
+            Artifact::Audio(a) => ArtifactWireRef::Audio(a),
+            Artifact::Text(text) => ArtifactWireRef::Text { text },
+        }
+        .serialize(serializer)
+    }
 }
 
 impl Artifact {
@@ -567,5 +614,25 @@ impl GeneratorRegistry {
                 subcategory: subcategory.into(),
                 reason: "no generator registered".into(),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R: D5
+    #[test]
+    fn every_kind_of_artifact_round_trips_through_json() {
+        let artifacts = [
+            Artifact::Image(Image::filled(3, 2, [10, 20, 30, 255])),
+            Artifact::Audio(Audio { sample_rate: 8_000, channels: 2, samples: vec![1, -2, 3, -4] }),
+            Artifact::Text("a caption, with \"quotes\"".into()),
+        ];
+        for artifact in artifacts {
+            let json = serde_json::to_value(&artifact).expect("every artifact serializes");
+            assert_eq!(json["kind"], serde_json::to_value(artifact.modality()).expect("a modality"));
+            assert_eq!(serde_json::from_value::<Artifact>(json).expect("and reads back"), artifact);
+        }
     }
 }
