@@ -40,12 +40,16 @@
 //!   colourful spots (a deep-sky photo) counts as colour, which a mean would miss;
 //!   sepia and other toned images count as colour unless the threshold is raised.
 //! - **text or watermark** (warning only): rows of glyph-sized shapes on a clear
-//!   stripe (captions, signatures, stamped text), at a full and at a faint contrast.
-//!   It misses most tiled semi-transparent marks (fivergo's own draft mark among
-//!   them), rotated text, text on busy texture, text smaller than about
-//!   `text_glyph_min_px / working_px` of the image and logos without letters; it
-//!   can fire on rows of small repeated symbols (bead chains, dotted borders) and on
-//!   some textures (coins, gravel, grass on the corpus; see BENCHMARKS.md).
+//!   stripe (captions, signatures, handwriting, stamped text), level or along the
+//!   diagonals of [`ImageChecks::text_angles_deg`] (tiled marks such as fivergo's
+//!   own draft mark), at a full and at a faint contrast, kept only when the glyphs
+//!   look drawn with one pen (thin strokes of one width that turn, one height) and
+//!   the same ink does not chain as well into columns (texture has no reading
+//!   direction). On the corpus it finds captions and most draft marks without
+//!   firing on textures (coins, gravel, grass, fence bars); it misses most tiled
+//!   stock marks (white at 35 % over busy pictures), much fine handwriting, text
+//!   smaller than about `text_glyph_min_px / working_px` of the image and logos
+//!   without letters (see BENCHMARKS.md).
 //! - **style vector**: the Lab palette (k-means on a thumbnail), edge density, mean
 //!   chroma, and the Gram statistics of a fixed random filter bank on a
 //!   [`ImageChecks::style_px`] copy. Vectors are only comparable when made with the
@@ -154,7 +158,8 @@ pub struct ImageChecks {
     pub text_glyph_min_px: u32,
     /// Text: largest glyph height in working-size pixels (default 48).
     pub text_glyph_max_px: u32,
-    /// Text: widest glyph, as a multiple of its height (default 2.0).
+    /// Text: widest glyph, as a multiple of its height (default 8.0, so that a
+    /// handwritten word, whose letters are joined, counts as one glyph).
     pub text_glyph_max_aspect: f32,
     /// Text: least share of its box a glyph's ink fills (default 0.12).
     pub text_glyph_min_fill: f32,
@@ -174,8 +179,36 @@ pub struct ImageChecks {
     pub text_clear_band: f32,
     /// Text: most share of those bands that may be other ink (default 0.1).
     pub text_max_band_ink: f32,
-    /// Text: letters in rows for the image to be flagged (default 8).
+    /// Text: letters in rows for the image to be flagged (default 10).
     pub text_min_glyphs: u32,
+    /// Text: the angles, in degrees counter-clockwise from level, at which rows of
+    /// letters are looked for, each between −90 and 90; each angle is one rotated
+    /// pass over the working copy (default `[0, 30]`: level captions, signatures and
+    /// handwriting, and marks tiled along a rising diagonal such as fivergo's draft
+    /// mark, about ±10° around each; add −30 for marks along a falling diagonal, at
+    /// the cost of one more pass).
+    pub text_angles_deg: Vec<f32>,
+    /// Text: longer side, in pixels, of the copy the angles other than 0 are read
+    /// on, at the faint contrast only, since tiled marks are semi-transparent
+    /// (default 512, the working size; at 256 the glyph measures no longer tell
+    /// letters from texture and the draft mark is mostly missed).
+    pub text_turned_px: u32,
+    /// Text: most median deviation of a row's stroke widths from their median, as a
+    /// share of it (default 0.25: lettering is drawn with one pen, texture is not).
+    pub text_max_stroke_spread: f32,
+    /// Text: most median deviation of a row's glyph heights from their median, as a
+    /// share of it (default 0.2).
+    pub text_max_height_spread: f32,
+    /// Text: the range of a row's median stroke thickness, a glyph's stroke width
+    /// (twice its area over its outline) over the smaller side of its box (default
+    /// `[0.12, 0.36]`: printed and handwritten letters measure 0.12 to 0.34 on the
+    /// corpus, pebbles and grass 0.39 and more, fence bars 0.75, coin rims 0.10).
+    pub text_stroke_thickness: [f32; 2],
+    /// Text: least median winding of a row's glyphs, the length of a glyph's stroke
+    /// (half its outline, in pixels) over its box's diagonal (default 1.05: at the
+    /// working size, rows of pebbles, blades of grass and fence bars measure 0.75
+    /// to 1.0 at any angle, rows of letters 1.1 to 1.7).
+    pub text_min_winding: f32,
     /// Palette colours found by k-means (default 5).
     pub palette_k: u32,
     /// k-means iterations at most (default 15).
@@ -245,7 +278,7 @@ impl Default for ImageChecks {
             text_faint_contrast: 0.14,
             text_glyph_min_px: 5,
             text_glyph_max_px: 48,
-            text_glyph_max_aspect: 2.0,
+            text_glyph_max_aspect: 8.0,
             text_glyph_min_fill: 0.12,
             text_glyph_max_fill: 0.9,
             text_max_gap: 1.2,
@@ -254,7 +287,13 @@ impl Default for ImageChecks {
             text_min_glyphs_per_row: 4,
             text_clear_band: 0.3,
             text_max_band_ink: 0.1,
-            text_min_glyphs: 8,
+            text_min_glyphs: 10,
+            text_angles_deg: vec![0.0, 30.0],
+            text_turned_px: 512,
+            text_max_stroke_spread: 0.3,
+            text_max_height_spread: 0.35,
+            text_stroke_thickness: [0.12, 0.36],
+            text_min_winding: 1.05,
             palette_k: 5,
             kmeans_iterations: 15,
             kmeans_seed: 7,

@@ -1178,3 +1178,30 @@ fn a_small_image_is_a_low_resolution_warning_unless_a_hard_minimum_is_set() {
     policy.media.limits.min_image_side_px = Some(0);
     assert!(policy.media.validate().is_err());
 }
+
+#[test]
+fn on_real_photos_textures_are_not_text_and_the_draft_mark_is() {
+    // R: A8 — coins, gravel, grass and brick once read as rows of letters.
+    use crate::generator::Artifact;
+    use crate::watermark::{draft, DraftMark, WatermarkStyle};
+    let c = checks();
+    for name in ["coins", "gravel", "grass", "brick", "camera", "astronaut", "chelsea", "coffee", "hopper", "horse", "rocket"] {
+        let m = measure(&corpus(name), &c);
+        assert!(!m.text_or_watermark, "{name}: {} glyphs", m.text_glyphs);
+    }
+    let names = ["camera", "coffee", "hopper", "rocket", "astronaut", "chelsea"];
+    let found: Vec<&str> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, name)| {
+            let mark = DraftMark { reference: format!("order-{i}"), seed: *i as u64 };
+            let Artifact::Image(d) = draft(&Artifact::Image(corpus(name)), &mark, &WatermarkStyle::default()) else {
+                return false;
+            };
+            measure(&d, &c).text_or_watermark
+        })
+        .map(|(_, name)| *name)
+        .collect();
+    println!("draft mark found on {found:?}");
+    assert!(found.len() >= 4, "draft mark found on {found:?} only");
+}
