@@ -201,14 +201,25 @@ pub struct ImageChecks {
     pub text_max_height_spread: f32,
     /// Text: the range of a row's median stroke thickness, a glyph's stroke width
     /// (twice its area over its outline) over the smaller side of its box (default
-    /// `[0.12, 0.36]`: printed and handwritten letters measure 0.12 to 0.34 on the
-    /// corpus, pebbles and grass 0.39 and more, fence bars 0.75, coin rims 0.10).
+    /// `[0.06, 0.36]`: printed letters measure 0.12 to 0.34 on the corpus,
+    /// handwriting from 0.06, pebbles and grass 0.39 and more, fence bars 0.75;
+    /// coin rims, 0.08 to 0.11, are told from handwriting by
+    /// `text_min_width_spread`).
     pub text_stroke_thickness: [f32; 2],
     /// Text: least median winding of a row's glyphs, the length of a glyph's stroke
     /// (half its outline, in pixels) over its box's diagonal (default 1.05: at the
     /// working size, rows of pebbles, blades of grass and fence bars measure 0.75
     /// to 1.0 at any angle, rows of letters 1.1 to 1.7).
     pub text_min_winding: f32,
+    /// Text: rows whose median stroke thickness (see `text_stroke_thickness`) is
+    /// below this are drawn with a thin pen, as handwriting is, and must also vary
+    /// in glyph width by `text_min_width_spread` (default 0.12, the thinnest printed
+    /// letters on the corpus).
+    pub text_printed_thickness: f32,
+    /// Text: least median deviation of a thin-pen row's glyph widths from their
+    /// median, as a share of it: handwritten words differ in length, a row of rings
+    /// such as coin rims does not (default 0.2).
+    pub text_min_width_spread: f32,
     /// Palette colours found by k-means (default 5).
     pub palette_k: u32,
     /// k-means iterations at most (default 15).
@@ -292,8 +303,10 @@ impl Default for ImageChecks {
             text_turned_px: 512,
             text_max_stroke_spread: 0.3,
             text_max_height_spread: 0.35,
-            text_stroke_thickness: [0.12, 0.36],
+            text_stroke_thickness: [0.06, 0.36],
             text_min_winding: 1.05,
+            text_printed_thickness: 0.12,
+            text_min_width_spread: 0.2,
             palette_k: 5,
             kmeans_iterations: 15,
             kmeans_seed: 7,

@@ -132,6 +132,8 @@ impl MediaPolicy {
             ("image.text_max_stroke_spread", i.text_max_stroke_spread),
             ("image.text_max_height_spread", i.text_max_height_spread),
             ("image.text_min_winding", i.text_min_winding),
+            ("image.text_printed_thickness", i.text_printed_thickness),
+            ("image.text_min_width_spread", i.text_min_width_spread),
         ] {
             if !(v >= 0.0 && v.is_finite()) {
                 return bad(field, "must be a finite number of at least 0");

@@ -16,6 +16,10 @@
 //!   fence bars thicker), and the median stroke winds
 //!   ([`ImageChecks::text_min_winding`]: a bar or a blade of grass is a straight
 //!   stroke at any angle, a letter turns);
+//! - a row drawn with a thinner pen than printed letters
+//!   ([`ImageChecks::text_printed_thickness`]), as handwriting is, must vary in
+//!   glyph width ([`ImageChecks::text_min_width_spread`]): handwritten words differ
+//!   in length, a row of rings such as coin rims does not;
 //! - its glyphs share one stroke width and one height
 //!   ([`ImageChecks::text_max_stroke_spread`],
 //!   [`ImageChecks::text_max_height_spread`]).
@@ -333,11 +337,16 @@ fn glyphs_in_rows(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChe
         let mut winding: Vec<f32> = members.iter().map(|&i| blobs[i].winding()).collect();
         let winding = median(&mut winding);
         let (stroke_spread, height_spread) = (relative_spread(strokes), relative_spread(heights));
+        let widths: Vec<f32> = members.iter().map(|&i| blobs[i].w() as f32).collect();
+        let width_spread = relative_spread(widths);
         let [thin, thick] = c.text_stroke_thickness;
+        // A thin pen writes words of many lengths; a row of rings (coin rims) does not.
+        let varied = thickness >= c.text_printed_thickness || width_spread >= c.text_min_width_spread;
         let lettering = stroke_spread <= c.text_max_stroke_spread
             && height_spread <= c.text_max_height_spread
             && (thin..=thick).contains(&thickness)
-            && winding >= c.text_min_winding;
+            && winding >= c.text_min_winding
+            && varied;
         let x0 = members.iter().map(|&i| blobs[i].x0).min().unwrap_or(0);
         let x1 = members.iter().map(|&i| blobs[i].x1).max().unwrap_or(0);
         let y0 = members.iter().map(|&i| blobs[i].y0).min().unwrap_or(0);
