@@ -84,6 +84,7 @@ impl MediaPolicy {
             ("image.blur_edge_share", i.blur_edge_share),
             ("image.upscale_max_ratio", i.upscale_max_ratio),
             ("image.upscale_min_lower_ratio", i.upscale_min_lower_ratio),
+            ("image.upscale_soft_max_lower_ratio", i.upscale_soft_max_lower_ratio),
             ("image.text_glyph_min_fill", i.text_glyph_min_fill),
             ("image.text_glyph_max_fill", i.text_glyph_max_fill),
             ("image.text_max_band_ink", i.text_max_band_ink),
