@@ -32,20 +32,25 @@
 //!   Enlargements by 3× and 4× empty both top octaves, as blur does; they are told
 //!   apart by interpolation's periodic trace instead: the mean second difference
 //!   per column and per row repeats with the enlargement's period (JPEG's 8×8 block
-//!   edges are left out). Lanczos enlargements leave the weakest trace and are the
-//!   ones missed most.
+//!   edges are left out). Lanczos enlargements leave the weakest trace; where both
+//!   top octaves are empty (a 4× enlargement or a blur) a weaker period 4 is
+//!   enough, since blur leaves none.
 //! - **chroma / monochrome**: CIE Lab chroma of a thumbnail; an image is monochrome
 //!   when even its [`ImageChecks::monochrome_percentile`]-th percentile chroma stays
 //!   below [`ImageChecks::monochrome_max_chroma`], so a dark picture with a few
 //!   colourful spots (a deep-sky photo) counts as colour, which a mean would miss;
 //!   sepia and other toned images count as colour unless the threshold is raised.
 //! - **text or watermark** (warning only): rows of glyph-sized shapes on a clear
-//!   stripe (captions, signatures, stamped text), at a full and at a faint contrast.
-//!   It misses most tiled semi-transparent marks (fivergo's own draft mark among
-//!   them), rotated text, text on busy texture, text smaller than about
-//!   `text_glyph_min_px / working_px` of the image and logos without letters; it
-//!   can fire on rows of small repeated symbols (bead chains, dotted borders) and on
-//!   some textures (coins, gravel, grass on the corpus; see BENCHMARKS.md).
+//!   stripe (captions, signatures, handwriting, stamped text), level or along the
+//!   diagonals of [`ImageChecks::text_angles_deg`] (tiled marks such as fivergo's
+//!   own draft mark), at a full and at a faint contrast, kept only when the glyphs
+//!   look drawn with one pen (thin strokes of one width that turn, one height) and
+//!   the same ink does not chain as well into columns (texture has no reading
+//!   direction). On the corpus it finds captions and most draft marks without
+//!   firing on textures (coins, gravel, grass, fence bars); it misses most tiled
+//!   stock marks (white at 35 % over busy pictures), much fine handwriting, text
+//!   smaller than about `text_glyph_min_px / working_px` of the image and logos
+//!   without letters (see BENCHMARKS.md).
 //! - **style vector**: the Lab palette (k-means on a thumbnail), edge density, mean
 //!   chroma, and the Gram statistics of a fixed random filter bank on a
 //!   [`ImageChecks::style_px`] copy. Vectors are only comparable when made with the
@@ -130,6 +135,16 @@ pub struct ImageChecks {
     pub upscale_min_period_3: f32,
     /// 4× test: the same modulo 4 (default 0.25; photographs mostly under 0.15).
     pub upscale_min_period_4: f32,
+    /// 4× test where both top octaves are empty (the next octave's round-trip
+    /// energy below this share of the one below it, as after a 4× enlargement or a
+    /// blur): a period modulo 4 of `upscale_soft_min_period_4` is enough (default
+    /// 0.11; photographs measure 0.3 and more, 4× enlargements 0.04 to 0.10,
+    /// Gaussian blur of 2 px 0.09 to 0.18).
+    pub upscale_soft_max_lower_ratio: f32,
+    /// The period modulo 4 that makes such an image a 4× enlargement (default
+    /// 0.065: Lanczos 4× enlargements on the corpus measure 0.07 to 0.23, blurred
+    /// photographs mostly under 0.03, one of 24 at 0.10).
+    pub upscale_soft_min_period_4: f32,
     /// An image whose chroma percentile (below) stays under this Lab chroma is
     /// monochrome (default 10: greys, JPEG's chroma noise and blue-black or
     /// brown-black inks stay under it, a colour accent does not).
@@ -154,7 +169,8 @@ pub struct ImageChecks {
     pub text_glyph_min_px: u32,
     /// Text: largest glyph height in working-size pixels (default 48).
     pub text_glyph_max_px: u32,
-    /// Text: widest glyph, as a multiple of its height (default 2.0).
+    /// Text: widest glyph, as a multiple of its height (default 8.0, so that a
+    /// handwritten word, whose letters are joined, counts as one glyph).
     pub text_glyph_max_aspect: f32,
     /// Text: least share of its box a glyph's ink fills (default 0.12).
     pub text_glyph_min_fill: f32,
@@ -174,8 +190,47 @@ pub struct ImageChecks {
     pub text_clear_band: f32,
     /// Text: most share of those bands that may be other ink (default 0.1).
     pub text_max_band_ink: f32,
-    /// Text: letters in rows for the image to be flagged (default 8).
+    /// Text: letters in rows for the image to be flagged (default 10).
     pub text_min_glyphs: u32,
+    /// Text: the angles, in degrees counter-clockwise from level, at which rows of
+    /// letters are looked for, each between −90 and 90; each angle is one rotated
+    /// pass over the working copy (default `[0, 30]`: level captions, signatures and
+    /// handwriting, and marks tiled along a rising diagonal such as fivergo's draft
+    /// mark, about ±10° around each; add −30 for marks along a falling diagonal, at
+    /// the cost of one more pass).
+    pub text_angles_deg: Vec<f32>,
+    /// Text: longer side, in pixels, of the copy the angles other than 0 are read
+    /// on, at the faint contrast only, since tiled marks are semi-transparent
+    /// (default 512, the working size; at 256 the glyph measures no longer tell
+    /// letters from texture and the draft mark is mostly missed).
+    pub text_turned_px: u32,
+    /// Text: most median deviation of a row's stroke widths from their median, as a
+    /// share of it (default 0.25: lettering is drawn with one pen, texture is not).
+    pub text_max_stroke_spread: f32,
+    /// Text: most median deviation of a row's glyph heights from their median, as a
+    /// share of it (default 0.2).
+    pub text_max_height_spread: f32,
+    /// Text: the range of a row's median stroke thickness, a glyph's stroke width
+    /// (twice its area over its outline) over the smaller side of its box (default
+    /// `[0.06, 0.36]`: printed letters measure 0.12 to 0.34 on the corpus,
+    /// handwriting from 0.06, pebbles and grass 0.39 and more, fence bars 0.75;
+    /// coin rims, 0.08 to 0.11, are told from handwriting by
+    /// `text_min_width_spread`).
+    pub text_stroke_thickness: [f32; 2],
+    /// Text: least median winding of a row's glyphs, the length of a glyph's stroke
+    /// (half its outline, in pixels) over its box's diagonal (default 1.05: at the
+    /// working size, rows of pebbles, blades of grass and fence bars measure 0.75
+    /// to 1.0 at any angle, rows of letters 1.1 to 1.7).
+    pub text_min_winding: f32,
+    /// Text: rows whose median stroke thickness (see `text_stroke_thickness`) is
+    /// below this are drawn with a thin pen, as handwriting is, and must also vary
+    /// in glyph width by `text_min_width_spread` (default 0.12, the thinnest printed
+    /// letters on the corpus).
+    pub text_printed_thickness: f32,
+    /// Text: least median deviation of a thin-pen row's glyph widths from their
+    /// median, as a share of it: handwritten words differ in length, a row of rings
+    /// such as coin rims does not (default 0.2).
+    pub text_min_width_spread: f32,
     /// Palette colours found by k-means (default 5).
     pub palette_k: u32,
     /// k-means iterations at most (default 15).
@@ -237,6 +292,8 @@ impl Default for ImageChecks {
             upscale_min_detail: 1e-5,
             upscale_min_period_3: 0.12,
             upscale_min_period_4: 0.25,
+            upscale_soft_max_lower_ratio: 0.11,
+            upscale_soft_min_period_4: 0.065,
             monochrome_max_chroma: 10.0,
             monochrome_percentile: 99.0,
             edge_threshold: 0.1,
@@ -245,7 +302,7 @@ impl Default for ImageChecks {
             text_faint_contrast: 0.14,
             text_glyph_min_px: 5,
             text_glyph_max_px: 48,
-            text_glyph_max_aspect: 2.0,
+            text_glyph_max_aspect: 8.0,
             text_glyph_min_fill: 0.12,
             text_glyph_max_fill: 0.9,
             text_max_gap: 1.2,
@@ -254,7 +311,15 @@ impl Default for ImageChecks {
             text_min_glyphs_per_row: 4,
             text_clear_band: 0.3,
             text_max_band_ink: 0.1,
-            text_min_glyphs: 8,
+            text_min_glyphs: 10,
+            text_angles_deg: vec![0.0, 30.0],
+            text_turned_px: 512,
+            text_max_stroke_spread: 0.3,
+            text_max_height_spread: 0.35,
+            text_stroke_thickness: [0.06, 0.36],
+            text_min_winding: 1.05,
+            text_printed_thickness: 0.12,
+            text_min_width_spread: 0.2,
             palette_k: 5,
             kmeans_iterations: 15,
             kmeans_seed: 7,
@@ -365,7 +430,11 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
     drop(crop);
     let upscale_factor = if octaves {
         Some(2)
-    } else if period4 >= checks.upscale_min_period_4 {
+    } else if period4 >= checks.upscale_min_period_4
+        || (e2 >= checks.upscale_min_detail
+            && lower_ratio < checks.upscale_soft_max_lower_ratio
+            && period4 >= checks.upscale_soft_min_period_4)
+    {
         Some(4)
     } else if period3 >= checks.upscale_min_period_3 {
         Some(3)

@@ -84,6 +84,7 @@ impl MediaPolicy {
             ("image.blur_edge_share", i.blur_edge_share),
             ("image.upscale_max_ratio", i.upscale_max_ratio),
             ("image.upscale_min_lower_ratio", i.upscale_min_lower_ratio),
+            ("image.upscale_soft_max_lower_ratio", i.upscale_soft_max_lower_ratio),
             ("image.text_glyph_min_fill", i.text_glyph_min_fill),
             ("image.text_glyph_max_fill", i.text_glyph_max_fill),
             ("image.text_max_band_ink", i.text_max_band_ink),
@@ -120,6 +121,27 @@ impl MediaPolicy {
             if v == 0 {
                 return bad(field, "must be above zero");
             }
+        }
+        if i.text_angles_deg.iter().any(|d| !(-90.0..=90.0).contains(d)) {
+            return bad("image.text_angles_deg", "must lie between -90 and 90 degrees");
+        }
+        let [thin, thick] = i.text_stroke_thickness;
+        if !(0.0 <= thin && thin <= thick && thick <= 1.0) {
+            return bad("image.text_stroke_thickness", "must be an ordered range within 0 to 1");
+        }
+        for (field, v) in [
+            ("image.text_max_stroke_spread", i.text_max_stroke_spread),
+            ("image.text_max_height_spread", i.text_max_height_spread),
+            ("image.text_min_winding", i.text_min_winding),
+            ("image.text_printed_thickness", i.text_printed_thickness),
+            ("image.text_min_width_spread", i.text_min_width_spread),
+        ] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return bad(field, "must be a finite number of at least 0");
+            }
+        }
+        if i.text_turned_px == 0 {
+            return bad("image.text_turned_px", "must be above zero");
         }
         if i.text_glyph_min_px > i.text_glyph_max_px {
             return bad("image.text_glyph_min_px", "exceeds text_glyph_max_px");

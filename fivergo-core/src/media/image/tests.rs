@@ -1123,7 +1123,18 @@ fn on_real_photos_2x_3x_and_4x_enlargements_are_flagged_and_originals_are_not() 
             }
         }
     }
+    // Lanczos 4× enlargements leave the weakest trace (issue 11).
+    for name in ["astronaut", "coffee", "hopper", "camera", "chelsea"] {
+        let img = corpus(name);
+        let small = resized(&img, img.width / 4, img.height / 4, Lanczos3);
+        let m = measure(&resized(&small, img.width / 4 * 4, img.height / 4 * 4, Lanczos3), &c);
+        assert!(m.upscaled, "{name} 4× Lanczos: {:?} periodicity {:?} lower {}", m.upscale_factor, m.upscale_periodicity, m.lower_ratio);
+    }
     // Blur is blur, not enlargement.
+    for name in ["coffee", "camera", "astronaut", "hopper"] {
+        let m = measure(&blurred(&corpus(name), 2.0), &c);
+        assert!(!m.upscaled, "{name} blurred: {:?} periodicity {:?}", m.upscale_factor, m.upscale_periodicity);
+    }
     assert!(!measure(&blurred(&corpus("coffee"), 3.0), &c).upscaled);
 }
 
@@ -1177,4 +1188,47 @@ fn a_small_image_is_a_low_resolution_warning_unless_a_hard_minimum_is_set() {
     assert_eq!(err.code(), "image_too_small");
     policy.media.limits.min_image_side_px = Some(0);
     assert!(policy.media.validate().is_err());
+}
+
+#[test]
+fn on_real_photos_textures_are_not_text_and_the_draft_mark_is() {
+    // R: A8 — coins, gravel, grass and brick once read as rows of letters.
+    use crate::generator::Artifact;
+    use crate::watermark::{draft, DraftMark, WatermarkStyle};
+    let c = checks();
+    for name in ["coins", "gravel", "grass", "brick", "camera", "astronaut", "chelsea", "coffee", "hopper", "horse", "rocket"] {
+        let m = measure(&corpus(name), &c);
+        assert!(!m.text_or_watermark, "{name}: {} glyphs", m.text_glyphs);
+    }
+    let names = ["camera", "coffee", "hopper", "rocket", "astronaut", "chelsea"];
+    let found: Vec<&str> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, name)| {
+            let mark = DraftMark { reference: format!("order-{i}"), seed: *i as u64 };
+            let Artifact::Image(d) = draft(&Artifact::Image(corpus(name)), &mark, &WatermarkStyle::default()) else {
+                return false;
+            };
+            measure(&d, &c).text_or_watermark
+        })
+        .map(|(_, name)| *name)
+        .collect();
+    println!("draft mark found on {found:?}");
+    assert!(found.len() >= 4, "draft mark found on {found:?} only");
+}
+
+#[test]
+fn text_and_upscale_checks_are_validated() {
+    // R: A8, A4
+    let bad = |f: fn(&mut ImageChecks)| {
+        let mut policy = Policy::default();
+        f(&mut policy.media.image);
+        policy.media.validate().is_err()
+    };
+    assert!(bad(|c| c.text_angles_deg = vec![0.0, 120.0]));
+    assert!(bad(|c| c.text_stroke_thickness = [0.4, 0.2]));
+    assert!(bad(|c| c.text_min_winding = -1.0));
+    assert!(bad(|c| c.text_turned_px = 0));
+    assert!(bad(|c| c.upscale_soft_max_lower_ratio = 2.0));
+    assert!(Policy::default().media.validate().is_ok());
 }

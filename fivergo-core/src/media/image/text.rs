@@ -1,17 +1,38 @@
-//! A cheap detector of rows of text (captions, signatures, stamped marks).
+//! A cheap detector of lines of text (captions, signatures, stamped and tiled marks).
 //!
 //! On the working-size luma, pixels that differ from their local mean by more than a
 //! contrast threshold become "ink" (dark ink and light ink separately). Connected
 //! components of glyph size and glyph density are chained left to right into rows
-//! when they sit on one line, have similar heights and small gaps; a row counts as
-//! text when it holds enough glyphs and the bands just above and below it are
-//! mostly clear of ink (text sits on a plain stripe; texture does not). The count of
-//! glyphs in such rows is the measure.
+//! when they sit on one line, have similar heights and small gaps. The luma is read
+//! at every angle of [`ImageChecks::text_angles_deg`] (rotated copies), so rows of a
+//! diagonal mark are level in one of them.
+//!
+//! A row counts as text only when it looks like lettering rather than texture:
+//! - it holds enough glyphs, and the bands just above and below it are mostly clear
+//!   of other ink (text sits on a stripe of its own; texture does not);
+//! - its glyphs are drawn with a pen: the median stroke width (twice a glyph's area
+//!   over its outline) over the glyph's smaller side lies in
+//!   [`ImageChecks::text_stroke_thickness`] (coin rims are thinner, pebbles and
+//!   fence bars thicker), and the median stroke winds
+//!   ([`ImageChecks::text_min_winding`]: a bar or a blade of grass is a straight
+//!   stroke at any angle, a letter turns);
+//! - a row drawn with a thinner pen than printed letters
+//!   ([`ImageChecks::text_printed_thickness`]), as handwriting is, must vary in
+//!   glyph width ([`ImageChecks::text_min_width_spread`]): handwritten words differ
+//!   in length, a row of rings such as coin rims does not;
+//! - its glyphs share one stroke width and one height
+//!   ([`ImageChecks::text_max_stroke_spread`],
+//!   [`ImageChecks::text_max_height_spread`]).
+//!
+//! Texture has no reading direction: each pass also chains the same ink into
+//! columns (the transposed map) with the same tests, and only the glyphs in rows
+//! beyond those in columns count. The measure is that count in the best single
+//! pass (angle, contrast and polarity).
 
-use super::plane::Plane;
+use super::plane::{resize, Plane};
 use super::ImageChecks;
 
-/// A connected component's box and pixel count.
+/// A connected component's box, pixel count and outline length.
 #[derive(Debug, Clone, Copy)]
 struct Blob {
     x0: usize,
@@ -19,6 +40,8 @@ struct Blob {
     x1: usize, // inclusive
     y1: usize, // inclusive
     area: usize,
+    /// Ink pixels with a 4-neighbour that is not ink (or outside the plane).
+    outline: usize,
 }
 
 impl Blob {
@@ -31,45 +54,127 @@ impl Blob {
     fn cy(&self) -> f32 {
         (self.y0 + self.y1) as f32 / 2.0
     }
+    /// Mean stroke width: twice the area over the outline.
+    fn stroke(&self) -> f32 {
+        2.0 * self.area as f32 / self.outline.max(1) as f32
+    }
+    /// Stroke width over the smaller side of the box: small for a letter drawn
+    /// with a pen, near 1 for a bar or a solid blob.
+    fn thickness(&self) -> f32 {
+        self.stroke() / self.w().min(self.h()) as f32
+    }
+    /// Length of the stroke (half the outline) over the box's diagonal: about 1
+    /// for a bar or a pebble, whatever their angle, 2 or more for a letter, whose
+    /// pen turns.
+    fn winding(&self) -> f32 {
+        self.outline as f32 / 2.0 / (self.w() as f32).hypot(self.h() as f32)
+    }
 }
 
-/// Glyphs found in text-like rows: the larger count of dark-on-light and
-/// light-on-dark text, at the full contrast and at the faint one of
-/// semi-transparent marks.
+/// A plane with the pixels that show the image (a rotated copy has empty corners).
+struct View {
+    plane: Plane,
+    valid: Vec<bool>,
+}
+
+/// Glyphs found in text-like rows: the largest count of one pass over the angles of
+/// [`ImageChecks::text_angles_deg`], dark-on-light and light-on-dark text, at the
+/// full contrast and at the faint one of semi-transparent marks.
 pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
     if luma.w < 8 || luma.h < 8 {
         return 0;
     }
-    glyphs_at(luma, c.text_contrast, c).max(glyphs_at(luma, c.text_faint_contrast, c))
+    let mut best = 0;
+    // Turned passes look for tiled, semi-transparent marks: at the faint contrast
+    // only, on a smaller copy (their letters are large).
+    let long = luma.w.max(luma.h);
+    let turned_long = (c.text_turned_px.max(1) as usize).min(long);
+    let scaled = |side: usize| (side.saturating_mul(turned_long) / long).max(1);
+    let small = (turned_long < long).then(|| resize(luma, scaled(luma.w), scaled(luma.h)));
+    for &degrees in &c.text_angles_deg {
+        let level = degrees == 0.0 || !degrees.is_finite();
+        let view = if level { rotated(luma, 0.0) } else { rotated(small.as_ref().unwrap_or(luma), degrees) };
+        let mean = box_mean(&view, c.text_window_px.max(1) as usize);
+        let contrasts: &[f32] = if level { &[c.text_contrast, c.text_faint_contrast] } else { &[c.text_faint_contrast] };
+        for &t in contrasts {
+            for sign in [-1.0f32, 1.0] {
+                let ink: Vec<bool> = view
+                    .plane
+                    .data
+                    .iter()
+                    .zip(&mean)
+                    .zip(&view.valid)
+                    .map(|((&v, &m), &ok)| ok && sign * (v - m) > t)
+                    .collect();
+                let (w, h) = (view.plane.w, view.plane.h);
+                let rows = glyphs_in_rows(&ink, &view.valid, w, h, c);
+                // Columns only matter where the rows could raise the count.
+                if rows > best {
+                    let cols = glyphs_in_rows(&transpose(&ink, w, h), &transpose(&view.valid, w, h), h, w, c);
+                    best = best.max(rows.saturating_sub(cols));
+                }
+            }
+        }
+    }
+    best
 }
 
-/// Glyphs in level rows at one contrast threshold.
-fn glyphs_at(luma: &Plane, t: f32, c: &ImageChecks) -> u32 {
-    let mean = box_mean(luma, c.text_window_px.max(1) as usize);
-    let dark: Vec<bool> = luma
-        .data
-        .iter()
-        .zip(&mean)
-        .map(|(&v, &m)| v < m - t)
-        .collect();
-    let light: Vec<bool> = luma
-        .data
-        .iter()
-        .zip(&mean)
-        .map(|(&v, &m)| v > m + t)
-        .collect();
-    glyphs_in_rows(&dark, luma.w, luma.h, c).max(glyphs_in_rows(&light, luma.w, luma.h, c))
+/// `luma` turned so that a line rising at `degrees` (counter-clockwise, y down)
+/// runs level, on a canvas that holds all of it (bilinear samples); 0° is a copy.
+fn rotated(luma: &Plane, degrees: f32) -> View {
+    let (w, h) = (luma.w, luma.h);
+    if degrees == 0.0 || !degrees.is_finite() {
+        return View { plane: luma.clone(), valid: vec![true; w * h] };
+    }
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (wf, hf) = (w as f32, h as f32);
+    let nw = (wf * cos.abs() + hf * sin.abs()).ceil() as usize;
+    let nh = (wf * sin.abs() + hf * cos.abs()).ceil() as usize;
+    let mut plane = Plane::new(nw, nh);
+    let mut valid = vec![false; nw * nh];
+    let (cx, cy) = (wf / 2.0, hf / 2.0);
+    let (ncx, ncy) = (nw as f32 / 2.0, nh as f32 / 2.0);
+    for y in 0..nh {
+        let v = y as f32 + 0.5 - ncy;
+        for x in 0..nw {
+            let u = x as f32 + 0.5 - ncx;
+            // The canvas' x axis runs along (cos, −sin) in the image, its y axis
+            // along (sin, cos).
+            let sx = cx + u * cos + v * sin - 0.5;
+            let sy = cy - u * sin + v * cos - 0.5;
+            if !(sx >= 0.0 && sy >= 0.0 && sx <= wf - 1.0 && sy <= hf - 1.0) {
+                continue;
+            }
+            let (x0, y0) = (sx as usize, sy as usize);
+            let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+            let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+            let at = |xx: usize, yy: usize| luma.data.get(yy * w + xx).copied().unwrap_or(0.0);
+            let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * fx;
+            let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * fx;
+            let i = y * nw + x;
+            plane.data[i] = top + (bottom - top) * fy;
+            valid[i] = true;
+        }
+    }
+    View { plane, valid }
 }
 
-/// Mean over a `(2r+1)²` window, clamped at the borders, via an integral image.
-fn box_mean(p: &Plane, r: usize) -> Vec<f32> {
-    let (w, h) = (p.w, p.h);
-    let mut integral = vec![0.0f64; (w + 1) * (h + 1)];
+/// Mean of the valid pixels in a `(2r+1)²` window, clamped at the borders, via
+/// integral images.
+fn box_mean(view: &View, r: usize) -> Vec<f32> {
+    let (w, h) = (view.plane.w, view.plane.h);
+    let stride = w + 1;
+    let mut sum = vec![0.0f64; stride * (h + 1)];
+    let mut count = vec![0u32; stride * (h + 1)];
     for y in 0..h {
-        let mut row = 0.0f64;
+        let (mut row, mut n) = (0.0f64, 0u32);
         for x in 0..w {
-            row += f64::from(p.data[y * w + x]);
-            integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+            if view.valid[y * w + x] {
+                row += f64::from(view.plane.data[y * w + x]);
+                n += 1;
+            }
+            sum[(y + 1) * stride + x + 1] = sum[y * stride + x + 1] + row;
+            count[(y + 1) * stride + x + 1] = count[y * stride + x + 1] + n;
         }
     }
     let mut out = vec![0.0f32; w * h];
@@ -77,11 +182,9 @@ fn box_mean(p: &Plane, r: usize) -> Vec<f32> {
         let (ya, yb) = (y.saturating_sub(r), (y + r + 1).min(h));
         for x in 0..w {
             let (xa, xb) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let s = integral[yb * (w + 1) + xb]
-                - integral[ya * (w + 1) + xb]
-                - integral[yb * (w + 1) + xa]
-                + integral[ya * (w + 1) + xa];
-            out[y * w + x] = (s / ((yb - ya) * (xb - xa)) as f64) as f32;
+            let s = sum[yb * stride + xb] - sum[ya * stride + xb] - sum[yb * stride + xa] + sum[ya * stride + xa];
+            let n = count[yb * stride + xb] + count[ya * stride + xa] - count[ya * stride + xb] - count[yb * stride + xa];
+            out[y * w + x] = if n > 0 { (s / f64::from(n)) as f32 } else { 0.0 };
         }
     }
     out
@@ -98,13 +201,7 @@ fn components(ink: &[bool], w: usize, h: usize) -> (Vec<Blob>, Vec<u32>) {
         }
         let id = blobs.len() as u32;
         let (sx, sy) = (start % w, start / w);
-        let mut b = Blob {
-            x0: sx,
-            y0: sy,
-            x1: sx,
-            y1: sy,
-            area: 0,
-        };
+        let mut b = Blob { x0: sx, y0: sy, x1: sx, y1: sy, area: 0, outline: 0 };
         labels[start] = id;
         stack.push(start);
         while let Some(i) = stack.pop() {
@@ -114,6 +211,10 @@ fn components(ink: &[bool], w: usize, h: usize) -> (Vec<Blob>, Vec<u32>) {
             b.x1 = b.x1.max(x);
             b.y0 = b.y0.min(y);
             b.y1 = b.y1.max(y);
+            let edge = x == 0 || y == 0 || x + 1 == w || y + 1 == h;
+            if edge || !ink[i - 1] || !ink[i + 1] || !ink[i - w] || !ink[i + w] {
+                b.outline += 1;
+            }
             for ny in y.saturating_sub(1)..=(y + 1).min(h - 1) {
                 for nx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
                     let j = ny * w + nx;
@@ -137,7 +238,38 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
+/// Median of `values` (0 when empty); reorders them.
+fn median(values: &mut [f32]) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f32::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Median absolute deviation of `values` from their median, over that median (0
+/// when the median is not positive).
+fn relative_spread(mut values: Vec<f32>) -> f32 {
+    let m = median(&mut values);
+    if m <= 0.0 {
+        return 0.0;
+    }
+    let mut dev: Vec<f32> = values.iter().map(|v| (v - m).abs()).collect();
+    median(&mut dev) / m
+}
+
+/// `m` (`w` wide, `h` high) with rows and columns swapped.
+fn transpose(m: &[bool], w: usize, h: usize) -> Vec<bool> {
+    let mut out = vec![false; w * h];
+    for (y, row) in m.chunks_exact(w.max(1)).take(h).enumerate() {
+        for (x, &v) in row.iter().enumerate() {
+            out[x * h + y] = v;
+        }
+    }
+    out
+}
+
+fn glyphs_in_rows(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
     let (blobs, labels) = components(ink, w, h);
     let (gmin, gmax) = (
         c.text_glyph_min_px.max(1) as usize,
@@ -197,6 +329,24 @@ fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
         if members.len() < c.text_min_glyphs_per_row as usize {
             continue;
         }
+        // Thin strokes of one width and letters of one height along the row.
+        let strokes: Vec<f32> = members.iter().map(|&i| blobs[i].stroke()).collect();
+        let heights: Vec<f32> = members.iter().map(|&i| blobs[i].h() as f32).collect();
+        let mut thickness: Vec<f32> = members.iter().map(|&i| blobs[i].thickness()).collect();
+        let thickness = median(&mut thickness);
+        let mut winding: Vec<f32> = members.iter().map(|&i| blobs[i].winding()).collect();
+        let winding = median(&mut winding);
+        let (stroke_spread, height_spread) = (relative_spread(strokes), relative_spread(heights));
+        let widths: Vec<f32> = members.iter().map(|&i| blobs[i].w() as f32).collect();
+        let width_spread = relative_spread(widths);
+        let [thin, thick] = c.text_stroke_thickness;
+        // A thin pen writes words of many lengths; a row of rings (coin rims) does not.
+        let varied = thickness >= c.text_printed_thickness || width_spread >= c.text_min_width_spread;
+        let lettering = stroke_spread <= c.text_max_stroke_spread
+            && height_spread <= c.text_max_height_spread
+            && (thin..=thick).contains(&thickness)
+            && winding >= c.text_min_winding
+            && varied;
         let x0 = members.iter().map(|&i| blobs[i].x0).min().unwrap_or(0);
         let x1 = members.iter().map(|&i| blobs[i].x1).max().unwrap_or(0);
         let y0 = members.iter().map(|&i| blobs[i].y0).min().unwrap_or(0);
@@ -211,15 +361,20 @@ fn glyphs_in_rows(ink: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
         ] {
             for y in ya..yb {
                 for x in x0..=x1 {
+                    let i = y * w + x;
+                    if !valid[i] {
+                        continue;
+                    }
                     cells += 1;
-                    let l = labels[y * w + x];
+                    let l = labels[i];
                     if l != u32::MAX && !inside(l) {
                         ink_count += 1;
                     }
                 }
             }
         }
-        if cells == 0 || (ink_count as f32) <= c.text_max_band_ink * cells as f32 {
+        let clear = cells == 0 || (ink_count as f32) <= c.text_max_band_ink * cells as f32;
+        if clear && lettering {
             total += members.len() as u32;
         }
     }
