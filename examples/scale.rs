@@ -71,14 +71,7 @@ fn build(hub: &Hub, id: &str, until: Step) -> Result<ModelId, Refused> {
     hub.register_seller(id, SellerLevel::Level2, false)?;
     hub.add_gig(id, "tattoo")?;
     hub.add_payment_method(id, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
-    let m = hub.create_model(id, "tattoo")?.value;
-    let a = hub.add_asset(id, AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[])?.value;
-    hub.select_assets(id, &m, &[a])?;
-    hub.attest_originality(id, &m)?;
-    let job = hub.start_training(id, &m)?.value;
-    hub.run_training(&job)?;
-    hub.playground_generate(id, &m, Brief::new("warm-up"), 1)?;
-    hub.set_price(id, &m, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") })?;
+    let m = bench::priced_model(hub, id)?;
     if until == Step::Subscribe {
         return Ok(m);
     }

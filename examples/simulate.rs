@@ -64,15 +64,7 @@ fn onboard(hub: &Hub, id: &str, models: usize) -> Result<(Vec<ModelId>, usize), 
     hub.add_payment_method(id, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
     let mut made = Vec::new();
     for _ in 0..models {
-        let m = hub.create_model(id, "tattoo")?.value;
-        let a = hub.add_asset(id, AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[])?.value;
-        hub.select_assets(id, &m, &[a])?;
-        hub.attest_originality(id, &m)?;
-        let job = hub.start_training(id, &m)?.value;
-        hub.run_training(&job)?;
-        hub.playground_generate(id, &m, Brief::new("warm-up"), 1)?;
-        hub.set_price(id, &m, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") })?;
-        made.push(m);
+        made.push(bench::priced_model(hub, id)?);
     }
     hub.subscribe(id, &"card".into())?;
     for m in &made {

@@ -13,6 +13,9 @@
 //! cargo run --release --example throughput -- --store memory   # one process only
 //! ```
 
+#[path = "support/bench.rs"]
+mod bench;
+
 use chrono::{DateTime, Utc};
 use fivergo::*;
 use std::process::{Command, Stdio};
@@ -74,15 +77,7 @@ fn setup(hub: &Hub, sellers: usize) -> Result<(), Refused> {
         hub.register_seller(&s, SellerLevel::Level2, false)?;
         hub.add_gig(&s, "tattoo")?;
         hub.add_payment_method(&s, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
-        let model = hub.create_model(&s, "tattoo")?.value;
-        let asset = hub.add_asset(&s, AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[])?.value;
-        hub.select_assets(&s, &model, &[asset])?;
-        hub.attest_originality(&s, &model)?;
-        let job = hub.start_training(&s, &model)?.value;
-        hub.run_training(&job)?;
-        hub.playground_generate(&s, &model, Brief::new("warm-up"), 1)?;
-        let unit_price = Money::parse("20", Currency::Usd).expect("money");
-        hub.set_price(&s, &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price })?;
+        let model = bench::priced_model(hub, &s)?;
         hub.subscribe(&s, &"card".into())?;
         hub.publish(&s, &model)?;
     }

@@ -1,8 +1,25 @@
-//! What the scale and simulate examples share: a cheap picture generator, a blob
-//! store that counts the pictures it is given, a seeded picker and memory readings.
+//! What the scale, simulate and throughput examples share: a seller's model taken
+//! to a price, a cheap picture generator, a blob store that counts the pictures it
+//! is given, a seeded picker and memory readings.
 #![allow(dead_code)] // each example uses its own part
 
 use fivergo::*;
+
+/// A new model of `seller` (who has a Gig in tattoo) with an asset, a succeeded
+/// training, a playground picture and a price of 20 a picture: ready to publish once
+/// the seller subscribes.
+pub fn priced_model(hub: &Hub, seller: &str) -> Result<ModelId, Refused> {
+    let m = hub.create_model(seller, "tattoo")?.value;
+    let a = hub.add_asset(seller, AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[])?.value;
+    hub.select_assets(seller, &m, &[a])?;
+    hub.attest_originality(seller, &m)?;
+    let job = hub.start_training(seller, &m)?.value;
+    hub.run_training(&job)?;
+    hub.playground_generate(seller, &m, Brief::new("warm-up"), 1)?;
+    let unit_price = Money::parse("20", hub.policy().currency).expect("a literal amount");
+    hub.set_price(seller, &m, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price })?;
+    Ok(m)
+}
 
 /// A cheap deterministic picture generator, so the bench measures the engine.
 pub struct Tiny;
