@@ -167,6 +167,35 @@ fn a_declined_renewal_with_the_longest_grace_period_settles() {
 }
 
 #[test]
+fn a_clock_that_jumps_a_millennium_settles_a_bounded_number_of_renewals_per_tick() {
+    // R: S2, S5
+    // A host clock set a thousand years ahead used to charge every missed month
+    // (about 12 000) in one tick.
+    let mut policy = Policy::default();
+    policy.limits.max_renewals_per_settle = 5;
+    let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    let gateway = SimulatedGateway::default();
+    let hub = Hub::builder().policy(policy).clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    hub.subscribe("ana", &"card".into()).unwrap();
+    clock.set("3026-01-31T10:00:00Z".parse().unwrap()).unwrap();
+    let renewals = |events: &[Recorded]| events.iter().filter(|r| r.event.kind() == "subscription_charged").count();
+    for tick in 1..=3u32 {
+        assert_eq!(renewals(&hub.tick().unwrap().events), 5, "tick {tick}");
+        let sub = hub.subscription("ana").unwrap().unwrap();
+        let periods: Vec<u32> = sub.charges.iter().map(|c| c.period).collect();
+        assert_eq!(periods, (0..=5 * tick).collect::<Vec<_>>(), "each period once, in order");
+        assert!(sub.next_due(hub.policy()).unwrap() < clock.now(), "still due for the next tick");
+    }
+    // A command on the partition settles the next five too, then runs.
+    let before = gateway.calls();
+    let outcome = hub.credit_balance("ana", usd("10")).unwrap();
+    assert_eq!(renewals(&outcome.events), 5);
+    assert_eq!(gateway.calls(), before + 5);
+}
+
+#[test]
 fn a_late_payment_renews_the_quota_on_the_anniversary() {
     // R: T3, S2
     // Found by the 10 000-case property run: paying a past-due renewal an hour after
@@ -319,6 +348,7 @@ fn limits_are_policy_numbers_with_bounds() {
         (r#"{"limits": {"max_json_depth": 101}}"#, "limits.max_json_depth"),
         (r#"{"limits": {"max_amount": "0"}}"#, "limits.max_amount"),
         (r#"{"limits": {"generation_deadline_ms": 0}}"#, "limits.generation_deadline_ms"),
+        (r#"{"limits": {"max_renewals_per_settle": 0}}"#, "limits.max_renewals_per_settle"),
         (r#"{"orders": {"revision_window_hours": 9000}}"#, "orders.revision_window_hours"),
         (r#"{"orders": {"max_offer_window_hours": 4294967295}}"#, "orders.max_offer_window_hours"),
     ] {

@@ -580,15 +580,20 @@ impl Hub {
     /// (charging the gateway where the balance falls short, S2), ends (S3, S4), and
     /// jobs whose worker stopped renewing its lease (queued again or failed, T4).
     /// A renewal the gateway did not answer is put off (nothing recorded, S5): it is
-    /// returned beside the events, and the partition stays due.
+    /// returned beside the events, and the partition stays due. At most
+    /// `Policy.limits.max_renewals_per_settle` renewals are settled in one call; the
+    /// partition then stays due for the next.
     fn settle(&self, state: &mut Partition, now: DateTime<Utc>) -> Result<(Vec<Event>, Option<Error>), Error> {
         let policy = &self.inner.policy;
         let mut settled = Vec::new();
         let mut deferred = None;
+        let mut renewals = 0;
         while let Some((sub, due)) = state.latest_subscription().and_then(|s| s.due(now, policy).map(|d| (s, d))) {
             let ctx = state.context(policy, now);
             let command = match due {
+                Due::Renew { .. } if renewals >= policy.limits.max_renewals_per_settle => break,
                 Due::Renew { period, at } => {
+                    renewals += 1;
                     let paid = match state.seller() {
                         Ok(seller) => match self.pay(sub.renewal_plan(seller, period, policy), now) {
                             Ok(paid) => paid,

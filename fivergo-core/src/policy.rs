@@ -312,6 +312,12 @@ pub struct LimitsPolicy {
     /// How long one `train` call of a Python or JavaScript generator may take, in
     /// milliseconds; a later answer fails the training (its quota back, T4).
     pub training_deadline_ms: u32,
+    /// The most subscription renewals one partition settles in one command or
+    /// `tick` (S2, S5). A clock that jumps years ahead (a host's misconfigured
+    /// clock, a replay with a wrong instant) would otherwise charge every missed
+    /// month in one call; past this bound the partition stays due and each later
+    /// tick settles the next renewals, in order, each period once.
+    pub max_renewals_per_settle: u32,
 }
 
 impl Default for LimitsPolicy {
@@ -323,6 +329,7 @@ impl Default for LimitsPolicy {
             max_json_depth: 64,
             generation_deadline_ms: 120_000,
             training_deadline_ms: 3_600_000,
+            max_renewals_per_settle: 24,
         }
     }
 }
@@ -489,6 +496,7 @@ impl Policy {
         positive("limits.max_json_depth", l.max_json_depth)?;
         positive("limits.generation_deadline_ms", l.generation_deadline_ms)?;
         positive("limits.training_deadline_ms", l.training_deadline_ms)?;
+        positive("limits.max_renewals_per_settle", l.max_renewals_per_settle)?;
         at_most("limits.max_json_depth", l.max_json_depth, LimitsPolicy::JSON_DEPTH_CAP, "levels")?;
         if l.max_amount <= Decimal::ZERO {
             return Err(Error::InvalidPolicy { field: "limits.max_amount".into(), reason: format!("must be positive, got {}", l.max_amount) });
