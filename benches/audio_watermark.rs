@@ -42,21 +42,35 @@ fn music(secs: f64, channels: u16) -> Audio {
         }
         let t = (i % chord_len) as f64 / f64::from(SR);
         let env = (t / 0.02).min(1.0) * (-t * 2.5).exp();
-        let noise = if i % chord_len < 1500 { 900.0 * (rng.unit() - 0.5) } else { 0.0 };
+        let noise = if i % chord_len < 1500 {
+            900.0 * (rng.unit() - 0.5)
+        } else {
+            0.0
+        };
         for c in 0..usize::from(channels) {
             let mut v = noise;
             for (k, ratio) in [1.0, 1.26, 1.5, 2.24].iter().enumerate() {
                 let f = roots[chord] * ratio;
-                let pan = if c == 0 { 0.4 + 0.2 * k as f64 } else { 1.0 - 0.2 * k as f64 };
+                let pan = if c == 0 {
+                    0.4 + 0.2 * k as f64
+                } else {
+                    1.0 - 0.2 * k as f64
+                };
                 v += pan
                     * 2000.0
                     * env
-                    * (1..=4).map(|h| (TAU * f * f64::from(h) * t).sin() / f64::from(h)).sum::<f64>();
+                    * (1..=4)
+                        .map(|h| (TAU * f * f64::from(h) * t).sin() / f64::from(h))
+                        .sum::<f64>();
             }
             samples[i * usize::from(channels) + c] = v.round().clamp(-32768.0, 32767.0) as i16;
         }
     }
-    Audio { sample_rate: SR, channels, samples }
+    Audio {
+        sample_rate: SR,
+        channels,
+        samples,
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -65,12 +79,18 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for (name, channels) in [("mono", 1), ("stereo", 2)] {
         let clean = music(30.0, channels);
-        let marked = embed(&clean, 0x0123_4567_89AB_CDEF, &style).expect("the programme holds a mark");
-        assert_eq!(detect(&marked, &style).payload(), Some(0x0123_4567_89AB_CDEF));
+        let marked =
+            embed(&clean, 0x0123_4567_89AB_CDEF, &style).expect("the programme holds a mark");
+        assert_eq!(
+            detect(&marked, &style).payload(),
+            Some(0x0123_4567_89AB_CDEF)
+        );
         group.bench_function(format!("embed_30s_{name}_44k"), |b| {
             b.iter(|| embed(black_box(&clean), 0x0123_4567_89AB_CDEF, &style))
         });
-        group.bench_function(format!("detect_30s_{name}_44k"), |b| b.iter(|| detect(black_box(&marked), &style)));
+        group.bench_function(format!("detect_30s_{name}_44k"), |b| {
+            b.iter(|| detect(black_box(&marked), &style))
+        });
     }
     group.finish();
 }

@@ -59,7 +59,11 @@ fn photo(seed: u64, size: u32) -> Image {
     }
     let mut img = Image::filled(size, size, [0, 0, 0, 255]);
     for (i, p) in img.rgba.chunks_exact_mut(4).enumerate() {
-        let (l, u, v) = (0.5 + 1.6 * fields[0][i] + 0.01 * (rng.next() - 0.5), fields[1][i], fields[2][i]);
+        let (l, u, v) = (
+            0.5 + 1.6 * fields[0][i] + 0.01 * (rng.next() - 0.5),
+            fields[1][i],
+            fields[2][i],
+        );
         for (c, value) in p[..3].iter_mut().zip([l + u, l - 0.5 * u - 0.5 * v, l + v]) {
             *c = (value * 255.0).round().clamp(0.0, 255.0) as u8;
         }
@@ -74,15 +78,26 @@ fn benches(c: &mut Criterion) {
     let marked = embed(&clean, payload, &style).expect("the bench image holds a mark");
     assert_eq!(detect(&marked, &style).payload(), Some(payload));
     let artifact = Artifact::Image(clean.clone());
-    let mark = DraftMark { reference: "order-1234".into(), seed: 42 };
+    let mark = DraftMark {
+        reference: "order-1234".into(),
+        seed: 42,
+    };
     let visible = WatermarkStyle::default();
 
     let mut group = c.benchmark_group("image_watermark");
     group.sample_size(30);
-    group.bench_function("visible_draft_1024", |b| b.iter(|| draft(black_box(&artifact), &mark, &visible)));
-    group.bench_function("invisible_embed_1024", |b| b.iter(|| embed(black_box(&clean), payload, &style)));
-    group.bench_function("invisible_detect_1024", |b| b.iter(|| detect(black_box(&marked), &style)));
-    group.bench_function("invisible_detect_unmarked_1024", |b| b.iter(|| detect(black_box(&clean), &style)));
+    group.bench_function("visible_draft_1024", |b| {
+        b.iter(|| draft(black_box(&artifact), &mark, &visible))
+    });
+    group.bench_function("invisible_embed_1024", |b| {
+        b.iter(|| embed(black_box(&clean), payload, &style))
+    });
+    group.bench_function("invisible_detect_1024", |b| {
+        b.iter(|| detect(black_box(&marked), &style))
+    });
+    group.bench_function("invisible_detect_unmarked_1024", |b| {
+        b.iter(|| detect(black_box(&clean), &style))
+    });
     group.finish();
 }
 

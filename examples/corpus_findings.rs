@@ -44,15 +44,28 @@ fn main() {
     let start = Instant::now();
     let mut images: Vec<(String, Image)> = Vec::new();
     for (i, path) in paths.iter().enumerate() {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let Ok(img) = std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| decode(&b, &MediaLimits::default()).map_err(|e| e.to_string())) else {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Ok(img) = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| decode(&b, &MediaLimits::default()).map_err(|e| e.to_string()))
+        else {
             eprintln!("{name}: cannot decode");
             continue;
         };
         if with_drafts {
             if let Some(base) = name.strip_suffix("__orig.png") {
-                let mark = DraftMark { reference: format!("order-{i}"), seed: i as u64 };
-                if let Artifact::Image(d) = draft(&Artifact::Image(img.clone()), &mark, &WatermarkStyle::default()) {
+                let mark = DraftMark {
+                    reference: format!("order-{i}"),
+                    seed: i as u64,
+                };
+                if let Artifact::Image(d) = draft(
+                    &Artifact::Image(img.clone()),
+                    &mark,
+                    &WatermarkStyle::default(),
+                ) {
                     images.push((format!("{base}__draft.png"), d));
                 }
             }
@@ -68,7 +81,10 @@ fn main() {
             owner: "bench".into(),
             source: AssetSource::Upload,
             modality: Modality::Image,
-            meta: AssetMeta { file_name: Some(name.clone()), ..inspect_image(img, &policy) },
+            meta: AssetMeta {
+                file_name: Some(name.clone()),
+                ..inspect_image(img, &policy)
+            },
             tags: Default::default(),
             added_at,
             seq: i as u64,
@@ -76,14 +92,20 @@ fn main() {
         })
         .collect();
     let refs: Vec<&Asset> = assets.iter().collect();
-    let entry = policy.catalogue.get("illustration").expect("the illustration entry");
+    let entry = policy
+        .catalogue
+        .get("illustration")
+        .expect("the illustration entry");
     let findings = review_set(&refs, entry, &policy);
     let total_ms = start.elapsed().as_secs_f64() * 1e3;
     let files: Vec<_> = assets
         .iter()
         .map(|a| {
-            let codes: Vec<&str> =
-                findings.iter().filter(|f| f.asset.as_ref() == Some(&a.id)).map(|f| f.code.as_str()).collect();
+            let codes: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.asset.as_ref() == Some(&a.id))
+                .map(|f| f.code.as_str())
+                .collect();
             json!({
                 "file": a.meta.file_name,
                 "text_or_watermark": codes.contains(&"text_or_watermark"),
@@ -94,6 +116,13 @@ fn main() {
             })
         })
         .collect();
-    let set: Vec<&str> = findings.iter().filter(|f| f.asset.is_none()).map(|f| f.code.as_str()).collect();
-    println!("{}", json!({ "files": files, "set": set, "total_ms": total_ms }));
+    let set: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.asset.is_none())
+        .map(|f| f.code.as_str())
+        .collect();
+    println!(
+        "{}",
+        json!({ "files": files, "set": set, "total_ms": total_ms })
+    );
 }

@@ -18,24 +18,56 @@ use fivergo::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let size: u32 = flag("--size").and_then(|s| s.parse().ok()).unwrap_or(512);
     let catalogue = Catalogue::default();
-    let entry = |slug: &str| catalogue.get(slug).cloned().ok_or_else(|| format!("no subcategory {slug}"));
+    let entry = |slug: &str| {
+        catalogue
+            .get(slug)
+            .cloned()
+            .ok_or_else(|| format!("no subcategory {slug}"))
+    };
 
     let pictures = |draw: fn(u32, u64) -> Image, seed: u64| -> Result<Vec<Sample>, Error> {
-        (0..10).map(|i| Ok(Sample::new(encode_png(&draw(size, seed + i))?))).collect()
+        (0..10)
+            .map(|i| Ok(Sample::new(encode_png(&draw(size, seed + i))?)))
+            .collect()
     };
     let (lines, colour) = (pictures(line_art, 100)?, pictures(soft_colour, 200)?);
     let songs = |style: MusicStyle, seed: u64| -> Result<Vec<Sample>, Error> {
-        (0..4).map(|i| Ok(Sample::new(encode_wav(&music(style, 20.0, 22_050, seed + i))?))).collect()
+        (0..4)
+            .map(|i| {
+                Ok(Sample::new(encode_wav(&music(
+                    style,
+                    20.0,
+                    22_050,
+                    seed + i,
+                ))?))
+            })
+            .collect()
     };
-    let (mellow, bright) = (songs(MusicStyle::MELLOW, 300)?, songs(MusicStyle::BRIGHT, 400)?);
-    let texts = |formal: bool| writing(formal).into_iter().map(|t| Sample::new(t.into_bytes())).collect::<Vec<_>>();
+    let (mellow, bright) = (
+        songs(MusicStyle::MELLOW, 300)?,
+        songs(MusicStyle::BRIGHT, 400)?,
+    );
+    let texts = |formal: bool| {
+        writing(formal)
+            .into_iter()
+            .map(|t| Sample::new(t.into_bytes()))
+            .collect::<Vec<_>>()
+    };
     let (formal, playful) = (texts(true), texts(false));
 
     let pictures_config = EvalConfig::default();
-    let jingle_config = EvalConfig { briefs: vec![Brief::new("a jingle for a bakery").with_quantity(15)], ..EvalConfig::default() };
+    let jingle_config = EvalConfig {
+        briefs: vec![Brief::new("a jingle for a bakery").with_quantity(15)],
+        ..EvalConfig::default()
+    };
     let text_config = EvalConfig {
         briefs: vec![Brief::new("a note to the client").with_quantity(60)],
         instructions: Some("Write in my usual voice.".into()),
@@ -46,15 +78,71 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let jingle = JingleGenerator::default();
     let markov = MarkovGenerator::default();
     // (title, generator, subcategory, own style, other style, config)
-    type Run<'a> = (&'a str, &'a dyn Generator, &'a str, &'a [Sample], &'a [Sample], &'a EvalConfig);
+    type Run<'a> = (
+        &'a str,
+        &'a dyn Generator,
+        &'a str,
+        &'a [Sample],
+        &'a [Sample],
+        &'a EvalConfig,
+    );
     let runs: Vec<Run> = vec![
-        ("baseline: echo on line art", &EchoGenerator, "tattoo", &lines, &colour, &pictures_config),
-        ("quilt on line art (other: soft colour)", &quilt, "tattoo", &lines, &colour, &pictures_config),
-        ("quilt on soft colour (other: line art)", &quilt, "illustration", &colour, &lines, &pictures_config),
-        ("jingle on mellow A minor 90 BPM (other: bright E major 140 BPM)", &jingle, "jingles", &mellow, &bright, &jingle_config),
-        ("jingle on bright E major 140 BPM (other: mellow)", &jingle, "jingles", &bright, &mellow, &jingle_config),
-        ("markov on formal writing (other: playful)", &markov, "writing_translation", &formal, &playful, &text_config),
-        ("markov on playful writing (other: formal)", &markov, "writing_translation", &playful, &formal, &text_config),
+        (
+            "baseline: echo on line art",
+            &EchoGenerator,
+            "tattoo",
+            &lines,
+            &colour,
+            &pictures_config,
+        ),
+        (
+            "quilt on line art (other: soft colour)",
+            &quilt,
+            "tattoo",
+            &lines,
+            &colour,
+            &pictures_config,
+        ),
+        (
+            "quilt on soft colour (other: line art)",
+            &quilt,
+            "illustration",
+            &colour,
+            &lines,
+            &pictures_config,
+        ),
+        (
+            "jingle on mellow A minor 90 BPM (other: bright E major 140 BPM)",
+            &jingle,
+            "jingles",
+            &mellow,
+            &bright,
+            &jingle_config,
+        ),
+        (
+            "jingle on bright E major 140 BPM (other: mellow)",
+            &jingle,
+            "jingles",
+            &bright,
+            &mellow,
+            &jingle_config,
+        ),
+        (
+            "markov on formal writing (other: playful)",
+            &markov,
+            "writing_translation",
+            &formal,
+            &playful,
+            &text_config,
+        ),
+        (
+            "markov on playful writing (other: formal)",
+            &markov,
+            "writing_translation",
+            &playful,
+            &formal,
+            &text_config,
+        ),
     ];
     let mut reports: Vec<EvalReport> = Vec::new();
     for (title, generator, slug, own, other, config) in runs {

@@ -31,7 +31,10 @@ fn time(n: u32, mut f: impl FnMut(u32)) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let policy = Policy::default();
-    let price = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: Money::parse("19.99", Currency::Usd)? };
+    let price = PriceSpec::PerUnit {
+        unit: PricingUnit::Item,
+        unit_price: Money::parse("19.99", Currency::Usd)?,
+    };
     let anchor = "2027-01-31T10:00:00Z".parse()?;
     let now = "2027-06-15T00:00:00Z".parse()?;
     let entry = policy.catalogue.entry("tattoo")?.clone();
@@ -40,10 +43,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hub = Hub::builder().clock(clock).build()?;
     hub.register_seller("ana", SellerLevel::Level2, false)?;
     hub.add_gig("ana", "tattoo")?;
-    hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
+    hub.add_payment_method(
+        "ana",
+        PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"),
+    )?;
     let model = hub.create_model("ana", "tattoo")?.value;
     hub.set_price("ana", &model, price.clone())?;
-    let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[])?.value;
+    let art = hub
+        .add_asset(
+            "ana",
+            AssetSource::Upload,
+            Modality::Image,
+            AssetMeta::image(1024, 1024),
+            &[],
+        )?
+        .value;
     hub.select_assets("ana", &model, &[art])?;
     hub.attest_originality("ana", &model)?;
     hub.subscribe("ana", &"card".into())?;

@@ -37,7 +37,14 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { store: "memory".into(), sellers: 10_000, db: None, samples: 2_000, cache: None, reuse: false };
+    let mut a = Args {
+        store: "memory".into(),
+        sellers: 10_000,
+        db: None,
+        samples: 2_000,
+        cache: None,
+        reuse: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--reuse" {
@@ -70,7 +77,10 @@ fn usd(s: &str) -> Money {
 fn build(hub: &Hub, id: &str, until: Step) -> Result<ModelId, Refused> {
     hub.register_seller(id, SellerLevel::Level2, false)?;
     hub.add_gig(id, "tattoo")?;
-    hub.add_payment_method(id, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
+    hub.add_payment_method(
+        id,
+        PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"),
+    )?;
     let m = bench::priced_model(hub, id)?;
     if until == Step::Subscribe {
         return Ok(m);
@@ -80,7 +90,9 @@ fn build(hub: &Hub, id: &str, until: Step) -> Result<ModelId, Refused> {
         return Ok(m);
     }
     hub.publish(id, &m)?;
-    let o = hub.order_draft(&format!("client-of-{id}"), &m, Brief::new("a koi"), 7)?.value;
+    let o = hub
+        .order_draft(&format!("client-of-{id}"), &m, Brief::new("a koi"), 7)?
+        .value;
     hub.approve(&format!("client-of-{id}"), &o)?;
     hub.record_payment(&format!("client-of-{id}"), &o, usd("20"))?;
     Ok(m)
@@ -102,13 +114,29 @@ impl Timing {
     fn report(&mut self) -> String {
         self.micros.sort_by(f64::total_cmp);
         let n = self.micros.len().max(1);
-        let at = |q: f64| self.micros.get(((n as f64 - 1.0) * q) as usize).copied().unwrap_or(0.0);
+        let at = |q: f64| {
+            self.micros
+                .get(((n as f64 - 1.0) * q) as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
         let mean = self.micros.iter().sum::<f64>() / n as f64;
-        format!("| {} | {:.1} | {:.1} | {:.1} |", self.name, at(0.5), at(0.99), mean)
+        format!(
+            "| {} | {:.1} | {:.1} | {:.1} |",
+            self.name,
+            at(0.5),
+            at(0.99),
+            mean
+        )
     }
 }
 
-fn time<T>(timings: &mut Vec<Timing>, name: &'static str, samples: usize, mut f: impl FnMut(usize) -> T) {
+fn time<T>(
+    timings: &mut Vec<Timing>,
+    name: &'static str,
+    samples: usize,
+    mut f: impl FnMut(usize) -> T,
+) {
     let mut micros = Vec::with_capacity(samples);
     for i in 0..samples {
         let t = Instant::now();
@@ -125,11 +153,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut generators = GeneratorRegistry::default();
     generators.register("tattoo", Arc::new(Tiny));
     let blobs = Arc::new(Counting::default());
-    let builder = Hub::builder().clock(clock.clone()).generators(generators).shared_blobs(blobs.clone()).cache_capacity(a.cache.unwrap_or(a.sellers + 3 * a.samples + 16));
+    let builder = Hub::builder()
+        .clock(clock.clone())
+        .generators(generators)
+        .shared_blobs(blobs.clone())
+        .cache_capacity(a.cache.unwrap_or(a.sellers + 3 * a.samples + 16));
     let hub = match a.store.as_str() {
         "memory" => builder.build()?,
         "sqlite" => {
-            let db = a.db.clone().unwrap_or_else(|| format!("/tmp/fivergo-scale-{}.db", std::process::id()));
+            let db =
+                a.db.clone()
+                    .unwrap_or_else(|| format!("/tmp/fivergo-scale-{}.db", std::process::id()));
             for suffix in ["", "-wal", "-shm"].iter().filter(|_| !a.reuse) {
                 std::fs::remove_file(format!("{db}{suffix}")).ok();
             }
@@ -137,13 +171,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             builder.store(store).build()?
         }
         "postgres" => {
-            let url = a.db.clone().expect("--store postgres needs --db postgres://…");
+            let url =
+                a.db.clone()
+                    .expect("--store postgres needs --db postgres://…");
             if !a.reuse {
                 let settings = store::postgres::PostgresSettings::parse(&url)?;
                 let mut admin = postgres::Client::connect(&settings.url, postgres::NoTls)?;
-                admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", settings.schema))?;
+                admin.batch_execute(&format!(
+                    "DROP SCHEMA IF EXISTS {} CASCADE",
+                    settings.schema
+                ))?;
             }
-            builder.store(store::postgres::PostgresStore::open(&url)?).build()?
+            builder
+                .store(store::postgres::PostgresStore::open(&url)?)
+                .build()?
         }
         other => panic!("--store memory|sqlite|postgres, not {other}"),
     };
@@ -156,19 +197,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         build(&hub, &seller_id(i), Step::All)?;
         clock.advance(stagger)?;
         if (i + 1) % 100_000 == 0 {
-            eprintln!("{} sellers in {:.0} s", i + 1, build_start.elapsed().as_secs_f64());
+            eprintln!(
+                "{} sellers in {:.0} s",
+                i + 1,
+                build_start.elapsed().as_secs_f64()
+            );
         }
     }
     let build_secs = build_start.elapsed().as_secs_f64();
     let commands = a.sellers * 16;
     // Pools of sellers one step short, for subscribe and publish.
     let run = std::process::id();
-    let sub_pool: Vec<String> = (0..a.samples).map(|i| format!("pool-sub-{run}-{i}")).collect();
+    let sub_pool: Vec<String> = (0..a.samples)
+        .map(|i| format!("pool-sub-{run}-{i}"))
+        .collect();
     let pub_pool: Vec<(String, ModelId)> = (0..a.samples)
         .map(|i| {
             let id = format!("pool-pub-{run}-{i}");
             let m = build(&hub, &id, Step::Publish).map(|m| (id.clone(), m));
-            build(&hub, &sub_pool[i], Step::Subscribe).map(|_| ()).and(m)
+            build(&hub, &sub_pool[i], Step::Subscribe)
+                .map(|_| ())
+                .and(m)
         })
         .collect::<Result<_, _>>()?;
     let rss1 = rss_bytes();
@@ -176,7 +225,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut pick = Pick(0x9E37_79B9_7F4A_7C15);
     let mut timings = Vec::new();
     let n = a.sellers;
-    let models: Vec<ModelId> = (0..a.samples).map(|_| ModelId::from(format!("{}/model-1", seller_id(pick.next(n))))).collect();
+    let models: Vec<ModelId> = (0..a.samples)
+        .map(|_| ModelId::from(format!("{}/model-1", seller_id(pick.next(n)))))
+        .collect();
     if a.reuse {
         // A reopened hub starts cold: load the partitions the timings touch first.
         for (i, model) in models.iter().enumerate() {
@@ -184,23 +235,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             hub.partition(model.partition().expect("a minted id").as_str())?;
         }
     }
-    time(&mut timings, "register_seller", a.samples, |i| hub.register_seller(&format!("new-{run}-{i}"), SellerLevel::Level2, false).map(|_| ()));
-    time(&mut timings, "subscribe", a.samples, |i| hub.subscribe(&sub_pool[i], &"card".into()).map(|_| ()));
+    time(&mut timings, "register_seller", a.samples, |i| {
+        hub.register_seller(&format!("new-{run}-{i}"), SellerLevel::Level2, false)
+            .map(|_| ())
+    });
+    time(&mut timings, "subscribe", a.samples, |i| {
+        hub.subscribe(&sub_pool[i], &"card".into()).map(|_| ())
+    });
     let trainee = |i: usize| seller_id((i * (n / a.samples).max(1) + run as usize) % n);
-    time(&mut timings, "start_training", a.samples, |i| hub.start_training(&trainee(i), &ModelId::from(format!("{}/model-1", trainee(i)))).map(|_| ()));
-    time(&mut timings, "publish", a.samples, |i| hub.publish(&pub_pool[i].0, &pub_pool[i].1).map(|_| ()));
-    time(&mut timings, "quote", a.samples, |i| hub.quote(&models[i], 2).map(|_| ()));
-    time(&mut timings, "order_draft (64×64)", a.samples, |i| hub.order_draft("bench-client", &models[i], Brief::new("x"), i as u64).map(|_| ()));
-    time(&mut timings, "seller (read)", a.samples, |i| hub.seller(models[i].partition().expect("a minted id").as_str()).map(|_| ()));
-    time(&mut timings, "tick, nothing due", a.samples.min(500), |_| hub.tick().map(|_| ()));
+    time(&mut timings, "start_training", a.samples, |i| {
+        hub.start_training(
+            &trainee(i),
+            &ModelId::from(format!("{}/model-1", trainee(i))),
+        )
+        .map(|_| ())
+    });
+    time(&mut timings, "publish", a.samples, |i| {
+        hub.publish(&pub_pool[i].0, &pub_pool[i].1).map(|_| ())
+    });
+    time(&mut timings, "quote", a.samples, |i| {
+        hub.quote(&models[i], 2).map(|_| ())
+    });
+    time(&mut timings, "order_draft (64×64)", a.samples, |i| {
+        hub.order_draft("bench-client", &models[i], Brief::new("x"), i as u64)
+            .map(|_| ())
+    });
+    time(&mut timings, "seller (read)", a.samples, |i| {
+        hub.seller(models[i].partition().expect("a minted id").as_str())
+            .map(|_| ())
+    });
+    time(
+        &mut timings,
+        "tick, nothing due",
+        a.samples.min(500),
+        |_| hub.tick().map(|_| ()),
+    );
     // 1 % due: the sellers whose anchor lies in the first 1 % of the 20 days.
     clock.set(t0 + Duration::days(31) + Duration::milliseconds(20 * 86_400_000 / 100))?;
     let tick_start = Instant::now();
-    let renewed = hub.tick()?.events.iter().filter(|e| e.kind() == "subscription_charged").count();
+    let renewed = hub
+        .tick()?
+        .events
+        .iter()
+        .filter(|e| e.kind() == "subscription_charged")
+        .count();
     let tick_secs = tick_start.elapsed().as_secs_f64();
 
-    println!("## {} store, {} sellers, {} partitions cached\n", a.store, a.sellers, a.cache.map_or("all".to_owned(), |c| c.to_string()));
-    println!("built in {build_secs:.1} s ({:.0} commands/s over about {commands} commands)", commands as f64 / build_secs);
+    println!(
+        "## {} store, {} sellers, {} partitions cached\n",
+        a.store,
+        a.sellers,
+        a.cache.map_or("all".to_owned(), |c| c.to_string())
+    );
+    println!(
+        "built in {build_secs:.1} s ({:.0} commands/s over about {commands} commands)",
+        commands as f64 / build_secs
+    );
     println!("memory: {:.0} bytes of RSS per seller (state, log, caches; {:.1} MB of files in the blob store, counted apart)", (rss1.saturating_sub(rss0)) as f64 / n as f64 - blobs.kept() as f64 / n as f64, blobs.bytes() as f64 / 1e6);
     let (mut events, mut log_json, mut cursor) = (0usize, 0usize, Cursor::default());
     loop {
@@ -209,23 +299,52 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             break;
         }
         events += page.events.len();
-        log_json += page.events.iter().map(|e| serde_json::to_string(e).map_or(0, |j| j.len())).sum::<usize>();
+        log_json += page
+            .events
+            .iter()
+            .map(|e| serde_json::to_string(e).map_or(0, |j| j.len()))
+            .sum::<usize>();
         cursor = page.next;
     }
-    let sample: usize = (0..100).map(|i| hub.partition(&seller_id(i * n / 100)).ok().and_then(|p| serde_json::to_string(&p).ok()).map_or(0, |j| j.len())).sum();
-    println!("log: {events} events, {:.0} bytes of JSON per seller; a partition is {:.0} bytes of JSON", log_json as f64 / n as f64, sample as f64 / 100.0);
+    let sample: usize = (0..100)
+        .map(|i| {
+            hub.partition(&seller_id(i * n / 100))
+                .ok()
+                .and_then(|p| serde_json::to_string(&p).ok())
+                .map_or(0, |j| j.len())
+        })
+        .sum();
+    println!(
+        "log: {events} events, {:.0} bytes of JSON per seller; a partition is {:.0} bytes of JSON",
+        log_json as f64 / n as f64,
+        sample as f64 / 100.0
+    );
     if let Some(db) = a.db.as_ref().filter(|_| a.store == "sqlite") {
-        let size: u64 = ["", "-wal"].iter().filter_map(|s| std::fs::metadata(format!("{db}{s}")).ok()).map(|m| m.len()).sum();
-        println!("disk: {:.0} bytes of SQLite per seller", size as f64 / n as f64);
+        let size: u64 = ["", "-wal"]
+            .iter()
+            .filter_map(|s| std::fs::metadata(format!("{db}{s}")).ok())
+            .map(|m| m.len())
+            .sum();
+        println!(
+            "disk: {:.0} bytes of SQLite per seller",
+            size as f64 / n as f64
+        );
     }
     if let Some(url) = a.db.as_ref().filter(|_| a.store == "postgres") {
         let size = pg_bytes(url)?;
-        println!("disk: {:.0} bytes of PostgreSQL (tables, indexes, TOAST) per seller", size as f64 / n as f64);
+        println!(
+            "disk: {:.0} bytes of PostgreSQL (tables, indexes, TOAST) per seller",
+            size as f64 / n as f64
+        );
     }
     println!("\n| command | p50 µs | p99 µs | mean µs |\n|---|---|---|---|");
     for t in &mut timings {
         println!("{}", t.report());
     }
-    println!("| tick, 1 % due ({renewed} renewals) | {:.1} µs per renewal | {:.2} s in all | |", tick_secs * 1e6 / renewed.max(1) as f64, tick_secs);
+    println!(
+        "| tick, 1 % due ({renewed} renewals) | {:.1} µs per renewal | {:.2} s in all | |",
+        tick_secs * 1e6 / renewed.max(1) as f64,
+        tick_secs
+    );
     Ok(())
 }

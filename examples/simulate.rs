@@ -35,7 +35,14 @@ struct Args {
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { store: "memory".into(), db: None, sellers: 10_000, models: 3, orders: 10, days: 32 };
+    let mut a = Args {
+        store: "memory".into(),
+        db: None,
+        sellers: 10_000,
+        models: 3,
+        orders: 10,
+        days: 32,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -61,7 +68,10 @@ fn usd(s: &str) -> Money {
 fn onboard(hub: &Hub, id: &str, models: usize) -> Result<(Vec<ModelId>, usize), Refused> {
     hub.register_seller(id, SellerLevel::Level2, false)?;
     hub.add_gig(id, "tattoo")?;
-    hub.add_payment_method(id, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
+    hub.add_payment_method(
+        id,
+        PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"),
+    )?;
     let mut made = Vec::new();
     for _ in 0..models {
         made.push(bench::priced_model(hub, id)?);
@@ -80,21 +90,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut generators = GeneratorRegistry::default();
     generators.register("tattoo", Arc::new(Tiny));
     let blobs = Arc::new(Counting::default());
-    let builder = Hub::builder().clock(clock.clone()).generators(generators).shared_blobs(blobs.clone()).cache_capacity(a.sellers + 16);
+    let builder = Hub::builder()
+        .clock(clock.clone())
+        .generators(generators)
+        .shared_blobs(blobs.clone())
+        .cache_capacity(a.sellers + 16);
     let hub = match a.store.as_str() {
         "memory" => builder.build()?,
         "sqlite" => {
-            let db = a.db.clone().unwrap_or_else(|| format!("/tmp/fivergo-simulate-{}.db", std::process::id()));
+            let db =
+                a.db.clone()
+                    .unwrap_or_else(|| format!("/tmp/fivergo-simulate-{}.db", std::process::id()));
             for suffix in ["", "-wal", "-shm"] {
                 std::fs::remove_file(format!("{db}{suffix}")).ok();
             }
-            builder.store(store::sqlite::SqliteStore::open(&db)?).build()?
+            builder
+                .store(store::sqlite::SqliteStore::open(&db)?)
+                .build()?
         }
         "postgres" => {
-            let url = a.db.clone().ok_or("--store postgres needs --db postgres://…")?;
+            let url =
+                a.db.clone()
+                    .ok_or("--store postgres needs --db postgres://…")?;
             let settings = store::postgres::PostgresSettings::parse(&url)?;
-            postgres::Client::connect(&settings.url, postgres::NoTls)?.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", settings.schema))?;
-            builder.store(store::postgres::PostgresStore::open(&url)?).build()?
+            postgres::Client::connect(&settings.url, postgres::NoTls)?.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {} CASCADE",
+                settings.schema
+            ))?;
+            builder
+                .store(store::postgres::PostgresStore::open(&url)?)
+                .build()?
         }
         other => return Err(format!("--store memory|sqlite|postgres, not {other}").into()),
     };
@@ -110,7 +135,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         onboarding_commands += commands;
         clock.advance(step)?;
         if (i + 1) % 50_000 == 0 {
-            eprintln!("{} sellers onboard in {:.0} s", i + 1, started.elapsed().as_secs_f64());
+            eprintln!(
+                "{} sellers onboard in {:.0} s",
+                i + 1,
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     let onboarding = started.elapsed().as_secs_f64();
@@ -118,17 +147,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The month: orders every day, a tick every day.
     let month = Instant::now();
     let mut pick = Pick(0x9E37_79B9_7F4A_7C15);
-    let (mut orders, mut order_commands, mut renewals, mut tick_secs) = (0usize, 0usize, 0usize, 0.0);
+    let (mut orders, mut order_commands, mut renewals, mut tick_secs) =
+        (0usize, 0usize, 0usize, 0.0);
     let per_day = a.sellers * a.orders / a.days.max(1) as usize;
     for day in 1..=a.days {
         clock.set(t0 + Duration::days(day))?;
         let tick = Instant::now();
-        renewals += hub.tick()?.events.iter().filter(|e| e.kind() == "subscription_charged").count();
+        renewals += hub
+            .tick()?
+            .events
+            .iter()
+            .filter(|e| e.kind() == "subscription_charged")
+            .count();
         tick_secs += tick.elapsed().as_secs_f64();
         for _ in 0..per_day {
             let model = &models[pick.next(models.len())];
             let client = format!("c{:07}", pick.next(a.sellers * 4));
-            let order = hub.order_draft(&client, model, Brief::new("a koi"), orders as u64)?.value;
+            let order = hub
+                .order_draft(&client, model, Brief::new("a koi"), orders as u64)?
+                .value;
             orders += 1;
             order_commands += 1;
             if pick.next(10) < 6 {
@@ -139,7 +176,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         if day % 10 == 0 {
-            eprintln!("day {day}: {orders} orders in {:.0} s", month.elapsed().as_secs_f64());
+            eprintln!(
+                "day {day}: {orders} orders in {:.0} s",
+                month.elapsed().as_secs_f64()
+            );
         }
     }
     let month_secs = month.elapsed().as_secs_f64();
@@ -152,33 +192,74 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             break;
         }
         events += page.events.len();
-        log_json += page.events.iter().map(|e| serde_json::to_string(&e.event).map_or(0, |j| j.len())).sum::<usize>();
+        log_json += page
+            .events
+            .iter()
+            .map(|e| serde_json::to_string(&e.event).map_or(0, |j| j.len()))
+            .sum::<usize>();
         cursor = page.next;
     }
     let (mut sample_json, mut sample_aggregates) = (0usize, 0usize);
     for i in (0..a.sellers).step_by((a.sellers / 200).max(1)) {
         let p = hub.partition(&seller(i))?;
         sample_json += serde_json::to_string(&p)?.len();
-        sample_aggregates += 1 + p.assets.len() + p.models.len() + p.jobs.len() + p.subscriptions.len() + p.orders.len() + p.generations.len();
+        sample_aggregates += 1
+            + p.assets.len()
+            + p.models.len()
+            + p.jobs.len()
+            + p.subscriptions.len()
+            + p.orders.len()
+            + p.generations.len();
     }
     let disk = match (a.store.as_str(), &a.db) {
         ("postgres", Some(url)) => Some(pg_bytes(url)? as u64),
-        ("sqlite", Some(db)) => Some(["", "-wal"].iter().filter_map(|s| std::fs::metadata(format!("{db}{s}")).ok()).map(|m| m.len()).sum()),
+        ("sqlite", Some(db)) => Some(
+            ["", "-wal"]
+                .iter()
+                .filter_map(|s| std::fs::metadata(format!("{db}{s}")).ok())
+                .map(|m| m.len())
+                .sum(),
+        ),
         _ => None,
     };
 
     let n = a.sellers;
-    println!("## {} store: {n} sellers, {} models, {orders} orders, {} days\n", a.store, models.len(), a.days);
+    println!(
+        "## {} store: {n} sellers, {} models, {orders} orders, {} days\n",
+        a.store,
+        models.len(),
+        a.days
+    );
     println!("| phase | commands | wall s | commands/s |\n|---|---:|---:|---:|");
-    println!("| onboarding | {onboarding_commands} | {onboarding:.1} | {:.0} |", onboarding_commands as f64 / onboarding);
-    println!("| month (orders + daily ticks) | {order_commands} | {month_secs:.1} | {:.0} |", order_commands as f64 / month_secs);
-    println!("| of which ticks | {renewals} renewals | {tick_secs:.1} | {:.0} renewals/s |", renewals as f64 / tick_secs.max(1e-9));
+    println!(
+        "| onboarding | {onboarding_commands} | {onboarding:.1} | {:.0} |",
+        onboarding_commands as f64 / onboarding
+    );
+    println!(
+        "| month (orders + daily ticks) | {order_commands} | {month_secs:.1} | {:.0} |",
+        order_commands as f64 / month_secs
+    );
+    println!(
+        "| of which ticks | {renewals} renewals | {tick_secs:.1} | {:.0} renewals/s |",
+        renewals as f64 / tick_secs.max(1e-9)
+    );
     println!();
     println!("peak RSS {:.0} MB ({:.1} KB per seller; {:.0} MB of pictures counted in the blob store, not kept)", peak_rss_bytes() as f64 / 1e6, peak_rss_bytes() as f64 / 1e3 / n as f64, blobs.bytes() as f64 / 1e6);
-    println!("log: {events} events, {:.0} bytes of JSON per event", log_json as f64 / events.max(1) as f64);
-    println!("state: {:.0} bytes of JSON per aggregate (a partition holds {:.1} aggregates)", sample_json as f64 / sample_aggregates.max(1) as f64, sample_aggregates as f64 / (n / (n / 200).max(1)).max(1) as f64);
+    println!(
+        "log: {events} events, {:.0} bytes of JSON per event",
+        log_json as f64 / events.max(1) as f64
+    );
+    println!(
+        "state: {:.0} bytes of JSON per aggregate (a partition holds {:.1} aggregates)",
+        sample_json as f64 / sample_aggregates.max(1) as f64,
+        sample_aggregates as f64 / (n / (n / 200).max(1)).max(1) as f64
+    );
     if let Some(bytes) = disk {
-        println!("disk: {:.0} bytes per event, {:.0} bytes per seller", bytes as f64 / events.max(1) as f64, bytes as f64 / n as f64);
+        println!(
+            "disk: {:.0} bytes per event, {:.0} bytes per seller",
+            bytes as f64 / events.max(1) as f64,
+            bytes as f64 / n as f64
+        );
     }
     Ok(())
 }

@@ -32,7 +32,15 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { store: "memory".into(), db: None, procs: 1, threads: 4, secs: 10, sellers: 1000, child: false };
+    let mut a = Args {
+        store: "memory".into(),
+        db: None,
+        procs: 1,
+        threads: 4,
+        secs: 10,
+        sellers: 1000,
+        child: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--child" {
@@ -40,7 +48,11 @@ fn args() -> Args {
             continue;
         }
         let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
-        let number = || value.parse::<usize>().unwrap_or_else(|_| panic!("{flag}: not a number: {value}"));
+        let number = || {
+            value
+                .parse::<usize>()
+                .unwrap_or_else(|_| panic!("{flag}: not a number: {value}"))
+        };
         match flag.as_str() {
             "--store" => a.store = value.clone(),
             "--db" => a.db = Some(value.clone()),
@@ -61,8 +73,15 @@ fn start() -> DateTime<Utc> {
 fn url(a: &Args) -> String {
     match a.store.as_str() {
         "memory" => "memory:".into(),
-        "sqlite" => format!("sqlite:{}", a.db.clone().unwrap_or_else(|| "/tmp/fivergo-throughput.db".into())),
-        "postgres" => a.db.clone().expect("--store postgres needs --db postgres://…"),
+        "sqlite" => format!(
+            "sqlite:{}",
+            a.db.clone()
+                .unwrap_or_else(|| "/tmp/fivergo-throughput.db".into())
+        ),
+        "postgres" => {
+            a.db.clone()
+                .expect("--store postgres needs --db postgres://…")
+        }
         other => panic!("--store memory|sqlite|postgres, not {other}"),
     }
 }
@@ -76,7 +95,10 @@ fn setup(hub: &Hub, sellers: usize) -> Result<(), Refused> {
         let s = seller(i);
         hub.register_seller(&s, SellerLevel::Level2, false)?;
         hub.add_gig(&s, "tattoo")?;
-        hub.add_payment_method(&s, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
+        hub.add_payment_method(
+            &s,
+            PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"),
+        )?;
         let model = bench::priced_model(hub, &s)?;
         hub.subscribe(&s, &"card".into())?;
         hub.publish(&s, &model)?;
@@ -108,7 +130,9 @@ fn work(hub: &Hub, a: &Args, seed: u64) -> (usize, usize, Vec<f64>) {
                     let ok = match roll {
                         0..=19 => hub.seller(&s).is_ok(),
                         20..=39 => hub.quote(&ModelId::from(format!("{s}/model-1")), 2).is_ok(),
-                        40..=84 => hub.credit_balance(&s, Money::parse("1", Currency::Usd).expect("money")).is_ok(),
+                        40..=84 => hub
+                            .credit_balance(&s, Money::parse("1", Currency::Usd).expect("money"))
+                            .is_ok(),
                         85..=94 => hub.add_gig(&s, "illustration").is_ok(),
                         _ => hub.tick().is_ok(),
                     };
@@ -153,12 +177,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if a.store == "postgres" {
         let settings = store::postgres::PostgresSettings::parse(&url(&a))?;
         let mut admin = postgres::Client::connect(&settings.url, postgres::NoTls)?;
-        admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", settings.schema))?;
+        admin.batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {} CASCADE",
+            settings.schema
+        ))?;
     }
     let hub = Hub::builder().clock(clock).open(&url(&a))?;
     let t = Instant::now();
     setup(&hub, a.sellers)?;
-    eprintln!("set up {} sellers in {:.1} s", a.sellers, t.elapsed().as_secs_f64());
+    eprintln!(
+        "set up {} sellers in {:.1} s",
+        a.sellers,
+        t.elapsed().as_secs_f64()
+    );
 
     let (done, refused, mut lat) = if a.store == "memory" {
         work(&hub, &a, 7)
@@ -167,7 +198,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let children: Vec<_> = (0..a.procs)
             .map(|_| {
                 let mut cmd = Command::new(&exe);
-                cmd.arg("--child").args(["--store", &a.store, "--threads", &a.threads.to_string(), "--secs", &a.secs.to_string()]);
+                cmd.arg("--child").args([
+                    "--store",
+                    &a.store,
+                    "--threads",
+                    &a.threads.to_string(),
+                    "--secs",
+                    &a.secs.to_string(),
+                ]);
                 cmd.args(["--sellers", &a.sellers.to_string()]);
                 if let Some(db) = &a.db {
                     cmd.args(["--db", db]);
@@ -179,16 +217,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for child in children {
             let out = child.wait_with_output()?;
             let text = String::from_utf8_lossy(&out.stdout);
-            let line = text.lines().find_map(|l| l.strip_prefix("result ")).ok_or("a child printed no result")?;
+            let line = text
+                .lines()
+                .find_map(|l| l.strip_prefix("result "))
+                .ok_or("a child printed no result")?;
             let mut parts = line.splitn(3, ' ');
             total.0 += parts.next().unwrap_or("0").parse::<usize>()?;
             total.1 += parts.next().unwrap_or("0").parse::<usize>()?;
-            total.2.extend(parts.next().unwrap_or("").split(',').filter_map(|l| l.parse::<f64>().ok()));
+            total.2.extend(
+                parts
+                    .next()
+                    .unwrap_or("")
+                    .split(',')
+                    .filter_map(|l| l.parse::<f64>().ok()),
+            );
         }
         total
     };
     lat.sort_by(f64::total_cmp);
-    let q = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0.0);
+    let q = |p: f64| {
+        lat.get(((lat.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
     println!(
         "| {} | {} × {} threads | {:.0} | {:.0} | {:.0} | {:.1} % |",
         a.store,

@@ -25,26 +25,54 @@ fn main() -> Result<(), Error> {
     let db = dir.join("fivergo.db");
     fresh_database(dir, &db);
     let url = format!("sqlite:{}", db.display());
-    let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).generators(GeneratorRegistry::reference()).open(&url)?;
+    let hub = Hub::builder()
+        .clock(clock.clone())
+        .gateway(gateway.clone())
+        .generators(GeneratorRegistry::reference())
+        .open(&url)?;
     let usd = |s: &str| Money::parse(s, Currency::Usd);
 
     section(&clock, "Ana joins and creates a Tattoo model");
     hub.register_seller("ana", SellerLevel::Level2, false)?;
     hub.add_gig("ana", "tattoo")?;
-    hub.add_payment_method("ana", PaymentMethod::new("card-ana", PaymentMethodKind::Card, "Visa •••• 4242"))?;
+    hub.add_payment_method(
+        "ana",
+        PaymentMethod::new("card-ana", PaymentMethodKind::Card, "Visa •••• 4242"),
+    )?;
     let model = hub.create_model("ana", "tattoo")?.value;
-    say(&format!("created {model}; name: {:?} (named at first training, C3)", hub.model("ana", &model)?.name));
+    say(&format!(
+        "created {model}; name: {:?} (named at first training, C3)",
+        hub.model("ana", &model)?.name
+    ));
 
     section(&clock, "Ana uploads her flash sheets");
     let mut assets = Vec::new();
     for i in 0..12 {
         // One sheet is a small scan, to show the resolution warning (A4).
         let png = encode_png(&line_art(if i == 3 { 640 } else { 1024 }, i))?;
-        assets.push(hub.upload_asset("ana", AssetSource::Upload, &png, Some(&format!("flash-{i}.png")), &["fine line"])?.value);
+        assets.push(
+            hub.upload_asset(
+                "ana",
+                AssetSource::Upload,
+                &png,
+                Some(&format!("flash-{i}.png")),
+                &["fine line"],
+            )?
+            .value,
+        );
     }
-    say(&format!("{} sheets uploaded, decoded and measured", assets.len()));
+    say(&format!(
+        "{} sheets uploaded, decoded and measured",
+        assets.len()
+    ));
     let broken = encode_png(&line_art(512, 99))?;
-    refused(hub.upload_asset("ana", AssetSource::Upload, &broken[..broken.len() / 2], Some("half-downloaded.png"), &[]));
+    refused(hub.upload_asset(
+        "ana",
+        AssetSource::Upload,
+        &broken[..broken.len() / 2],
+        Some("half-downloaded.png"),
+        &[],
+    ));
     hub.select_assets("ana", &model, &assets)?;
     for f in hub.findings("ana", &model)? {
         say(&format!("warning [{}] {}", f.code, f.message));
@@ -53,7 +81,10 @@ fn main() -> Result<(), Error> {
     hub.attest_originality("ana", &model)?;
     say("originality attested (A9)");
 
-    section(&clock, "Publishing an untrained model lists everything missing");
+    section(
+        &clock,
+        "Publishing an untrained model lists everything missing",
+    );
     refused(hub.publish("ana", &model));
 
     section(&clock, "Two free trainings, then the quota");
@@ -61,24 +92,49 @@ fn main() -> Result<(), Error> {
         let job = hub.start_training("ana", &model)?.value;
         let status = hub.run_training(&job)?.value;
         let m = hub.model("ana", &model)?;
-        say(&format!("{job}: {status}; model `{}` is {} (version {})", m.name.as_deref().unwrap_or("?"), m.status, m.live.as_ref().map_or(0, |v| v.version)));
+        say(&format!(
+            "{job}: {status}; model `{}` is {} (version {})",
+            m.name.as_deref().unwrap_or("?"),
+            m.status,
+            m.live.as_ref().map_or(0, |v| v.version)
+        ));
     }
     refused(hub.start_training("ana", &model));
-    let (_, art) = hub.playground_generate("ana", &model, Brief::new("koi fish sleeve"), 1)?.value;
-    say(&format!("playground generation: {} (watermarked: not subscribed yet, G2)", describe(&art)));
+    let (_, art) = hub
+        .playground_generate("ana", &model, Brief::new("koi fish sleeve"), 1)?
+        .value;
+    say(&format!(
+        "playground generation: {} (watermarked: not subscribed yet, G2)",
+        describe(&art)
+    ));
 
     section(&clock, "Ana subscribes ($25/month) and sets a price");
     let sub = hub.subscribe("ana", &"card-ana".into())?.value;
-    say(&format!("{sub} active; renews {}", hub.subscription("ana")?.map(|s| s.paid_until().to_rfc3339()).unwrap_or_default()));
+    say(&format!(
+        "{sub} active; renews {}",
+        hub.subscription("ana")?
+            .map(|s| s.paid_until().to_rfc3339())
+            .unwrap_or_default()
+    ));
     clock.advance(Duration::days(2))?;
     for _ in 0..2 {
         let job = hub.start_training("ana", &model)?.value;
         hub.run_training(&job)?;
     }
     let q = hub.quota("ana", &model)?;
-    say(&format!("retrained twice: {} of {} trainings used this billing month", q.used, q.limit));
+    say(&format!(
+        "retrained twice: {} of {} trainings used this billing month",
+        q.used, q.limit
+    ));
     refused(hub.start_training("ana", &model));
-    hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("39.90")? })?;
+    hub.set_price(
+        "ana",
+        &model,
+        PriceSpec::PerUnit {
+            unit: PricingUnit::Item,
+            unit_price: usd("39.90")?,
+        },
+    )?;
     hub.publish("ana", &model)?;
     say(&format!("published: {}", hub.model("ana", &model)?.status));
 
@@ -88,23 +144,44 @@ fn main() -> Result<(), Error> {
     for line in &quote.lines {
         say(&format!("quote line: {} = {}", line.label, line.amount));
     }
-    say(&format!("quote total: {} ({} edit included)", quote.total, quote.included_edits));
-    let order = hub.order_draft("bob", &model, Brief::new("a koi and a lotus").with_quantity(2), 42)?.value;
+    say(&format!(
+        "quote total: {} ({} edit included)",
+        quote.total, quote.included_edits
+    ));
+    let order = hub
+        .order_draft(
+            "bob",
+            &model,
+            Brief::new("a koi and a lotus").with_quantity(2),
+            42,
+        )?
+        .value;
     let draft = hub.draft("bob", &order)?.clone();
-    say(&format!("{order}: draft delivered: {} with a visible DRAFT mark (W1)", describe(&draft)));
+    say(&format!(
+        "{order}: draft delivered: {} with a visible DRAFT mark (W1)",
+        describe(&draft)
+    ));
     if let Some((traced, confidence)) = hub.trace(&draft)? {
-        say(&format!("a leaked copy of the draft traces back to {traced} (confidence {confidence:.2}, W2)"));
+        say(&format!(
+            "a leaked copy of the draft traces back to {traced} (confidence {confidence:.2}, W2)"
+        ));
     }
     refused(hub.download("bob", &order).map(|o| o.events));
     hub.approve("bob", &order)?;
     hub.record_payment("bob", &order, quote.total)?;
     let file = hub.download("bob", &order)?.value;
-    say(&format!("clean file downloaded after approve + pay (G1): {}", describe(&file)));
+    say(&format!(
+        "clean file downloaded after approve + pay (G1): {}",
+        describe(&file)
+    ));
     let written = std::fs::create_dir_all(dir)
         .and_then(|_| std::fs::write(dir.join("draft.png"), encode(&draft).unwrap_or_default()))
         .and_then(|_| std::fs::write(dir.join("clean.png"), encode(&file).unwrap_or_default()));
     match written {
-        Ok(()) => say(&format!("wrote {0}/draft.png and {0}/clean.png", dir.display())),
+        Ok(()) => say(&format!(
+            "wrote {0}/draft.png and {0}/clean.png",
+            dir.display()
+        )),
         Err(e) => say(&format!("could not write the files: {e}")),
     }
 
@@ -115,7 +192,12 @@ fn main() -> Result<(), Error> {
     hub.approve("bob", &order)?;
     hub.review("bob", &order, 5, "Exactly my style")?;
     let rep = hub.seller("ana")?.reputation;
-    say(&format!("rating {:?} from {} review(s); Success Score orders: {} (AI downloads never count, R1)", rep.average_rating(), rep.rating_count, rep.success_score_orders));
+    say(&format!(
+        "rating {:?} from {} review(s); Success Score orders: {} (AI downloads never count, R1)",
+        rep.average_rating(),
+        rep.rating_count,
+        rep.success_score_orders
+    ));
 
     section(&clock, "Refunds and source files");
     refused(hub.request_full_refund("bob", &order));
@@ -126,20 +208,47 @@ fn main() -> Result<(), Error> {
     clock.set("2026-03-18T09:00:00Z".parse().expect("a valid instant"))?;
     section(&clock, "The anniversary: renewal from the balance");
     for e in hub.tick()?.events {
-        say(&format!("event: {}", serde_json::to_string(&e).unwrap_or_default()));
+        say(&format!(
+            "event: {}",
+            serde_json::to_string(&e).unwrap_or_default()
+        ));
     }
-    say(&format!("balance now {}; card charges so far: {}", hub.seller("ana")?.balance, gateway.charges().len()));
+    say(&format!(
+        "balance now {}; card charges so far: {}",
+        hub.seller("ana")?.balance,
+        gateway.charges().len()
+    ));
     let q = hub.quota("ana", &model)?;
-    say(&format!("quota renewed: {} of {} used until {}", q.used, q.limit, q.renews_at.map(|t| t.to_rfc3339()).unwrap_or_default()));
+    say(&format!(
+        "quota renewed: {} of {} used until {}",
+        q.used,
+        q.limit,
+        q.renews_at.map(|t| t.to_rfc3339()).unwrap_or_default()
+    ));
 
     section(&clock, "A restart: the month, reopened from the database");
     let before = hub.partition("ana")?;
     drop(hub);
-    let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).generators(GeneratorRegistry::reference()).open(&url)?;
+    let hub = Hub::builder()
+        .clock(clock.clone())
+        .gateway(gateway.clone())
+        .generators(GeneratorRegistry::reference())
+        .open(&url)?;
     let log = hub.events_since(Cursor::default(), usize::MAX)?.events;
-    let replayed = Partition::replay("ana".into(), log.iter().filter(|e| e.partition.as_str() == "ana").map(|e| &e.event));
+    let replayed = Partition::replay(
+        "ana".into(),
+        log.iter()
+            .filter(|e| e.partition.as_str() == "ana")
+            .map(|e| &e.event),
+    );
     say(&format!("{} events in {}; the reopened partition is the same: {}; replaying the log rebuilds it: {}", log.len(), db.display(), hub.partition("ana")? == before, replayed == before));
-    say(&format!("bob's orders from the client index: {:?}", hub.client_orders("bob")?.iter().map(|o| o.id.to_string()).collect::<Vec<_>>()));
+    say(&format!(
+        "bob's orders from the client index: {:?}",
+        hub.client_orders("bob")?
+            .iter()
+            .map(|o| o.id.to_string())
+            .collect::<Vec<_>>()
+    ));
     Ok(())
 }
 
@@ -163,7 +272,11 @@ fn say(line: &str) {
 fn refused<T>(result: Result<T, Refused>) {
     match result {
         Ok(_) => say("unexpectedly allowed!"),
-        Err(e) => say(&format!("refused [{} / {}]: {e}", e.code(), e.rule().unwrap_or("-"))),
+        Err(e) => say(&format!(
+            "refused [{} / {}]: {e}",
+            e.code(),
+            e.rule().unwrap_or("-")
+        )),
     }
 }
 

@@ -52,11 +52,15 @@ const PAYLOAD: u64 = u64::from_be_bytes(*b"FIVERGO!");
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let payload = match flag("--payload") {
-        Some(hex) => {
-            u64::from_str_radix(hex.trim_start_matches("0x"), 16).unwrap_or_else(|e| fail(&format!("--payload: {e}")))
-        }
+        Some(hex) => u64::from_str_radix(hex.trim_start_matches("0x"), 16)
+            .unwrap_or_else(|e| fail(&format!("--payload: {e}"))),
         None => PAYLOAD,
     };
     if let Some(dir) = flag("--read") {
@@ -66,10 +70,21 @@ fn main() {
     let Some(dir) = args.first().filter(|a| !a.starts_with("--")) else {
         fail("usage: watermark_timings <folder-of-pngs> [--repeat N] [--write-marked DIR] | --read <folder>")
     };
-    let repeat: usize = flag("--repeat").map_or(3, |r| r.parse().unwrap_or_else(|_| fail("--repeat: not a number")));
+    let repeat: usize = flag("--repeat").map_or(3, |r| {
+        r.parse().unwrap_or_else(|_| fail("--repeat: not a number"))
+    });
     let out_dir = flag("--write-marked").map(PathBuf::from);
     let only = flag("--attacks");
-    println!("{}", time_folder(Path::new(dir), repeat.max(1), out_dir.as_deref(), payload, only.as_deref()));
+    println!(
+        "{}",
+        time_folder(
+            Path::new(dir),
+            repeat.max(1),
+            out_dir.as_deref(),
+            payload,
+            only.as_deref()
+        )
+    );
 }
 
 fn fail(message: &str) -> ! {
@@ -78,7 +93,8 @@ fn fail(message: &str) -> ! {
 }
 
 fn images_in(dir: &Path) -> Vec<PathBuf> {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", dir.display())));
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", dir.display())));
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -93,7 +109,8 @@ fn images_in(dir: &Path) -> Vec<PathBuf> {
 
 fn load(path: &Path) -> Image {
     let bytes = std::fs::read(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
-    decode(&bytes, &MediaLimits::default()).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())))
+    decode(&bytes, &MediaLimits::default())
+        .unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())))
 }
 
 /// Best wall time of `repeat` runs of `f`, in ms, and its last result.
@@ -111,8 +128,12 @@ fn best_of<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 
 /// Share of the 64 payload bits `read_bits` gets right (0 when nothing can be read).
 fn bit_accuracy(img: &Image, style: &InvisibleStyle, payload: u64) -> f64 {
-    let Some(bits) = read_bits(img, style) else { return 0.0 };
-    let right = (0..64).filter(|&i| bits[i] == ((payload >> (63 - i)) & 1 == 1)).count();
+    let Some(bits) = read_bits(img, style) else {
+        return 0.0;
+    };
+    let right = (0..64)
+        .filter(|&i| bits[i] == ((payload >> (63 - i)) & 1 == 1))
+        .count();
     right as f64 / 64.0
 }
 
@@ -155,9 +176,19 @@ fn attacks() -> Vec<(&'static str, Attack)> {
         ("jpeg90", |img| jpeg_round_trip(img, 90)),
         ("jpeg50", |img| jpeg_round_trip(img, 50)),
         ("jpeg30", |img| jpeg_round_trip(img, 30)),
-        ("down_up_2x", |img| resize(&resize(img, img.width / 2, img.height / 2), img.width, img.height)),
-        ("crop10", |img| crop_top_left(img, img.width / 10, img.height / 10)),
-        ("crop25", |img| crop_top_left(img, img.width / 4, img.height / 4)),
+        ("down_up_2x", |img| {
+            resize(
+                &resize(img, img.width / 2, img.height / 2),
+                img.width,
+                img.height,
+            )
+        }),
+        ("crop10", |img| {
+            crop_top_left(img, img.width / 10, img.height / 10)
+        }),
+        ("crop25", |img| {
+            crop_top_left(img, img.width / 4, img.height / 4)
+        }),
         ("brightness_plus10", |img| brightness(img, 1.1)),
         ("brightness_minus10", |img| brightness(img, 0.9)),
         ("contrast_1.2", |img| contrast(img, 1.2)),
@@ -173,15 +204,26 @@ fn attacks() -> Vec<(&'static str, Attack)> {
         ("rotate_5", |img| rotate(img, 5.0)),
         ("rotate_-5", |img| rotate(img, -5.0)),
         ("flip", flip),
-        ("screenshot_0.8_jpeg80", |img| jpeg_round_trip(&rescale(img, 0.8), 80)),
+        ("screenshot_0.8_jpeg80", |img| {
+            jpeg_round_trip(&rescale(img, 0.8), 80)
+        }),
     ]
 }
 
-fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64, only: Option<&str>) -> Value {
+fn time_folder(
+    dir: &Path,
+    repeat: usize,
+    out_dir: Option<&Path>,
+    payload: u64,
+    only: Option<&str>,
+) -> Value {
     let style = InvisibleStyle::default();
     let visible = WatermarkStyle::default();
     let attacks: Vec<(&str, Attack)> = match only {
-        Some(names) => attacks().into_iter().filter(|(l, _)| names.split(',').any(|n| n == *l)).collect(),
+        Some(names) => attacks()
+            .into_iter()
+            .filter(|(l, _)| names.split(',').any(|n| n == *l))
+            .collect(),
         None => attacks(),
     };
     let (mut t_draft, mut t_embed, mut t_detect, mut psnrs) = (vec![], vec![], vec![], vec![]);
@@ -192,16 +234,24 @@ fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64, 
     let mut unfit = Vec::new();
     let (mut unmarked_reads, mut false_payloads) = (0usize, 0usize);
     for (i, path) in images_in(dir).iter().enumerate() {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let img = load(path);
         let artifact = Artifact::Image(img.clone());
-        let mark = DraftMark { reference: format!("order-{i}"), seed: i as u64 };
+        let mark = DraftMark {
+            reference: format!("order-{i}"),
+            seed: i as u64,
+        };
         let (ms_draft, drafted) = best_of(repeat, || draft(&artifact, &mark, &visible));
         // Unmarked reads: the clean picture and its visible-only draft, as they are
         // and under every attack; any payload there is a false one.
         if let Artifact::Image(drafted) = drafted {
             for unmarked in [&img, &drafted] {
-                for candidate in std::iter::once(unmarked.clone()).chain(attacks.iter().map(|(_, a)| a(unmarked))) {
+                for candidate in std::iter::once(unmarked.clone())
+                    .chain(attacks.iter().map(|(_, a)| a(unmarked)))
+                {
                     unmarked_reads += 1;
                     false_payloads += usize::from(detect(&candidate, &style).payload().is_some());
                 }
@@ -225,7 +275,8 @@ fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64, 
         if let Some(out) = out_dir {
             let png = encode_png(&marked).unwrap_or_else(|e| fail(&format!("{name}: {e}")));
             let target = out.join(Path::new(&name).with_extension("png"));
-            std::fs::write(&target, png).unwrap_or_else(|e| fail(&format!("{}: {e}", target.display())));
+            std::fs::write(&target, png)
+                .unwrap_or_else(|e| fail(&format!("{}: {e}", target.display())));
         }
         let db = psnr(&img, &marked);
         let mut per_attack = serde_json::Map::new();
@@ -260,7 +311,10 @@ fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64, 
         .enumerate()
         .map(|(k, label)| {
             let mean = accuracy[k].iter().sum::<f64>() / accuracy[k].len().max(1) as f64;
-            (label.to_string(), json!({ "decoded": decoded[k], "of": accuracy[k].len(), "bit_accuracy": mean }))
+            (
+                label.to_string(),
+                json!({ "decoded": decoded[k], "of": accuracy[k].len(), "bit_accuracy": mean }),
+            )
         })
         .collect();
     json!({
@@ -285,7 +339,9 @@ fn time_folder(dir: &Path, repeat: usize, out_dir: Option<&Path>, payload: u64, 
 
 fn psnr(a: &Image, b: &Image) -> f64 {
     let pairs = a.rgba.chunks_exact(4).zip(b.rgba.chunks_exact(4));
-    let se: f64 = pairs.flat_map(|(p, q)| (0..3).map(move |k| (f64::from(p[k]) - f64::from(q[k])).powi(2))).sum();
+    let se: f64 = pairs
+        .flat_map(|(p, q)| (0..3).map(move |k| (f64::from(p[k]) - f64::from(q[k])).powi(2)))
+        .sum();
     let mse = se / (a.rgba.len() / 4 * 3).max(1) as f64;
     10.0 * (255.0 * 255.0 / mse.max(1e-12)).log10()
 }
@@ -297,7 +353,11 @@ fn crop_top_left(img: &Image, dx: u32, dy: u32) -> Image {
         let row = (y as usize * img.width as usize + dx as usize) * 4;
         rgba.extend_from_slice(&img.rgba[row..row + w as usize * 4]);
     }
-    Image { width: w, height: h, rgba }
+    Image {
+        width: w,
+        height: h,
+        rgba,
+    }
 }
 
 /// Contrast about mid-grey by `gain`, clamped.
@@ -305,7 +365,9 @@ fn contrast(img: &Image, gain: f32) -> Image {
     let mut out = img.clone();
     for p in out.rgba.chunks_exact_mut(4) {
         for c in &mut p[..3] {
-            *c = ((f32::from(*c) - 128.0) * gain + 128.0).round().clamp(0.0, 255.0) as u8;
+            *c = ((f32::from(*c) - 128.0) * gain + 128.0)
+                .round()
+                .clamp(0.0, 255.0) as u8;
         }
     }
     out
@@ -340,7 +402,11 @@ fn rescale(img: &Image, factor: f64) -> Image {
 fn flip(img: &Image) -> Image {
     let mut out = img.clone();
     for row in out.rgba.chunks_exact_mut(img.width as usize * 4) {
-        let px: Vec<[u8; 4]> = row.chunks_exact(4).rev().map(|p| [p[0], p[1], p[2], p[3]]).collect();
+        let px: Vec<[u8; 4]> = row
+            .chunks_exact(4)
+            .rev()
+            .map(|p| [p[0], p[1], p[2], p[3]])
+            .collect();
         for (dst, src) in row.chunks_exact_mut(4).zip(px) {
             dst.copy_from_slice(&src);
         }
@@ -395,10 +461,16 @@ fn resize(img: &Image, w: u32, h: u32) -> Image {
                 let centre = (o as f32 + 0.5) * ratio;
                 let lo = (centre - support).floor().max(0.0) as usize;
                 let hi = ((centre + support).ceil() as usize).min(from as usize);
-                let ws: Vec<f32> =
-                    (lo..hi).map(|i| (1.0 - ((i as f32 + 0.5 - centre) / support).abs()).max(0.0)).collect();
+                let ws: Vec<f32> = (lo..hi)
+                    .map(|i| (1.0 - ((i as f32 + 0.5 - centre) / support).abs()).max(0.0))
+                    .collect();
                 let total: f32 = ws.iter().sum();
-                (lo, ws.into_iter().map(|v| v / total.max(f32::MIN_POSITIVE)).collect())
+                (
+                    lo,
+                    ws.into_iter()
+                        .map(|v| v / total.max(f32::MIN_POSITIVE))
+                        .collect(),
+                )
             })
             .collect()
     };
@@ -408,8 +480,11 @@ fn resize(img: &Image, w: u32, h: u32) -> Image {
     for y in 0..sh {
         for (x, (lo, ws)) in xs.iter().enumerate() {
             for c in 0..4 {
-                tmp[(y * w as usize + x) * 4 + c] =
-                    ws.iter().enumerate().map(|(k, wt)| wt * f32::from(img.rgba[(y * sw + lo + k) * 4 + c])).sum();
+                tmp[(y * w as usize + x) * 4 + c] = ws
+                    .iter()
+                    .enumerate()
+                    .map(|(k, wt)| wt * f32::from(img.rgba[(y * sw + lo + k) * 4 + c]))
+                    .sum();
             }
         }
     }
@@ -417,7 +492,11 @@ fn resize(img: &Image, w: u32, h: u32) -> Image {
     for (y, (lo, ws)) in ys.iter().enumerate() {
         for x in 0..w as usize {
             for c in 0..4 {
-                let v: f32 = ws.iter().enumerate().map(|(k, wt)| wt * tmp[((lo + k) * w as usize + x) * 4 + c]).sum();
+                let v: f32 = ws
+                    .iter()
+                    .enumerate()
+                    .map(|(k, wt)| wt * tmp[((lo + k) * w as usize + x) * 4 + c])
+                    .sum();
                 out.rgba[(y * w as usize + x) * 4 + c] = v.round().clamp(0.0, 255.0) as u8;
             }
         }
@@ -443,7 +522,8 @@ fn jpeg_round_trip(img: &Image, quality: u32) -> Image {
     ];
     let q = quality.clamp(1, 100);
     let scale = if q < 50 { 5000 / q } else { 200 - 2 * q };
-    let table = |base: &[u16; 64]| base.map(|b| ((u32::from(b) * scale + 50) / 100).clamp(1, 255) as f32);
+    let table =
+        |base: &[u16; 64]| base.map(|b| ((u32::from(b) * scale + 50) / 100).clamp(1, 255) as f32);
     let (tl, tc) = (table(&LUMA), table(&CHROMA));
     let (w, h) = (img.width as usize, img.height as usize);
     let (mut y, mut cb, mut cr) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
@@ -468,12 +548,19 @@ fn jpeg_round_trip(img: &Image, quality: u32) -> Image {
         out
     };
     let y = quantise_plane(&y, w, h, &tl);
-    let (cb, cr) = (quantise_plane(&half(&cb), cw, ch, &tc), quantise_plane(&half(&cr), cw, ch, &tc));
+    let (cb, cr) = (
+        quantise_plane(&half(&cb), cw, ch, &tc),
+        quantise_plane(&half(&cr), cw, ch, &tc),
+    );
     let mut out = img.clone();
     for (i, p) in out.rgba.chunks_exact_mut(4).enumerate() {
         let c = (i / w / 2) * cw + (i % w) / 2;
         let (l, b, r) = (y[i], cb[c] - 128.0, cr[c] - 128.0);
-        for (v, x) in p[..3].iter_mut().zip([l + 1.402 * r, l - 0.344_136 * b - 0.714_136 * r, l + 1.772 * b]) {
+        for (v, x) in p[..3].iter_mut().zip([
+            l + 1.402 * r,
+            l - 0.344_136 * b - 0.714_136 * r,
+            l + 1.772 * b,
+        ]) {
             *v = x.round().clamp(0.0, 255.0) as u8;
         }
     }
@@ -490,7 +577,8 @@ fn quantise_plane(plane: &[f32], w: usize, h: usize, table: &[f32; 64]) -> Vec<f
     let mut out = vec![0f32; w * h];
     for by in (0..h).step_by(8) {
         for bx in (0..w).step_by(8) {
-            let px = |x: usize, y: usize| plane[(by + y).min(h - 1) * w + (bx + x).min(w - 1)] - 128.0;
+            let px =
+                |x: usize, y: usize| plane[(by + y).min(h - 1) * w + (bx + x).min(w - 1)] - 128.0;
             let mut coef = [0f32; 64];
             for v in 0..8 {
                 for u in 0..8 {

@@ -26,7 +26,13 @@ struct Args {
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { db: "memory:".into(), threads: 1, secs: None, tick: true, demo: false };
+    let mut a = Args {
+        db: "memory:".into(),
+        threads: 1,
+        secs: None,
+        tick: true,
+        demo: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
@@ -36,7 +42,11 @@ fn args() -> Result<Args, String> {
             "--secs" => a.secs = Some(value()?.parse().map_err(|e| format!("--secs: {e}"))?),
             "--no-tick" => a.tick = false,
             "--demo" => a.demo = true,
-            other => return Err(format!("unknown flag {other} (--db URL, --threads N, --secs S, --no-tick, --demo)")),
+            other => {
+                return Err(format!(
+                    "unknown flag {other} (--db URL, --threads N, --secs S, --no-tick, --demo)"
+                ))
+            }
         }
     }
     Ok(a)
@@ -48,12 +58,25 @@ fn demo_work(hub: &Hub) -> Result<Vec<GenerationId>, Refused> {
     for seller in ["ana", "bea"] {
         hub.register_seller(seller, SellerLevel::Level2, false)?;
         hub.add_gig(seller, "tattoo")?;
-        hub.add_payment_method(seller, PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"))?;
+        hub.add_payment_method(
+            seller,
+            PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"),
+        )?;
         let model = hub.create_model(seller, "tattoo")?.value;
         let mut assets = Vec::new();
         for i in 0..3 {
-            let png = fivergo::media::image::encode_png(&fivergo::eval::fixtures::line_art(256, i)).map_err(Refused::from)?;
-            assets.push(hub.upload_asset(seller, AssetSource::Portfolio, &png, Some(&format!("art-{i}.png")), &[])?.value);
+            let png = fivergo::media::image::encode_png(&fivergo::eval::fixtures::line_art(256, i))
+                .map_err(Refused::from)?;
+            assets.push(
+                hub.upload_asset(
+                    seller,
+                    AssetSource::Portfolio,
+                    &png,
+                    Some(&format!("art-{i}.png")),
+                    &[],
+                )?
+                .value,
+            );
         }
         hub.select_assets(seller, &model, &assets)?;
         hub.attest_originality(seller, &model)?;
@@ -66,11 +89,23 @@ fn demo_work(hub: &Hub) -> Result<Vec<GenerationId>, Refused> {
     let mut queued = Vec::new();
     for (seller, model) in &models {
         hub.playground_generate(seller, model, Brief::new("koi"), 1)?;
-        hub.set_price(seller, model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: Money::parse("20", Currency::Usd).map_err(Refused::from)? })?;
+        hub.set_price(
+            seller,
+            model,
+            PriceSpec::PerUnit {
+                unit: PricingUnit::Item,
+                unit_price: Money::parse("20", Currency::Usd).map_err(Refused::from)?,
+            },
+        )?;
         hub.subscribe(seller, &"card".into())?;
         hub.publish(seller, model)?;
         for seed in 1..=3 {
-            let request = GenerationRequest::OrderDraft { client: "bob".into(), model: model.clone(), brief: Brief::new("a koi"), seed };
+            let request = GenerationRequest::OrderDraft {
+                client: "bob".into(),
+                model: model.clone(),
+                brief: Brief::new("a koi"),
+                seed,
+            };
             queued.push(hub.queue_generation(request)?.value);
         }
     }
@@ -79,19 +114,31 @@ fn demo_work(hub: &Hub) -> Result<Vec<GenerationId>, Refused> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a = args()?;
-    let hub = Hub::builder().generators(GeneratorRegistry::reference()).open(&a.db)?;
+    let hub = Hub::builder()
+        .generators(GeneratorRegistry::reference())
+        .open(&a.db)?;
     let queued = if a.demo { demo_work(&hub)? } else { Vec::new() };
     let stop = CancelToken::default();
     let started = Instant::now();
     let threads: Vec<_> = (0..a.threads)
         .map(|n| {
             let name = format!("{}-{}-{n}", hostname(), std::process::id());
-            let worker = Worker::new(hub.clone(), name).idle(Duration::from_millis(200)).ticking(a.tick);
+            let worker = Worker::new(hub.clone(), name)
+                .idle(Duration::from_millis(200))
+                .ticking(a.tick);
             let stop = stop.clone();
             std::thread::spawn(move || {
-                let reports = worker.run(&stop, &mut |e| eprintln!("{}: {} ({})", worker.name(), e, e.code()));
+                let reports = worker.run(&stop, &mut |e| {
+                    eprintln!("{}: {} ({})", worker.name(), e, e.code())
+                });
                 for r in &reports {
-                    println!("{}: {} run {} {}", worker.name(), r.work, r.attempt, r.status);
+                    println!(
+                        "{}: {} run {} {}",
+                        worker.name(),
+                        r.work,
+                        r.attempt,
+                        r.status
+                    );
                 }
                 reports.len()
             })
@@ -99,8 +146,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     loop {
         std::thread::sleep(Duration::from_millis(50));
-        let demo_done = a.demo && queued.iter().all(|g| hub.generation(g).is_ok_and(|j| !j.status.is_active()));
-        if demo_done || a.secs.is_some_and(|s| started.elapsed() >= Duration::from_secs(s)) {
+        let demo_done = a.demo
+            && queued
+                .iter()
+                .all(|g| hub.generation(g).is_ok_and(|j| !j.status.is_active()));
+        if demo_done
+            || a.secs
+                .is_some_and(|s| started.elapsed() >= Duration::from_secs(s))
+        {
             stop.cancel();
             break;
         }
@@ -115,5 +168,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "worker".into())
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "worker".into())
 }

@@ -37,7 +37,10 @@ fn required_rules() -> BTreeSet<String> {
         ("R", 3),
         ("D", 5),
     ];
-    groups.iter().flat_map(|(g, n)| (1..=*n).map(move |i| format!("{g}{i}"))).collect()
+    groups
+        .iter()
+        .flat_map(|(g, n)| (1..=*n).map(move |i| format!("{g}{i}")))
+        .collect()
 }
 
 // ----------------------------------------------------------------------------- files
@@ -54,7 +57,9 @@ struct Scenario {
 }
 
 fn scenario_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("conformance")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("conformance")
 }
 
 fn load_scenarios() -> Result<Vec<Scenario>, Vec<String>> {
@@ -85,11 +90,25 @@ fn parse_scenario(file: &str, path: &Path) -> Result<Scenario, String> {
     let v: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
     let obj = v.as_object().ok_or("a scenario is a JSON object")?;
     for key in obj.keys() {
-        if !["name", "rules", "start", "policy", "generators", "note", "steps"].contains(&key.as_str()) {
+        if ![
+            "name",
+            "rules",
+            "start",
+            "policy",
+            "generators",
+            "note",
+            "steps",
+        ]
+        .contains(&key.as_str())
+        {
             return Err(format!("unknown scenario key `{key}`"));
         }
     }
-    let name = obj.get("name").and_then(Value::as_str).ok_or("missing `name`")?.to_owned();
+    let name = obj
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or("missing `name`")?
+        .to_owned();
     let rules = obj
         .get("rules")
         .and_then(Value::as_array)
@@ -97,17 +116,37 @@ fn parse_scenario(file: &str, path: &Path) -> Result<Scenario, String> {
         .iter()
         .map(|r| r.as_str().map(str::to_owned).ok_or("rules are strings"))
         .collect::<Result<Vec<_>, _>>()?;
-    let start = obj.get("start").and_then(Value::as_str).ok_or("missing `start`")?;
+    let start = obj
+        .get("start")
+        .and_then(Value::as_str)
+        .ok_or("missing `start`")?;
     let start = instant(start)?;
     let policy = obj.get("policy").cloned().unwrap_or_else(|| json!({}));
     let generators = obj.get("generators").cloned().unwrap_or_else(|| json!({}));
-    let generators = generators.as_object().ok_or("`generators` is an object")?.clone();
-    let steps = obj.get("steps").and_then(Value::as_array).ok_or("missing `steps`")?.clone();
-    Ok(Scenario { file: file.to_owned(), name, rules, start, policy, generators, steps })
+    let generators = generators
+        .as_object()
+        .ok_or("`generators` is an object")?
+        .clone();
+    let steps = obj
+        .get("steps")
+        .and_then(Value::as_array)
+        .ok_or("missing `steps`")?
+        .clone();
+    Ok(Scenario {
+        file: file.to_owned(),
+        name,
+        rules,
+        start,
+        policy,
+        generators,
+        steps,
+    })
 }
 
 fn instant(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).map_err(|e| format!("`{s}` is not RFC 3339: {e}"))
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| format!("`{s}` is not RFC 3339: {e}"))
 }
 
 // ----------------------------------------------------------------------------- test generator
@@ -120,13 +159,25 @@ impl Generator for FailingGenerator {
         "failing"
     }
 
-    fn train(&self, _: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        _: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         let _ = ctl.tick(0.5);
         Err(TrainError::Failed("simulated failure".into()))
     }
 
-    fn generate(&self, _: &TrainedStyle, _: &Brief, _: u64, _: &mut JobControl<'_>) -> Result<Artifact, Error> {
-        Err(Error::GeneratorFailed { reason: "the failing generator never trained".into() })
+    fn generate(
+        &self,
+        _: &TrainedStyle,
+        _: &Brief,
+        _: u64,
+        _: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error> {
+        Err(Error::GeneratorFailed {
+            reason: "the failing generator never trained".into(),
+        })
     }
 }
 
@@ -164,16 +215,22 @@ struct Args<'a> {
 
 impl<'a> Args<'a> {
     fn get(&self, key: &str) -> Result<&'a Value, String> {
-        self.map.get(key).ok_or_else(|| format!("missing argument `{key}`"))
+        self.map
+            .get(key)
+            .ok_or_else(|| format!("missing argument `{key}`"))
     }
     fn opt(&self, key: &str) -> Option<&'a Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }
     fn str(&self, key: &str) -> Result<&'a str, String> {
-        self.get(key)?.as_str().ok_or_else(|| format!("argument `{key}` must be a string"))
+        self.get(key)?
+            .as_str()
+            .ok_or_else(|| format!("argument `{key}` must be a string"))
     }
     fn bool(&self, key: &str) -> Result<bool, String> {
-        self.get(key)?.as_bool().ok_or_else(|| format!("argument `{key}` must be a boolean"))
+        self.get(key)?
+            .as_bool()
+            .ok_or_else(|| format!("argument `{key}` must be a boolean"))
     }
     fn bool_or(&self, key: &str, default: bool) -> Result<bool, String> {
         if self.opt(key).is_some() {
@@ -183,7 +240,9 @@ impl<'a> Args<'a> {
         }
     }
     fn u64(&self, key: &str) -> Result<u64, String> {
-        self.get(key)?.as_u64().ok_or_else(|| format!("argument `{key}` must be a non-negative integer"))
+        self.get(key)?
+            .as_u64()
+            .ok_or_else(|| format!("argument `{key}` must be a non-negative integer"))
     }
     fn u64_or(&self, key: &str, default: u64) -> Result<u64, String> {
         if self.opt(key).is_some() {
@@ -198,7 +257,9 @@ impl<'a> Args<'a> {
     fn i64_or(&self, key: &str, default: i64) -> Result<i64, String> {
         match self.opt(key) {
             None => Ok(default),
-            Some(v) => v.as_i64().ok_or_else(|| format!("argument `{key}` must be an integer")),
+            Some(v) => v
+                .as_i64()
+                .ok_or_else(|| format!("argument `{key}` must be an integer")),
         }
     }
     fn strings(&self, key: &str) -> Result<Vec<&'a str>, String> {
@@ -208,7 +269,10 @@ impl<'a> Args<'a> {
                 .as_array()
                 .ok_or_else(|| format!("argument `{key}` must be a list"))?
                 .iter()
-                .map(|s| s.as_str().ok_or_else(|| format!("argument `{key}` must list strings")))
+                .map(|s| {
+                    s.as_str()
+                        .ok_or_else(|| format!("argument `{key}` must list strings"))
+                })
                 .collect(),
         }
     }
@@ -228,42 +292,65 @@ impl<'a> Args<'a> {
 
 impl Runner {
     fn new(s: &Scenario, store: &StoreKind) -> Result<Self, String> {
-        let policy = Policy::from_json(&s.policy.to_string()).map_err(|e| format!("policy: {e}"))?;
+        let policy =
+            Policy::from_json(&s.policy.to_string()).map_err(|e| format!("policy: {e}"))?;
         let clock = ManualClock::at(s.start);
         let gateway = SimulatedGateway::default();
         let mut generators = GeneratorRegistry::default();
         for (subcategory, kind) in &s.generators {
             match kind.as_str() {
-                Some("failing") => generators.register(subcategory.clone(), Arc::new(FailingGenerator)),
+                Some("failing") => {
+                    generators.register(subcategory.clone(), Arc::new(FailingGenerator))
+                }
                 Some("echo") => generators.register(subcategory.clone(), Arc::new(EchoGenerator)),
                 _ => return Err(format!("unknown generator {kind} for `{subcategory}`")),
             }
         }
-        let builder = Hub::builder().policy(policy).clock(clock.clone()).gateway(gateway.clone()).generators(generators);
+        let builder = Hub::builder()
+            .policy(policy)
+            .clock(clock.clone())
+            .gateway(gateway.clone())
+            .generators(generators);
         let hub = match store {
             StoreKind::Memory => builder.build(),
             StoreKind::Sqlite(path) => builder.open(&format!("sqlite:{}", path.display())),
             StoreKind::Url(url) => builder.open(url),
         }
         .map_err(|e| format!("hub: {e}"))?;
-        Ok(Self { hub, clock, gateway, vars: BTreeMap::new() })
+        Ok(Self {
+            hub,
+            clock,
+            gateway,
+            vars: BTreeMap::new(),
+        })
     }
 
     fn money(&self, v: &Value) -> Result<Money, String> {
         match v {
-            Value::String(s) => Money::parse(s, self.hub.policy().currency).map_err(|e| e.to_string()),
+            Value::String(s) => {
+                Money::parse(s, self.hub.policy().currency).map_err(|e| e.to_string())
+            }
             Value::Object(o) => {
-                let amount = o.get("amount").and_then(Value::as_str).ok_or("money object needs a string `amount`")?;
-                let currency = o.get("currency").and_then(Value::as_str).ok_or("money object needs a `currency`")?;
+                let amount = o
+                    .get("amount")
+                    .and_then(Value::as_str)
+                    .ok_or("money object needs a string `amount`")?;
+                let currency = o
+                    .get("currency")
+                    .and_then(Value::as_str)
+                    .ok_or("money object needs a `currency`")?;
                 let currency = Currency::from_str(currency).map_err(|e| e.to_string())?;
                 Money::parse(amount, currency).map_err(|e| e.to_string())
             }
-            _ => Err(format!("money must be a decimal string or {{amount, currency}}, got {v}")),
+            _ => Err(format!(
+                "money must be a decimal string or {{amount, currency}}, got {v}"
+            )),
         }
     }
 
     fn money_arg(&self, a: &Args, key: &str) -> Result<Money, String> {
-        self.money(a.get(key)?).map_err(|e| format!("argument `{key}`: {e}"))
+        self.money(a.get(key)?)
+            .map_err(|e| format!("argument `{key}`: {e}"))
     }
 
     fn price_spec(&self, v: &Value) -> Result<PriceSpec, String> {
@@ -271,7 +358,10 @@ impl Runner {
         let p = Args { map: o };
         let unit: PricingUnit = p.typed("unit")?;
         match p.str("type")? {
-            "per_unit" => Ok(PriceSpec::PerUnit { unit, unit_price: self.money_arg(&p, "unit_price")? }),
+            "per_unit" => Ok(PriceSpec::PerUnit {
+                unit,
+                unit_price: self.money_arg(&p, "unit_price")?,
+            }),
             "base_increments" => Ok(PriceSpec::BaseIncrements {
                 unit,
                 base_quantity: p.u32("base_quantity")?,
@@ -288,7 +378,9 @@ impl Runner {
             Value::String(s) => Ok(Brief::new(s.as_str())),
             Value::Object(o) => {
                 let b = Args { map: o };
-                let mut brief = Brief::new(b.str("text")?).with_quantity(u32::try_from(b.u64_or("quantity", 1)?).map_err(|e| e.to_string())?);
+                let mut brief = Brief::new(b.str("text")?).with_quantity(
+                    u32::try_from(b.u64_or("quantity", 1)?).map_err(|e| e.to_string())?,
+                );
                 brief.tags = b.strings("tags")?.into_iter().map(str::to_owned).collect();
                 Ok(brief)
             }
@@ -310,15 +402,48 @@ impl Runner {
     }
 
     /// Runs one action. `Err` is a scenario mistake (bad action or argument).
-    fn act(&mut self, actor: &str, action: &str, args: &Map<String, Value>) -> Result<Produced, String> {
+    fn act(
+        &mut self,
+        actor: &str,
+        action: &str,
+        args: &Map<String, Value>,
+    ) -> Result<Produced, String> {
         let a = Args { map: args };
         let host = actor == "host";
-        let need_host = |ok: bool| if ok { Ok(()) } else { Err(format!("`{action}` is a host action (actor \"host\")")) };
-        let need_actor = |ok: bool| if ok { Ok(()) } else { Err(format!("`{action}` needs a seller or client actor, not \"host\"")) };
+        let need_host = |ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("`{action}` is a host action (actor \"host\")"))
+            }
+        };
+        let need_actor = |ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`{action}` needs a seller or client actor, not \"host\""
+                ))
+            }
+        };
         match action {
-            "register_seller" | "set_seller_level" | "add_gig" | "credit_balance" | "add_payment_method" | "decline_payment_method"
-            | "advance_clock" | "set_clock" | "tick" | "run_training" | "cancel_running_training" | "order" | "job" | "asset"
-            | "seller" | "gateway_charges" | "artifact" => need_host(host)?,
+            "register_seller"
+            | "set_seller_level"
+            | "add_gig"
+            | "credit_balance"
+            | "add_payment_method"
+            | "decline_payment_method"
+            | "advance_clock"
+            | "set_clock"
+            | "tick"
+            | "run_training"
+            | "cancel_running_training"
+            | "order"
+            | "job"
+            | "asset"
+            | "seller"
+            | "gateway_charges"
+            | "artifact" => need_host(host)?,
             "quote" | "listing" => {}
             _ => need_actor(!host)?,
         }
@@ -326,12 +451,24 @@ impl Runner {
         Ok(match action {
             // ---- host
             "register_seller" => {
-                let level = a.str("level")?.parse::<SellerLevel>().map_err(|e| e.to_string())?;
-                outcome(hub.register_seller(a.str("seller")?, level, a.bool_or("pro", false)?), unit)
+                let level = a
+                    .str("level")?
+                    .parse::<SellerLevel>()
+                    .map_err(|e| e.to_string())?;
+                outcome(
+                    hub.register_seller(a.str("seller")?, level, a.bool_or("pro", false)?),
+                    unit,
+                )
             }
             "set_seller_level" => {
-                let level = a.str("level")?.parse::<SellerLevel>().map_err(|e| e.to_string())?;
-                outcome(hub.set_seller_level(a.str("seller")?, level, a.bool_or("pro", false)?), unit)
+                let level = a
+                    .str("level")?
+                    .parse::<SellerLevel>()
+                    .map_err(|e| e.to_string())?;
+                outcome(
+                    hub.set_seller_level(a.str("seller")?, level, a.bool_or("pro", false)?),
+                    unit,
+                )
             }
             "add_gig" => outcome(hub.add_gig(a.str("seller")?, a.str("subcategory")?), unit),
             "credit_balance" => {
@@ -340,20 +477,33 @@ impl Runner {
             }
             "add_payment_method" => {
                 let kind: PaymentMethodKind = a.typed("kind")?;
-                let label = a.opt("label").and_then(Value::as_str).unwrap_or("test method");
-                outcome(hub.add_payment_method(a.str("seller")?, PaymentMethod::new(a.str("method")?, kind, label)), unit)
+                let label = a
+                    .opt("label")
+                    .and_then(Value::as_str)
+                    .unwrap_or("test method");
+                outcome(
+                    hub.add_payment_method(
+                        a.str("seller")?,
+                        PaymentMethod::new(a.str("method")?, kind, label),
+                    ),
+                    unit,
+                )
             }
             "decline_payment_method" => {
-                self.gateway.set_declined(a.str("method")?, a.bool_or("declined", true)?);
+                self.gateway
+                    .set_declined(a.str("method")?, a.bool_or("declined", true)?);
                 Ok((Value::Null, Vec::new()))
             }
             "advance_clock" => {
-                let by = fivergo::clock::step(a.i64_or("days", 0)?, a.i64_or("hours", 0)?, a.i64_or("minutes", 0)?, a.i64_or("seconds", 0)?);
+                let by = fivergo::clock::step(
+                    a.i64_or("days", 0)?,
+                    a.i64_or("hours", 0)?,
+                    a.i64_or("minutes", 0)?,
+                    a.i64_or("seconds", 0)?,
+                );
                 no_events(by.and_then(|by| self.clock.advance(by)), |at| json!(at))
             }
-            "set_clock" => {
-                no_events(self.clock.set(instant(a.str("at")?)?), |at| json!(at))
-            }
+            "set_clock" => no_events(self.clock.set(instant(a.str("at")?)?), |at| json!(at)),
             "tick" => outcome(hub.tick(), unit),
             "run_training" => outcome(hub.run_training(&a.job()?), |s| to_json(&s)),
             "cancel_running_training" => no_events(hub.cancel_handle(&a.job()?), |token| {
@@ -362,7 +512,9 @@ impl Runner {
             }),
             "order" => no_events(hub.order(&a.order()?), |o| to_json(&o)),
             "job" => no_events(hub.job(&a.job()?), |j| to_json(&j)),
-            "asset" => no_events(hub.asset(&AssetId::from(a.str("asset")?)), |asset| to_json(&asset)),
+            "asset" => no_events(hub.asset(&AssetId::from(a.str("asset")?)), |asset| {
+                to_json(&asset)
+            }),
             "seller" => no_events(hub.seller(a.str("seller")?), |s| to_json(&s)),
             "gateway_charges" => {
                 let charges: Vec<Value> = self
@@ -375,7 +527,10 @@ impl Runner {
             }
             "artifact" => {
                 let file: BlobRef = a.typed("artifact")?;
-                no_events(hub.artifact(&file), |art| json!({"kind": to_json(&art.modality())}))
+                no_events(
+                    hub.artifact(&file),
+                    |art| json!({"kind": to_json(&art.modality())}),
+                )
             }
             // ---- anyone
             "quote" => no_events(hub.quote(&a.model()?, a.u32("quantity")?), |q| to_json(&q)),
@@ -395,29 +550,52 @@ impl Runner {
                     None => AssetMeta::default(),
                 };
                 let tags = a.strings("tags")?;
-                outcome(hub.add_asset(actor, source, modality, meta, &tags), |id| json!(id))
+                outcome(hub.add_asset(actor, source, modality, meta, &tags), |id| {
+                    json!(id)
+                })
             }
             "tag_asset" => {
                 let id = AssetId::from(a.str("asset")?);
-                outcome(hub.tag_asset(actor, &id, &a.strings("add")?, &a.strings("remove")?), unit)
+                outcome(
+                    hub.tag_asset(actor, &id, &a.strings("add")?, &a.strings("remove")?),
+                    unit,
+                )
             }
             "select_assets" => {
-                let ids: Vec<AssetId> = a.strings("assets")?.into_iter().map(AssetId::from).collect();
+                let ids: Vec<AssetId> = a
+                    .strings("assets")?
+                    .into_iter()
+                    .map(AssetId::from)
+                    .collect();
                 outcome(hub.select_assets(actor, &a.model()?, &ids), unit)
             }
             "select_all_assets" => outcome(hub.select_all_assets(actor, &a.model()?), |skipped| {
-                Value::Array(skipped.iter().map(|(id, e)| json!({"asset": id, "code": e.code(), "rule": e.rule()})).collect())
+                Value::Array(
+                    skipped
+                        .iter()
+                        .map(|(id, e)| json!({"asset": id, "code": e.code(), "rule": e.rule()}))
+                        .collect(),
+                )
             }),
             "deselect_assets" => {
-                let ids: Vec<AssetId> = a.strings("assets")?.into_iter().map(AssetId::from).collect();
+                let ids: Vec<AssetId> = a
+                    .strings("assets")?
+                    .into_iter()
+                    .map(AssetId::from)
+                    .collect();
                 outcome(hub.deselect_assets(actor, &a.model()?, &ids), unit)
             }
             "set_instructions" => {
-                let text = a.opt("instructions").map(|v| v.as_str().ok_or("`instructions` is a string or null")).transpose()?;
+                let text = a
+                    .opt("instructions")
+                    .map(|v| v.as_str().ok_or("`instructions` is a string or null"))
+                    .transpose()?;
                 outcome(hub.set_instructions(actor, &a.model()?, text), unit)
             }
             "attest_originality" => outcome(hub.attest_originality(actor, &a.model()?), unit),
-            "create_model" => outcome(hub.create_model(actor, a.str("subcategory")?), |id| json!(id)),
+            "create_model" => outcome(hub.create_model(actor, a.str("subcategory")?), |id| {
+                json!(id)
+            }),
             "set_price" => {
                 let price = self.price_spec(a.get("price")?)?;
                 outcome(self.hub.set_price(actor, &a.model()?, price), unit)
@@ -437,18 +615,25 @@ impl Runner {
                     Some(_) => ReportTarget::Creation { order: a.order()? },
                     None => ReportTarget::Model,
                 };
-                outcome(hub.report_issue(actor, &a.model()?, target, a.str("text")?), unit)
+                outcome(
+                    hub.report_issue(actor, &a.model()?, target, a.str("text")?),
+                    unit,
+                )
             }
             "start_training" => outcome(hub.start_training(actor, &a.model()?), |id| json!(id)),
             "cancel_training" => outcome(hub.cancel_training(actor, &a.job()?), unit),
             "playground_generate" => {
                 let brief = Self::brief(a.get("brief")?)?;
-                outcome(hub.playground_generate(actor, &a.model()?, brief, a.u64_or("seed", 1)?), |(id, art)| {
-                    json!({"artifact": id, "kind": to_json(&art.modality())})
-                })
+                outcome(
+                    hub.playground_generate(actor, &a.model()?, brief, a.u64_or("seed", 1)?),
+                    |(id, art)| json!({"artifact": id, "kind": to_json(&art.modality())}),
+                )
             }
             // ---- sellers: subscription
-            "subscribe" => outcome(hub.subscribe(actor, &PaymentMethodId::from(a.str("method")?)), |id| json!(id)),
+            "subscribe" => outcome(
+                hub.subscribe(actor, &PaymentMethodId::from(a.str("method")?)),
+                |id| json!(id),
+            ),
             "renew_subscription" => outcome(hub.renew_subscription(actor), |c| to_json(&c)),
             "pay_past_due" => outcome(hub.pay_past_due(actor), unit),
             "cancel_subscription" => outcome(hub.cancel_subscription(actor), |at| json!(at)),
@@ -456,11 +641,16 @@ impl Runner {
             // ---- orders
             "order_draft" => {
                 let brief = Self::brief(a.get("brief")?)?;
-                outcome(hub.order_draft(actor, &a.model()?, brief, a.u64_or("seed", 1)?), |id| json!(id))
+                outcome(
+                    hub.order_draft(actor, &a.model()?, brief, a.u64_or("seed", 1)?),
+                    |id| json!(id),
+                )
             }
             "contact_seller" => {
                 let brief = Self::brief(a.get("brief")?)?;
-                outcome(hub.contact_seller(actor, &a.model()?, brief), |id| json!(id))
+                outcome(hub.contact_seller(actor, &a.model()?, brief), |id| {
+                    json!(id)
+                })
             }
             "send_custom_offer" => {
                 let offer = CustomOffer {
@@ -468,11 +658,18 @@ impl Runner {
                     non_ai_work: self.money_arg(&a, "non_ai_work")?,
                     revisions: a.u32("revisions")?,
                     revision_window_hours: a.u32("revision_window_hours")?,
-                    terms: a.opt("terms").and_then(Value::as_str).unwrap_or("").to_owned(),
+                    terms: a
+                        .opt("terms")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
                 };
                 outcome(self.hub.send_custom_offer(actor, &a.order()?, offer), unit)
             }
-            "accept_offer" => outcome(hub.accept_offer(actor, &a.order()?, a.u64_or("seed", 1)?), unit),
+            "accept_offer" => outcome(
+                hub.accept_offer(actor, &a.order()?, a.u64_or("seed", 1)?),
+                unit,
+            ),
             "approve" => outcome(hub.approve(actor, &a.order()?), unit),
             "record_payment" => {
                 let amount = self.money_arg(&a, "amount")?;
@@ -481,35 +678,59 @@ impl Runner {
             "download" => {
                 let order = a.order()?;
                 let r = self.hub.download(actor, &order);
-                r.map(|o| (self.artifact_summary(&order, &o.value), o.events)).map_err(Error::from)
+                r.map(|o| (self.artifact_summary(&order, &o.value), o.events))
+                    .map_err(Error::from)
             }
             "draft" => {
                 let order = a.order()?;
-                self.hub.draft(actor, &order).map(|art| (self.artifact_summary(&order, &art), Vec::new()))
+                self.hub
+                    .draft(actor, &order)
+                    .map(|art| (self.artifact_summary(&order, &art), Vec::new()))
             }
             "request_source_file" => outcome(hub.request_source_file(actor, &a.order()?), unit),
-            "request_revision" => outcome(hub.request_revision(actor, &a.order()?, a.str("note")?), unit),
+            "request_revision" => outcome(
+                hub.request_revision(actor, &a.order()?, a.str("note")?),
+                unit,
+            ),
             "accept_delivery" => outcome(hub.accept_delivery(actor, &a.order()?), unit),
             "review" => {
                 let stars = u8::try_from(a.u64("stars")?).map_err(|_| "stars out of range")?;
-                outcome(hub.review(actor, &a.order()?, stars, a.opt("text").and_then(Value::as_str).unwrap_or("")), unit)
+                outcome(
+                    hub.review(
+                        actor,
+                        &a.order()?,
+                        stars,
+                        a.opt("text").and_then(Value::as_str).unwrap_or(""),
+                    ),
+                    unit,
+                )
             }
             "request_full_refund" => outcome(hub.request_full_refund(actor, &a.order()?), unit),
             "issue_partial_refund" => {
                 let amount = self.money_arg(&a, "amount")?;
-                outcome(self.hub.issue_partial_refund(actor, &a.order()?, amount), unit)
+                outcome(
+                    self.hub.issue_partial_refund(actor, &a.order()?, amount),
+                    unit,
+                )
             }
-            "set_delivery_public" => outcome(hub.set_delivery_public(actor, &a.order()?, a.bool("public")?), unit),
+            "set_delivery_public" => outcome(
+                hub.set_delivery_public(actor, &a.order()?, a.bool("public")?),
+                unit,
+            ),
             // ---- queries for a seller
             "model" => no_events(hub.model(actor, &a.model()?), |m| {
                 let mut v = to_json(&m);
                 v["stale"] = json!(m.is_stale());
                 v
             }),
-            "models" => no_events(hub.models(actor), |models| Value::Array(models.iter().map(to_json).collect())),
+            "models" => no_events(hub.models(actor), |models| {
+                Value::Array(models.iter().map(to_json).collect())
+            }),
             "quota" => no_events(hub.quota(actor, &a.model()?), |q| to_json(&q)),
             "findings" => no_events(hub.findings(actor, &a.model()?), |f| to_json(&f)),
-            "publish_checklist" => no_events(hub.publish_checklist(actor, &a.model()?), |r| to_json(&r)),
+            "publish_checklist" => {
+                no_events(hub.publish_checklist(actor, &a.model()?), |r| to_json(&r))
+            }
             "subscription" => no_events(hub.subscription(actor), |s| {
                 s.map_or(Value::Null, |s| {
                     let mut v = to_json(&s);
@@ -528,10 +749,16 @@ impl Runner {
 /// Replaces every string `"$name"` by the value bound to `name`.
 fn substitute(v: &Value, vars: &BTreeMap<String, Value>) -> Result<Value, String> {
     Ok(match v {
-        Value::String(s) if s.starts_with('$') && s.len() > 1 => {
-            vars.get(&s[1..]).cloned().ok_or_else(|| format!("unbound variable `{s}`"))?
-        }
-        Value::Array(items) => Value::Array(items.iter().map(|i| substitute(i, vars)).collect::<Result<_, _>>()?),
+        Value::String(s) if s.starts_with('$') && s.len() > 1 => vars
+            .get(&s[1..])
+            .cloned()
+            .ok_or_else(|| format!("unbound variable `{s}`"))?,
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| substitute(i, vars))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Object(o) => {
             let mut out = Map::new();
             for (k, v) in o {
@@ -547,7 +774,10 @@ fn same_string(expected: &str, actual: &str) -> bool {
     if expected == actual {
         return true;
     }
-    if let (Ok(e), Ok(a)) = (DateTime::parse_from_rfc3339(expected), DateTime::parse_from_rfc3339(actual)) {
+    if let (Ok(e), Ok(a)) = (
+        DateTime::parse_from_rfc3339(expected),
+        DateTime::parse_from_rfc3339(actual),
+    ) {
         return e == a;
     }
     if let (Ok(e), Ok(a)) = (Decimal::from_str(expected), Decimal::from_str(actual)) {
@@ -573,7 +803,10 @@ fn matches(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>
                     matches(want, got, path, &mut d);
                     d.is_empty()
                 }) {
-                    diffs.push(format!("{path}: no element matches $contains[{i}] = {want}; got {}", short(actual)));
+                    diffs.push(format!(
+                        "{path}: no element matches $contains[{i}] = {want}; got {}",
+                        short(actual)
+                    ));
                 }
             }
         }
@@ -587,7 +820,11 @@ fn matches(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>
                 }
             };
             if Some(len as u64) != e["$len"].as_u64() {
-                diffs.push(format!("{path}: expected length {}, got {len}: {}", e["$len"], short(actual)));
+                diffs.push(format!(
+                    "{path}: expected length {}, got {len}: {}",
+                    e["$len"],
+                    short(actual)
+                ));
             }
         }
         Value::Object(e) => {
@@ -606,7 +843,12 @@ fn matches(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>
                 return;
             };
             if e.len() != a.len() {
-                diffs.push(format!("{path}: expected {} elements, got {}: {}", e.len(), a.len(), short(actual)));
+                diffs.push(format!(
+                    "{path}: expected {} elements, got {}: {}",
+                    e.len(),
+                    a.len(),
+                    short(actual)
+                ));
                 return;
             }
             for (i, (want, got)) in e.iter().zip(a).enumerate() {
@@ -615,16 +857,25 @@ fn matches(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>
         }
         Value::String(e) => match actual {
             Value::String(a) if same_string(e, a) => {}
-            _ => diffs.push(format!("{path}: expected {expected}, got {}", short(actual))),
+            _ => diffs.push(format!(
+                "{path}: expected {expected}, got {}",
+                short(actual)
+            )),
         },
         Value::Number(e) => {
             if actual.as_f64() != e.as_f64() || !actual.is_number() {
-                diffs.push(format!("{path}: expected {expected}, got {}", short(actual)));
+                diffs.push(format!(
+                    "{path}: expected {expected}, got {}",
+                    short(actual)
+                ));
             }
         }
         _ => {
             if expected != actual {
-                diffs.push(format!("{path}: expected {expected}, got {}", short(actual)));
+                diffs.push(format!(
+                    "{path}: expected {expected}, got {}",
+                    short(actual)
+                ));
             }
         }
     }
@@ -633,7 +884,14 @@ fn matches(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>
 fn short(v: &Value) -> String {
     let s = v.to_string();
     if s.len() > 400 {
-        format!("{}…", &s[..s.char_indices().take_while(|(i, _)| *i < 400).last().map_or(0, |(i, c)| i + c.len_utf8())])
+        format!(
+            "{}…",
+            &s[..s
+                .char_indices()
+                .take_while(|(i, _)| *i < 400)
+                .last()
+                .map_or(0, |(i, c)| i + c.len_utf8())]
+        )
     } else {
         s
     }
@@ -649,8 +907,14 @@ fn run_step(runner: &mut Runner, step: &Value) -> Result<Vec<String>, String> {
     if let Some(k) = obj.keys().find(|k| !STEP_KEYS.contains(&k.as_str())) {
         return Err(format!("unknown step key `{k}`"));
     }
-    let actor = obj.get("actor").and_then(Value::as_str).ok_or("missing `actor`")?;
-    let action = obj.get("action").and_then(Value::as_str).ok_or("missing `action`")?;
+    let actor = obj
+        .get("actor")
+        .and_then(Value::as_str)
+        .ok_or("missing `actor`")?;
+    let action = obj
+        .get("action")
+        .and_then(Value::as_str)
+        .ok_or("missing `action`")?;
     let args = substitute(obj.get("args").unwrap_or(&json!({})), &runner.vars)?;
     let args = args.as_object().ok_or("`args` is an object")?.clone();
     let expect = substitute(obj.get("expect").unwrap_or(&json!({})), &runner.vars)?;
@@ -671,10 +935,17 @@ fn run_step(runner: &mut Runner, step: &Value) -> Result<Vec<String>, String> {
     }
     let mut diffs = Vec::new();
     match (&produced, expect.get("error")) {
-        (Err(err), None) => diffs.push(format!("unexpected error `{}` (rule {:?}): {err}", err.code(), err.rule())),
+        (Err(err), None) => diffs.push(format!(
+            "unexpected error `{}` (rule {:?}): {err}",
+            err.code(),
+            err.rule()
+        )),
         (Err(err), Some(code)) => {
             if code.as_str() != Some(err.code()) {
-                diffs.push(format!("expected error {code}, got `{}`: {err}", err.code()));
+                diffs.push(format!(
+                    "expected error {code}, got `{}`: {err}",
+                    err.code()
+                ));
             }
             if let Some(rule) = expect.get("rule") {
                 if rule != &json!(err.rule()) {
@@ -690,9 +961,14 @@ fn run_step(runner: &mut Runner, step: &Value) -> Result<Vec<String>, String> {
         }
         (Ok((value, events)), expected_error) => {
             if let Some(code) = expected_error {
-                diffs.push(format!("expected error {code}, but the action succeeded with {}", short(value)));
+                diffs.push(format!(
+                    "expected error {code}, but the action succeeded with {}",
+                    short(value)
+                ));
             }
-            if (expect.contains_key("rule") || expect.contains_key("details")) && expected_error.is_none() {
+            if (expect.contains_key("rule") || expect.contains_key("details"))
+                && expected_error.is_none()
+            {
                 diffs.push("`rule` / `details` need `error`".into());
             }
             if let Some(want) = expect.get("value") {
@@ -706,15 +982,24 @@ fn run_step(runner: &mut Runner, step: &Value) -> Result<Vec<String>, String> {
                 for (i, (w, e)) in want.iter().zip(events).enumerate() {
                     match w {
                         Value::String(kind) if kind == e.kind() => {}
-                        Value::String(kind) => event_diffs.push(format!("events[{i}]: expected `{kind}`, got `{}`", e.kind())),
-                        Value::Object(_) => matches(w, &to_json(e), &format!("events[{i}]"), &mut event_diffs),
+                        Value::String(kind) => event_diffs.push(format!(
+                            "events[{i}]: expected `{kind}`, got `{}`",
+                            e.kind()
+                        )),
+                        Value::Object(_) => {
+                            matches(w, &to_json(e), &format!("events[{i}]"), &mut event_diffs)
+                        }
                         _ => return Err("`expect.events` lists type strings or objects".into()),
                     }
                 }
                 if !same_len || !event_diffs.is_empty() {
                     diffs.push(format!("events were {kinds:?}"));
                     if !same_len {
-                        diffs.push(format!("expected {} events, got {}", want.len(), events.len()));
+                        diffs.push(format!(
+                            "expected {} events, got {}",
+                            want.len(),
+                            events.len()
+                        ));
                     }
                     diffs.extend(event_diffs);
                 }
@@ -757,7 +1042,10 @@ fn run_scenario(s: &Scenario, store: &StoreKind) -> Vec<String> {
                     failures.push(format!("{} ({}) step {i} ({what}): {d}", s.name, s.file));
                 }
             }
-            Err(e) => failures.push(format!("{} ({}) step {i} ({what}): scenario error: {e}", s.name, s.file)),
+            Err(e) => failures.push(format!(
+                "{} ({}) step {i} ({what}): scenario error: {e}",
+                s.name, s.file
+            )),
         }
     }
     failures
@@ -780,7 +1068,12 @@ fn conformance_scenarios_on_sqlite() {
 
 #[test]
 fn conformance_scenarios_on_postgres() {
-    run_all(|s| StoreKind::Url(support::pg_url(&format!("conformance_{}", s.file.trim_end_matches(".json")))));
+    run_all(|s| {
+        StoreKind::Url(support::pg_url(&format!(
+            "conformance_{}",
+            s.file.trim_end_matches(".json")
+        )))
+    });
 }
 
 fn run_all(store: impl Fn(&Scenario) -> StoreKind) {
@@ -788,7 +1081,11 @@ fn run_all(store: impl Fn(&Scenario) -> StoreKind) {
         Ok(s) => s,
         Err(errors) => panic!("unreadable scenarios:\n{}", errors.join("\n")),
     };
-    assert!(!scenarios.is_empty(), "no scenario in {}", scenario_dir().display());
+    assert!(
+        !scenarios.is_empty(),
+        "no scenario in {}",
+        scenario_dir().display()
+    );
 
     let mut failures = Vec::new();
     for s in &scenarios {
@@ -827,23 +1124,46 @@ fn run_all(store: impl Fn(&Scenario) -> StoreKind) {
     }
 
     if !failures.is_empty() {
-        panic!("{} conformance failure(s) in {} scenarios:\n{}", failures.len(), scenarios.len(), failures.join("\n"));
+        panic!(
+            "{} conformance failure(s) in {} scenarios:\n{}",
+            failures.len(),
+            scenarios.len(),
+            failures.join("\n")
+        );
     }
 }
 
 #[test]
 fn matcher_semantics() {
     let mut d = Vec::new();
-    matches(&json!({"at": "2026-03-18T09:00:00Z"}), &json!({"at": "2026-03-18T09:00:00+00:00", "x": 1}), "v", &mut d);
-    matches(&json!({"amount": "25"}), &json!({"amount": "25.00"}), "v", &mut d);
-    matches(&json!({"$contains": [{"code": "b"}]}), &json!([{"code": "a"}, {"code": "b"}]), "v", &mut d);
+    matches(
+        &json!({"at": "2026-03-18T09:00:00Z"}),
+        &json!({"at": "2026-03-18T09:00:00+00:00", "x": 1}),
+        "v",
+        &mut d,
+    );
+    matches(
+        &json!({"amount": "25"}),
+        &json!({"amount": "25.00"}),
+        "v",
+        &mut d,
+    );
+    matches(
+        &json!({"$contains": [{"code": "b"}]}),
+        &json!([{"code": "a"}, {"code": "b"}]),
+        "v",
+        &mut d,
+    );
     matches(&json!({"$len": 2}), &json!([1, 2]), "v", &mut d);
     matches(&json!({"gone": null}), &json!({}), "v", &mut d);
     assert!(d.is_empty(), "{d:?}");
     for (want, got) in [
         (json!([1]), json!([1, 2])),
         (json!({"a": "model-1"}), json!({"a": "model-2"})),
-        (json!({"$contains": [{"code": "c"}]}), json!([{"code": "a"}])),
+        (
+            json!({"$contains": [{"code": "c"}]}),
+            json!([{"code": "a"}]),
+        ),
         (json!("2026-03-18T09:00:00Z"), json!("2026-03-18T09:00:01Z")),
     ] {
         let mut d = Vec::new();

@@ -24,7 +24,10 @@ use std::sync::Arc;
 
 /// Cases per property: `FIVERGO_PROPTEST_CASES`, else `default`.
 fn cases(default: u32) -> u32 {
-    std::env::var("FIVERGO_PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
+    std::env::var("FIVERGO_PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Fails a training whose asset count is a multiple of three: exercises T4 refunds.
@@ -34,13 +37,23 @@ impl Generator for Flaky {
     fn name(&self) -> &str {
         "flaky"
     }
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         if input.assets.len() % 3 == 0 {
             return Err(TrainError::Failed("the set of three".into()));
         }
         EchoGenerator.train(input, ctl)
     }
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+    fn generate(
+        &self,
+        style: &TrainedStyle,
+        brief: &Brief,
+        seed: u64,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error> {
         EchoGenerator.generate(style, brief, seed, ctl)
     }
 }
@@ -147,7 +160,11 @@ struct World {
 impl Drop for World {
     fn drop(&mut self) {
         if let Some(db) = &self.db {
-            for path in [db.clone(), db.with_extension("db-wal"), db.with_extension("db-shm")] {
+            for path in [
+                db.clone(),
+                db.with_extension("db-wal"),
+                db.with_extension("db-shm"),
+            ] {
                 std::fs::remove_file(path).ok();
             }
             std::fs::remove_dir_all(format!("{}.blobs", db.display())).ok();
@@ -165,7 +182,11 @@ fn builder(clock: &ManualClock, gateway: &SimulatedGateway) -> HubBuilder {
     // A limit of 2 active models makes M1 reachable in short sequences.
     let mut policy = Policy::default();
     policy.models.active_model_limit = 2;
-    Hub::builder().policy(policy).clock(clock.clone()).gateway(gateway.clone()).generators(generators)
+    Hub::builder()
+        .policy(policy)
+        .clock(clock.clone())
+        .gateway(gateway.clone())
+        .generators(generators)
 }
 
 fn usd(s: &str) -> Money {
@@ -185,10 +206,19 @@ fn fresh_db() -> std::path::PathBuf {
 fn world(launched: bool) -> World {
     let mut w = world_on(false);
     if launched {
-        for op in [Op::CreateModel(0), Op::AddAsset(0), Op::Subscribe, Op::Launch(0)] {
+        for op in [
+            Op::CreateModel(0),
+            Op::AddAsset(0),
+            Op::Subscribe,
+            Op::Launch(0),
+        ] {
             step(&mut w, &op).unwrap();
         }
-        assert_eq!(w.partition().published_models().count(), 1, "the launched world has a published model");
+        assert_eq!(
+            w.partition().published_models().count(),
+            1,
+            "the launched world has a published model"
+        );
     }
     w
 }
@@ -198,23 +228,46 @@ fn world_on(sqlite: bool) -> World {
     let gateway = SimulatedGateway::default();
     let db = sqlite.then(fresh_db);
     let hub = match &db {
-        Some(db) => builder(&clock, &gateway).open(&format!("sqlite:{}", db.display())).unwrap(),
+        Some(db) => builder(&clock, &gateway)
+            .open(&format!("sqlite:{}", db.display()))
+            .unwrap(),
         None => builder(&clock, &gateway).build().unwrap(),
     };
-    hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    hub.register_seller("ana", SellerLevel::Level2, false)
+        .unwrap();
     for s in SUBCATEGORIES {
         hub.add_gig("ana", s).unwrap();
     }
-    hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
-    let other = db.is_none().then(|| builder(&clock, &gateway).shared_store(hub.store().clone()).shared_blobs(hub.blobs().clone()).build().unwrap());
-    World { hub, other, clock, gateway, violations: Vec::new(), declined: false, db }
+    hub.add_payment_method(
+        "ana",
+        PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"),
+    )
+    .unwrap();
+    let other = db.is_none().then(|| {
+        builder(&clock, &gateway)
+            .shared_store(hub.store().clone())
+            .shared_blobs(hub.blobs().clone())
+            .build()
+            .unwrap()
+    });
+    World {
+        hub,
+        other,
+        clock,
+        gateway,
+        violations: Vec::new(),
+        declined: false,
+        db,
+    }
 }
 
 impl World {
     /// Drops the hub and opens the same SQLite file again, as a restarted process would.
     fn reopen(&mut self) {
         let db = self.db.clone().expect("a SQLite world");
-        self.hub = builder(&self.clock, &self.gateway).open(&format!("sqlite:{}", db.display())).unwrap();
+        self.hub = builder(&self.clock, &self.gateway)
+            .open(&format!("sqlite:{}", db.display()))
+            .unwrap();
     }
 
     fn partition(&self) -> Partition {
@@ -240,7 +293,12 @@ fn order_id(hub: &Hub, i: u8) -> OrderId {
 
 /// The latest order of `bob` in `status`, if any.
 fn latest_order(hub: &Hub, status: OrderStatus) -> Option<OrderId> {
-    hub.client_orders("bob").unwrap().into_iter().rev().find(|o| o.status == status).map(|o| o.id)
+    hub.client_orders("bob")
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|o| o.status == status)
+        .map(|o| o.id)
 }
 
 /// Runs one op; refusals are part of the game, only the outcome kind is returned.
@@ -248,16 +306,34 @@ fn step(w: &mut World, op: &Op) -> Result<Vec<String>, String> {
     let hub = &w.hub;
     let r: Result<Vec<Recorded>, Refused> = match op {
         Op::CreateModel(_) if hub.models("ana").unwrap().len() >= 6 => Ok(vec![]),
-        Op::CreateModel(s) => hub.create_model("ana", SUBCATEGORIES[*s as usize % 2]).map(|o| o.events),
+        Op::CreateModel(s) => hub
+            .create_model("ana", SUBCATEGORIES[*s as usize % 2])
+            .map(|o| o.events),
         Op::AddAsset(i) => {
             let m = model_id(hub, *i);
-            let modality = hub.model("ana", &m).ok().map(|m| if m.subcategory == "tattoo" { Modality::Image } else { Modality::Audio });
+            let modality = hub.model("ana", &m).ok().map(|m| {
+                if m.subcategory == "tattoo" {
+                    Modality::Image
+                } else {
+                    Modality::Audio
+                }
+            });
             match modality {
                 None => Ok(vec![]),
                 Some(modality) => {
-                    let meta = if modality == Modality::Image { AssetMeta::image(1024, 1024) } else { AssetMeta::audio(45_000) };
-                    let a = hub.add_asset("ana", AssetSource::Upload, modality, meta, &[]).map_err(|e| e.code().to_string())?.value;
-                    let mut events = hub.select_assets("ana", &m, &[a]).map_err(|e| e.code().to_string())?.events;
+                    let meta = if modality == Modality::Image {
+                        AssetMeta::image(1024, 1024)
+                    } else {
+                        AssetMeta::audio(45_000)
+                    };
+                    let a = hub
+                        .add_asset("ana", AssetSource::Upload, modality, meta, &[])
+                        .map_err(|e| e.code().to_string())?
+                        .value;
+                    let mut events = hub
+                        .select_assets("ana", &m, &[a])
+                        .map_err(|e| e.code().to_string())?
+                        .events;
                     hub.attest_originality("ana", &m).map(|o| {
                         events.extend(o.events);
                         events
@@ -265,27 +341,60 @@ fn step(w: &mut World, op: &Op) -> Result<Vec<String>, String> {
                 }
             }
         }
-        Op::Train(i) => hub.start_training("ana", &model_id(hub, *i)).map(|o| o.events),
+        Op::Train(i) => hub
+            .start_training("ana", &model_id(hub, *i))
+            .map(|o| o.events),
         Op::RunJobs => {
-            let queued: Vec<JobId> = w.partition().jobs.values().filter(|j| j.status == JobStatus::Queued).map(|j| j.id.clone()).collect();
+            let queued: Vec<JobId> = w
+                .partition()
+                .jobs
+                .values()
+                .filter(|j| j.status == JobStatus::Queued)
+                .map(|j| j.id.clone())
+                .collect();
             let mut events = vec![];
             for j in queued {
-                events.extend(hub.run_training(&j).map(|o| o.events).map_err(|e| e.code().to_string())?);
+                events.extend(
+                    hub.run_training(&j)
+                        .map(|o| o.events)
+                        .map_err(|e| e.code().to_string())?,
+                );
             }
             Ok(events)
         }
         Op::CancelQueued => {
-            let queued = w.partition().jobs.values().find(|j| j.status == JobStatus::Queued).map(|j| j.id.clone());
+            let queued = w
+                .partition()
+                .jobs
+                .values()
+                .find(|j| j.status == JobStatus::Queued)
+                .map(|j| j.id.clone());
             match queued {
                 Some(j) => hub.cancel_training("ana", &j).map(|o| o.events),
                 None => Ok(vec![]),
             }
         }
-        Op::Playground(i) => hub.playground_generate("ana", &model_id(hub, *i), Brief::new("x").with_quantity(1), 3).map(|o| o.events),
+        Op::Playground(i) => hub
+            .playground_generate(
+                "ana",
+                &model_id(hub, *i),
+                Brief::new("x").with_quantity(1),
+                3,
+            )
+            .map(|o| o.events),
         Op::Price(i) => {
             let m = model_id(hub, *i);
-            let unit = hub.model("ana", &m).ok().map(|m| if m.subcategory == "tattoo" { PricingUnit::Item } else { PricingUnit::Seconds });
-            let price = PriceSpec::PerUnit { unit: unit.unwrap_or(PricingUnit::Item), unit_price: Money::parse("9.99", Currency::Usd).unwrap() };
+            let unit = hub.model("ana", &m).ok().map(|m| {
+                if m.subcategory == "tattoo" {
+                    PricingUnit::Item
+                } else {
+                    PricingUnit::Seconds
+                }
+            });
+            let price = PriceSpec::PerUnit {
+                unit: unit.unwrap_or(PricingUnit::Item),
+                unit_price: Money::parse("9.99", Currency::Usd).unwrap(),
+            };
             hub.set_price("ana", &m, price).map(|o| o.events)
         }
         Op::Publish(i) => hub.publish("ana", &model_id(hub, *i)).map(|o| o.events),
@@ -295,7 +404,9 @@ fn step(w: &mut World, op: &Op) -> Result<Vec<String>, String> {
         Op::ResumeSub => hub.resume_subscription("ana").map(|o| o.events),
         Op::Renew => hub.renew_subscription("ana").map(|o| o.events),
         Op::PayPastDue => hub.pay_past_due("ana").map(|o| o.events),
-        Op::Credit(n) => hub.credit_balance("ana", Money::parse(&n.to_string(), Currency::Usd).unwrap()).map(|o| o.events),
+        Op::Credit(n) => hub
+            .credit_balance("ana", Money::parse(&n.to_string(), Currency::Usd).unwrap())
+            .map(|o| o.events),
         Op::Decline(d) => {
             w.gateway.set_declined("card", *d);
             w.declined = *d;
@@ -307,34 +418,69 @@ fn step(w: &mut World, op: &Op) -> Result<Vec<String>, String> {
         }
         Op::Launch(i) => {
             let mut kinds = Vec::new();
-            for op in [Op::Train(*i), Op::RunJobs, Op::Playground(*i), Op::Price(*i), Op::Publish(*i)] {
+            for op in [
+                Op::Train(*i),
+                Op::RunJobs,
+                Op::Playground(*i),
+                Op::Price(*i),
+                Op::Publish(*i),
+            ] {
                 kinds.push(step(w, &op).map(|k| k.join(",")).unwrap_or_else(|e| e));
             }
             return Ok(kinds);
         }
         Op::Level(up) => {
-            let level = if *up { SellerLevel::TopRated } else { SellerLevel::Level1 };
+            let level = if *up {
+                SellerLevel::TopRated
+            } else {
+                SellerLevel::Level1
+            };
             hub.set_seller_level("ana", level, false).map(|o| o.events)
         }
-        Op::Draft(i) => hub.order_draft("bob", &model_id(hub, *i), Brief::new("a koi"), u64::from(*i)).map(|o| o.events),
-        Op::Contact(i) => hub.contact_seller("bob", &model_id(hub, *i), Brief::new("a rose")).map(|o| o.events),
+        Op::Draft(i) => hub
+            .order_draft(
+                "bob",
+                &model_id(hub, *i),
+                Brief::new("a koi"),
+                u64::from(*i),
+            )
+            .map(|o| o.events),
+        Op::Contact(i) => hub
+            .contact_seller("bob", &model_id(hub, *i), Brief::new("a rose"))
+            .map(|o| o.events),
         Op::Offer(n) => match latest_order(hub, OrderStatus::OfferRequested) {
             None => Ok(vec![]),
             Some(o) => {
                 let non_ai = ["0", "40", "100"][*n as usize % 3];
-                let offer = CustomOffer { price: usd("100"), non_ai_work: usd(non_ai), revisions: 1, revision_window_hours: 24, terms: String::new() };
+                let offer = CustomOffer {
+                    price: usd("100"),
+                    non_ai_work: usd(non_ai),
+                    revisions: 1,
+                    revision_window_hours: 24,
+                    terms: String::new(),
+                };
                 hub.send_custom_offer("ana", &o, offer).map(|o| o.events)
             }
         },
         Op::Accept(seed) => match latest_order(hub, OrderStatus::OfferSent) {
             None => Ok(vec![]),
-            Some(o) => hub.accept_offer("bob", &o, u64::from(*seed)).map(|o| o.events),
+            Some(o) => hub
+                .accept_offer("bob", &o, u64::from(*seed))
+                .map(|o| o.events),
         },
         Op::Approve(k) => hub.approve("bob", &order_id(hub, *k)).map(|o| o.events),
         Op::Pay(k, off) => {
             let o = order_id(hub, *k);
-            let price = hub.order(&o).ok().and_then(|o| o.price()).unwrap_or(usd("1"));
-            let amount = if *off { price.minus(usd("0.01")).unwrap() } else { price };
+            let price = hub
+                .order(&o)
+                .ok()
+                .and_then(|o| o.price())
+                .unwrap_or(usd("1"));
+            let amount = if *off {
+                price.minus(usd("0.01")).unwrap()
+            } else {
+                price
+            };
             hub.record_payment("bob", &o, amount).map(|o| o.events)
         }
         Op::Download(k) => {
@@ -342,16 +488,31 @@ fn step(w: &mut World, op: &Op) -> Result<Vec<String>, String> {
             let released = hub.order(&o).is_ok_and(|o| o.is_released());
             let r = hub.download("bob", &o).map(|o| o.events);
             if r.is_ok() && !released {
-                w.violations.push(format!("G1: the clean file of {o} was read before approve + pay"));
+                w.violations.push(format!(
+                    "G1: the clean file of {o} was read before approve + pay"
+                ));
             }
             r
         }
-        Op::Revise(k) => hub.request_revision("bob", &order_id(hub, *k), "darker").map(|o| o.events),
+        Op::Revise(k) => hub
+            .request_revision("bob", &order_id(hub, *k), "darker")
+            .map(|o| o.events),
         Op::Refund(k, a) => {
             // Mostly the custom offers: only they have work beyond the AI (F2).
-            let offers: Vec<OrderId> = hub.client_orders("bob").unwrap().into_iter().filter(|o| o.offer.is_some()).map(|o| o.id).collect();
-            let o = if offers.is_empty() || *k == 0 { order_id(hub, *k) } else { offers[*k as usize % offers.len()].clone() };
-            hub.issue_partial_refund("ana", &o, usd(REFUNDS[*a as usize % REFUNDS.len()])).map(|o| o.events)
+            let offers: Vec<OrderId> = hub
+                .client_orders("bob")
+                .unwrap()
+                .into_iter()
+                .filter(|o| o.offer.is_some())
+                .map(|o| o.id)
+                .collect();
+            let o = if offers.is_empty() || *k == 0 {
+                order_id(hub, *k)
+            } else {
+                offers[*k as usize % offers.len()].clone()
+            };
+            hub.issue_partial_refund("ana", &o, usd(REFUNDS[*a as usize % REFUNDS.len()]))
+                .map(|o| o.events)
         }
         Op::Deal(n) => {
             let mut kinds = Vec::new();
@@ -361,18 +522,31 @@ fn step(w: &mut World, op: &Op) -> Result<Vec<String>, String> {
             if let Some(o) = latest_order(&w.hub, OrderStatus::Drafted) {
                 let approved = w.hub.approve("bob", &o).map(|o| o.events.len().to_string());
                 kinds.push(approved.unwrap_or_else(|e| e.code().to_string()));
-                let price = w.hub.order(&o).ok().and_then(|o| o.price()).unwrap_or(usd("1"));
-                let paid = w.hub.record_payment("bob", &o, price).map(|o| o.events.len().to_string());
+                let price = w
+                    .hub
+                    .order(&o)
+                    .ok()
+                    .and_then(|o| o.price())
+                    .unwrap_or(usd("1"));
+                let paid = w
+                    .hub
+                    .record_payment("bob", &o, price)
+                    .map(|o| o.events.len().to_string());
                 kinds.push(paid.unwrap_or_else(|e| e.code().to_string()));
             }
             return Ok(kinds);
         }
         Op::OtherHub => match &w.other {
             None => Ok(vec![]),
-            Some(other) => other.tick().and_then(|t| other.renew_subscription("ana").map(|r| [t.events, r.events].concat())),
+            Some(other) => other.tick().and_then(|t| {
+                other
+                    .renew_subscription("ana")
+                    .map(|r| [t.events, r.events].concat())
+            }),
         },
     };
-    r.map(|events| events.iter().map(|e| e.kind().to_string()).collect()).map_err(|e| e.code().to_string())
+    r.map(|events| events.iter().map(|e| e.kind().to_string()).collect())
+        .map_err(|e| e.code().to_string())
 }
 
 fn check_invariants(hub: &Hub) -> Result<(), TestCaseError> {
@@ -381,65 +555,134 @@ fn check_invariants(hub: &Hub) -> Result<(), TestCaseError> {
     // T1, T2, T4: per model and window, the trainings that count never exceed the limit.
     for m in state.models.values() {
         let entry = policy.catalogue.get(&m.subcategory).unwrap();
-        let windows: BTreeSet<String> = state.jobs.values().filter(|j| j.model == m.id).map(|j| serde_json::to_string(&j.window).unwrap()).collect();
+        let windows: BTreeSet<String> = state
+            .jobs
+            .values()
+            .filter(|j| j.model == m.id)
+            .map(|j| serde_json::to_string(&j.window).unwrap())
+            .collect();
         for w in windows {
             let window: QuotaWindow = serde_json::from_str(&w).unwrap();
-            let used = state.jobs.values().filter(|j| j.model == m.id && j.window == window && j.uses_quota(policy)).count() as u32;
+            let used = state
+                .jobs
+                .values()
+                .filter(|j| j.model == m.id && j.window == window && j.uses_quota(policy))
+                .count() as u32;
             let limit = match window {
                 QuotaWindow::BeforeSubscription => policy.training.before_subscription,
-                QuotaWindow::Period { .. } => entry.trainings_per_period.unwrap_or(policy.training.per_period),
+                QuotaWindow::Period { .. } => entry
+                    .trainings_per_period
+                    .unwrap_or(policy.training.per_period),
             };
-            prop_assert!(used <= limit, "model {} used {} of {} in {:?}", m.id, used, limit, window);
+            prop_assert!(
+                used <= limit,
+                "model {} used {} of {} in {:?}",
+                m.id,
+                used,
+                limit,
+                window
+            );
         }
     }
     // M1: never more than the active model limit.
     let published = state.published_models().count() as u32;
-    prop_assert!(published <= policy.models.active_model_limit, "{} published", published);
+    prop_assert!(
+        published <= policy.models.active_model_limit,
+        "{} published",
+        published
+    );
     // S5: every period charged at most once, and paid periods are exactly the charges.
     let mut keys = BTreeSet::new();
     for sub in &state.subscriptions {
         for c in &sub.charges {
-            prop_assert!(keys.insert(c.idempotency_key.clone()), "charged twice: {}", c.idempotency_key);
+            prop_assert!(
+                keys.insert(c.idempotency_key.clone()),
+                "charged twice: {}",
+                c.idempotency_key
+            );
             prop_assert_eq!(c.amount, policy.monthly_fee());
         }
         prop_assert_eq!(sub.charges.len() as u32, sub.paid_periods);
     }
     // The balance never goes negative (no split charges, S2).
     prop_assert!(!state.seller().unwrap().balance.amount().is_sign_negative());
-    let log = hub.events_since(Cursor::default(), usize::MAX).unwrap().events;
+    let log = hub
+        .events_since(Cursor::default(), usize::MAX)
+        .unwrap()
+        .events;
     // T3: a quota renews exactly on the subscription's anniversary.
     for r in &log {
-        if let Event::QuotaRenewed { subscription, period, at, .. } = &r.event {
-            let sub = state.subscriptions.iter().find(|s| &s.id == subscription).unwrap();
-            prop_assert_eq!(*at, anniversary(sub.anchor, *period), "quota renewed off its anniversary");
+        if let Event::QuotaRenewed {
+            subscription,
+            period,
+            at,
+            ..
+        } = &r.event
+        {
+            let sub = state
+                .subscriptions
+                .iter()
+                .find(|s| &s.id == subscription)
+                .unwrap();
+            prop_assert_eq!(
+                *at,
+                anniversary(sub.anchor, *period),
+                "quota renewed off its anniversary"
+            );
         }
     }
     // F2: refunds never exceed the non-AI part, and are exactly the refunds recorded.
     for o in state.orders.values() {
-        prop_assert!(o.refunded.cmp_amount(&o.non_ai_work()).unwrap() != std::cmp::Ordering::Greater, "{} refunded {} of {}", o.id, o.refunded, o.non_ai_work());
+        prop_assert!(
+            o.refunded.cmp_amount(&o.non_ai_work()).unwrap() != std::cmp::Ordering::Greater,
+            "{} refunded {} of {}",
+            o.id,
+            o.refunded,
+            o.non_ai_work()
+        );
         let recorded = log.iter().filter_map(|r| match &r.event {
             Event::PartialRefundIssued { order, amount, .. } if order == &o.id => Some(*amount),
             _ => None,
         });
-        prop_assert_eq!(recorded.fold(Money::zero(Currency::Usd), |a, b| a.plus(b).unwrap()), o.refunded);
+        prop_assert_eq!(
+            recorded.fold(Money::zero(Currency::Usd), |a, b| a.plus(b).unwrap()),
+            o.refunded
+        );
         // G1: a download, if any, came after approval and payment.
         if let Some(at) = o.downloaded_at {
-            prop_assert!(o.paid_at.is_some_and(|p| p <= at), "{} downloaded unpaid", o.id);
+            prop_assert!(
+                o.paid_at.is_some_and(|p| p <= at),
+                "{} downloaded unpaid",
+                o.id
+            );
         }
     }
     // The stored partition is its log replayed, byte for byte: nothing changes outside
     // recorded events (so a refused command changes nothing but what settling recorded).
     let replayed = Partition::replay("ana".into(), log.iter().map(|r| &r.event));
-    prop_assert_eq!(serde_json::to_string(&replayed).unwrap(), serde_json::to_string(&state).unwrap());
+    prop_assert_eq!(
+        serde_json::to_string(&replayed).unwrap(),
+        serde_json::to_string(&state).unwrap()
+    );
     Ok(())
 }
 
 /// Events that settling records whatever the command (S2, S3, S4, T4).
-const SETTLE_KINDS: [&str; 6] = ["subscription_charged", "quota_renewed", "renewal_declined", "subscription_ended", "model_unpublished", "training_failed"];
+const SETTLE_KINDS: [&str; 6] = [
+    "subscription_charged",
+    "quota_renewed",
+    "renewal_declined",
+    "subscription_ended",
+    "model_unpublished",
+    "training_failed",
+];
 
 /// Ops that are one command: refused, they record at most what settling did.
 fn single_command(op: &Op) -> bool {
-    !matches!(op, Op::AddAsset(_) | Op::RunJobs | Op::Launch(_) | Op::Advance(_) | Op::OtherHub | Op::Deal(_))
+    !matches!(
+        op,
+        Op::AddAsset(_) | Op::RunJobs | Op::Launch(_) | Op::Advance(_) | Op::OtherHub | Op::Deal(_)
+    )
 }
 
 proptest! {

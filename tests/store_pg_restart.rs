@@ -20,7 +20,10 @@ fn a_postgres_restart_mid_run_gives_typed_errors_then_every_command_succeeds_and
         panic!("FIVERGO_TEST_PG_CTL is not set: this test restarts the test PostgreSQL and needs the pg_ctl command of the server scripts/test.sh started")
     });
     let url = support::pg_url("restart");
-    let hub = Hub::builder().clock(ManualClock::at("2027-01-04T00:00:00Z".parse().unwrap())).open(&format!("{url}&pool_size=4")).unwrap();
+    let hub = Hub::builder()
+        .clock(ManualClock::at("2027-01-04T00:00:00Z".parse().unwrap()))
+        .open(&format!("{url}&pool_size=4"))
+        .unwrap();
     for s in ["ana", "bea", "cid", "dan"] {
         hub.register_seller(s, SellerLevel::Level2, false).unwrap();
     }
@@ -65,17 +68,43 @@ fn a_postgres_restart_mid_run_gives_typed_errors_then_every_command_succeeds_and
     stop.store(true, Ordering::SeqCst);
     let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
     let unavailable: u64 = results.iter().map(|r| r.2).sum();
-    assert!(unavailable > 0, "the restart was seen by commands in flight: {results:?}");
+    assert!(
+        unavailable > 0,
+        "the restart was seen by commands in flight: {results:?}"
+    );
     for (s, acked, unavailable, after_restart, other) in results {
-        assert!(other.is_empty(), "{s}: only store_unavailable while the server was away, got {other:?}");
-        assert!(after_restart > 0, "{s}: commands succeed again after the restart");
+        assert!(
+            other.is_empty(),
+            "{s}: only store_unavailable while the server was away, got {other:?}"
+        );
+        assert!(
+            after_restart > 0,
+            "{s}: commands succeed again after the restart"
+        );
         let balance = hub.seller(s).unwrap().balance.amount();
         let stored = u64::try_from(balance.trunc().mantissa()).unwrap();
         // A commit whose answer was lost counts as unavailable but is stored: never
         // fewer than acknowledged, never more than acknowledged plus those.
-        assert!(stored >= acked && stored <= acked + unavailable, "{s}: {stored} stored, {acked} acknowledged, {unavailable} unavailable");
-        let log: Vec<_> = hub.events_since(Cursor::default(), usize::MAX).unwrap().events.into_iter().filter(|r| r.partition.as_str() == s).collect();
-        assert_eq!(log.len() as u64, stored + 1, "{s}: one event per whole command");
-        assert_eq!(Partition::replay(s.into(), log.iter().map(|r| &r.event)), hub.partition(s).unwrap(), "{s}: nothing half-written");
+        assert!(
+            stored >= acked && stored <= acked + unavailable,
+            "{s}: {stored} stored, {acked} acknowledged, {unavailable} unavailable"
+        );
+        let log: Vec<_> = hub
+            .events_since(Cursor::default(), usize::MAX)
+            .unwrap()
+            .events
+            .into_iter()
+            .filter(|r| r.partition.as_str() == s)
+            .collect();
+        assert_eq!(
+            log.len() as u64,
+            stored + 1,
+            "{s}: one event per whole command"
+        );
+        assert_eq!(
+            Partition::replay(s.into(), log.iter().map(|r| &r.event)),
+            hub.partition(s).unwrap(),
+            "{s}: nothing half-written"
+        );
     }
 }

@@ -10,14 +10,29 @@ use fivergo::*;
 /// the seller subscribes.
 pub fn priced_model(hub: &Hub, seller: &str) -> Result<ModelId, Refused> {
     let m = hub.create_model(seller, "tattoo")?.value;
-    let a = hub.add_asset(seller, AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[])?.value;
+    let a = hub
+        .add_asset(
+            seller,
+            AssetSource::Upload,
+            Modality::Image,
+            AssetMeta::image(1024, 1024),
+            &[],
+        )?
+        .value;
     hub.select_assets(seller, &m, &[a])?;
     hub.attest_originality(seller, &m)?;
     let job = hub.start_training(seller, &m)?.value;
     hub.run_training(&job)?;
     hub.playground_generate(seller, &m, Brief::new("warm-up"), 1)?;
     let unit_price = Money::parse("20", hub.policy().currency).expect("a literal amount");
-    hub.set_price(seller, &m, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price })?;
+    hub.set_price(
+        seller,
+        &m,
+        PriceSpec::PerUnit {
+            unit: PricingUnit::Item,
+            unit_price,
+        },
+    )?;
     Ok(m)
 }
 
@@ -28,15 +43,29 @@ impl Generator for Tiny {
     fn name(&self) -> &str {
         "tiny"
     }
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         EchoGenerator.train(input, ctl)
     }
-    fn generate(&self, _: &TrainedStyle, _: &Brief, seed: u64, _: &mut JobControl<'_>) -> Result<Artifact, Error> {
+    fn generate(
+        &self,
+        _: &TrainedStyle,
+        _: &Brief,
+        seed: u64,
+        _: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error> {
         // A smooth gradient shifted by the seed: small files, like real flat art.
         let mut img = Image::filled(64, 64, [0, 0, 0, 255]);
         for (i, px) in img.rgba.chunks_mut(4).enumerate() {
             let (x, y) = ((i % 64) as u64, (i / 64) as u64);
-            px[..3].copy_from_slice(&[(x * 4 + seed) as u8, (y * 4) as u8, ((x + y) * 2 + seed / 7) as u8]);
+            px[..3].copy_from_slice(&[
+                (x * 4 + seed) as u8,
+                (y * 4) as u8,
+                ((x + y) * 2 + seed / 7) as u8,
+            ]);
         }
         Ok(Artifact::Image(img))
     }
@@ -47,7 +76,10 @@ impl Generator for Tiny {
 #[derive(Default)]
 pub struct Counting {
     kept: std::sync::Mutex<std::collections::HashMap<String, Blob>>,
-    recent: std::sync::Mutex<(std::collections::VecDeque<String>, std::collections::HashMap<String, Blob>)>,
+    recent: std::sync::Mutex<(
+        std::collections::VecDeque<String>,
+        std::collections::HashMap<String, Blob>,
+    )>,
     counted: std::sync::atomic::AtomicU64,
     seen: std::sync::Mutex<std::collections::HashSet<u64>>,
 }
@@ -66,7 +98,8 @@ impl BlobStore for Counting {
             return Ok(());
         }
         if lock(&self.seen).insert(u64::from_str_radix(&sha256[..16], 16).unwrap_or(0)) {
-            self.counted.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            self.counted
+                .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
         }
         let mut recent = lock(&self.recent);
         let (order, files) = &mut *recent;
@@ -95,14 +128,21 @@ impl Counting {
     }
     /// Bytes of the small files kept for good (styles).
     pub fn kept(&self) -> u64 {
-        lock(&self.kept).values().map(|b| b.as_bytes().len() as u64).sum()
+        lock(&self.kept)
+            .values()
+            .map(|b| b.as_bytes().len() as u64)
+            .sum()
     }
 }
 
 /// Resident memory of this process now, in bytes.
 pub fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     pages * 4096
 }
 
@@ -121,7 +161,11 @@ impl Pick {
 /// Peak resident memory of this process so far (VmHWM), in bytes.
 pub fn peak_rss_bytes() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap_or(0);
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
     kb * 1024
 }
 

@@ -47,7 +47,10 @@ pub enum AssetSource {
 impl AssetSource {
     /// Work samples and deliveries are what "All" selects (A2).
     pub fn is_delivery_like(&self) -> bool {
-        matches!(self, AssetSource::WorkSample | AssetSource::ClientDelivery { .. })
+        matches!(
+            self,
+            AssetSource::WorkSample | AssetSource::ClientDelivery { .. }
+        )
     }
 }
 
@@ -142,12 +145,19 @@ pub struct AssetMeta {
 impl AssetMeta {
     /// Metadata of an image of `width × height`.
     pub fn image(width: u32, height: u32) -> Self {
-        Self { width: Some(width), height: Some(height), ..Self::default() }
+        Self {
+            width: Some(width),
+            height: Some(height),
+            ..Self::default()
+        }
     }
 
     /// Metadata of a recording lasting `duration_ms`.
     pub fn audio(duration_ms: u64) -> Self {
-        Self { duration_ms: Some(duration_ms), ..Self::default() }
+        Self {
+            duration_ms: Some(duration_ms),
+            ..Self::default()
+        }
     }
 
     /// Metadata of a text sample.
@@ -197,33 +207,85 @@ impl Asset {
     /// }
     /// ```
     #[allow(clippy::too_many_arguments)]
-    pub fn add(seller: &SellerId, source: AssetSource, modality: Modality, meta: AssetMeta, content: Option<BlobRef>, tags: &[&str], ctx: &Context) -> Result<Vec<Event>, Error> {
+    pub fn add(
+        seller: &SellerId,
+        source: AssetSource,
+        modality: Modality,
+        meta: AssetMeta,
+        content: Option<BlobRef>,
+        tags: &[&str],
+        ctx: &Context,
+    ) -> Result<Vec<Event>, Error> {
         if let AssetSource::ClientDelivery { order, .. } = &source {
             return Err(Error::invalid("source", format!("deliveries enter the library when the client of {order} makes them public (D3)")));
         }
         check_readable(modality, &meta)?;
         let limits = &ctx.policy.limits;
-        for (field, name) in [("file_name", &meta.file_name), ("style", &meta.style), ("genre", &meta.genre)] {
-            name.as_deref().map_or(Ok(()), |n| limits.check_id(field, n))?;
+        for (field, name) in [
+            ("file_name", &meta.file_name),
+            ("style", &meta.style),
+            ("genre", &meta.genre),
+        ] {
+            name.as_deref()
+                .map_or(Ok(()), |n| limits.check_id(field, n))?;
         }
         tags.iter().try_for_each(|t| limits.check_id("tag", t))?;
-        let tags = tags.iter().map(|t| normalize_tag(t)).collect::<Result<_, _>>()?;
+        let tags = tags
+            .iter()
+            .map(|t| normalize_tag(t))
+            .collect::<Result<_, _>>()?;
         let (id, seq) = ctx.ids.asset();
-        Ok(vec![Event::AssetAdded { asset: Box::new(Asset { id, owner: seller.clone(), source, modality, meta, tags, added_at: ctx.now, seq, content }) }])
+        Ok(vec![Event::AssetAdded {
+            asset: Box::new(Asset {
+                id,
+                owner: seller.clone(),
+                source,
+                modality,
+                meta,
+                tags,
+                added_at: ctx.now,
+                seq,
+                content,
+            }),
+        }])
     }
 
     /// The library asset a client's delivery becomes when first made public (D3).
-    pub fn from_delivery(seller: &SellerId, order: &OrderId, modality: Modality, meta: AssetMeta, content: Option<BlobRef>, ctx: &Context) -> Asset {
+    pub fn from_delivery(
+        seller: &SellerId,
+        order: &OrderId,
+        modality: Modality,
+        meta: AssetMeta,
+        content: Option<BlobRef>,
+        ctx: &Context,
+    ) -> Asset {
         let (id, seq) = ctx.ids.asset();
-        let source = AssetSource::ClientDelivery { order: order.clone(), public: true };
-        Asset { id, owner: seller.clone(), source, modality, meta, tags: BTreeSet::new(), added_at: ctx.now, seq, content }
+        let source = AssetSource::ClientDelivery {
+            order: order.clone(),
+            public: true,
+        };
+        Asset {
+            id,
+            owner: seller.clone(),
+            source,
+            modality,
+            meta,
+            tags: BTreeSet::new(),
+            added_at: ctx.now,
+            seq,
+            content,
+        }
     }
 
     /// Decides a command about the asset (A6, A7). The caller has checked that the
     /// actor owns it (D1).
     pub fn decide(&self, command: AssetCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
         match command {
-            AssetCommand::Tag { add, remove, used_by } => {
+            AssetCommand::Tag {
+                add,
+                remove,
+                used_by,
+            } => {
                 let mut tags = self.tags.clone();
                 for t in add {
                     ctx.policy.limits.check_id("tag", t)?;
@@ -235,10 +297,17 @@ impl Asset {
                 if tags == self.tags {
                     return Ok(Vec::new());
                 }
-                let mut events = vec![Event::AssetTagged { asset: self.id.clone(), tags, at: ctx.now }];
+                let mut events = vec![Event::AssetTagged {
+                    asset: self.id.clone(),
+                    tags,
+                    at: ctx.now,
+                }];
                 // A7: the models trained on it go stale.
                 let stale = used_by.iter().filter(|m| m.live.is_some());
-                events.extend(stale.map(|m| Event::ModelMarkedStale { model: m.id.clone(), at: ctx.now }));
+                events.extend(stale.map(|m| Event::ModelMarkedStale {
+                    model: m.id.clone(),
+                    at: ctx.now,
+                }));
                 Ok(events)
             }
         }
@@ -249,7 +318,11 @@ impl Asset {
         match event {
             Event::AssetTagged { tags, .. } => self.tags = tags.clone(),
             Event::DeliveryVisibilityChanged { order, public, .. } => {
-                if let AssetSource::ClientDelivery { order: o, public: p } = &mut self.source {
+                if let AssetSource::ClientDelivery {
+                    order: o,
+                    public: p,
+                } = &mut self.source
+                {
                     if o == order {
                         *p = *public;
                     }
@@ -264,7 +337,12 @@ impl Asset {
         if &self.owner == actor {
             Ok(())
         } else {
-            Err(Error::Forbidden { actor: actor.to_string(), entity: "asset".into(), id: self.id.to_string(), rule: "D1" })
+            Err(Error::Forbidden {
+                actor: actor.to_string(),
+                entity: "asset".into(),
+                id: self.id.to_string(),
+                rule: "D1",
+            })
         }
     }
 }
@@ -302,7 +380,11 @@ pub fn normalize_tag(tag: &str) -> Result<String, Error> {
 /// assert_eq!(check_readable(Modality::Audio, &AssetMeta::default()).unwrap_err().code(), "asset_unreadable");
 /// ```
 pub fn check_readable(modality: Modality, meta: &AssetMeta) -> Result<(), Error> {
-    let unreadable = |reason: &str| Err(Error::AssetUnreadable { reason: reason.into() });
+    let unreadable = |reason: &str| {
+        Err(Error::AssetUnreadable {
+            reason: reason.into(),
+        })
+    };
     match modality {
         Modality::Image => match (meta.width, meta.height) {
             (Some(w), Some(h)) if w > 0 && h > 0 => Ok(()),
@@ -331,29 +413,54 @@ pub fn check_readable(modality: Modality, meta: &AssetMeta) -> Result<(), Error>
 /// let err = check_selectable(&clip, &"ana".into(), voice, &policy).unwrap_err();
 /// assert_eq!(err.code(), "asset_too_short"); // voice over needs 30 s
 /// ```
-pub fn check_selectable(asset: &Asset, seller: &SellerId, entry: &CatalogueEntry, policy: &Policy) -> Result<(), Error> {
+pub fn check_selectable(
+    asset: &Asset,
+    seller: &SellerId,
+    entry: &CatalogueEntry,
+    policy: &Policy,
+) -> Result<(), Error> {
     asset.ensure_owner(seller)?;
     if let AssetSource::ClientDelivery { public: false, .. } = asset.source {
-        return Err(Error::PrivateDelivery { asset: asset.id.clone() });
+        return Err(Error::PrivateDelivery {
+            asset: asset.id.clone(),
+        });
     }
     if asset.modality != entry.modality {
-        return Err(Error::ModalityMismatch { asset: asset.id.clone(), expected: entry.modality, found: asset.modality });
+        return Err(Error::ModalityMismatch {
+            asset: asset.id.clone(),
+            expected: entry.modality,
+            found: asset.modality,
+        });
     }
     check_readable(asset.modality, &asset.meta)?;
     if asset.modality == Modality::Image {
         // Low resolution is a warning (A4); a hard minimum applies only when set.
-        let (width, height) = (asset.meta.width.unwrap_or(0), asset.meta.height.unwrap_or(0));
+        let (width, height) = (
+            asset.meta.width.unwrap_or(0),
+            asset.meta.height.unwrap_or(0),
+        );
         if let Some(min_side_px) = policy.media.limits.min_image_side_px {
             if width.min(height) < min_side_px {
-                return Err(Error::ImageTooSmall { asset: asset.id.clone(), width, height, min_side_px });
+                return Err(Error::ImageTooSmall {
+                    asset: asset.id.clone(),
+                    width,
+                    height,
+                    min_side_px,
+                });
             }
         }
     }
     if asset.modality == Modality::Audio {
-        let min_seconds = entry.min_asset_seconds.unwrap_or(policy.assets.min_audio_seconds);
+        let min_seconds = entry
+            .min_asset_seconds
+            .unwrap_or(policy.assets.min_audio_seconds);
         let duration_ms = asset.meta.duration_ms.unwrap_or(0);
         if duration_ms < u64::from(min_seconds) * 1000 {
-            return Err(Error::AssetTooShort { asset: asset.id.clone(), duration_ms, min_seconds });
+            return Err(Error::AssetTooShort {
+                asset: asset.id.clone(),
+                duration_ms,
+                min_seconds,
+            });
         }
     }
     Ok(())
@@ -363,7 +470,11 @@ pub fn check_selectable(asset: &Asset, seller: &SellerId, entry: &CatalogueEntry
 /// entry's modality, newest first, at most `all_selection_limit`.
 ///
 /// Assets added at the same instant are ordered by [`Asset::seq`], the later first.
-pub fn select_all<'a>(library: impl IntoIterator<Item = &'a Asset>, entry: &CatalogueEntry, policy: &Policy) -> Vec<&'a Asset> {
+pub fn select_all<'a>(
+    library: impl IntoIterator<Item = &'a Asset>,
+    entry: &CatalogueEntry,
+    policy: &Policy,
+) -> Vec<&'a Asset> {
     let mut picked: Vec<&Asset> = library
         .into_iter()
         .filter(|a| a.source.is_delivery_like() && a.modality == entry.modality)
@@ -407,8 +518,19 @@ pub struct Finding {
 
 impl Finding {
     /// A warning.
-    pub fn warning(code: &str, asset: Option<&AssetId>, rule: &str, message: impl Into<String>) -> Self {
-        Self { code: code.into(), severity: Severity::Warning, asset: asset.cloned(), rule: rule.into(), message: message.into() }
+    pub fn warning(
+        code: &str,
+        asset: Option<&AssetId>,
+        rule: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            severity: Severity::Warning,
+            asset: asset.cloned(),
+            rule: rule.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -432,28 +554,53 @@ pub fn review_set(assets: &[&Asset], entry: &CatalogueEntry, policy: &Policy) ->
     let mut each = Vec::new();
     match entry.modality {
         Modality::Image => crate::media::image::findings(assets, policy, &mut set, &mut each),
-        Modality::Audio => crate::media::audio::findings(assets, entry, policy, &mut set, &mut each),
+        Modality::Audio => {
+            crate::media::audio::findings(assets, entry, policy, &mut set, &mut each)
+        }
         Modality::Text => {}
     }
-    let styles = assets.iter().filter_map(|a| a.meta.style.clone()).collect::<BTreeSet<_>>();
-    let genres = assets.iter().filter_map(|a| a.meta.genre.clone()).collect::<BTreeSet<_>>();
+    let styles = assets
+        .iter()
+        .filter_map(|a| a.meta.style.clone())
+        .collect::<BTreeSet<_>>();
+    let genres = assets
+        .iter()
+        .filter_map(|a| a.meta.genre.clone())
+        .collect::<BTreeSet<_>>();
     for (distinct, code, rule, what) in [
         (styles, "inconsistent_style", "A4", "styles"),
         (genres, "inconsistent_genre", "A8", "genres"),
     ] {
         if distinct.len() > 1 {
-            set.push(Finding::warning(code, None, rule, format!(
+            set.push(Finding::warning(
+                code,
+                None,
+                rule,
+                format!(
                 "The set mixes {what} ({}); one model should hold one style, tone and genre (C4).",
-                distinct.into_iter().collect::<Vec<_>>().join(", "))));
+                distinct.into_iter().collect::<Vec<_>>().join(", ")),
+            ));
         }
     }
     set.extend(each);
     set
 }
 
-pub(crate) fn flag(out: &mut Vec<Finding>, a: &Asset, observed: Option<bool>, code: &str, rule: &str, what: &str) {
+pub(crate) fn flag(
+    out: &mut Vec<Finding>,
+    a: &Asset,
+    observed: Option<bool>,
+    code: &str,
+    rule: &str,
+    what: &str,
+) {
     if observed == Some(true) {
-        out.push(Finding::warning(code, Some(&a.id), rule, format!("{} {what}.", name(a))));
+        out.push(Finding::warning(
+            code,
+            Some(&a.id),
+            rule,
+            format!("{} {what}.", name(a)),
+        ));
     }
 }
 
@@ -465,7 +612,13 @@ pub(crate) fn name(a: &Asset) -> String {
 mod tests {
     use super::*;
 
-    fn asset(id: &str, modality: Modality, meta: AssetMeta, source: AssetSource, day: u32) -> Asset {
+    fn asset(
+        id: &str,
+        modality: Modality,
+        meta: AssetMeta,
+        source: AssetSource,
+        day: u32,
+    ) -> Asset {
         Asset {
             id: id.into(),
             owner: "ana".into(),
@@ -489,13 +642,43 @@ mod tests {
         let p = Policy::default();
         let jingles = p.catalogue.get("jingles").unwrap();
         let voice = p.catalogue.get("voice_over").unwrap();
-        let a = asset("a", Modality::Audio, AssetMeta::audio(9_999), AssetSource::Upload, 1);
+        let a = asset(
+            "a",
+            Modality::Audio,
+            AssetMeta::audio(9_999),
+            AssetSource::Upload,
+            1,
+        );
         let err = check_selectable(&a, &"ana".into(), jingles, &p).unwrap_err();
-        assert_eq!(err, Error::AssetTooShort { asset: "a".into(), duration_ms: 9_999, min_seconds: 10 });
-        let a = asset("a", Modality::Audio, AssetMeta::audio(10_000), AssetSource::Upload, 1);
+        assert_eq!(
+            err,
+            Error::AssetTooShort {
+                asset: "a".into(),
+                duration_ms: 9_999,
+                min_seconds: 10
+            }
+        );
+        let a = asset(
+            "a",
+            Modality::Audio,
+            AssetMeta::audio(10_000),
+            AssetSource::Upload,
+            1,
+        );
         assert!(check_selectable(&a, &"ana".into(), jingles, &p).is_ok());
-        assert_eq!(check_selectable(&a, &"ana".into(), voice, &p).unwrap_err().code(), "asset_too_short");
-        let a = asset("a", Modality::Audio, AssetMeta::audio(30_000), AssetSource::Upload, 1);
+        assert_eq!(
+            check_selectable(&a, &"ana".into(), voice, &p)
+                .unwrap_err()
+                .code(),
+            "asset_too_short"
+        );
+        let a = asset(
+            "a",
+            Modality::Audio,
+            AssetMeta::audio(30_000),
+            AssetSource::Upload,
+            1,
+        );
         assert!(check_selectable(&a, &"ana".into(), voice, &p).is_ok());
     }
 
@@ -504,10 +687,32 @@ mod tests {
         // R: A3
         let p = Policy::default();
         let tattoo = p.catalogue.get("tattoo").unwrap();
-        let a = asset("a", Modality::Audio, AssetMeta::audio(60_000), AssetSource::Upload, 1);
-        assert_eq!(check_selectable(&a, &"ana".into(), tattoo, &p).unwrap_err().code(), "modality_mismatch");
-        let broken = asset("b", Modality::Image, AssetMeta::default(), AssetSource::Upload, 1);
-        assert_eq!(check_selectable(&broken, &"ana".into(), tattoo, &p).unwrap_err().code(), "asset_unreadable");
+        let a = asset(
+            "a",
+            Modality::Audio,
+            AssetMeta::audio(60_000),
+            AssetSource::Upload,
+            1,
+        );
+        assert_eq!(
+            check_selectable(&a, &"ana".into(), tattoo, &p)
+                .unwrap_err()
+                .code(),
+            "modality_mismatch"
+        );
+        let broken = asset(
+            "b",
+            Modality::Image,
+            AssetMeta::default(),
+            AssetSource::Upload,
+            1,
+        );
+        assert_eq!(
+            check_selectable(&broken, &"ana".into(), tattoo, &p)
+                .unwrap_err()
+                .code(),
+            "asset_unreadable"
+        );
     }
 
     #[test]
@@ -515,14 +720,43 @@ mod tests {
         // R: A1, D1, D3
         let p = Policy::default();
         let tattoo = p.catalogue.get("tattoo").unwrap();
-        let a = asset("a", Modality::Image, AssetMeta::image(1024, 1024), AssetSource::Portfolio, 1);
+        let a = asset(
+            "a",
+            Modality::Image,
+            AssetMeta::image(1024, 1024),
+            AssetSource::Portfolio,
+            1,
+        );
         let err = check_selectable(&a, &"mallory".into(), tattoo, &p).unwrap_err();
         assert_eq!((err.code(), err.rule()), ("forbidden", Some("D1")));
-        let private = AssetSource::ClientDelivery { order: "order-1".into(), public: false };
-        let d = asset("d", Modality::Image, AssetMeta::image(1024, 1024), private, 1);
-        assert_eq!(check_selectable(&d, &"ana".into(), tattoo, &p).unwrap_err().code(), "private_delivery");
-        let public = AssetSource::ClientDelivery { order: "order-1".into(), public: true };
-        let d = asset("d", Modality::Image, AssetMeta::image(1024, 1024), public, 1);
+        let private = AssetSource::ClientDelivery {
+            order: "order-1".into(),
+            public: false,
+        };
+        let d = asset(
+            "d",
+            Modality::Image,
+            AssetMeta::image(1024, 1024),
+            private,
+            1,
+        );
+        assert_eq!(
+            check_selectable(&d, &"ana".into(), tattoo, &p)
+                .unwrap_err()
+                .code(),
+            "private_delivery"
+        );
+        let public = AssetSource::ClientDelivery {
+            order: "order-1".into(),
+            public: true,
+        };
+        let d = asset(
+            "d",
+            Modality::Image,
+            AssetMeta::image(1024, 1024),
+            public,
+            1,
+        );
         assert!(check_selectable(&d, &"ana".into(), tattoo, &p).is_ok());
     }
 
@@ -533,15 +767,39 @@ mod tests {
         let tattoo = p.catalogue.get("tattoo").unwrap();
         let mut lib: Vec<Asset> = (0..130)
             .map(|i| {
-                let mut a = asset(&format!("s{i}"), Modality::Image, AssetMeta::image(1024, 1024), AssetSource::WorkSample, 1);
+                let mut a = asset(
+                    &format!("s{i}"),
+                    Modality::Image,
+                    AssetMeta::image(1024, 1024),
+                    AssetSource::WorkSample,
+                    1,
+                );
                 a.added_at += chrono::Duration::hours(i64::from(i / 2)); // pairs share an instant
                 a.seq = i as u64;
                 a
             })
             .collect();
-        lib.push(asset("upload", Modality::Image, AssetMeta::image(9, 9), AssetSource::Upload, 28));
-        lib.push(asset("portfolio", Modality::Image, AssetMeta::image(9, 9), AssetSource::Portfolio, 28));
-        lib.push(asset("audio", Modality::Audio, AssetMeta::audio(60_000), AssetSource::WorkSample, 28));
+        lib.push(asset(
+            "upload",
+            Modality::Image,
+            AssetMeta::image(9, 9),
+            AssetSource::Upload,
+            28,
+        ));
+        lib.push(asset(
+            "portfolio",
+            Modality::Image,
+            AssetMeta::image(9, 9),
+            AssetSource::Portfolio,
+            28,
+        ));
+        lib.push(asset(
+            "audio",
+            Modality::Audio,
+            AssetMeta::audio(60_000),
+            AssetSource::WorkSample,
+            28,
+        ));
         let picked = select_all(&lib, tattoo, &p);
         assert_eq!(picked.len(), 100);
         assert_eq!(picked[0].id.as_str(), "s129");
@@ -555,7 +813,15 @@ mod tests {
         let p = Policy::default();
         let tattoo = p.catalogue.get("tattoo").unwrap();
         let mut set: Vec<Asset> = (0..12)
-            .map(|i| asset(&format!("a{i}"), Modality::Image, AssetMeta::image(1024, 1024), AssetSource::Upload, 1))
+            .map(|i| {
+                asset(
+                    &format!("a{i}"),
+                    Modality::Image,
+                    AssetMeta::image(1024, 1024),
+                    AssetSource::Upload,
+                    1,
+                )
+            })
             .collect();
         assert!(review_set(&set.iter().collect::<Vec<_>>(), tattoo, &p).is_empty());
         set[0].meta.monochrome = Some(true);
@@ -566,7 +832,17 @@ mod tests {
         set[5].meta.style = Some("watercolour".into());
         set[6].meta.style = Some("fine line".into());
         let found = review_set(&set.iter().collect::<Vec<_>>(), tattoo, &p);
-        assert_eq!(codes(&found), ["mixed_colour_and_monochrome", "inconsistent_style", "blurry", "text_or_watermark", "non_square", "low_resolution"]);
+        assert_eq!(
+            codes(&found),
+            [
+                "mixed_colour_and_monochrome",
+                "inconsistent_style",
+                "blurry",
+                "text_or_watermark",
+                "non_square",
+                "low_resolution"
+            ]
+        );
         let crop = found.iter().find(|f| f.code == "non_square").unwrap();
         assert_eq!(crop.asset.as_ref().unwrap().as_str(), "a4");
         assert!(crop.message.contains("removing 50%"), "{}", crop.message);
@@ -579,11 +855,22 @@ mod tests {
         let mut p = Policy::default();
         let tattoo = p.catalogue.get("tattoo").unwrap().clone();
         let set: Vec<Asset> = (0..51)
-            .map(|i| asset(&format!("a{i}"), Modality::Image, AssetMeta::image(1024, 1024), AssetSource::Upload, 1))
+            .map(|i| {
+                asset(
+                    &format!("a{i}"),
+                    Modality::Image,
+                    AssetMeta::image(1024, 1024),
+                    AssetSource::Upload,
+                    1,
+                )
+            })
             .collect();
         let refs: Vec<&Asset> = set.iter().collect();
         assert_eq!(codes(&review_set(&refs, &tattoo, &p)), ["too_many_images"]);
-        assert_eq!(codes(&review_set(&refs[..9], &tattoo, &p)), ["too_few_images"]);
+        assert_eq!(
+            codes(&review_set(&refs[..9], &tattoo, &p)),
+            ["too_few_images"]
+        );
         p.assets.max_images = 60;
         assert!(review_set(&refs, &tattoo, &p).is_empty());
     }
@@ -593,17 +880,40 @@ mod tests {
         // R: A8, A6
         let p = Policy::default();
         let jingles = p.catalogue.get("jingles").unwrap();
-        let mut a = asset("a", Modality::Audio, AssetMeta::audio(45_000), AssetSource::Upload, 1);
+        let mut a = asset(
+            "a",
+            Modality::Audio,
+            AssetMeta::audio(45_000),
+            AssetSource::Upload,
+            1,
+        );
         a.meta.background_noise = Some(true);
         a.meta.clipping = Some(true);
         a.meta.long_silence = Some(true);
         a.meta.voices = Some(2);
         a.meta.genre = Some("pop".into());
-        let mut b = asset("b", Modality::Audio, AssetMeta::audio(90_000), AssetSource::Upload, 1);
+        let mut b = asset(
+            "b",
+            Modality::Audio,
+            AssetMeta::audio(90_000),
+            AssetSource::Upload,
+            1,
+        );
         b.meta.genre = Some("metal".into());
         b.tags.insert("music".into());
         let found = review_set(&[&a, &b], jingles, &p);
-        assert_eq!(codes(&found), ["no_voice_asset", "inconsistent_genre", "short_recording", "background_noise", "clipping", "long_silence", "multiple_voices"]);
+        assert_eq!(
+            codes(&found),
+            [
+                "no_voice_asset",
+                "inconsistent_genre",
+                "short_recording",
+                "background_noise",
+                "clipping",
+                "long_silence",
+                "multiple_voices"
+            ]
+        );
         a.tags.insert("voice".into());
         b.meta.genre = Some("pop".into());
         let found = review_set(&[&a, &b], jingles, &p);
@@ -611,4 +921,3 @@ mod tests {
         assert!(!codes(&found).contains(&"inconsistent_genre"));
     }
 }
-

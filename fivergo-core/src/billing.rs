@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 /// ```
 pub fn anniversary(anchor: DateTime<Utc>, n: u32) -> DateTime<Utc> {
     // chrono clamps to the month's last day; beyond year 262143 there is nothing to bill.
-    anchor.checked_add_months(Months::new(n)).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    anchor
+        .checked_add_months(Months::new(n))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// One billing month: `[start, end)`, the `index`-th since the anchor.
@@ -44,7 +46,11 @@ pub struct BillingPeriod {
 impl BillingPeriod {
     /// The `index`-th period of `anchor`.
     pub fn nth(anchor: DateTime<Utc>, index: u32) -> Self {
-        Self { index, start: anniversary(anchor, index), end: anniversary(anchor, index.saturating_add(1)) }
+        Self {
+            index,
+            start: anniversary(anchor, index),
+            end: anniversary(anchor, index.saturating_add(1)),
+        }
     }
 
     /// The period that contains `at`, or `None` before the anchor.
@@ -89,15 +95,34 @@ mod tests {
     fn month_end_anchor_clamps_without_drifting() {
         // R: T3
         let anchor = t("2026-01-31T00:00:00Z");
-        let got: Vec<_> = (0..5).map(|n| anniversary(anchor, n).date_naive().to_string()).collect();
-        assert_eq!(got, ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31"]);
-        assert_eq!(anniversary(t("2027-01-30T00:00:00Z"), 13).date_naive().to_string(), "2028-02-29");
+        let got: Vec<_> = (0..5)
+            .map(|n| anniversary(anchor, n).date_naive().to_string())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "2026-01-31",
+                "2026-02-28",
+                "2026-03-31",
+                "2026-04-30",
+                "2026-05-31"
+            ]
+        );
+        assert_eq!(
+            anniversary(t("2027-01-30T00:00:00Z"), 13)
+                .date_naive()
+                .to_string(),
+            "2028-02-29"
+        );
     }
 
     #[test]
     fn before_the_anchor_there_is_no_period() {
         // R: T3
-        assert!(BillingPeriod::containing(t("2026-05-01T00:00:00Z"), t("2026-04-30T23:59:59Z")).is_none());
+        assert!(
+            BillingPeriod::containing(t("2026-05-01T00:00:00Z"), t("2026-04-30T23:59:59Z"))
+                .is_none()
+        );
     }
 
     fn any_instant() -> impl Strategy<Value = DateTime<Utc>> {

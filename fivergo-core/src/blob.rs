@@ -105,7 +105,14 @@ impl BlobRef {
     pub fn of(bytes: &[u8], media_type: &str) -> Self {
         let digest = Sha256::digest(bytes);
         let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Self { sha256, len: bytes.len() as u64, media_type: media_type.into(), width: None, height: None, duration_ms: None }
+        Self {
+            sha256,
+            len: bytes.len() as u64,
+            media_type: media_type.into(),
+            width: None,
+            height: None,
+            duration_ms: None,
+        }
     }
 
     /// The same reference with an image's pixel size.
@@ -149,7 +156,10 @@ pub trait BlobStore: Send + Sync {
 
     /// The bytes of `reference`, or `blob_not_found`.
     fn fetch(&self, reference: &BlobRef) -> Result<Blob, Error> {
-        self.get(&reference.sha256)?.ok_or_else(|| Error::BlobNotFound { sha256: reference.sha256.clone() })
+        self.get(&reference.sha256)?
+            .ok_or_else(|| Error::BlobNotFound {
+                sha256: reference.sha256.clone(),
+            })
     }
 }
 
@@ -180,7 +190,10 @@ impl MemoryBlobStore {
 
     /// The bytes held, in total.
     pub fn bytes(&self) -> u64 {
-        self.lock().values().map(|b| b.as_bytes().len() as u64).sum()
+        self.lock()
+            .values()
+            .map(|b| b.as_bytes().len() as u64)
+            .sum()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Blob>> {
@@ -190,7 +203,9 @@ impl MemoryBlobStore {
 
 impl BlobStore for MemoryBlobStore {
     fn put(&self, sha256: &str, bytes: &[u8]) -> Result<(), Error> {
-        self.lock().entry(sha256.to_owned()).or_insert_with(|| Blob::from(bytes));
+        self.lock()
+            .entry(sha256.to_owned())
+            .or_insert_with(|| Blob::from(bytes));
         Ok(())
     }
 
@@ -213,7 +228,8 @@ impl DirBlobStore {
     /// Opens (creating it when missing) the directory `root`.
     pub fn open(root: impl AsRef<Path>) -> Result<Self, Error> {
         let root = root.as_ref().to_path_buf();
-        std::fs::create_dir_all(&root).map_err(|e| io_error("create the blob directory", &root, e))?;
+        std::fs::create_dir_all(&root)
+            .map_err(|e| io_error("create the blob directory", &root, e))?;
         Ok(Self { root })
     }
 
@@ -264,11 +280,18 @@ impl BlobStore for DirBlobStore {
 fn unique_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn io_error(operation: &str, path: &Path, e: std::io::Error) -> Error {
-    Error::StoreFailed { operation: operation.into(), reason: format!("{}: {e}", path.display()) }
+    Error::StoreFailed {
+        operation: operation.into(),
+        reason: format!("{}: {e}", path.display()),
+    }
 }
 
 /// Serde for byte buffers as standard base64 strings (compact in JSON); reading also
@@ -282,7 +305,9 @@ pub(crate) mod base64_bytes {
         serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<u8>, D::Error> {
         struct Bytes;
         impl<'de> Visitor<'de> for Bytes {
             type Value = Vec<u8>;
@@ -290,7 +315,9 @@ pub(crate) mod base64_bytes {
                 f.write_str("a base64 string or an array of bytes")
             }
             fn visit_str<E: Error>(self, text: &str) -> Result<Vec<u8>, E> {
-                base64::engine::general_purpose::STANDARD.decode(text).map_err(E::custom)
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .map_err(E::custom)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
@@ -317,7 +344,10 @@ mod tests {
         assert_eq!(a, again);
         assert!(dir.join(&a.sha256[..2]).join(&a.sha256[2..]).is_file());
         assert_eq!(blobs.get(&"0".repeat(64)).unwrap(), None);
-        assert_eq!(blobs.get("../etc/passwd").unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            blobs.get("../etc/passwd").unwrap_err().code(),
+            "invalid_input"
+        );
         let missing = BlobRef::of(b"never stored", "text/plain");
         assert_eq!(blobs.fetch(&missing).unwrap_err().code(), "blob_not_found");
         std::fs::remove_dir_all(&dir).ok();

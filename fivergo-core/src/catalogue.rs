@@ -100,7 +100,13 @@ pub struct CatalogueEntry {
 }
 
 impl CatalogueEntry {
-    fn new(slug: &str, name: &str, modality: Modality, available: bool, units: &[PricingUnit]) -> Self {
+    fn new(
+        slug: &str,
+        name: &str,
+        modality: Modality,
+        available: bool,
+        units: &[PricingUnit],
+    ) -> Self {
         Self {
             slug: slug.into(),
             name: name.into(),
@@ -134,7 +140,8 @@ impl Default for Catalogue {
     fn default() -> Self {
         use Modality::*;
         use PricingUnit::*;
-        let mut voice = CatalogueEntry::new("voice_over", "Voice over", Audio, true, &[Seconds, Words]);
+        let mut voice =
+            CatalogueEntry::new("voice_over", "Voice over", Audio, true, &[Seconds, Words]);
         voice.min_asset_seconds = Some(30);
         voice.trainings_per_period = Some(3);
         let mut jingles = CatalogueEntry::new("jingles", "Jingles", Audio, true, &[Seconds]);
@@ -152,9 +159,21 @@ impl Default for Catalogue {
                 ),
                 voice,
                 jingles,
-                CatalogueEntry::new("graphics_design", "Graphics & design", Image, false, &[Item]),
+                CatalogueEntry::new(
+                    "graphics_design",
+                    "Graphics & design",
+                    Image,
+                    false,
+                    &[Item],
+                ),
                 CatalogueEntry::new("music_audio", "Music & Audio", Audio, false, &[Seconds]),
-                CatalogueEntry::new("writing_translation", "Writing & Translation", Text, false, &[Words]),
+                CatalogueEntry::new(
+                    "writing_translation",
+                    "Writing & Translation",
+                    Text,
+                    false,
+                    &[Words],
+                ),
             ],
         }
     }
@@ -178,7 +197,9 @@ impl Catalogue {
 
     /// The entry with `slug`, or `unknown_subcategory` (C1).
     pub fn entry(&self, slug: &str) -> Result<&CatalogueEntry, Error> {
-        self.get(slug).ok_or_else(|| Error::UnknownSubcategory { subcategory: slug.into() })
+        self.get(slug).ok_or_else(|| Error::UnknownSubcategory {
+            subcategory: slug.into(),
+        })
     }
 
     /// The entry with `slug` if it is available, else `unknown_subcategory` or
@@ -188,7 +209,9 @@ impl Catalogue {
         if entry.available {
             Ok(entry)
         } else {
-            Err(Error::SubcategoryUnavailable { subcategory: slug.into() })
+            Err(Error::SubcategoryUnavailable {
+                subcategory: slug.into(),
+            })
         }
     }
 
@@ -198,7 +221,9 @@ impl Catalogue {
             .entries
             .iter_mut()
             .find(|e| e.slug == slug)
-            .ok_or_else(|| Error::UnknownSubcategory { subcategory: slug.into() })?;
+            .ok_or_else(|| Error::UnknownSubcategory {
+                subcategory: slug.into(),
+            })?;
         entry.available = available;
         Ok(())
     }
@@ -239,19 +264,40 @@ mod tests {
         // R: C1
         let c = Catalogue::default();
         assert_eq!(c.entries().iter().filter(|e| e.available).count(), 5);
-        let announced: Vec<_> = c.entries().iter().filter(|e| !e.available).map(|e| e.name.as_str()).collect();
-        assert_eq!(announced, ["Graphics & design", "Music & Audio", "Writing & Translation"]);
+        let announced: Vec<_> = c
+            .entries()
+            .iter()
+            .filter(|e| !e.available)
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(
+            announced,
+            [
+                "Graphics & design",
+                "Music & Audio",
+                "Writing & Translation"
+            ]
+        );
         assert_eq!(c.get("tattoo").unwrap().modality, Modality::Image);
         assert_eq!(c.get("jingles").unwrap().modality, Modality::Audio);
-        assert_eq!(c.get("writing_translation").unwrap().modality, Modality::Text);
+        assert_eq!(
+            c.get("writing_translation").unwrap().modality,
+            Modality::Text
+        );
     }
 
     #[test]
     fn unavailable_and_unknown_entries_are_refused() {
         // R: C1
         let mut c = Catalogue::default();
-        assert_eq!(c.available("writing_translation").unwrap_err().code(), "subcategory_unavailable");
-        assert_eq!(c.available("knitting").unwrap_err().code(), "unknown_subcategory");
+        assert_eq!(
+            c.available("writing_translation").unwrap_err().code(),
+            "subcategory_unavailable"
+        );
+        assert_eq!(
+            c.available("knitting").unwrap_err().code(),
+            "unknown_subcategory"
+        );
         c.set_available("writing_translation", true).unwrap();
         assert!(c.available("writing_translation").is_ok());
     }
@@ -260,9 +306,21 @@ mod tests {
     fn pricing_units_follow_the_deliverable() {
         // R: P4
         let c = Catalogue::default();
-        assert_eq!(c.get("illustration").unwrap().pricing_units, [PricingUnit::Item]);
-        assert_eq!(c.get("voice_over").unwrap().pricing_units, [PricingUnit::Seconds, PricingUnit::Words]);
-        assert_eq!(c.get("jingles").unwrap().pricing_units, [PricingUnit::Seconds]);
-        assert_eq!(c.get("writing_translation").unwrap().pricing_units, [PricingUnit::Words]);
+        assert_eq!(
+            c.get("illustration").unwrap().pricing_units,
+            [PricingUnit::Item]
+        );
+        assert_eq!(
+            c.get("voice_over").unwrap().pricing_units,
+            [PricingUnit::Seconds, PricingUnit::Words]
+        );
+        assert_eq!(
+            c.get("jingles").unwrap().pricing_units,
+            [PricingUnit::Seconds]
+        );
+        assert_eq!(
+            c.get("writing_translation").unwrap().pricing_units,
+            [PricingUnit::Words]
+        );
     }
 }

@@ -70,7 +70,9 @@ impl ManualClock {
     /// A manual clock reading `start`, clamped to [`ManualClock::EARLIEST`] ..=
     /// [`ManualClock::LATEST`] ([`ManualClock::try_at`] refuses instead).
     pub fn at(start: DateTime<Utc>) -> Self {
-        Self { now: Arc::new(Mutex::new(start.clamp(Self::EARLIEST, Self::LATEST))) }
+        Self {
+            now: Arc::new(Mutex::new(start.clamp(Self::EARLIEST, Self::LATEST))),
+        }
     }
 
     /// A manual clock reading `start`, refused with `invalid_input` outside
@@ -97,7 +99,9 @@ impl ManualClock {
     /// [`ManualClock::LATEST`] is refused and the clock stays where it was.
     pub fn advance(&self, by: Duration) -> Result<DateTime<Utc>, Error> {
         let mut now = self.lock();
-        let next = now.checked_add_signed(by).ok_or_else(|| Self::out_of_range("by", format!("{now} + {by}")))?;
+        let next = now
+            .checked_add_signed(by)
+            .ok_or_else(|| Self::out_of_range("by", format!("{now} + {by}")))?;
         *now = Self::check("by", next)?;
         Ok(next)
     }
@@ -111,7 +115,13 @@ impl ManualClock {
     }
 
     fn out_of_range(field: &str, got: String) -> Error {
-        Error::out_of_range(field, "instant", Self::EARLIEST.to_rfc3339(), Self::LATEST.to_rfc3339(), got)
+        Error::out_of_range(
+            field,
+            "instant",
+            Self::EARLIEST.to_rfc3339(),
+            Self::LATEST.to_rfc3339(),
+            got,
+        )
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, DateTime<Utc>> {
@@ -131,23 +141,38 @@ impl ManualClock {
 /// assert_eq!(step(i64::MAX, 0, 0, 0).unwrap_err().code(), "invalid_input");
 /// ```
 pub fn step(days: i64, hours: i64, minutes: i64, seconds: i64) -> Result<Duration, Error> {
-    let parts = [("days", days, 86_400), ("hours", hours, 3_600), ("minutes", minutes, 60), ("seconds", seconds, 1)];
+    let parts = [
+        ("days", days, 86_400),
+        ("hours", hours, 3_600),
+        ("minutes", minutes, 60),
+        ("seconds", seconds, 1),
+    ];
     let mut total: i64 = 0;
     for (field, n, unit) in parts {
-        total = n.checked_mul(unit).and_then(|s| s.checked_add(total)).ok_or_else(|| too_long(field, n))?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|s| s.checked_add(total))
+            .ok_or_else(|| too_long(field, n))?;
     }
     Duration::try_seconds(total).ok_or_else(|| too_long("seconds", total))
 }
 
 fn too_long(field: &str, n: i64) -> Error {
     let max = Duration::MAX.num_seconds();
-    Error::out_of_range(field, "clock step", format!("-{max} s"), format!("{max} s"), n)
+    Error::out_of_range(
+        field,
+        "clock step",
+        format!("-{max} s"),
+        format!("{max} s"),
+        n,
+    )
 }
 
 /// `at + by`, or the end of the calendar when that lies past it: instants the rules
 /// derive (deadlines, ends of grace, leases) never panic on overflow.
 pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
-    at.checked_add_signed(by).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    at.checked_add_signed(by)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 impl Clock for ManualClock {

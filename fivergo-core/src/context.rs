@@ -50,7 +50,10 @@ pub struct Ids<'a> {
 impl<'a> Ids<'a> {
     /// The ids after `counters` in `partition`.
     pub fn new(partition: &'a SellerId, counters: &'a Counters) -> Self {
-        Self { partition, counters }
+        Self {
+            partition,
+            counters,
+        }
     }
 
     fn mint(&self, kind: &str, minted: u64) -> String {
@@ -64,7 +67,10 @@ impl<'a> Ids<'a> {
 
     /// The next asset id, and its rank in the seller's library (A2 ties).
     pub fn asset(&self) -> (AssetId, u64) {
-        (AssetId(self.mint("asset", self.counters.assets)), self.counters.assets + 1)
+        (
+            AssetId(self.mint("asset", self.counters.assets)),
+            self.counters.assets + 1,
+        )
     }
 
     /// The next training job id.

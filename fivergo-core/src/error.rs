@@ -56,7 +56,12 @@ pub enum Error {
     AlreadyExists { entity: String, id: String },
     /// E1/E2: the seller's level does not allow creating, training or publishing.
     #[error("seller {seller} is not eligible: AI creation models need {min_level} or above, or Pro (level is {level}, pro: {pro})")]
-    NotEligible { seller: SellerId, level: SellerLevel, pro: bool, min_level: SellerLevel },
+    NotEligible {
+        seller: SellerId,
+        level: SellerLevel,
+        pro: bool,
+        min_level: SellerLevel,
+    },
     /// C1: no such subcategory in the catalogue.
     #[error("unknown subcategory `{subcategory}`")]
     UnknownSubcategory { subcategory: String },
@@ -65,30 +70,63 @@ pub enum Error {
     SubcategoryUnavailable { subcategory: String },
     /// C2: the seller has no Gig in the subcategory.
     #[error("seller {seller} has no Gig in `{subcategory}`; models are created per subcategory of an existing Gig")]
-    NoGigInSubcategory { seller: SellerId, subcategory: String },
+    NoGigInSubcategory {
+        seller: SellerId,
+        subcategory: String,
+    },
     /// D1/M7/D2: the actor does not own what it tries to use.
     #[error("{actor} may not access {entity} `{id}`: it belongs to someone else")]
-    Forbidden { actor: String, entity: String, id: String, rule: &'static str },
+    Forbidden {
+        actor: String,
+        entity: String,
+        id: String,
+        rule: &'static str,
+    },
     /// A3: the asset's modality does not match the model's subcategory.
     #[error("asset {asset} is {found}, but the model needs {expected} assets")]
-    ModalityMismatch { asset: AssetId, expected: Modality, found: Modality },
+    ModalityMismatch {
+        asset: AssetId,
+        expected: Modality,
+        found: Modality,
+    },
     /// A3: an audio asset is shorter than the minimum.
     #[error("asset {asset} lasts {} s; at least {min_seconds} s are required", *.duration_ms as f64 / 1000.0)]
-    AssetTooShort { asset: AssetId, duration_ms: u64, min_seconds: u32 },
+    AssetTooShort {
+        asset: AssetId,
+        duration_ms: u64,
+        min_seconds: u32,
+    },
     /// A3: the file cannot be read (corrupt, truncated, unsupported).
     #[error("asset is unreadable: {reason}")]
     AssetUnreadable { reason: String },
     /// A3: an uploaded file exceeds a decoding limit (`what`: bytes, pixels,
     /// decoded_bytes, metadata_bytes, seconds, channels, side_px).
     #[error("the file exceeds the {what} limit: {actual} > {limit}")]
-    MediaTooLarge { what: String, limit: u64, actual: u64 },
+    MediaTooLarge {
+        what: String,
+        limit: u64,
+        actual: u64,
+    },
     /// A3: a recording's sample rate is outside the accepted range (a header
     /// claiming 1 Hz would make a few hundred bytes last minutes).
-    #[error("the recording is sampled at {sample_rate_hz} Hz; {min_hz} to {max_hz} Hz is accepted")]
-    SampleRateOutOfRange { sample_rate_hz: u32, min_hz: u32, max_hz: u32 },
+    #[error(
+        "the recording is sampled at {sample_rate_hz} Hz; {min_hz} to {max_hz} Hz is accepted"
+    )]
+    SampleRateOutOfRange {
+        sample_rate_hz: u32,
+        min_hz: u32,
+        max_hz: u32,
+    },
     /// A3: an image is too small to train on.
-    #[error("image {asset} is {width}×{height}; its shorter side must be at least {min_side_px} px")]
-    ImageTooSmall { asset: AssetId, width: u32, height: u32, min_side_px: u32 },
+    #[error(
+        "image {asset} is {width}×{height}; its shorter side must be at least {min_side_px} px"
+    )]
+    ImageTooSmall {
+        asset: AssetId,
+        width: u32,
+        height: u32,
+        min_side_px: u32,
+    },
     /// D3/A1: a client delivery that is not public cannot be used for training.
     #[error("asset {asset} is a private client delivery; only deliveries the client made public can train a model")]
     PrivateDelivery { asset: AssetId },
@@ -103,57 +141,104 @@ pub enum Error {
     AttestationRequired { model: ModelId },
     /// T5: no training left in the current window.
     #[error("training quota exhausted for model {model}: {used} of {limit} used{}", renews_suffix(.renews_at))]
-    TrainingQuotaExhausted { model: ModelId, used: u32, limit: u32, renews_at: Option<DateTime<Utc>> },
+    TrainingQuotaExhausted {
+        model: ModelId,
+        used: u32,
+        limit: u32,
+        renews_at: Option<DateTime<Utc>>,
+    },
     /// T4: a training is already queued or running for the model.
     #[error("model {model} is already training (job {job})")]
     TrainingInProgress { model: ModelId, job: JobId },
     /// T4: the job is not in a state that allows the action.
     #[error("job {job} is {status}; cannot {action}")]
-    JobNotActive { job: JobId, status: String, action: String },
+    JobNotActive {
+        job: JobId,
+        status: String,
+        action: String,
+    },
     /// T4: a runner renewed or finished a run it no longer holds: its lease ran out
     /// and the job was queued again (run `current` is another worker's), or the job
     /// ended meanwhile. Nothing of the late result is recorded.
     #[error("job {job}: run {attempt} lost its lease (the job is {status}, at run {current})")]
-    JobLeaseLost { job: String, attempt: u32, current: u32, status: String },
+    JobLeaseLost {
+        job: String,
+        attempt: u32,
+        current: u32,
+        status: String,
+    },
     /// S4/G5: the feature needs an active subscription.
     #[error("seller {seller} needs an active subscription to {action} (subscription is {state})")]
-    SubscriptionRequired { seller: SellerId, action: String, state: String },
+    SubscriptionRequired {
+        seller: SellerId,
+        action: String,
+        state: String,
+    },
     /// S1: the seller already has a live subscription.
     #[error("seller {seller} already has subscription {subscription}")]
-    AlreadySubscribed { seller: SellerId, subscription: SubscriptionId },
+    AlreadySubscribed {
+        seller: SellerId,
+        subscription: SubscriptionId,
+    },
     /// S2: the first payment must be by card or PayPal stored for the seller.
     #[error("payment declined for {method}: {reason}")]
-    PaymentDeclined { method: PaymentMethodId, amount: Money, reason: String },
+    PaymentDeclined {
+        method: PaymentMethodId,
+        amount: Money,
+        reason: String,
+    },
     /// S3: the subscription is already set to end.
     #[error("subscription {subscription} is already cancelled; it ends at {ends_at}")]
-    AlreadyCancelled { subscription: SubscriptionId, ends_at: DateTime<Utc> },
+    AlreadyCancelled {
+        subscription: SubscriptionId,
+        ends_at: DateTime<Utc>,
+    },
     /// S3: resume needs a cancelled subscription whose period has not ended.
     #[error("subscription {subscription} is not cancelled")]
     NotCancelled { subscription: SubscriptionId },
     /// S3/S4: the subscription has ended.
     #[error("subscription {subscription} ended at {ended_at}")]
-    SubscriptionEnded { subscription: SubscriptionId, ended_at: DateTime<Utc> },
+    SubscriptionEnded {
+        subscription: SubscriptionId,
+        ended_at: DateTime<Utc>,
+    },
     /// S5: the payment gateway did not answer (a timeout, a network failure): the
     /// charge may or may not have gone through, so nothing was recorded. A retry
     /// sends the same idempotency key, and the gateway answers with the first
     /// charge if there was one.
-    #[error("the payment gateway did not answer for charge {idempotency_key}: {reason}; retry later")]
-    GatewayUnavailable { idempotency_key: String, reason: String },
+    #[error(
+        "the payment gateway did not answer for charge {idempotency_key}: {reason}; retry later"
+    )]
+    GatewayUnavailable {
+        idempotency_key: String,
+        reason: String,
+    },
     /// S2: nothing is past due.
     #[error("subscription {subscription} has nothing past due")]
     NothingPastDue { subscription: SubscriptionId },
     /// M2/M1/E2/S4: publishing needs every listed requirement.
     #[error("model {model} cannot be published yet; missing: {}", list(.missing))]
-    PublishRequirementsUnmet { model: ModelId, missing: Vec<Requirement> },
+    PublishRequirementsUnmet {
+        model: ModelId,
+        missing: Vec<Requirement>,
+    },
     /// M3: the model's lifecycle state does not allow the action.
     #[error("model {model} is {status}; cannot {action}")]
-    InvalidModelState { model: ModelId, status: String, action: String },
+    InvalidModelState {
+        model: ModelId,
+        status: String,
+        action: String,
+    },
     /// P5: a price is zero, negative, or malformed.
     #[error("invalid price: {reason}")]
     InvalidPrice { reason: String },
     /// P4: the pricing unit does not fit the deliverable.
     #[error("`{subcategory}` is priced per {allowed:?}, not per {unit}")]
-    PricingUnitNotAllowed { subcategory: String, unit: String, allowed: Vec<String> },
+    PricingUnitNotAllowed {
+        subcategory: String,
+        unit: String,
+        allowed: Vec<String>,
+    },
     /// P5: two amounts in different currencies.
     #[error("currency mismatch: expected {expected}, got {found}")]
     CurrencyMismatch { expected: Currency, found: Currency },
@@ -182,25 +267,47 @@ pub enum Error {
     Cancelled { what: String },
     /// The order's state does not allow the action.
     #[error("order {order} is {status}; cannot {action}")]
-    InvalidOrderState { order: OrderId, status: String, action: String },
+    InvalidOrderState {
+        order: OrderId,
+        status: String,
+        action: String,
+    },
     /// G1: the clean file needs approval and payment.
     #[error("order {order} is not approved and paid (approved: {approved}, paid: {paid}); only the watermarked draft is available")]
-    NotApprovedAndPaid { order: OrderId, approved: bool, paid: bool },
+    NotApprovedAndPaid {
+        order: OrderId,
+        approved: bool,
+        paid: bool,
+    },
     /// G4: AI-generated assets have no source file.
     #[error("no source file exists for AI-generated assets (order {order})")]
     SourceFileUnavailable { order: OrderId },
     /// V1: the revision cannot be requested.
     #[error("revision refused for order {order}: {reason}")]
-    RevisionNotAllowed { order: OrderId, reason: String, used: u32, limit: u32, deadline: Option<DateTime<Utc>> },
+    RevisionNotAllowed {
+        order: OrderId,
+        reason: String,
+        used: u32,
+        limit: u32,
+        deadline: Option<DateTime<Utc>>,
+    },
     /// F1: full refunds do not exist for AI-generated assets.
     #[error("full refunds are not available for AI-generated assets (order {order})")]
     FullRefundUnavailable { order: OrderId },
     /// F2: partial refunds only up to the non-AI work.
     #[error("partial refund of {requested} refused for order {order}: at most {max} (the work beyond the AI generation) may be refunded")]
-    PartialRefundNotAllowed { order: OrderId, requested: Money, max: Money },
+    PartialRefundNotAllowed {
+        order: OrderId,
+        requested: Money,
+        max: Money,
+    },
     /// R2/R3: the order cannot be reviewed.
     #[error("order {order} cannot be reviewed: {reason}")]
-    ReviewNotAllowed { order: OrderId, reason: String, rule: &'static str },
+    ReviewNotAllowed {
+        order: OrderId,
+        reason: String,
+        rule: &'static str,
+    },
     /// Another writer changed the seller's partition between this command's read and
     /// its write, `attempts` times in a row: nothing of this command was written;
     /// retrying it later is safe.
@@ -252,7 +359,11 @@ fn renews_suffix(at: &Option<DateTime<Utc>>) -> String {
 }
 
 fn list(missing: &[Requirement]) -> String {
-    missing.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+    missing
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Error {
@@ -323,17 +434,38 @@ impl Error {
     pub fn rule(&self) -> Option<&'static str> {
         use Error::*;
         Some(match self {
-            InvalidPolicy { .. } | InvalidInput { .. } | OutOfRange { .. } | NotFound { .. } | AlreadyExists { .. } => return None,
-            GeneratorUnavailable { .. } | GeneratorFailed { .. } | GeneratorTimeout { .. } | Cancelled { .. } | InvalidOrderState { .. } => return None,
+            InvalidPolicy { .. }
+            | InvalidInput { .. }
+            | OutOfRange { .. }
+            | NotFound { .. }
+            | AlreadyExists { .. } => return None,
+            GeneratorUnavailable { .. }
+            | GeneratorFailed { .. }
+            | GeneratorTimeout { .. }
+            | Cancelled { .. }
+            | InvalidOrderState { .. } => return None,
             Internal { .. } => return None,
-            ConcurrentUpdate { .. } | StoreFailed { .. } | StoreUnavailable { .. } | SchemaTooNew { .. } | BlobNotFound { .. } | FeatureDisabled { .. } => return None,
+            ConcurrentUpdate { .. }
+            | StoreFailed { .. }
+            | StoreUnavailable { .. }
+            | SchemaTooNew { .. }
+            | BlobNotFound { .. }
+            | FeatureDisabled { .. } => return None,
             NotEligible { .. } => "E1",
             UnknownSubcategory { .. } | SubcategoryUnavailable { .. } => "C1",
             NoGigInSubcategory { .. } => "C2",
             Forbidden { rule, .. } | ReviewNotAllowed { rule, .. } => rule,
-            ModalityMismatch { .. } | AssetTooShort { .. } | AssetUnreadable { .. } | MediaTooLarge { .. } | SampleRateOutOfRange { .. } | ImageTooSmall { .. } => "A3",
+            ModalityMismatch { .. }
+            | AssetTooShort { .. }
+            | AssetUnreadable { .. }
+            | MediaTooLarge { .. }
+            | SampleRateOutOfRange { .. }
+            | ImageTooSmall { .. } => "A3",
             PrivateDelivery { .. } => "D3",
-            NoAssetsSelected { .. } | TrainingInProgress { .. } | JobNotActive { .. } | JobLeaseLost { .. } => "T4",
+            NoAssetsSelected { .. }
+            | TrainingInProgress { .. }
+            | JobNotActive { .. }
+            | JobLeaseLost { .. } => "T4",
             GatewayUnavailable { .. } => "S5",
             InstructionsRequired { .. } => "A5",
             AttestationRequired { .. } => "A9",
@@ -357,7 +489,8 @@ impl Error {
 
     /// The error's fields as JSON, `code` included: what bindings and UIs read.
     pub fn details(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({ "code": self.code() }));
+        let mut v = serde_json::to_value(self)
+            .unwrap_or_else(|_| serde_json::json!({ "code": self.code() }));
         if let Some(obj) = v.as_object_mut() {
             // Variants that share a code (`out_of_range` is an `invalid_input`) say the code.
             obj.insert("code".into(), self.code().into());
@@ -369,16 +502,36 @@ impl Error {
 
     /// `invalid_input`: `field`'s `what` (value, amount, length in bytes, ...) is `got`,
     /// outside `min..=max`.
-    pub fn out_of_range(field: &str, what: &'static str, min: impl ToString, max: impl ToString, got: impl ToString) -> Self {
-        Error::OutOfRange { field: field.into(), what, range: Box::new(Bounds { min: min.to_string(), max: max.to_string(), got: got.to_string() }) }
+    pub fn out_of_range(
+        field: &str,
+        what: &'static str,
+        min: impl ToString,
+        max: impl ToString,
+        got: impl ToString,
+    ) -> Self {
+        Error::OutOfRange {
+            field: field.into(),
+            what,
+            range: Box::new(Bounds {
+                min: min.to_string(),
+                max: max.to_string(),
+                got: got.to_string(),
+            }),
+        }
     }
 
     pub(crate) fn not_found(entity: &str, id: impl std::fmt::Display) -> Self {
-        Error::NotFound { entity: entity.into(), id: id.to_string() }
+        Error::NotFound {
+            entity: entity.into(),
+            id: id.to_string(),
+        }
     }
 
     pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> Self {
-        Error::InvalidInput { field: field.into(), reason: reason.into() }
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 

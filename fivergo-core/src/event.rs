@@ -57,31 +57,78 @@ pub enum Event {
     /// A seller joined the hub.
     SellerRegistered { seller: Seller, at: DateTime<Utc> },
     /// The host changed a seller's level or Pro flag (E1, E2).
-    SellerLevelChanged { seller: SellerId, level: SellerLevel, pro: bool, eligible: bool, at: DateTime<Utc> },
+    SellerLevelChanged {
+        seller: SellerId,
+        level: SellerLevel,
+        pro: bool,
+        eligible: bool,
+        at: DateTime<Utc>,
+    },
     /// The seller has a Gig in a subcategory (C2).
-    GigAdded { seller: SellerId, subcategory: String, at: DateTime<Utc> },
+    GigAdded {
+        seller: SellerId,
+        subcategory: String,
+        at: DateTime<Utc>,
+    },
     /// Money entered the seller's available balance (S2).
-    BalanceCredited { seller: SellerId, amount: Money, at: DateTime<Utc> },
+    BalanceCredited {
+        seller: SellerId,
+        amount: Money,
+        at: DateTime<Utc>,
+    },
     /// A card or PayPal was stored (S2).
-    PaymentMethodAdded { seller: SellerId, method: PaymentMethod, at: DateTime<Utc> },
+    PaymentMethodAdded {
+        seller: SellerId,
+        method: PaymentMethod,
+        at: DateTime<Utc>,
+    },
     /// An asset entered a seller's library (A1).
     AssetAdded { asset: Box<Asset> },
     /// An asset's tags changed (A6).
-    AssetTagged { asset: AssetId, tags: BTreeSet<String>, at: DateTime<Utc> },
+    AssetTagged {
+        asset: AssetId,
+        tags: BTreeSet<String>,
+        at: DateTime<Utc>,
+    },
     /// A model was created (C2).
-    ModelCreated { model: ModelId, seller: SellerId, subcategory: String, at: DateTime<Utc> },
+    ModelCreated {
+        model: ModelId,
+        seller: SellerId,
+        subcategory: String,
+        at: DateTime<Utc>,
+    },
     /// Assets were added to a model's selection (A1–A3).
-    AssetsSelected { model: ModelId, assets: Vec<AssetId>, at: DateTime<Utc> },
+    AssetsSelected {
+        model: ModelId,
+        assets: Vec<AssetId>,
+        at: DateTime<Utc>,
+    },
     /// Assets were removed from a model's selection.
-    AssetsDeselected { model: ModelId, assets: Vec<AssetId>, at: DateTime<Utc> },
+    AssetsDeselected {
+        model: ModelId,
+        assets: Vec<AssetId>,
+        at: DateTime<Utc>,
+    },
     /// The instructions of a model changed (A5).
-    InstructionsSet { model: ModelId, instructions: Option<String>, at: DateTime<Utc> },
+    InstructionsSet {
+        model: ModelId,
+        instructions: Option<String>,
+        at: DateTime<Utc>,
+    },
     /// A change made the live version out of date (A7).
     ModelMarkedStale { model: ModelId, at: DateTime<Utc> },
     /// The seller attested the assets are their original work (A9).
-    OriginalityAttested { model: ModelId, seller: SellerId, at: DateTime<Utc> },
+    OriginalityAttested {
+        model: ModelId,
+        seller: SellerId,
+        at: DateTime<Utc>,
+    },
     /// The model got its generated name (C3).
-    ModelNamed { model: ModelId, name: String, at: DateTime<Utc> },
+    ModelNamed {
+        model: ModelId,
+        name: String,
+        at: DateTime<Utc>,
+    },
     /// A training was accepted; its quota is taken (T4).
     TrainingQueued { job: Box<TrainingJob> },
     /// A training began running (its `attempt`-th run, by `worker` when named); its
@@ -97,49 +144,123 @@ pub enum Event {
     },
     /// The runner of a training's `attempt`-th run went silent past its lease: the
     /// job is queued again for another worker; its quota stays taken once (T4).
-    TrainingRequeued { job: JobId, attempt: u32, reason: String, at: DateTime<Utc> },
+    TrainingRequeued {
+        job: JobId,
+        attempt: u32,
+        reason: String,
+        at: DateTime<Utc>,
+    },
     /// The runner of a training is alive and renewed its lease.
-    TrainingLeaseRenewed { job: JobId, lease_until: DateTime<Utc>, at: DateTime<Utc> },
+    TrainingLeaseRenewed {
+        job: JobId,
+        lease_until: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
     /// Someone asked a running training to stop; its runner sees it at its next
     /// lease renewal, wherever it runs (T4).
     TrainingCancelRequested { job: JobId, at: DateTime<Utc> },
     /// A training reported progress.
-    TrainingProgressed { job: JobId, progress_pct: u8, at: DateTime<Utc> },
+    TrainingProgressed {
+        job: JobId,
+        progress_pct: u8,
+        at: DateTime<Utc>,
+    },
     /// A training produced a new live version (M3).
-    TrainingSucceeded { job: JobId, model: ModelId, version: TrainedVersion },
+    TrainingSucceeded {
+        job: JobId,
+        model: ModelId,
+        version: TrainedVersion,
+    },
     /// A training failed; its quota is returned when the policy says so (T4).
-    TrainingFailed { job: JobId, model: ModelId, reason: String, quota_returned: bool, at: DateTime<Utc> },
+    TrainingFailed {
+        job: JobId,
+        model: ModelId,
+        reason: String,
+        quota_returned: bool,
+        at: DateTime<Utc>,
+    },
     /// A training was cancelled; its quota is returned when the policy says so (T4).
-    TrainingCancelled { job: JobId, model: ModelId, quota_returned: bool, at: DateTime<Utc> },
+    TrainingCancelled {
+        job: JobId,
+        model: ModelId,
+        quota_returned: bool,
+        at: DateTime<Utc>,
+    },
     /// A generation was queued for a worker.
     GenerationQueued { job: Box<GenerationJob> },
     /// A worker began the `attempt`-th run of a queued generation, on a lease.
-    GenerationStarted { job: GenerationId, worker: Option<String>, attempt: u32, lease_until: DateTime<Utc>, at: DateTime<Utc> },
+    GenerationStarted {
+        job: GenerationId,
+        worker: Option<String>,
+        attempt: u32,
+        lease_until: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
     /// The worker of a generation is alive and renewed its lease.
-    GenerationLeaseRenewed { job: GenerationId, lease_until: DateTime<Utc>, at: DateTime<Utc> },
+    GenerationLeaseRenewed {
+        job: GenerationId,
+        lease_until: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
     /// Someone asked a running generation to stop; its worker sees it at its next
     /// lease renewal.
-    GenerationCancelRequested { job: GenerationId, at: DateTime<Utc> },
+    GenerationCancelRequested {
+        job: GenerationId,
+        at: DateTime<Utc>,
+    },
     /// A generation's worker went silent past its lease: queued again.
-    GenerationRequeued { job: GenerationId, attempt: u32, reason: String, at: DateTime<Utc> },
+    GenerationRequeued {
+        job: GenerationId,
+        attempt: u32,
+        reason: String,
+        at: DateTime<Utc>,
+    },
     /// A queued generation made what it was asked (its order's draft or playground
     /// event is recorded with it).
-    GenerationSucceeded { job: GenerationId, outcome: GenerationOutcome, at: DateTime<Utc> },
+    GenerationSucceeded {
+        job: GenerationId,
+        outcome: GenerationOutcome,
+        at: DateTime<Utc>,
+    },
     /// A queued generation failed (the generator failed, or the request no longer
     /// holds: the model was unpublished, the revision window closed, ...).
-    GenerationFailed { job: GenerationId, reason: String, at: DateTime<Utc> },
+    GenerationFailed {
+        job: GenerationId,
+        reason: String,
+        at: DateTime<Utc>,
+    },
     /// A queued generation was cancelled.
-    GenerationCancelled { job: GenerationId, at: DateTime<Utc> },
+    GenerationCancelled {
+        job: GenerationId,
+        at: DateTime<Utc>,
+    },
     /// The seller generated in the playground (G2, M2).
-    PlaygroundGenerated { model: ModelId, artifact: BlobRef, watermarked: bool, at: DateTime<Utc> },
+    PlaygroundGenerated {
+        model: ModelId,
+        artifact: BlobRef,
+        watermarked: bool,
+        at: DateTime<Utc>,
+    },
     /// The model's price was set (P1–P5).
-    PriceSet { model: ModelId, price: PriceSpec, at: DateTime<Utc> },
+    PriceSet {
+        model: ModelId,
+        price: PriceSpec,
+        at: DateTime<Utc>,
+    },
     /// Where clients meet the model changed (M4).
-    PlacementSet { model: ModelId, placement: Placement, at: DateTime<Utc> },
+    PlacementSet {
+        model: ModelId,
+        placement: Placement,
+        at: DateTime<Utc>,
+    },
     /// Clients can now generate with the model (M2).
     ModelPublished { model: ModelId, at: DateTime<Utc> },
     /// The model left the published state.
-    ModelUnpublished { model: ModelId, reason: UnpublishReason, at: DateTime<Utc> },
+    ModelUnpublished {
+        model: ModelId,
+        reason: UnpublishReason,
+        at: DateTime<Utc>,
+    },
     /// The model was archived (M3).
     ModelArchived { model: ModelId, at: DateTime<Utc> },
     /// Someone reported an issue (M6).
@@ -147,40 +268,102 @@ pub enum Event {
     /// A subscription began (S1); its first charge follows.
     Subscribed { subscription: Subscription },
     /// A billing month was paid (S2, S5).
-    SubscriptionCharged { subscription: SubscriptionId, seller: SellerId, charge: Charge },
+    SubscriptionCharged {
+        subscription: SubscriptionId,
+        seller: SellerId,
+        charge: Charge,
+    },
     /// A renewal charge was declined: past due (S2).
-    RenewalDeclined { subscription: SubscriptionId, period: u32, method: PaymentMethodId, reason: String, at: DateTime<Utc> },
+    RenewalDeclined {
+        subscription: SubscriptionId,
+        period: u32,
+        method: PaymentMethodId,
+        reason: String,
+        at: DateTime<Utc>,
+    },
     /// Training counters renewed on the anniversary (T3).
-    QuotaRenewed { seller: SellerId, subscription: SubscriptionId, period: u32, at: DateTime<Utc> },
+    QuotaRenewed {
+        seller: SellerId,
+        subscription: SubscriptionId,
+        period: u32,
+        at: DateTime<Utc>,
+    },
     /// The seller cancelled; it ends at `ends_at` (S3).
-    SubscriptionCancelled { subscription: SubscriptionId, ends_at: DateTime<Utc>, at: DateTime<Utc> },
+    SubscriptionCancelled {
+        subscription: SubscriptionId,
+        ends_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
     /// The seller took the cancellation back (S3).
-    SubscriptionResumed { subscription: SubscriptionId, at: DateTime<Utc> },
+    SubscriptionResumed {
+        subscription: SubscriptionId,
+        at: DateTime<Utc>,
+    },
     /// The subscription ended (S3, S4).
-    SubscriptionEnded { subscription: SubscriptionId, seller: SellerId, reason: EndReason, at: DateTime<Utc> },
+    SubscriptionEnded {
+        subscription: SubscriptionId,
+        seller: SellerId,
+        reason: EndReason,
+        at: DateTime<Utc>,
+    },
     /// An order was created (G3).
     OrderCreated { order: Box<Order> },
     /// The seller answered with a custom offer (V2).
-    OfferSent { order: OrderId, offer: CustomOffer, at: DateTime<Utc> },
+    OfferSent {
+        order: OrderId,
+        offer: CustomOffer,
+        at: DateTime<Utc>,
+    },
     /// A watermarked draft (and its held-back clean file) was delivered (G1, W1);
     /// `payload` is its invisible mark's (W2), `None` when the content could not hold one.
-    DraftDelivered { order: OrderId, draft: BlobRef, clean: BlobRef, payload: Option<u64>, at: DateTime<Utc> },
+    DraftDelivered {
+        order: OrderId,
+        draft: BlobRef,
+        clean: BlobRef,
+        payload: Option<u64>,
+        at: DateTime<Utc>,
+    },
     /// The client approved the current delivery (G1).
     OrderApproved { order: OrderId, at: DateTime<Utc> },
     /// The client's payment completed (G1).
-    OrderPaid { order: OrderId, amount: Money, at: DateTime<Utc> },
+    OrderPaid {
+        order: OrderId,
+        amount: Money,
+        at: DateTime<Utc>,
+    },
     /// The client first downloaded the clean file (starts V1's window).
     DeliveryDownloaded { order: OrderId, at: DateTime<Utc> },
     /// The client asked for the included revision (V1).
-    RevisionRequested { order: OrderId, note: String, at: DateTime<Utc> },
+    RevisionRequested {
+        order: OrderId,
+        note: String,
+        at: DateTime<Utc>,
+    },
     /// The client approved the final delivery or accepted without edits (R1–R3).
-    OrderCompleted { order: OrderId, edited: bool, counts_in_success_score: bool, at: DateTime<Utc> },
+    OrderCompleted {
+        order: OrderId,
+        edited: bool,
+        counts_in_success_score: bool,
+        at: DateTime<Utc>,
+    },
     /// The client reviewed the order (R2).
-    ReviewLeft { order: OrderId, seller: SellerId, review: Review },
+    ReviewLeft {
+        order: OrderId,
+        seller: SellerId,
+        review: Review,
+    },
     /// The seller refunded part of the non-AI work (F2).
-    PartialRefundIssued { order: OrderId, amount: Money, at: DateTime<Utc> },
+    PartialRefundIssued {
+        order: OrderId,
+        amount: Money,
+        at: DateTime<Utc>,
+    },
     /// The client made the delivery public or private (D3).
-    DeliveryVisibilityChanged { order: OrderId, public: bool, at: DateTime<Utc> },
+    DeliveryVisibilityChanged {
+        order: OrderId,
+        public: bool,
+        at: DateTime<Utc>,
+    },
 }
 
 impl Event {

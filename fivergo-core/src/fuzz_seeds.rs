@@ -42,19 +42,52 @@ fn image_seeds() -> Vec<(String, Vec<u8>)> {
         let jpg = std::fs::read(repo().join("tests/corpus").join(format!("{name}.jpg"))).unwrap();
         let img = decode(&jpg, &MediaLimits::default()).unwrap();
         let small = DynamicImage::ImageRgba8(resized(&img, 48, 40));
-        seeds.push((format!("{name}-48x40.jpg"), encoded(&DynamicImage::ImageRgb8(small.to_rgb8()), ImageFormat::Jpeg)));
-        seeds.push((format!("{name}-48x40.png"), encoded(&small, ImageFormat::Png)));
-        seeds.push((format!("{name}-48x40.webp"), encoded(&small, ImageFormat::WebP)));
-        seeds.push((format!("{name}-grey16.png"), encoded(&DynamicImage::ImageLuma16(small.to_luma16()), ImageFormat::Png)));
-        seeds.push((format!("{name}-greyalpha.png"), encoded(&DynamicImage::ImageLumaA8(small.to_luma_alpha8()), ImageFormat::Png)));
+        seeds.push((
+            format!("{name}-48x40.jpg"),
+            encoded(&DynamicImage::ImageRgb8(small.to_rgb8()), ImageFormat::Jpeg),
+        ));
+        seeds.push((
+            format!("{name}-48x40.png"),
+            encoded(&small, ImageFormat::Png),
+        ));
+        seeds.push((
+            format!("{name}-48x40.webp"),
+            encoded(&small, ImageFormat::WebP),
+        ));
+        seeds.push((
+            format!("{name}-grey16.png"),
+            encoded(
+                &DynamicImage::ImageLuma16(small.to_luma16()),
+                ImageFormat::Png,
+            ),
+        ));
+        seeds.push((
+            format!("{name}-greyalpha.png"),
+            encoded(
+                &DynamicImage::ImageLumaA8(small.to_luma_alpha8()),
+                ImageFormat::Png,
+            ),
+        ));
     }
     // Ancillary chunks the decoder skips or counts: text, a colour profile, EXIF.
     let mut png = encode_png(&Image::filled(16, 16, [200, 40, 40, 255])).unwrap();
     let iend = png.len() - 12;
     let mut extra = Vec::new();
     png_chunk(&mut extra, b"tEXt", b"Comment\0fuzz seed");
-    png_chunk(&mut extra, b"iCCP", &[b"icc\0\0".as_slice(), &crate::media::test_files::zlib_zeros(512)].concat());
-    png_chunk(&mut extra, b"eXIf", b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0");
+    png_chunk(
+        &mut extra,
+        b"iCCP",
+        &[
+            b"icc\0\0".as_slice(),
+            &crate::media::test_files::zlib_zeros(512),
+        ]
+        .concat(),
+    );
+    png_chunk(
+        &mut extra,
+        b"eXIf",
+        b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0",
+    );
     png.splice(33..33, extra);
     let _ = iend;
     seeds.push(("chunks.png".into(), png));
@@ -70,11 +103,26 @@ fn wav_seeds() -> Vec<(String, Vec<u8>)> {
             .collect(),
     };
     let mut seeds = vec![
-        ("mono16-8k.wav".to_string(), encode_wav(&tone(8_000, 1, 0.5)).unwrap()),
-        ("stereo16-16k.wav".to_string(), encode_wav(&tone(16_000, 2, 0.25)).unwrap()),
+        (
+            "mono16-8k.wav".to_string(),
+            encode_wav(&tone(8_000, 1, 0.5)).unwrap(),
+        ),
+        (
+            "stereo16-16k.wav".to_string(),
+            encode_wav(&tone(16_000, 2, 0.25)).unwrap(),
+        ),
     ];
-    for (bits, format, name) in [(8, hound::SampleFormat::Int, "pcm8"), (24, hound::SampleFormat::Int, "pcm24"), (32, hound::SampleFormat::Float, "float32")] {
-        let spec = hound::WavSpec { channels: 1, sample_rate: 22_050, bits_per_sample: bits, sample_format: format };
+    for (bits, format, name) in [
+        (8, hound::SampleFormat::Int, "pcm8"),
+        (24, hound::SampleFormat::Int, "pcm24"),
+        (32, hound::SampleFormat::Float, "float32"),
+    ] {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 22_050,
+            bits_per_sample: bits,
+            sample_format: format,
+        };
         let mut out = std::io::Cursor::new(Vec::new());
         let mut w = hound::WavWriter::new(&mut out, spec).unwrap();
         for i in 0..2_000 {
@@ -100,7 +148,12 @@ fn scenarios() -> Vec<(String, String)> {
     files.sort();
     files
         .into_iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -108,29 +161,59 @@ fn scenarios() -> Vec<(String, String)> {
 fn partition_seeds() -> Vec<(String, String)> {
     let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
     let hub = Hub::builder().clock(clock.clone()).build().unwrap();
-    hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    hub.register_seller("ana", SellerLevel::Level2, false)
+        .unwrap();
     hub.add_gig("ana", "tattoo").unwrap();
-    hub.credit_balance("ana", Money::parse("100.00", Currency::Usd).unwrap()).unwrap();
-    hub.add_payment_method("ana", PaymentMethod::new("card-1", PaymentMethodKind::Card, "Visa")).unwrap();
+    hub.credit_balance("ana", Money::parse("100.00", Currency::Usd).unwrap())
+        .unwrap();
+    hub.add_payment_method(
+        "ana",
+        PaymentMethod::new("card-1", PaymentMethodKind::Card, "Visa"),
+    )
+    .unwrap();
     let model = hub.create_model("ana", "tattoo").unwrap().value;
-    let meta = AssetMeta { width: Some(1024), height: Some(1024), ..AssetMeta::default() };
-    let asset = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, meta, &[]).unwrap().value;
+    let meta = AssetMeta {
+        width: Some(1024),
+        height: Some(1024),
+        ..AssetMeta::default()
+    };
+    let asset = hub
+        .add_asset("ana", AssetSource::Portfolio, Modality::Image, meta, &[])
+        .unwrap()
+        .value;
     hub.select_assets("ana", &model, &[asset]).unwrap();
     hub.attest_originality("ana", &model).unwrap();
     let _ = hub.start_training("ana", &model);
     let _ = hub.subscribe("ana", &PaymentMethodId::from("card-1"));
     clock.advance(chrono::Duration::days(40)).unwrap();
     let _ = hub.tick();
-    let events: Vec<Event> = hub.events_since(Cursor(0), 1000).unwrap().events.into_iter().map(|r| r.event).collect();
+    let events: Vec<Event> = hub
+        .events_since(Cursor(0), 1000)
+        .unwrap()
+        .events
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
     let snapshot = hub.partition("ana").unwrap();
     let half = events.len() / 2;
     vec![
-        ("events.json".into(), serde_json::to_string_pretty(&events).unwrap()),
-        ("snapshot.json".into(), serde_json::to_string(&serde_json::json!({ "snapshot": snapshot, "events": [] })).unwrap()),
-        ("snapshot_then_events.json".into(), serde_json::to_string(&serde_json::json!({
-            "snapshot": Partition::replay(SellerId::from("ana"), &events[..half]),
-            "events": &events[half..],
-        })).unwrap()),
+        (
+            "events.json".into(),
+            serde_json::to_string_pretty(&events).unwrap(),
+        ),
+        (
+            "snapshot.json".into(),
+            serde_json::to_string(&serde_json::json!({ "snapshot": snapshot, "events": [] }))
+                .unwrap(),
+        ),
+        (
+            "snapshot_then_events.json".into(),
+            serde_json::to_string(&serde_json::json!({
+                "snapshot": Partition::replay(SellerId::from("ana"), &events[..half]),
+                "events": &events[half..],
+            }))
+            .unwrap(),
+        ),
     ]
 }
 
@@ -139,20 +222,33 @@ fn partition_seeds() -> Vec<(String, String)> {
 fn write_fuzz_seeds() {
     let _ = std::fs::remove_dir_all(repo().join("fuzz").join("seeds"));
     for (name, bytes) in image_seeds() {
-        for target in ["image_header", "image_decode", "image_inspect", "image_watermark"] {
+        for target in [
+            "image_header",
+            "image_decode",
+            "image_inspect",
+            "image_watermark",
+        ] {
             write(target, &name, &bytes);
         }
     }
     // The header walk also gets the corpus photographs whole.
     for name in ["text", "hopper"] {
-        write("image_header", &format!("{name}.jpg"), &std::fs::read(repo().join("tests/corpus").join(format!("{name}.jpg"))).unwrap());
+        write(
+            "image_header",
+            &format!("{name}.jpg"),
+            &std::fs::read(repo().join("tests/corpus").join(format!("{name}.jpg"))).unwrap(),
+        );
     }
     for (name, bytes) in wav_seeds() {
         for target in ["wav_decode", "audio_inspect", "audio_watermark"] {
             write(target, &name, &bytes);
         }
     }
-    write("policy_json", "default.json", Policy::default().to_json().as_bytes());
+    write(
+        "policy_json",
+        "default.json",
+        Policy::default().to_json().as_bytes(),
+    );
     for (name, text) in scenarios() {
         let scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
         if let Some(p) = scenario.get("policy") {

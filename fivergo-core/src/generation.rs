@@ -100,8 +100,10 @@ impl GenerationRequest {
     pub fn partition(&self) -> Option<SellerId> {
         use crate::ids::PartitionKey;
         match self {
-            GenerationRequest::Playground { model, .. } | GenerationRequest::OrderDraft { model, .. } => model.partition(),
-            GenerationRequest::AcceptOffer { order, .. } | GenerationRequest::Revision { order, .. } => order.partition(),
+            GenerationRequest::Playground { model, .. }
+            | GenerationRequest::OrderDraft { model, .. } => model.partition(),
+            GenerationRequest::AcceptOffer { order, .. }
+            | GenerationRequest::Revision { order, .. } => order.partition(),
         }
     }
 
@@ -109,48 +111,139 @@ impl GenerationRequest {
     pub fn requester(&self) -> &str {
         match self {
             GenerationRequest::Playground { seller, .. } => seller.as_str(),
-            GenerationRequest::OrderDraft { client, .. } | GenerationRequest::AcceptOffer { client, .. } | GenerationRequest::Revision { client, .. } => client.as_str(),
+            GenerationRequest::OrderDraft { client, .. }
+            | GenerationRequest::AcceptOffer { client, .. }
+            | GenerationRequest::Revision { client, .. } => client.as_str(),
         }
     }
 
     /// Checks the request against the partition at `ctx.now` (a revision against
     /// the instant it was asked, `asked_at`) and plans the generation: what it is
     /// for, the style to use, the marks to apply (G1, G2, G5, V1, V2, W1, W2).
-    pub(crate) fn plan(&self, p: &Partition, ctx: &Context, asked_at: DateTime<Utc>) -> Result<Plan, Error> {
+    pub(crate) fn plan(
+        &self,
+        p: &Partition,
+        ctx: &Context,
+        asked_at: DateTime<Utc>,
+    ) -> Result<Plan, Error> {
         match self {
-            GenerationRequest::Playground { seller, model, brief, seed } => {
+            GenerationRequest::Playground {
+                seller,
+                model,
+                brief,
+                seed,
+            } => {
                 let m = p.owned_model(seller, model)?;
                 let (live, watermarked) = m.playground_terms(p.latest_subscription())?;
                 crate::order::check_brief(brief, ctx.policy)?;
-                let marks = if watermarked { Marks::Visible { reference: model.to_string() } } else { Marks::None };
-                let purpose = Purpose::Playground { seller: seller.clone(), model: model.clone(), watermarked };
-                Ok(Plan { purpose, subcategory: m.subcategory.clone(), style: live.style.clone(), brief: brief.clone(), seed: *seed, marks })
+                let marks = if watermarked {
+                    Marks::Visible {
+                        reference: model.to_string(),
+                    }
+                } else {
+                    Marks::None
+                };
+                let purpose = Purpose::Playground {
+                    seller: seller.clone(),
+                    model: model.clone(),
+                    watermarked,
+                };
+                Ok(Plan {
+                    purpose,
+                    subcategory: m.subcategory.clone(),
+                    style: live.style.clone(),
+                    brief: brief.clone(),
+                    seed: *seed,
+                    marks,
+                })
             }
-            GenerationRequest::OrderDraft { client, model, brief, seed } => {
+            GenerationRequest::OrderDraft {
+                client,
+                model,
+                brief,
+                seed,
+            } => {
                 let m = p.model(model)?;
                 let live = m.ensure_servable(p.latest_subscription())?;
                 let quote = m.quote(brief.quantity, ctx.policy)?;
-                let order = Order::open(ctx.ids.order(), client.as_str(), m, OrderPath::ImmediateDownload, brief.clone(), *seed, Some(quote), ctx)?;
-                let marks = Marks::Draft { reference: order.id.to_string(), payload: order.next_payload() };
-                Ok(Plan { purpose: Purpose::NewOrder { order: Box::new(order) }, subcategory: m.subcategory.clone(), style: live.style.clone(), brief: brief.clone(), seed: *seed, marks })
+                let order = Order::open(
+                    ctx.ids.order(),
+                    client.as_str(),
+                    m,
+                    OrderPath::ImmediateDownload,
+                    brief.clone(),
+                    *seed,
+                    Some(quote),
+                    ctx,
+                )?;
+                let marks = Marks::Draft {
+                    reference: order.id.to_string(),
+                    payload: order.next_payload(),
+                };
+                Ok(Plan {
+                    purpose: Purpose::NewOrder {
+                        order: Box::new(order),
+                    },
+                    subcategory: m.subcategory.clone(),
+                    style: live.style.clone(),
+                    brief: brief.clone(),
+                    seed: *seed,
+                    marks,
+                })
             }
-            GenerationRequest::AcceptOffer { client, order, seed } => {
+            GenerationRequest::AcceptOffer {
+                client,
+                order,
+                seed,
+            } => {
                 let o = p.client_order(client, order)?;
                 o.ensure_status(&[OrderStatus::OfferSent], "accept the offer")?;
                 let m = p.model(&o.model)?;
                 let live = m.ensure_servable(p.latest_subscription())?;
-                let marks = Marks::Draft { reference: order.to_string(), payload: o.next_payload() };
-                let purpose = Purpose::AcceptOffer { client: client.clone(), order: order.clone() };
-                Ok(Plan { purpose, subcategory: m.subcategory.clone(), style: live.style.clone(), brief: o.brief.clone(), seed: *seed, marks })
+                let marks = Marks::Draft {
+                    reference: order.to_string(),
+                    payload: o.next_payload(),
+                };
+                let purpose = Purpose::AcceptOffer {
+                    client: client.clone(),
+                    order: order.clone(),
+                };
+                Ok(Plan {
+                    purpose,
+                    subcategory: m.subcategory.clone(),
+                    style: live.style.clone(),
+                    brief: o.brief.clone(),
+                    seed: *seed,
+                    marks,
+                })
             }
-            GenerationRequest::Revision { client, order, note } => {
+            GenerationRequest::Revision {
+                client,
+                order,
+                note,
+            } => {
                 let o = p.client_order(client, order)?;
                 o.check_revision_request(note, ctx.policy, asked_at)?;
                 let m = p.model(&o.model)?;
                 let live = m.ensure_servable(p.latest_subscription())?;
-                let marks = Marks::Draft { reference: order.to_string(), payload: o.next_payload() };
-                let purpose = Purpose::Revision { client: client.clone(), order: order.clone(), note: note.clone(), requested_at: asked_at };
-                Ok(Plan { purpose, subcategory: m.subcategory.clone(), style: live.style.clone(), brief: o.revision_brief(note), seed: o.revision_seed(), marks })
+                let marks = Marks::Draft {
+                    reference: order.to_string(),
+                    payload: o.next_payload(),
+                };
+                let purpose = Purpose::Revision {
+                    client: client.clone(),
+                    order: order.clone(),
+                    note: note.clone(),
+                    requested_at: asked_at,
+                };
+                Ok(Plan {
+                    purpose,
+                    subcategory: m.subcategory.clone(),
+                    style: live.style.clone(),
+                    brief: o.revision_brief(note),
+                    seed: o.revision_seed(),
+                    marks,
+                })
             }
         }
     }
@@ -292,28 +385,49 @@ impl GenerationJob {
         if self.status == JobStatus::Running && self.attempt == attempt {
             Ok(())
         } else {
-            Err(Error::JobLeaseLost { job: self.id.to_string(), attempt, current: self.attempt, status: self.status.to_string() })
+            Err(Error::JobLeaseLost {
+                job: self.id.to_string(),
+                attempt,
+                current: self.attempt,
+                status: self.status.to_string(),
+            })
         }
     }
 
     /// Decides a command about the job.
     pub fn decide(&self, command: GenerationCommand, ctx: &Context) -> Result<Vec<Event>, Error> {
         let (job, at) = (self.id.clone(), ctx.now);
-        let not_active = |action: &str| Error::JobNotActive { job: self.id.as_str().into(), status: self.status.to_string(), action: action.into() };
+        let not_active = |action: &str| Error::JobNotActive {
+            job: self.id.as_str().into(),
+            status: self.status.to_string(),
+            action: action.into(),
+        };
         Ok(match command {
             GenerationCommand::Begin { worker } => {
                 if self.status != JobStatus::Queued {
                     return Err(not_active("run"));
                 }
-                vec![Event::GenerationStarted { job, worker, attempt: self.attempt + 1, lease_until: crate::clock::later(at, ctx.policy.jobs.generation_lease()), at }]
+                vec![Event::GenerationStarted {
+                    job,
+                    worker,
+                    attempt: self.attempt + 1,
+                    lease_until: crate::clock::later(at, ctx.policy.jobs.generation_lease()),
+                    at,
+                }]
             }
             GenerationCommand::RenewLease { attempt } => {
                 self.ensure_attempt(attempt)?;
-                vec![Event::GenerationLeaseRenewed { job, lease_until: crate::clock::later(at, ctx.policy.jobs.generation_lease()), at }]
+                vec![Event::GenerationLeaseRenewed {
+                    job,
+                    lease_until: crate::clock::later(at, ctx.policy.jobs.generation_lease()),
+                    at,
+                }]
             }
             GenerationCommand::Cancel => match self.status {
                 JobStatus::Queued => vec![Event::GenerationCancelled { job, at }],
-                JobStatus::Running if !self.cancel_requested => vec![Event::GenerationCancelRequested { job, at }],
+                JobStatus::Running if !self.cancel_requested => {
+                    vec![Event::GenerationCancelRequested { job, at }]
+                }
                 JobStatus::Running => Vec::new(),
                 _ => return Err(not_active("cancel")),
             },
@@ -339,7 +453,12 @@ impl GenerationJob {
                 if self.cancel_requested {
                     vec![Event::GenerationCancelled { job, at }]
                 } else if self.attempt < ctx.policy.jobs.max_attempts {
-                    vec![Event::GenerationRequeued { job, attempt: self.attempt, reason, at }]
+                    vec![Event::GenerationRequeued {
+                        job,
+                        attempt: self.attempt,
+                        reason,
+                        at,
+                    }]
                 } else {
                     vec![Event::GenerationFailed { job, reason, at }]
                 }
@@ -350,13 +469,20 @@ impl GenerationJob {
     /// Folds one of the job's events in.
     pub fn apply(&mut self, event: &Event) {
         match event {
-            Event::GenerationStarted { worker, attempt, lease_until, .. } => {
+            Event::GenerationStarted {
+                worker,
+                attempt,
+                lease_until,
+                ..
+            } => {
                 self.status = JobStatus::Running;
                 self.attempt = *attempt;
                 self.worker = worker.clone();
                 self.lease_until = Some(*lease_until);
             }
-            Event::GenerationLeaseRenewed { lease_until, .. } => self.lease_until = Some(*lease_until),
+            Event::GenerationLeaseRenewed { lease_until, .. } => {
+                self.lease_until = Some(*lease_until)
+            }
             Event::GenerationCancelRequested { .. } => self.cancel_requested = true,
             Event::GenerationRequeued { .. } => {
                 self.status = JobStatus::Queued;
@@ -388,13 +514,22 @@ impl GenerationJob {
 #[derive(Debug, Clone)]
 pub(crate) enum Purpose {
     /// The seller's playground (G2).
-    Playground { seller: SellerId, model: ModelId, watermarked: bool },
+    Playground {
+        seller: SellerId,
+        model: ModelId,
+        watermarked: bool,
+    },
     /// A new immediate-download order (G3); its id was the next free one at begin.
     NewOrder { order: Box<Order> },
     /// The draft of an accepted custom offer (V2).
     AcceptOffer { client: ClientId, order: OrderId },
     /// The included revision (V1), asked at `requested_at`.
-    Revision { client: ClientId, order: OrderId, note: String, requested_at: DateTime<Utc> },
+    Revision {
+        client: ClientId,
+        order: OrderId,
+        note: String,
+        requested_at: DateTime<Utc>,
+    },
 }
 
 impl Purpose {
@@ -404,7 +539,9 @@ impl Purpose {
         match self {
             Purpose::Playground { seller, .. } => Ok(seller.clone()),
             Purpose::NewOrder { order } => Ok(order.seller.clone()),
-            Purpose::AcceptOffer { order, .. } | Purpose::Revision { order, .. } => order.partition().ok_or_else(|| Error::not_found("order", order)),
+            Purpose::AcceptOffer { order, .. } | Purpose::Revision { order, .. } => order
+                .partition()
+                .ok_or_else(|| Error::not_found("order", order)),
         }
     }
 }
@@ -496,8 +633,17 @@ impl Generated {
     /// What a queued generation's job records of it.
     pub fn outcome(&self) -> GenerationOutcome {
         match self {
-            Generated::Playground { artifact, watermarked, .. } => GenerationOutcome::Playground { artifact: artifact.clone(), watermarked: *watermarked },
-            Generated::Draft { order } => GenerationOutcome::Draft { order: order.clone() },
+            Generated::Playground {
+                artifact,
+                watermarked,
+                ..
+            } => GenerationOutcome::Playground {
+                artifact: artifact.clone(),
+                watermarked: *watermarked,
+            },
+            Generated::Draft { order } => GenerationOutcome::Draft {
+                order: order.clone(),
+            },
         }
     }
 }
@@ -509,7 +655,11 @@ impl Made {
             (Marks::Draft { payload, .. }, true) => Some(*payload),
             _ => None,
         };
-        crate::order::Delivery { draft: self.shown_ref.clone(), clean: self.clean_ref.clone(), payload }
+        crate::order::Delivery {
+            draft: self.shown_ref.clone(),
+            clean: self.clean_ref.clone(),
+            payload,
+        }
     }
 }
 
@@ -533,7 +683,14 @@ impl GenerationRun {
     /// renewed from the generator's progress).
     pub fn execute(self) -> GenerationResult {
         let made = self.make();
-        GenerationResult { purpose: self.purpose, job: self.job, made, blobs: self.blobs, watermark: self.watermark, seed: self.seed }
+        GenerationResult {
+            purpose: self.purpose,
+            job: self.job,
+            made,
+            blobs: self.blobs,
+            watermark: self.watermark,
+            seed: self.seed,
+        }
     }
 
     fn make(&self) -> Result<Made, Error> {
@@ -544,14 +701,28 @@ impl GenerationRun {
                 beat();
             }
         };
-        let clean = self.generator.generate(&style, &self.brief, self.seed, &mut JobControl::new(&mut progress, &self.cancel))?;
-        mark_and_store(clean, self.marks.clone(), self.seed, &self.watermark, self.blobs.as_ref())
+        let clean = self.generator.generate(
+            &style,
+            &self.brief,
+            self.seed,
+            &mut JobControl::new(&mut progress, &self.cancel),
+        )?;
+        mark_and_store(
+            clean,
+            self.marks.clone(),
+            self.seed,
+            &self.watermark,
+            self.blobs.as_ref(),
+        )
     }
 }
 
 impl std::fmt::Debug for GenerationResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GenerationResult").field("purpose", &self.purpose).field("succeeded", &self.made.is_ok()).finish_non_exhaustive()
+        f.debug_struct("GenerationResult")
+            .field("purpose", &self.purpose)
+            .field("succeeded", &self.made.is_ok())
+            .finish_non_exhaustive()
     }
 }
 
@@ -562,23 +733,64 @@ impl GenerationResult {
     }
 
     /// The same generation marked for `marks` instead (an order id taken meanwhile).
-    pub(crate) fn remarked(made: &Made, marks: Marks, seed: u64, style: &MarkStyle, blobs: &dyn BlobStore) -> Result<Made, Error> {
+    pub(crate) fn remarked(
+        made: &Made,
+        marks: Marks,
+        seed: u64,
+        style: &MarkStyle,
+        blobs: &dyn BlobStore,
+    ) -> Result<Made, Error> {
         mark_and_store(made.clean.clone(), marks, seed, style, blobs)
     }
 }
 
-fn mark_and_store(clean: Artifact, marks: Marks, seed: u64, style: &MarkStyle, blobs: &dyn BlobStore) -> Result<Made, Error> {
+fn mark_and_store(
+    clean: Artifact,
+    marks: Marks,
+    seed: u64,
+    style: &MarkStyle,
+    blobs: &dyn BlobStore,
+) -> Result<Made, Error> {
     let (shown, payload_in) = match &marks {
         Marks::None => (clean.clone(), false),
-        Marks::Visible { reference } => (watermark::draft(&clean, &DraftMark { reference: reference.clone(), seed }, &style.visible), false),
+        Marks::Visible { reference } => (
+            watermark::draft(
+                &clean,
+                &DraftMark {
+                    reference: reference.clone(),
+                    seed,
+                },
+                &style.visible,
+            ),
+            false,
+        ),
         Marks::Draft { reference, payload } => {
-            let marked = watermark::mark_draft(&clean, &DraftMark { reference: reference.clone(), seed }, Some(*payload), style);
+            let marked = watermark::mark_draft(
+                &clean,
+                &DraftMark {
+                    reference: reference.clone(),
+                    seed,
+                },
+                Some(*payload),
+                style,
+            );
             (marked.artifact, marked.payload.is_ok())
         }
     };
     let clean_ref = store_artifact(&clean, blobs)?;
-    let shown_ref = if marks == Marks::None { clean_ref.clone() } else { store_artifact(&shown, blobs)? };
-    Ok(Made { clean, clean_ref, shown, shown_ref, marks, payload_in })
+    let shown_ref = if marks == Marks::None {
+        clean_ref.clone()
+    } else {
+        store_artifact(&shown, blobs)?
+    };
+    Ok(Made {
+        clean,
+        clean_ref,
+        shown,
+        shown_ref,
+        marks,
+        payload_in,
+    })
 }
 
 /// Encodes `artifact` as a file (PNG, WAV, UTF-8 text) and stores it.
@@ -602,10 +814,16 @@ fn encode(artifact: &Artifact) -> Result<(Vec<u8>, &'static str), Error> {
 }
 
 /// Reads a stored file back as an [`Artifact`].
-pub(crate) fn load_artifact(reference: &BlobRef, blobs: &dyn BlobStore, limits: &MediaLimits) -> Result<Artifact, Error> {
+pub(crate) fn load_artifact(
+    reference: &BlobRef,
+    blobs: &dyn BlobStore,
+    limits: &MediaLimits,
+) -> Result<Artifact, Error> {
     let bytes = blobs.fetch(reference)?;
     if reference.media_type.starts_with("text/") {
-        return Ok(Artifact::Text(String::from_utf8_lossy(bytes.as_bytes()).into_owned()));
+        return Ok(Artifact::Text(
+            String::from_utf8_lossy(bytes.as_bytes()).into_owned(),
+        ));
     }
     crate::media::decode(bytes.as_bytes(), limits)
 }
@@ -623,17 +841,24 @@ impl std::fmt::Debug for StyleCache {
 
 impl StyleCache {
     pub(crate) fn new(capacity: usize) -> Self {
-        let capacity = std::num::NonZeroUsize::new(capacity.max(1)).unwrap_or(std::num::NonZeroUsize::MIN);
+        let capacity =
+            std::num::NonZeroUsize::new(capacity.max(1)).unwrap_or(std::num::NonZeroUsize::MIN);
         Self(Arc::new(Mutex::new(lru::LruCache::new(capacity))))
     }
 
-    pub(crate) fn load(&self, reference: &BlobRef, blobs: &dyn BlobStore) -> Result<Arc<TrainedStyle>, Error> {
+    pub(crate) fn load(
+        &self,
+        reference: &BlobRef,
+        blobs: &dyn BlobStore,
+    ) -> Result<Arc<TrainedStyle>, Error> {
         if let Some(style) = self.lock().get(&reference.sha256) {
             return Ok(style.clone());
         }
         let bytes = blobs.fetch(reference)?;
-        let style: TrainedStyle = serde_json::from_slice(bytes.as_bytes())
-            .map_err(|e| Error::GeneratorFailed { reason: format!("the trained style {} does not parse: {e}", reference.sha256) })?;
+        let style: TrainedStyle =
+            serde_json::from_slice(bytes.as_bytes()).map_err(|e| Error::GeneratorFailed {
+                reason: format!("the trained style {} does not parse: {e}", reference.sha256),
+            })?;
         let style = Arc::new(style);
         self.lock().put(reference.sha256.clone(), style.clone());
         Ok(style)

@@ -65,10 +65,16 @@ use crate::clock::{Clock, SystemClock};
 use crate::context::Context;
 use crate::error::Error;
 use crate::event::{Event, Recorded};
-use crate::generation::{self, GenerationCommand, GenerationRequest, GenerationResult, GenerationRun, Generated, Marks, Plan, Purpose, StyleCache};
+use crate::generation::{
+    self, Generated, GenerationCommand, GenerationRequest, GenerationResult, GenerationRun, Marks,
+    Plan, Purpose, StyleCache,
+};
 use crate::generator::{Artifact, Brief, CancelToken, GeneratorRegistry, TrainedStyle};
 use crate::ids::*;
-use crate::model::{Creation, CreationModel, Listing, ModelCommand, Placement, ReportTarget, Requirement};
+use crate::jobs::WorkId;
+use crate::model::{
+    Creation, CreationModel, Listing, ModelCommand, Placement, ReportTarget, Requirement,
+};
 use crate::money::Money;
 use crate::order::{CustomOffer, Delivery, Order, OrderCommand, OrderPath};
 use crate::partition::Partition;
@@ -76,9 +82,13 @@ use crate::policy::Policy;
 use crate::pricing::{PriceSpec, Quote};
 use crate::seller::{PaymentMethod, Seller, SellerCommand, SellerLevel};
 use crate::store::{Append, AppendError, Cursor, IndexUpdate, MemoryStore, Store};
-use crate::jobs::WorkId;
-use crate::subscription::{Charge, ChargeFailure, ChargeRequest, ChargeSource, Due, PaymentGateway, RenewalPlan, SimulatedGateway, Subscription, SubscriptionCommand};
-use crate::training::{quota_status, JobCommand, JobStatus, QuotaStatus, TrainingJob, TrainingResult, TrainingRun};
+use crate::subscription::{
+    Charge, ChargeFailure, ChargeRequest, ChargeSource, Due, PaymentGateway, RenewalPlan,
+    SimulatedGateway, Subscription, SubscriptionCommand,
+};
+use crate::training::{
+    quota_status, JobCommand, JobStatus, QuotaStatus, TrainingJob, TrainingResult, TrainingRun,
+};
 use crate::watermark::{self, MarkStyle};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -137,7 +147,10 @@ impl std::error::Error for Refused {
 
 impl From<Error> for Refused {
     fn from(error: Error) -> Self {
-        Refused { error, events: Vec::new() }
+        Refused {
+            error,
+            events: Vec::new(),
+        }
     }
 }
 
@@ -260,8 +273,12 @@ impl HubBuilder {
                 gateway: self.gateway,
                 generators: self.generators,
                 watermark: self.watermark,
-                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::default())),
-                blobs: self.blobs.unwrap_or_else(|| Arc::new(MemoryBlobStore::default())),
+                store: self
+                    .store
+                    .unwrap_or_else(|| Arc::new(MemoryStore::default())),
+                blobs: self
+                    .blobs
+                    .unwrap_or_else(|| Arc::new(MemoryBlobStore::default())),
                 slots: Mutex::new(lru::LruCache::new(capacity)),
                 tokens: Mutex::new(HashMap::new()),
                 styles: StyleCache::new(STYLE_CACHE),
@@ -301,7 +318,10 @@ impl HubBuilder {
             self.blobs = Some(Arc::new(MemoryBlobStore::default()));
             return self.build();
         }
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             #[cfg(feature = "sqlite")]
             {
                 let store = crate::store::sqlite::SqliteStore::open(path)?;
@@ -313,23 +333,34 @@ impl HubBuilder {
             #[cfg(not(feature = "sqlite"))]
             {
                 let _ = path;
-                return Err(Error::FeatureDisabled { feature: "sqlite".into(), action: "open a SQLite store".into() });
+                return Err(Error::FeatureDisabled {
+                    feature: "sqlite".into(),
+                    action: "open a SQLite store".into(),
+                });
             }
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             #[cfg(feature = "postgres")]
             {
                 let store = Arc::new(crate::store::postgres::PostgresStore::open(url)?);
-                self.blobs = Some(Arc::new(crate::store::postgres::PostgresBlobStore::new(store.clone())));
+                self.blobs = Some(Arc::new(crate::store::postgres::PostgresBlobStore::new(
+                    store.clone(),
+                )));
                 self.store = Some(store);
                 return self.build();
             }
             #[cfg(not(feature = "postgres"))]
             {
-                return Err(Error::FeatureDisabled { feature: "postgres".into(), action: "open a PostgreSQL store".into() });
+                return Err(Error::FeatureDisabled {
+                    feature: "postgres".into(),
+                    action: "open a PostgreSQL store".into(),
+                });
             }
         }
-        Err(Error::invalid("url", format!("`{url}` is not a store URL (memory:, sqlite:PATH or postgres://…)")))
+        Err(Error::invalid(
+            "url",
+            format!("`{url}` is not a store URL (memory:, sqlite:PATH or postgres://…)"),
+        ))
     }
 }
 
@@ -381,7 +412,9 @@ struct Slot {
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hub").field("policy", &self.inner.policy.currency).finish_non_exhaustive()
+        f.debug_struct("Hub")
+            .field("policy", &self.inner.policy.currency)
+            .finish_non_exhaustive()
     }
 }
 
@@ -391,7 +424,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn partition_of<K: PartitionKey + std::fmt::Display>(entity: &str, id: &K) -> Result<SellerId, Error> {
+fn partition_of<K: PartitionKey + std::fmt::Display>(
+    entity: &str,
+    id: &K,
+) -> Result<SellerId, Error> {
     id.partition().ok_or_else(|| Error::not_found(entity, id))
 }
 
@@ -435,7 +471,11 @@ impl Hub {
         if slot.state.is_some() && store.version(partition)? == slot.version {
             return Ok(());
         }
-        let known = if slot.state.is_some() { slot.version } else { 0 };
+        let known = if slot.state.is_some() {
+            slot.version
+        } else {
+            0
+        };
         let loaded = store.load(partition, known)?;
         let mut state = match (loaded.snapshot, slot.state.take()) {
             (Some((version, snapshot)), _) => {
@@ -459,16 +499,29 @@ impl Hub {
     }
 
     /// Reads a partition as it is in the store now.
-    fn read<T>(&self, partition: &SellerId, f: impl FnOnce(&Partition) -> Result<T, Error>) -> Result<T, Error> {
-        self.inner.policy.limits.check_id("seller", partition.as_str())?;
+    fn read<T>(
+        &self,
+        partition: &SellerId,
+        f: impl FnOnce(&Partition) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.inner
+            .policy
+            .limits
+            .check_id("seller", partition.as_str())?;
         let slot = self.slot(partition);
         let mut guard = lock(&slot);
         self.refresh(&mut guard, partition)?;
-        f(guard.state.get_or_insert_with(|| Partition::new(partition.clone())))
+        f(guard
+            .state
+            .get_or_insert_with(|| Partition::new(partition.clone())))
     }
 
     /// Load → settle → decide → append → apply, retried on concurrent updates.
-    fn execute<T>(&self, partition: &SellerId, decide: impl FnMut(&Partition, &Context) -> Result<(T, Vec<Event>), Error>) -> CommandResult<T> {
+    fn execute<T>(
+        &self,
+        partition: &SellerId,
+        decide: impl FnMut(&Partition, &Context) -> Result<(T, Vec<Event>), Error>,
+    ) -> CommandResult<T> {
         self.run(partition, false, decide)
     }
 
@@ -481,14 +534,21 @@ impl Hub {
         strict: bool,
         mut decide: impl FnMut(&Partition, &Context) -> Result<(T, Vec<Event>), Error>,
     ) -> CommandResult<T> {
-        self.inner.policy.limits.check_id("seller", partition.as_str())?;
+        self.inner
+            .policy
+            .limits
+            .check_id("seller", partition.as_str())?;
         let mut attempt = 0;
         loop {
             attempt += 1;
             match self.attempt(partition, strict, &mut decide)? {
                 Some(done) => return done,
                 None if attempt >= self.inner.max_attempts => {
-                    return Err(Error::ConcurrentUpdate { partition: partition.clone(), attempts: attempt }.into());
+                    return Err(Error::ConcurrentUpdate {
+                        partition: partition.clone(),
+                        attempts: attempt,
+                    }
+                    .into());
                 }
                 // The first retry follows a cache that another process had moved
                 // past: decide again at once, on the partition as it is now.
@@ -520,7 +580,10 @@ impl Hub {
         if guard.state.is_none() {
             self.refresh(&mut guard, partition)?;
         }
-        let Slot { version, state: cached } = &mut *guard;
+        let Slot {
+            version,
+            state: cached,
+        } = &mut *guard;
         let state = cached.get_or_insert_with(|| Partition::new(partition.clone()));
         let (mut events, deferred) = match self.settle(state, now) {
             Ok(settled) => settled,
@@ -553,7 +616,14 @@ impl Hub {
             let after = *version + events.len() as u64;
             let every = self.inner.store.snapshot_every().max(1);
             let snapshot = (after / every > *version / every).then_some(&*state);
-            let append = Append { partition, expected: *version, events: &events, recorded_at: now, index: &index, snapshot };
+            let append = Append {
+                partition,
+                expected: *version,
+                events: &events,
+                recorded_at: now,
+                index: &index,
+                snapshot,
+            };
             match self.inner.store.append(append) {
                 Ok(r) => {
                     *version = after;
@@ -570,9 +640,18 @@ impl Hub {
             }
         }
         Ok(Some(match (value, refusal) {
-            (Some(value), _) => Ok(Outcome { value, events: recorded }),
-            (None, Some(error)) => Err(Refused { error, events: recorded }),
-            (None, None) => Err(Refused { error: Error::invalid("command", "decided nothing"), events: recorded }),
+            (Some(value), _) => Ok(Outcome {
+                value,
+                events: recorded,
+            }),
+            (None, Some(error)) => Err(Refused {
+                error,
+                events: recorded,
+            }),
+            (None, None) => Err(Refused {
+                error: Error::invalid("command", "decided nothing"),
+                events: recorded,
+            }),
         }))
     }
 
@@ -583,19 +662,27 @@ impl Hub {
     /// returned beside the events, and the partition stays due. At most
     /// `Policy.limits.max_renewals_per_settle` renewals are settled in one call; the
     /// partition then stays due for the next.
-    fn settle(&self, state: &mut Partition, now: DateTime<Utc>) -> Result<(Vec<Event>, Option<Error>), Error> {
+    fn settle(
+        &self,
+        state: &mut Partition,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<Event>, Option<Error>), Error> {
         let policy = &self.inner.policy;
         let mut settled = Vec::new();
         let mut deferred = None;
         let mut renewals = 0;
-        while let Some((sub, due)) = state.latest_subscription().and_then(|s| s.due(now, policy).map(|d| (s, d))) {
+        while let Some((sub, due)) = state
+            .latest_subscription()
+            .and_then(|s| s.due(now, policy).map(|d| (s, d)))
+        {
             let ctx = state.context(policy, now);
             let command = match due {
                 Due::Renew { .. } if renewals >= policy.limits.max_renewals_per_settle => break,
                 Due::Renew { period, at } => {
                     renewals += 1;
                     let paid = match state.seller() {
-                        Ok(seller) => match self.pay(sub.renewal_plan(seller, period, policy), now) {
+                        Ok(seller) => match self.pay(sub.renewal_plan(seller, period, policy), now)
+                        {
                             Ok(paid) => paid,
                             Err(e @ Error::GatewayUnavailable { .. }) => {
                                 deferred = Some(e);
@@ -605,9 +692,17 @@ impl Hub {
                         },
                         Err(e) => Err((sub.method.clone(), e.to_string())),
                     };
-                    SubscriptionCommand::RecordRenewal { period, due_at: at, paid }
+                    SubscriptionCommand::RecordRenewal {
+                        period,
+                        due_at: at,
+                        paid,
+                    }
                 }
-                Due::End { at, reason } => SubscriptionCommand::End { at, reason, published: &state.published_ids() },
+                Due::End { at, reason } => SubscriptionCommand::End {
+                    at,
+                    reason,
+                    published: &state.published_ids(),
+                },
             };
             let events = match sub.decide(command, &ctx) {
                 Ok(events) if !events.is_empty() => events,
@@ -618,20 +713,38 @@ impl Hub {
             }
             settled.extend(events);
         }
-        let expired: Vec<JobId> = state.jobs.values().filter(|j| j.lease_expired(now)).map(|j| j.id.clone()).collect();
+        let expired: Vec<JobId> = state
+            .jobs
+            .values()
+            .filter(|j| j.lease_expired(now))
+            .map(|j| j.id.clone())
+            .collect();
         for job in expired {
-            let Some(j) = state.jobs.get(&job) else { continue };
-            let events = j.decide(JobCommand::Expire, &state.context(policy, now)).unwrap_or_default();
+            let Some(j) = state.jobs.get(&job) else {
+                continue;
+            };
+            let events = j
+                .decide(JobCommand::Expire, &state.context(policy, now))
+                .unwrap_or_default();
             for e in &events {
                 state.apply(e);
             }
             settled.extend(events);
             lock(&self.inner.tokens).remove(&WorkId::Training(job));
         }
-        let expired: Vec<GenerationId> = state.generations.values().filter(|g| g.lease_expired(now)).map(|g| g.id.clone()).collect();
+        let expired: Vec<GenerationId> = state
+            .generations
+            .values()
+            .filter(|g| g.lease_expired(now))
+            .map(|g| g.id.clone())
+            .collect();
         for job in expired {
-            let Some(g) = state.generations.get(&job) else { continue };
-            let events = g.decide(GenerationCommand::Expire, &state.context(policy, now)).unwrap_or_default();
+            let Some(g) = state.generations.get(&job) else {
+                continue;
+            };
+            let events = g
+                .decide(GenerationCommand::Expire, &state.context(policy, now))
+                .unwrap_or_default();
             for e in &events {
                 state.apply(e);
             }
@@ -645,21 +758,39 @@ impl Hub {
     /// the store could not record the charge, or `gateway_unavailable` when the
     /// gateway did not answer (nothing is recorded; the retry sends the same key).
     #[allow(clippy::type_complexity)]
-    fn pay(&self, plan: RenewalPlan, now: DateTime<Utc>) -> Result<Result<ChargeSource, (PaymentMethodId, String)>, Error> {
+    fn pay(
+        &self,
+        plan: RenewalPlan,
+        now: DateTime<Utc>,
+    ) -> Result<Result<ChargeSource, (PaymentMethodId, String)>, Error> {
         Ok(match plan {
             RenewalPlan::Balance => Ok(ChargeSource::Balance),
             RenewalPlan::Charge(request) => match self.charge(&request, now)? {
-                Ok(reference) => Ok(ChargeSource::PaymentMethod { id: request.method.id, kind: request.method.kind, reference }),
+                Ok(reference) => Ok(ChargeSource::PaymentMethod {
+                    id: request.method.id,
+                    kind: request.method.kind,
+                    reference,
+                }),
                 Err(ChargeFailure::Declined(reason)) => Err((request.method.id, reason)),
-                Err(unanswered @ ChargeFailure::Unavailable(_)) => return Err(request.refusal(unanswered)),
+                Err(unanswered @ ChargeFailure::Unavailable(_)) => {
+                    return Err(request.refusal(unanswered))
+                }
             },
             RenewalPlan::Decline { method, reason } => Err((method, reason)),
         })
     }
 
     /// Charges the gateway once per idempotency key, as the store records it (S5).
-    fn charge(&self, request: &ChargeRequest, now: DateTime<Utc>) -> Result<Result<String, ChargeFailure>, Error> {
-        self.inner.store.charge_once(&request.seller, &request.idempotency_key, now, &|| self.inner.gateway.charge(request))
+    fn charge(
+        &self,
+        request: &ChargeRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Result<String, ChargeFailure>, Error> {
+        self.inner
+            .store
+            .charge_once(&request.seller, &request.idempotency_key, now, &|| {
+                self.inner.gateway.charge(request)
+            })
     }
 
     // ----- reading -------------------------------------------------------------
@@ -717,13 +848,17 @@ impl Hub {
 
     /// A model, for its owner only (M7, D1).
     pub fn model(&self, seller: &str, model: &ModelId) -> Result<CreationModel, Error> {
-        self.read(&partition_of("model", model)?, |p| p.owned_model(&seller.into(), model).cloned())
+        self.read(&partition_of("model", model)?, |p| {
+            p.owned_model(&seller.into(), model).cloned()
+        })
     }
 
     /// The seller's models, oldest first. Sellers keep read access whatever their
     /// level or subscription (E2, S4).
     pub fn models(&self, seller: &str) -> Result<Vec<CreationModel>, Error> {
-        self.read(&seller.into(), |p| Ok(p.models_in_order().into_iter().cloned().collect()))
+        self.read(&seller.into(), |p| {
+            Ok(p.models_in_order().into_iter().cloned().collect())
+        })
     }
 
     /// The seller's library, in the order the assets were added.
@@ -742,12 +877,16 @@ impl Hub {
 
     /// What clients see of a published model: no assets, no style (D1).
     pub fn listing(&self, model: &ModelId) -> Result<Listing, Error> {
-        self.read(&partition_of("model", model)?, |p| p.model(model)?.listing())
+        self.read(&partition_of("model", model)?, |p| {
+            p.model(model)?.listing()
+        })
     }
 
     /// A quote for `quantity` units of a published model (P1–P5).
     pub fn quote(&self, model: &ModelId, quantity: u32) -> Result<Quote, Error> {
-        self.read(&partition_of("model", model)?, |p| p.model(model)?.quote(quantity, &self.inner.policy))
+        self.read(&partition_of("model", model)?, |p| {
+            p.model(model)?.quote(quantity, &self.inner.policy)
+        })
     }
 
     /// Creations clients purchased from a model, for its owner (M5).
@@ -755,7 +894,13 @@ impl Hub {
         self.read(&partition_of("model", model)?, |p| {
             let m = p.owned_model(&seller.into(), model)?;
             Ok((m.creations.iter().filter_map(|id| p.orders.get(id)))
-                .filter_map(|o| o.paid_at.map(|at| Creation { order: o.id.clone(), client: o.client.clone(), purchased_at: at }))
+                .filter_map(|o| {
+                    o.paid_at.map(|at| Creation {
+                        order: o.id.clone(),
+                        client: o.client.clone(),
+                        purchased_at: at,
+                    })
+                })
                 .collect())
         })
     }
@@ -766,7 +911,15 @@ impl Hub {
         self.read(&partition_of("model", model)?, |p| {
             let m = p.owned_model(&seller.into(), model)?;
             let entry = self.inner.policy.catalogue.entry(&m.subcategory)?;
-            quota_status(&m.id, &m.owner, entry, p.latest_subscription(), p.jobs_of(model), &self.inner.policy, now)
+            quota_status(
+                &m.id,
+                &m.owner,
+                entry,
+                p.latest_subscription(),
+                p.jobs_of(model),
+                &self.inner.policy,
+                now,
+            )
         })
     }
 
@@ -781,7 +934,11 @@ impl Hub {
     }
 
     /// The publish checklist (M2): every unmet requirement, empty when publishable.
-    pub fn publish_checklist(&self, seller: &str, model: &ModelId) -> Result<Vec<Requirement>, Error> {
+    pub fn publish_checklist(
+        &self,
+        seller: &str,
+        model: &ModelId,
+    ) -> Result<Vec<Requirement>, Error> {
         self.read(&partition_of("model", model)?, |p| {
             let m = p.owned_model(&seller.into(), model)?;
             let eligible = p.seller().is_ok_and(|s| s.is_eligible(&self.inner.policy));
@@ -833,12 +990,19 @@ impl Hub {
 
     /// A stored file, decoded (host-level access).
     pub fn artifact(&self, file: &BlobRef) -> Result<Artifact, Error> {
-        generation::load_artifact(file, self.inner.blobs.as_ref(), &self.inner.policy.media.limits)
+        generation::load_artifact(
+            file,
+            self.inner.blobs.as_ref(),
+            &self.inner.policy.media.limits,
+        )
     }
 
     /// A trained style, read from its file (host-level access).
     pub fn trained_style(&self, style: &BlobRef) -> Result<TrainedStyle, Error> {
-        self.inner.styles.load(style, self.inner.blobs.as_ref()).map(|s| (*s).clone())
+        self.inner
+            .styles
+            .load(style, self.inner.blobs.as_ref())
+            .map(|s| (*s).clone())
     }
 
     /// A stored file's bytes (host-level access).
@@ -851,50 +1015,102 @@ impl Hub {
     ///
     /// Returns the order and the detector's confidence.
     pub fn trace(&self, artifact: &Artifact) -> Result<Option<(OrderId, f32)>, Error> {
-        let watermark::Detection::Found { payload, confidence } = watermark::trace(artifact, &self.inner.watermark) else {
+        let watermark::Detection::Found {
+            payload,
+            confidence,
+        } = watermark::trace(artifact, &self.inner.watermark)
+        else {
             return Ok(None);
         };
-        Ok(self.inner.store.order_by_payload(payload)?.map(|order| (order, confidence)))
+        Ok(self
+            .inner
+            .store
+            .order_by_payload(payload)?
+            .map(|order| (order, confidence)))
     }
 
     /// A handle that cancels a queued or running training from another thread of
     /// this process (T4); [`Hub::cancel_training`] reaches other processes too.
     pub fn cancel_handle(&self, job: &JobId) -> Result<CancelToken, Error> {
         self.job(job)?;
-        Ok(lock(&self.inner.tokens).entry(WorkId::Training(job.clone())).or_default().clone())
+        Ok(lock(&self.inner.tokens)
+            .entry(WorkId::Training(job.clone()))
+            .or_default()
+            .clone())
     }
 
     // ----- sellers (E) -----------------------------------------------------------
 
     /// Registers a seller (their partition begins).
-    pub fn register_seller(&self, seller: &str, level: SellerLevel, pro: bool) -> CommandResult<()> {
+    pub fn register_seller(
+        &self,
+        seller: &str,
+        level: SellerLevel,
+        pro: bool,
+    ) -> CommandResult<()> {
         let id = SellerId::from(seller);
-        self.execute(&id, |p, ctx| Ok(((), Seller::register(p.seller.as_ref(), &id, level, pro, ctx)?)))
+        self.execute(&id, |p, ctx| {
+            Ok((
+                (),
+                Seller::register(p.seller.as_ref(), &id, level, pro, ctx)?,
+            ))
+        })
     }
 
     /// Changes a seller's level or Pro flag; dropping below eligibility unpublishes
     /// their published models (E2).
-    pub fn set_seller_level(&self, seller: &str, level: SellerLevel, pro: bool) -> CommandResult<()> {
-        self.on_seller(seller, |p, s, ctx| s.decide(SellerCommand::SetLevel { level, pro, published: &p.published_ids() }, ctx))
+    pub fn set_seller_level(
+        &self,
+        seller: &str,
+        level: SellerLevel,
+        pro: bool,
+    ) -> CommandResult<()> {
+        self.on_seller(seller, |p, s, ctx| {
+            s.decide(
+                SellerCommand::SetLevel {
+                    level,
+                    pro,
+                    published: &p.published_ids(),
+                },
+                ctx,
+            )
+        })
     }
 
     /// Records that the seller has a Gig in `subcategory` (C2).
     pub fn add_gig(&self, seller: &str, subcategory: &str) -> CommandResult<()> {
-        self.on_seller(seller, |_, s, ctx| s.decide(SellerCommand::AddGig { subcategory }, ctx))
+        self.on_seller(seller, |_, s, ctx| {
+            s.decide(SellerCommand::AddGig { subcategory }, ctx)
+        })
     }
 
     /// Adds money to the seller's available balance (S2).
     pub fn credit_balance(&self, seller: &str, amount: Money) -> CommandResult<()> {
-        self.on_seller(seller, |_, s, ctx| s.decide(SellerCommand::CreditBalance { amount }, ctx))
+        self.on_seller(seller, |_, s, ctx| {
+            s.decide(SellerCommand::CreditBalance { amount }, ctx)
+        })
     }
 
     /// Stores a card or PayPal account for the seller (S2).
     pub fn add_payment_method(&self, seller: &str, method: PaymentMethod) -> CommandResult<()> {
-        self.on_seller(seller, |_, s, ctx| s.decide(SellerCommand::AddPaymentMethod { method: method.clone() }, ctx))
+        self.on_seller(seller, |_, s, ctx| {
+            s.decide(
+                SellerCommand::AddPaymentMethod {
+                    method: method.clone(),
+                },
+                ctx,
+            )
+        })
     }
 
-    fn on_seller(&self, seller: &str, mut decide: impl FnMut(&Partition, &Seller, &Context) -> Result<Vec<Event>, Error>) -> CommandResult<()> {
-        self.execute(&seller.into(), |p, ctx| Ok(((), decide(p, p.seller()?, ctx)?)))
+    fn on_seller(
+        &self,
+        seller: &str,
+        mut decide: impl FnMut(&Partition, &Seller, &Context) -> Result<Vec<Event>, Error>,
+    ) -> CommandResult<()> {
+        self.execute(&seller.into(), |p, ctx| {
+            Ok(((), decide(p, p.seller()?, ctx)?))
+        })
     }
 
     // ----- assets (A) --------------------------------------------------------------
@@ -902,7 +1118,14 @@ impl Hub {
     /// Adds a portfolio item, work sample or upload to the seller's library (A1),
     /// with metadata the host already measured. Client deliveries enter through
     /// [`Hub::set_delivery_public`] (D3); files through [`Hub::upload_asset`].
-    pub fn add_asset(&self, seller: &str, source: AssetSource, modality: Modality, meta: AssetMeta, tags: &[&str]) -> CommandResult<AssetId> {
+    pub fn add_asset(
+        &self,
+        seller: &str,
+        source: AssetSource,
+        modality: Modality,
+        meta: AssetMeta,
+        tags: &[&str],
+    ) -> CommandResult<AssetId> {
         self.add_to_library(seller, source, modality, meta, None, tags)
     }
 
@@ -922,45 +1145,110 @@ impl Hub {
     /// let err = hub.upload_asset("ana", AssetSource::Upload, &[0xFF, 0x00, 0xFE], None, &[]).unwrap_err();
     /// assert_eq!(err.code(), "asset_unreadable");
     /// ```
-    pub fn upload_asset(&self, seller: &str, source: AssetSource, bytes: &[u8], file_name: Option<&str>, tags: &[&str]) -> CommandResult<AssetId> {
+    pub fn upload_asset(
+        &self,
+        seller: &str,
+        source: AssetSource,
+        bytes: &[u8],
+        file_name: Option<&str>,
+        tags: &[&str],
+    ) -> CommandResult<AssetId> {
         self.seller(seller)?;
         let inspected = inspect_upload(bytes, &self.inner.policy)?;
-        let meta = AssetMeta { file_name: file_name.map(str::to_owned), ..inspected.meta };
+        let meta = AssetMeta {
+            file_name: file_name.map(str::to_owned),
+            ..inspected.meta
+        };
         let content = self.inner.blobs.store(bytes, inspected.media_type)?;
-        self.add_to_library(seller, source, inspected.modality, meta, Some(content), tags)
+        self.add_to_library(
+            seller,
+            source,
+            inspected.modality,
+            meta,
+            Some(content),
+            tags,
+        )
     }
 
-    fn add_to_library(&self, seller: &str, source: AssetSource, modality: Modality, meta: AssetMeta, content: Option<BlobRef>, tags: &[&str]) -> CommandResult<AssetId> {
+    fn add_to_library(
+        &self,
+        seller: &str,
+        source: AssetSource,
+        modality: Modality,
+        meta: AssetMeta,
+        content: Option<BlobRef>,
+        tags: &[&str],
+    ) -> CommandResult<AssetId> {
         self.execute(&seller.into(), |p, ctx| {
             let s = p.seller()?;
-            let events = Asset::add(&s.id, source.clone(), modality, meta.clone(), content.clone(), tags, ctx)?;
+            let events = Asset::add(
+                &s.id,
+                source.clone(),
+                modality,
+                meta.clone(),
+                content.clone(),
+                tags,
+                ctx,
+            )?;
             Ok((ctx.ids.asset().0, events))
         })
     }
 
     /// Adds and removes tags of an asset at any time (A6); models using it go stale (A7).
-    pub fn tag_asset(&self, seller: &str, asset: &AssetId, add: &[&str], remove: &[&str]) -> CommandResult<()> {
+    pub fn tag_asset(
+        &self,
+        seller: &str,
+        asset: &AssetId,
+        add: &[&str],
+        remove: &[&str],
+    ) -> CommandResult<()> {
         let actor = SellerId::from(seller);
         self.execute(&partition_of("asset", asset)?, |p, ctx| {
             let a = p.asset(asset)?;
             a.ensure_owner(&actor)?;
-            Ok(((), a.decide(AssetCommand::Tag { add, remove, used_by: p.models_using(asset).collect() }, ctx)?))
+            Ok((
+                (),
+                a.decide(
+                    AssetCommand::Tag {
+                        add,
+                        remove,
+                        used_by: p.models_using(asset).collect(),
+                    },
+                    ctx,
+                )?,
+            ))
         })
     }
 
     /// Selects assets for a model. All of them pass the hard limits or none is
     /// selected (A3): a refusal keeps the selection as it was.
-    pub fn select_assets(&self, seller: &str, model: &ModelId, assets: &[AssetId]) -> CommandResult<()> {
+    pub fn select_assets(
+        &self,
+        seller: &str,
+        model: &ModelId,
+        assets: &[AssetId],
+    ) -> CommandResult<()> {
         let actor = SellerId::from(seller);
         self.on_model(seller, model, |p, m, ctx| {
-            let chosen = assets.iter().map(|id| p.assets.get(id).ok_or_else(|| foreign_or_missing(&actor, id))).collect::<Result<Vec<_>, _>>()?;
+            let chosen = assets
+                .iter()
+                .map(|id| {
+                    p.assets
+                        .get(id)
+                        .ok_or_else(|| foreign_or_missing(&actor, id))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             m.decide(ModelCommand::SelectAssets { assets: &chosen }, ctx)
         })
     }
 
     /// Selects "All": the newest work samples and public deliveries (A2). Those that
     /// fail a hard limit are skipped and returned with their error.
-    pub fn select_all_assets(&self, seller: &str, model: &ModelId) -> CommandResult<Vec<(AssetId, Error)>> {
+    pub fn select_all_assets(
+        &self,
+        seller: &str,
+        model: &ModelId,
+    ) -> CommandResult<Vec<(AssetId, Error)>> {
         let actor = SellerId::from(seller);
         self.execute(&partition_of("model", model)?, |p, ctx| {
             let m = p.owned_model(&actor, model)?;
@@ -973,74 +1261,154 @@ impl Hub {
                     Err(e) => skipped.push((a.id.clone(), e)),
                 }
             }
-            Ok((skipped, m.decide(ModelCommand::SelectAssets { assets: &fresh }, ctx)?))
+            Ok((
+                skipped,
+                m.decide(ModelCommand::SelectAssets { assets: &fresh }, ctx)?,
+            ))
         })
     }
 
     /// Removes assets from a model's selection (A7 marks it stale).
-    pub fn deselect_assets(&self, seller: &str, model: &ModelId, assets: &[AssetId]) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::DeselectAssets { assets }, ctx))
+    pub fn deselect_assets(
+        &self,
+        seller: &str,
+        model: &ModelId,
+        assets: &[AssetId],
+    ) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| {
+            m.decide(ModelCommand::DeselectAssets { assets }, ctx)
+        })
     }
 
     /// Sets (or clears, with `None`) the seller's instructions (A5); marks stale (A7).
-    pub fn set_instructions(&self, seller: &str, model: &ModelId, instructions: Option<&str>) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::SetInstructions { instructions }, ctx))
+    pub fn set_instructions(
+        &self,
+        seller: &str,
+        model: &ModelId,
+        instructions: Option<&str>,
+    ) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| {
+            m.decide(ModelCommand::SetInstructions { instructions }, ctx)
+        })
     }
 
     /// Records the seller's attestation that every asset is their own original work (A9).
     pub fn attest_originality(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::AttestOriginality, ctx))
+        self.on_model(seller, model, |_, m, ctx| {
+            m.decide(ModelCommand::AttestOriginality, ctx)
+        })
     }
 
-    fn on_model(&self, seller: &str, model: &ModelId, mut decide: impl FnMut(&Partition, &CreationModel, &Context) -> Result<Vec<Event>, Error>) -> CommandResult<()> {
+    fn on_model(
+        &self,
+        seller: &str,
+        model: &ModelId,
+        mut decide: impl FnMut(&Partition, &CreationModel, &Context) -> Result<Vec<Event>, Error>,
+    ) -> CommandResult<()> {
         let actor = SellerId::from(seller);
-        self.execute(&partition_of("model", model)?, |p, ctx| Ok(((), decide(p, p.owned_model(&actor, model)?, ctx)?)))
+        self.execute(&partition_of("model", model)?, |p, ctx| {
+            Ok(((), decide(p, p.owned_model(&actor, model)?, ctx)?))
+        })
     }
 
     // ----- models (C, M) -----------------------------------------------------------
 
     /// Creates a draft model for a subcategory the seller has a Gig in (E1, C1, C2).
     pub fn create_model(&self, seller: &str, subcategory: &str) -> CommandResult<ModelId> {
-        self.execute(&seller.into(), |p, ctx| Ok((ctx.ids.model(), CreationModel::create(p.seller()?, subcategory, ctx)?)))
+        self.execute(&seller.into(), |p, ctx| {
+            Ok((
+                ctx.ids.model(),
+                CreationModel::create(p.seller()?, subcategory, ctx)?,
+            ))
+        })
     }
 
     /// Sets the price (P1–P5).
     pub fn set_price(&self, seller: &str, model: &ModelId, price: PriceSpec) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::SetPrice { price: price.clone() }, ctx))
+        self.on_model(seller, model, |_, m, ctx| {
+            m.decide(
+                ModelCommand::SetPrice {
+                    price: price.clone(),
+                },
+                ctx,
+            )
+        })
     }
 
     /// Sets where clients meet the model: Gigs and profile (M4).
-    pub fn set_placement(&self, seller: &str, model: &ModelId, placement: Placement) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::SetPlacement { placement: placement.clone() }, ctx))
+    pub fn set_placement(
+        &self,
+        seller: &str,
+        model: &ModelId,
+        placement: Placement,
+    ) -> CommandResult<()> {
+        self.on_model(seller, model, |_, m, ctx| {
+            m.decide(
+                ModelCommand::SetPlacement {
+                    placement: placement.clone(),
+                },
+                ctx,
+            )
+        })
     }
 
     /// Publishes the model, or lists every unmet requirement (M1, M2, E2, S4).
     pub fn publish(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
         self.on_model(seller, model, |p, m, ctx| {
             let published_others = p.published_models().filter(|o| o.id != m.id).count() as u32;
-            m.decide(ModelCommand::Publish { seller: p.seller()?, subscription: p.latest_subscription(), published_others }, ctx)
+            m.decide(
+                ModelCommand::Publish {
+                    seller: p.seller()?,
+                    subscription: p.latest_subscription(),
+                    published_others,
+                },
+                ctx,
+            )
         })
     }
 
     /// Withdraws a published model from clients (M3).
     pub fn unpublish(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::Unpublish, ctx))
+        self.on_model(seller, model, |_, m, ctx| {
+            m.decide(ModelCommand::Unpublish, ctx)
+        })
     }
 
     /// Archives the model (unpublishing it first); refused while it trains (M3).
     pub fn archive(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| m.decide(ModelCommand::Archive, ctx))
+        self.on_model(seller, model, |_, m, ctx| {
+            m.decide(ModelCommand::Archive, ctx)
+        })
     }
 
     /// "Report an issue" against a model or one of its creations (M6). Anyone may report.
-    pub fn report_issue(&self, reporter: &str, model: &ModelId, target: ReportTarget, text: &str) -> CommandResult<()> {
+    pub fn report_issue(
+        &self,
+        reporter: &str,
+        model: &ModelId,
+        target: ReportTarget,
+        text: &str,
+    ) -> CommandResult<()> {
         self.execute(&partition_of("model", model)?, |p, ctx| {
             let m = p.model(model)?;
             let creation_exists = match &target {
-                ReportTarget::Creation { order } => p.orders.get(order).is_some_and(|o| &o.model == model),
+                ReportTarget::Creation { order } => {
+                    p.orders.get(order).is_some_and(|o| &o.model == model)
+                }
                 ReportTarget::Model => false,
             };
-            Ok(((), m.decide(ModelCommand::ReportIssue { reporter, target: target.clone(), text, creation_exists }, ctx)?))
+            Ok((
+                (),
+                m.decide(
+                    ModelCommand::ReportIssue {
+                        reporter,
+                        target: target.clone(),
+                        text,
+                        creation_exists,
+                    },
+                    ctx,
+                )?,
+            ))
         })
     }
 
@@ -1053,8 +1421,17 @@ impl Hub {
         let actor = SellerId::from(seller);
         self.execute(&partition_of("model", model)?, |p, ctx| {
             let m = p.owned_model(&actor, model)?;
-            let taken_names = p.models.values().filter_map(|o| o.name.as_deref()).collect();
-            let command = ModelCommand::StartTraining { seller: p.seller()?, subscription: p.latest_subscription(), jobs: p.jobs_of(model).collect(), taken_names };
+            let taken_names = p
+                .models
+                .values()
+                .filter_map(|o| o.name.as_deref())
+                .collect();
+            let command = ModelCommand::StartTraining {
+                seller: p.seller()?,
+                subscription: p.latest_subscription(),
+                jobs: p.jobs_of(model).collect(),
+                taken_names,
+            };
             Ok((ctx.ids.job(), m.decide(command, ctx)?))
         })
     }
@@ -1086,17 +1463,40 @@ impl Hub {
     fn start_training_run(&self, job: &JobId, worker: Option<&str>) -> CommandResult<TrainingRun> {
         let begun = self.execute(&partition_of("job", job)?, |p, ctx| {
             let j = p.job(job)?;
-            let events = j.decide(JobCommand::Begin { worker: worker.map(str::to_owned) }, ctx)?;
+            let events = j.decide(
+                JobCommand::Begin {
+                    worker: worker.map(str::to_owned),
+                },
+                ctx,
+            )?;
             let m = p.model(&j.model)?;
             let entry = ctx.policy.catalogue.entry(&m.subcategory)?.clone();
             let generator = self.inner.generators.get(&entry.slug)?;
             // D5: only the owner's assets, as selected when the job was queued.
-            let assets = (j.assets.iter().filter_map(|a| p.assets.get(a)).filter(|a| a.owner == j.seller)).cloned().collect();
-            Ok(((generator, entry, assets, j.instructions.clone(), j.attempt + 1), events))
+            let assets = (j
+                .assets
+                .iter()
+                .filter_map(|a| p.assets.get(a))
+                .filter(|a| a.owner == j.seller))
+            .cloned()
+            .collect();
+            Ok((
+                (
+                    generator,
+                    entry,
+                    assets,
+                    j.instructions.clone(),
+                    j.attempt + 1,
+                ),
+                events,
+            ))
         })?;
         let (generator, entry, assets, instructions, attempt) = begun.value;
         let work = WorkId::Training(job.clone());
-        let cancel = lock(&self.inner.tokens).entry(work.clone()).or_default().clone();
+        let cancel = lock(&self.inner.tokens)
+            .entry(work.clone())
+            .or_default()
+            .clone();
         let run = TrainingRun {
             job: job.clone(),
             attempt,
@@ -1110,13 +1510,21 @@ impl Hub {
             cancel: cancel.clone(),
             heartbeat: self.beats(work, attempt, cancel),
         };
-        Ok(Outcome { value: run, events: begun.events })
+        Ok(Outcome {
+            value: run,
+            events: begun.events,
+        })
     }
 
     /// What a running job's progress calls: renews its lease at most every quarter
     /// of the lease, and stops the run when a cancel was asked from anywhere or the
     /// run lost the job.
-    fn beats(&self, work: WorkId, attempt: u32, cancel: CancelToken) -> Arc<dyn Fn() + Send + Sync> {
+    fn beats(
+        &self,
+        work: WorkId,
+        attempt: u32,
+        cancel: CancelToken,
+    ) -> Arc<dyn Fn() + Send + Sync> {
         let hub = self.clone();
         let every = match work {
             WorkId::Training(_) => self.inner.policy.training.lease(),
@@ -1143,11 +1551,21 @@ impl Hub {
     /// (the previous one served until now, M3), or a failure or cancellation that
     /// gives the quota back (T4).
     pub fn finish_training(&self, result: TrainingResult) -> CommandResult<JobStatus> {
-        let TrainingResult { job, attempt, result, progress_pct } = result;
+        let TrainingResult {
+            job,
+            attempt,
+            result,
+            progress_pct,
+        } = result;
         let finished = self.execute(&partition_of("job", &job)?, |p, ctx| {
             let j = p.job(&job)?;
             let next_version = p.model(&j.model)?.live.as_ref().map_or(0, |v| v.version) + 1;
-            let command = JobCommand::Finish { attempt, progress_pct: progress_pct.clone(), outcome: result.clone(), next_version };
+            let command = JobCommand::Finish {
+                attempt,
+                progress_pct: progress_pct.clone(),
+                outcome: result.clone(),
+                next_version,
+            };
             let events = j.decide(command, ctx)?;
             let status = match events.last() {
                 Some(Event::TrainingSucceeded { .. }) => JobStatus::Succeeded,
@@ -1181,84 +1599,184 @@ impl Hub {
     /// A playground generation with the live version: clean while subscribed,
     /// watermarked otherwise (G2); counts toward publishing (M2). Returns the file
     /// and its content.
-    pub fn playground_generate(&self, seller: &str, model: &ModelId, brief: Brief, seed: u64) -> CommandResult<(BlobRef, Artifact)> {
+    pub fn playground_generate(
+        &self,
+        seller: &str,
+        model: &ModelId,
+        brief: Brief,
+        seed: u64,
+    ) -> CommandResult<(BlobRef, Artifact)> {
         let begun = self.begin_playground(seller, model, brief, seed)?;
         self.generate(begun, |g| match g {
-            Generated::Playground { artifact, content, .. } => Some((artifact, content)),
+            Generated::Playground {
+                artifact, content, ..
+            } => Some((artifact, content)),
             Generated::Draft { .. } => None,
         })
     }
 
     /// Checks a playground generation and hands it out as a [`GenerationRun`].
-    pub fn begin_playground(&self, seller: &str, model: &ModelId, brief: Brief, seed: u64) -> CommandResult<GenerationRun> {
-        self.begin(GenerationRequest::Playground { seller: seller.into(), model: model.clone(), brief, seed })
+    pub fn begin_playground(
+        &self,
+        seller: &str,
+        model: &ModelId,
+        brief: Brief,
+        seed: u64,
+    ) -> CommandResult<GenerationRun> {
+        self.begin(GenerationRequest::Playground {
+            seller: seller.into(),
+            model: model.clone(),
+            brief,
+            seed,
+        })
     }
 
     /// Immediate-download path (G3): generates a watermarked draft priced by the
     /// model's quote for `brief.quantity` units (G1, G5, W1, W2).
-    pub fn order_draft(&self, client: &str, model: &ModelId, brief: Brief, seed: u64) -> CommandResult<OrderId> {
+    pub fn order_draft(
+        &self,
+        client: &str,
+        model: &ModelId,
+        brief: Brief,
+        seed: u64,
+    ) -> CommandResult<OrderId> {
         let begun = self.begin_order_draft(client, model, brief, seed)?;
         self.generate(begun, draft_order)
     }
 
     /// Checks an immediate-download order and hands its generation out as a
     /// [`GenerationRun`]; the order is created when the draft is finished.
-    pub fn begin_order_draft(&self, client: &str, model: &ModelId, brief: Brief, seed: u64) -> CommandResult<GenerationRun> {
-        self.begin(GenerationRequest::OrderDraft { client: client.into(), model: model.clone(), brief, seed })
+    pub fn begin_order_draft(
+        &self,
+        client: &str,
+        model: &ModelId,
+        brief: Brief,
+        seed: u64,
+    ) -> CommandResult<GenerationRun> {
+        self.begin(GenerationRequest::OrderDraft {
+            client: client.into(),
+            model: model.clone(),
+            brief,
+            seed,
+        })
     }
 
     /// Custom-offer path (G3, V2): the client contacts the seller with a brief.
-    pub fn contact_seller(&self, client: &str, model: &ModelId, brief: Brief) -> CommandResult<OrderId> {
+    pub fn contact_seller(
+        &self,
+        client: &str,
+        model: &ModelId,
+        brief: Brief,
+    ) -> CommandResult<OrderId> {
         self.execute(&partition_of("model", model)?, |p, ctx| {
             let m = p.model(model)?;
             m.ensure_servable(p.latest_subscription())?;
-            let order = Order::open(ctx.ids.order(), client, m, OrderPath::CustomOffer, brief.clone(), 0, None, ctx)?;
-            Ok((order.id.clone(), vec![Event::OrderCreated { order: Box::new(order) }]))
+            let order = Order::open(
+                ctx.ids.order(),
+                client,
+                m,
+                OrderPath::CustomOffer,
+                brief.clone(),
+                0,
+                None,
+                ctx,
+            )?;
+            Ok((
+                order.id.clone(),
+                vec![Event::OrderCreated {
+                    order: Box::new(order),
+                }],
+            ))
         })
     }
 
     /// The client accepts the offer; the model generates the watermarked draft.
     pub fn accept_offer(&self, client: &str, order: &OrderId, seed: u64) -> CommandResult<()> {
         let begun = self.begin_accept_offer(client, order, seed)?;
-        self.generate(begun, |g| matches!(g, Generated::Draft { .. }).then_some(()))
+        self.generate(begun, |g| {
+            matches!(g, Generated::Draft { .. }).then_some(())
+        })
     }
 
     /// Checks an offer's acceptance and hands its draft's generation out.
-    pub fn begin_accept_offer(&self, client: &str, order: &OrderId, seed: u64) -> CommandResult<GenerationRun> {
-        self.begin(GenerationRequest::AcceptOffer { client: client.into(), order: order.clone(), seed })
+    pub fn begin_accept_offer(
+        &self,
+        client: &str,
+        order: &OrderId,
+        seed: u64,
+    ) -> CommandResult<GenerationRun> {
+        self.begin(GenerationRequest::AcceptOffer {
+            client: client.into(),
+            order: order.clone(),
+            seed,
+        })
     }
 
     /// Requests the included revision (V1) with a note; the model generates the
     /// revised watermarked draft at once.
     pub fn request_revision(&self, client: &str, order: &OrderId, note: &str) -> CommandResult<()> {
         let begun = self.begin_revision(client, order, note)?;
-        self.generate(begun, |g| matches!(g, Generated::Draft { .. }).then_some(()))
+        self.generate(begun, |g| {
+            matches!(g, Generated::Draft { .. }).then_some(())
+        })
     }
 
     /// Checks a revision request and hands its draft's generation out; the window
     /// (V1) is judged at the instant of the request.
-    pub fn begin_revision(&self, client: &str, order: &OrderId, note: &str) -> CommandResult<GenerationRun> {
-        self.begin(GenerationRequest::Revision { client: client.into(), order: order.clone(), note: note.to_owned() })
+    pub fn begin_revision(
+        &self,
+        client: &str,
+        order: &OrderId,
+        note: &str,
+    ) -> CommandResult<GenerationRun> {
+        self.begin(GenerationRequest::Revision {
+            client: client.into(),
+            order: order.clone(),
+            note: note.to_owned(),
+        })
     }
 
     /// Checks `request` now and hands its generation out.
     fn begin(&self, request: GenerationRequest) -> CommandResult<GenerationRun> {
-        let partition = request.partition().ok_or_else(|| Error::not_found("model or order", request_target(&request)))?;
-        let planned = self.execute(&partition, |p, ctx| Ok((request.plan(p, ctx, ctx.now)?, Vec::new())))?;
+        let partition = request
+            .partition()
+            .ok_or_else(|| Error::not_found("model or order", request_target(&request)))?;
+        let planned = self.execute(&partition, |p, ctx| {
+            Ok((request.plan(p, ctx, ctx.now)?, Vec::new()))
+        })?;
         let events = planned.events;
-        let run = self.generation_run(planned.value, None).map_err(|error| Refused { error, events: events.clone() })?;
+        let run = self
+            .generation_run(planned.value, None)
+            .map_err(|error| Refused {
+                error,
+                events: events.clone(),
+            })?;
         Ok(Outcome { value: run, events })
     }
 
     /// The run of a checked generation (for the `attempt`-th run of a queued job
     /// when `job` is set: its progress then renews the job's lease).
-    fn generation_run(&self, plan: Plan, job: Option<(GenerationId, u32)>) -> Result<GenerationRun, Error> {
-        let Plan { purpose, subcategory, style, brief, seed, marks } = plan;
+    fn generation_run(
+        &self,
+        plan: Plan,
+        job: Option<(GenerationId, u32)>,
+    ) -> Result<GenerationRun, Error> {
+        let Plan {
+            purpose,
+            subcategory,
+            style,
+            brief,
+            seed,
+            marks,
+        } = plan;
         let generator = self.inner.generators.get(&subcategory)?;
         let (cancel, heartbeat) = match &job {
             Some((id, attempt)) => {
                 let work = WorkId::Generation(id.clone());
-                let cancel = lock(&self.inner.tokens).entry(work.clone()).or_default().clone();
+                let cancel = lock(&self.inner.tokens)
+                    .entry(work.clone())
+                    .or_default()
+                    .clone();
                 (cancel.clone(), Some(self.beats(work, *attempt, cancel)))
             }
             None => (CancelToken::default(), None),
@@ -1280,7 +1798,11 @@ impl Hub {
     }
 
     /// Runs a begun generation in this thread and finishes it.
-    fn generate<T>(&self, begun: Outcome<GenerationRun>, value: impl FnOnce(Generated) -> Option<T>) -> CommandResult<T> {
+    fn generate<T>(
+        &self,
+        begun: Outcome<GenerationRun>,
+        value: impl FnOnce(Generated) -> Option<T>,
+    ) -> CommandResult<T> {
         let result = begun.value.execute();
         let finished = self.finish_generation(result).map_err(|mut r| {
             r.events.splice(0..0, begun.events.clone());
@@ -1288,7 +1810,10 @@ impl Hub {
         })?;
         let mut events = begun.events;
         events.extend(finished.events);
-        let value = value(finished.value).ok_or_else(|| Refused { error: Error::invalid("generation", "finished as another kind"), events: events.clone() })?;
+        let value = value(finished.value).ok_or_else(|| Refused {
+            error: Error::invalid("generation", "finished as another kind"),
+            events: events.clone(),
+        })?;
         Ok(Outcome { value, events })
     }
 
@@ -1299,13 +1824,28 @@ impl Hub {
         if result.job.is_some() {
             let finished = self.finish_generation_job(result)?;
             return match finished.value {
-                (_, Ok(generated)) => Ok(Outcome { value: generated, events: finished.events }),
-                (_, Err(error)) => Err(Refused { error, events: finished.events }),
+                (_, Ok(generated)) => Ok(Outcome {
+                    value: generated,
+                    events: finished.events,
+                }),
+                (_, Err(error)) => Err(Refused {
+                    error,
+                    events: finished.events,
+                }),
             };
         }
-        let GenerationResult { purpose, made, blobs, watermark, seed, .. } = result;
+        let GenerationResult {
+            purpose,
+            made,
+            blobs,
+            watermark,
+            seed,
+            ..
+        } = result;
         let made = made?;
-        self.execute(&purpose.partition()?, |p, ctx| record_generation(p, ctx, &purpose, &made, seed, &watermark, blobs.as_ref()))
+        self.execute(&purpose.partition()?, |p, ctx| {
+            record_generation(p, ctx, &purpose, &made, seed, &watermark, blobs.as_ref())
+        })
     }
 
     /// Finishes the run of a queued generation: what it made is recorded with the
@@ -1313,13 +1853,27 @@ impl Hub {
     /// model unpublished, the order moved on), fails the job instead. Returns the
     /// job's status and what was made (or why not). Refused, recording nothing, when
     /// the run lost its lease (`job_lease_lost`).
-    pub(crate) fn finish_generation_job(&self, result: GenerationResult) -> CommandResult<(JobStatus, Result<Generated, Error>)> {
-        let GenerationResult { purpose, job, made, blobs, watermark, seed } = result;
-        let Some((job, attempt)) = job else { return Err(Error::invalid("result", "not the result of a queued generation").into()) };
+    pub(crate) fn finish_generation_job(
+        &self,
+        result: GenerationResult,
+    ) -> CommandResult<(JobStatus, Result<Generated, Error>)> {
+        let GenerationResult {
+            purpose,
+            job,
+            made,
+            blobs,
+            watermark,
+            seed,
+        } = result;
+        let Some((job, attempt)) = job else {
+            return Err(Error::invalid("result", "not the result of a queued generation").into());
+        };
         lock(&self.inner.tokens).remove(&WorkId::Generation(job.clone()));
         self.execute(&purpose.partition()?, |p, ctx| {
             let g = p.generation(&job)?;
-            let recorded = made.as_ref().map_err(Clone::clone).and_then(|made| record_generation(p, ctx, &purpose, made, seed, &watermark, blobs.as_ref()));
+            let recorded = made.as_ref().map_err(Clone::clone).and_then(|made| {
+                record_generation(p, ctx, &purpose, made, seed, &watermark, blobs.as_ref())
+            });
             Ok(match recorded {
                 Ok((generated, mut events)) => {
                     let outcome = Ok(generated.outcome());
@@ -1327,8 +1881,19 @@ impl Hub {
                     ((JobStatus::Succeeded, Ok(generated)), events)
                 }
                 Err(error) => {
-                    let events = g.decide(GenerationCommand::Finish { attempt, outcome: Err(error.to_string()) }, ctx)?;
-                    let status = if matches!(events.last(), Some(Event::GenerationCancelled { .. })) { JobStatus::Cancelled } else { JobStatus::Failed };
+                    let events = g.decide(
+                        GenerationCommand::Finish {
+                            attempt,
+                            outcome: Err(error.to_string()),
+                        },
+                        ctx,
+                    )?;
+                    let status = if matches!(events.last(), Some(Event::GenerationCancelled { .. }))
+                    {
+                        JobStatus::Cancelled
+                    } else {
+                        JobStatus::Failed
+                    };
                     ((status, Err(error)), events)
                 }
             })
@@ -1338,7 +1903,11 @@ impl Hub {
     // ----- subscription (S) -----------------------------------------------------------
 
     /// Subscribes the seller; the first month is charged to a stored card or PayPal (S1, S2).
-    pub fn subscribe(&self, seller: &str, method: &PaymentMethodId) -> CommandResult<SubscriptionId> {
+    pub fn subscribe(
+        &self,
+        seller: &str,
+        method: &PaymentMethodId,
+    ) -> CommandResult<SubscriptionId> {
         self.execute(&seller.into(), |p, ctx| {
             let request = Subscription::prepare(p.seller()?, p.latest_subscription(), method, ctx)?;
             let events = Subscription::start(&request, self.charge(&request, ctx.now)?, ctx)?;
@@ -1364,9 +1933,18 @@ impl Hub {
         loop {
             let due = match self.inner.store.due(now, BATCH) {
                 Ok(due) => due,
-                Err(error) => return Err(Refused { error: first_error.unwrap_or(error), events }),
+                Err(error) => {
+                    return Err(Refused {
+                        error: first_error.unwrap_or(error),
+                        events,
+                    })
+                }
             };
-            let fresh: Vec<SellerId> = due.iter().filter(|p| seen.insert((*p).clone())).cloned().collect();
+            let fresh: Vec<SellerId> = due
+                .iter()
+                .filter(|p| seen.insert((*p).clone()))
+                .cloned()
+                .collect();
             if fresh.is_empty() {
                 break;
             }
@@ -1395,7 +1973,13 @@ impl Hub {
         self.execute(&seller.into(), |p, ctx| {
             let sub = live_subscription(p)?;
             let key = Subscription::charge_key(&sub.id, sub.period_at(ctx.now).index);
-            Ok((sub.charges.iter().find(|c| c.idempotency_key == key).cloned(), Vec::new()))
+            Ok((
+                sub.charges
+                    .iter()
+                    .find(|c| c.idempotency_key == key)
+                    .cloned(),
+                Vec::new(),
+            ))
         })
     }
 
@@ -1409,9 +1993,23 @@ impl Hub {
                 // anniversary all the same (T3).
                 Ok(source) => {
                     let due_at = crate::billing::anniversary(sub.anchor, period);
-                    Ok(((), sub.decide(SubscriptionCommand::RecordRenewal { period, due_at, paid: Ok(source) }, ctx)?))
+                    Ok((
+                        (),
+                        sub.decide(
+                            SubscriptionCommand::RecordRenewal {
+                                period,
+                                due_at,
+                                paid: Ok(source),
+                            },
+                            ctx,
+                        )?,
+                    ))
                 }
-                Err((method, reason)) => Err(Error::PaymentDeclined { method, amount: ctx.policy.monthly_fee(), reason }),
+                Err((method, reason)) => Err(Error::PaymentDeclined {
+                    method,
+                    amount: ctx.policy.monthly_fee(),
+                    reason,
+                }),
             }
         })
     }
@@ -1420,34 +2018,62 @@ impl Hub {
     pub fn cancel_subscription(&self, seller: &str) -> CommandResult<DateTime<Utc>> {
         self.execute(&seller.into(), |p, ctx| {
             let sub = any_subscription(p)?;
-            Ok((sub.paid_until(), sub.decide(SubscriptionCommand::Cancel, ctx)?))
+            Ok((
+                sub.paid_until(),
+                sub.decide(SubscriptionCommand::Cancel, ctx)?,
+            ))
         })
     }
 
     /// Takes a cancellation back before the period ends (S3 decision).
     pub fn resume_subscription(&self, seller: &str) -> CommandResult<()> {
-        self.execute(&seller.into(), |p, ctx| Ok(((), any_subscription(p)?.decide(SubscriptionCommand::Resume, ctx)?)))
+        self.execute(&seller.into(), |p, ctx| {
+            Ok((
+                (),
+                any_subscription(p)?.decide(SubscriptionCommand::Resume, ctx)?,
+            ))
+        })
     }
 
     // ----- orders (G, V, F, R, D) ----------------------------------------------------
 
     /// The seller answers with a custom offer and its own terms (V2).
-    pub fn send_custom_offer(&self, seller: &str, order: &OrderId, offer: CustomOffer) -> CommandResult<()> {
+    pub fn send_custom_offer(
+        &self,
+        seller: &str,
+        order: &OrderId,
+        offer: CustomOffer,
+    ) -> CommandResult<()> {
         let actor = SellerId::from(seller);
         self.execute(&partition_of("order", order)?, |p, ctx| {
-            Ok(((), p.seller_order(&actor, order)?.decide(OrderCommand::SendOffer { offer: offer.clone() }, ctx)?))
+            Ok((
+                (),
+                p.seller_order(&actor, order)?.decide(
+                    OrderCommand::SendOffer {
+                        offer: offer.clone(),
+                    },
+                    ctx,
+                )?,
+            ))
         })
     }
 
     /// The client approves the current delivery (G1); approving a revised delivery
     /// completes the order with an edit (R2).
     pub fn approve(&self, client: &str, order: &OrderId) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::Approve).map(unit)
+        self.on_client_order(client, order, || OrderCommand::Approve)
+            .map(unit)
     }
 
     /// The host reports the client's completed payment of the order's price (G1).
-    pub fn record_payment(&self, client: &str, order: &OrderId, amount: Money) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::RecordPayment { amount }).map(unit)
+    pub fn record_payment(
+        &self,
+        client: &str,
+        order: &OrderId,
+        amount: Money,
+    ) -> CommandResult<()> {
+        self.on_client_order(client, order, || OrderCommand::RecordPayment { amount })
+            .map(unit)
     }
 
     /// The clean file, for the client of an approved and paid order (G1, D2). The
@@ -1459,71 +2085,123 @@ impl Hub {
             let events = o.decide(OrderCommand::Download, ctx)?;
             // The file is read before the download is recorded: a download that
             // delivers nothing starts no revision window (V1).
-            let clean = o.clean.as_ref().ok_or_else(|| Error::not_found("artifact", order))?;
+            let clean = o
+                .clean
+                .as_ref()
+                .ok_or_else(|| Error::not_found("artifact", order))?;
             Ok((self.artifact(clean)?, events))
         })
     }
 
     /// G4: no source file exists for AI-generated assets, for anyone.
     pub fn request_source_file(&self, _actor: &str, order: &OrderId) -> CommandResult<()> {
-        self.execute(&partition_of("order", order)?, |p, ctx| Ok(((), p.order(order)?.decide(OrderCommand::RequestSourceFile, ctx)?)))
+        self.execute(&partition_of("order", order)?, |p, ctx| {
+            Ok((
+                (),
+                p.order(order)?
+                    .decide(OrderCommand::RequestSourceFile, ctx)?,
+            ))
+        })
     }
 
     /// The client accepts the released delivery without edits: the order completes
     /// and cannot be reviewed (R3).
     pub fn accept_delivery(&self, client: &str, order: &OrderId) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::AcceptDelivery).map(unit)
+        self.on_client_order(client, order, || OrderCommand::AcceptDelivery)
+            .map(unit)
     }
 
     /// Rates and reviews an order that had an edit, once its final delivery is
     /// approved (R2, R3).
-    pub fn review(&self, client: &str, order: &OrderId, stars: u8, text: &str) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::Review { stars, text }).map(unit)
+    pub fn review(
+        &self,
+        client: &str,
+        order: &OrderId,
+        stars: u8,
+        text: &str,
+    ) -> CommandResult<()> {
+        self.on_client_order(client, order, || OrderCommand::Review { stars, text })
+            .map(unit)
     }
 
     /// F1: full refunds are not available for AI-generated assets.
     pub fn request_full_refund(&self, client: &str, order: &OrderId) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::RequestFullRefund).map(unit)
+        self.on_client_order(client, order, || OrderCommand::RequestFullRefund)
+            .map(unit)
     }
 
     /// F2: the seller refunds part of the work beyond the AI generation.
-    pub fn issue_partial_refund(&self, seller: &str, order: &OrderId, amount: Money) -> CommandResult<()> {
+    pub fn issue_partial_refund(
+        &self,
+        seller: &str,
+        order: &OrderId,
+        amount: Money,
+    ) -> CommandResult<()> {
         let actor = SellerId::from(seller);
         self.execute(&partition_of("order", order)?, |p, ctx| {
-            Ok(((), p.seller_order(&actor, order)?.decide(OrderCommand::PartialRefund { amount }, ctx)?))
+            Ok((
+                (),
+                p.seller_order(&actor, order)?
+                    .decide(OrderCommand::PartialRefund { amount }, ctx)?,
+            ))
         })
     }
 
     /// The client makes a paid delivery public (usable by the seller for training)
     /// or private again (D2, D3).
-    pub fn set_delivery_public(&self, client: &str, order: &OrderId, public: bool) -> CommandResult<()> {
+    pub fn set_delivery_public(
+        &self,
+        client: &str,
+        order: &OrderId,
+        public: bool,
+    ) -> CommandResult<()> {
         let actor = ClientId::from(client);
         let partition = partition_of("order", order)?;
         // Measuring the clean file is the slow part: done before the decision, from
         // the order as read now, and only when the delivery enters the library.
         let o = self.read(&partition, |p| {
             let o = p.client_order(&actor, order)?;
-            Ok((o.check_visibility(public)? && public && p.delivery_asset(order).is_none()).then(|| o.clone()))
+            Ok(
+                (o.check_visibility(public)? && public && p.delivery_asset(order).is_none())
+                    .then(|| o.clone()),
+            )
         })?;
         let measured = o.map(|o| self.measure_delivery(&o)).transpose()?;
         self.execute(&partition, |p, ctx| {
             let o = p.client_order(&actor, order)?;
             let new_asset = match (&measured, p.delivery_asset(order)) {
-                (Some((modality, meta, content)), None) => Some(Box::new(Asset::from_delivery(&o.seller, order, *modality, meta.clone(), content.clone(), ctx))),
+                (Some((modality, meta, content)), None) => Some(Box::new(Asset::from_delivery(
+                    &o.seller,
+                    order,
+                    *modality,
+                    meta.clone(),
+                    content.clone(),
+                    ctx,
+                ))),
                 _ => None,
             };
-            Ok(((), o.decide(OrderCommand::SetPublic { public, new_asset }, ctx)?))
+            Ok((
+                (),
+                o.decide(OrderCommand::SetPublic { public, new_asset }, ctx)?,
+            ))
         })
     }
 
     fn measure_delivery(&self, o: &Order) -> Result<(Modality, AssetMeta, Option<BlobRef>), Error> {
-        let Some(clean) = &o.clean else { return Ok((Modality::Text, AssetMeta::text(), None)) };
+        let Some(clean) = &o.clean else {
+            return Ok((Modality::Text, AssetMeta::text(), None));
+        };
         let bytes = self.inner.blobs.fetch(clean)?;
         let inspected = inspect_upload(bytes.as_bytes(), &self.inner.policy)?;
         Ok((inspected.modality, inspected.meta, Some(clean.clone())))
     }
 
-    fn on_client_order<'c>(&self, client: &str, order: &OrderId, command: impl Fn() -> OrderCommand<'c>) -> CommandResult<Order> {
+    fn on_client_order<'c>(
+        &self,
+        client: &str,
+        order: &OrderId,
+        command: impl Fn() -> OrderCommand<'c>,
+    ) -> CommandResult<Order> {
         let actor = ClientId::from(client);
         self.execute(&partition_of("order", order)?, |p, ctx| {
             let o = p.client_order(&actor, order)?;
@@ -1547,7 +2225,10 @@ fn record_generation(
     blobs: &dyn BlobStore,
 ) -> Result<(Generated, Vec<Event>), Error> {
     let deliver = |order: &OrderId, payload: u64| -> Result<Delivery, Error> {
-        let wanted = Marks::Draft { reference: order.to_string(), payload };
+        let wanted = Marks::Draft {
+            reference: order.to_string(),
+            payload,
+        };
         if made.marks == wanted {
             Ok(made.delivery())
         } else {
@@ -1555,10 +2236,21 @@ fn record_generation(
         }
     };
     match purpose {
-        Purpose::Playground { seller, model, watermarked } => {
+        Purpose::Playground {
+            seller,
+            model,
+            watermarked,
+        } => {
             let m = p.owned_model(seller, model)?;
-            let command = ModelCommand::RecordPlayground { artifact: made.shown_ref.clone(), watermarked: *watermarked };
-            let value = Generated::Playground { artifact: made.shown_ref.clone(), content: made.shown.clone(), watermarked: *watermarked };
+            let command = ModelCommand::RecordPlayground {
+                artifact: made.shown_ref.clone(),
+                watermarked: *watermarked,
+            };
+            let value = Generated::Playground {
+                artifact: made.shown_ref.clone(),
+                content: made.shown.clone(),
+                watermarked: *watermarked,
+            };
             Ok((value, m.decide(command, ctx)?))
         }
         Purpose::NewOrder { order } => {
@@ -1570,20 +2262,44 @@ fn record_generation(
             }
             let delivery = deliver(&order.id, order.next_payload())?;
             let id = order.id.clone();
-            Ok((Generated::Draft { order: id }, order.opened_with(delivery, ctx.now)))
+            Ok((
+                Generated::Draft { order: id },
+                order.opened_with(delivery, ctx.now),
+            ))
         }
         Purpose::AcceptOffer { client, order } => {
             let o = p.client_order(client, order)?;
-            p.model(&o.model)?.ensure_servable(p.latest_subscription())?;
+            p.model(&o.model)?
+                .ensure_servable(p.latest_subscription())?;
             let delivery = deliver(order, o.next_payload())?;
-            Ok((Generated::Draft { order: order.clone() }, o.decide(OrderCommand::AcceptOffer { delivery }, ctx)?))
+            Ok((
+                Generated::Draft {
+                    order: order.clone(),
+                },
+                o.decide(OrderCommand::AcceptOffer { delivery }, ctx)?,
+            ))
         }
-        Purpose::Revision { client, order, note, requested_at } => {
+        Purpose::Revision {
+            client,
+            order,
+            note,
+            requested_at,
+        } => {
             let o = p.client_order(client, order)?;
-            p.model(&o.model)?.ensure_servable(p.latest_subscription())?;
+            p.model(&o.model)?
+                .ensure_servable(p.latest_subscription())?;
             let delivery = deliver(order, o.next_payload())?;
-            let command = OrderCommand::RequestRevision { note, requested_at: *requested_at, delivery };
-            Ok((Generated::Draft { order: order.clone() }, o.decide(command, ctx)?))
+            let command = OrderCommand::RequestRevision {
+                note,
+                requested_at: *requested_at,
+                delivery,
+            };
+            Ok((
+                Generated::Draft {
+                    order: order.clone(),
+                },
+                o.decide(command, ctx)?,
+            ))
         }
     }
 }
@@ -1591,8 +2307,10 @@ fn record_generation(
 /// The model or order a generation request names, for a `not_found` message.
 fn request_target(request: &GenerationRequest) -> String {
     match request {
-        GenerationRequest::Playground { model, .. } | GenerationRequest::OrderDraft { model, .. } => model.to_string(),
-        GenerationRequest::AcceptOffer { order, .. } | GenerationRequest::Revision { order, .. } => order.to_string(),
+        GenerationRequest::Playground { model, .. }
+        | GenerationRequest::OrderDraft { model, .. } => model.to_string(),
+        GenerationRequest::AcceptOffer { order, .. }
+        | GenerationRequest::Revision { order, .. } => order.to_string(),
     }
 }
 
@@ -1604,35 +2322,52 @@ fn draft_order(g: Generated) -> Option<OrderId> {
 }
 
 fn unit(o: Outcome<Order>) -> Outcome<()> {
-    Outcome { value: (), events: o.events }
+    Outcome {
+        value: (),
+        events: o.events,
+    }
 }
-
 
 /// An asset id of another seller's library is another seller's asset (D1); one of
 /// no partition at all does not exist.
 fn foreign_or_missing(actor: &SellerId, id: &AssetId) -> Error {
     match id.partition() {
-        Some(owner) if &owner != actor => Error::Forbidden { actor: actor.to_string(), entity: "asset".into(), id: id.to_string(), rule: "D1" },
+        Some(owner) if &owner != actor => Error::Forbidden {
+            actor: actor.to_string(),
+            entity: "asset".into(),
+            id: id.to_string(),
+            rule: "D1",
+        },
         _ => Error::not_found("asset", id),
     }
 }
 
 fn any_subscription(p: &Partition) -> Result<&Subscription, Error> {
     p.seller()?;
-    p.latest_subscription().ok_or_else(|| Error::SubscriptionRequired { seller: p.id.clone(), action: "manage a subscription".into(), state: "none".into() })
+    p.latest_subscription()
+        .ok_or_else(|| Error::SubscriptionRequired {
+            seller: p.id.clone(),
+            action: "manage a subscription".into(),
+            state: "none".into(),
+        })
 }
 
 fn live_subscription(p: &Partition) -> Result<&Subscription, Error> {
     let sub = any_subscription(p)?;
     if let crate::subscription::SubscriptionStatus::Ended { at, .. } = sub.status {
-        return Err(Error::SubscriptionEnded { subscription: sub.id.clone(), ended_at: at });
+        return Err(Error::SubscriptionEnded {
+            subscription: sub.id.clone(),
+            ended_at: at,
+        });
     }
     Ok(sub)
 }
 
 /// A short, growing pause between attempts on a contended partition.
 fn backoff(attempt: u32) {
-    std::thread::sleep(std::time::Duration::from_micros(200 * u64::from(attempt * attempt)));
+    std::thread::sleep(std::time::Duration::from_micros(
+        200 * u64::from(attempt * attempt),
+    ));
 }
 
 /// What an upload is, as measured (pictures and recordings need the `media` feature), with its media type.
@@ -1644,5 +2379,9 @@ struct Upload {
 
 fn inspect_upload(bytes: &[u8], policy: &Policy) -> Result<Upload, Error> {
     let inspected = crate::media::inspect(bytes, policy)?;
-    Ok(Upload { modality: inspected.modality, meta: inspected.meta, media_type: crate::media::media_type(bytes) })
+    Ok(Upload {
+        modality: inspected.modality,
+        meta: inspected.meta,
+        media_type: crate::media::media_type(bytes),
+    })
 }

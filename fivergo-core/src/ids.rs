@@ -170,7 +170,15 @@ macro_rules! partitioned {
         }
     )*};
 }
-partitioned!(ModelId, AssetId, JobId, GenerationId, OrderId, SubscriptionId, EventId);
+partitioned!(
+    ModelId,
+    AssetId,
+    JobId,
+    GenerationId,
+    OrderId,
+    SubscriptionId,
+    EventId
+);
 
 impl PartitionKey for SellerId {
     fn partition(&self) -> Option<SellerId> {

@@ -94,7 +94,10 @@ impl WorkId {
         match kind {
             "training" => Ok(WorkId::Training(id.into())),
             "generation" => Ok(WorkId::Generation(id.into())),
-            other => Err(Error::invalid("kind", format!("`{other}` is not a job kind (training or generation)"))),
+            other => Err(Error::invalid(
+                "kind",
+                format!("`{other}` is not a job kind (training or generation)"),
+            )),
         }
     }
 }
@@ -119,7 +122,9 @@ impl ClaimedJob {
     pub fn work(&self) -> WorkId {
         match self {
             ClaimedJob::Training(run) => WorkId::Training(run.job().clone()),
-            ClaimedJob::Generation(run) => WorkId::Generation(run.job().cloned().unwrap_or_else(|| GenerationId::from(""))),
+            ClaimedJob::Generation(run) => {
+                WorkId::Generation(run.job().cloned().unwrap_or_else(|| GenerationId::from("")))
+            }
         }
     }
 
@@ -185,7 +190,12 @@ impl Worker {
     /// A worker named `name` (shown in the job's events, for operators) on `hub`:
     /// it waits 500 ms when there is nothing to do and does not tick.
     pub fn new(hub: Hub, name: impl Into<String>) -> Self {
-        Self { hub, name: name.into(), idle: Duration::from_millis(500), tick: false }
+        Self {
+            hub,
+            name: name.into(),
+            idle: Duration::from_millis(500),
+            tick: false,
+        }
     }
 
     /// How long to wait when there is nothing to do.
@@ -209,9 +219,14 @@ impl Worker {
     /// lease was lost meanwhile is reported as `job_lease_lost` (the job was queued
     /// again for another worker).
     pub fn work_once(&self) -> Result<Option<JobReport>, Error> {
-        let Some(claimed) = self.hub.claim_job(&self.name).map_err(|r| r.error)?.value else { return Ok(None) };
+        let Some(claimed) = self.hub.claim_job(&self.name).map_err(|r| r.error)?.value else {
+            return Ok(None);
+        };
         let finished = claimed.execute();
-        self.hub.finish_job(finished).map(|o| Some(o.value)).map_err(|r| r.error)
+        self.hub
+            .finish_job(finished)
+            .map(|o| Some(o.value))
+            .map_err(|r| r.error)
     }
 
     /// Works until `stop` is cancelled; returns the reports of the jobs it ran. A

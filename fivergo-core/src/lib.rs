@@ -65,6 +65,8 @@ pub mod error;
 #[cfg(feature = "generators")]
 pub mod eval;
 pub mod event;
+#[cfg(all(test, feature = "media"))]
+mod fuzz_seeds;
 pub mod generation;
 pub mod generator;
 pub mod hub;
@@ -78,8 +80,6 @@ pub mod partition;
 pub mod policy;
 pub mod pricing;
 mod rng;
-#[cfg(all(test, feature = "media"))]
-mod fuzz_seeds;
 pub mod seller;
 pub mod store;
 pub mod subscription;
@@ -87,29 +87,36 @@ pub mod training;
 pub mod watermark;
 
 pub use asset::{Asset, AssetMeta, AssetSource, Finding, Severity};
+pub use blob::{Blob, BlobRef, BlobStore, DirBlobStore, MemoryBlobStore};
 pub use catalogue::{Catalogue, CatalogueEntry, Modality, PricingUnit};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Bounds, Error, Result};
-pub use blob::{Blob, BlobRef, BlobStore, DirBlobStore, MemoryBlobStore};
 pub use event::{Event, Recorded, UnpublishReason};
-pub use generation::{GenerationJob, GenerationOutcome, GenerationRequest, GenerationResult, GenerationRun, Generated};
+pub use generation::{
+    Generated, GenerationJob, GenerationOutcome, GenerationRequest, GenerationResult, GenerationRun,
+};
 pub use generator::{
-    Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorRegistry, Image, JobControl,
-    TrainError, TrainedStyle, TrainingAsset, TrainingInput,
+    Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorRegistry,
+    Image, JobControl, TrainError, TrainedStyle, TrainingAsset, TrainingInput,
 };
 pub use hub::{CommandResult, EventPage, Hub, HubBuilder, Outcome, Refused};
-pub use jobs::{ClaimedJob, FinishedJob, JobReport, WorkId, Worker};
 pub use ids::*;
+pub use jobs::{ClaimedJob, FinishedJob, JobReport, WorkId, Worker};
 pub use model::{CreationModel, Listing, ModelStatus, Placement, ReportTarget, Requirement};
 pub use money::{Currency, Money};
 pub use order::{CustomOffer, Delivery, Order, OrderPath, OrderStatus};
 pub use partition::Partition;
-pub use policy::{AssetPolicy, EligibilityPolicy, JobsPolicy, LimitsPolicy, ModelPolicy, OrderPolicy, Policy, SubscriptionPolicy, TrainingPolicy};
+pub use policy::{
+    AssetPolicy, EligibilityPolicy, JobsPolicy, LimitsPolicy, ModelPolicy, OrderPolicy, Policy,
+    SubscriptionPolicy, TrainingPolicy,
+};
 pub use pricing::{PriceSpec, Quote};
 pub use seller::{PaymentMethod, PaymentMethodKind, Reputation, Seller, SellerLevel};
-pub use subscription::{PaymentGateway, SimulatedGateway, Subscription, SubscriptionStatus};
 pub use store::{Cursor, MemoryStore, Store};
-pub use training::{JobStatus, QuotaStatus, TrainedOutput, TrainingJob, TrainingResult, TrainingRun};
+pub use subscription::{PaymentGateway, SimulatedGateway, Subscription, SubscriptionStatus};
+pub use training::{
+    JobStatus, QuotaStatus, TrainedOutput, TrainingJob, TrainingResult, TrainingRun,
+};
 
 // The engine is shared between threads: a hub and its clones are used from any
 // thread at once (commands on one seller serialize inside it), runs are handed to

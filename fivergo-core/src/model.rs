@@ -95,7 +95,9 @@ impl fmt::Display for Requirement {
             }
             Requirement::Price => f.write_str("a price"),
             Requirement::ActiveSubscription => f.write_str("an active subscription"),
-            Requirement::ActiveModelSlot { limit } => write!(f, "a free slot ({limit} models already published)"),
+            Requirement::ActiveModelSlot { limit } => {
+                write!(f, "a free slot ({limit} models already published)")
+            }
         }
     }
 }
@@ -220,7 +222,9 @@ impl CreationModel {
     /// A7: assets, instructions or tags changed since the live version was trained;
     /// generation keeps using the live version until the seller retrains.
     pub fn is_stale(&self) -> bool {
-        self.live.as_ref().is_some_and(|v| v.settings_rev != self.settings_rev)
+        self.live
+            .as_ref()
+            .is_some_and(|v| v.settings_rev != self.settings_rev)
     }
 
     /// Owner-only access (M7, D1).
@@ -228,7 +232,12 @@ impl CreationModel {
         if &self.owner == actor {
             Ok(())
         } else {
-            Err(Error::Forbidden { actor: actor.to_string(), entity: "model".into(), id: self.id.to_string(), rule: "M7" })
+            Err(Error::Forbidden {
+                actor: actor.to_string(),
+                entity: "model".into(),
+                id: self.id.to_string(),
+                rule: "M7",
+            })
         }
     }
 
@@ -242,23 +251,38 @@ impl CreationModel {
     }
 
     pub(crate) fn state_error(&self, action: &str) -> Error {
-        Error::InvalidModelState { model: self.id.clone(), status: self.status.to_string(), action: action.into() }
+        Error::InvalidModelState {
+            model: self.id.clone(),
+            status: self.status.to_string(),
+            action: action.into(),
+        }
     }
 
     /// G5: what clients generate with — a published model of a seller with an active
     /// subscription, and its last succeeded training.
-    pub fn ensure_servable(&self, subscription: Option<&Subscription>) -> Result<&TrainedVersion, Error> {
+    pub fn ensure_servable(
+        &self,
+        subscription: Option<&Subscription>,
+    ) -> Result<&TrainedVersion, Error> {
         if self.status != ModelStatus::Published {
-            return Err(Error::ModelNotPublished { model: self.id.clone() });
+            return Err(Error::ModelNotPublished {
+                model: self.id.clone(),
+            });
         }
         match subscription {
             Some(s) if s.is_active() => {}
             other => {
                 let state = other.map_or("none", |s| s.state_name());
-                return Err(Error::SubscriptionRequired { seller: self.owner.clone(), action: "serve clients".into(), state: state.into() });
+                return Err(Error::SubscriptionRequired {
+                    seller: self.owner.clone(),
+                    action: "serve clients".into(),
+                    state: state.into(),
+                });
             }
         }
-        self.live.as_ref().ok_or_else(|| Error::NoTrainedVersion { model: self.id.clone() })
+        self.live.as_ref().ok_or_else(|| Error::NoTrainedVersion {
+            model: self.id.clone(),
+        })
     }
 
     /// What clients see of the model once published: no assets, no style (D1).
@@ -272,7 +296,9 @@ impl CreationModel {
                 price: price.clone(),
                 placement: self.placement.clone(),
             }),
-            _ => Err(Error::ModelNotPublished { model: self.id.clone() }),
+            _ => Err(Error::ModelNotPublished {
+                model: self.id.clone(),
+            }),
         }
     }
 
@@ -284,16 +310,25 @@ impl CreationModel {
     /// The playground's terms (G2): whether a generation now is watermarked (no
     /// subscription yet) or clean (subscribed); refused while past due or after the
     /// end (S2, S4) and without a succeeded training (G5).
-    pub fn playground_terms(&self, subscription: Option<&Subscription>) -> Result<(&TrainedVersion, bool), Error> {
+    pub fn playground_terms(
+        &self,
+        subscription: Option<&Subscription>,
+    ) -> Result<(&TrainedVersion, bool), Error> {
         self.ensure_not_archived("generate")?;
         let watermarked = match subscription {
             None => true,
             Some(s) if s.is_active() => false,
             Some(s) => {
-                return Err(Error::SubscriptionRequired { seller: self.owner.clone(), action: "generate".into(), state: s.state_name().into() })
+                return Err(Error::SubscriptionRequired {
+                    seller: self.owner.clone(),
+                    action: "generate".into(),
+                    state: s.state_name().into(),
+                })
             }
         };
-        let live = self.live.as_ref().ok_or_else(|| Error::NoTrainedVersion { model: self.id.clone() })?;
+        let live = self.live.as_ref().ok_or_else(|| Error::NoTrainedVersion {
+            model: self.id.clone(),
+        })?;
         Ok((live, watermarked))
     }
 
@@ -313,9 +348,17 @@ impl CreationModel {
         seller.ensure_eligible(ctx.policy)?;
         ctx.policy.catalogue.available(subcategory)?;
         if !seller.gigs.contains(subcategory) {
-            return Err(Error::NoGigInSubcategory { seller: seller.id.clone(), subcategory: subcategory.into() });
+            return Err(Error::NoGigInSubcategory {
+                seller: seller.id.clone(),
+                subcategory: subcategory.into(),
+            });
         }
-        Ok(vec![Event::ModelCreated { model: ctx.ids.model(), seller: seller.id.clone(), subcategory: subcategory.into(), at: ctx.now }])
+        Ok(vec![Event::ModelCreated {
+            model: ctx.ids.model(),
+            seller: seller.id.clone(),
+            subcategory: subcategory.into(),
+            at: ctx.now,
+        }])
     }
 
     /// Decides a command about the model (A1–A9, C3, M1–M6, T1–T5, G2). The caller
@@ -335,7 +378,10 @@ impl CreationModel {
         let stale = |mut events: Vec<Event>| {
             // A7: any change of assets, instructions or tags outdates a live version.
             if self.live.is_some() {
-                events.push(Event::ModelMarkedStale { model: self.id.clone(), at });
+                events.push(Event::ModelMarkedStale {
+                    model: self.id.clone(),
+                    at,
+                });
             }
             events
         };
@@ -353,28 +399,53 @@ impl CreationModel {
                 if fresh.is_empty() {
                     return Ok(Vec::new());
                 }
-                stale(vec![Event::AssetsSelected { model, assets: fresh, at }])
+                stale(vec![Event::AssetsSelected {
+                    model,
+                    assets: fresh,
+                    at,
+                }])
             }
             ModelCommand::DeselectAssets { assets } => {
                 self.ensure_not_archived("deselect assets")?;
-                let gone: Vec<AssetId> = assets.iter().filter(|a| self.assets.contains(a)).cloned().collect();
+                let gone: Vec<AssetId> = assets
+                    .iter()
+                    .filter(|a| self.assets.contains(a))
+                    .cloned()
+                    .collect();
                 if gone.is_empty() {
                     return Ok(Vec::new());
                 }
-                stale(vec![Event::AssetsDeselected { model, assets: gone, at }])
+                stale(vec![Event::AssetsDeselected {
+                    model,
+                    assets: gone,
+                    at,
+                }])
             }
             ModelCommand::SetInstructions { instructions } => {
                 self.ensure_not_archived("set instructions")?;
-                instructions.map_or(Ok(()), |text| ctx.policy.limits.check_text("instructions", text))?;
-                let instructions = instructions.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+                instructions.map_or(Ok(()), |text| {
+                    ctx.policy.limits.check_text("instructions", text)
+                })?;
+                let instructions = instructions
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
                 if self.instructions == instructions {
                     return Ok(Vec::new());
                 }
-                stale(vec![Event::InstructionsSet { model, instructions, at }])
+                stale(vec![Event::InstructionsSet {
+                    model,
+                    instructions,
+                    at,
+                }])
             }
             ModelCommand::AttestOriginality => {
                 self.ensure_not_archived("attest originality")?;
-                vec![Event::OriginalityAttested { model, seller: self.owner.clone(), at }]
+                vec![Event::OriginalityAttested {
+                    model,
+                    seller: self.owner.clone(),
+                    at,
+                }]
             }
             ModelCommand::SetPrice { price } => {
                 self.ensure_not_archived("set a price")?;
@@ -383,14 +454,33 @@ impl CreationModel {
             }
             ModelCommand::SetPlacement { placement } => {
                 self.ensure_not_archived("set the placement")?;
-                vec![Event::PlacementSet { model, placement, at }]
+                vec![Event::PlacementSet {
+                    model,
+                    placement,
+                    at,
+                }]
             }
-            ModelCommand::Publish { seller, subscription, published_others } => {
-                if !matches!(self.status, ModelStatus::Ready | ModelStatus::Unpublished | ModelStatus::Draft | ModelStatus::Training) {
+            ModelCommand::Publish {
+                seller,
+                subscription,
+                published_others,
+            } => {
+                if !matches!(
+                    self.status,
+                    ModelStatus::Ready
+                        | ModelStatus::Unpublished
+                        | ModelStatus::Draft
+                        | ModelStatus::Training
+                ) {
                     return Err(self.state_error("publish"));
                 }
                 let subscribed = subscription.is_some_and(Subscription::is_active);
-                let missing = self.publish_checklist(ctx.policy, seller.is_eligible(ctx.policy), subscribed, published_others);
+                let missing = self.publish_checklist(
+                    ctx.policy,
+                    seller.is_eligible(ctx.policy),
+                    subscribed,
+                    published_others,
+                );
                 if !missing.is_empty() {
                     return Err(Error::PublishRequirementsUnmet { model, missing });
                 }
@@ -400,21 +490,37 @@ impl CreationModel {
                 if self.status != ModelStatus::Published {
                     return Err(self.state_error("unpublish"));
                 }
-                vec![Event::ModelUnpublished { model, reason: UnpublishReason::Seller, at }]
+                vec![Event::ModelUnpublished {
+                    model,
+                    reason: UnpublishReason::Seller,
+                    at,
+                }]
             }
             ModelCommand::Archive => {
                 self.ensure_not_archived("archive")?;
                 if let Some(job) = &self.active_job {
-                    return Err(Error::TrainingInProgress { model, job: job.clone() });
+                    return Err(Error::TrainingInProgress {
+                        model,
+                        job: job.clone(),
+                    });
                 }
                 let mut events = Vec::new();
                 if self.status == ModelStatus::Published {
-                    events.push(Event::ModelUnpublished { model: model.clone(), reason: UnpublishReason::Archived, at });
+                    events.push(Event::ModelUnpublished {
+                        model: model.clone(),
+                        reason: UnpublishReason::Archived,
+                        at,
+                    });
                 }
                 events.push(Event::ModelArchived { model, at });
                 events
             }
-            ModelCommand::ReportIssue { reporter, target, text, creation_exists } => {
+            ModelCommand::ReportIssue {
+                reporter,
+                target,
+                text,
+                creation_exists,
+            } => {
                 if let ReportTarget::Creation { order } = &target {
                     if !self.creations.contains(order) && !creation_exists {
                         return Err(Error::not_found("creation", order));
@@ -425,15 +531,28 @@ impl CreationModel {
                 }
                 ctx.policy.limits.check_id("reporter", reporter)?;
                 ctx.policy.limits.check_text("text", text)?;
-                let report = Report { reporter: reporter.into(), target, text: text.trim().into(), at };
+                let report = Report {
+                    reporter: reporter.into(),
+                    target,
+                    text: text.trim().into(),
+                    at,
+                };
                 vec![Event::IssueReported { model, report }]
             }
-            ModelCommand::StartTraining { seller, subscription, jobs, taken_names } => {
+            ModelCommand::StartTraining {
+                seller,
+                subscription,
+                jobs,
+                taken_names,
+            } => {
                 self.ensure_not_archived("train")?;
                 seller.ensure_eligible(ctx.policy)?;
                 let entry = ctx.policy.catalogue.entry(&self.subcategory)?;
                 if let Some(job) = &self.active_job {
-                    return Err(Error::TrainingInProgress { model, job: job.clone() });
+                    return Err(Error::TrainingInProgress {
+                        model,
+                        job: job.clone(),
+                    });
                 }
                 if self.assets.is_empty() {
                     return Err(Error::NoAssetsSelected { model });
@@ -444,18 +563,40 @@ impl CreationModel {
                 if self.attested_at.is_none() {
                     return Err(Error::AttestationRequired { model });
                 }
-                let quota = training::quota_status(&self.id, &self.owner, entry, subscription, jobs.iter().copied(), ctx.policy, at)?;
+                let quota = training::quota_status(
+                    &self.id,
+                    &self.owner,
+                    entry,
+                    subscription,
+                    jobs.iter().copied(),
+                    ctx.policy,
+                    at,
+                )?;
                 quota.ensure_available(&model)?;
                 let mut events = Vec::new();
                 if self.name.is_none() {
                     let name = Self::generated_name(&entry.name, taken_names.iter().copied());
-                    events.push(Event::ModelNamed { model: model.clone(), name, at });
+                    events.push(Event::ModelNamed {
+                        model: model.clone(),
+                        name,
+                        at,
+                    });
                 }
-                events.push(Event::TrainingQueued { job: Box::new(TrainingJob::queued(ctx.ids.job(), self, quota.window, at)) });
+                events.push(Event::TrainingQueued {
+                    job: Box::new(TrainingJob::queued(ctx.ids.job(), self, quota.window, at)),
+                });
                 events
             }
-            ModelCommand::RecordPlayground { artifact, watermarked } => {
-                vec![Event::PlaygroundGenerated { model, artifact, watermarked, at }]
+            ModelCommand::RecordPlayground {
+                artifact,
+                watermarked,
+            } => {
+                vec![Event::PlaygroundGenerated {
+                    model,
+                    artifact,
+                    watermarked,
+                    at,
+                }]
             }
         })
     }
@@ -530,7 +671,13 @@ impl CreationModel {
     /// let missing = m.publish_checklist(&Policy::default(), true, false, 0);
     /// assert_eq!(missing.len(), 4); // training, playground, price, subscription
     /// ```
-    pub fn publish_checklist(&self, policy: &Policy, eligible: bool, subscribed: bool, published_others: u32) -> Vec<Requirement> {
+    pub fn publish_checklist(
+        &self,
+        policy: &Policy,
+        eligible: bool,
+        subscribed: bool,
+        published_others: u32,
+    ) -> Vec<Requirement> {
         let mut missing = Vec::new();
         if !eligible {
             missing.push(Requirement::Eligibility);
@@ -540,7 +687,10 @@ impl CreationModel {
         }
         let need = policy.models.min_playground_generations;
         if self.playground_generations < need {
-            missing.push(Requirement::PlaygroundGeneration { have: self.playground_generations, need });
+            missing.push(Requirement::PlaygroundGeneration {
+                have: self.playground_generations,
+                need,
+            });
         }
         if self.price.is_none() {
             missing.push(Requirement::Price);
@@ -549,7 +699,9 @@ impl CreationModel {
             missing.push(Requirement::ActiveSubscription);
         }
         if published_others >= policy.models.active_model_limit {
-            missing.push(Requirement::ActiveModelSlot { limit: policy.models.active_model_limit });
+            missing.push(Requirement::ActiveModelSlot {
+                limit: policy.models.active_model_limit,
+            });
         }
         missing
     }
@@ -563,7 +715,13 @@ impl CreationModel {
     /// ```
     pub fn generated_name<'a>(base: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
         (1..)
-            .map(|n| if n == 1 { base.to_owned() } else { format!("{base} {n}") })
+            .map(|n| {
+                if n == 1 {
+                    base.to_owned()
+                } else {
+                    format!("{base} {n}")
+                }
+            })
             .find(|candidate| !taken.clone().any(|t| t == candidate))
             .unwrap_or_else(|| base.to_owned())
     }

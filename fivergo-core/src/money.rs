@@ -155,7 +155,10 @@ impl Money {
 
     /// `self × quantity`.
     pub fn times(self, quantity: u64) -> Result<Money, Error> {
-        let amount = self.amount.checked_mul(Decimal::from(quantity)).ok_or_else(overflow)?;
+        let amount = self
+            .amount
+            .checked_mul(Decimal::from(quantity))
+            .ok_or_else(overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
@@ -180,13 +183,19 @@ impl Money {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(Error::CurrencyMismatch { expected: self.currency, found: other.currency })
+            Err(Error::CurrencyMismatch {
+                expected: self.currency,
+                found: other.currency,
+            })
         }
     }
 }
 
 fn overflow() -> Error {
-    Error::InvalidInput { field: "amount".into(), reason: "amount out of range".into() }
+    Error::InvalidInput {
+        field: "amount".into(),
+        reason: "amount out of range".into(),
+    }
 }
 
 /// Shows at least the currency's minor unit (`10 USD` prints as `10.00 USD`) and
@@ -209,10 +218,22 @@ mod tests {
     #[test]
     fn rounds_half_away_from_zero_not_bankers() {
         // R: P5
-        assert_eq!(Money::new(dec!(2.345), Currency::Usd).rounded().amount(), dec!(2.35));
-        assert_eq!(Money::new(dec!(2.335), Currency::Usd).rounded().amount(), dec!(2.34));
-        assert_eq!(Money::new(dec!(-2.345), Currency::Usd).rounded().amount(), dec!(-2.35));
-        assert_eq!(Money::new(dec!(12.5), Currency::Jpy).rounded().amount(), dec!(13));
+        assert_eq!(
+            Money::new(dec!(2.345), Currency::Usd).rounded().amount(),
+            dec!(2.35)
+        );
+        assert_eq!(
+            Money::new(dec!(2.335), Currency::Usd).rounded().amount(),
+            dec!(2.34)
+        );
+        assert_eq!(
+            Money::new(dec!(-2.345), Currency::Usd).rounded().amount(),
+            dec!(-2.35)
+        );
+        assert_eq!(
+            Money::new(dec!(12.5), Currency::Jpy).rounded().amount(),
+            dec!(13)
+        );
     }
 
     #[test]
@@ -228,8 +249,14 @@ mod tests {
     #[test]
     fn parses_decimal_strings_and_rejects_garbage() {
         // R: P5
-        assert_eq!(Money::parse(" 25.00 ", Currency::Usd).unwrap().amount(), dec!(25));
-        assert_eq!(Money::parse("abc", Currency::Usd).unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            Money::parse(" 25.00 ", Currency::Usd).unwrap().amount(),
+            dec!(25)
+        );
+        assert_eq!(
+            Money::parse("abc", Currency::Usd).unwrap_err().code(),
+            "invalid_input"
+        );
         assert_eq!("usd".parse::<Currency>().unwrap(), Currency::Usd);
         assert!("XYZ".parse::<Currency>().is_err());
     }

@@ -17,9 +17,9 @@ use crate::model::CreationModel;
 use crate::money::Money;
 use crate::policy::Policy;
 use crate::pricing::Quote;
-use sha2::{Digest, Sha256};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// The client's path (G3).
@@ -54,7 +54,10 @@ pub enum OrderStatus {
 
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let s = serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         f.write_str(&s)
     }
 }
@@ -229,7 +232,11 @@ pub enum OrderCommand<'a> {
 /// assert_eq!(draft_payload(&"ana/order-1".into(), 0), draft_payload(&"ana/order-1".into(), 0));
 /// ```
 pub fn draft_payload(order: &OrderId, index: usize) -> u64 {
-    let digest = Sha256::new().chain_update(b"fivergo/draft/").chain_update(order.as_str()).chain_update(index.to_le_bytes()).finalize();
+    let digest = Sha256::new()
+        .chain_update(b"fivergo/draft/")
+        .chain_update(order.as_str())
+        .chain_update(index.to_le_bytes())
+        .finalize();
     u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())
 }
 
@@ -237,7 +244,16 @@ impl Order {
     /// A new order of `client` on `model` (G3): the client must be named and ask
     /// for at least one unit.
     #[allow(clippy::too_many_arguments)]
-    pub fn open(id: OrderId, client: &str, model: &CreationModel, path: OrderPath, brief: Brief, seed: u64, quote: Option<Quote>, ctx: &Context) -> Result<Order, Error> {
+    pub fn open(
+        id: OrderId,
+        client: &str,
+        model: &CreationModel,
+        path: OrderPath,
+        brief: Brief,
+        seed: u64,
+        quote: Option<Quote>,
+        ctx: &Context,
+    ) -> Result<Order, Error> {
         if client.trim().is_empty() {
             return Err(Error::invalid("client", "must not be empty"));
         }
@@ -291,7 +307,12 @@ impl Order {
     }
 
     /// V1: a revision may be asked now with `note`.
-    pub fn check_revision_request(&self, note: &str, policy: &Policy, at: DateTime<Utc>) -> Result<(), Error> {
+    pub fn check_revision_request(
+        &self,
+        note: &str,
+        policy: &Policy,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
         self.check_revision(policy, at)?;
         if note.trim().is_empty() {
             return Err(Error::invalid("note", "say what to change"));
@@ -303,7 +324,11 @@ impl Order {
     /// payment (D2, G1).
     pub fn check_visibility(&self, public: bool) -> Result<bool, Error> {
         if self.delivery_owner().is_none() {
-            return Err(Error::NotApprovedAndPaid { order: self.id.clone(), approved: self.approved, paid: false });
+            return Err(Error::NotApprovedAndPaid {
+                order: self.id.clone(),
+                approved: self.approved,
+                paid: false,
+            });
         }
         Ok(self.delivery_public != public)
     }
@@ -323,34 +348,68 @@ impl Order {
         let (order, at) = (self.id.clone(), ctx.now);
         Ok(match command {
             OrderCommand::SendOffer { offer } => {
-                self.ensure_status(&[OrderStatus::OfferRequested, OrderStatus::OfferSent], "send an offer")?;
-                let (price, non_ai_work) = (offer.price.in_currency(ctx.policy.currency)?, offer.non_ai_work.in_currency(ctx.policy.currency)?);
+                self.ensure_status(
+                    &[OrderStatus::OfferRequested, OrderStatus::OfferSent],
+                    "send an offer",
+                )?;
+                let (price, non_ai_work) = (
+                    offer.price.in_currency(ctx.policy.currency)?,
+                    offer.non_ai_work.in_currency(ctx.policy.currency)?,
+                );
                 let limits = &ctx.policy.limits;
                 limits.check_magnitude("price", price)?;
                 limits.check_magnitude("non_ai_work", non_ai_work)?;
                 limits.check_text("terms", &offer.terms)?;
                 let max_window = ctx.policy.orders.max_offer_window_hours;
                 if offer.revision_window_hours > max_window {
-                    return Err(Error::out_of_range("revision_window_hours", "value", 0, max_window, offer.revision_window_hours));
+                    return Err(Error::out_of_range(
+                        "revision_window_hours",
+                        "value",
+                        0,
+                        max_window,
+                        offer.revision_window_hours,
+                    ));
                 }
-                if !price.is_positive() || non_ai_work.amount().is_sign_negative() || non_ai_work.cmp_amount(&price)? == std::cmp::Ordering::Greater {
+                if !price.is_positive()
+                    || non_ai_work.amount().is_sign_negative()
+                    || non_ai_work.cmp_amount(&price)? == std::cmp::Ordering::Greater
+                {
                     return Err(Error::InvalidPrice { reason: "an offer needs a positive price and non-AI work between zero and the price".into() });
                 }
-                vec![Event::OfferSent { order, offer: CustomOffer { price: price.rounded(), non_ai_work: non_ai_work.rounded(), ..offer }, at }]
+                vec![Event::OfferSent {
+                    order,
+                    offer: CustomOffer {
+                        price: price.rounded(),
+                        non_ai_work: non_ai_work.rounded(),
+                        ..offer
+                    },
+                    at,
+                }]
             }
             OrderCommand::AcceptOffer { delivery } => {
                 self.ensure_status(&[OrderStatus::OfferSent], "accept the offer")?;
                 vec![self.delivered(delivery, at)]
             }
             OrderCommand::Approve => {
-                self.ensure_status(&[OrderStatus::Drafted, OrderStatus::RevisionDelivered], "approve")?;
+                self.ensure_status(
+                    &[OrderStatus::Drafted, OrderStatus::RevisionDelivered],
+                    "approve",
+                )?;
                 if self.approved {
                     return Ok(Vec::new());
                 }
-                let mut events = vec![Event::OrderApproved { order: order.clone(), at }];
+                let mut events = vec![Event::OrderApproved {
+                    order: order.clone(),
+                    at,
+                }];
                 if self.status == OrderStatus::RevisionDelivered {
                     // R2: approving the revised delivery completes the order with an edit.
-                    events.push(Event::OrderCompleted { order, edited: true, counts_in_success_score: self.counts_in_success_score(), at });
+                    events.push(Event::OrderCompleted {
+                        order,
+                        edited: true,
+                        counts_in_success_score: self.counts_in_success_score(),
+                        at,
+                    });
                 }
                 events
             }
@@ -360,9 +419,14 @@ impl Order {
                     return Ok(Vec::new());
                 }
                 ctx.policy.limits.check_amount("amount", amount)?;
-                let price = self.price().ok_or_else(|| Error::invalid("order", "has no price"))?;
+                let price = self
+                    .price()
+                    .ok_or_else(|| Error::invalid("order", "has no price"))?;
                 if amount.cmp_amount(&price)? != std::cmp::Ordering::Equal {
-                    return Err(Error::invalid("amount", format!("the order costs {price}, got {amount}")));
+                    return Err(Error::invalid(
+                        "amount",
+                        format!("the order costs {price}, got {amount}"),
+                    ));
                 }
                 vec![Event::OrderPaid { order, amount, at }]
             }
@@ -376,18 +440,42 @@ impl Order {
                     Some(_) => Vec::new(),
                 }
             }
-            OrderCommand::RequestRevision { note, requested_at, delivery } => {
+            OrderCommand::RequestRevision {
+                note,
+                requested_at,
+                delivery,
+            } => {
                 self.check_revision_request(note, ctx.policy, requested_at)?;
-                vec![Event::RevisionRequested { order, note: note.trim().into(), at }, self.delivered(delivery, at)]
+                vec![
+                    Event::RevisionRequested {
+                        order,
+                        note: note.trim().into(),
+                        at,
+                    },
+                    self.delivered(delivery, at),
+                ]
             }
             OrderCommand::AcceptDelivery => {
                 self.ensure_status(&[OrderStatus::Released], "accept")?;
-                vec![Event::OrderCompleted { order, edited: self.edited(), counts_in_success_score: self.counts_in_success_score(), at }]
+                vec![Event::OrderCompleted {
+                    order,
+                    edited: self.edited(),
+                    counts_in_success_score: self.counts_in_success_score(),
+                    at,
+                }]
             }
             OrderCommand::Review { stars, text } => {
                 self.check_review(stars)?;
                 ctx.policy.limits.check_text("text", text)?;
-                vec![Event::ReviewLeft { order, seller: self.seller.clone(), review: Review { stars, text: text.trim().into(), at } }]
+                vec![Event::ReviewLeft {
+                    order,
+                    seller: self.seller.clone(),
+                    review: Review {
+                        stars,
+                        text: text.trim().into(),
+                        at,
+                    },
+                }]
             }
             OrderCommand::RequestFullRefund => return Err(Error::FullRefundUnavailable { order }),
             OrderCommand::RequestSourceFile => return Err(Error::SourceFileUnavailable { order }),
@@ -401,7 +489,11 @@ impl Order {
                 if !self.check_visibility(public)? {
                     return Ok(Vec::new());
                 }
-                let mut events: Vec<Event> = new_asset.filter(|_| public).map(|asset| Event::AssetAdded { asset }).into_iter().collect();
+                let mut events: Vec<Event> = new_asset
+                    .filter(|_| public)
+                    .map(|asset| Event::AssetAdded { asset })
+                    .into_iter()
+                    .collect();
                 events.push(Event::DeliveryVisibilityChanged { order, public, at });
                 events
             }
@@ -411,12 +503,27 @@ impl Order {
     /// The events that open this order with its first draft (G1, G3, W1, W2).
     pub fn opened_with(self, delivery: Delivery, at: DateTime<Utc>) -> Vec<Event> {
         let delivered = self.delivered(delivery, at);
-        vec![Event::OrderCreated { order: Box::new(self) }, delivered]
+        vec![
+            Event::OrderCreated {
+                order: Box::new(self),
+            },
+            delivered,
+        ]
     }
 
     fn delivered(&self, delivery: Delivery, at: DateTime<Utc>) -> Event {
-        let Delivery { draft, clean, payload } = delivery;
-        Event::DraftDelivered { order: self.id.clone(), draft, clean, payload, at }
+        let Delivery {
+            draft,
+            clean,
+            payload,
+        } = delivery;
+        Event::DraftDelivered {
+            order: self.id.clone(),
+            draft,
+            clean,
+            payload,
+            at,
+        }
     }
 
     /// Folds in an event that concerns the order; others are ignored.
@@ -426,12 +533,21 @@ impl Order {
                 self.offer = Some(offer.clone());
                 self.status = OrderStatus::OfferSent;
             }
-            Event::DraftDelivered { draft, clean, payload, .. } => {
+            Event::DraftDelivered {
+                draft,
+                clean,
+                payload,
+                ..
+            } => {
                 self.draft_payloads.push(*payload);
                 self.draft = Some(draft.clone());
                 self.clean = Some(clean.clone());
                 self.approved = false;
-                self.status = if self.status == OrderStatus::RevisionRequested { OrderStatus::RevisionDelivered } else { OrderStatus::Drafted };
+                self.status = if self.status == OrderStatus::RevisionRequested {
+                    OrderStatus::RevisionDelivered
+                } else {
+                    OrderStatus::Drafted
+                };
             }
             Event::OrderApproved { .. } => {
                 self.approved = true;
@@ -459,7 +575,9 @@ impl Order {
             }
             Event::ReviewLeft { review, .. } => self.review = Some(review.clone()),
             // `decide` refused any refund beyond the non-AI work (F2): the sum fits.
-            Event::PartialRefundIssued { amount, .. } => self.refunded = self.refunded.plus(*amount).unwrap_or(self.refunded),
+            Event::PartialRefundIssued { amount, .. } => {
+                self.refunded = self.refunded.plus(*amount).unwrap_or(self.refunded)
+            }
             Event::DeliveryVisibilityChanged { public, .. } => self.delivery_public = *public,
             _ => {}
         }
@@ -475,7 +593,10 @@ impl Order {
 
     /// The part of the price beyond the AI generation (zero for immediate downloads).
     pub fn non_ai_work(&self) -> Money {
-        self.offer.as_ref().map(|o| o.non_ai_work).unwrap_or(Money::zero(self.refunded.currency()))
+        self.offer
+            .as_ref()
+            .map(|o| o.non_ai_work)
+            .unwrap_or(Money::zero(self.refunded.currency()))
     }
 
     /// R1: fully AI-generated orders never count in the Success Score or order
@@ -504,7 +625,12 @@ impl Order {
         if &self.client == client {
             Ok(())
         } else {
-            Err(Error::Forbidden { actor: client.to_string(), entity: "order".into(), id: self.id.to_string(), rule: "D2" })
+            Err(Error::Forbidden {
+                actor: client.to_string(),
+                entity: "order".into(),
+                id: self.id.to_string(),
+                rule: "D2",
+            })
         }
     }
 
@@ -513,7 +639,12 @@ impl Order {
         if &self.seller == seller {
             Ok(())
         } else {
-            Err(Error::Forbidden { actor: seller.to_string(), entity: "order".into(), id: self.id.to_string(), rule: "D1" })
+            Err(Error::Forbidden {
+                actor: seller.to_string(),
+                entity: "order".into(),
+                id: self.id.to_string(),
+                rule: "D1",
+            })
         }
     }
 
@@ -522,7 +653,11 @@ impl Order {
         if allowed.contains(&self.status) {
             Ok(())
         } else {
-            Err(Error::InvalidOrderState { order: self.id.clone(), status: self.status.to_string(), action: action.into() })
+            Err(Error::InvalidOrderState {
+                order: self.id.clone(),
+                status: self.status.to_string(),
+                action: action.into(),
+            })
         }
     }
 
@@ -531,7 +666,11 @@ impl Order {
         if self.is_released() {
             Ok(())
         } else {
-            Err(Error::NotApprovedAndPaid { order: self.id.clone(), approved: self.approved, paid: self.paid_at.is_some() })
+            Err(Error::NotApprovedAndPaid {
+                order: self.id.clone(),
+                approved: self.approved,
+                paid: self.paid_at.is_some(),
+            })
         }
     }
 
@@ -539,7 +678,10 @@ impl Order {
     pub fn revision_terms(&self, policy: &Policy) -> (u32, u32) {
         match &self.offer {
             Some(o) => (o.revisions, o.revision_window_hours),
-            None => (policy.orders.included_revisions, policy.orders.revision_window_hours),
+            None => (
+                policy.orders.included_revisions,
+                policy.orders.revision_window_hours,
+            ),
         }
     }
 
@@ -547,7 +689,8 @@ impl Order {
     /// reaching past the end of the calendar never closes.
     pub fn revision_deadline(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         let (_, hours) = self.revision_terms(policy);
-        self.downloaded_at.map(|d| crate::clock::later(d, Duration::hours(i64::from(hours))))
+        self.downloaded_at
+            .map(|d| crate::clock::later(d, Duration::hours(i64::from(hours))))
     }
 
     /// V1: one revision, requested within the window after download.
@@ -571,19 +714,36 @@ impl Order {
         let used = self.revision_notes.len() as u32;
         let deadline = self.revision_deadline(policy);
         let refuse = |reason: &str| {
-            Err(Error::RevisionNotAllowed { order: self.id.clone(), reason: reason.into(), used, limit, deadline })
+            Err(Error::RevisionNotAllowed {
+                order: self.id.clone(),
+                reason: reason.into(),
+                used,
+                limit,
+                deadline,
+            })
         };
         if used >= limit {
-            return refuse(&format!("the order includes {limit} revision(s), already used"));
+            return refuse(&format!(
+                "the order includes {limit} revision(s), already used"
+            ));
         }
         // A revised draft may be revised again, before its approval, when the terms
         // include more than one revision (V2).
-        if !matches!(self.status, OrderStatus::Released | OrderStatus::RevisionDelivered) {
-            return refuse(&format!("the order is {}; revisions follow a download", self.status));
+        if !matches!(
+            self.status,
+            OrderStatus::Released | OrderStatus::RevisionDelivered
+        ) {
+            return refuse(&format!(
+                "the order is {}; revisions follow a download",
+                self.status
+            ));
         }
         match deadline {
             None => refuse("the delivery has not been downloaded yet"),
-            Some(d) if now > d => refuse(&format!("the revision window closed at {}", d.format("%Y-%m-%d %H:%M UTC"))),
+            Some(d) if now > d => refuse(&format!(
+                "the revision window closed at {}",
+                d.format("%Y-%m-%d %H:%M UTC")
+            )),
             Some(_) => Ok(()),
         }
     }
@@ -595,15 +755,29 @@ impl Order {
         }
         let max = self.non_ai_work().minus(self.refunded)?;
         if self.paid_at.is_none() || amount.cmp_amount(&max)? == std::cmp::Ordering::Greater {
-            let max = if self.paid_at.is_none() { Money::zero(max.currency()) } else { max };
-            return Err(Error::PartialRefundNotAllowed { order: self.id.clone(), requested: amount, max });
+            let max = if self.paid_at.is_none() {
+                Money::zero(max.currency())
+            } else {
+                max
+            };
+            return Err(Error::PartialRefundNotAllowed {
+                order: self.id.clone(),
+                requested: amount,
+                max,
+            });
         }
         Ok(())
     }
 
     /// R2, R3: a review needs an edit and the approval of the final delivery.
     pub fn check_review(&self, stars: u8) -> Result<(), Error> {
-        let refuse = |reason: &str, rule| Err(Error::ReviewNotAllowed { order: self.id.clone(), reason: reason.into(), rule });
+        let refuse = |reason: &str, rule| {
+            Err(Error::ReviewNotAllowed {
+                order: self.id.clone(),
+                reason: reason.into(),
+                rule,
+            })
+        };
         if self.status != OrderStatus::Completed {
             return refuse("the client has not approved the final delivery", "R2");
         }
@@ -614,7 +788,10 @@ impl Order {
             return refuse("the order is already reviewed", "R2");
         }
         if !(1..=5).contains(&stars) {
-            return Err(Error::invalid("stars", format!("must be 1 to 5, got {stars}")));
+            return Err(Error::invalid(
+                "stars",
+                format!("must be 1 to 5, got {stars}"),
+            ));
         }
         Ok(())
     }
@@ -626,5 +803,8 @@ pub(crate) fn check_brief(brief: &Brief, policy: &Policy) -> Result<(), Error> {
         return Err(Error::invalid("quantity", "must be at least 1"));
     }
     policy.limits.check_text("brief", &brief.text)?;
-    brief.tags.iter().try_for_each(|tag| policy.limits.check_id("tag", tag))
+    brief
+        .tags
+        .iter()
+        .try_for_each(|tag| policy.limits.check_id("tag", tag))
 }

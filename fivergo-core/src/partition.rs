@@ -25,8 +25,8 @@ use crate::context::{Context, Counters, Ids};
 use crate::error::Error;
 use crate::event::Event;
 use crate::generation::GenerationJob;
-use crate::jobs::WorkId;
 use crate::ids::*;
+use crate::jobs::WorkId;
 use crate::model::{CreationModel, ModelStatus};
 use crate::order::Order;
 use crate::policy::Policy;
@@ -177,19 +177,27 @@ impl Partition {
 
     /// The context a decision at `now` gets in this partition.
     pub fn context<'a>(&'a self, policy: &'a Policy, now: DateTime<Utc>) -> Context<'a> {
-        Context { policy, now, ids: Ids::new(&self.id, &self.counters) }
+        Context {
+            policy,
+            now,
+            ids: Ids::new(&self.id, &self.counters),
+        }
     }
 
     // ----- lookups ------------------------------------------------------------------
 
     /// The seller, or `not_found`.
     pub fn seller(&self) -> Result<&Seller, Error> {
-        self.seller.as_ref().ok_or_else(|| Error::not_found("seller", &self.id))
+        self.seller
+            .as_ref()
+            .ok_or_else(|| Error::not_found("seller", &self.id))
     }
 
     /// A model, or `not_found`.
     pub fn model(&self, id: &ModelId) -> Result<&CreationModel, Error> {
-        self.models.get(id).ok_or_else(|| Error::not_found("model", id))
+        self.models
+            .get(id)
+            .ok_or_else(|| Error::not_found("model", id))
     }
 
     /// A model for its owner only (M7, D1).
@@ -201,7 +209,9 @@ impl Partition {
 
     /// An asset, or `not_found`.
     pub fn asset(&self, id: &AssetId) -> Result<&Asset, Error> {
-        self.assets.get(id).ok_or_else(|| Error::not_found("asset", id))
+        self.assets
+            .get(id)
+            .ok_or_else(|| Error::not_found("asset", id))
     }
 
     /// A job, or `not_found`.
@@ -211,12 +221,16 @@ impl Partition {
 
     /// A queued generation, or `not_found`.
     pub fn generation(&self, id: &GenerationId) -> Result<&GenerationJob, Error> {
-        self.generations.get(id).ok_or_else(|| Error::not_found("generation", id))
+        self.generations
+            .get(id)
+            .ok_or_else(|| Error::not_found("generation", id))
     }
 
     /// An order, or `not_found`.
     pub fn order(&self, id: &OrderId) -> Result<&Order, Error> {
-        self.orders.get(id).ok_or_else(|| Error::not_found("order", id))
+        self.orders
+            .get(id)
+            .ok_or_else(|| Error::not_found("order", id))
     }
 
     /// An order for its client only (D2).
@@ -240,7 +254,9 @@ impl Partition {
 
     /// The seller's published models.
     pub fn published_models(&self) -> impl Iterator<Item = &CreationModel> {
-        self.models.values().filter(|m| m.status == ModelStatus::Published)
+        self.models
+            .values()
+            .filter(|m| m.status == ModelStatus::Published)
     }
 
     /// The ids of the seller's published models.
@@ -254,8 +270,13 @@ impl Partition {
     }
 
     /// The models whose selection holds `asset`.
-    pub fn models_using<'a>(&'a self, asset: &'a AssetId) -> impl Iterator<Item = &'a CreationModel> + 'a {
-        self.models.values().filter(move |m| m.assets.contains(asset))
+    pub fn models_using<'a>(
+        &'a self,
+        asset: &'a AssetId,
+    ) -> impl Iterator<Item = &'a CreationModel> + 'a {
+        self.models
+            .values()
+            .filter(move |m| m.assets.contains(asset))
     }
 
     /// The seller's models, oldest first.
@@ -267,7 +288,9 @@ impl Partition {
 
     /// The library asset a client delivery of `order` became, if any (D3).
     pub fn delivery_asset(&self, order: &OrderId) -> Option<&Asset> {
-        self.assets.values().find(|a| matches!(&a.source, AssetSource::ClientDelivery { order: o, .. } if o == order))
+        self.assets.values().find(
+            |a| matches!(&a.source, AssetSource::ClientDelivery { order: o, .. } if o == order),
+        )
     }
 
     /// When something next falls due in the partition: the subscription's renewal,
@@ -275,9 +298,21 @@ impl Partition {
     /// index holds, so `tick` never scans the marketplace.
     pub fn next_due(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         let subscription = self.latest_subscription().and_then(|s| s.next_due(policy));
-        let leases = self.jobs.values().filter(|j| j.status.is_active()).filter_map(|j| j.lease_until);
-        let generations = self.generations.values().filter(|g| g.status.is_active()).filter_map(|g| g.lease_until);
-        subscription.into_iter().chain(leases).chain(generations).min()
+        let leases = self
+            .jobs
+            .values()
+            .filter(|j| j.status.is_active())
+            .filter_map(|j| j.lease_until);
+        let generations = self
+            .generations
+            .values()
+            .filter(|g| g.status.is_active())
+            .filter_map(|g| g.lease_until);
+        subscription
+            .into_iter()
+            .chain(leases)
+            .chain(generations)
+            .min()
     }
 
     /// When a worker may claim `work` (what the store's job index holds): a queued
@@ -285,8 +320,14 @@ impl Partition {
     /// `None` once it ended (or is unknown).
     pub fn ready_at(&self, work: &WorkId) -> Option<DateTime<Utc>> {
         let (status, queued_at, lease_until) = match work {
-            WorkId::Training(id) => self.jobs.get(id).map(|j| (j.status, j.queued_at, j.lease_until))?,
-            WorkId::Generation(id) => self.generations.get(id).map(|g| (g.status, g.queued_at, g.lease_until))?,
+            WorkId::Training(id) => self
+                .jobs
+                .get(id)
+                .map(|j| (j.status, j.queued_at, j.lease_until))?,
+            WorkId::Generation(id) => self
+                .generations
+                .get(id)
+                .map(|g| (g.status, g.queued_at, g.lease_until))?,
         };
         match status {
             JobStatus::Queued => Some(queued_at),
@@ -304,7 +345,10 @@ impl Partition {
         use Event::*;
         match event {
             SellerRegistered { seller, .. } => self.seller = Some(seller.clone()),
-            SellerLevelChanged { .. } | GigAdded { .. } | BalanceCredited { .. } | PaymentMethodAdded { .. } => self.with_seller(event),
+            SellerLevelChanged { .. }
+            | GigAdded { .. }
+            | BalanceCredited { .. }
+            | PaymentMethodAdded { .. } => self.with_seller(event),
             AssetAdded { asset } => {
                 self.counters.assets = self.counters.assets.max(asset.seq);
                 self.assets.insert(asset.id.clone(), (**asset).clone());
@@ -313,13 +357,25 @@ impl Partition {
                 if let Some(a) = self.assets.get_mut(asset) {
                     a.apply(event);
                 }
-                for m in self.models.values_mut().filter(|m| m.assets.contains(asset)) {
+                for m in self
+                    .models
+                    .values_mut()
+                    .filter(|m| m.assets.contains(asset))
+                {
                     m.apply(event);
                 }
             }
-            ModelCreated { model, seller, subcategory, at } => {
+            ModelCreated {
+                model,
+                seller,
+                subcategory,
+                at,
+            } => {
                 self.counters.models += 1;
-                self.models.insert(model.clone(), CreationModel::new(model.clone(), seller.clone(), subcategory.clone(), *at));
+                self.models.insert(
+                    model.clone(),
+                    CreationModel::new(model.clone(), seller.clone(), subcategory.clone(), *at),
+                );
             }
             AssetsSelected { model, .. }
             | AssetsDeselected { model, .. }
@@ -359,7 +415,9 @@ impl Partition {
                     g.apply(event);
                 }
             }
-            TrainingSucceeded { job, model, .. } | TrainingFailed { job, model, .. } | TrainingCancelled { job, model, .. } => {
+            TrainingSucceeded { job, model, .. }
+            | TrainingFailed { job, model, .. }
+            | TrainingCancelled { job, model, .. } => {
                 self.with_job(job, event);
                 self.with_model(model, event);
             }
@@ -367,8 +425,18 @@ impl Partition {
                 self.counters.subscriptions += 1;
                 self.subscriptions.push(subscription.clone());
             }
-            SubscriptionCharged { subscription, charge, .. } => {
-                let Some(sub) = self.subscriptions.iter_mut().find(|s| &s.id == subscription) else { return };
+            SubscriptionCharged {
+                subscription,
+                charge,
+                ..
+            } => {
+                let Some(sub) = self
+                    .subscriptions
+                    .iter_mut()
+                    .find(|s| &s.id == subscription)
+                else {
+                    return;
+                };
                 if sub.is_charged(charge.period) {
                     return; // S5: a period is never charged twice, nor its balance taken twice
                 }
@@ -380,7 +448,11 @@ impl Partition {
             | SubscriptionCancelled { subscription, .. }
             | SubscriptionResumed { subscription, .. }
             | SubscriptionEnded { subscription, .. } => {
-                if let Some(sub) = self.subscriptions.iter_mut().find(|s| &s.id == subscription) {
+                if let Some(sub) = self
+                    .subscriptions
+                    .iter_mut()
+                    .find(|s| &s.id == subscription)
+                {
                     sub.apply(event);
                 }
             }
@@ -408,7 +480,8 @@ impl Partition {
                 self.with_order(order, event);
                 let mut gone = Vec::new();
                 for a in self.assets.values_mut() {
-                    if matches!(&a.source, AssetSource::ClientDelivery { order: o, .. } if o == order) {
+                    if matches!(&a.source, AssetSource::ClientDelivery { order: o, .. } if o == order)
+                    {
                         a.apply(event);
                         if !*public {
                             gone.push(a.id.clone());

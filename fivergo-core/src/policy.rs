@@ -90,7 +90,10 @@ pub struct EligibilityPolicy {
 
 impl Default for EligibilityPolicy {
     fn default() -> Self {
-        Self { min_level: SellerLevel::Level2, pro_eligible: true }
+        Self {
+            min_level: SellerLevel::Level2,
+            pro_eligible: true,
+        }
     }
 }
 
@@ -157,7 +160,12 @@ pub struct TrainingPolicy {
 
 impl Default for TrainingPolicy {
     fn default() -> Self {
-        Self { before_subscription: 2, per_period: 2, refund_failed: true, lease_seconds: 300 }
+        Self {
+            before_subscription: 2,
+            per_period: 2,
+            refund_failed: true,
+            lease_seconds: 300,
+        }
     }
 }
 
@@ -193,7 +201,11 @@ pub struct JobsPolicy {
 
 impl Default for JobsPolicy {
     fn default() -> Self {
-        Self { max_attempts: 3, generation_lease_seconds: 120, claim_seconds: 30 }
+        Self {
+            max_attempts: 3,
+            generation_lease_seconds: 120,
+            claim_seconds: 30,
+        }
     }
 }
 
@@ -226,7 +238,10 @@ pub struct SubscriptionPolicy {
 
 impl Default for SubscriptionPolicy {
     fn default() -> Self {
-        Self { monthly_price: Decimal::new(2500, 2), grace_period_days: 7 }
+        Self {
+            monthly_price: Decimal::new(2500, 2),
+            grace_period_days: 7,
+        }
     }
 }
 
@@ -247,7 +262,10 @@ pub struct ModelPolicy {
 
 impl Default for ModelPolicy {
     fn default() -> Self {
-        Self { active_model_limit: 3, min_playground_generations: 1 }
+        Self {
+            active_model_limit: 3,
+            min_playground_generations: 1,
+        }
     }
 }
 
@@ -273,7 +291,12 @@ pub struct OrderPolicy {
 
 impl Default for OrderPolicy {
     fn default() -> Self {
-        Self { included_edits: 1, included_revisions: 1, revision_window_hours: 24, max_offer_window_hours: 24 * 365 }
+        Self {
+            included_edits: 1,
+            included_revisions: 1,
+            revision_window_hours: 24,
+            max_offer_window_hours: 24 * 365,
+        }
     }
 }
 
@@ -344,7 +367,10 @@ impl LimitsPolicy {
     pub fn check_id(&self, field: &str, id: &str) -> Result<(), Error> {
         check_length(field, id, self.max_id_bytes)?;
         if id.chars().any(char::is_control) {
-            return Err(Error::invalid(field, "must not contain control characters (NUL, newlines, ...)"));
+            return Err(Error::invalid(
+                field,
+                "must not contain control characters (NUL, newlines, ...)",
+            ));
         }
         Ok(())
     }
@@ -365,7 +391,13 @@ impl LimitsPolicy {
         self.check_magnitude(field, amount)?;
         if amount.rounded().amount() != amount.amount() {
             let minor = amount.currency().minor_units();
-            return Err(Error::invalid(field, format!("{amount} has digits below the {} minor unit ({minor} decimals)", amount.currency())));
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{amount} has digits below the {} minor unit ({minor} decimals)",
+                    amount.currency()
+                ),
+            ));
         }
         Ok(())
     }
@@ -374,7 +406,13 @@ impl LimitsPolicy {
     /// sub-minor-unit precision: their totals are rounded, P5).
     pub fn check_magnitude(&self, field: &str, amount: Money) -> Result<(), Error> {
         if amount.amount().abs() > self.max_amount {
-            return Err(Error::out_of_range(field, "amount", -self.max_amount, self.max_amount, amount.amount()));
+            return Err(Error::out_of_range(
+                field,
+                "amount",
+                -self.max_amount,
+                self.max_amount,
+                amount.amount(),
+            ));
         }
         Ok(())
     }
@@ -400,19 +438,35 @@ impl LimitsPolicy {
 
     /// The refusal of a value nested deeper than `max_json_depth`.
     pub fn too_deep(&self, field: &str) -> Error {
-        Error::out_of_range(field, "nesting depth", 0, self.max_json_depth, format!("more than {}", self.max_json_depth))
+        Error::out_of_range(
+            field,
+            "nesting depth",
+            0,
+            self.max_json_depth,
+            format!("more than {}", self.max_json_depth),
+        )
     }
 
     /// The deadline of one generator call (`training` or generation) as a duration.
     pub fn generator_deadline(&self, training: bool) -> std::time::Duration {
-        let ms = if training { self.training_deadline_ms } else { self.generation_deadline_ms };
+        let ms = if training {
+            self.training_deadline_ms
+        } else {
+            self.generation_deadline_ms
+        };
         std::time::Duration::from_millis(u64::from(ms))
     }
 }
 
 fn check_length(field: &str, text: &str, max: u32) -> Result<(), Error> {
     if text.len() > max as usize {
-        return Err(Error::out_of_range(field, "length in bytes", 0, max, text.len()));
+        return Err(Error::out_of_range(
+            field,
+            "length in bytes",
+            0,
+            max,
+            text.len(),
+        ));
     }
     Ok(())
 }
@@ -450,7 +504,10 @@ impl Policy {
     pub fn validate(&self) -> Result<(), Error> {
         let positive = |field: &str, v: u32| {
             if v == 0 {
-                Err(Error::InvalidPolicy { field: field.into(), reason: "must be above zero".into() })
+                Err(Error::InvalidPolicy {
+                    field: field.into(),
+                    reason: "must be above zero".into(),
+                })
             } else {
                 Ok(())
             }
@@ -461,35 +518,89 @@ impl Policy {
                 reason: format!("must be positive, got {}", self.subscription.monthly_price),
             });
         }
-        positive("assets.all_selection_limit", self.assets.all_selection_limit)?;
+        positive(
+            "assets.all_selection_limit",
+            self.assets.all_selection_limit,
+        )?;
         positive("assets.min_audio_seconds", self.assets.min_audio_seconds)?;
-        positive("assets.ideal_recording_seconds", self.assets.ideal_recording_seconds)?;
+        positive(
+            "assets.ideal_recording_seconds",
+            self.assets.ideal_recording_seconds,
+        )?;
         positive("assets.max_images", self.assets.max_images)?;
-        positive("assets.recommended_min_side_px", self.assets.recommended_min_side_px)?;
-        positive("training.before_subscription", self.training.before_subscription)?;
+        positive(
+            "assets.recommended_min_side_px",
+            self.assets.recommended_min_side_px,
+        )?;
+        positive(
+            "training.before_subscription",
+            self.training.before_subscription,
+        )?;
         positive("training.per_period", self.training.per_period)?;
         positive("training.lease_seconds", self.training.lease_seconds)?;
         positive("jobs.max_attempts", self.jobs.max_attempts)?;
-        positive("jobs.generation_lease_seconds", self.jobs.generation_lease_seconds)?;
+        positive(
+            "jobs.generation_lease_seconds",
+            self.jobs.generation_lease_seconds,
+        )?;
         positive("jobs.claim_seconds", self.jobs.claim_seconds)?;
         positive("models.active_model_limit", self.models.active_model_limit)?;
-        positive("orders.revision_window_hours", self.orders.revision_window_hours)?;
-        positive("orders.max_offer_window_hours", self.orders.max_offer_window_hours)?;
+        positive(
+            "orders.revision_window_hours",
+            self.orders.revision_window_hours,
+        )?;
+        positive(
+            "orders.max_offer_window_hours",
+            self.orders.max_offer_window_hours,
+        )?;
         // Durations stay within a century, so every instant the rules compute from
         // them (deadlines, ends of grace, leases) is a calendar date.
         let at_most = |field: &str, v: u32, max: u32, unit: &str| {
             if v > max {
-                Err(Error::InvalidPolicy { field: field.into(), reason: format!("must be at most {max} {unit}, got {v}") })
+                Err(Error::InvalidPolicy {
+                    field: field.into(),
+                    reason: format!("must be at most {max} {unit}, got {v}"),
+                })
             } else {
                 Ok(())
             }
         };
-        at_most("subscription.grace_period_days", self.subscription.grace_period_days, MAX_DAYS, "days")?;
-        at_most("orders.revision_window_hours", self.orders.revision_window_hours, self.orders.max_offer_window_hours, "hours (orders.max_offer_window_hours)")?;
-        at_most("orders.max_offer_window_hours", self.orders.max_offer_window_hours, MAX_DAYS * 24, "hours")?;
-        at_most("training.lease_seconds", self.training.lease_seconds, MAX_DAYS * 86_400, "seconds")?;
-        at_most("jobs.generation_lease_seconds", self.jobs.generation_lease_seconds, MAX_DAYS * 86_400, "seconds")?;
-        at_most("jobs.claim_seconds", self.jobs.claim_seconds, MAX_DAYS * 86_400, "seconds")?;
+        at_most(
+            "subscription.grace_period_days",
+            self.subscription.grace_period_days,
+            MAX_DAYS,
+            "days",
+        )?;
+        at_most(
+            "orders.revision_window_hours",
+            self.orders.revision_window_hours,
+            self.orders.max_offer_window_hours,
+            "hours (orders.max_offer_window_hours)",
+        )?;
+        at_most(
+            "orders.max_offer_window_hours",
+            self.orders.max_offer_window_hours,
+            MAX_DAYS * 24,
+            "hours",
+        )?;
+        at_most(
+            "training.lease_seconds",
+            self.training.lease_seconds,
+            MAX_DAYS * 86_400,
+            "seconds",
+        )?;
+        at_most(
+            "jobs.generation_lease_seconds",
+            self.jobs.generation_lease_seconds,
+            MAX_DAYS * 86_400,
+            "seconds",
+        )?;
+        at_most(
+            "jobs.claim_seconds",
+            self.jobs.claim_seconds,
+            MAX_DAYS * 86_400,
+            "seconds",
+        )?;
         let l = &self.limits;
         positive("limits.max_id_bytes", l.max_id_bytes)?;
         positive("limits.max_text_bytes", l.max_text_bytes)?;
@@ -497,9 +608,17 @@ impl Policy {
         positive("limits.generation_deadline_ms", l.generation_deadline_ms)?;
         positive("limits.training_deadline_ms", l.training_deadline_ms)?;
         positive("limits.max_renewals_per_settle", l.max_renewals_per_settle)?;
-        at_most("limits.max_json_depth", l.max_json_depth, LimitsPolicy::JSON_DEPTH_CAP, "levels")?;
+        at_most(
+            "limits.max_json_depth",
+            l.max_json_depth,
+            LimitsPolicy::JSON_DEPTH_CAP,
+            "levels",
+        )?;
         if l.max_amount <= Decimal::ZERO {
-            return Err(Error::InvalidPolicy { field: "limits.max_amount".into(), reason: format!("must be positive, got {}", l.max_amount) });
+            return Err(Error::InvalidPolicy {
+                field: "limits.max_amount".into(),
+                reason: format!("must be positive, got {}", l.max_amount),
+            });
         }
         if self.assets.min_images > self.assets.max_images {
             return Err(Error::InvalidPolicy {
@@ -531,11 +650,17 @@ mod tests {
         assert_eq!(p.monthly_fee().to_string(), "25.00 USD");
         assert_eq!(p.training.before_subscription, 2);
         assert_eq!(p.training.per_period, 2);
-        assert_eq!(p.catalogue.get("voice_over").unwrap().trainings_per_period, Some(3));
+        assert_eq!(
+            p.catalogue.get("voice_over").unwrap().trainings_per_period,
+            Some(3)
+        );
         assert_eq!(p.models.active_model_limit, 3);
         assert_eq!(p.assets.all_selection_limit, 100);
         assert_eq!(p.assets.min_audio_seconds, 10);
-        assert_eq!(p.catalogue.get("voice_over").unwrap().min_asset_seconds, Some(30));
+        assert_eq!(
+            p.catalogue.get("voice_over").unwrap().min_asset_seconds,
+            Some(30)
+        );
         assert_eq!(p.orders.revision_window_hours, 24);
         assert_eq!(p.orders.included_edits, 1);
         assert_eq!(p.subscription.grace_period_days, 7);
@@ -555,12 +680,27 @@ mod tests {
     fn bad_values_are_clear_errors() {
         // R: S1, M1, A3
         for (json, field) in [
-            (r#"{"subscription": {"monthly_price": "-5"}}"#, "subscription.monthly_price"),
-            (r#"{"models": {"active_model_limit": 0}}"#, "models.active_model_limit"),
+            (
+                r#"{"subscription": {"monthly_price": "-5"}}"#,
+                "subscription.monthly_price",
+            ),
+            (
+                r#"{"models": {"active_model_limit": 0}}"#,
+                "models.active_model_limit",
+            ),
             (r#"{"assets": {"min_images": 60}}"#, "assets.min_images"),
-            (r#"{"media": {"limits": {"max_bytes": 0}}}"#, "media.limits.max_bytes"),
-            (r#"{"media": {"image": {"blur_ratio": 1.5}}}"#, "media.image.blur_ratio"),
-            (r#"{"media": {"audio": {"f0_min_hz": 900.0}}}"#, "media.audio.f0_min_hz"),
+            (
+                r#"{"media": {"limits": {"max_bytes": 0}}}"#,
+                "media.limits.max_bytes",
+            ),
+            (
+                r#"{"media": {"image": {"blur_ratio": 1.5}}}"#,
+                "media.image.blur_ratio",
+            ),
+            (
+                r#"{"media": {"audio": {"f0_min_hz": 900.0}}}"#,
+                "media.audio.f0_min_hz",
+            ),
         ] {
             match Policy::from_json(json).unwrap_err() {
                 Error::InvalidPolicy { field: f, .. } => assert_eq!(f, field),

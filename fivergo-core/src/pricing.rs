@@ -120,19 +120,35 @@ impl PriceSpec {
         }
         let prices: Vec<(&str, &Money)> = match self {
             PriceSpec::PerUnit { unit_price, .. } => vec![("unit_price", unit_price)],
-            PriceSpec::BaseIncrements { base_quantity, base_price, increment_quantity, increment_price, .. } => {
+            PriceSpec::BaseIncrements {
+                base_quantity,
+                base_price,
+                increment_quantity,
+                increment_price,
+                ..
+            } => {
                 if *base_quantity == 0 || *increment_quantity == 0 {
-                    return Err(Error::InvalidPrice { reason: "base and increment amounts must be above zero".into() });
+                    return Err(Error::InvalidPrice {
+                        reason: "base and increment amounts must be above zero".into(),
+                    });
                 }
-                vec![("base_price", base_price), ("increment_price", increment_price)]
+                vec![
+                    ("base_price", base_price),
+                    ("increment_price", increment_price),
+                ]
             }
         };
         for (field, price) in prices {
             if price.currency() != policy.currency {
-                return Err(Error::CurrencyMismatch { expected: policy.currency, found: price.currency() });
+                return Err(Error::CurrencyMismatch {
+                    expected: policy.currency,
+                    found: price.currency(),
+                });
             }
             if !price.is_positive() {
-                return Err(Error::InvalidPrice { reason: format!("{field} must be positive, got {}", price.amount()) });
+                return Err(Error::InvalidPrice {
+                    reason: format!("{field} must be positive, got {}", price.amount()),
+                });
             }
             policy.limits.check_magnitude(field, *price)?;
         }
@@ -144,17 +160,40 @@ impl PriceSpec {
         if quantity == 0 {
             return Err(Error::invalid("quantity", "must be at least 1"));
         }
-        let line = |kind, quantity: u32, unit_price: Money, label: String| -> Result<QuoteLine, Error> {
-            Ok(QuoteLine { kind, quantity, unit_price, amount: unit_price.times(quantity.into())?.rounded(), label })
-        };
+        let line =
+            |kind, quantity: u32, unit_price: Money, label: String| -> Result<QuoteLine, Error> {
+                Ok(QuoteLine {
+                    kind,
+                    quantity,
+                    unit_price,
+                    amount: unit_price.times(quantity.into())?.rounded(),
+                    label,
+                })
+            };
         let lines = match self {
             PriceSpec::PerUnit { unit, unit_price } => {
-                vec![line(LineKind::Units, quantity, *unit_price, format!("{quantity} × 1 {unit} (one edit included)"))?]
+                vec![line(
+                    LineKind::Units,
+                    quantity,
+                    *unit_price,
+                    format!("{quantity} × 1 {unit} (one edit included)"),
+                )?]
             }
-            PriceSpec::BaseIncrements { unit, base_quantity, base_price, increment_quantity, increment_price } => {
+            PriceSpec::BaseIncrements {
+                unit,
+                base_quantity,
+                base_price,
+                increment_quantity,
+                increment_price,
+            } => {
                 let beyond = quantity.saturating_sub(*base_quantity);
                 let increments = beyond.div_ceil(*increment_quantity);
-                let mut lines = vec![line(LineKind::Base, 1, *base_price, format!("first {base_quantity} {unit} (one edit included)"))?];
+                let mut lines = vec![line(
+                    LineKind::Base,
+                    1,
+                    *base_price,
+                    format!("first {base_quantity} {unit} (one edit included)"),
+                )?];
                 if increments > 0 {
                     lines.push(line(
                         LineKind::Increments,
@@ -170,7 +209,13 @@ impl PriceSpec {
         for l in &lines {
             total = total.plus(l.amount)?;
         }
-        Ok(Quote { unit: self.unit(), quantity, lines, total: total.rounded(), included_edits: policy.orders.included_edits })
+        Ok(Quote {
+            unit: self.unit(),
+            quantity,
+            lines,
+            total: total.rounded(),
+            included_edits: policy.orders.included_edits,
+        })
     }
 }
 
@@ -197,7 +242,10 @@ mod tests {
     fn per_unit_is_quantity_times_price_with_one_edit() {
         // R: P1, P2
         let p = Policy::default();
-        let spec = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("19.99") };
+        let spec = PriceSpec::PerUnit {
+            unit: PricingUnit::Item,
+            unit_price: usd("19.99"),
+        };
         let q = spec.quote(3, &p).unwrap();
         assert_eq!(q.total, usd("59.97"));
         assert_eq!(q.included_edits, 1);
@@ -217,7 +265,10 @@ mod tests {
         assert_eq!(total(30), usd("40")); // just the base
         assert_eq!(total(5), usd("40")); // below base still the base
         let q = spec.quote(75, &p).unwrap();
-        assert_eq!(q.lines.iter().map(|l| l.kind).collect::<Vec<_>>(), [LineKind::Base, LineKind::Increments]);
+        assert_eq!(
+            q.lines.iter().map(|l| l.kind).collect::<Vec<_>>(),
+            [LineKind::Base, LineKind::Increments]
+        );
         assert_eq!(q.lines[1].amount, usd("25"));
     }
 
@@ -236,14 +287,20 @@ mod tests {
         let voice = p.catalogue.get("voice_over").unwrap();
         assert!(spec.validate(voice, &p).is_ok());
         let jingles = p.catalogue.get("jingles").unwrap();
-        assert_eq!(spec.validate(jingles, &p).unwrap_err().code(), "pricing_unit_not_allowed");
+        assert_eq!(
+            spec.validate(jingles, &p).unwrap_err().code(),
+            "pricing_unit_not_allowed"
+        );
     }
 
     #[test]
     fn totals_round_half_away_from_zero() {
         // R: P5
         let p = Policy::default();
-        let spec = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("0.125") };
+        let spec = PriceSpec::PerUnit {
+            unit: PricingUnit::Item,
+            unit_price: usd("0.125"),
+        };
         let q = spec.quote(1, &p).unwrap();
         assert_eq!(q.total.amount().to_string(), "0.13"); // banker's would give 0.12
     }
@@ -253,14 +310,41 @@ mod tests {
         // R: P5
         let p = Policy::default();
         let tattoo = p.catalogue.get("tattoo").unwrap();
-        let zero = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("0") };
-        assert_eq!(zero.validate(tattoo, &p).unwrap_err().code(), "invalid_price");
-        let neg = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("-3") };
-        assert_eq!(neg.validate(tattoo, &p).unwrap_err().code(), "invalid_price");
-        let eur = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: Money::parse("3", Currency::Eur).unwrap() };
-        assert_eq!(eur.validate(tattoo, &p).unwrap_err().code(), "currency_mismatch");
+        let zero = PriceSpec::PerUnit {
+            unit: PricingUnit::Item,
+            unit_price: usd("0"),
+        };
+        assert_eq!(
+            zero.validate(tattoo, &p).unwrap_err().code(),
+            "invalid_price"
+        );
+        let neg = PriceSpec::PerUnit {
+            unit: PricingUnit::Item,
+            unit_price: usd("-3"),
+        };
+        assert_eq!(
+            neg.validate(tattoo, &p).unwrap_err().code(),
+            "invalid_price"
+        );
+        let eur = PriceSpec::PerUnit {
+            unit: PricingUnit::Item,
+            unit_price: Money::parse("3", Currency::Eur).unwrap(),
+        };
+        assert_eq!(
+            eur.validate(tattoo, &p).unwrap_err().code(),
+            "currency_mismatch"
+        );
         let voice = p.catalogue.get("voice_over").unwrap();
-        assert_eq!(seconds(0, "1", 10, "1").validate(voice, &p).unwrap_err().code(), "invalid_price");
-        assert_eq!(seconds(30, "40", 10, "5").quote(0, &p).unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            seconds(0, "1", 10, "1")
+                .validate(voice, &p)
+                .unwrap_err()
+                .code(),
+            "invalid_price"
+        );
+        assert_eq!(
+            seconds(30, "40", 10, "5").quote(0, &p).unwrap_err().code(),
+            "invalid_input"
+        );
     }
 }

@@ -45,8 +45,13 @@ mod tests {
         // R: W1 (drafts are jittered deterministically from their seed)
         // First outputs of SplitMix64 seeded with 0, as published with the algorithm.
         let mut r = SplitMix(0);
-        assert_eq!([r.next_u64(), r.next_u64()], [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4]);
+        assert_eq!(
+            [r.next_u64(), r.next_u64()],
+            [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4]
+        );
         let mut r = SplitMix(7);
-        assert!((0..1000).map(|_| r.next_f64()).all(|u| (0.0..1.0).contains(&u)));
+        assert!((0..1000)
+            .map(|_| r.next_f64())
+            .all(|u| (0.0..1.0).contains(&u)));
     }
 }

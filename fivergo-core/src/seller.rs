@@ -47,9 +47,11 @@ impl fmt::Display for SellerLevel {
 impl std::str::FromStr for SellerLevel {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| Error::InvalidInput {
-            field: "level".into(),
-            reason: format!("unknown seller level `{s}` (new, level_1, level_2, top_rated)"),
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+            Error::InvalidInput {
+                field: "level".into(),
+                reason: format!("unknown seller level `{s}` (new, level_1, level_2, top_rated)"),
+            }
         })
     }
 }
@@ -88,8 +90,16 @@ pub struct PaymentMethod {
 
 impl PaymentMethod {
     /// A payment method value.
-    pub fn new(id: impl Into<PaymentMethodId>, kind: PaymentMethodKind, label: impl Into<String>) -> Self {
-        Self { id: id.into(), kind, label: label.into() }
+    pub fn new(
+        id: impl Into<PaymentMethodId>,
+        kind: PaymentMethodKind,
+        label: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            kind,
+            label: label.into(),
+        }
     }
 }
 
@@ -147,7 +157,12 @@ pub struct Seller {
 
 impl Seller {
     /// A seller with no Gigs, zero balance and no payment methods.
-    pub fn new(id: impl Into<SellerId>, level: SellerLevel, pro: bool, currency: crate::Currency) -> Self {
+    pub fn new(
+        id: impl Into<SellerId>,
+        level: SellerLevel,
+        pro: bool,
+        currency: crate::Currency,
+    ) -> Self {
         Self {
             id: id.into(),
             level,
@@ -195,7 +210,13 @@ impl Seller {
     /// assert_eq!(events[0].kind(), "seller_registered");
     /// assert_eq!(Seller::register(None, &"a/b".into(), SellerLevel::Level2, false, &ctx).unwrap_err().code(), "invalid_input");
     /// ```
-    pub fn register(existing: Option<&Seller>, id: &SellerId, level: SellerLevel, pro: bool, ctx: &Context) -> Result<Vec<Event>, Error> {
+    pub fn register(
+        existing: Option<&Seller>,
+        id: &SellerId,
+        level: SellerLevel,
+        pro: bool,
+        ctx: &Context,
+    ) -> Result<Vec<Event>, Error> {
         if id.as_str().trim().is_empty() {
             return Err(Error::invalid("seller", "must not be empty"));
         }
@@ -204,9 +225,15 @@ impl Seller {
         }
         ctx.policy.limits.check_id("seller", id.as_str())?;
         if existing.is_some() {
-            return Err(Error::AlreadyExists { entity: "seller".into(), id: id.to_string() });
+            return Err(Error::AlreadyExists {
+                entity: "seller".into(),
+                id: id.to_string(),
+            });
         }
-        Ok(vec![Event::SellerRegistered { seller: Seller::new(id.clone(), level, pro, ctx.policy.currency), at: ctx.now }])
+        Ok(vec![Event::SellerRegistered {
+            seller: Seller::new(id.clone(), level, pro, ctx.policy.currency),
+            at: ctx.now,
+        }])
     }
 
     /// Decides a command about the seller (E2, C2, S2).
@@ -224,17 +251,35 @@ impl Seller {
     pub fn decide(&self, command: SellerCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
         let (seller, at) = (self.id.clone(), ctx.now);
         Ok(match command {
-            SellerCommand::SetLevel { level, pro, published } => {
+            SellerCommand::SetLevel {
+                level,
+                pro,
+                published,
+            } => {
                 let eligible = Self::eligible_as(level, pro, ctx.policy);
-                let mut events = vec![Event::SellerLevelChanged { seller, level, pro, eligible, at }];
+                let mut events = vec![Event::SellerLevelChanged {
+                    seller,
+                    level,
+                    pro,
+                    eligible,
+                    at,
+                }];
                 if !eligible {
-                    events.extend(published.iter().map(|m| Event::ModelUnpublished { model: m.clone(), reason: UnpublishReason::Eligibility, at }));
+                    events.extend(published.iter().map(|m| Event::ModelUnpublished {
+                        model: m.clone(),
+                        reason: UnpublishReason::Eligibility,
+                        at,
+                    }));
                 }
                 events
             }
             SellerCommand::AddGig { subcategory } => {
                 ctx.policy.catalogue.entry(subcategory)?;
-                vec![Event::GigAdded { seller, subcategory: subcategory.into(), at }]
+                vec![Event::GigAdded {
+                    seller,
+                    subcategory: subcategory.into(),
+                    at,
+                }]
             }
             SellerCommand::CreditBalance { amount } => {
                 let amount = amount.in_currency(ctx.policy.currency)?;
@@ -244,7 +289,15 @@ impl Seller {
                 ctx.policy.limits.check_amount("amount", amount)?;
                 let after = format!("{} + {}", self.balance.amount(), amount.amount());
                 // Refused here, never lost in apply.
-                self.balance.plus(amount).map_err(|_| Error::out_of_range("amount", "balance after the credit", 0, rust_decimal::Decimal::MAX, after))?;
+                self.balance.plus(amount).map_err(|_| {
+                    Error::out_of_range(
+                        "amount",
+                        "balance after the credit",
+                        0,
+                        rust_decimal::Decimal::MAX,
+                        after,
+                    )
+                })?;
                 vec![Event::BalanceCredited { seller, amount, at }]
             }
             SellerCommand::AddPaymentMethod { method } => {
@@ -263,7 +316,9 @@ impl Seller {
                 self.gigs.insert(subcategory.clone());
             }
             // `decide` refused a credit that would not fit: the sum exists.
-            Event::BalanceCredited { amount, .. } => self.balance = self.balance.plus(*amount).unwrap_or(self.balance),
+            Event::BalanceCredited { amount, .. } => {
+                self.balance = self.balance.plus(*amount).unwrap_or(self.balance)
+            }
             Event::PaymentMethodAdded { method, .. } => {
                 self.payment_methods.retain(|m| m.id != method.id);
                 self.payment_methods.push(method.clone());
@@ -271,11 +326,18 @@ impl Seller {
             Event::SubscriptionCharged { charge, .. } if charge.source == ChargeSource::Balance => {
                 self.balance = self.balance.minus(charge.amount).unwrap_or(self.balance);
             }
-            Event::OrderCompleted { counts_in_success_score: true, .. } => {
-                self.reputation.success_score_orders = self.reputation.success_score_orders.saturating_add(1);
+            Event::OrderCompleted {
+                counts_in_success_score: true,
+                ..
+            } => {
+                self.reputation.success_score_orders =
+                    self.reputation.success_score_orders.saturating_add(1);
             }
             Event::ReviewLeft { review, .. } => {
-                self.reputation.rating_sum = self.reputation.rating_sum.saturating_add(u32::from(review.stars));
+                self.reputation.rating_sum = self
+                    .reputation
+                    .rating_sum
+                    .saturating_add(u32::from(review.stars));
                 self.reputation.rating_count = self.reputation.rating_count.saturating_add(1);
             }
             _ => {}
@@ -336,7 +398,9 @@ mod tests {
         assert!(mk(SellerLevel::Level2, false).is_eligible(&p));
         assert!(mk(SellerLevel::TopRated, false).is_eligible(&p));
         assert!(mk(SellerLevel::New, true).is_eligible(&p));
-        let err = mk(SellerLevel::Level1, false).ensure_eligible(&p).unwrap_err();
+        let err = mk(SellerLevel::Level1, false)
+            .ensure_eligible(&p)
+            .unwrap_err();
         assert_eq!((err.code(), err.rule()), ("not_eligible", Some("E1")));
     }
 

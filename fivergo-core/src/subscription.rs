@@ -163,7 +163,8 @@ impl Subscription {
 
     /// The billing month containing `at` (T3).
     pub fn period_at(&self, at: DateTime<Utc>) -> BillingPeriod {
-        BillingPeriod::containing(self.anchor, at).unwrap_or_else(|| BillingPeriod::nth(self.anchor, 0))
+        BillingPeriod::containing(self.anchor, at)
+            .unwrap_or_else(|| BillingPeriod::nth(self.anchor, 0))
     }
 
     /// What is due at `now`, if anything (renewal, end after cancel, end after grace).
@@ -183,14 +184,23 @@ impl Subscription {
             SubscriptionStatus::Active => {
                 let at = self.paid_until();
                 (now >= at).then_some(if self.cancel_at_period_end {
-                    Due::End { at, reason: EndReason::Cancelled }
+                    Due::End {
+                        at,
+                        reason: EndReason::Cancelled,
+                    }
                 } else {
-                    Due::Renew { period: self.paid_periods, at }
+                    Due::Renew {
+                        period: self.paid_periods,
+                        at,
+                    }
                 })
             }
             SubscriptionStatus::PastDue { since, .. } => {
                 let at = grace_end(since, policy);
-                (now >= at).then_some(Due::End { at, reason: EndReason::PaymentFailed })
+                (now >= at).then_some(Due::End {
+                    at,
+                    reason: EndReason::PaymentFailed,
+                })
             }
             SubscriptionStatus::Ended { .. } => None,
         }
@@ -221,20 +231,37 @@ impl Subscription {
     /// let events = Subscription::start(&request, Ok("ch_1".into()), &ctx).unwrap();
     /// assert_eq!(events.iter().map(Event::kind).collect::<Vec<_>>(), ["subscribed", "subscription_charged"]);
     /// ```
-    pub fn prepare(seller: &Seller, latest: Option<&Subscription>, method: &PaymentMethodId, ctx: &Context) -> Result<ChargeRequest, Error> {
+    pub fn prepare(
+        seller: &Seller,
+        latest: Option<&Subscription>,
+        method: &PaymentMethodId,
+        ctx: &Context,
+    ) -> Result<ChargeRequest, Error> {
         seller.ensure_eligible(ctx.policy)?;
         if let Some(sub) = latest.filter(|sub| sub.is_live()) {
-            return Err(Error::AlreadySubscribed { seller: seller.id.clone(), subscription: sub.id.clone() });
+            return Err(Error::AlreadySubscribed {
+                seller: seller.id.clone(),
+                subscription: sub.id.clone(),
+            });
         }
         let method = seller.payment_method(method)?.clone();
         let key = Self::charge_key(&ctx.ids.subscription(), 0);
-        Ok(ChargeRequest { idempotency_key: key, seller: seller.id.clone(), method, amount: ctx.policy.monthly_fee() })
+        Ok(ChargeRequest {
+            idempotency_key: key,
+            seller: seller.id.clone(),
+            method,
+            amount: ctx.policy.monthly_fee(),
+        })
     }
 
     /// The subscription that the gateway's answer to `request` starts: a decline
     /// creates nothing (`payment_declined`, S2), nor does a processor that did not
     /// answer (`gateway_unavailable`: the retry sends the same key, S5).
-    pub fn start(request: &ChargeRequest, answer: Result<String, ChargeFailure>, ctx: &Context) -> Result<Vec<Event>, Error> {
+    pub fn start(
+        request: &ChargeRequest,
+        answer: Result<String, ChargeFailure>,
+        ctx: &Context,
+    ) -> Result<Vec<Event>, Error> {
         let reference = answer.map_err(|failure| request.refusal(failure))?;
         let (id, at) = (ctx.ids.subscription(), ctx.now);
         let subscription = Subscription {
@@ -247,16 +274,37 @@ impl Subscription {
             paid_periods: 0,
             charges: Vec::new(),
         };
-        let source = ChargeSource::PaymentMethod { id: request.method.id.clone(), kind: request.method.kind, reference };
-        let charge = Charge { idempotency_key: request.idempotency_key.clone(), period: 0, amount: request.amount, source, at };
-        Ok(vec![Event::Subscribed { subscription }, Event::SubscriptionCharged { subscription: id, seller: request.seller.clone(), charge }])
+        let source = ChargeSource::PaymentMethod {
+            id: request.method.id.clone(),
+            kind: request.method.kind,
+            reference,
+        };
+        let charge = Charge {
+            idempotency_key: request.idempotency_key.clone(),
+            period: 0,
+            amount: request.amount,
+            source,
+            at,
+        };
+        Ok(vec![
+            Event::Subscribed { subscription },
+            Event::SubscriptionCharged {
+                subscription: id,
+                seller: request.seller.clone(),
+                charge,
+            },
+        ])
     }
 
     /// S2: how `period` is paid — from the balance when it covers the fee, else from
     /// the stored card or PayPal (never split).
     pub fn renewal_plan(&self, seller: &Seller, period: u32, policy: &Policy) -> RenewalPlan {
         let fee = policy.monthly_fee();
-        if seller.balance.cmp_amount(&fee).is_ok_and(|o| o != std::cmp::Ordering::Less) {
+        if seller
+            .balance
+            .cmp_amount(&fee)
+            .is_ok_and(|o| o != std::cmp::Ordering::Less)
+        {
             return RenewalPlan::Balance;
         }
         match seller.payment_method(&self.method) {
@@ -266,7 +314,10 @@ impl Subscription {
                 method: method.clone(),
                 amount: fee,
             }),
-            Err(_) => RenewalPlan::Decline { method: self.method.clone(), reason: "no stored payment method".into() },
+            Err(_) => RenewalPlan::Decline {
+                method: self.method.clone(),
+                reason: "no stored payment method".into(),
+            },
         }
     }
 
@@ -274,7 +325,9 @@ impl Subscription {
     pub fn past_due_period(&self) -> Result<u32, Error> {
         match self.status {
             SubscriptionStatus::PastDue { period, .. } => Ok(period),
-            _ => Err(Error::NothingPastDue { subscription: self.id.clone() }),
+            _ => Err(Error::NothingPastDue {
+                subscription: self.id.clone(),
+            }),
         }
     }
 
@@ -290,36 +343,82 @@ impl Subscription {
     /// assert_eq!(sub.decide(declined, &ctx).unwrap()[0].kind(), "renewal_declined"); // S2: past due
     /// assert_eq!(sub.decide(SubscriptionCommand::Resume, &ctx).unwrap_err().code(), "not_cancelled");
     /// ```
-    pub fn decide(&self, command: SubscriptionCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
+    pub fn decide(
+        &self,
+        command: SubscriptionCommand<'_>,
+        ctx: &Context,
+    ) -> Result<Vec<Event>, Error> {
         let (subscription, seller, at) = (self.id.clone(), self.seller.clone(), ctx.now);
         Ok(match command {
             SubscriptionCommand::Cancel => {
                 self.ensure_cancellable()?;
-                vec![Event::SubscriptionCancelled { subscription, ends_at: self.paid_until(), at }]
+                vec![Event::SubscriptionCancelled {
+                    subscription,
+                    ends_at: self.paid_until(),
+                    at,
+                }]
             }
             SubscriptionCommand::Resume => {
                 self.ensure_resumable()?;
                 vec![Event::SubscriptionResumed { subscription, at }]
             }
-            SubscriptionCommand::RecordRenewal { period, due_at, paid } => {
+            SubscriptionCommand::RecordRenewal {
+                period,
+                due_at,
+                paid,
+            } => {
                 if self.is_charged(period) {
                     return Ok(Vec::new()); // S5: a period is never charged twice
                 }
                 match paid {
                     Ok(source) => {
-                        let charge = Charge { idempotency_key: Self::charge_key(&self.id, period), period, amount: ctx.policy.monthly_fee(), source, at };
+                        let charge = Charge {
+                            idempotency_key: Self::charge_key(&self.id, period),
+                            period,
+                            amount: ctx.policy.monthly_fee(),
+                            source,
+                            at,
+                        };
                         vec![
-                            Event::SubscriptionCharged { subscription: subscription.clone(), seller: seller.clone(), charge },
-                            Event::QuotaRenewed { seller, subscription, period, at: due_at },
+                            Event::SubscriptionCharged {
+                                subscription: subscription.clone(),
+                                seller: seller.clone(),
+                                charge,
+                            },
+                            Event::QuotaRenewed {
+                                seller,
+                                subscription,
+                                period,
+                                at: due_at,
+                            },
                         ]
                     }
-                    Err((method, reason)) => vec![Event::RenewalDeclined { subscription, period, method, reason, at: due_at }],
+                    Err((method, reason)) => vec![Event::RenewalDeclined {
+                        subscription,
+                        period,
+                        method,
+                        reason,
+                        at: due_at,
+                    }],
                 }
             }
-            SubscriptionCommand::End { at, reason, published } => {
-                let mut events = vec![Event::SubscriptionEnded { subscription, seller, reason, at }];
+            SubscriptionCommand::End {
+                at,
+                reason,
+                published,
+            } => {
+                let mut events = vec![Event::SubscriptionEnded {
+                    subscription,
+                    seller,
+                    reason,
+                    at,
+                }];
                 let gone = UnpublishReason::SubscriptionEnded;
-                events.extend(published.iter().map(|m| Event::ModelUnpublished { model: m.clone(), reason: gone, at }));
+                events.extend(published.iter().map(|m| Event::ModelUnpublished {
+                    model: m.clone(),
+                    reason: gone,
+                    at,
+                }));
                 events
             }
         })
@@ -336,12 +435,22 @@ impl Subscription {
                 self.paid_periods = self.paid_periods.max(charge.period + 1);
                 self.status = SubscriptionStatus::Active;
             }
-            Event::RenewalDeclined { period, at, .. } if self.status == SubscriptionStatus::Active => {
-                self.status = SubscriptionStatus::PastDue { since: *at, period: *period };
+            Event::RenewalDeclined { period, at, .. }
+                if self.status == SubscriptionStatus::Active =>
+            {
+                self.status = SubscriptionStatus::PastDue {
+                    since: *at,
+                    period: *period,
+                };
             }
             Event::SubscriptionCancelled { .. } => self.cancel_at_period_end = true,
             Event::SubscriptionResumed { .. } => self.cancel_at_period_end = false,
-            Event::SubscriptionEnded { reason, at, .. } => self.status = SubscriptionStatus::Ended { at: *at, reason: *reason },
+            Event::SubscriptionEnded { reason, at, .. } => {
+                self.status = SubscriptionStatus::Ended {
+                    at: *at,
+                    reason: *reason,
+                }
+            }
             _ => {}
         }
     }
@@ -349,10 +458,14 @@ impl Subscription {
     /// `Ok` if the subscription can be cancelled now (S3).
     pub fn ensure_cancellable(&self) -> Result<(), Error> {
         match self.status {
-            SubscriptionStatus::Ended { at, .. } => Err(Error::SubscriptionEnded { subscription: self.id.clone(), ended_at: at }),
-            _ if self.cancel_at_period_end => {
-                Err(Error::AlreadyCancelled { subscription: self.id.clone(), ends_at: self.paid_until() })
-            }
+            SubscriptionStatus::Ended { at, .. } => Err(Error::SubscriptionEnded {
+                subscription: self.id.clone(),
+                ended_at: at,
+            }),
+            _ if self.cancel_at_period_end => Err(Error::AlreadyCancelled {
+                subscription: self.id.clone(),
+                ends_at: self.paid_until(),
+            }),
             _ => Ok(()),
         }
     }
@@ -360,8 +473,13 @@ impl Subscription {
     /// `Ok` if a cancelled subscription can be resumed now (S3 decision).
     pub fn ensure_resumable(&self) -> Result<(), Error> {
         match self.status {
-            SubscriptionStatus::Ended { at, .. } => Err(Error::SubscriptionEnded { subscription: self.id.clone(), ended_at: at }),
-            _ if !self.cancel_at_period_end => Err(Error::NotCancelled { subscription: self.id.clone() }),
+            SubscriptionStatus::Ended { at, .. } => Err(Error::SubscriptionEnded {
+                subscription: self.id.clone(),
+                ended_at: at,
+            }),
+            _ if !self.cancel_at_period_end => Err(Error::NotCancelled {
+                subscription: self.id.clone(),
+            }),
             _ => Ok(()),
         }
     }
@@ -370,7 +488,10 @@ impl Subscription {
 /// When the grace period of a renewal unpaid since `since` ends (S2); a grace
 /// period reaching past the end of the calendar never ends.
 fn grace_end(since: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
-    crate::clock::later(since, Duration::days(i64::from(policy.subscription.grace_period_days)))
+    crate::clock::later(
+        since,
+        Duration::days(i64::from(policy.subscription.grace_period_days)),
+    )
 }
 
 /// How a renewal will be paid (S2), for the engine to carry out.
@@ -463,8 +584,15 @@ impl ChargeRequest {
     /// or `gateway_unavailable` when the processor did not answer (S5: retry).
     pub fn refusal(&self, failure: ChargeFailure) -> Error {
         match failure {
-            ChargeFailure::Declined(reason) => Error::PaymentDeclined { method: self.method.id.clone(), amount: self.amount, reason },
-            ChargeFailure::Unavailable(reason) => Error::GatewayUnavailable { idempotency_key: self.idempotency_key.clone(), reason },
+            ChargeFailure::Declined(reason) => Error::PaymentDeclined {
+                method: self.method.id.clone(),
+                amount: self.amount,
+                reason,
+            },
+            ChargeFailure::Unavailable(reason) => Error::GatewayUnavailable {
+                idempotency_key: self.idempotency_key.clone(),
+                reason,
+            },
         }
     }
 }
@@ -565,17 +693,25 @@ impl PaymentGateway for SimulatedGateway {
         if time_outs > 0 {
             s.time_outs.0 -= 1;
             if after_charging && !s.declined.contains(&request.method.id) {
-                s.charges.entry(request.idempotency_key.clone()).or_insert_with(|| request.clone());
+                s.charges
+                    .entry(request.idempotency_key.clone())
+                    .or_insert_with(|| request.clone());
             }
-            return Err(ChargeFailure::Unavailable("the processor did not answer in time".into()));
+            return Err(ChargeFailure::Unavailable(
+                "the processor did not answer in time".into(),
+            ));
         }
         if s.charges.contains_key(&request.idempotency_key) {
             return Ok(reference);
         }
         if s.declined.contains(&request.method.id) {
-            return Err(ChargeFailure::Declined(format!("{} declined by the issuer", request.method.label)));
+            return Err(ChargeFailure::Declined(format!(
+                "{} declined by the issuer",
+                request.method.label
+            )));
         }
-        s.charges.insert(request.idempotency_key.clone(), request.clone());
+        s.charges
+            .insert(request.idempotency_key.clone(), request.clone());
         Ok(reference)
     }
 }
@@ -605,9 +741,17 @@ mod tests {
         assert_eq!(s.paid_until().to_rfc3339(), "2026-02-28T12:00:00+00:00");
         assert_eq!(
             s.due("2026-03-01T00:00:00Z".parse().unwrap(), &p),
-            Some(Due::Renew { period: 1, at: "2026-02-28T12:00:00Z".parse().unwrap() })
+            Some(Due::Renew {
+                period: 1,
+                at: "2026-02-28T12:00:00Z".parse().unwrap()
+            })
         );
-        assert_eq!(sub(2, SubscriptionStatus::Active, false).paid_until().to_rfc3339(), "2026-03-31T12:00:00+00:00");
+        assert_eq!(
+            sub(2, SubscriptionStatus::Active, false)
+                .paid_until()
+                .to_rfc3339(),
+            "2026-03-31T12:00:00+00:00"
+        );
     }
 
     #[test]
@@ -619,7 +763,10 @@ mod tests {
         assert!(s.is_active());
         assert_eq!(
             s.due("2026-02-28T12:00:00Z".parse().unwrap(), &p),
-            Some(Due::End { at: "2026-02-28T12:00:00Z".parse().unwrap(), reason: EndReason::Cancelled })
+            Some(Due::End {
+                at: "2026-02-28T12:00:00Z".parse().unwrap(),
+                reason: EndReason::Cancelled
+            })
         );
         let since = "2026-02-28T12:00:00Z".parse().unwrap();
         let s = sub(1, SubscriptionStatus::PastDue { since, period: 1 }, false);
@@ -627,7 +774,10 @@ mod tests {
         assert_eq!(s.due("2026-03-07T11:59:59Z".parse().unwrap(), &p), None);
         assert_eq!(
             s.due("2026-03-07T12:00:00Z".parse().unwrap(), &p),
-            Some(Due::End { at: "2026-03-07T12:00:00Z".parse().unwrap(), reason: EndReason::PaymentFailed })
+            Some(Due::End {
+                at: "2026-03-07T12:00:00Z".parse().unwrap(),
+                reason: EndReason::PaymentFailed
+            })
         );
     }
 
@@ -638,11 +788,23 @@ mod tests {
         assert!(s.ensure_cancellable().is_ok());
         assert_eq!(s.ensure_resumable().unwrap_err().code(), "not_cancelled");
         let s = sub(1, SubscriptionStatus::Active, true);
-        assert_eq!(s.ensure_cancellable().unwrap_err().code(), "already_cancelled");
+        assert_eq!(
+            s.ensure_cancellable().unwrap_err().code(),
+            "already_cancelled"
+        );
         assert!(s.ensure_resumable().is_ok());
-        let ended = SubscriptionStatus::Ended { at: "2026-02-28T12:00:00Z".parse().unwrap(), reason: EndReason::Cancelled };
+        let ended = SubscriptionStatus::Ended {
+            at: "2026-02-28T12:00:00Z".parse().unwrap(),
+            reason: EndReason::Cancelled,
+        };
         let s = sub(1, ended, true);
-        assert_eq!(s.ensure_cancellable().unwrap_err().code(), "subscription_ended");
-        assert_eq!(s.ensure_resumable().unwrap_err().code(), "subscription_ended");
+        assert_eq!(
+            s.ensure_cancellable().unwrap_err().code(),
+            "subscription_ended"
+        );
+        assert_eq!(
+            s.ensure_resumable().unwrap_err().code(),
+            "subscription_ended"
+        );
     }
 }

@@ -12,7 +12,9 @@ use crate::catalogue::CatalogueEntry;
 use crate::context::Context;
 use crate::error::Error;
 use crate::event::Event;
-use crate::generator::{CancelToken, Generator, JobControl, TrainError, TrainingAsset, TrainingInput};
+use crate::generator::{
+    CancelToken, Generator, JobControl, TrainError, TrainingAsset, TrainingInput,
+};
 use crate::ids::{AssetId, JobId, ModelId, SellerId, SubscriptionId};
 use crate::media::MediaLimits;
 use crate::model::{CreationModel, TrainedVersion};
@@ -125,7 +127,12 @@ pub struct TrainingJob {
 
 impl TrainingJob {
     /// A job queued for `model` against the quota `window` (T4).
-    pub fn queued(id: JobId, model: &CreationModel, window: QuotaWindow, at: DateTime<Utc>) -> Self {
+    pub fn queued(
+        id: JobId,
+        model: &CreationModel,
+        window: QuotaWindow,
+        at: DateTime<Utc>,
+    ) -> Self {
         Self {
             id,
             model: model.id.clone(),
@@ -153,7 +160,11 @@ impl TrainingJob {
     }
 
     fn not_active(&self, action: &str) -> Error {
-        Error::JobNotActive { job: self.id.clone(), status: self.status.to_string(), action: action.into() }
+        Error::JobNotActive {
+            job: self.id.clone(),
+            status: self.status.to_string(),
+            action: action.into(),
+        }
     }
 
     /// The running attempt `attempt`, or `job_lease_lost` when its runner lost the
@@ -162,7 +173,12 @@ impl TrainingJob {
         if self.status == JobStatus::Running && self.attempt == attempt {
             Ok(())
         } else {
-            Err(Error::JobLeaseLost { job: self.id.to_string(), attempt, current: self.attempt, status: self.status.to_string() })
+            Err(Error::JobLeaseLost {
+                job: self.id.to_string(),
+                attempt,
+                current: self.attempt,
+                status: self.status.to_string(),
+            })
         }
     }
 
@@ -187,30 +203,80 @@ impl TrainingJob {
                     return Err(self.not_active("run"));
                 }
                 let attempt = self.attempt + 1;
-                vec![Event::TrainingStarted { job, lease_until: crate::clock::later(at, ctx.policy.training.lease()), at, worker, attempt }]
+                vec![Event::TrainingStarted {
+                    job,
+                    lease_until: crate::clock::later(at, ctx.policy.training.lease()),
+                    at,
+                    worker,
+                    attempt,
+                }]
             }
             JobCommand::RenewLease { attempt } => {
                 self.ensure_attempt(attempt)?;
-                vec![Event::TrainingLeaseRenewed { job, lease_until: crate::clock::later(at, ctx.policy.training.lease()), at }]
+                vec![Event::TrainingLeaseRenewed {
+                    job,
+                    lease_until: crate::clock::later(at, ctx.policy.training.lease()),
+                    at,
+                }]
             }
             JobCommand::Cancel => match self.status {
-                JobStatus::Queued => vec![Event::TrainingCancelled { job, model, quota_returned, at }],
-                JobStatus::Running if !self.cancel_requested => vec![Event::TrainingCancelRequested { job, at }],
+                JobStatus::Queued => vec![Event::TrainingCancelled {
+                    job,
+                    model,
+                    quota_returned,
+                    at,
+                }],
+                JobStatus::Running if !self.cancel_requested => {
+                    vec![Event::TrainingCancelRequested { job, at }]
+                }
                 JobStatus::Running => Vec::new(),
                 _ => return Err(self.not_active("cancel")),
             },
-            JobCommand::Finish { attempt, progress_pct, outcome, next_version } => {
+            JobCommand::Finish {
+                attempt,
+                progress_pct,
+                outcome,
+                next_version,
+            } => {
                 self.ensure_attempt(attempt)?;
-                let mut events: Vec<Event> = (progress_pct.into_iter().filter(|p| *p > self.progress_pct && *p < 100))
-                    .map(|progress_pct| Event::TrainingProgressed { job: job.clone(), progress_pct, at })
-                    .collect();
+                let mut events: Vec<Event> = (progress_pct
+                    .into_iter()
+                    .filter(|p| *p > self.progress_pct && *p < 100))
+                .map(|progress_pct| Event::TrainingProgressed {
+                    job: job.clone(),
+                    progress_pct,
+                    at,
+                })
+                .collect();
                 events.push(match outcome {
                     Ok(TrainedOutput { generator, style }) => {
-                        let version = TrainedVersion { version: next_version, job: job.clone(), trained_at: at, settings_rev: self.settings_rev, generator, style };
-                        Event::TrainingSucceeded { job, model, version }
+                        let version = TrainedVersion {
+                            version: next_version,
+                            job: job.clone(),
+                            trained_at: at,
+                            settings_rev: self.settings_rev,
+                            generator,
+                            style,
+                        };
+                        Event::TrainingSucceeded {
+                            job,
+                            model,
+                            version,
+                        }
                     }
-                    Err(TrainError::Cancelled) => Event::TrainingCancelled { job, model, quota_returned, at },
-                    Err(TrainError::Failed(reason)) => Event::TrainingFailed { job, model, reason, quota_returned, at },
+                    Err(TrainError::Cancelled) => Event::TrainingCancelled {
+                        job,
+                        model,
+                        quota_returned,
+                        at,
+                    },
+                    Err(TrainError::Failed(reason)) => Event::TrainingFailed {
+                        job,
+                        model,
+                        reason,
+                        quota_returned,
+                        at,
+                    },
                 });
                 events
             }
@@ -220,11 +286,27 @@ impl TrainingJob {
                 }
                 let reason = format!("run {} lost its worker: the lease ran out", self.attempt);
                 if self.cancel_requested {
-                    vec![Event::TrainingCancelled { job, model, quota_returned, at }]
+                    vec![Event::TrainingCancelled {
+                        job,
+                        model,
+                        quota_returned,
+                        at,
+                    }]
                 } else if self.attempt < ctx.policy.jobs.max_attempts {
-                    vec![Event::TrainingRequeued { job, attempt: self.attempt, reason, at }]
+                    vec![Event::TrainingRequeued {
+                        job,
+                        attempt: self.attempt,
+                        reason,
+                        at,
+                    }]
                 } else {
-                    vec![Event::TrainingFailed { job, model, reason, quota_returned, at }]
+                    vec![Event::TrainingFailed {
+                        job,
+                        model,
+                        reason,
+                        quota_returned,
+                        at,
+                    }]
                 }
             }
         })
@@ -233,7 +315,12 @@ impl TrainingJob {
     /// Folds in an event that concerns the job; others are ignored.
     pub fn apply(&mut self, event: &Event) {
         match event {
-            Event::TrainingStarted { lease_until, worker, attempt, .. } => {
+            Event::TrainingStarted {
+                lease_until,
+                worker,
+                attempt,
+                ..
+            } => {
                 self.status = JobStatus::Running;
                 self.lease_until = Some(*lease_until);
                 self.worker = worker.clone();
@@ -245,11 +332,17 @@ impl TrainingJob {
                 self.lease_until = None;
                 self.worker = None;
             }
-            Event::TrainingLeaseRenewed { lease_until, .. } => self.lease_until = Some(*lease_until),
+            Event::TrainingLeaseRenewed { lease_until, .. } => {
+                self.lease_until = Some(*lease_until)
+            }
             Event::TrainingCancelRequested { .. } => self.cancel_requested = true,
             Event::TrainingProgressed { progress_pct, .. } => self.progress_pct = *progress_pct,
-            Event::TrainingSucceeded { version, .. } => self.finish(JobStatus::Succeeded, version.trained_at, None),
-            Event::TrainingFailed { reason, at, .. } => self.finish(JobStatus::Failed, *at, Some(reason.clone())),
+            Event::TrainingSucceeded { version, .. } => {
+                self.finish(JobStatus::Succeeded, version.trained_at, None)
+            }
+            Event::TrainingFailed { reason, at, .. } => {
+                self.finish(JobStatus::Failed, *at, Some(reason.clone()))
+            }
             Event::TrainingCancelled { at, .. } => self.finish(JobStatus::Cancelled, *at, None),
             _ => {}
         }
@@ -269,7 +362,8 @@ impl TrainingJob {
     /// Whether the job uses up quota: everything but failed or cancelled jobs when
     /// the policy gives those back (T4).
     pub fn uses_quota(&self, policy: &Policy) -> bool {
-        !(policy.training.refund_failed && matches!(self.status, JobStatus::Failed | JobStatus::Cancelled))
+        !(policy.training.refund_failed
+            && matches!(self.status, JobStatus::Failed | JobStatus::Cancelled))
     }
 }
 
@@ -369,11 +463,24 @@ pub fn quota_status<'a>(
     now: DateTime<Utc>,
 ) -> Result<QuotaStatus, Error> {
     let (window, limit, renews_at) = match subscription {
-        None => (QuotaWindow::BeforeSubscription, policy.training.before_subscription, None),
+        None => (
+            QuotaWindow::BeforeSubscription,
+            policy.training.before_subscription,
+            None,
+        ),
         Some(sub) if sub.status == SubscriptionStatus::Active => {
             let period = sub.period_at(now);
-            let limit = entry.trainings_per_period.unwrap_or(policy.training.per_period);
-            (QuotaWindow::Period { subscription: sub.id.clone(), index: period.index }, limit, Some(period.end))
+            let limit = entry
+                .trainings_per_period
+                .unwrap_or(policy.training.per_period);
+            (
+                QuotaWindow::Period {
+                    subscription: sub.id.clone(),
+                    index: period.index,
+                },
+                limit,
+                Some(period.end),
+            )
         }
         Some(sub) => {
             return Err(Error::SubscriptionRequired {
@@ -383,8 +490,16 @@ pub fn quota_status<'a>(
             })
         }
     };
-    let used = jobs.into_iter().filter(|j| &j.model == model && j.window == window && j.uses_quota(policy)).count();
-    Ok(QuotaStatus { window, used: used as u32, limit, renews_at })
+    let used = jobs
+        .into_iter()
+        .filter(|j| &j.model == model && j.window == window && j.uses_quota(policy))
+        .count();
+    Ok(QuotaStatus {
+        window,
+        used: used as u32,
+        limit,
+        renews_at,
+    })
 }
 
 #[cfg(test)]
@@ -433,13 +548,35 @@ mod tests {
         let tattoo = p.catalogue.get("tattoo").unwrap();
         let now = "2026-02-10T00:00:00Z".parse().unwrap();
         let w = QuotaWindow::BeforeSubscription;
-        let jobs = [job(1, w.clone(), JobStatus::Succeeded), job(2, w.clone(), JobStatus::Failed), job(3, w.clone(), JobStatus::Running)];
-        let q = quota_status(&"model-1".into(), &"ana".into(), tattoo, None, &jobs, &p, now).unwrap();
+        let jobs = [
+            job(1, w.clone(), JobStatus::Succeeded),
+            job(2, w.clone(), JobStatus::Failed),
+            job(3, w.clone(), JobStatus::Running),
+        ];
+        let q = quota_status(
+            &"model-1".into(),
+            &"ana".into(),
+            tattoo,
+            None,
+            &jobs,
+            &p,
+            now,
+        )
+        .unwrap();
         assert_eq!((q.used, q.limit, q.renews_at), (2, 2, None));
         let err = q.ensure_available(&"model-1".into()).unwrap_err();
         assert_eq!(err.code(), "training_quota_exhausted");
         assert_eq!(err.details()["used"], 2);
-        let q = quota_status(&"model-1".into(), &"ana".into(), tattoo, None, &jobs[..2], &p, now).unwrap();
+        let q = quota_status(
+            &"model-1".into(),
+            &"ana".into(),
+            tattoo,
+            None,
+            &jobs[..2],
+            &p,
+            now,
+        )
+        .unwrap();
         assert_eq!(q.remaining(), 1);
     }
 
@@ -451,14 +588,45 @@ mod tests {
         let voice = p.catalogue.get("voice_over").unwrap();
         let s = sub(SubscriptionStatus::Active);
         let now = "2026-03-20T00:00:00Z".parse().unwrap();
-        let current = QuotaWindow::Period { subscription: "sub-1".into(), index: 1 };
-        let previous = QuotaWindow::Period { subscription: "sub-1".into(), index: 0 };
-        let jobs = [job(1, previous.clone(), JobStatus::Succeeded), job(2, previous, JobStatus::Succeeded), job(3, current.clone(), JobStatus::Succeeded)];
-        let q = quota_status(&"model-1".into(), &"ana".into(), tattoo, Some(&s), &jobs, &p, now).unwrap();
+        let current = QuotaWindow::Period {
+            subscription: "sub-1".into(),
+            index: 1,
+        };
+        let previous = QuotaWindow::Period {
+            subscription: "sub-1".into(),
+            index: 0,
+        };
+        let jobs = [
+            job(1, previous.clone(), JobStatus::Succeeded),
+            job(2, previous, JobStatus::Succeeded),
+            job(3, current.clone(), JobStatus::Succeeded),
+        ];
+        let q = quota_status(
+            &"model-1".into(),
+            &"ana".into(),
+            tattoo,
+            Some(&s),
+            &jobs,
+            &p,
+            now,
+        )
+        .unwrap();
         assert_eq!(q.window, current);
         assert_eq!((q.used, q.limit), (1, 2));
-        assert_eq!(q.renews_at.unwrap().to_rfc3339(), "2026-04-18T00:00:00+00:00");
-        let q = quota_status(&"model-1".into(), &"ana".into(), voice, Some(&s), &jobs, &p, now).unwrap();
+        assert_eq!(
+            q.renews_at.unwrap().to_rfc3339(),
+            "2026-04-18T00:00:00+00:00"
+        );
+        let q = quota_status(
+            &"model-1".into(),
+            &"ana".into(),
+            voice,
+            Some(&s),
+            &jobs,
+            &p,
+            now,
+        )
+        .unwrap();
         assert_eq!(q.limit, 3);
     }
 
@@ -468,11 +636,38 @@ mod tests {
         let p = Policy::default();
         let tattoo = p.catalogue.get("tattoo").unwrap();
         let now = "2026-03-20T00:00:00Z".parse().unwrap();
-        let ended = sub(SubscriptionStatus::Ended { at: now, reason: EndReason::Cancelled });
-        let err = quota_status(&"model-1".into(), &"ana".into(), tattoo, Some(&ended), [], &p, now).unwrap_err();
-        assert_eq!((err.code(), err.rule()), ("subscription_required", Some("S4")));
-        let past_due = sub(SubscriptionStatus::PastDue { since: now, period: 1 });
-        assert!(quota_status(&"model-1".into(), &"ana".into(), tattoo, Some(&past_due), [], &p, now).is_err());
+        let ended = sub(SubscriptionStatus::Ended {
+            at: now,
+            reason: EndReason::Cancelled,
+        });
+        let err = quota_status(
+            &"model-1".into(),
+            &"ana".into(),
+            tattoo,
+            Some(&ended),
+            [],
+            &p,
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.code(), err.rule()),
+            ("subscription_required", Some("S4"))
+        );
+        let past_due = sub(SubscriptionStatus::PastDue {
+            since: now,
+            period: 1,
+        });
+        assert!(quota_status(
+            &"model-1".into(),
+            &"ana".into(),
+            tattoo,
+            Some(&past_due),
+            [],
+            &p,
+            now
+        )
+        .is_err());
     }
 }
 
@@ -556,24 +751,57 @@ impl TrainingRun {
             }
         };
         let result = self.train(&mut sink);
-        TrainingResult { job: self.job, attempt: self.attempt, result, progress_pct: reported }
+        TrainingResult {
+            job: self.job,
+            attempt: self.attempt,
+            result,
+            progress_pct: reported,
+        }
     }
 
     fn train(&self, sink: &mut dyn FnMut(f32)) -> Result<TrainedOutput, TrainError> {
-        let files: Vec<Option<Blob>> = (self.assets.iter().map(|a| a.content.as_ref().map(|r| self.blobs.fetch(r)).transpose()))
-            .collect::<Result<_, Error>>()
-            .map_err(|e| TrainError::Failed(e.to_string()))?;
-        let assets = self.assets.iter().zip(&files).map(|(asset, file)| TrainingAsset { asset, content: file.as_ref().map(Blob::as_bytes) }).collect();
-        let input = TrainingInput { entry: &self.entry, assets, instructions: self.instructions.as_deref(), limits: &self.limits };
+        let files: Vec<Option<Blob>> = (self
+            .assets
+            .iter()
+            .map(|a| a.content.as_ref().map(|r| self.blobs.fetch(r)).transpose()))
+        .collect::<Result<_, Error>>()
+        .map_err(|e| TrainError::Failed(e.to_string()))?;
+        let assets = self
+            .assets
+            .iter()
+            .zip(&files)
+            .map(|(asset, file)| TrainingAsset {
+                asset,
+                content: file.as_ref().map(Blob::as_bytes),
+            })
+            .collect();
+        let input = TrainingInput {
+            entry: &self.entry,
+            assets,
+            instructions: self.instructions.as_deref(),
+            limits: &self.limits,
+        };
         if self.cancel.is_cancelled() {
             return Err(TrainError::Cancelled);
         }
-        let style = self.generator.train(&input, &mut JobControl::new(sink, &self.cancel))?;
+        let style = self
+            .generator
+            .train(&input, &mut JobControl::new(sink, &self.cancel))?;
         // A style nested too deep would store but never read back.
-        self.input_limits.check_json_depth("style", &style.data).map_err(|e| TrainError::Failed(e.to_string()))?;
-        let json = serde_json::to_vec(&style).map_err(|e| TrainError::Failed(format!("the trained style does not serialize: {e}")))?;
-        let style_ref = self.blobs.store(&json, STYLE_MEDIA_TYPE).map_err(|e| TrainError::Failed(e.to_string()))?;
-        Ok(TrainedOutput { generator: style.generator, style: style_ref })
+        self.input_limits
+            .check_json_depth("style", &style.data)
+            .map_err(|e| TrainError::Failed(e.to_string()))?;
+        let json = serde_json::to_vec(&style).map_err(|e| {
+            TrainError::Failed(format!("the trained style does not serialize: {e}"))
+        })?;
+        let style_ref = self
+            .blobs
+            .store(&json, STYLE_MEDIA_TYPE)
+            .map_err(|e| TrainError::Failed(e.to_string()))?;
+        Ok(TrainedOutput {
+            generator: style.generator,
+            style: style_ref,
+        })
     }
 }
 

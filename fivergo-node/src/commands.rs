@@ -2,9 +2,9 @@
 //! core's error.
 
 use fivergo_core::ids::{AssetId, GenerationId, JobId, ModelId, OrderId, PaymentMethodId};
-use fivergo_core::GenerationRequest;
 use fivergo_core::model::{Placement, ReportTarget};
 use fivergo_core::seller::{PaymentMethod, SellerLevel};
+use fivergo_core::GenerationRequest;
 use fivergo_core::Modality;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
@@ -29,16 +29,32 @@ impl Hub {
 
     /// Registers a seller.
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn register_seller(&self, seller: String, #[napi(ts_arg_type = "SellerLevel")] level: String, pro: Option<bool>) -> napi::Result<Js> {
+    pub fn register_seller(
+        &self,
+        seller: String,
+        #[napi(ts_arg_type = "SellerLevel")] level: String,
+        pro: Option<bool>,
+    ) -> napi::Result<Js> {
         let level: SellerLevel = ok(parse_enum("level", &level))?;
-        self.command(|h| h.register_seller(&seller, level, pro.unwrap_or(false)), unit)
+        self.command(
+            |h| h.register_seller(&seller, level, pro.unwrap_or(false)),
+            unit,
+        )
     }
 
     /// Changes a seller's level or Pro flag; dropping below eligibility unpublishes (E2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn set_seller_level(&self, seller: String, #[napi(ts_arg_type = "SellerLevel")] level: String, pro: Option<bool>) -> napi::Result<Js> {
+    pub fn set_seller_level(
+        &self,
+        seller: String,
+        #[napi(ts_arg_type = "SellerLevel")] level: String,
+        pro: Option<bool>,
+    ) -> napi::Result<Js> {
         let level: SellerLevel = ok(parse_enum("level", &level))?;
-        self.command(|h| h.set_seller_level(&seller, level, pro.unwrap_or(false)), unit)
+        self.command(
+            |h| h.set_seller_level(&seller, level, pro.unwrap_or(false)),
+            unit,
+        )
     }
 
     /// Records a Gig of the seller in `subcategory` (C2).
@@ -49,16 +65,30 @@ impl Hub {
 
     /// Adds money to the seller's balance (S2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn credit_balance(&self, seller: String, #[napi(ts_arg_type = "MoneyInput")] amount: Value) -> napi::Result<Js> {
-        self.command(|h| h.credit_balance(&seller, money(&amount, h.policy().currency)?), unit)
+    pub fn credit_balance(
+        &self,
+        seller: String,
+        #[napi(ts_arg_type = "MoneyInput")] amount: Value,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| h.credit_balance(&seller, money(&amount, h.policy().currency)?),
+            unit,
+        )
     }
 
     /// Stores a card or PayPal account (S2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn add_payment_method(&self, seller: String, method: PaymentMethodInput) -> napi::Result<Js> {
+    pub fn add_payment_method(
+        &self,
+        seller: String,
+        method: PaymentMethodInput,
+    ) -> napi::Result<Js> {
         let kind = ok(parse_enum("kind", &method.kind))?;
         let label = method.label.unwrap_or_else(|| method.kind.clone());
-        self.command(|h| h.add_payment_method(&seller, PaymentMethod::new(method.id, kind, label)), unit)
+        self.command(
+            |h| h.add_payment_method(&seller, PaymentMethod::new(method.id, kind, label)),
+            unit,
+        )
     }
 
     // ----- assets (A) -----------------------------------------------------------------
@@ -76,7 +106,10 @@ impl Hub {
         let (source, meta) = (ok(inputs::source(source))?, ok(inputs::meta(meta))?);
         let modality: Modality = ok(parse_enum("modality", &modality))?;
         let tags = tags.unwrap_or_default();
-        self.command(|h| h.add_asset(&seller, source, modality, meta, &strs(&tags)), id)
+        self.command(
+            |h| h.add_asset(&seller, source, modality, meta, &strs(&tags)),
+            id,
+        )
     }
 
     /// Uploads a file (PNG, JPEG, WebP, WAV or UTF-8 text): decoded, measured and
@@ -92,24 +125,47 @@ impl Hub {
     ) -> napi::Result<Js> {
         let source = ok(inputs::source(source))?;
         let tags = tags.unwrap_or_default();
-        self.command(|h| h.upload_asset(&seller, source, &file, file_name.as_deref(), &strs(&tags)), id)
+        self.command(
+            |h| h.upload_asset(&seller, source, &file, file_name.as_deref(), &strs(&tags)),
+            id,
+        )
     }
 
     /// Adds and removes tags (A6); models using the asset go stale (A7).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn tag_asset(&self, seller: String, asset: String, add: Vec<String>, remove: Option<Vec<String>>) -> napi::Result<Js> {
+    pub fn tag_asset(
+        &self,
+        seller: String,
+        asset: String,
+        add: Vec<String>,
+        remove: Option<Vec<String>>,
+    ) -> napi::Result<Js> {
         let remove = remove.unwrap_or_default();
-        self.command(|h| h.tag_asset(&seller, &AssetId::from(asset), &strs(&add), &strs(&remove)), unit)
+        self.command(
+            |h| h.tag_asset(&seller, &AssetId::from(asset), &strs(&add), &strs(&remove)),
+            unit,
+        )
     }
 
     /// Selects assets for a model: all pass the hard limits or none is selected (A3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn select_assets(&self, seller: String, model: String, assets: Vec<String>) -> napi::Result<Js> {
-        self.command(|h| h.select_assets(&seller, &ModelId::from(model), &ids(assets)), unit)
+    pub fn select_assets(
+        &self,
+        seller: String,
+        model: String,
+        assets: Vec<String>,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| h.select_assets(&seller, &ModelId::from(model), &ids(assets)),
+            unit,
+        )
     }
 
     /// Selects "All" (A2); the value lists the skipped assets with their error.
-    #[napi(catch_unwind, ts_return_type = "Outcome<Array<{ asset: string; code: string; rule: string | null; message: string }>>")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "Outcome<Array<{ asset: string; code: string; rule: string | null; message: string }>>"
+    )]
     pub fn select_all_assets(&self, seller: String, model: String) -> napi::Result<Js> {
         self.command(
             |h| h.select_all_assets(&seller, &ModelId::from(model)),
@@ -129,20 +185,39 @@ impl Hub {
 
     /// Removes assets from a model's selection (A7).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn deselect_assets(&self, seller: String, model: String, assets: Vec<String>) -> napi::Result<Js> {
-        self.command(|h| h.deselect_assets(&seller, &ModelId::from(model), &ids(assets)), unit)
+    pub fn deselect_assets(
+        &self,
+        seller: String,
+        model: String,
+        assets: Vec<String>,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| h.deselect_assets(&seller, &ModelId::from(model), &ids(assets)),
+            unit,
+        )
     }
 
     /// Sets or clears (`null`) the seller's instructions (A5).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn set_instructions(&self, seller: String, model: String, instructions: Option<String>) -> napi::Result<Js> {
-        self.command(|h| h.set_instructions(&seller, &ModelId::from(model), instructions.as_deref()), unit)
+    pub fn set_instructions(
+        &self,
+        seller: String,
+        model: String,
+        instructions: Option<String>,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| h.set_instructions(&seller, &ModelId::from(model), instructions.as_deref()),
+            unit,
+        )
     }
 
     /// Attests that every asset is the seller's own original work (A9).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn attest_originality(&self, seller: String, model: String) -> napi::Result<Js> {
-        self.command(|h| h.attest_originality(&seller, &ModelId::from(model)), unit)
+        self.command(
+            |h| h.attest_originality(&seller, &ModelId::from(model)),
+            unit,
+        )
     }
 
     // ----- models (C, M) ----------------------------------------------------------------
@@ -155,15 +230,40 @@ impl Hub {
 
     /// Sets the price (P1–P5).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn set_price(&self, seller: String, model: String, #[napi(ts_arg_type = "PriceSpecInput")] price: Value) -> napi::Result<Js> {
-        self.command(|h| h.set_price(&seller, &ModelId::from(model), inputs::price(price, h.policy().currency)?), unit)
+    pub fn set_price(
+        &self,
+        seller: String,
+        model: String,
+        #[napi(ts_arg_type = "PriceSpecInput")] price: Value,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| {
+                h.set_price(
+                    &seller,
+                    &ModelId::from(model),
+                    inputs::price(price, h.policy().currency)?,
+                )
+            },
+            unit,
+        )
     }
 
     /// Sets the Gigs and profile placement (M4).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn set_placement(&self, seller: String, model: String, placement: PlacementInput) -> napi::Result<Js> {
-        let placement = Placement { gigs: placement.gigs.into_iter().collect(), on_profile: placement.on_profile.unwrap_or(false) };
-        self.command(|h| h.set_placement(&seller, &ModelId::from(model), placement), unit)
+    pub fn set_placement(
+        &self,
+        seller: String,
+        model: String,
+        placement: PlacementInput,
+    ) -> napi::Result<Js> {
+        let placement = Placement {
+            gigs: placement.gigs.into_iter().collect(),
+            on_profile: placement.on_profile.unwrap_or(false),
+        };
+        self.command(
+            |h| h.set_placement(&seller, &ModelId::from(model), placement),
+            unit,
+        )
     }
 
     /// Publishes the model, or throws with every unmet requirement (M1, M2).
@@ -187,9 +287,20 @@ impl Hub {
     /// Reports an issue with a model, or with one of its creations when `order` is
     /// given (M6).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn report_issue(&self, reporter: String, model: String, text: String, order: Option<String>) -> napi::Result<Js> {
-        let target = order.map_or(ReportTarget::Model, |o| ReportTarget::Creation { order: OrderId::from(o) });
-        self.command(|h| h.report_issue(&reporter, &ModelId::from(model), target, &text), unit)
+    pub fn report_issue(
+        &self,
+        reporter: String,
+        model: String,
+        text: String,
+        order: Option<String>,
+    ) -> napi::Result<Js> {
+        let target = order.map_or(ReportTarget::Model, |o| ReportTarget::Creation {
+            order: OrderId::from(o),
+        });
+        self.command(
+            |h| h.report_issue(&reporter, &ModelId::from(model), target, &text),
+            unit,
+        )
     }
 
     // ----- training (T) -------------------------------------------------------------------
@@ -212,7 +323,10 @@ impl Hub {
     /// Queues a generation for a worker (`workOnce`, `runWorker`): checked now and
     /// again when a worker starts it. Resolves to the generation id.
     #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
-    pub fn queue_generation(&self, #[napi(ts_arg_type = "GenerationRequest")] request: Value) -> napi::Result<Js> {
+    pub fn queue_generation(
+        &self,
+        #[napi(ts_arg_type = "GenerationRequest")] request: Value,
+    ) -> napi::Result<Js> {
         let request: GenerationRequest = ok(parse_json("request", request))?;
         self.command(|h| h.queue_generation(request), id)
     }
@@ -220,7 +334,10 @@ impl Hub {
     /// Cancels a queued generation; only whoever asked for it may.
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn cancel_generation(&self, actor: String, job: String) -> napi::Result<Js> {
-        self.command(|h| h.cancel_generation(&actor, &GenerationId::from(job)), unit)
+        self.command(
+            |h| h.cancel_generation(&actor, &GenerationId::from(job)),
+            unit,
+        )
     }
 
     // ----- subscription (S) ----------------------------------------------------------------
@@ -259,15 +376,37 @@ impl Hub {
 
     /// Custom-offer path (G3, V2); resolves to the order id.
     #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
-    pub fn contact_seller(&self, client: String, model: String, #[napi(ts_arg_type = "BriefInput")] brief: Value) -> napi::Result<Js> {
+    pub fn contact_seller(
+        &self,
+        client: String,
+        model: String,
+        #[napi(ts_arg_type = "BriefInput")] brief: Value,
+    ) -> napi::Result<Js> {
         let brief = ok(inputs::brief(brief))?;
-        self.command(|h| h.contact_seller(&client, &ModelId::from(model), brief), id)
+        self.command(
+            |h| h.contact_seller(&client, &ModelId::from(model), brief),
+            id,
+        )
     }
 
     /// The seller's custom offer (V2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn send_custom_offer(&self, seller: String, order: String, offer: OfferInput) -> napi::Result<Js> {
-        self.command(|h| h.send_custom_offer(&seller, &OrderId::from(order), inputs::offer(&offer, h.policy().currency)?), unit)
+    pub fn send_custom_offer(
+        &self,
+        seller: String,
+        order: String,
+        offer: OfferInput,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| {
+                h.send_custom_offer(
+                    &seller,
+                    &OrderId::from(order),
+                    inputs::offer(&offer, h.policy().currency)?,
+                )
+            },
+            unit,
+        )
     }
 
     /// The client approves the current delivery (G1, R2).
@@ -278,20 +417,40 @@ impl Hub {
 
     /// The host records the client's payment of the order's price (G1).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn record_payment(&self, client: String, order: String, #[napi(ts_arg_type = "MoneyInput")] amount: Value) -> napi::Result<Js> {
-        self.command(|h| h.record_payment(&client, &OrderId::from(order), money(&amount, h.policy().currency)?), unit)
+    pub fn record_payment(
+        &self,
+        client: String,
+        order: String,
+        #[napi(ts_arg_type = "MoneyInput")] amount: Value,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| {
+                h.record_payment(
+                    &client,
+                    &OrderId::from(order),
+                    money(&amount, h.policy().currency)?,
+                )
+            },
+            unit,
+        )
     }
 
     /// The clean file of an approved and paid order (G1, D2).
     #[napi(catch_unwind, ts_return_type = "Outcome<Artifact>")]
     pub fn download(&self, client: String, order: String) -> napi::Result<Js> {
-        self.command(|h| h.download(&client, &OrderId::from(order)), |a| artifact_napi(&a))
+        self.command(
+            |h| h.download(&client, &OrderId::from(order)),
+            |a| artifact_napi(&a),
+        )
     }
 
     /// Always refused: AI creations have no source file (G4).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn request_source_file(&self, actor: String, order: String) -> napi::Result<Js> {
-        self.command(|h| h.request_source_file(&actor, &OrderId::from(order)), unit)
+        self.command(
+            |h| h.request_source_file(&actor, &OrderId::from(order)),
+            unit,
+        )
     }
 
     /// The client accepts the released delivery without edits (R3).
@@ -302,26 +461,60 @@ impl Hub {
 
     /// Rates and reviews an order that had an edit (R2, R3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn review(&self, client: String, order: String, stars: f64, text: String) -> napi::Result<Js> {
+    pub fn review(
+        &self,
+        client: String,
+        order: String,
+        stars: f64,
+        text: String,
+    ) -> napi::Result<Js> {
         let stars = ok(inputs::whole("stars", stars, 0.0, 255.0))? as u8;
-        self.command(|h| h.review(&client, &OrderId::from(order), stars, &text), unit)
+        self.command(
+            |h| h.review(&client, &OrderId::from(order), stars, &text),
+            unit,
+        )
     }
 
     /// Always refused: no full refunds for AI-generated assets (F1).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
     pub fn request_full_refund(&self, client: String, order: String) -> napi::Result<Js> {
-        self.command(|h| h.request_full_refund(&client, &OrderId::from(order)), unit)
+        self.command(
+            |h| h.request_full_refund(&client, &OrderId::from(order)),
+            unit,
+        )
     }
 
     /// A partial refund of the work beyond the AI generation (F2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn issue_partial_refund(&self, seller: String, order: String, #[napi(ts_arg_type = "MoneyInput")] amount: Value) -> napi::Result<Js> {
-        self.command(|h| h.issue_partial_refund(&seller, &OrderId::from(order), money(&amount, h.policy().currency)?), unit)
+    pub fn issue_partial_refund(
+        &self,
+        seller: String,
+        order: String,
+        #[napi(ts_arg_type = "MoneyInput")] amount: Value,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| {
+                h.issue_partial_refund(
+                    &seller,
+                    &OrderId::from(order),
+                    money(&amount, h.policy().currency)?,
+                )
+            },
+            unit,
+        )
     }
 
     /// The client makes a paid delivery public (usable for training) or private (D2, D3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn set_delivery_public(&self, client: String, order: String, public: bool) -> napi::Result<Js> {
-        self.command(|h| h.set_delivery_public(&client, &OrderId::from(order), public), unit)
+    pub fn set_delivery_public(
+        &self,
+        client: String,
+        order: String,
+        public: bool,
+    ) -> napi::Result<Js> {
+        self.command(
+            |h| h.set_delivery_public(&client, &OrderId::from(order), public),
+            unit,
+        )
     }
 }

@@ -23,16 +23,25 @@ pub fn core_err(err: &CoreError) -> Error {
 pub fn refused_err(refused: &Refused) -> Error {
     let err = &refused.error;
     let events = serde_json::to_value(&refused.events).unwrap_or_default();
-    with_payload(serde_json::json!({ "code": err.code(), "rule": err.rule(), "message": err.to_string(), "details": err.details(), "events": events }))
+    with_payload(
+        serde_json::json!({ "code": err.code(), "rule": err.rule(), "message": err.to_string(), "details": err.details(), "events": events }),
+    )
 }
 
 /// A binding-level refusal with the same payload shape as a core error.
 pub fn binding_err(code: &str, message: &str) -> Error {
-    payload(code, None, message, serde_json::json!({ "code": code, "rule": null, "message": message }))
+    payload(
+        code,
+        None,
+        message,
+        serde_json::json!({ "code": code, "rule": null, "message": message }),
+    )
 }
 
 fn payload(code: &str, rule: Option<&str>, message: &str, details: serde_json::Value) -> Error {
-    with_payload(serde_json::json!({ "code": code, "rule": rule, "message": message, "details": details }))
+    with_payload(
+        serde_json::json!({ "code": code, "rule": rule, "message": message, "details": details }),
+    )
 }
 
 fn with_payload(payload: serde_json::Value) -> Error {
@@ -41,7 +50,10 @@ fn with_payload(payload: serde_json::Value) -> Error {
 
 /// The core's `invalid_input` error.
 pub fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
-    CoreError::InvalidInput { field: field.into(), reason: reason.into() }
+    CoreError::InvalidInput {
+        field: field.into(),
+        reason: reason.into(),
+    }
 }
 
 /// Maps a core result into a napi result.

@@ -56,28 +56,66 @@ pub fn evaluate<'env>(
     let generator: Arc<dyn Generator> = match (options.generator, options.js_generator, dispatch) {
         (Some(name), None, _) => ok(by_name(&name))?,
         (None, Some(name), Some(dispatch)) => {
-            let tsfn = Arc::new(dispatch.build_threadsafe_function::<Js>().weak::<true>().build()?);
+            let tsfn = Arc::new(
+                dispatch
+                    .build_threadsafe_function::<Js>()
+                    .weak::<true>()
+                    .build()?,
+            );
             Arc::new(JsGenerator::new(name, tsfn, &policy))
         }
-        _ => return Err(crate::error::core_err(&invalid("generator", "give a reference generator's name or a JavaScript generator"))),
+        _ => {
+            return Err(crate::error::core_err(&invalid(
+                "generator",
+                "give a reference generator's name or a JavaScript generator",
+            )))
+        }
     };
-    let entry = ok(policy.catalogue.get(&options.subcategory).cloned().ok_or_else(|| invalid("subcategory", format!("unknown `{}`", options.subcategory))))?;
+    let entry = ok(policy
+        .catalogue
+        .get(&options.subcategory)
+        .cloned()
+        .ok_or_else(|| invalid("subcategory", format!("unknown `{}`", options.subcategory))))?;
     let defaults = EvalConfig::default();
     let seeds = match options.seeds {
-        Some(s) => s.into_iter().map(|v| ok(inputs::seed(Some(v)))).collect::<napi::Result<_>>()?,
+        Some(s) => s
+            .into_iter()
+            .map(|v| ok(inputs::seed(Some(v))))
+            .collect::<napi::Result<_>>()?,
         None => defaults.seeds,
     };
     let briefs = match options.briefs {
-        Some(b) => b.into_iter().map(|v| ok(inputs::brief(v))).collect::<napi::Result<_>>()?,
+        Some(b) => b
+            .into_iter()
+            .map(|v| ok(inputs::brief(v)))
+            .collect::<napi::Result<_>>()?,
         None => defaults.briefs,
     };
-    let samples = |files: Vec<Buffer>| files.into_iter().map(|b| Sample::new(b.to_vec())).collect::<Vec<_>>();
-    let config = EvalConfig { briefs, seeds, instructions: options.instructions.or(defaults.instructions), policy, marks: defaults.marks };
+    let samples = |files: Vec<Buffer>| {
+        files
+            .into_iter()
+            .map(|b| Sample::new(b.to_vec()))
+            .collect::<Vec<_>>()
+    };
+    let config = EvalConfig {
+        briefs,
+        seeds,
+        instructions: options.instructions.or(defaults.instructions),
+        policy,
+        marks: defaults.marks,
+    };
     let (own, other) = (samples(options.own), options.other.map(samples));
     // On a thread of its own, as the hub's async commands (see `crate::hub`).
     crate::hub::promise(env, move || {
-        let report = ok(eval::evaluate(generator.as_ref(), &entry, &own, other.as_deref(), &config))?;
-        let mut json = serde_json::to_value(&report).map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        let report = ok(eval::evaluate(
+            generator.as_ref(),
+            &entry,
+            &own,
+            other.as_deref(),
+            &config,
+        ))?;
+        let mut json =
+            serde_json::to_value(&report).map_err(|e| napi::Error::from_reason(e.to_string()))?;
         json["table"] = report.to_table().into();
         Js::of(&json)
     })

@@ -22,7 +22,9 @@ use std::sync::{mpsc, Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use fivergo_core::error::Error as CoreError;
-use fivergo_core::generator::{Artifact, Brief, CancelToken, Generator, JobControl, TrainError, TrainedStyle, TrainingInput};
+use fivergo_core::generator::{
+    Artifact, Brief, CancelToken, Generator, JobControl, TrainError, TrainedStyle, TrainingInput,
+};
 use fivergo_core::policy::Policy;
 use napi::bindgen_prelude::{Buffer, Either};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -59,11 +61,16 @@ struct Pending {
 
 fn pending() -> MutexGuard<'static, HashMap<u32, Pending>> {
     static PENDING: OnceLock<Mutex<HashMap<u32, Pending>>> = OnceLock::new();
-    PENDING.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner())
+    PENDING
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
 }
 
 fn deliver(call_id: u32, message: Message) -> bool {
-    pending().get(&call_id).is_some_and(|p| p.tx.send(message).is_ok())
+    pending()
+        .get(&call_id)
+        .is_some_and(|p| p.tx.send(message).is_ok())
 }
 
 /// Internal (used by `lib.js`): a JavaScript generator call finished with a file
@@ -82,7 +89,13 @@ pub fn complete_generator_call(call_id: u32, result: Either<Buffer, String>) -> 
 /// thrown value is kept by `lib.js` under `causeId`.
 #[napi(catch_unwind)]
 pub fn fail_generator_call(call_id: u32, message: String, cause_id: Option<u32>) -> bool {
-    deliver(call_id, Message::Done(Answer::Failed { message, cause: cause_id }))
+    deliver(
+        call_id,
+        Message::Done(Answer::Failed {
+            message,
+            cause: cause_id,
+        }),
+    )
 }
 
 /// Internal (used by `lib.js`): reports progress (`0..=1`) of a generator call;
@@ -99,7 +112,9 @@ pub fn report_generator_progress(call_id: u32, fraction: f64) -> bool {
 /// cancelled, or nobody waits for it any more (its deadline passed).
 #[napi(catch_unwind)]
 pub fn generator_call_cancelled(call_id: u32) -> bool {
-    pending().get(&call_id).is_none_or(|p| p.cancel.is_cancelled())
+    pending()
+        .get(&call_id)
+        .is_none_or(|p| p.cancel.is_cancelled())
 }
 
 /// A generator whose `train` and `generate` are JavaScript functions.
@@ -113,7 +128,11 @@ impl JsGenerator {
     /// The generator `name`, called through `dispatch`; `policy` gives its calls'
     /// deadlines and the limits of what they return.
     pub fn new(name: String, dispatch: Arc<Dispatch>, policy: &Policy) -> Self {
-        Self { name, dispatch, policy: policy.clone() }
+        Self {
+            name,
+            dispatch,
+            policy: policy.clone(),
+        }
     }
 
     /// Posts `request` to JavaScript and waits for its answer, forwarding progress,
@@ -122,11 +141,25 @@ impl JsGenerator {
         static NEXT: AtomicU32 = AtomicU32::new(1);
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel();
-        pending().insert(id, Pending { tx, cancel: ctl.token() });
-        let request = request.with("callId", Js::Num(id.into())).with("generator", Js::Str(self.name.clone()));
-        let status = self.dispatch.call(request, ThreadsafeFunctionCallMode::NonBlocking);
+        pending().insert(
+            id,
+            Pending {
+                tx,
+                cancel: ctl.token(),
+            },
+        );
+        let request = request
+            .with("callId", Js::Num(id.into()))
+            .with("generator", Js::Str(self.name.clone()));
+        let status = self
+            .dispatch
+            .call(request, ThreadsafeFunctionCallMode::NonBlocking);
         let limits = &self.policy.limits;
-        let limit_ms = if training { limits.training_deadline_ms } else { limits.generation_deadline_ms };
+        let limit_ms = if training {
+            limits.training_deadline_ms
+        } else {
+            limits.generation_deadline_ms
+        };
         let deadline = Instant::now() + limits.generator_deadline(training);
         let answer = if status == Status::Ok {
             loop {
@@ -145,12 +178,18 @@ impl JsGenerator {
                     Ok(Message::Done(answer)) => break answer,
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                     Err(mpsc::RecvTimeoutError::Disconnected) => {
-                        break Answer::Failed { message: "the JavaScript generator call was dropped".into(), cause: None }
+                        break Answer::Failed {
+                            message: "the JavaScript generator call was dropped".into(),
+                            cause: None,
+                        }
                     }
                 }
             }
         } else {
-            Answer::Failed { message: format!("could not call the JavaScript generator: {status}"), cause: None }
+            Answer::Failed {
+                message: format!("could not call the JavaScript generator: {status}"),
+                cause: None,
+            }
         };
         pending().remove(&id);
         answer
@@ -162,37 +201,65 @@ impl Generator for JsGenerator {
         &self.name
     }
 
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         ctl.check()?;
         let failed = |e: napi::Error| TrainError::Failed(e.reason);
         let assets = input
             .assets
             .iter()
-            .map(|a| Ok(Js::of(a.asset)?.with("content", a.content.map_or(Js::Null, |c| Js::Bytes(c.to_vec())))))
+            .map(|a| {
+                Ok(Js::of(a.asset)?.with(
+                    "content",
+                    a.content.map_or(Js::Null, |c| Js::Bytes(c.to_vec())),
+                ))
+            })
             .collect::<napi::Result<Vec<_>>>()
             .map_err(failed)?;
         let request = Js::obj([
             ("op", Js::Str("train".into())),
             ("subcategory", Js::Str(input.entry.slug.clone())),
             ("modality", Js::of(&input.entry.modality).map_err(failed)?),
-            ("instructions", input.instructions.map_or(Js::Null, |s| Js::Str(s.into()))),
+            (
+                "instructions",
+                input.instructions.map_or(Js::Null, |s| Js::Str(s.into())),
+            ),
             ("assets", Js::Arr(assets)),
         ]);
         let answer = self.call(request, true, ctl);
         ctl.check()?;
         match answer {
             Answer::Text(json) => {
-                let data = serde_json::from_str(&json).map_err(|e| TrainError::Failed(format!("the style is not JSON: {e}")))?;
-                Ok(TrainedStyle { generator: self.name.clone(), format: 1, data })
+                let data = serde_json::from_str(&json)
+                    .map_err(|e| TrainError::Failed(format!("the style is not JSON: {e}")))?;
+                Ok(TrainedStyle {
+                    generator: self.name.clone(),
+                    format: 1,
+                    data,
+                })
             }
-            Answer::Bytes(_) => Err(TrainError::Failed("train must return a JSON-serializable style".into())),
+            Answer::Bytes(_) => Err(TrainError::Failed(
+                "train must return a JSON-serializable style".into(),
+            )),
             Answer::Failed { message, .. } => Err(TrainError::Failed(message)),
             Answer::Cancelled => Err(TrainError::Cancelled),
-            Answer::TimedOut(limit_ms) => Err(TrainError::Failed(format!("{} did not answer within {limit_ms} ms", self.name))),
+            Answer::TimedOut(limit_ms) => Err(TrainError::Failed(format!(
+                "{} did not answer within {limit_ms} ms",
+                self.name
+            ))),
         }
     }
 
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, CoreError> {
+    fn generate(
+        &self,
+        style: &TrainedStyle,
+        brief: &Brief,
+        seed: u64,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Artifact, CoreError> {
         ctl.check()?;
         let failed = |e: napi::Error| CoreError::GeneratorFailed { reason: e.reason };
         let request = Js::obj([
@@ -206,12 +273,19 @@ impl Generator for JsGenerator {
         let max_bytes = self.policy.media.limits.max_bytes;
         match answer {
             Answer::Bytes(bytes) => fivergo_core::media::decode(&bytes, &self.policy.media.limits),
-            Answer::Text(text) if text.len() as u64 > max_bytes => {
-                Err(CoreError::MediaTooLarge { what: "bytes".into(), limit: max_bytes, actual: text.len() as u64 })
-            }
+            Answer::Text(text) if text.len() as u64 > max_bytes => Err(CoreError::MediaTooLarge {
+                what: "bytes".into(),
+                limit: max_bytes,
+                actual: text.len() as u64,
+            }),
             Answer::Text(text) => Ok(Artifact::Text(text)),
-            Answer::Cancelled => Err(CoreError::Cancelled { what: "generation".into() }),
-            Answer::TimedOut(limit_ms) => Err(CoreError::GeneratorTimeout { generator: self.name.clone(), limit_ms }),
+            Answer::Cancelled => Err(CoreError::Cancelled {
+                what: "generation".into(),
+            }),
+            Answer::TimedOut(limit_ms) => Err(CoreError::GeneratorTimeout {
+                generator: self.name.clone(),
+                limit_ms,
+            }),
             Answer::Failed { message, cause } => Err(CoreError::GeneratorFailed {
                 reason: match cause {
                     Some(id) => format!("{message} [cause #{id}]"),

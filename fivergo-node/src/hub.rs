@@ -42,8 +42,14 @@ pub struct Hub {
 }
 
 /// A command's result as JavaScript: `{value, events}`.
-pub(crate) fn outcome<T>(o: Outcome<T>, value: impl FnOnce(T) -> napi::Result<Js>) -> napi::Result<Js> {
-    Ok(Js::obj([("value", value(o.value)?), ("events", events(&o.events)?)]))
+pub(crate) fn outcome<T>(
+    o: Outcome<T>,
+    value: impl FnOnce(T) -> napi::Result<Js>,
+) -> napi::Result<Js> {
+    Ok(Js::obj([
+        ("value", value(o.value)?),
+        ("events", events(&o.events)?),
+    ]))
 }
 
 /// The value of a command that returns nothing.
@@ -60,31 +66,49 @@ pub(crate) fn id<T: std::fmt::Display>(id: T) -> napi::Result<Js> {
 /// `content` holds, or a `sha256` string.
 fn file_ref(value: serde_json::Value) -> Result<BlobRef, fivergo_core::Error> {
     match value {
-        serde_json::Value::String(sha256) => {
-            Ok(BlobRef { sha256, len: 0, media_type: "application/octet-stream".into(), width: None, height: None, duration_ms: None })
-        }
+        serde_json::Value::String(sha256) => Ok(BlobRef {
+            sha256,
+            len: 0,
+            media_type: "application/octet-stream".into(),
+            width: None,
+            height: None,
+            duration_ms: None,
+        }),
         other => parse_json("file", other),
     }
 }
 
 /// Runs `work` on a thread of its own and returns the Promise of its value; a
 /// panic rejects it with `internal_error` and the panic's message.
-pub(crate) fn promise<'env>(env: &'env Env, work: impl FnOnce() -> napi::Result<Js> + Send + 'static) -> napi::Result<Object<'env>> {
+pub(crate) fn promise<'env>(
+    env: &'env Env,
+    work: impl FnOnce() -> napi::Result<Js> + Send + 'static,
+) -> napi::Result<Object<'env>> {
     let (deferred, promise) = env.create_deferred()?;
-    let spawned = std::thread::Builder::new().name("fivergo-call".into()).spawn(move || {
-        let result = std::panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| Err(panicked(payload)));
-        match result {
-            Ok(value) => deferred.resolve(move |_| Ok(value)),
-            Err(e) => deferred.reject(e),
-        }
-    });
-    spawned.map_err(|e| core_err(&fivergo_core::Error::Internal { message: format!("no thread for the call: {e}") }))?;
+    let spawned = std::thread::Builder::new()
+        .name("fivergo-call".into())
+        .spawn(move || {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(work))
+                .unwrap_or_else(|payload| Err(panicked(payload)));
+            match result {
+                Ok(value) => deferred.resolve(move |_| Ok(value)),
+                Err(e) => deferred.reject(e),
+            }
+        });
+    spawned.map_err(|e| {
+        core_err(&fivergo_core::Error::Internal {
+            message: format!("no thread for the call: {e}"),
+        })
+    })?;
     Ok(promise)
 }
 
 /// The `internal_error` of a caught panic, with its message.
 pub(crate) fn panicked(payload: Box<dyn std::any::Any + Send>) -> napi::Error {
-    let message = match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+    let message = match (
+        payload.downcast_ref::<&str>(),
+        payload.downcast_ref::<String>(),
+    ) {
         (Some(s), _) => (*s).to_owned(),
         (_, Some(s)) => s.clone(),
         _ => "a panic without a message".to_owned(),
@@ -94,17 +118,30 @@ pub(crate) fn panicked(payload: Box<dyn std::any::Any + Send>) -> napi::Error {
 
 impl Hub {
     /// Runs a synchronous command and converts its outcome.
-    pub(crate) fn command<T>(&self, run: impl FnOnce(&CoreHub) -> CommandResult<T>, value: impl FnOnce(T) -> napi::Result<Js>) -> napi::Result<Js> {
+    pub(crate) fn command<T>(
+        &self,
+        run: impl FnOnce(&CoreHub) -> CommandResult<T>,
+        value: impl FnOnce(T) -> napi::Result<Js>,
+    ) -> napi::Result<Js> {
         outcome(done(run(&self.inner))?, value)
     }
 
-    fn task<'env>(&self, env: &'env Env, work: impl FnOnce(&CoreHub) -> napi::Result<Js> + Send + 'static) -> napi::Result<Object<'env>> {
+    fn task<'env>(
+        &self,
+        env: &'env Env,
+        work: impl FnOnce(&CoreHub) -> napi::Result<Js> + Send + 'static,
+    ) -> napi::Result<Object<'env>> {
         let hub = self.inner.clone();
         promise(env, move || work(&hub))
     }
 
     fn manual_clock_core(&self) -> Result<&ManualClock, fivergo_core::Error> {
-        self.clock.as_ref().ok_or_else(|| invalid("clock", "this hub runs on the system clock; pass `start` for a manual one"))
+        self.clock.as_ref().ok_or_else(|| {
+            invalid(
+                "clock",
+                "this hub runs on the system clock; pass `start` for a manual one",
+            )
+        })
     }
 }
 
@@ -117,7 +154,13 @@ impl Hub {
         options: Option<HubOptions>,
         #[napi(ts_arg_type = "(call: GeneratorCall) => void")] dispatch: Option<Function<Js, ()>>,
     ) -> napi::Result<Self> {
-        let o = options.unwrap_or(HubOptions { policy: None, start: None, store: None, js_generators: None, builtin_generators: None });
+        let o = options.unwrap_or(HubOptions {
+            policy: None,
+            start: None,
+            store: None,
+            js_generators: None,
+            builtin_generators: None,
+        });
         let policy = match &o.policy {
             Some(json) => ok(fivergo_core::Policy::from_json(json))?,
             None => fivergo_core::Policy::default(),
@@ -125,11 +168,26 @@ impl Hub {
         let mut generators = match o.builtin_generators.as_deref() {
             None | Some("echo") => GeneratorRegistry::default(),
             Some("reference") => GeneratorRegistry::reference(),
-            Some(other) => return Err(core_err(&invalid("builtinGenerators", format!("`{other}` is not `echo` or `reference`")))),
+            Some(other) => {
+                return Err(core_err(&invalid(
+                    "builtinGenerators",
+                    format!("`{other}` is not `echo` or `reference`"),
+                )))
+            }
         };
         if let Some(specs) = o.js_generators.filter(|s| !s.is_empty()) {
-            let dispatch = dispatch.ok_or_else(|| core_err(&invalid("dispatch", "JavaScript generators need a dispatch function")))?;
-            let tsfn = std::sync::Arc::new(dispatch.build_threadsafe_function::<Js>().weak::<true>().build()?);
+            let dispatch = dispatch.ok_or_else(|| {
+                core_err(&invalid(
+                    "dispatch",
+                    "JavaScript generators need a dispatch function",
+                ))
+            })?;
+            let tsfn = std::sync::Arc::new(
+                dispatch
+                    .build_threadsafe_function::<Js>()
+                    .weak::<true>()
+                    .build()?,
+            );
             for spec in specs {
                 let generator = JsGenerator::new(spec.name, tsfn.clone(), &policy);
                 generators.register(spec.subcategory, std::sync::Arc::new(generator));
@@ -138,12 +196,19 @@ impl Hub {
         let gateway = SimulatedGateway::default();
         let start = o.start.map(|at| inputs::instant("start", at)).transpose();
         let clock = ok(start.and_then(|at| at.map(ManualClock::try_at).transpose()))?;
-        let mut builder = CoreHub::builder().policy(policy).gateway(gateway.clone()).generators(generators);
+        let mut builder = CoreHub::builder()
+            .policy(policy)
+            .gateway(gateway.clone())
+            .generators(generators);
         if let Some(c) = &clock {
             builder = builder.clock(c.clone());
         }
         let inner = ok(builder.open(o.store.as_deref().unwrap_or("memory:")))?;
-        Ok(Self { inner, clock, gateway })
+        Ok(Self {
+            inner,
+            clock,
+            gateway,
+        })
     }
 
     // ----- clock, gateway, outbox ---------------------------------------------------
@@ -158,13 +223,21 @@ impl Hub {
     /// and returns the new instant; a step leaving 1970 to year 9000 throws
     /// `invalid_input` and the clock stays.
     #[napi(catch_unwind)]
-    pub fn advance_clock(&self, step: crate::inputs::ClockStep) -> napi::Result<chrono::DateTime<chrono::Utc>> {
-        ok(step.duration().and_then(|by| self.manual_clock_core()?.advance(by)))
+    pub fn advance_clock(
+        &self,
+        step: crate::inputs::ClockStep,
+    ) -> napi::Result<chrono::DateTime<chrono::Utc>> {
+        ok(step
+            .duration()
+            .and_then(|by| self.manual_clock_core()?.advance(by)))
     }
 
     /// Sets the manual clock (from 1970 to year 9000); returns the new instant.
     #[napi(catch_unwind)]
-    pub fn set_clock(&self, #[napi(ts_arg_type = "Date")] at: JsInstant) -> napi::Result<chrono::DateTime<chrono::Utc>> {
+    pub fn set_clock(
+        &self,
+        #[napi(ts_arg_type = "Date")] at: JsInstant,
+    ) -> napi::Result<chrono::DateTime<chrono::Utc>> {
         ok(inputs::instant("at", at).and_then(|at| self.manual_clock_core()?.set(at)))
     }
 
@@ -190,18 +263,26 @@ impl Hub {
     /// The policy in force.
     #[napi(catch_unwind)]
     pub fn policy(&self) -> crate::policy::Policy {
-        crate::policy::Policy { inner: self.inner.policy().clone() }
+        crate::policy::Policy {
+            inner: self.inner.policy().clone(),
+        }
     }
 
     /// Up to `limit` (default 1000) recorded events after `cursor` (default 0: from
     /// the start), in the store's order, from every process: the outbox. Resolves to
     /// `{events, next}`; pass `next` to the following call.
-    #[napi(catch_unwind, ts_return_type = "{ events: FivergoEvent[]; next: number }")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "{ events: FivergoEvent[]; next: number }"
+    )]
     pub fn events_since(&self, cursor: Option<f64>, limit: Option<f64>) -> napi::Result<Js> {
         let cursor = ok(inputs::u64_arg("cursor", cursor.unwrap_or(0.0)))?;
         let limit = ok(inputs::u32_arg("limit", limit.unwrap_or(1000.0)))?;
         let page = ok(self.inner.events_since(Cursor(cursor), limit as usize))?;
-        Ok(Js::obj([("events", events(&page.events)?), ("next", Js::Num(page.next.0 as f64))]))
+        Ok(Js::obj([
+            ("events", events(&page.events)?),
+            ("next", Js::Num(page.next.0 as f64)),
+        ]))
     }
 
     /// Everything of one seller's partition (host-level access).
@@ -223,7 +304,9 @@ impl Hub {
     /// and resolves to its final status (T4). The hub stays usable meanwhile.
     #[napi(catch_unwind, ts_return_type = "Promise<Outcome<JobStatus>>")]
     pub fn run_training<'env>(&self, env: &'env Env, job: String) -> napi::Result<Object<'env>> {
-        self.task(env, move |hub| outcome(done(hub.run_training(&JobId::from(job)))?, |s| Js::of(&s)))
+        self.task(env, move |hub| {
+            outcome(done(hub.run_training(&JobId::from(job)))?, |s| Js::of(&s))
+        })
     }
 
     /// As worker `worker`: claims the job that waited longest (a queued training or
@@ -235,7 +318,9 @@ impl Hub {
     pub fn work_once<'env>(&self, env: &'env Env, worker: String) -> napi::Result<Object<'env>> {
         self.task(env, move |hub| {
             let claimed = done(hub.claim_job(&worker))?;
-            let Some(job) = claimed.value else { return outcome(claimed, |_| Ok(Js::Null)) };
+            let Some(job) = claimed.value else {
+                return outcome(claimed, |_| Ok(Js::Null));
+            };
             let mut finished = done(hub.finish_job(job.execute()))?;
             finished.events.splice(0..0, claimed.events);
             outcome(finished, |report| Js::of(&report))
@@ -243,7 +328,10 @@ impl Hub {
     }
 
     /// A playground generation (G2): `{artifact: id, content}`.
-    #[napi(catch_unwind, ts_return_type = "Promise<Outcome<{ artifact: string; content: Artifact }>>")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "Promise<Outcome<{ artifact: string; content: Artifact }>>"
+    )]
     pub fn playground_generate<'env>(
         &self,
         env: &'env Env,
@@ -255,7 +343,12 @@ impl Hub {
         self.task(env, move |hub| {
             let (b, s) = (ok(inputs::brief(brief))?, ok(inputs::seed(seed))?);
             let out = done(hub.playground_generate(&seller, &ModelId::from(model), b, s))?;
-            outcome(out, |(file, content)| Ok(Js::obj([("artifact", Js::of(&file)?), ("content", artifact_napi(&content)?)])))
+            outcome(out, |(file, content)| {
+                Ok(Js::obj([
+                    ("artifact", Js::of(&file)?),
+                    ("content", artifact_napi(&content)?),
+                ]))
+            })
         })
     }
 
@@ -271,23 +364,46 @@ impl Hub {
     ) -> napi::Result<Object<'env>> {
         self.task(env, move |hub| {
             let (b, s) = (ok(inputs::brief(brief))?, ok(inputs::seed(seed))?);
-            outcome(done(hub.order_draft(&client, &ModelId::from(model), b, s))?, id)
+            outcome(
+                done(hub.order_draft(&client, &ModelId::from(model), b, s))?,
+                id,
+            )
         })
     }
 
     /// The client accepts a custom offer; the model generates the draft (V2).
     #[napi(catch_unwind, ts_return_type = "Promise<Outcome<null>>")]
-    pub fn accept_offer<'env>(&self, env: &'env Env, client: String, order: String, seed: Option<f64>) -> napi::Result<Object<'env>> {
+    pub fn accept_offer<'env>(
+        &self,
+        env: &'env Env,
+        client: String,
+        order: String,
+        seed: Option<f64>,
+    ) -> napi::Result<Object<'env>> {
         self.task(env, move |hub| {
             let s = ok(inputs::seed(seed))?;
-            outcome(done(hub.accept_offer(&client, &OrderId::from(order), s))?, unit)
+            outcome(
+                done(hub.accept_offer(&client, &OrderId::from(order), s))?,
+                unit,
+            )
         })
     }
 
     /// The included revision (V1): the model generates the revised draft.
     #[napi(catch_unwind, ts_return_type = "Promise<Outcome<null>>")]
-    pub fn request_revision<'env>(&self, env: &'env Env, client: String, order: String, note: String) -> napi::Result<Object<'env>> {
-        self.task(env, move |hub| outcome(done(hub.request_revision(&client, &OrderId::from(order), &note))?, unit))
+    pub fn request_revision<'env>(
+        &self,
+        env: &'env Env,
+        client: String,
+        order: String,
+        note: String,
+    ) -> napi::Result<Object<'env>> {
+        self.task(env, move |hub| {
+            outcome(
+                done(hub.request_revision(&client, &OrderId::from(order), &note))?,
+                unit,
+            )
+        })
     }
 
     // ----- reads ---------------------------------------------------------------------
@@ -308,7 +424,9 @@ impl Hub {
     /// The seller's models, oldest first.
     #[napi(catch_unwind, ts_return_type = "CreationModel[]")]
     pub fn models(&self, seller: String) -> napi::Result<Js> {
-        let models = ok(self.inner.models(&seller))?.into_iter().map(|m| Ok(Js::of(&m)?.with("stale", Js::Bool(m.is_stale()))));
+        let models = ok(self.inner.models(&seller))?
+            .into_iter()
+            .map(|m| Ok(Js::of(&m)?.with("stale", Js::Bool(m.is_stale()))));
         models.collect::<napi::Result<Vec<_>>>().map(Js::Arr)
     }
 
@@ -339,7 +457,9 @@ impl Hub {
     /// Every unmet publish requirement (M2); empty when publishable.
     #[napi(catch_unwind, ts_return_type = "Requirement[]")]
     pub fn publish_checklist(&self, seller: String, model: String) -> napi::Result<Js> {
-        Js::of(&ok(self.inner.publish_checklist(&seller, &ModelId::from(model)))?)
+        Js::of(&ok(self
+            .inner
+            .publish_checklist(&seller, &ModelId::from(model)))?)
     }
 
     /// The seller's latest subscription with its `stateName`, or `null`.
@@ -396,21 +516,35 @@ impl Hub {
     /// A stored file, decoded (host-level access): `file` is a file reference (an
     /// order's `draft` / `clean`, an asset's `content`) or its `sha256`.
     #[napi(catch_unwind, ts_return_type = "Artifact")]
-    pub fn artifact(&self, #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value) -> napi::Result<Js> {
+    pub fn artifact(
+        &self,
+        #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value,
+    ) -> napi::Result<Js> {
         artifact_napi(&ok(file_ref(file).and_then(|f| self.inner.artifact(&f)))?)
     }
 
     /// A stored file's bytes, by reference or `sha256` (host-level access).
     #[napi(catch_unwind)]
-    pub fn file(&self, #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value) -> napi::Result<napi::bindgen_prelude::Buffer> {
-        Ok(ok(file_ref(file).and_then(|f| self.inner.file(&f)))?.as_bytes().to_vec().into())
+    pub fn file(
+        &self,
+        #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value,
+    ) -> napi::Result<napi::bindgen_prelude::Buffer> {
+        Ok(ok(file_ref(file).and_then(|f| self.inner.file(&f)))?
+            .as_bytes()
+            .to_vec()
+            .into())
     }
 
     /// A trained style (`{generator, format, data}`), by the file reference a model's
     /// `live.style` holds (host-level access).
     #[napi(catch_unwind, ts_return_type = "TrainedStyle")]
-    pub fn trained_style(&self, #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value) -> napi::Result<Js> {
-        Js::of(&ok(file_ref(file).and_then(|f| self.inner.trained_style(&f)))?)
+    pub fn trained_style(
+        &self,
+        #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value,
+    ) -> napi::Result<Js> {
+        Js::of(&ok(
+            file_ref(file).and_then(|f| self.inner.trained_style(&f))
+        )?)
     }
 
     /// A quote for `quantity` units of a published model (P1–P5).
@@ -422,13 +556,20 @@ impl Hub {
 
     /// Traces a leaked draft file (PNG, WAV, ...) to its order by the invisible
     /// payload (W2): `{order, confidence}` or `null`.
-    #[napi(catch_unwind, ts_return_type = "{ order: string; confidence: number } | null")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "{ order: string; confidence: number } | null"
+    )]
     pub fn trace(&self, file: napi::bindgen_prelude::Buffer) -> napi::Result<Js> {
-        let a = ok(fivergo_core::media::decode(&file, &self.inner.policy().media.limits))?;
+        let a = ok(fivergo_core::media::decode(
+            &file,
+            &self.inner.policy().media.limits,
+        ))?;
         Ok(match ok(self.inner.trace(&a))? {
-            Some((order, confidence)) => {
-                Js::obj([("order", Js::Str(order.to_string())), ("confidence", Js::Num(f64::from(confidence)))])
-            }
+            Some((order, confidence)) => Js::obj([
+                ("order", Js::Str(order.to_string())),
+                ("confidence", Js::Num(f64::from(confidence))),
+            ]),
             None => Js::Null,
         })
     }

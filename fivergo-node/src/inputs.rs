@@ -73,8 +73,15 @@ impl ClockStep {
     /// The step as a duration; `invalid_input` for a part that is not a whole
     /// number or a sum no duration holds.
     pub fn duration(&self) -> Result<chrono::Duration, CoreError> {
-        let part = |field: &str, v: Option<f64>| whole(field, v.unwrap_or(0.0), -MAX_SAFE, MAX_SAFE).map(|v| v as i64);
-        fivergo_core::clock::step(part("days", self.days)?, part("hours", self.hours)?, part("minutes", self.minutes)?, part("seconds", self.seconds)?)
+        let part = |field: &str, v: Option<f64>| {
+            whole(field, v.unwrap_or(0.0), -MAX_SAFE, MAX_SAFE).map(|v| v as i64)
+        };
+        fivergo_core::clock::step(
+            part("days", self.days)?,
+            part("hours", self.hours)?,
+            part("minutes", self.minutes)?,
+            part("seconds", self.seconds)?,
+        )
     }
 }
 
@@ -96,7 +103,13 @@ pub fn whole(field: &str, value: f64, min: f64, max: f64) -> Result<f64, CoreErr
     if value.is_finite() && value.fract() == 0.0 && (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(CoreError::out_of_range(field, "value (a whole number)", min, max, value))
+        Err(CoreError::out_of_range(
+            field,
+            "value (a whole number)",
+            min,
+            max,
+            value,
+        ))
     }
 }
 
@@ -125,7 +138,10 @@ impl napi::bindgen_prelude::TypeName for JsInstant {
 }
 
 impl napi::bindgen_prelude::FromNapiValue for JsInstant {
-    unsafe fn from_napi_value(env: napi::sys::napi_env, value: napi::sys::napi_value) -> napi::Result<Self> {
+    unsafe fn from_napi_value(
+        env: napi::sys::napi_env,
+        value: napi::sys::napi_value,
+    ) -> napi::Result<Self> {
         let mut is_date = false;
         let mut ms = f64::NAN;
         // SAFETY: `env` and `value` are the live handles napi passes to a conversion.
@@ -141,7 +157,10 @@ impl napi::bindgen_prelude::FromNapiValue for JsInstant {
 }
 
 impl napi::bindgen_prelude::ToNapiValue for JsInstant {
-    unsafe fn to_napi_value(env: napi::sys::napi_env, value: Self) -> napi::Result<napi::sys::napi_value> {
+    unsafe fn to_napi_value(
+        env: napi::sys::napi_env,
+        value: Self,
+    ) -> napi::Result<napi::sys::napi_value> {
         let mut out = std::ptr::null_mut();
         // SAFETY: `env` is the live environment napi passes to a conversion.
         unsafe { napi::check_status!(napi::sys::napi_create_date(env, value.0, &mut out))? };
@@ -219,13 +238,22 @@ pub fn meta(value: Option<Value>) -> Result<AssetMeta, CoreError> {
 /// `{type: "base_increments", unit, baseQuantity, basePrice, incrementQuantity, incrementPrice}`.
 pub fn price(value: Value, currency: Currency) -> Result<PriceSpec, CoreError> {
     let v = snake_keys(value);
-    let field = |k: &str| v.get(k).ok_or_else(|| invalid("price", format!("missing `{k}`")));
+    let field = |k: &str| {
+        v.get(k)
+            .ok_or_else(|| invalid("price", format!("missing `{k}`")))
+    };
     let count = |k: &str| -> Result<u32, CoreError> {
-        field(k)?.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| invalid(k, "a whole number"))
+        field(k)?
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| invalid(k, "a whole number"))
     };
     let unit = parse_enum("unit", field("unit")?.as_str().unwrap_or_default())?;
     match field("type")?.as_str() {
-        Some("per_unit") => Ok(PriceSpec::PerUnit { unit, unit_price: money(field("unit_price")?, currency)? }),
+        Some("per_unit") => Ok(PriceSpec::PerUnit {
+            unit,
+            unit_price: money(field("unit_price")?, currency)?,
+        }),
         Some("base_increments") => Ok(PriceSpec::BaseIncrements {
             unit,
             base_quantity: count("base_quantity")?,

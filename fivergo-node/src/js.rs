@@ -46,7 +46,9 @@ impl Js {
 
     /// Serializes `value` with serde and converts it.
     pub fn of<T: Serialize>(value: &T) -> napi::Result<Js> {
-        serde_json::to_value(value).map(Js::from_json).map_err(|e| napi::Error::from_reason(e.to_string()))
+        serde_json::to_value(value)
+            .map(Js::from_json)
+            .map_err(|e| napi::Error::from_reason(e.to_string()))
     }
 
     /// A plain object from key/value pairs.
@@ -70,7 +72,10 @@ impl Js {
 }
 
 fn is_instant_key(key: &str) -> bool {
-    key == "at" || key.ends_with("_at") || key.ends_with("_until") || matches!(key, "anchor" | "start" | "end" | "since")
+    key == "at"
+        || key.ends_with("_at")
+        || key.ends_with("_until")
+        || matches!(key, "anchor" | "start" | "end" | "since")
 }
 
 /// `renews_at` → `renewsAt`.
@@ -109,12 +114,19 @@ fn convert(value: Value, key: Option<&str>) -> Js {
         Value::Null => Js::Null,
         Value::Bool(b) => Js::Bool(b),
         Value::Number(n) => Js::Num(n.as_f64().unwrap_or(f64::NAN)),
-        Value::String(s) => match key.filter(|k| is_instant_key(k)).and_then(|_| chrono::DateTime::parse_from_rfc3339(&s).ok()) {
+        Value::String(s) => match key
+            .filter(|k| is_instant_key(k))
+            .and_then(|_| chrono::DateTime::parse_from_rfc3339(&s).ok())
+        {
             Some(at) => Js::Date(at.timestamp_millis() as f64),
             None => Js::Str(s),
         },
         Value::Array(items) => Js::Arr(items.into_iter().map(|v| convert(v, None)).collect()),
-        Value::Object(map) => Js::Obj(map.into_iter().map(|(k, v)| (camel(&k), convert(v, Some(&k)))).collect()),
+        Value::Object(map) => Js::Obj(
+            map.into_iter()
+                .map(|(k, v)| (camel(&k), convert(v, Some(&k))))
+                .collect(),
+        ),
     }
 }
 
@@ -122,7 +134,11 @@ fn convert(value: Value, key: Option<&str>) -> Js {
 pub fn snake_keys(value: Value) -> Value {
     match value {
         Value::Array(items) => Value::Array(items.into_iter().map(snake_keys).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (snake(&k), snake_keys(v))).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (snake(&k), snake_keys(v)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -145,7 +161,11 @@ pub fn artifact(a: &Artifact) -> Result<Js, CoreError> {
             ("durationMs", Js::Num(au.duration_ms() as f64)),
             ("bytes", bytes),
         ]),
-        Artifact::Text(t) => Js::obj([("type", Js::Str("text".into())), ("text", Js::Str(t.clone())), ("bytes", bytes)]),
+        Artifact::Text(t) => Js::obj([
+            ("type", Js::Str("text".into())),
+            ("text", Js::Str(t.clone())),
+            ("bytes", bytes),
+        ]),
     })
 }
 
@@ -158,7 +178,11 @@ pub fn event(e: &Recorded) -> napi::Result<Js> {
 
 /// Events as an array.
 pub fn events(events: &[Recorded]) -> napi::Result<Js> {
-    events.iter().map(event).collect::<napi::Result<Vec<_>>>().map(Js::Arr)
+    events
+        .iter()
+        .map(event)
+        .collect::<napi::Result<Vec<_>>>()
+        .map(Js::Arr)
 }
 
 /// Money from a decimal string in `currency` or `{amount, currency}`.
@@ -166,24 +190,35 @@ pub fn money(value: &Value, currency: Currency) -> Result<Money, CoreError> {
     match value {
         Value::String(s) => Money::parse(s, currency),
         Value::Object(o) => {
-            let amount = o.get("amount").and_then(Value::as_str).ok_or_else(|| invalid("amount", "a decimal string"))?;
+            let amount = o
+                .get("amount")
+                .and_then(Value::as_str)
+                .ok_or_else(|| invalid("amount", "a decimal string"))?;
             let currency = match o.get("currency") {
-                Some(c) => serde_json::from_value(c.clone()).map_err(|e| invalid("currency", e.to_string()))?,
+                Some(c) => serde_json::from_value(c.clone())
+                    .map_err(|e| invalid("currency", e.to_string()))?,
                 None => currency,
             };
             Money::parse(amount, currency)
         }
-        _ => Err(invalid("amount", "money is a decimal string or {amount, currency}, never a number")),
+        _ => Err(invalid(
+            "amount",
+            "money is a decimal string or {amount, currency}, never a number",
+        )),
     }
 }
 
 /// A core enum from its serde name (`"level_2"`, `"image"`, ...).
 pub fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, name: &str) -> Result<T, CoreError> {
-    serde_json::from_value(Value::String(name.to_owned())).map_err(|_| invalid(field, format!("unknown value `{name}`")))
+    serde_json::from_value(Value::String(name.to_owned()))
+        .map_err(|_| invalid(field, format!("unknown value `{name}`")))
 }
 
 /// A core type from JavaScript JSON (camelCase keys accepted).
-pub fn parse_json<T: serde::de::DeserializeOwned>(field: &str, value: Value) -> Result<T, CoreError> {
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    field: &str,
+    value: Value,
+) -> Result<T, CoreError> {
     serde_json::from_value(snake_keys(value)).map_err(|e| invalid(field, e.to_string()))
 }
 
@@ -220,7 +255,11 @@ impl ToNapiValue for Js {
                 }
                 Js::Arr(items) => {
                     let mut arr = std::ptr::null_mut();
-                    napi::check_status!(sys::napi_create_array_with_length(env, items.len(), &mut arr))?;
+                    napi::check_status!(sys::napi_create_array_with_length(
+                        env,
+                        items.len(),
+                        &mut arr
+                    ))?;
                     for (i, item) in items.into_iter().enumerate() {
                         let v = Js::to_napi_value(env, item)?;
                         napi::check_status!(sys::napi_set_element(env, arr, i as u32, v))?;
@@ -248,9 +287,18 @@ mod tests {
 
     #[test]
     fn keys_become_camel_case_and_instants_dates() {
-        let js = Js::from_json(serde_json::json!({"renews_at": "2026-03-18T09:00:00Z", "used": 2, "text": "2026-03-18T09:00:00Z"}));
-        let Js::Obj(fields) = js else { panic!("object") };
-        let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+        let js = Js::from_json(
+            serde_json::json!({"renews_at": "2026-03-18T09:00:00Z", "used": 2, "text": "2026-03-18T09:00:00Z"}),
+        );
+        let Js::Obj(fields) = js else {
+            panic!("object")
+        };
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
         assert!(matches!(get("renewsAt"), Some(Js::Date(_))));
         assert_eq!(get("text"), Some(Js::Str("2026-03-18T09:00:00Z".into())));
         assert_eq!(get("used"), Some(Js::Num(2.0)));

@@ -40,8 +40,14 @@ impl Task for InspectMany {
     type JsValue = Js;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let inspect = || self.files.iter().map(|f| media::inspect(f, &self.policy)).collect();
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(inspect)).map_err(crate::hub::panicked)
+        let inspect = || {
+            self.files
+                .iter()
+                .map(|f| media::inspect(f, &self.policy))
+                .collect()
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(inspect))
+            .map_err(crate::hub::panicked)
     }
 
     fn resolve(&mut self, _: Env, output: Self::Output) -> napi::Result<Js> {
@@ -55,9 +61,15 @@ impl Task for InspectMany {
 
 /// [`inspect`] for many files off the main thread: resolves to one result per file,
 /// the inspection or `{error: {code, rule, message, ...}}`.
-#[napi(catch_unwind, ts_return_type = "Promise<Array<Inspected | { error: ErrorDetails }>>")]
+#[napi(
+    catch_unwind,
+    ts_return_type = "Promise<Array<Inspected | { error: ErrorDetails }>>"
+)]
 pub fn inspect_many(files: Vec<Buffer>, policy: Option<&Policy>) -> AsyncTask<InspectMany> {
-    AsyncTask::new(InspectMany { files: files.into_iter().map(|b| b.to_vec()).collect(), policy: policy_of(policy) })
+    AsyncTask::new(InspectMany {
+        files: files.into_iter().map(|b| b.to_vec()).collect(),
+        policy: policy_of(policy),
+    })
 }
 
 /// Decodes a file into an artifact (`{type, bytes, ...}`).
@@ -72,12 +84,27 @@ pub fn decode(bytes: Buffer, policy: Option<&Policy>) -> napi::Result<Js> {
 /// 2^53 − 1. Returns the marked artifact and whether the payload went in (a flat
 /// image or a short recording cannot hold it: `reason` says why).
 #[napi(catch_unwind, ts_return_type = "MarkedDraft")]
-pub fn mark_draft(bytes: Buffer, reference: String, seed: f64, payload: Option<f64>, policy: Option<&Policy>) -> napi::Result<Js> {
+pub fn mark_draft(
+    bytes: Buffer,
+    reference: String,
+    seed: f64,
+    payload: Option<f64>,
+    policy: Option<&Policy>,
+) -> napi::Result<Js> {
     let clean = ok(media::decode(&bytes, &policy_of(policy).media.limits))?;
     let seed = ok(inputs::u64_arg("seed", seed))?;
     let payload = ok(payload.map(|p| inputs::u64_arg("payload", p)).transpose())?;
-    let marked = watermark::mark_draft(&clean, &DraftMark { reference, seed }, payload, &MarkStyle::default());
-    let reason = marked.payload.as_ref().err().map_or(Js::Null, |u| Js::Str(u.reason.clone()));
+    let marked = watermark::mark_draft(
+        &clean,
+        &DraftMark { reference, seed },
+        payload,
+        &MarkStyle::default(),
+    );
+    let reason = marked
+        .payload
+        .as_ref()
+        .err()
+        .map_or(Js::Null, |u| Js::Str(u.reason.clone()));
     Ok(Js::obj([
         ("artifact", ok(artifact(&marked.artifact))?),
         ("payloadEmbedded", Js::Bool(marked.payload.is_ok())),

@@ -37,7 +37,11 @@ impl Policy {
 
     /// The policy as a plain object in the file format (snake_case keys), so
     /// `JSON.stringify(policy)` writes a loadable policy file.
-    #[napi(catch_unwind, js_name = "toJSON", ts_return_type = "Record<string, unknown>")]
+    #[napi(
+        catch_unwind,
+        js_name = "toJSON",
+        ts_return_type = "Record<string, unknown>"
+    )]
     pub fn to_json(&self) -> napi::Result<serde_json::Value> {
         serde_json::to_value(&self.inner).map_err(|e| napi::Error::from_reason(e.to_string()))
     }

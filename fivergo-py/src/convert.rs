@@ -19,7 +19,9 @@ pub struct Arg<T>(pub T);
 impl<'a, 'py, T: FromPyObject<'a, 'py>> FromPyObject<'a, 'py> for Arg<T> {
     type Error = PyErr;
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        T::extract(obj).map(Arg).map_err(|e| argument_err(obj.py(), "argument", e.into()))
+        T::extract(obj)
+            .map(Arg)
+            .map_err(|e| argument_err(obj.py(), "argument", e.into()))
     }
 }
 
@@ -57,13 +59,26 @@ impl<'a, 'py, T: FromPyObject<'a, 'py> + Bounds> FromPyObject<'a, 'py> for Int<T
     type Error = PyErr;
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if !obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyBool>() {
-            let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-            return Err(type_err("argument", format!("expected an int, got {type_name}")));
+            let type_name = obj
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            return Err(type_err(
+                "argument",
+                format!("expected an int, got {type_name}"),
+            ));
         }
         T::extract(obj).map(Int).map_err(|_| {
-            let got = obj.str().map(|s| s.to_string()).unwrap_or_else(|_| "an integer too large to print".into());
+            let got = obj
+                .str()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|_| "an integer too large to print".into());
             Python::attach(|py| {
-                to_py_err(py, &Error::out_of_range("argument", "value", T::min(), T::max(), got))
+                to_py_err(
+                    py,
+                    &Error::out_of_range("argument", "value", T::min(), T::max(), got),
+                )
             })
         })
     }
@@ -84,7 +99,12 @@ pub fn json_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
         Value::Number(n) => match (n.as_i64(), n.as_u64()) {
             (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
             (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind(),
+            _ => n
+                .as_f64()
+                .unwrap_or(f64::NAN)
+                .into_pyobject(py)?
+                .into_any()
+                .unbind(),
         },
         Value::String(s) => PyString::new(py, s).into_any().unbind(),
         Value::Array(items) => {
@@ -110,15 +130,30 @@ pub fn json_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
 pub fn native(py: Python<'_>, key: &str, value: &Value) -> PyResult<Py<PyAny>> {
     match value {
         Value::Object(o) if o.len() == 2 && o.contains_key("currency") => {
-            if let Some(amount) = o.get("amount").and_then(Value::as_str).and_then(|a| a.parse::<Decimal>().ok()) {
+            if let Some(amount) = o
+                .get("amount")
+                .and_then(Value::as_str)
+                .and_then(|a| a.parse::<Decimal>().ok())
+            {
                 return Ok(amount.into_pyobject(py)?.into_any().unbind());
             }
             json_to_py(py, value)
         }
-        Value::String(s) if key == "at" || key.ends_with("_at") || key.ends_with("_until") || key == "deadline" => match DateTime::parse_from_rfc3339(s) {
-            Ok(at) => Ok(at.with_timezone(&Utc).into_pyobject(py)?.into_any().unbind()),
-            Err(_) => json_to_py(py, value),
-        },
+        Value::String(s)
+            if key == "at"
+                || key.ends_with("_at")
+                || key.ends_with("_until")
+                || key == "deadline" =>
+        {
+            match DateTime::parse_from_rfc3339(s) {
+                Ok(at) => Ok(at
+                    .with_timezone(&Utc)
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind()),
+                Err(_) => json_to_py(py, value),
+            }
+        }
         Value::Object(o) => {
             let dict = PyDict::new(py);
             for (k, v) in o {
@@ -156,28 +191,41 @@ fn json_at(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy, depth: u32) -> PyResul
         if let Ok(i) = obj.extract::<i64>() {
             return Ok(Value::from(i));
         }
-        return obj.extract::<u64>().map(Value::from).map_err(|_| value_err("value", "an int outside the 64-bit range is not JSON"));
+        return obj
+            .extract::<u64>()
+            .map(Value::from)
+            .map_err(|_| value_err("value", "an int outside the 64-bit range is not JSON"));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return serde_json::Number::from_f64(f.value()).map(Value::Number).ok_or_else(|| value_err("value", "NaN and infinities are not JSON"));
+        return serde_json::Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| value_err("value", "NaN and infinities are not JSON"));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(Value::String(s.to_string()));
     }
-    let nested = obj.is_instance_of::<PyDict>() || obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    let nested = obj.is_instance_of::<PyDict>()
+        || obj.is_instance_of::<PyList>()
+        || obj.is_instance_of::<PyTuple>();
     if nested && depth >= limits.max_json_depth {
         return Python::attach(|py| Err(to_py_err(py, &limits.too_deep("value"))));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (k, v) in d.iter() {
-            let key: String = k.extract().map_err(|_| type_err("value", "JSON object keys must be strings"))?;
+            let key: String = k
+                .extract()
+                .map_err(|_| type_err("value", "JSON object keys must be strings"))?;
             map.insert(key, json_at(&v, limits, depth + 1)?);
         }
         return Ok(Value::Object(map));
     }
     if nested {
-        return obj.try_iter()?.map(|item| json_at(&item?, limits, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array);
+        return obj
+            .try_iter()?
+            .map(|item| json_at(&item?, limits, depth + 1))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Value::Array);
     }
     let type_name = obj.get_type().name()?.to_string();
     match type_name.as_str() {
@@ -189,7 +237,11 @@ fn json_at(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy, depth: u32) -> PyResul
 
 /// Deserializes a core type from a Python JSON-like value (nested at most
 /// `limits.max_json_depth`).
-pub fn from_py<T: serde::de::DeserializeOwned>(what: &str, obj: &Bound<'_, PyAny>, limits: &LimitsPolicy) -> PyResult<T> {
+pub fn from_py<T: serde::de::DeserializeOwned>(
+    what: &str,
+    obj: &Bound<'_, PyAny>,
+    limits: &LimitsPolicy,
+) -> PyResult<T> {
     serde_json::from_value(py_to_json(obj, limits)?).map_err(|e| value_err(what, e.to_string()))
 }
 
@@ -200,15 +252,19 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> PyResult<Value> {
 
 /// A snake_case enum (`"level_2"`, `"image"`, `"card"` ...) parsed by the core's serde.
 pub fn enum_arg<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> PyResult<T> {
-    serde_json::from_value(Value::String(text.to_owned())).map_err(|e| value_err(what, format!("`{text}`: {e}")))
+    serde_json::from_value(Value::String(text.to_owned()))
+        .map_err(|e| value_err(what, format!("`{text}`: {e}")))
 }
 
 /// An instant from an aware `datetime`; anything else (a naive `datetime` included)
 /// is an `InvalidTypeError`.
 pub fn instant(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
-    let aware: DateTime<FixedOffset> = obj
-        .extract()
-        .map_err(|e| type_err(what, format!("expected a timezone-aware datetime (naive datetimes are ambiguous): {e}")))?;
+    let aware: DateTime<FixedOffset> = obj.extract().map_err(|e| {
+        type_err(
+            what,
+            format!("expected a timezone-aware datetime (naive datetimes are ambiguous): {e}"),
+        )
+    })?;
     Ok(aware.with_timezone(&Utc))
 }
 
@@ -220,17 +276,29 @@ pub fn money(obj: &Bound<'_, PyAny>, currency: Currency) -> PyResult<Money> {
         return Ok(m.get().0);
     }
     if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyBool>() {
-        return Err(type_err("amount", "money must be a Decimal, an int, a decimal string or a Money, not a float"));
+        return Err(type_err(
+            "amount",
+            "money must be a Decimal, an int, a decimal string or a Money, not a float",
+        ));
     }
     let amount: Decimal = if let Ok(s) = obj.cast::<PyString>() {
-        s.to_string().trim().parse().map_err(|e| value_err("amount", format!("`{s}` is not a decimal amount: {e}")))?
+        s.to_string()
+            .trim()
+            .parse()
+            .map_err(|e| value_err("amount", format!("`{s}` is not a decimal amount: {e}")))?
     } else if obj.is_instance_of::<PyInt>() || obj.get_type().name().is_ok_and(|n| n == "Decimal") {
         obj.extract().map_err(|_| {
             let got = obj.str().map(|s| s.to_string()).unwrap_or_default();
-            value_err("amount", format!("{got} is not a finite decimal of at most 28 digits"))
+            value_err(
+                "amount",
+                format!("{got} is not a finite decimal of at most 28 digits"),
+            )
         })?
     } else {
-        return Err(type_err("amount", "money must be a Decimal, an int, a decimal string or a Money"));
+        return Err(type_err(
+            "amount",
+            "money must be a Decimal, an int, a decimal string or a Money",
+        ));
     };
     Ok(Money::new(amount, currency))
 }

@@ -17,20 +17,85 @@ use pyo3::types::{PyDict, PyType};
 use std::cell::RefCell;
 
 create_exception!(fivergo, FivergoError, PyException, "A refusal or failure of the fivergo engine, with `.code`, `.rule`, `.details` and the error's data fields.");
-create_exception!(fivergo, NotFoundError, FivergoError, "An unknown id (`not_found`).");
-create_exception!(fivergo, AlreadyExistsError, FivergoError, "An id that is taken (`already_exists`).");
-create_exception!(fivergo, ForbiddenError, FivergoError, "Someone else's model, asset or order (`forbidden`, D1/M7; reviews R-rules).");
-create_exception!(fivergo, EligibilityError, FivergoError, "The seller is below the eligible level (E1).");
-create_exception!(fivergo, CatalogueError, FivergoError, "Unknown or unavailable subcategory, or no Gig in it (C1, C2).");
-create_exception!(fivergo, AssetError, FivergoError, "An asset is refused or missing (A3, A5, A9, D3, T4 no assets).");
-create_exception!(fivergo, TrainingError, FivergoError, "A training job cannot run, finish or be cancelled (T4).");
-create_exception!(fivergo, QuotaError, FivergoError, "The training quota is used up (T5): `.used`, `.limit`, `.renews_at`.");
-create_exception!(fivergo, SubscriptionError, FivergoError, "A subscription refusal or payment decline (S1-S4).");
+create_exception!(
+    fivergo,
+    NotFoundError,
+    FivergoError,
+    "An unknown id (`not_found`)."
+);
+create_exception!(
+    fivergo,
+    AlreadyExistsError,
+    FivergoError,
+    "An id that is taken (`already_exists`)."
+);
+create_exception!(
+    fivergo,
+    ForbiddenError,
+    FivergoError,
+    "Someone else's model, asset or order (`forbidden`, D1/M7; reviews R-rules)."
+);
+create_exception!(
+    fivergo,
+    EligibilityError,
+    FivergoError,
+    "The seller is below the eligible level (E1)."
+);
+create_exception!(
+    fivergo,
+    CatalogueError,
+    FivergoError,
+    "Unknown or unavailable subcategory, or no Gig in it (C1, C2)."
+);
+create_exception!(
+    fivergo,
+    AssetError,
+    FivergoError,
+    "An asset is refused or missing (A3, A5, A9, D3, T4 no assets)."
+);
+create_exception!(
+    fivergo,
+    TrainingError,
+    FivergoError,
+    "A training job cannot run, finish or be cancelled (T4)."
+);
+create_exception!(
+    fivergo,
+    QuotaError,
+    FivergoError,
+    "The training quota is used up (T5): `.used`, `.limit`, `.renews_at`."
+);
+create_exception!(
+    fivergo,
+    SubscriptionError,
+    FivergoError,
+    "A subscription refusal or payment decline (S1-S4)."
+);
 create_exception!(fivergo, PublishError, FivergoError, "Publishing refused (M2: `.missing` lists every unmet requirement) or a wrong model state (M3).");
-create_exception!(fivergo, PricingError, FivergoError, "An invalid price, pricing unit or currency (P4, P5).");
-create_exception!(fivergo, OrderError, FivergoError, "An order refusal (G1, G4, G5, V1, R, or a wrong order state).");
-create_exception!(fivergo, RefundError, FivergoError, "A refund refusal (F1, F2).");
-create_exception!(fivergo, GeneratorError, FivergoError, "No generator, a failed or late generation (`generator_timeout`) or a cancelled job.");
+create_exception!(
+    fivergo,
+    PricingError,
+    FivergoError,
+    "An invalid price, pricing unit or currency (P4, P5)."
+);
+create_exception!(
+    fivergo,
+    OrderError,
+    FivergoError,
+    "An order refusal (G1, G4, G5, V1, R, or a wrong order state)."
+);
+create_exception!(
+    fivergo,
+    RefundError,
+    FivergoError,
+    "A refund refusal (F1, F2)."
+);
+create_exception!(
+    fivergo,
+    GeneratorError,
+    FivergoError,
+    "No generator, a failed or late generation (`generator_timeout`) or a cancelled job."
+);
 create_exception!(fivergo, StoreError, FivergoError, "The store failed or stayed contended (`store_failed`, `store_unavailable`, `concurrent_update`, `schema_too_new`, `blob_not_found`); nothing half-written remains.");
 create_exception!(fivergo, InternalError, FivergoError, "A bug (`internal_error`): a panic inside the engine, caught at the binding's edge, with its message; nothing half-written remains.");
 create_exception!(
@@ -55,7 +120,8 @@ pub enum Dual {
     InvalidType,
 }
 
-static DUALS: [PyOnceLock<Py<PyType>>; 3] = [PyOnceLock::new(), PyOnceLock::new(), PyOnceLock::new()];
+static DUALS: [PyOnceLock<Py<PyType>>; 3] =
+    [PyOnceLock::new(), PyOnceLock::new(), PyOnceLock::new()];
 
 impl Dual {
     /// Every dual class, in creation order (a base before its subclasses).
@@ -116,20 +182,41 @@ pub fn to_py_err(py: Python<'_>, err: &Error) -> PyErr {
             _ => ForbiddenError::new_err(message),
         },
         "not_eligible" => EligibilityError::new_err(message),
-        "unknown_subcategory" | "subcategory_unavailable" | "no_gig_in_subcategory" => CatalogueError::new_err(message),
-        "modality_mismatch" | "asset_too_short" | "asset_unreadable" | "media_too_large" | "sample_rate_out_of_range" | "image_too_small"
-        | "private_delivery" | "no_assets_selected" | "instructions_required" | "attestation_required" => {
-            AssetError::new_err(message)
+        "unknown_subcategory" | "subcategory_unavailable" | "no_gig_in_subcategory" => {
+            CatalogueError::new_err(message)
         }
-        "training_in_progress" | "job_not_active" | "job_lease_lost" => TrainingError::new_err(message),
+        "modality_mismatch"
+        | "asset_too_short"
+        | "asset_unreadable"
+        | "media_too_large"
+        | "sample_rate_out_of_range"
+        | "image_too_small"
+        | "private_delivery"
+        | "no_assets_selected"
+        | "instructions_required"
+        | "attestation_required" => AssetError::new_err(message),
+        "training_in_progress" | "job_not_active" | "job_lease_lost" => {
+            TrainingError::new_err(message)
+        }
         "training_quota_exhausted" => QuotaError::new_err(message),
-        "subscription_required" | "already_subscribed" | "payment_declined" | "already_cancelled" | "not_cancelled"
-        | "subscription_ended" | "nothing_past_due" | "gateway_unavailable" => SubscriptionError::new_err(message),
+        "subscription_required"
+        | "already_subscribed"
+        | "payment_declined"
+        | "already_cancelled"
+        | "not_cancelled"
+        | "subscription_ended"
+        | "nothing_past_due"
+        | "gateway_unavailable" => SubscriptionError::new_err(message),
         "publish_requirements_unmet" | "invalid_model_state" => PublishError::new_err(message),
-        "invalid_price" | "pricing_unit_not_allowed" | "currency_mismatch" => PricingError::new_err(message),
+        "invalid_price" | "pricing_unit_not_allowed" | "currency_mismatch" => {
+            PricingError::new_err(message)
+        }
         "full_refund_unavailable" | "partial_refund_not_allowed" => RefundError::new_err(message),
-        "generator_unavailable" | "generator_failed" | "generator_timeout" | "cancelled" => GeneratorError::new_err(message),
-        "concurrent_update" | "store_failed" | "store_unavailable" | "schema_too_new" | "blob_not_found" | "feature_disabled" => StoreError::new_err(message),
+        "generator_unavailable" | "generator_failed" | "generator_timeout" | "cancelled" => {
+            GeneratorError::new_err(message)
+        }
+        "concurrent_update" | "store_failed" | "store_unavailable" | "schema_too_new"
+        | "blob_not_found" | "feature_disabled" => StoreError::new_err(message),
         _ => OrderError::new_err(message),
     };
     match decorate(py, &py_err, err) {
@@ -159,7 +246,12 @@ fn decorate(py: Python<'_>, py_err: &PyErr, err: &Error) -> PyResult<()> {
 /// as `.events`.
 pub fn refused_err(py: Python<'_>, refused: &Refused) -> PyErr {
     let err = to_py_err(py, &refused.error);
-    let events: Vec<crate::values::PyEvent> = refused.events.iter().cloned().map(crate::values::PyEvent).collect();
+    let events: Vec<crate::values::PyEvent> = refused
+        .events
+        .iter()
+        .cloned()
+        .map(crate::values::PyEvent)
+        .collect();
     match err.value(py).setattr("events", events) {
         Ok(()) => err,
         Err(e) => e,
@@ -169,14 +261,25 @@ pub fn refused_err(py: Python<'_>, refused: &Refused) -> PyErr {
 /// `invalid_input` about an argument of the wrong type: an `InvalidTypeError`
 /// (also a `TypeError`) carrying `.code`, `.field` and `.reason`.
 pub fn type_err(field: &str, reason: impl Into<String>) -> PyErr {
-    let err = Error::InvalidInput { field: field.into(), reason: reason.into() };
+    let err = Error::InvalidInput {
+        field: field.into(),
+        reason: reason.into(),
+    };
     Python::attach(|py| decorated(py, Dual::InvalidType.new_err(py, err.to_string()), &err))
 }
 
 /// `invalid_input` about a malformed value: an `InvalidInputError` (also a
 /// `ValueError`) carrying `.code`, `.field` and `.reason`.
 pub fn value_err(field: &str, reason: impl Into<String>) -> PyErr {
-    Python::attach(|py| to_py_err(py, &Error::InvalidInput { field: field.into(), reason: reason.into() }))
+    Python::attach(|py| {
+        to_py_err(
+            py,
+            &Error::InvalidInput {
+                field: field.into(),
+                reason: reason.into(),
+            },
+        )
+    })
 }
 
 fn decorated(py: Python<'_>, py_err: PyErr, err: &Error) -> PyErr {
@@ -190,7 +293,11 @@ fn decorated(py: Python<'_>, py_err: PyErr, err: &Error) -> PyErr {
 /// becomes an `InvalidTypeError`, an `OverflowError` or `ValueError` (an int out of
 /// range, a malformed value) an `InvalidInputError`; other errors pass unchanged.
 pub fn argument_err(py: Python<'_>, what: &str, err: PyErr) -> PyErr {
-    let reason = err.value(py).str().map(|s| s.to_string()).unwrap_or_default();
+    let reason = err
+        .value(py)
+        .str()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
     if err.is_instance_of::<FivergoError>(py) {
         err
     } else if err.is_instance_of::<PyTypeError>(py) {
@@ -217,13 +324,15 @@ pub fn panic_err(py: Python<'_>, payload: Box<dyn std::any::Any + Send>) -> PyEr
 /// Runs `f`, turning a panic into `InternalError` (`internal_error`) with the panic
 /// message: the value classes' parsers and constructors go through it.
 pub fn guarded<R>(py: Python<'_>, f: impl FnOnce() -> PyResult<R>) -> PyResult<R> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(panic_err(py, payload)))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(panic_err(py, payload)))
 }
 
 /// Runs `f` with the GIL released, turning a panic into `InternalError`: how the
 /// entry points that run the core without a hub (media, watermarks, policies) call it.
 pub fn detached<R: Send>(py: Python<'_>, f: impl FnOnce() -> R + Send) -> PyResult<R> {
-    py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))).map_err(|payload| panic_err(py, payload))
+    py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)))
+        .map_err(|payload| panic_err(py, payload))
 }
 
 thread_local! {
@@ -255,7 +364,12 @@ impl CallFrame {
 
     /// Closes the slot and returns the exception a generator left in it, if any.
     pub fn take(self) -> Option<PyErr> {
-        CALLS.with(|calls| calls.borrow_mut().get_mut(self.depth - 1).and_then(Option::take))
+        CALLS.with(|calls| {
+            calls
+                .borrow_mut()
+                .get_mut(self.depth - 1)
+                .and_then(Option::take)
+        })
     }
 
     /// Keeps `err` in the innermost open slot of this thread (the first exception of
@@ -303,10 +417,19 @@ mod tests {
         Python::initialize();
         Python::attach(|py| {
             let err = detached(py, || -> u32 { panic!("the engine broke") }).unwrap_err();
-            assert!(err.is_instance_of::<InternalError>(py) && err.is_instance_of::<FivergoError>(py));
+            assert!(
+                err.is_instance_of::<InternalError>(py) && err.is_instance_of::<FivergoError>(py)
+            );
             let value = err.value(py);
-            assert_eq!(value.getattr("code").unwrap().extract::<String>().unwrap(), "internal_error");
-            assert!(value.str().unwrap().to_string().contains("the engine broke"));
+            assert_eq!(
+                value.getattr("code").unwrap().extract::<String>().unwrap(),
+                "internal_error"
+            );
+            assert!(value
+                .str()
+                .unwrap()
+                .to_string()
+                .contains("the engine broke"));
             assert_eq!(detached(py, || 7).unwrap(), 7);
         });
     }

@@ -44,7 +44,12 @@ pub fn evaluate(
         Ok(name) => named_generator(&name)?,
         Err(_) => Arc::new(PyGenerator::new(generator, &policy)?),
     };
-    let entry = (policy.catalogue.get(subcategory).cloned()).ok_or_else(|| value_err("subcategory", format!("unknown subcategory `{subcategory}`")))?;
+    let entry = (policy.catalogue.get(subcategory).cloned()).ok_or_else(|| {
+        value_err(
+            "subcategory",
+            format!("unknown subcategory `{subcategory}`"),
+        )
+    })?;
     let defaults = EvalConfig::default();
     let config = EvalConfig {
         briefs: match briefs {
@@ -59,11 +64,17 @@ pub fn evaluate(
     let samples = |files: Vec<Vec<u8>>| files.into_iter().map(Sample::new).collect::<Vec<_>>();
     let (own, other) = (samples(own), other.map(samples));
     let frame = CallFrame::enter();
-    let result = py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(generator.as_ref(), &entry, &own, other.as_deref(), &config))));
+    let result = py.detach(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run(generator.as_ref(), &entry, &own, other.as_deref(), &config)
+        }))
+    });
     if let Some(raised) = frame.take() {
         return Err(raised);
     }
-    let report = result.map_err(|p| panic_err(py, p))?.map_err(|e| to_py_err(py, &e))?;
+    let report = result
+        .map_err(|p| panic_err(py, p))?
+        .map_err(|e| to_py_err(py, &e))?;
     let mut json = serde_json::to_value(&report).map_err(|e| value_err("report", e.to_string()))?;
     json["table"] = report.to_table().into();
     json_to_py(py, &json)

@@ -24,7 +24,10 @@ use crate::convert::{json_to_py, py_to_json};
 use crate::errors::{type_err, CallFrame, TrainingFailed};
 use crate::media::PyArtifact;
 use crate::values::{PyAsset, PyBrief};
-use fivergo_core::{Artifact, Brief, CancelToken, Error, Generator, JobControl, Policy, TrainError, TrainedStyle, TrainingInput};
+use fivergo_core::{
+    Artifact, Brief, CancelToken, Error, Generator, JobControl, Policy, TrainError, TrainedStyle,
+    TrainingInput,
+};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -32,7 +35,12 @@ use pyo3::types::{PyBytes, PyString};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-create_exception!(fivergo, JobCancelled, PyException, "Raised by `progress()` once the job was cancelled; let it propagate.");
+create_exception!(
+    fivergo,
+    JobCancelled,
+    PyException,
+    "Raised by `progress()` once the job was cancelled; let it propagate."
+);
 
 /// The `progress` callable handed to a Python generator.
 #[pyclass(frozen, module = "fivergo._fivergo", name = "JobProgress")]
@@ -53,9 +61,14 @@ impl JobProgress {
     /// Reports progress (0.0–1.0); raises `JobCancelled` once the job was cancelled
     /// or the call's deadline passed.
     fn __call__(&self, fraction: f32) -> PyResult<()> {
-        self.reported.lock().unwrap_or_else(PoisonError::into_inner).push(fraction);
+        self.reported
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(fraction);
         if self.stopped() {
-            return Err(JobCancelled::new_err("the job was cancelled or its deadline passed"));
+            return Err(JobCancelled::new_err(
+                "the job was cancelled or its deadline passed",
+            ));
         }
         Ok(())
     }
@@ -85,14 +98,21 @@ impl PyGenerator {
     pub fn new(obj: &Bound<'_, PyAny>, policy: &Policy) -> PyResult<Self> {
         for method in ["train", "generate"] {
             if !obj.hasattr(method)? {
-                return Err(type_err("generator", format!("a generator needs a `{method}` method")));
+                return Err(type_err(
+                    "generator",
+                    format!("a generator needs a `{method}` method"),
+                ));
             }
         }
         let name = match obj.getattr("name").and_then(|n| n.extract::<String>()) {
             Ok(name) => name,
             Err(_) => obj.get_type().name()?.to_string(),
         };
-        Ok(Self { name, obj: obj.clone().unbind(), policy: policy.clone() })
+        Ok(Self {
+            name,
+            obj: obj.clone().unbind(),
+            policy: policy.clone(),
+        })
     }
 
     /// Calls `method` with the progress pair, then replays the reported progress into
@@ -106,11 +126,24 @@ impl PyGenerator {
     ) -> Result<Bound<'py, PyAny>, Failure> {
         let training = method == "train";
         let limits = &self.policy.limits;
-        let limit_ms = if training { limits.training_deadline_ms } else { limits.generation_deadline_ms };
+        let limit_ms = if training {
+            limits.training_deadline_ms
+        } else {
+            limits.generation_deadline_ms
+        };
         let deadline = Instant::now() + limits.generator_deadline(training);
-        let progress = Bound::new(py, JobProgress { cancel: ctl.token(), deadline, reported: Mutex::new(Vec::new()) })
+        let progress = Bound::new(
+            py,
+            JobProgress {
+                cancel: ctl.token(),
+                deadline,
+                reported: Mutex::new(Vec::new()),
+            },
+        )
+        .map_err(|e| self.fail(py, e))?;
+        let cancelled = progress
+            .getattr("is_cancelled")
             .map_err(|e| self.fail(py, e))?;
-        let cancelled = progress.getattr("is_cancelled").map_err(|e| self.fail(py, e))?;
         let mut all = args;
         all.push(progress.clone().into_any());
         all.push(cancelled);
@@ -119,7 +152,13 @@ impl PyGenerator {
         if Instant::now() > deadline && !ctl.token().is_cancelled() {
             return Err(Failure::TimedOut(limit_ms));
         }
-        let reported = std::mem::take(&mut *progress.get().reported.lock().unwrap_or_else(PoisonError::into_inner));
+        let reported = std::mem::take(
+            &mut *progress
+                .get()
+                .reported
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         for fraction in reported {
             ctl.tick(fraction).map_err(|_| Failure::Cancelled)?;
         }
@@ -134,18 +173,30 @@ impl PyGenerator {
         if err.is_instance_of::<JobCancelled>(py) {
             return Failure::Cancelled;
         }
-        let text = err.value(py).str().map(|s| s.to_string()).unwrap_or_default();
+        let text = err
+            .value(py)
+            .str()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
         if err.is_instance_of::<TrainingFailed>(py) {
             return Failure::Failed(text);
         }
-        let type_name = err.get_type(py).name().map(|n| n.to_string()).unwrap_or_default();
+        let type_name = err
+            .get_type(py)
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
         CallFrame::stash(err);
         Failure::Failed(format!("{} raised {type_name}: {text}", self.name))
     }
 
     fn artifact(&self, value: &Bound<'_, PyAny>) -> Result<Artifact, Error> {
         let max_bytes = self.policy.media.limits.max_bytes;
-        let too_large = |actual: usize| Error::MediaTooLarge { what: "bytes".into(), limit: max_bytes, actual: actual as u64 };
+        let too_large = |actual: usize| Error::MediaTooLarge {
+            what: "bytes".into(),
+            limit: max_bytes,
+            actual: actual as u64,
+        };
         if let Ok(a) = value.cast::<PyArtifact>() {
             return Ok(a.get().0.clone());
         }
@@ -155,7 +206,9 @@ impl PyGenerator {
             if chars as u64 > max_bytes {
                 return Err(too_large(chars));
             }
-            let text = s.to_cow().map_err(|e| Error::GeneratorFailed { reason: format!("{} returned a str that is not UTF-8: {e}", self.name) })?;
+            let text = s.to_cow().map_err(|e| Error::GeneratorFailed {
+                reason: format!("{} returned a str that is not UTF-8: {e}", self.name),
+            })?;
             if text.len() as u64 > max_bytes {
                 return Err(too_large(text.len()));
             }
@@ -164,8 +217,17 @@ impl PyGenerator {
         if let Ok(b) = value.cast::<PyBytes>() {
             return fivergo_core::media::decode(b.as_bytes(), &self.policy.media.limits);
         }
-        let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-        Err(Error::GeneratorFailed { reason: format!("{} returned a {type_name}, not bytes, str or Artifact", self.name) })
+        let type_name = value
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        Err(Error::GeneratorFailed {
+            reason: format!(
+                "{} returned a {type_name}, not bytes, str or Artifact",
+                self.name
+            ),
+        })
     }
 }
 
@@ -174,14 +236,20 @@ impl Generator for PyGenerator {
         &self.name
     }
 
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         Python::attach(|py| {
             let assets = input
                 .assets
                 .iter()
                 .map(|a| {
                     let content = a.content.map(|c| PyBytes::new(py, c).into_any());
-                    (PyAsset(a.asset.clone()), content).into_pyobject(py).map(Bound::into_any)
+                    (PyAsset(a.asset.clone()), content)
+                        .into_pyobject(py)
+                        .map(Bound::into_any)
                 })
                 .collect::<PyResult<Vec<_>>>()
                 .map_err(|e| self.fail(py, e));
@@ -191,22 +259,45 @@ impl Generator for PyGenerator {
                     None => py.None().into_bound(py),
                 };
                 let list = pyo3::types::PyList::new(py, assets).map_err(|e| self.fail(py, e))?;
-                let style = self.call(py, "train", vec![list.into_any(), instructions.into_any()], ctl)?;
+                let style = self.call(
+                    py,
+                    "train",
+                    vec![list.into_any(), instructions.into_any()],
+                    ctl,
+                )?;
                 // A style that is not JSON, or nests too deep, fails the training: the
                 // generator returned it, it did not raise.
-                py_to_json(&style, &self.policy.limits)
-                    .map_err(|e| Failure::Failed(format!("{} returned a style that cannot be stored: {}", self.name, e.value(py))))
+                py_to_json(&style, &self.policy.limits).map_err(|e| {
+                    Failure::Failed(format!(
+                        "{} returned a style that cannot be stored: {}",
+                        self.name,
+                        e.value(py)
+                    ))
+                })
             });
             match call {
-                Ok(data) => Ok(TrainedStyle { generator: self.name.clone(), format: 1, data }),
+                Ok(data) => Ok(TrainedStyle {
+                    generator: self.name.clone(),
+                    format: 1,
+                    data,
+                }),
                 Err(Failure::Cancelled) => Err(TrainError::Cancelled),
                 Err(Failure::Failed(reason)) => Err(TrainError::Failed(reason)),
-                Err(Failure::TimedOut(limit_ms)) => Err(TrainError::Failed(format!("{} did not answer within {limit_ms} ms", self.name))),
+                Err(Failure::TimedOut(limit_ms)) => Err(TrainError::Failed(format!(
+                    "{} did not answer within {limit_ms} ms",
+                    self.name
+                ))),
             }
         })
     }
 
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+    fn generate(
+        &self,
+        style: &TrainedStyle,
+        brief: &Brief,
+        seed: u64,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error> {
         Python::attach(|py| {
             let args = (|| -> PyResult<Vec<Bound<'_, PyAny>>> {
                 Ok(vec![
@@ -218,9 +309,14 @@ impl Generator for PyGenerator {
             .map_err(|e| self.fail(py, e));
             match args.and_then(|args| self.call(py, "generate", args, ctl)) {
                 Ok(value) => self.artifact(&value),
-                Err(Failure::Cancelled) => Err(Error::Cancelled { what: "generation".into() }),
+                Err(Failure::Cancelled) => Err(Error::Cancelled {
+                    what: "generation".into(),
+                }),
                 Err(Failure::Failed(reason)) => Err(Error::GeneratorFailed { reason }),
-                Err(Failure::TimedOut(limit_ms)) => Err(Error::GeneratorTimeout { generator: self.name.clone(), limit_ms }),
+                Err(Failure::TimedOut(limit_ms)) => Err(Error::GeneratorTimeout {
+                    generator: self.name.clone(),
+                    limit_ms,
+                }),
             }
         })
     }

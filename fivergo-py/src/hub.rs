@@ -55,14 +55,22 @@ fn strs(items: &[String]) -> Vec<&str> {
 
 /// A generator of the core by name, or a Python object's wrapper.
 pub(crate) fn named_generator(name: &str) -> PyResult<Arc<dyn Generator>> {
-    fivergo_core::generator::by_name(name).map_err(|e| value_err("generator", format!("{e} (or a Python object)")))
+    fivergo_core::generator::by_name(name)
+        .map_err(|e| value_err("generator", format!("{e} (or a Python object)")))
 }
 
 /// A stored file's reference: the dict an order's `draft` / `clean` or an asset's
 /// `content` holds, or a `sha256` string.
 fn file_arg(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy) -> PyResult<BlobRef> {
     match obj.extract::<String>() {
-        Ok(sha256) => Ok(BlobRef { sha256, len: 0, media_type: "application/octet-stream".into(), width: None, height: None, duration_ms: None }),
+        Ok(sha256) => Ok(BlobRef {
+            sha256,
+            len: 0,
+            media_type: "application/octet-stream".into(),
+            width: None,
+            height: None,
+            duration_ms: None,
+        }),
         Err(_) => from_py("file reference", obj, limits),
     }
 }
@@ -70,28 +78,45 @@ fn file_arg(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy) -> PyResult<BlobRef> 
 /// Builds the hub with the chosen clock, gateway and generators: `"reference"` (the
 /// core's reference registry), or a dict of subcategory → generator name or Python
 /// object over the default registry (echo for the rest).
-fn builder(policy: &Policy, clock: Option<&PyManualClock>, gateway: &PyGateway, generators: Option<&Bound<'_, PyAny>>) -> PyResult<HubBuilder> {
+fn builder(
+    policy: &Policy,
+    clock: Option<&PyManualClock>,
+    gateway: &PyGateway,
+    generators: Option<&Bound<'_, PyAny>>,
+) -> PyResult<HubBuilder> {
     let mut registry = GeneratorRegistry::default();
     if let Some(generators) = generators {
         if let Ok(name) = generators.extract::<String>() {
             registry = match name.as_str() {
                 "reference" => GeneratorRegistry::reference(),
                 "echo" => GeneratorRegistry::default(),
-                other => return Err(value_err("generators", format!("unknown registry `{other}` (\"reference\" or \"echo\")"))),
+                other => {
+                    return Err(value_err(
+                        "generators",
+                        format!("unknown registry `{other}` (\"reference\" or \"echo\")"),
+                    ))
+                }
             };
         } else {
-            let generators = generators.cast::<PyDict>().map_err(|_| type_err("generators", "generators is \"reference\" or a dict"))?;
+            let generators = generators
+                .cast::<PyDict>()
+                .map_err(|_| type_err("generators", "generators is \"reference\" or a dict"))?;
             for (subcategory, generator) in generators.iter() {
                 let generator: Arc<dyn Generator> = match generator.extract::<String>() {
                     Ok(name) => named_generator(&name)?,
                     Err(_) => Arc::new(PyGenerator::new(&generator, policy)?),
                 };
-                let subcategory = subcategory.extract::<String>().map_err(|_| type_err("generators", "subcategories are strings"))?;
+                let subcategory = subcategory
+                    .extract::<String>()
+                    .map_err(|_| type_err("generators", "subcategories are strings"))?;
                 registry.register(subcategory, generator);
             }
         }
     }
-    let builder = Hub::builder().policy(policy.clone()).gateway(gateway.0.clone()).generators(registry);
+    let builder = Hub::builder()
+        .policy(policy.clone())
+        .gateway(gateway.0.clone())
+        .generators(registry);
     Ok(match clock {
         Some(c) => builder.clock(c.0.clone()),
         None => builder.clock(SystemClock),
@@ -101,15 +126,26 @@ fn builder(policy: &Policy, clock: Option<&PyManualClock>, gateway: &PyGateway, 
 impl PyHub {
     fn wrap(hub: Hub, clock: Option<PyManualClock>, gateway: PyGateway) -> Self {
         let currency = hub.policy().currency;
-        Self { hub, currency, clock, gateway }
+        Self {
+            hub,
+            currency,
+            clock,
+            gateway,
+        }
     }
 
     /// Runs `f` on the hub with the GIL released: re-raises the exception a Python
     /// generator raised during this very call (not another thread's or another
     /// call's, see [`CallFrame`]), and turns a panic into `InternalError`.
-    fn with<R: Send, E: Send>(&self, py: Python<'_>, f: impl FnOnce(&Hub) -> Result<R, E> + Send, err: impl FnOnce(Python<'_>, E) -> PyErr) -> PyResult<R> {
+    fn with<R: Send, E: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&Hub) -> Result<R, E> + Send,
+        err: impl FnOnce(Python<'_>, E) -> PyErr,
+    ) -> PyResult<R> {
         let frame = CallFrame::enter();
-        let result = py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&self.hub))));
+        let result =
+            py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&self.hub))));
         if let Some(raised) = frame.take() {
             return Err(raised);
         }
@@ -124,12 +160,21 @@ impl PyHub {
     }
 
     /// A read: its error is a `FivergoError`.
-    fn read<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&Hub) -> Result<R, Error> + Send) -> PyResult<R> {
+    fn read<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&Hub) -> Result<R, Error> + Send,
+    ) -> PyResult<R> {
         self.with(py, f, |py, e| to_py_err(py, &e))
     }
 
     /// Runs a command and converts its outcome.
-    fn command<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&Hub) -> CommandResult<T> + Send, conv: Conv<T>) -> PyResult<PyOutcome> {
+    fn command<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&Hub) -> CommandResult<T> + Send,
+        conv: Conv<T>,
+    ) -> PyResult<PyOutcome> {
         let outcome = self.with(py, f, |py, r| refused_err(py, &r))?;
         Ok(PyOutcome::new(conv(py, outcome.value)?, outcome.events))
     }
@@ -158,7 +203,9 @@ impl PyHub {
     ) -> PyResult<Self> {
         let policy = policy.map(|p| p.0 .0).unwrap_or_default();
         let (clock, gateway) = (clock.map(|c| c.0), gateway.map(|g| g.0).unwrap_or_default());
-        let hub = builder(&policy, clock.as_ref(), &gateway, generators)?.build().map_err(|e| to_py_err(py, &e))?;
+        let hub = builder(&policy, clock.as_ref(), &gateway, generators)?
+            .build()
+            .map_err(|e| to_py_err(py, &e))?;
         Ok(Self::wrap(hub, clock, gateway))
     }
 
@@ -179,8 +226,12 @@ impl PyHub {
         let policy = policy.map(|p| p.0 .0).unwrap_or_default();
         let (clock, gateway) = (clock.map(|c| c.0), gateway.map(|g| g.0).unwrap_or_default());
         let builder = builder(&policy, clock.as_ref(), &gateway, generators)?;
-        let opened = py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.open(&url))));
-        let hub = opened.map_err(|p| panic_err(py, p))?.map_err(|e| to_py_err(py, &e))?;
+        let opened = py.detach(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.open(&url)))
+        });
+        let hub = opened
+            .map_err(|p| panic_err(py, p))?
+            .map_err(|e| to_py_err(py, &e))?;
         Ok(Self::wrap(hub, clock, gateway))
     }
 
@@ -209,7 +260,12 @@ impl PyHub {
     /// store's order, from every process: the outbox. Returns `(events, next_cursor)`.
     #[pyo3(signature = (cursor=Int(0), limit=Int(1000)))]
     #[pyo3(text_signature = "($self, cursor=0, limit=1000)")]
-    fn events_since(&self, py: Python<'_>, cursor: Int<u64>, limit: Int<usize>) -> PyResult<(Vec<PyEvent>, u64)> {
+    fn events_since(
+        &self,
+        py: Python<'_>,
+        cursor: Int<u64>,
+        limit: Int<usize>,
+    ) -> PyResult<(Vec<PyEvent>, u64)> {
         let cursor: u64 = cursor.0;
         let limit: usize = limit.0;
         let page = self.read(py, |h| h.events_since(Cursor(cursor), limit))?;
@@ -234,12 +290,16 @@ impl PyHub {
     /// A seller's models, oldest first.
     fn models(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<Vec<PyModel>> {
         let seller: &str = &seller;
-        self.read(py, |h| Ok(h.models(seller)?.into_iter().map(PyModel).collect()))
+        self.read(py, |h| {
+            Ok(h.models(seller)?.into_iter().map(PyModel).collect())
+        })
     }
     /// A seller's library, in the order the assets were added.
     fn assets(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<Vec<PyAsset>> {
         let seller: &str = &seller;
-        self.read(py, |h| Ok(h.assets(seller)?.into_iter().map(PyAsset).collect()))
+        self.read(py, |h| {
+            Ok(h.assets(seller)?.into_iter().map(PyAsset).collect())
+        })
     }
     /// A published model's listing (G5).
     fn listing(&self, py: Python<'_>, model: Arg<String>) -> PyResult<PyListing> {
@@ -247,10 +307,20 @@ impl PyHub {
         self.read(py, |h| h.listing(&model.into()).map(PyListing))
     }
     /// A model's paid creations (M5).
-    fn creations(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<Vec<PyCreation>> {
+    fn creations(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<Vec<PyCreation>> {
         let seller: &str = &seller;
         let model: &str = &model;
-        self.read(py, |h| Ok(h.creations(seller, &model.into())?.into_iter().map(PyCreation).collect()))
+        self.read(py, |h| {
+            Ok(h.creations(seller, &model.into())?
+                .into_iter()
+                .map(PyCreation)
+                .collect())
+        })
     }
     /// A model's training quota (T1-T3, T5).
     fn quota(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyQuota> {
@@ -259,20 +329,39 @@ impl PyHub {
         self.read(py, |h| h.quota(seller, &model.into()).map(PyQuota))
     }
     /// Review findings about a model's selected assets (A4, A8).
-    fn findings(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<Vec<PyFinding>> {
+    fn findings(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<Vec<PyFinding>> {
         let seller: &str = &seller;
         let model: &str = &model;
-        self.read(py, |h| Ok(h.findings(seller, &model.into())?.into_iter().map(PyFinding).collect()))
+        self.read(py, |h| {
+            Ok(h.findings(seller, &model.into())?
+                .into_iter()
+                .map(PyFinding)
+                .collect())
+        })
     }
     /// Every unmet publish requirement (M2), as strings or dicts (`{"playground_generation": {...}}`).
-    fn publish_checklist(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<Py<PyAny>> {
+    fn publish_checklist(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<Py<PyAny>> {
         let seller: &str = &seller;
         let model: &str = &model;
         let missing = self.read(py, |h| h.publish_checklist(seller, &model.into()))?;
         json_to_py(py, &to_json(&missing)?)
     }
     /// The seller's latest subscription, or `None`.
-    fn subscription(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<Option<PySubscription>> {
+    fn subscription(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+    ) -> PyResult<Option<PySubscription>> {
         let seller: &str = &seller;
         self.read(py, |h| Ok(h.subscription(seller)?.map(PySubscription)))
     }
@@ -284,7 +373,9 @@ impl PyHub {
     /// The orders a client placed, oldest first.
     fn client_orders(&self, py: Python<'_>, client: Arg<String>) -> PyResult<Vec<PyOrder>> {
         let client: &str = &client;
-        self.read(py, |h| Ok(h.client_orders(client)?.into_iter().map(PyOrder).collect()))
+        self.read(py, |h| {
+            Ok(h.client_orders(client)?.into_iter().map(PyOrder).collect())
+        })
     }
     /// A training job.
     fn job(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyJob> {
@@ -297,7 +388,12 @@ impl PyHub {
         self.read(py, |h| h.asset(&asset.into()).map(PyAsset))
     }
     /// The client's watermarked draft of an order.
-    fn draft(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>) -> PyResult<PyArtifact> {
+    fn draft(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+    ) -> PyResult<PyArtifact> {
         let client: &str = &client;
         let order: &str = &order;
         self.read(py, |h| h.draft(client, &order.into()).map(PyArtifact))
@@ -309,7 +405,11 @@ impl PyHub {
         self.read(py, |h| h.artifact(&file).map(PyArtifact))
     }
     /// A stored file's bytes, by reference dict or `sha256`.
-    fn file<'py>(&self, py: Python<'py>, file: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    fn file<'py>(
+        &self,
+        py: Python<'py>,
+        file: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let file = file_arg(file, self.limits())?;
         let blob = self.read(py, |h| h.file(&file))?;
         Ok(PyBytes::new(py, blob.as_bytes()))
@@ -330,7 +430,9 @@ impl PyHub {
     /// Which order a leaked draft came from (W2): `(order, confidence)` or `None`.
     fn trace(&self, py: Python<'_>, artifact: Arg<PyArtifact>) -> PyResult<Option<(String, f32)>> {
         let artifact: PyArtifact = artifact.0;
-        self.read(py, |h| Ok(h.trace(&artifact.0)?.map(|(o, c)| (o.to_string(), c))))
+        self.read(py, |h| {
+            Ok(h.trace(&artifact.0)?.map(|(o, c)| (o.to_string(), c)))
+        })
     }
     /// A handle that cancels a queued or running job of this process.
     fn cancel_handle(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyCancelHandle> {
@@ -343,7 +445,13 @@ impl PyHub {
     /// Registers a seller at `level` (`"new"`, `"level_1"`, `"level_2"`, `"top_rated"`).
     #[pyo3(signature = (seller, level, pro=Arg(false)))]
     #[pyo3(text_signature = "($self, seller, level, pro=False)")]
-    fn register_seller(&self, py: Python<'_>, seller: Arg<String>, level: Arg<String>, pro: Arg<bool>) -> PyResult<PyOutcome> {
+    fn register_seller(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        level: Arg<String>,
+        pro: Arg<bool>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let level: &str = &level;
         let pro: bool = pro.0;
@@ -353,7 +461,13 @@ impl PyHub {
     /// Changes a seller's level or Pro flag (E2: dropping below unpublishes).
     #[pyo3(signature = (seller, level, pro=Arg(false)))]
     #[pyo3(text_signature = "($self, seller, level, pro=False)")]
-    fn set_seller_level(&self, py: Python<'_>, seller: Arg<String>, level: Arg<String>, pro: Arg<bool>) -> PyResult<PyOutcome> {
+    fn set_seller_level(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        level: Arg<String>,
+        pro: Arg<bool>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let level: &str = &level;
         let pro: bool = pro.0;
@@ -361,13 +475,23 @@ impl PyHub {
         self.command(py, |h| h.set_seller_level(seller, level, pro), none)
     }
     /// Records a Gig of the seller in a subcategory (C2).
-    fn add_gig(&self, py: Python<'_>, seller: Arg<String>, subcategory: Arg<String>) -> PyResult<PyOutcome> {
+    fn add_gig(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        subcategory: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let subcategory: &str = &subcategory;
         self.command(py, |h| h.add_gig(seller, subcategory), none)
     }
     /// Credits the seller's balance (S5: renewals draw on it first).
-    fn credit_balance(&self, py: Python<'_>, seller: Arg<String>, amount: &Bound<'_, PyAny>) -> PyResult<PyOutcome> {
+    fn credit_balance(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let amount = self.money(amount)?;
         self.command(py, |h| h.credit_balance(seller, amount), none)
@@ -375,7 +499,14 @@ impl PyHub {
     /// Stores a payment method (`kind`: `"card"` or `"paypal"`).
     #[pyo3(signature = (seller, method, kind, label=Arg("payment method".to_owned())))]
     #[pyo3(text_signature = "($self, seller, method, kind, label='payment method')")]
-    fn add_payment_method(&self, py: Python<'_>, seller: Arg<String>, method: Arg<String>, kind: Arg<String>, label: Arg<String>) -> PyResult<PyOutcome> {
+    fn add_payment_method(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        method: Arg<String>,
+        kind: Arg<String>,
+        label: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let method: &str = &method;
         let kind: &str = &kind;
@@ -403,8 +534,15 @@ impl PyHub {
         let tags: Vec<String> = tags.0;
         let source = source_arg(source, self.limits())?;
         let modality: Modality = enum_arg("modality", modality)?;
-        let meta: AssetMeta = meta.map(|m| from_py("asset meta", m, self.limits())).transpose()?.unwrap_or_default();
-        self.command(py, |h| h.add_asset(seller, source, modality, meta, &strs(&tags)), id)
+        let meta: AssetMeta = meta
+            .map(|m| from_py("asset meta", m, self.limits()))
+            .transpose()?
+            .unwrap_or_default();
+        self.command(
+            py,
+            |h| h.add_asset(seller, source, modality, meta, &strs(&tags)),
+            id,
+        )
     }
     /// Uploads a file (PNG, JPEG, WebP, WAV or UTF-8 text), measured by the core (A3).
     /// Value: the asset id.
@@ -423,52 +561,113 @@ impl PyHub {
         let file_name: Option<&str> = file_name.as_ref().map(|a| a.0.as_str());
         let tags: Vec<String> = tags.0;
         let source = source_arg(source, self.limits())?;
-        self.command(py, |h| h.upload_asset(seller, source, &data, file_name, &strs(&tags)), id)
+        self.command(
+            py,
+            |h| h.upload_asset(seller, source, &data, file_name, &strs(&tags)),
+            id,
+        )
     }
     /// Adds and removes tags of an asset (A6, A7: its models become stale).
     #[pyo3(signature = (seller, asset, add=Arg(Vec::new()), remove=Arg(Vec::new())))]
-    fn tag_asset(&self, py: Python<'_>, seller: Arg<String>, asset: Arg<String>, add: Arg<Vec<String>>, remove: Arg<Vec<String>>) -> PyResult<PyOutcome> {
+    fn tag_asset(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        asset: Arg<String>,
+        add: Arg<Vec<String>>,
+        remove: Arg<Vec<String>>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let asset: &str = &asset;
         let add: Vec<String> = add.0;
         let remove: Vec<String> = remove.0;
-        self.command(py, |h| h.tag_asset(seller, &asset.into(), &strs(&add), &strs(&remove)), none)
+        self.command(
+            py,
+            |h| h.tag_asset(seller, &asset.into(), &strs(&add), &strs(&remove)),
+            none,
+        )
     }
     /// Selects assets for a model (A1-A3).
-    fn select_assets(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>, assets: Arg<Vec<String>>) -> PyResult<PyOutcome> {
+    fn select_assets(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+        assets: Arg<Vec<String>>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         let assets: Vec<String> = assets.0;
         let assets: Vec<AssetId> = assets.into_iter().map(AssetId::from).collect();
-        self.command(py, |h| h.select_assets(seller, &model.into(), &assets), none)
+        self.command(
+            py,
+            |h| h.select_assets(seller, &model.into(), &assets),
+            none,
+        )
     }
     /// Selects "All" (A2). Value: the skipped assets as `(asset_id, FivergoError)` pairs.
-    fn select_all_assets(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyOutcome> {
+    fn select_all_assets(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
-        self.command(py, |h| h.select_all_assets(seller, &model.into()), |py, skipped| {
-            let pairs: Vec<(String, Py<PyAny>)> =
-                skipped.iter().map(|(a, e)| (a.to_string(), to_py_err(py, e).into_value(py).into_any())).collect();
-            Ok(pairs.into_pyobject(py)?.into_any().unbind())
-        })
+        self.command(
+            py,
+            |h| h.select_all_assets(seller, &model.into()),
+            |py, skipped| {
+                let pairs: Vec<(String, Py<PyAny>)> = skipped
+                    .iter()
+                    .map(|(a, e)| (a.to_string(), to_py_err(py, e).into_value(py).into_any()))
+                    .collect();
+                Ok(pairs.into_pyobject(py)?.into_any().unbind())
+            },
+        )
     }
     /// Deselects assets of a model.
-    fn deselect_assets(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>, assets: Arg<Vec<String>>) -> PyResult<PyOutcome> {
+    fn deselect_assets(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+        assets: Arg<Vec<String>>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         let assets: Vec<String> = assets.0;
         let assets: Vec<AssetId> = assets.into_iter().map(AssetId::from).collect();
-        self.command(py, |h| h.deselect_assets(seller, &model.into(), &assets), none)
+        self.command(
+            py,
+            |h| h.deselect_assets(seller, &model.into(), &assets),
+            none,
+        )
     }
     /// Sets (or clears, with `None`) a model's instructions (A5).
-    fn set_instructions(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>, instructions: Option<Arg<String>>) -> PyResult<PyOutcome> {
+    fn set_instructions(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+        instructions: Option<Arg<String>>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         let instructions: Option<&str> = instructions.as_ref().map(|a| a.0.as_str());
-        self.command(py, |h| h.set_instructions(seller, &model.into(), instructions), none)
+        self.command(
+            py,
+            |h| h.set_instructions(seller, &model.into(), instructions),
+            none,
+        )
     }
     /// The seller attests the assets are their own original work (A9).
-    fn attest_originality(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyOutcome> {
+    fn attest_originality(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         self.command(py, |h| h.attest_originality(seller, &model.into()), none)
@@ -477,13 +676,24 @@ impl PyHub {
     // ----- models (C, M) ----------------------------------------------------------------
 
     /// Creates a model in a subcategory of one of the seller's Gigs. Value: the model id.
-    fn create_model(&self, py: Python<'_>, seller: Arg<String>, subcategory: Arg<String>) -> PyResult<PyOutcome> {
+    fn create_model(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        subcategory: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let subcategory: &str = &subcategory;
         self.command(py, |h| h.create_model(seller, subcategory), id)
     }
     /// Sets a model's price (P2-P5).
-    fn set_price(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>, price: Arg<PyPriceSpec>) -> PyResult<PyOutcome> {
+    fn set_price(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+        price: Arg<PyPriceSpec>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         let price: PyPriceSpec = price.0;
@@ -492,35 +702,71 @@ impl PyHub {
     /// Sets where the model shows: on Gigs and / or the profile (M4).
     #[pyo3(signature = (seller, model, gigs, on_profile=Arg(false)))]
     #[pyo3(text_signature = "($self, seller, model, gigs, on_profile=False)")]
-    fn set_placement(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>, gigs: Arg<Vec<String>>, on_profile: Arg<bool>) -> PyResult<PyOutcome> {
+    fn set_placement(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+        gigs: Arg<Vec<String>>,
+        on_profile: Arg<bool>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         let gigs: Vec<String> = gigs.0;
         let on_profile: bool = on_profile.0;
-        let placement = Placement { gigs: gigs.into_iter().collect(), on_profile };
-        self.command(py, |h| h.set_placement(seller, &model.into(), placement), none)
+        let placement = Placement {
+            gigs: gigs.into_iter().collect(),
+            on_profile,
+        };
+        self.command(
+            py,
+            |h| h.set_placement(seller, &model.into(), placement),
+            none,
+        )
     }
     /// Publishes a model; refuses with every unmet requirement at once (M2).
-    fn publish(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyOutcome> {
+    fn publish(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         self.command(py, |h| h.publish(seller, &model.into()), none)
     }
     /// Unpublishes a model (M3).
-    fn unpublish(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyOutcome> {
+    fn unpublish(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         self.command(py, |h| h.unpublish(seller, &model.into()), none)
     }
     /// Archives a model (M3).
-    fn archive(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyOutcome> {
+    fn archive(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         self.command(py, |h| h.archive(seller, &model.into()), none)
     }
     /// Reports an issue with a model, or with one of its creations when `order` is given (M6).
     #[pyo3(signature = (reporter, model, text, order=None))]
-    fn report_issue(&self, py: Python<'_>, reporter: Arg<String>, model: Arg<String>, text: Arg<String>, order: Option<Arg<String>>) -> PyResult<PyOutcome> {
+    fn report_issue(
+        &self,
+        py: Python<'_>,
+        reporter: Arg<String>,
+        model: Arg<String>,
+        text: Arg<String>,
+        order: Option<Arg<String>>,
+    ) -> PyResult<PyOutcome> {
         let reporter: &str = &reporter;
         let model: &str = &model;
         let text: &str = &text;
@@ -529,13 +775,22 @@ impl PyHub {
             Some(o) => ReportTarget::Creation { order: o.into() },
             None => ReportTarget::Model,
         };
-        self.command(py, |h| h.report_issue(reporter, &model.into(), target, text), none)
+        self.command(
+            py,
+            |h| h.report_issue(reporter, &model.into(), target, text),
+            none,
+        )
     }
 
     // ----- training (T) -------------------------------------------------------------------
 
     /// Queues a training job (T4), taking quota (T1, T2, T5). Value: the job id.
-    fn start_training(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyOutcome> {
+    fn start_training(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         self.command(py, |h| h.start_training(seller, &model.into()), id)
@@ -547,19 +802,39 @@ impl PyHub {
         self.command(py, |h| h.run_training(&job.into()), status)
     }
     /// Starts a queued job and returns its `TrainingRun`, to execute outside the hub.
-    fn begin_training(&self, py: Python<'_>, job: Arg<String>) -> PyResult<(PyTrainingRun, Vec<PyEvent>)> {
+    fn begin_training(
+        &self,
+        py: Python<'_>,
+        job: Arg<String>,
+    ) -> PyResult<(PyTrainingRun, Vec<PyEvent>)> {
         let job: &str = &job;
-        let outcome = self.with(py, |h| h.begin_training(&job.into()), |py, r| refused_err(py, &r))?;
-        let run = PyTrainingRun { run: Mutex::new(Some(outcome.value)), hub: self.hub.clone() };
+        let outcome = self.with(
+            py,
+            |h| h.begin_training(&job.into()),
+            |py, r| refused_err(py, &r),
+        )?;
+        let run = PyTrainingRun {
+            run: Mutex::new(Some(outcome.value)),
+            hub: self.hub.clone(),
+        };
         Ok((run, outcome.events.into_iter().map(PyEvent).collect()))
     }
     /// Records what a `TrainingRun` produced. Value: the job's final status.
-    fn finish_training(&self, py: Python<'_>, result: Arg<PyRef<'_, PyTrainingResult>>) -> PyResult<PyOutcome> {
+    fn finish_training(
+        &self,
+        py: Python<'_>,
+        result: Arg<PyRef<'_, PyTrainingResult>>,
+    ) -> PyResult<PyOutcome> {
         let result = result.0 .0.clone();
         self.command(py, |h| h.finish_training(result), status)
     }
     /// Cancels a queued job (T4).
-    fn cancel_training(&self, py: Python<'_>, seller: Arg<String>, job: Arg<String>) -> PyResult<PyOutcome> {
+    fn cancel_training(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        job: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let job: &str = &job;
         self.command(py, |h| h.cancel_training(seller, &job.into()), none)
@@ -572,17 +847,24 @@ impl PyHub {
     /// `accept_offer`, `revision`). Checked now and again when a worker starts it.
     /// Value: the generation id.
     fn queue_generation(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<PyOutcome> {
-        let request: fivergo_core::GenerationRequest = from_py("generation request", request, self.limits())?;
+        let request: fivergo_core::GenerationRequest =
+            from_py("generation request", request, self.limits())?;
         self.command(py, |h| h.queue_generation(request), id)
     }
     /// A queued generation: status, attempt, worker, outcome (`{"type": "draft",
     /// "order": ...}` or a playground file) or failure.
     fn generation(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyGeneration> {
         let job: &str = &job;
-        self.read(py, |h| h.generation(&job.into())).map(PyGeneration)
+        self.read(py, |h| h.generation(&job.into()))
+            .map(PyGeneration)
     }
     /// Cancels a queued generation; only whoever asked for it may.
-    fn cancel_generation(&self, py: Python<'_>, actor: Arg<String>, job: Arg<String>) -> PyResult<PyOutcome> {
+    fn cancel_generation(
+        &self,
+        py: Python<'_>,
+        actor: Arg<String>,
+        job: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let actor: &str = &actor;
         let job: &str = &job;
         self.command(py, |h| h.cancel_generation(actor, &job.into()), none)
@@ -595,14 +877,22 @@ impl PyHub {
         let worker: &str = &worker;
         let worked = |h: &Hub| -> CommandResult<Option<fivergo_core::JobReport>> {
             let claimed = h.claim_job(worker)?;
-            let Some(job) = claimed.value else { return Ok(Outcome { value: None, events: claimed.events }) };
+            let Some(job) = claimed.value else {
+                return Ok(Outcome {
+                    value: None,
+                    events: claimed.events,
+                });
+            };
             let mut events = claimed.events;
             let finished = h.finish_job(job.execute()).map_err(|mut r| {
                 r.events.splice(0..0, events.clone());
                 r
             })?;
             events.extend(finished.events);
-            Ok(Outcome { value: Some(finished.value), events })
+            Ok(Outcome {
+                value: Some(finished.value),
+                events,
+            })
         };
         self.command(py, worked, |py, report| json_to_py(py, &to_json(&report)?))
     }
@@ -611,21 +901,40 @@ impl PyHub {
     /// `(artifact_id, Artifact)`.
     #[pyo3(signature = (seller, model, brief, seed=Int(1)))]
     #[pyo3(text_signature = "($self, seller, model, brief, seed=1)")]
-    fn playground_generate(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>, brief: &Bound<'_, PyAny>, seed: Int<u64>) -> PyResult<PyOutcome> {
+    fn playground_generate(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        model: Arg<String>,
+        brief: &Bound<'_, PyAny>,
+        seed: Int<u64>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let model: &str = &model;
         let seed: u64 = seed.0;
         let brief = brief_arg(brief)?;
-        self.command(py, |h| h.playground_generate(seller, &model.into(), brief, seed), |py, (file, art)| {
-            Ok((json_to_py(py, &to_json(&file)?)?, PyArtifact(art)).into_pyobject(py)?.into_any().unbind())
-        })
+        self.command(
+            py,
+            |h| h.playground_generate(seller, &model.into(), brief, seed),
+            |py, (file, art)| {
+                Ok((json_to_py(py, &to_json(&file)?)?, PyArtifact(art))
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind())
+            },
+        )
     }
 
     // ----- subscription (S) ---------------------------------------------------------------
 
     /// Subscribes with a stored payment method, charging the first month (S1). Value:
     /// the subscription id.
-    fn subscribe(&self, py: Python<'_>, seller: Arg<String>, method: Arg<String>) -> PyResult<PyOutcome> {
+    fn subscribe(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        method: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let method: &str = &method;
         self.command(py, |h| h.subscribe(seller, &method.into()), id)
@@ -638,7 +947,11 @@ impl PyHub {
     /// Settles and returns the current period's `Charge`, or `None` (S2).
     fn renew_subscription(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
-        self.command(py, |h| h.renew_subscription(seller), |py, c| Ok(c.map(PyCharge).into_pyobject(py)?.into_any().unbind()))
+        self.command(
+            py,
+            |h| h.renew_subscription(seller),
+            |py, c| Ok(c.map(PyCharge).into_pyobject(py)?.into_any().unbind()),
+        )
     }
     /// Pays a past-due renewal (S2).
     fn pay_past_due(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<PyOutcome> {
@@ -648,7 +961,11 @@ impl PyHub {
     /// Cancels at the end of the paid period (S3). Value: when it ends (`datetime`).
     fn cancel_subscription(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
-        self.command(py, |h| h.cancel_subscription(seller), |py, at| Ok(at.into_pyobject(py)?.into_any().unbind()))
+        self.command(
+            py,
+            |h| h.cancel_subscription(seller),
+            |py, at| Ok(at.into_pyobject(py)?.into_any().unbind()),
+        )
     }
     /// Resumes a cancelling subscription (S3).
     fn resume_subscription(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<PyOutcome> {
@@ -661,15 +978,32 @@ impl PyHub {
     /// Orders a draft from a published model (G1, G3). Value: the order id.
     #[pyo3(signature = (client, model, brief, seed=Int(1)))]
     #[pyo3(text_signature = "($self, client, model, brief, seed=1)")]
-    fn order_draft(&self, py: Python<'_>, client: Arg<String>, model: Arg<String>, brief: &Bound<'_, PyAny>, seed: Int<u64>) -> PyResult<PyOutcome> {
+    fn order_draft(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        model: Arg<String>,
+        brief: &Bound<'_, PyAny>,
+        seed: Int<u64>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let model: &str = &model;
         let seed: u64 = seed.0;
         let brief = brief_arg(brief)?;
-        self.command(py, |h| h.order_draft(client, &model.into(), brief, seed), id)
+        self.command(
+            py,
+            |h| h.order_draft(client, &model.into(), brief, seed),
+            id,
+        )
     }
     /// Asks the seller for a custom offer (G3). Value: the order id.
-    fn contact_seller(&self, py: Python<'_>, client: Arg<String>, model: Arg<String>, brief: &Bound<'_, PyAny>) -> PyResult<PyOutcome> {
+    fn contact_seller(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        model: Arg<String>,
+        brief: &Bound<'_, PyAny>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let model: &str = &model;
         let brief = brief_arg(brief)?;
@@ -677,7 +1011,9 @@ impl PyHub {
     }
     /// Sends a custom offer (V2).
     #[pyo3(signature = (seller, order, price, non_ai_work, revisions, revision_window_hours, terms=Arg("".to_owned())))]
-    #[pyo3(text_signature = "($self, seller, order, price, non_ai_work, revisions, revision_window_hours, terms='')")]
+    #[pyo3(
+        text_signature = "($self, seller, order, price, non_ai_work, revisions, revision_window_hours, terms='')"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn send_custom_offer(
         &self,
@@ -702,51 +1038,105 @@ impl PyHub {
             revision_window_hours,
             terms: terms.to_owned(),
         };
-        self.command(py, |h| h.send_custom_offer(seller, &order.into(), offer), none)
+        self.command(
+            py,
+            |h| h.send_custom_offer(seller, &order.into(), offer),
+            none,
+        )
     }
     /// Accepts the offer; the draft is generated.
     #[pyo3(signature = (client, order, seed=Int(1)))]
     #[pyo3(text_signature = "($self, client, order, seed=1)")]
-    fn accept_offer(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>, seed: Int<u64>) -> PyResult<PyOutcome> {
+    fn accept_offer(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+        seed: Int<u64>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
         let seed: u64 = seed.0;
         self.command(py, |h| h.accept_offer(client, &order.into(), seed), none)
     }
     /// Approves the draft (G1).
-    fn approve(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>) -> PyResult<PyOutcome> {
+    fn approve(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
         self.command(py, |h| h.approve(client, &order.into()), none)
     }
     /// Records the client's payment of the quoted price (G1).
-    fn record_payment(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>, amount: &Bound<'_, PyAny>) -> PyResult<PyOutcome> {
+    fn record_payment(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
         let amount = self.money(amount)?;
-        self.command(py, |h| h.record_payment(client, &order.into(), amount), none)
+        self.command(
+            py,
+            |h| h.record_payment(client, &order.into(), amount),
+            none,
+        )
     }
     /// The clean file, once approved and paid (G1). Value: the `Artifact`.
-    fn download(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>) -> PyResult<PyOutcome> {
+    fn download(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
-        self.command(py, |h| h.download(client, &order.into()), |py, a| Ok(Bound::new(py, PyArtifact(a))?.into_any().unbind()))
+        self.command(
+            py,
+            |h| h.download(client, &order.into()),
+            |py, a| Ok(Bound::new(py, PyArtifact(a))?.into_any().unbind()),
+        )
     }
     /// Always refused: AI assets have no source file (G4).
-    fn request_source_file(&self, py: Python<'_>, actor: Arg<String>, order: Arg<String>) -> PyResult<PyOutcome> {
+    fn request_source_file(
+        &self,
+        py: Python<'_>,
+        actor: Arg<String>,
+        order: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let actor: &str = &actor;
         let order: &str = &order;
         self.command(py, |h| h.request_source_file(actor, &order.into()), none)
     }
     /// Asks the one revision (V1, V2); a new draft is generated.
-    fn request_revision(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>, note: Arg<String>) -> PyResult<PyOutcome> {
+    fn request_revision(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+        note: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
         let note: &str = &note;
-        self.command(py, |h| h.request_revision(client, &order.into(), note), none)
+        self.command(
+            py,
+            |h| h.request_revision(client, &order.into(), note),
+            none,
+        )
     }
     /// Accepts a released delivery (R1).
-    fn accept_delivery(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>) -> PyResult<PyOutcome> {
+    fn accept_delivery(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
         self.command(py, |h| h.accept_delivery(client, &order.into()), none)
@@ -754,7 +1144,14 @@ impl PyHub {
     /// Leaves a review of 1-5 stars (R2, R3).
     #[pyo3(signature = (client, order, stars, text=Arg("".to_owned())))]
     #[pyo3(text_signature = "($self, client, order, stars, text='')")]
-    fn review(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>, stars: Int<u8>, text: Arg<String>) -> PyResult<PyOutcome> {
+    fn review(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+        stars: Int<u8>,
+        text: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
         let stars: u8 = stars.0;
@@ -762,24 +1159,49 @@ impl PyHub {
         self.command(py, |h| h.review(client, &order.into(), stars, text), none)
     }
     /// Always refused: no full refunds for AI assets (F1).
-    fn request_full_refund(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>) -> PyResult<PyOutcome> {
+    fn request_full_refund(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
         self.command(py, |h| h.request_full_refund(client, &order.into()), none)
     }
     /// Refunds part of the non-AI work (F2).
-    fn issue_partial_refund(&self, py: Python<'_>, seller: Arg<String>, order: Arg<String>, amount: &Bound<'_, PyAny>) -> PyResult<PyOutcome> {
+    fn issue_partial_refund(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        order: Arg<String>,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<PyOutcome> {
         let seller: &str = &seller;
         let order: &str = &order;
         let amount = self.money(amount)?;
-        self.command(py, |h| h.issue_partial_refund(seller, &order.into(), amount), none)
+        self.command(
+            py,
+            |h| h.issue_partial_refund(seller, &order.into(), amount),
+            none,
+        )
     }
     /// Makes a delivery public or private (D2, D3).
-    fn set_delivery_public(&self, py: Python<'_>, client: Arg<String>, order: Arg<String>, public: Arg<bool>) -> PyResult<PyOutcome> {
+    fn set_delivery_public(
+        &self,
+        py: Python<'_>,
+        client: Arg<String>,
+        order: Arg<String>,
+        public: Arg<bool>,
+    ) -> PyResult<PyOutcome> {
         let client: &str = &client;
         let order: &str = &order;
         let public: bool = public.0;
-        self.command(py, |h| h.set_delivery_public(client, &order.into(), public), none)
+        self.command(
+            py,
+            |h| h.set_delivery_public(client, &order.into(), public),
+            none,
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -791,7 +1213,11 @@ impl PyHub {
 /// `{"type": "client_delivery", "order": "order-1", "public": True}`.
 fn source_arg(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy) -> PyResult<AssetSource> {
     match obj.extract::<String>() {
-        Ok(name) => from_py("asset source", &[("type", name)].into_py_dict(obj.py())?.into_any(), limits),
+        Ok(name) => from_py(
+            "asset source",
+            &[("type", name)].into_py_dict(obj.py())?.into_any(),
+            limits,
+        ),
         Err(_) if obj.is_instance_of::<PyDict>() => from_py("asset source", obj, limits),
         Err(_) => Err(type_err("source", "an asset source is a string or a dict")),
     }
@@ -811,7 +1237,11 @@ impl PyTrainingRun {
     /// The job id.
     #[getter]
     fn job(&self) -> Option<String> {
-        self.run.lock().unwrap_or_else(PoisonError::into_inner).as_ref().map(|r| r.job().to_string())
+        self.run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|r| r.job().to_string())
     }
     /// Runs the generator with the GIL released; `progress(fraction)` is called as it
     /// advances. Runs once. When it raises — the generator's exception, the
@@ -820,7 +1250,11 @@ impl PyTrainingRun {
     /// to hand to `Hub.finish_training` then.
     #[pyo3(signature = (progress=None))]
     fn execute(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<PyTrainingResult> {
-        let run = self.run.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let run = self
+            .run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let run = run.ok_or_else(|| value_err("run", "this training run was executed already"))?;
         let (job, attempt, cancel) = (run.job().clone(), run.attempt(), run.cancel_token());
         let frame = CallFrame::enter();
@@ -841,18 +1275,36 @@ impl PyTrainingRun {
         let (raised, result) = match (frame.take(), ran) {
             (None, Ok(result)) => return Ok(PyTrainingResult(result)),
             (Some(raised), Ok(result)) => (raised, result),
-            (_, Err(payload)) => (panic_err(py, payload), TrainingResult { job: job.clone(), attempt, result: Err(TrainError::Cancelled), progress_pct: Vec::new() }),
+            (_, Err(payload)) => (
+                panic_err(py, payload),
+                TrainingResult {
+                    job: job.clone(),
+                    attempt,
+                    result: Err(TrainError::Cancelled),
+                    progress_pct: Vec::new(),
+                },
+            ),
         };
         let reason = match &result.result {
             Err(TrainError::Failed(reason)) => reason.clone(),
             _ => format!("the training run raised: {}", raised.value(py)),
         };
-        let failed = TrainingResult { result: Err(TrainError::Failed(reason)), ..result };
-        let finished = py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.hub.finish_training(failed))));
+        let failed = TrainingResult {
+            result: Err(TrainError::Failed(reason)),
+            ..result
+        };
+        let finished = py.detach(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.hub.finish_training(failed)
+            }))
+        });
         if let Ok(Err(refused)) = finished {
             // The job could not be recorded as failed (a store outage): its lease
             // ends it later (T4). The caller learns why next to its exception.
-            let note = format!("job {job} could not be finished as failed: {}", refused.error);
+            let note = format!(
+                "job {job} could not be finished as failed: {}",
+                refused.error
+            );
             raised.value(py).call_method1("add_note", (note,))?;
         }
         Err(raised)

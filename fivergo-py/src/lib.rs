@@ -24,9 +24,10 @@ mod _fivergo {
 
     #[pymodule_export]
     use crate::errors::{
-        AlreadyExistsError, AssetError, CatalogueError, EligibilityError, FivergoError, ForbiddenError, GeneratorError,
-        InternalError, NotFoundError, OrderError, PricingError, PublishError, QuotaError, RefundError, StoreError,
-        SubscriptionError, TrainingError, TrainingFailed,
+        AlreadyExistsError, AssetError, CatalogueError, EligibilityError, FivergoError,
+        ForbiddenError, GeneratorError, InternalError, NotFoundError, OrderError, PricingError,
+        PublishError, QuotaError, RefundError, StoreError, SubscriptionError, TrainingError,
+        TrainingFailed,
     };
     #[pymodule_export]
     use crate::eval::evaluate;
@@ -38,9 +39,9 @@ mod _fivergo {
     use crate::media::{detect_watermark, inspect, mark_draft, PyArtifact};
     #[pymodule_export]
     use crate::values::{
-        PyAsset, PyBrief, PyCancelHandle, PyCharge, PyCreation, PyEvent, PyFinding, PyGateway, PyGeneration, PyJob, PyListing,
-        PyManualClock, PyModel, PyMoney, PyOrder, PyOutcome, PyPartition, PyPolicy, PyPriceSpec, PyQuota, PyQuote, PySeller,
-        PySubscription,
+        PyAsset, PyBrief, PyCancelHandle, PyCharge, PyCreation, PyEvent, PyFinding, PyGateway,
+        PyGeneration, PyJob, PyListing, PyManualClock, PyModel, PyMoney, PyOrder, PyOutcome,
+        PyPartition, PyPolicy, PyPriceSpec, PyQuota, PyQuote, PySeller, PySubscription,
     };
 
     /// The version of the fivergo engine.
@@ -58,7 +59,9 @@ mod _fivergo {
     /// returns the complete policy as JSON; raises `PolicyError` when invalid.
     #[pyfunction]
     fn load_policy(py: Python<'_>, json: crate::convert::Arg<String>) -> PyResult<String> {
-        Policy::from_json(&json).map(|p| p.to_json()).map_err(|e| crate::errors::to_py_err(py, &e))
+        Policy::from_json(&json)
+            .map(|p| p.to_json())
+            .map_err(|e| crate::errors::to_py_err(py, &e))
     }
 
     /// Adds the error classes with two bases (`PolicyError`, `InvalidInputError`,

@@ -108,125 +108,207 @@ record!(PyEvent, "Event", fivergo_core::Recorded, "An event as the store recorde
         self.0.position
     }
 });
-record!(PyFinding, "Finding", fivergo_core::Finding, "A review finding about a model's asset set (A4, A8): code, severity, asset, rule, message.", {
-    /// Stable snake_case code.
-    #[getter]
-    fn code(&self) -> &str {
-        &self.0.code
+record!(
+    PyFinding,
+    "Finding",
+    fivergo_core::Finding,
+    "A review finding about a model's asset set (A4, A8): code, severity, asset, rule, message.",
+    {
+        /// Stable snake_case code.
+        #[getter]
+        fn code(&self) -> &str {
+            &self.0.code
+        }
+        /// The SPEC rule.
+        #[getter]
+        fn rule(&self) -> &str {
+            &self.0.rule
+        }
+        /// `"warning"` or `"error"`.
+        #[getter]
+        fn severity(&self) -> PyResult<String> {
+            Ok(to_json(&self.0.severity)?
+                .as_str()
+                .unwrap_or_default()
+                .to_owned())
+        }
+        /// The asset it concerns, or `None` for findings about the whole set.
+        #[getter]
+        fn asset(&self) -> Option<String> {
+            self.0.asset.as_ref().map(|a| a.to_string())
+        }
+        /// A sentence for the seller.
+        #[getter]
+        fn message(&self) -> &str {
+            &self.0.message
+        }
     }
-    /// The SPEC rule.
-    #[getter]
-    fn rule(&self) -> &str {
-        &self.0.rule
+);
+record!(
+    PySeller,
+    "Seller",
+    fivergo_core::Seller,
+    "A seller: level, Pro flag, Gigs, payment methods, balance and reputation."
+);
+record!(
+    PyModel,
+    "CreationModel",
+    fivergo_core::CreationModel,
+    "A seller's AI creation model.",
+    {
+        /// Whether the settings changed since the live version was trained (A7).
+        #[getter]
+        fn stale(&self) -> bool {
+            self.0.is_stale()
+        }
     }
-    /// `"warning"` or `"error"`.
-    #[getter]
-    fn severity(&self) -> PyResult<String> {
-        Ok(to_json(&self.0.severity)?.as_str().unwrap_or_default().to_owned())
-    }
-    /// The asset it concerns, or `None` for findings about the whole set.
-    #[getter]
-    fn asset(&self) -> Option<String> {
-        self.0.asset.as_ref().map(|a| a.to_string())
-    }
-    /// A sentence for the seller.
-    #[getter]
-    fn message(&self) -> &str {
-        &self.0.message
-    }
-});
-record!(PySeller, "Seller", fivergo_core::Seller, "A seller: level, Pro flag, Gigs, payment methods, balance and reputation.");
-record!(PyModel, "CreationModel", fivergo_core::CreationModel, "A seller's AI creation model.", {
-    /// Whether the settings changed since the live version was trained (A7).
-    #[getter]
-    fn stale(&self) -> bool {
-        self.0.is_stale()
-    }
-});
+);
 record!(PyOrder, "Order", fivergo_core::Order, "A client's order.");
-record!(PyJob, "TrainingJob", fivergo_core::training::TrainingJob, "A training job.");
-record!(PyGeneration, "GenerationJob", fivergo_core::GenerationJob, "A queued generation: request, status, attempt, worker, outcome, failure.");
-record!(PySubscription, "Subscription", fivergo_core::Subscription, "A seller's monthly subscription.", {
-    /// `"active"`, `"cancelling"`, `"past_due"` or `"ended"`.
-    #[getter]
-    fn state_name(&self) -> &'static str {
-        self.0.state_name()
+record!(
+    PyJob,
+    "TrainingJob",
+    fivergo_core::training::TrainingJob,
+    "A training job."
+);
+record!(
+    PyGeneration,
+    "GenerationJob",
+    fivergo_core::GenerationJob,
+    "A queued generation: request, status, attempt, worker, outcome, failure."
+);
+record!(
+    PySubscription,
+    "Subscription",
+    fivergo_core::Subscription,
+    "A seller's monthly subscription.",
+    {
+        /// `"active"`, `"cancelling"`, `"past_due"` or `"ended"`.
+        #[getter]
+        fn state_name(&self) -> &'static str {
+            self.0.state_name()
+        }
     }
-});
-record!(PyQuota, "QuotaStatus", fivergo_core::QuotaStatus, "A model's training quota: used, limit, renews_at.", {
-    /// Trainings counted in the window.
-    #[getter]
-    fn used(&self) -> u32 {
-        self.0.used
+);
+record!(
+    PyQuota,
+    "QuotaStatus",
+    fivergo_core::QuotaStatus,
+    "A model's training quota: used, limit, renews_at.",
+    {
+        /// Trainings counted in the window.
+        #[getter]
+        fn used(&self) -> u32 {
+            self.0.used
+        }
+        /// Trainings allowed in the window.
+        #[getter]
+        fn limit(&self) -> u32 {
+            self.0.limit
+        }
+        /// When a new window starts (`None` before subscribing).
+        #[getter]
+        fn renews_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+            self.0.renews_at
+        }
     }
-    /// Trainings allowed in the window.
-    #[getter]
-    fn limit(&self) -> u32 {
-        self.0.limit
+);
+record!(
+    PyQuote,
+    "Quote",
+    fivergo_core::Quote,
+    "A price quote with its lines and total.",
+    {
+        /// The total, as a `Decimal` in the policy currency.
+        #[getter]
+        fn total(&self) -> Decimal {
+            self.0.total.amount()
+        }
     }
-    /// When a new window starts (`None` before subscribing).
-    #[getter]
-    fn renews_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.renews_at
+);
+record!(
+    PyListing,
+    "Listing",
+    fivergo_core::Listing,
+    "A published model as clients see it."
+);
+record!(
+    PyCharge,
+    "Charge",
+    fivergo_core::subscription::Charge,
+    "A subscription charge."
+);
+record!(
+    PyCreation,
+    "Creation",
+    fivergo_core::model::Creation,
+    "A paid creation of a model (M5)."
+);
+record!(
+    PyAsset,
+    "Asset",
+    fivergo_core::Asset,
+    "An asset of a seller's library."
+);
+record!(
+    PyPartition,
+    "Partition",
+    fivergo_core::Partition,
+    "Everything of one seller's partition: seller, assets, models, jobs, subscriptions, orders."
+);
+record!(
+    PyPriceSpec,
+    "PriceSpec",
+    fivergo_core::PriceSpec,
+    "A model's price: per unit (P2) or base plus increments (P3).",
+    {
+        /// P2: `unit_price` for each unit (`"item"`, `"seconds"` or `"words"`); plain amounts
+        /// are in `currency` (default USD).
+        #[staticmethod]
+        #[pyo3(signature = (unit, unit_price, currency=None))]
+        fn per_unit(
+            py: Python<'_>,
+            unit: Arg<String>,
+            unit_price: &Bound<'_, PyAny>,
+            currency: Option<Arg<String>>,
+        ) -> PyResult<Self> {
+            let unit: &str = &unit;
+            let currency: Option<&str> = currency.as_ref().map(|a| a.0.as_str());
+            let currency = currency_arg(currency)?;
+            let unit = crate::convert::enum_arg("pricing unit", unit)?;
+            guarded(py, || {
+                Ok(Self(fivergo_core::PriceSpec::PerUnit {
+                    unit,
+                    unit_price: crate::convert::money(unit_price, currency)?,
+                }))
+            })
+        }
+
+        /// P3: `base_price` covers `base_quantity` units, then `increment_price` per `increment_quantity`.
+        #[staticmethod]
+        #[pyo3(signature = (unit, base_quantity, base_price, increment_quantity, increment_price, currency=None))]
+        fn base_increments(
+            unit: Arg<String>,
+            base_quantity: Int<u32>,
+            base_price: &Bound<'_, PyAny>,
+            increment_quantity: Int<u32>,
+            increment_price: &Bound<'_, PyAny>,
+            currency: Option<Arg<String>>,
+        ) -> PyResult<Self> {
+            let unit: &str = &unit;
+            let base_quantity: u32 = base_quantity.0;
+            let increment_quantity: u32 = increment_quantity.0;
+            let currency: Option<&str> = currency.as_ref().map(|a| a.0.as_str());
+            let currency = currency_arg(currency)?;
+            Ok(Self(fivergo_core::PriceSpec::BaseIncrements {
+                unit: crate::convert::enum_arg("pricing unit", unit)?,
+                base_quantity,
+                base_price: crate::convert::money(base_price, currency)?,
+                increment_quantity,
+                increment_price: crate::convert::money(increment_price, currency)?,
+            }))
+        }
     }
-});
-record!(PyQuote, "Quote", fivergo_core::Quote, "A price quote with its lines and total.", {
-    /// The total, as a `Decimal` in the policy currency.
-    #[getter]
-    fn total(&self) -> Decimal {
-        self.0.total.amount()
-    }
-});
-record!(PyListing, "Listing", fivergo_core::Listing, "A published model as clients see it.");
-record!(PyCharge, "Charge", fivergo_core::subscription::Charge, "A subscription charge.");
-record!(PyCreation, "Creation", fivergo_core::model::Creation, "A paid creation of a model (M5).");
-record!(PyAsset, "Asset", fivergo_core::Asset, "An asset of a seller's library.");
-record!(PyPartition, "Partition", fivergo_core::Partition, "Everything of one seller's partition: seller, assets, models, jobs, subscriptions, orders.");
-record!(PyPriceSpec, "PriceSpec", fivergo_core::PriceSpec, "A model's price: per unit (P2) or base plus increments (P3).", {
-    /// P2: `unit_price` for each unit (`"item"`, `"seconds"` or `"words"`); plain amounts
-    /// are in `currency` (default USD).
-    #[staticmethod]
-    #[pyo3(signature = (unit, unit_price, currency=None))]
-    fn per_unit(py: Python<'_>, unit: Arg<String>, unit_price: &Bound<'_, PyAny>, currency: Option<Arg<String>>) -> PyResult<Self> {
-        let unit: &str = &unit;
-        let currency: Option<&str> = currency.as_ref().map(|a| a.0.as_str());
-        let currency = currency_arg(currency)?;
-        let unit = crate::convert::enum_arg("pricing unit", unit)?;
-        guarded(py, || Ok(Self(fivergo_core::PriceSpec::PerUnit { unit, unit_price: crate::convert::money(unit_price, currency)? })))
-    }
-
-    /// P3: `base_price` covers `base_quantity` units, then `increment_price` per `increment_quantity`.
-    #[staticmethod]
-    #[pyo3(signature = (unit, base_quantity, base_price, increment_quantity, increment_price, currency=None))]
-    fn base_increments(
-        unit: Arg<String>,
-        base_quantity: Int<u32>,
-        base_price: &Bound<'_, PyAny>,
-        increment_quantity: Int<u32>,
-        increment_price: &Bound<'_, PyAny>,
-        currency: Option<Arg<String>>,
-    ) -> PyResult<Self> {
-        let unit: &str = &unit;
-        let base_quantity: u32 = base_quantity.0;
-        let increment_quantity: u32 = increment_quantity.0;
-        let currency: Option<&str> = currency.as_ref().map(|a| a.0.as_str());
-        let currency = currency_arg(currency)?;
-        Ok(Self(fivergo_core::PriceSpec::BaseIncrements {
-            unit: crate::convert::enum_arg("pricing unit", unit)?,
-            base_quantity,
-            base_price: crate::convert::money(base_price, currency)?,
-            increment_quantity,
-            increment_price: crate::convert::money(increment_price, currency)?,
-        }))
-    }
-});
-
-
-
-
-
-
-
+);
 
 fn currency_arg(code: Option<&str>) -> PyResult<Currency> {
     match code {
@@ -267,7 +349,11 @@ impl PyMoney {
         Self(self.0.rounded())
     }
     fn __repr__(&self) -> String {
-        format!("Money('{}', '{}')", self.0.amount(), self.0.currency().code())
+        format!(
+            "Money('{}', '{}')",
+            self.0.amount(),
+            self.0.currency().code()
+        )
     }
     fn __str__(&self) -> String {
         self.0.to_string()
@@ -288,14 +374,22 @@ impl PyPolicy {
         let json: Option<&str> = json.as_ref().map(|a| a.0.as_str());
         match json {
             None => Ok(Self(Policy::default())),
-            Some(j) => guarded(py, || Policy::from_json(j).map(Self).map_err(|e| to_py_err(py, &e))),
+            Some(j) => guarded(py, || {
+                Policy::from_json(j)
+                    .map(Self)
+                    .map_err(|e| to_py_err(py, &e))
+            }),
         }
     }
     /// A policy from a dict (missing fields keep their defaults; validated).
     #[staticmethod]
     fn from_dict(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let json = crate::convert::py_to_json(data, &Policy::default().limits)?.to_string();
-        guarded(py, || Policy::from_json(&json).map(Self).map_err(|e| to_py_err(py, &e)))
+        guarded(py, || {
+            Policy::from_json(&json)
+                .map(Self)
+                .map_err(|e| to_py_err(py, &e))
+        })
     }
     /// The complete policy as pretty JSON.
     fn to_json(&self) -> String {
@@ -319,12 +413,21 @@ impl PyPolicy {
         other.cast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
     fn __repr__(&self) -> String {
-        format!("Policy(currency='{}', monthly_fee='{}')", self.0.currency.code(), self.0.monthly_fee().amount())
+        format!(
+            "Policy(currency='{}', monthly_fee='{}')",
+            self.0.currency.code(),
+            self.0.monthly_fee().amount()
+        )
     }
 }
 
 /// A clock that moves only when told: for tests, simulations and replays.
-#[pyclass(frozen, from_py_object, module = "fivergo._fivergo", name = "ManualClock")]
+#[pyclass(
+    frozen,
+    from_py_object,
+    module = "fivergo._fivergo",
+    name = "ManualClock"
+)]
 #[derive(Clone)]
 pub struct PyManualClock(pub fivergo_core::ManualClock);
 
@@ -334,7 +437,11 @@ impl PyManualClock {
     #[new]
     fn new(py: Python<'_>, start: &Bound<'_, PyAny>) -> PyResult<Self> {
         let start = crate::convert::instant("start", start)?;
-        guarded(py, || fivergo_core::ManualClock::try_at(start).map(Self).map_err(|e| to_py_err(py, &e)))
+        guarded(py, || {
+            fivergo_core::ManualClock::try_at(start)
+                .map(Self)
+                .map_err(|e| to_py_err(py, &e))
+        })
     }
     /// The current reading (UTC).
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -344,22 +451,34 @@ impl PyManualClock {
     /// raises `InvalidInputError` outside that range.
     fn set(&self, py: Python<'_>, instant: &Bound<'_, PyAny>) -> PyResult<()> {
         let instant = crate::convert::instant("instant", instant)?;
-        guarded(py, || self.0.set(instant).map(drop).map_err(|e| to_py_err(py, &e)))
+        guarded(py, || {
+            self.0.set(instant).map(drop).map_err(|e| to_py_err(py, &e))
+        })
     }
     /// Moves by a `timedelta` (negative: back); raises `InvalidInputError` when the
     /// clock would leave 1970 to year 9000, and stays where it was.
     fn advance(&self, py: Python<'_>, by: Arg<chrono::Duration>) -> PyResult<()> {
         let by: chrono::Duration = by.0;
-        guarded(py, || self.0.advance(by).map(drop).map_err(|e| to_py_err(py, &e)))
+        guarded(py, || {
+            self.0.advance(by).map(drop).map_err(|e| to_py_err(py, &e))
+        })
     }
     fn __repr__(&self) -> String {
-        format!("ManualClock({})", fivergo_core::Clock::now(&self.0).to_rfc3339())
+        format!(
+            "ManualClock({})",
+            fivergo_core::Clock::now(&self.0).to_rfc3339()
+        )
     }
 }
 
 /// A payment gateway that approves every charge except for methods told to decline,
 /// and never charges one idempotency key twice.
-#[pyclass(frozen, from_py_object, module = "fivergo._fivergo", name = "SimulatedGateway")]
+#[pyclass(
+    frozen,
+    from_py_object,
+    module = "fivergo._fivergo",
+    name = "SimulatedGateway"
+)]
 #[derive(Clone, Default)]
 pub struct PyGateway(pub fivergo_core::SimulatedGateway);
 
@@ -380,7 +499,11 @@ impl PyGateway {
     }
     /// Every charge taken: dicts with `idempotency_key`, `seller`, `method` (dict) and `amount` (`Decimal`).
     fn charges(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        self.0.charges().iter().map(|c| native(py, "charge", &to_json(c)?)).collect()
+        self.0
+            .charges()
+            .iter()
+            .map(|c| native(py, "charge", &to_json(c)?))
+            .collect()
     }
 }
 
@@ -433,7 +556,11 @@ impl PyOutcome {
         self.events.iter().map(|e| e.kind()).collect()
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!("Outcome(value={}, events={:?})", self.value.bind(py).repr()?, self.kinds()))
+        Ok(format!(
+            "Outcome(value={}, events={:?})",
+            self.value.bind(py).repr()?,
+            self.kinds()
+        ))
     }
 }
 
@@ -472,7 +599,10 @@ impl PyBrief {
         self.0.tags.clone()
     }
     fn __repr__(&self) -> String {
-        format!("Brief({:?}, quantity={}, tags={:?})", self.0.text, self.0.quantity, self.0.tags)
+        format!(
+            "Brief({:?}, quantity={}, tags={:?})",
+            self.0.text, self.0.quantity, self.0.tags
+        )
     }
 }
 
@@ -481,6 +611,8 @@ pub fn brief_arg(obj: &Bound<'_, PyAny>) -> PyResult<fivergo_core::Brief> {
     if let Ok(b) = obj.cast::<PyBrief>() {
         return Ok(b.get().0.clone());
     }
-    let text = obj.extract::<String>().map_err(|_| type_err("brief", "a brief is a str or a Brief"))?;
+    let text = obj
+        .extract::<String>()
+        .map_err(|_| type_err("brief", "a brief is a str or a Brief"))?;
     Ok(fivergo_core::Brief::new(text))
 }

@@ -11,11 +11,16 @@ pub fn pg_url(name: &str) -> String {
              this user may create schemas in"
         )
     });
-    let mut slug: String = name.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let mut slug: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     slug.truncate(40);
     let schema = format!("t_{slug}_{}", std::process::id());
-    let mut admin = postgres::Client::connect(&base, postgres::NoTls)
-        .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL at FIVERGO_TEST_PG_URL={base}: {e}"));
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).unwrap_or_else(|e| {
+        panic!("cannot reach the test PostgreSQL at FIVERGO_TEST_PG_URL={base}: {e}")
+    });
     admin
         .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
         .unwrap_or_else(|e| panic!("cannot reset schema {schema}: {e}"));

@@ -20,8 +20,24 @@ pub fn line_art(size: u32, seed: u64) -> Image {
     let mut rng = SplitMix(seed ^ 0x11AE_A127);
     let s = size.max(1) as f32;
     let stroke = (s / 90.0).max(1.5);
-    let circles: Vec<(f32, f32, f32)> = (0..4).map(|_| (rng.next_f32() * s, rng.next_f32() * s, (0.1 + 0.25 * rng.next_f32()) * s)).collect();
-    let waves: Vec<(f32, f32, f32)> = (0..3).map(|_| (rng.next_f32() * s, (0.03 + 0.05 * rng.next_f32()) * s, (2.0 + 4.0 * rng.next_f32()) / s)).collect();
+    let circles: Vec<(f32, f32, f32)> = (0..4)
+        .map(|_| {
+            (
+                rng.next_f32() * s,
+                rng.next_f32() * s,
+                (0.1 + 0.25 * rng.next_f32()) * s,
+            )
+        })
+        .collect();
+    let waves: Vec<(f32, f32, f32)> = (0..3)
+        .map(|_| {
+            (
+                rng.next_f32() * s,
+                (0.03 + 0.05 * rng.next_f32()) * s,
+                (2.0 + 4.0 * rng.next_f32()) / s,
+            )
+        })
+        .collect();
     let lines: Vec<(f32, f32, f32)> = (0..3)
         .map(|_| {
             let a = rng.next_f32() * TAU;
@@ -30,7 +46,10 @@ pub fn line_art(size: u32, seed: u64) -> Image {
         .collect();
     let mut img = Image::filled(size, size, [255, 255, 255, 255]);
     for (i, px) in img.rgba.chunks_exact_mut(4).enumerate() {
-        let (x, y) = ((i as u32 % size.max(1)) as f32, (i as u32 / size.max(1)) as f32);
+        let (x, y) = (
+            (i as u32 % size.max(1)) as f32,
+            (i as u32 / size.max(1)) as f32,
+        );
         let mut d = f32::MAX;
         for &(cx, cy, r) in &circles {
             d = d.min((((x - cx).powi(2) + (y - cy).powi(2)).sqrt() - r).abs());
@@ -52,14 +71,31 @@ pub fn line_art(size: u32, seed: u64) -> Image {
 /// Soft, warm colour fields: overlapping gradient blobs in oranges, pinks and teals
 /// with a fine painterly grain — no lines at all.
 pub fn soft_colour(size: u32, seed: u64) -> Image {
-    const PALETTE: [[f32; 3]; 5] = [[244.0, 162.0, 97.0], [231.0, 111.0, 81.0], [233.0, 196.0, 106.0], [42.0, 157.0, 143.0], [238.0, 130.0, 170.0]];
+    const PALETTE: [[f32; 3]; 5] = [
+        [244.0, 162.0, 97.0],
+        [231.0, 111.0, 81.0],
+        [233.0, 196.0, 106.0],
+        [42.0, 157.0, 143.0],
+        [238.0, 130.0, 170.0],
+    ];
     let mut rng = SplitMix(seed ^ 0x50F7_C010);
     let s = size.max(1) as f32;
-    let blobs: Vec<(f32, f32, f32, [f32; 3])> =
-        (0..7).map(|_| (rng.next_f32() * s, rng.next_f32() * s, (0.15 + 0.3 * rng.next_f32()) * s, PALETTE[(rng.next_u64() % 5) as usize])).collect();
+    let blobs: Vec<(f32, f32, f32, [f32; 3])> = (0..7)
+        .map(|_| {
+            (
+                rng.next_f32() * s,
+                rng.next_f32() * s,
+                (0.15 + 0.3 * rng.next_f32()) * s,
+                PALETTE[(rng.next_u64() % 5) as usize],
+            )
+        })
+        .collect();
     let mut img = Image::filled(size, size, [0, 0, 0, 255]);
     for (i, px) in img.rgba.chunks_exact_mut(4).enumerate() {
-        let (x, y) = ((i as u32 % size.max(1)) as f32, (i as u32 / size.max(1)) as f32);
+        let (x, y) = (
+            (i as u32 % size.max(1)) as f32,
+            (i as u32 / size.max(1)) as f32,
+        );
         let (mut acc, mut wsum) = ([250.0f32, 235.0, 215.0], 0.3f32);
         acc.iter_mut().for_each(|c| *c *= 0.3);
         for &(cx, cy, r, col) in &blobs {
@@ -92,9 +128,19 @@ pub struct MusicStyle {
 
 impl MusicStyle {
     /// A slow, mellow A-minor style: 90 BPM, dark timbre.
-    pub const MELLOW: MusicStyle = MusicStyle { bpm: 90.0, tonic_midi: 57, minor: true, brightness: 0.3 };
+    pub const MELLOW: MusicStyle = MusicStyle {
+        bpm: 90.0,
+        tonic_midi: 57,
+        minor: true,
+        brightness: 0.3,
+    };
     /// A fast, bright E-major style: 140 BPM, many strong partials.
-    pub const BRIGHT: MusicStyle = MusicStyle { bpm: 140.0, tonic_midi: 64, minor: false, brightness: 0.85 };
+    pub const BRIGHT: MusicStyle = MusicStyle {
+        bpm: 140.0,
+        tonic_midi: 64,
+        minor: false,
+        brightness: 0.85,
+    };
 }
 
 /// `secs` seconds of mono music at `rate` Hz in `style`: a plucked note on every beat
@@ -109,17 +155,26 @@ pub fn music(style: MusicStyle, secs: f32, rate: u32, seed: u64) -> Audio {
     let mut rng = SplitMix(seed ^ 0x3A51_C0DE);
     let rate_f = rate.max(1) as f32;
     let n = (secs.max(0.0) * rate_f) as usize;
-    let scale: [i32; 7] = if style.minor { [0, 2, 3, 5, 7, 8, 10] } else { [0, 2, 4, 5, 7, 9, 11] };
+    let scale: [i32; 7] = if style.minor {
+        [0, 2, 3, 5, 7, 8, 10]
+    } else {
+        [0, 2, 4, 5, 7, 9, 11]
+    };
     let beat = 60.0 / style.bpm.max(1.0);
     let progression = [0usize, 5, 3, 4];
     let hz = |midi: i32| 440.0 * 2f32.powf((midi as f32 - 69.0) / 12.0);
     let partials = |f: f32, t: f32| -> f32 {
-        (1..=8).map(|k| style.brightness.powi(k - 1) * (TAU * f * k as f32 * t).sin()).sum::<f32>() / 2.0
+        (1..=8)
+            .map(|k| style.brightness.powi(k - 1) * (TAU * f * k as f32 * t).sin())
+            .sum::<f32>()
+            / 2.0
     };
     let mut out = vec![0f32; n];
     let beats = (secs / beat).ceil() as usize;
     for b in 0..beats {
-        let degree = progression[(b / 4) % 4] + [0, 2, 4, 2][b % 4] + (rng.next_u64() % 2) as usize * 7 * usize::from(b % 8 == 7);
+        let degree = progression[(b / 4) % 4]
+            + [0, 2, 4, 2][b % 4]
+            + (rng.next_u64() % 2) as usize * 7 * usize::from(b % 8 == 7);
         let midi = i32::from(style.tonic_midi) + 12 * (degree / 7) as i32 + scale[degree % 7];
         let start = (b as f32 * beat * rate_f) as usize;
         let len = ((beat * 0.95) * rate_f) as usize;
@@ -133,8 +188,15 @@ pub fn music(style: MusicStyle, secs: f32, rate: u32, seed: u64) -> Audio {
         *s += 0.12 * (TAU * hz(i32::from(style.tonic_midi) - 12) * t).sin();
     }
     let peak = out.iter().fold(1e-6f32, |m, s| m.max(s.abs()));
-    let samples = out.iter().map(|s| (s / peak * 0.8 * 32767.0) as i16).collect();
-    Audio { sample_rate: rate, channels: 1, samples }
+    let samples = out
+        .iter()
+        .map(|s| (s / peak * 0.8 * 32767.0) as i16)
+        .collect();
+    Audio {
+        sample_rate: rate,
+        channels: 1,
+        samples,
+    }
 }
 
 /// Sample texts of two writing voices: `formal` (contracts, reports) or playful.

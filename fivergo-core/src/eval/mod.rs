@@ -35,7 +35,9 @@ use crate::asset::{Asset, AssetSource};
 use crate::blob::Blob;
 use crate::catalogue::CatalogueEntry;
 use crate::error::Error;
-use crate::generator::{Artifact, Brief, Generator, JobControl, TrainError, TrainingAsset, TrainingInput};
+use crate::generator::{
+    Artifact, Brief, Generator, JobControl, TrainError, TrainingAsset, TrainingInput,
+};
 use crate::media;
 use crate::policy::Policy;
 use crate::watermark::{self, DraftMark, MarkStyle};
@@ -60,7 +62,10 @@ impl Sample {
     /// assert!(s.tags.is_empty());
     /// ```
     pub fn new(bytes: Vec<u8>) -> Self {
-        Self { bytes, tags: Vec::new() }
+        Self {
+            bytes,
+            tags: Vec::new(),
+        }
     }
 }
 
@@ -113,7 +118,11 @@ impl Latency {
             return None;
         }
         ms.sort_by(f64::total_cmp);
-        Some(Self { min_ms: ms[0], median_ms: ms[ms.len() / 2], max_ms: ms[ms.len() - 1] })
+        Some(Self {
+            min_ms: ms[0],
+            median_ms: ms[ms.len() / 2],
+            max_ms: ms[ms.len() - 1],
+        })
     }
 }
 
@@ -176,22 +185,49 @@ impl EvalReport {
     /// ```
     pub fn to_table(&self) -> String {
         let mut rows = vec![
-            ("training samples".to_string(), self.training_samples.to_string()),
+            (
+                "training samples".to_string(),
+                self.training_samples.to_string(),
+            ),
             ("train".into(), format!("{:.1} ms", self.train_ms)),
             ("outputs".into(), self.outputs.to_string()),
         ];
         if let Some(g) = self.generate {
-            rows.push(("generate (min / median / max)".into(), format!("{:.1} / {:.1} / {:.1} ms", g.min_ms, g.median_ms, g.max_ms)));
+            rows.push((
+                "generate (min / median / max)".into(),
+                format!("{:.1} / {:.1} / {:.1} ms", g.min_ms, g.median_ms, g.max_ms),
+            ));
         }
-        rows.push(("deterministic (same seed, same bytes)".into(), yes_no(self.deterministic)));
-        rows.push(("seeds give different outputs".into(), yes_no(self.seeds_vary)));
+        rows.push((
+            "deterministic (same seed, same bytes)".into(),
+            yes_no(self.deterministic),
+        ));
+        rows.push((
+            "seeds give different outputs".into(),
+            yes_no(self.seeds_vary),
+        ));
         if let Some(f) = self.fidelity {
-            rows.push(("distance to own style / other style".into(), format!("{:.2} / {:.2}", f.own_distance, f.other_distance)));
-            rows.push(("outputs closer to own style".into(), format!("{:.0} %", f.closer_share * 100.0)));
+            rows.push((
+                "distance to own style / other style".into(),
+                format!("{:.2} / {:.2}", f.own_distance, f.other_distance),
+            ));
+            rows.push((
+                "outputs closer to own style".into(),
+                format!("{:.0} %", f.closer_share * 100.0),
+            ));
         }
         let w = self.watermark;
-        rows.push(("drafts marked / payload decoded".into(), format!("{} of {} / {} of {}", w.embedded, w.drafts, w.decoded, w.embedded)));
-        let mut out = format!("| metric | {} ({}) |\n|---|---|\n", self.generator, self.subcategory);
+        rows.push((
+            "drafts marked / payload decoded".into(),
+            format!(
+                "{} of {} / {} of {}",
+                w.embedded, w.drafts, w.decoded, w.embedded
+            ),
+        ));
+        let mut out = format!(
+            "| metric | {} ({}) |\n|---|---|\n",
+            self.generator, self.subcategory
+        );
         for (k, v) in rows {
             out.push_str(&format!("| {k} | {v} |\n"));
         }
@@ -223,17 +259,25 @@ pub fn evaluate(
     let assets = records(own, &config.policy)?;
     let input = TrainingInput {
         entry,
-        assets: assets.iter().map(|(asset, blob)| TrainingAsset { asset, content: Some(blob.as_bytes()) }).collect(),
+        assets: assets
+            .iter()
+            .map(|(asset, blob)| TrainingAsset {
+                asset,
+                content: Some(blob.as_bytes()),
+            })
+            .collect(),
         instructions: config.instructions.as_deref(),
         limits: &config.policy.media.limits,
     };
     let started = Instant::now();
-    let style = generator.train(&input, &mut JobControl::none()).map_err(|e| Error::GeneratorFailed {
-        reason: match e {
-            TrainError::Cancelled => "training cancelled".into(),
-            TrainError::Failed(reason) => reason,
-        },
-    })?;
+    let style = generator
+        .train(&input, &mut JobControl::none())
+        .map_err(|e| Error::GeneratorFailed {
+            reason: match e {
+                TrainError::Cancelled => "training cancelled".into(),
+                TrainError::Failed(reason) => reason,
+            },
+        })?;
     let train_ms = started.elapsed().as_secs_f64() * 1e3;
 
     let (mut outputs, mut latency, mut deterministic) = (Vec::new(), Vec::new(), true);
@@ -242,20 +286,35 @@ pub fn evaluate(
             let t = Instant::now();
             let first = generator.generate(&style, brief, seed, &mut JobControl::none())?;
             latency.push(t.elapsed().as_secs_f64() * 1e3);
-            deterministic &= generator.generate(&style, brief, seed, &mut JobControl::none())? == first;
+            deterministic &=
+                generator.generate(&style, brief, seed, &mut JobControl::none())? == first;
             outputs.push(first);
         }
     }
     let seeds_vary = outputs.iter().any(|o| *o != outputs[0]);
 
-    let mut watermark = WatermarkSurvival { drafts: 0, embedded: 0, decoded: 0 };
+    let mut watermark = WatermarkSurvival {
+        drafts: 0,
+        embedded: 0,
+        decoded: 0,
+    };
     for (i, out) in outputs.iter().enumerate() {
         let payload = 0xE7A1_0000 + i as u64;
-        let marked = watermark::mark_draft(out, &DraftMark { reference: format!("eval-{i}"), seed: i as u64 }, Some(payload), &config.marks);
+        let marked = watermark::mark_draft(
+            out,
+            &DraftMark {
+                reference: format!("eval-{i}"),
+                seed: i as u64,
+            },
+            Some(payload),
+            &config.marks,
+        );
         watermark.drafts += 1;
         if marked.payload.is_ok() {
             watermark.embedded += 1;
-            watermark.decoded += usize::from(watermark::trace(&marked.artifact, &config.marks).payload() == Some(payload));
+            watermark.decoded += usize::from(
+                watermark::trace(&marked.artifact, &config.marks).payload() == Some(payload),
+            );
         }
     }
 
@@ -300,29 +359,78 @@ fn records(samples: &[Sample], policy: &Policy) -> Result<Vec<(Asset, Blob)>, Er
         .collect()
 }
 
-fn fidelity(outputs: &[Artifact], own: &[Sample], other: &[Sample], policy: &Policy) -> Result<Option<Fidelity>, Error> {
+fn fidelity(
+    outputs: &[Artifact],
+    own: &[Sample],
+    other: &[Sample],
+    policy: &Policy,
+) -> Result<Option<Fidelity>, Error> {
     let embed_samples = |set: &[Sample]| -> Result<Option<Vec<Vec<f32>>>, Error> {
         set.iter()
-            .map(|s| Ok(embedding(&media::decode(&s.bytes, &policy.media.limits)?, policy)))
+            .map(|s| {
+                Ok(embedding(
+                    &media::decode(&s.bytes, &policy.media.limits)?,
+                    policy,
+                ))
+            })
             .collect::<Result<Option<Vec<_>>, Error>>()
     };
-    let (Some(own), Some(other)) = (embed_samples(own)?, embed_samples(other)?) else { return Ok(None) };
-    let Some(outs) = outputs.iter().map(|o| embedding(o, policy)).collect::<Option<Vec<_>>>() else { return Ok(None) };
+    let (Some(own), Some(other)) = (embed_samples(own)?, embed_samples(other)?) else {
+        return Ok(None);
+    };
+    let Some(outs) = outputs
+        .iter()
+        .map(|o| embedding(o, policy))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok(None);
+    };
     let dim = own.first().map_or(0, Vec::len);
-    if dim == 0 || own.iter().chain(&other).chain(&outs).any(|v| v.len() != dim) {
+    if dim == 0
+        || own
+            .iter()
+            .chain(&other)
+            .chain(&outs)
+            .any(|v| v.len() != dim)
+    {
         return Ok(None);
     }
     // Standardise every dimension over both training sets.
     let pool: Vec<&Vec<f32>> = own.iter().chain(&other).collect();
     let n = pool.len() as f64;
-    let mean: Vec<f64> = (0..dim).map(|d| pool.iter().map(|v| f64::from(v[d])).sum::<f64>() / n).collect();
-    let sd: Vec<f64> = (0..dim)
-        .map(|d| (pool.iter().map(|v| (f64::from(v[d]) - mean[d]).powi(2)).sum::<f64>() / n).sqrt().max(1e-9))
+    let mean: Vec<f64> = (0..dim)
+        .map(|d| pool.iter().map(|v| f64::from(v[d])).sum::<f64>() / n)
         .collect();
-    let z = |v: &Vec<f32>| -> Vec<f64> { v.iter().enumerate().map(|(d, x)| (f64::from(*x) - mean[d]) / sd[d]).collect() };
-    let (own, other): (Vec<_>, Vec<_>) = (own.iter().map(z).collect(), other.iter().map(z).collect());
+    let sd: Vec<f64> = (0..dim)
+        .map(|d| {
+            (pool
+                .iter()
+                .map(|v| (f64::from(v[d]) - mean[d]).powi(2))
+                .sum::<f64>()
+                / n)
+                .sqrt()
+                .max(1e-9)
+        })
+        .collect();
+    let z = |v: &Vec<f32>| -> Vec<f64> {
+        v.iter()
+            .enumerate()
+            .map(|(d, x)| (f64::from(*x) - mean[d]) / sd[d])
+            .collect()
+    };
+    let (own, other): (Vec<_>, Vec<_>) =
+        (own.iter().map(z).collect(), other.iter().map(z).collect());
     let mean_distance = |o: &[f64], set: &[Vec<f64>]| {
-        set.iter().map(|s| s.iter().zip(o).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt()).sum::<f64>() / set.len() as f64
+        set.iter()
+            .map(|s| {
+                s.iter()
+                    .zip(o)
+                    .map(|(a, b)| (a - b).powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+            })
+            .sum::<f64>()
+            / set.len() as f64
     };
     let (mut own_sum, mut other_sum, mut closer) = (0.0, 0.0, 0usize);
     for o in outs.iter().map(z) {
@@ -332,7 +440,11 @@ fn fidelity(outputs: &[Artifact], own: &[Sample], other: &[Sample], policy: &Pol
         closer += usize::from(a < b);
     }
     let k = outs.len().max(1) as f64;
-    Ok(Some(Fidelity { own_distance: own_sum / k, other_distance: other_sum / k, closer_share: closer as f64 / k }))
+    Ok(Some(Fidelity {
+        own_distance: own_sum / k,
+        other_distance: other_sum / k,
+        closer_share: closer as f64 / k,
+    }))
 }
 
 /// Dimensions of the text embedding.
@@ -358,7 +470,9 @@ pub fn embedding(artifact: &Artifact, policy: &Policy) -> Option<Vec<f32>> {
             let mut v = vec![0f32; TEXT_DIMS];
             for w in chars.windows(3) {
                 // FNV-1a over the trigram: stable across runs and platforms.
-                let h = w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| (h ^ u64::from(*c as u32)).wrapping_mul(0x0100_0000_01b3));
+                let h = w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+                    (h ^ u64::from(*c as u32)).wrapping_mul(0x0100_0000_01b3)
+                });
                 v[(h % TEXT_DIMS as u64) as usize] += 1.0;
             }
             let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -376,10 +490,25 @@ mod tests {
     fn echo_is_deterministic_but_its_flat_drafts_cannot_hold_a_payload() {
         // R: W2
         let entry = Catalogue::default().get("tattoo").unwrap().clone();
-        let png = media::image::encode_png(&crate::Image::filled(300, 300, [20, 30, 40, 255])).unwrap();
-        let report = evaluate(&EchoGenerator, &entry, &[Sample::new(png)], None, &EvalConfig::default()).unwrap();
+        let png =
+            media::image::encode_png(&crate::Image::filled(300, 300, [20, 30, 40, 255])).unwrap();
+        let report = evaluate(
+            &EchoGenerator,
+            &entry,
+            &[Sample::new(png)],
+            None,
+            &EvalConfig::default(),
+        )
+        .unwrap();
         assert!(report.deterministic && report.seeds_vary);
-        assert_eq!((report.outputs, report.watermark.drafts, report.watermark.embedded), (4, 4, 0));
+        assert_eq!(
+            (
+                report.outputs,
+                report.watermark.drafts,
+                report.watermark.embedded
+            ),
+            (4, 4, 0)
+        );
         assert!(report.fidelity.is_none());
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(json["generator"], "echo");
@@ -389,23 +518,52 @@ mod tests {
     fn a_refused_sample_is_a_typed_error() {
         // R: A3
         let entry = Catalogue::default().get("tattoo").unwrap().clone();
-        let err = evaluate(&EchoGenerator, &entry, &[Sample::new(vec![0xFF, 0x00, 0xFE])], None, &EvalConfig::default()).unwrap_err();
+        let err = evaluate(
+            &EchoGenerator,
+            &entry,
+            &[Sample::new(vec![0xFF, 0x00, 0xFE])],
+            None,
+            &EvalConfig::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.code(), "asset_unreadable");
     }
 
     #[test]
     fn text_fidelity_tells_two_styles_apart() {
         // R: G2
-        let entry = Catalogue::default().get("writing_translation").unwrap().clone();
+        let entry = Catalogue::default()
+            .get("writing_translation")
+            .unwrap()
+            .clone();
         let formal = [
             "Pursuant to the agreement, the parties hereby acknowledge the obligations set forth herein.",
             "The undersigned shall furnish documentation notwithstanding the provisions thereof.",
         ];
-        let playful = ["Whoa, pizza party tonight!! Bring snacks, bring friends, bring the dog!", "Yay yay yay, sunny skies and ice cream for everyone!!"];
-        let set = |texts: &[&str]| texts.iter().map(|t| Sample::new(t.as_bytes().to_vec())).collect::<Vec<_>>();
-        let config = EvalConfig { briefs: vec![Brief::new(formal[0])], seeds: vec![1], ..EvalConfig::default() };
+        let playful = [
+            "Whoa, pizza party tonight!! Bring snacks, bring friends, bring the dog!",
+            "Yay yay yay, sunny skies and ice cream for everyone!!",
+        ];
+        let set = |texts: &[&str]| {
+            texts
+                .iter()
+                .map(|t| Sample::new(t.as_bytes().to_vec()))
+                .collect::<Vec<_>>()
+        };
+        let config = EvalConfig {
+            briefs: vec![Brief::new(formal[0])],
+            seeds: vec![1],
+            ..EvalConfig::default()
+        };
         // The echo generator repeats the brief: a formal brief is closer to the formal set.
-        let report = evaluate(&EchoGenerator, &entry, &set(&formal), Some(&set(&playful)), &config).unwrap();
+        let report = evaluate(
+            &EchoGenerator,
+            &entry,
+            &set(&formal),
+            Some(&set(&playful)),
+            &config,
+        )
+        .unwrap();
         let f = report.fidelity.unwrap();
         assert!(f.own_distance < f.other_distance, "{f:?}");
         assert_eq!(f.closer_share, 1.0);

@@ -59,7 +59,9 @@ mod compose;
 mod tests;
 
 use crate::error::Error;
-use crate::generator::{Artifact, Audio, Brief, Generator, JobControl, TrainError, TrainedStyle, TrainingInput};
+use crate::generator::{
+    Artifact, Audio, Brief, Generator, JobControl, TrainError, TrainedStyle, TrainingInput,
+};
 use analysis::{band_centres, Evidence};
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +70,9 @@ const NAME: &str = "jingle_synth";
 /// The format version of its styles.
 const FORMAT: u32 = 1;
 /// Names of the pitch classes, C = 0.
-const PITCH_CLASSES: [&str; 12] = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
+const PITCH_CLASSES: [&str; 12] = [
+    "C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B",
+];
 
 /// Analysis and synthesis settings of [`JingleGenerator`].
 ///
@@ -176,13 +180,19 @@ impl JingleStyle {
     /// Reads a style made by [`JingleGenerator`]; any other is `generator_failed`.
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
         let s: Self = style.data_of(NAME, FORMAT)?;
-        let finite = s.band_hz.iter().chain(&s.envelope_db).all(|v| v.is_finite());
+        let finite = s
+            .band_hz
+            .iter()
+            .chain(&s.envelope_db)
+            .all(|v| v.is_finite());
         if !(s.tempo_bpm.is_finite() && s.tempo_bpm > 0.0)
             || s.band_hz.len() != s.envelope_db.len()
             || s.band_hz.first().is_none_or(|f| *f <= 0.0)
             || !finite
         {
-            return Err(Error::GeneratorFailed { reason: format!("malformed {NAME} style: inconsistent values") });
+            return Err(Error::GeneratorFailed {
+                reason: format!("malformed {NAME} style: inconsistent values"),
+            });
         }
         Ok(s)
     }
@@ -190,14 +200,17 @@ impl JingleStyle {
     /// Linear amplitude of the envelope at `f` Hz (interpolated in log frequency,
     /// flat below the lowest band, silent above the highest).
     fn amplitude_at(&self, f: f32) -> f32 {
-        let (Some(&lo), Some(&hi)) = (self.band_hz.first(), self.band_hz.last()) else { return 0.0 };
+        let (Some(&lo), Some(&hi)) = (self.band_hz.first(), self.band_hz.last()) else {
+            return 0.0;
+        };
         if f > hi * 1.000_1 || f <= 0.0 {
             return 0.0;
         }
         let x = ((f.max(lo) / lo).log2() * analysis::BANDS_PER_OCTAVE).max(0.0);
         let i = (x.floor() as usize).min(self.envelope_db.len() - 1);
         let j = (i + 1).min(self.envelope_db.len() - 1);
-        let db = self.envelope_db[i] + (self.envelope_db[j] - self.envelope_db[i]) * (x - i as f32).min(1.0);
+        let db = self.envelope_db[i]
+            + (self.envelope_db[j] - self.envelope_db[i]) * (x - i as f32).min(1.0);
         10f32.powf(db / 20.0)
     }
 }
@@ -229,29 +242,56 @@ impl JingleGenerator {
                 ev.sounding_s, s.min_sounding_seconds
             )));
         }
-        let (tonic, minor) =
-            analysis::key(&ev.chroma).ok_or_else(|| TrainError::Failed("no pitched content to find a key in".into()))?;
+        let (tonic, minor) = analysis::key(&ev.chroma)
+            .ok_or_else(|| TrainError::Failed("no pitched content to find a key in".into()))?;
         let tempo = analysis::tempo(&ev.tempo, s);
         let chroma_sum = ev.chroma.iter().sum::<f64>().max(f64::MIN_POSITIVE);
         let band_hz = band_centres(s);
         let density: Vec<f64> = ev.bands.iter().map(|b| b / ev.band_frames as f64).collect();
-        let strongest = density.iter().copied().fold(0.0f64, f64::max).max(f64::MIN_POSITIVE);
+        let strongest = density
+            .iter()
+            .copied()
+            .fold(0.0f64, f64::max)
+            .max(f64::MIN_POSITIVE);
         let peak = density.iter().position(|&d| d >= strongest).unwrap_or(0);
-        let floor = if s.envelope_floor_db.is_finite() { s.envelope_floor_db.min(0.0) } else { -80.0 };
+        let floor = if s.envelope_floor_db.is_finite() {
+            s.envelope_floor_db.min(0.0)
+        } else {
+            -80.0
+        };
         let envelope_db = density
             .iter()
             .enumerate()
-            .map(|(i, &d)| if i < peak { 0.0 } else { ((10.0 * (d / strongest).log10()) as f32).max(floor) })
+            .map(|(i, &d)| {
+                if i < peak {
+                    0.0
+                } else {
+                    ((10.0 * (d / strongest).log10()) as f32).max(floor)
+                }
+            })
             .collect();
-        let band_power: Vec<f64> = density.iter().zip(&band_hz).map(|(d, f)| d * f64::from(*f)).collect();
+        let band_power: Vec<f64> = density
+            .iter()
+            .zip(&band_hz)
+            .map(|(d, f)| d * f64::from(*f))
+            .collect();
         let total = band_power.iter().sum::<f64>().max(f64::MIN_POSITIVE);
-        let centroid = band_power.iter().zip(&band_hz).map(|(p, f)| p * f64::from(*f)).sum::<f64>() / total;
+        let centroid = band_power
+            .iter()
+            .zip(&band_hz)
+            .map(|(p, f)| p * f64::from(*f))
+            .sum::<f64>()
+            / total;
         Ok(JingleStyle {
             tempo_bpm: tempo.unwrap_or(s.tempo_prior_bpm),
             beat_found: tempo.is_some(),
             tonic,
             mode: if minor { "minor" } else { "major" }.into(),
-            key: format!("{} {}", PITCH_CLASSES[usize::from(tonic % 12)], if minor { "minor" } else { "major" }),
+            key: format!(
+                "{} {}",
+                PITCH_CLASSES[usize::from(tonic % 12)],
+                if minor { "minor" } else { "major" }
+            ),
             chroma: ev.chroma.iter().map(|c| (c / chroma_sum) as f32).collect(),
             band_hz,
             envelope_db,
@@ -266,7 +306,11 @@ impl Generator for JingleGenerator {
         NAME
     }
 
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         ctl.check()?;
         let mut evidence = Evidence::new(&self.settings);
         let total = input.assets.len().max(1) as f32;
@@ -277,18 +321,36 @@ impl Generator for JingleGenerator {
             ctl.tick((i + 1) as f32 / total)?;
         }
         let style = self.style(&evidence)?;
-        let data = serde_json::to_value(&style).map_err(|e| TrainError::Failed(format!("style: {e}")))?;
-        Ok(TrainedStyle { generator: NAME.into(), format: FORMAT, data })
+        let data =
+            serde_json::to_value(&style).map_err(|e| TrainError::Failed(format!("style: {e}")))?;
+        Ok(TrainedStyle {
+            generator: NAME.into(),
+            format: FORMAT,
+            data,
+        })
     }
 
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+    fn generate(
+        &self,
+        style: &TrainedStyle,
+        brief: &Brief,
+        seed: u64,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error> {
         ctl.check()?;
         let style = JingleStyle::from_style(style)?;
         if brief.quantity == 0 {
-            return Err(Error::InvalidInput { field: "quantity".into(), reason: "a jingle lasts at least 1 second".into() });
+            return Err(Error::InvalidInput {
+                field: "quantity".into(),
+                reason: "a jingle lasts at least 1 second".into(),
+            });
         }
         let seconds = brief.quantity.min(self.settings.max_seconds.max(1));
         let samples = compose::render(&style, seconds as f32, seed, &self.settings, ctl)?;
-        Ok(Artifact::Audio(Audio { sample_rate: self.settings.sample_rate_hz.max(1), channels: 1, samples }))
+        Ok(Artifact::Audio(Audio {
+            sample_rate: self.settings.sample_rate_hz.max(1),
+            channels: 1,
+            samples,
+        }))
     }
 }

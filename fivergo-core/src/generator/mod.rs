@@ -50,13 +50,22 @@ impl Image {
     /// An image of one colour.
     pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Self {
         let n = width as usize * height as usize;
-        Self { width, height, rgba: rgba.repeat(n) }
+        Self {
+            width,
+            height,
+            rgba: rgba.repeat(n),
+        }
     }
 
     /// The pixel at `(x, y)`; panics outside the image (callers iterate in bounds).
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let i = (y as usize * self.width as usize + x as usize) * 4;
-        [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2], self.rgba[i + 3]]
+        [
+            self.rgba[i],
+            self.rgba[i + 1],
+            self.rgba[i + 2],
+            self.rgba[i + 3],
+        ]
     }
 }
 
@@ -190,14 +199,22 @@ impl TrainedStyle {
     /// assert_eq!(s.data_of::<Vec<u8>>("other", 2).unwrap_err().code(), "generator_failed");
     /// assert_eq!(s.data_of::<String>("mine", 2).unwrap_err().code(), "generator_failed");
     /// ```
-    pub fn data_of<T: serde::de::DeserializeOwned>(&self, generator: &str, format: u32) -> Result<T, Error> {
+    pub fn data_of<T: serde::de::DeserializeOwned>(
+        &self,
+        generator: &str,
+        format: u32,
+    ) -> Result<T, Error> {
         if self.generator != generator || self.format != format {
             return Err(Error::GeneratorFailed {
-                reason: format!("style made by {} (format {}), not by {generator} (format {format})", self.generator, self.format),
+                reason: format!(
+                    "style made by {} (format {}), not by {generator} (format {format})",
+                    self.generator, self.format
+                ),
             });
         }
-        serde_json::from_value(self.data.clone())
-            .map_err(|e| Error::GeneratorFailed { reason: format!("malformed {generator} style: {e}") })
+        serde_json::from_value(self.data.clone()).map_err(|e| Error::GeneratorFailed {
+            reason: format!("malformed {generator} style: {e}"),
+        })
     }
 }
 
@@ -222,7 +239,11 @@ pub struct Brief {
 impl Brief {
     /// A brief for one unit.
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: text.into(), quantity: 1, tags: Vec::new() }
+        Self {
+            text: text.into(),
+            quantity: 1,
+            tags: Vec::new(),
+        }
     }
 
     /// The same brief for `quantity` units.
@@ -255,7 +276,8 @@ impl TrainingAsset<'_> {
     /// assert_eq!(text, Artifact::Text("dry wit".into()));
     /// ```
     pub fn decode(&self, limits: &MediaLimits) -> Option<Result<Artifact, Error>> {
-        self.content.map(|bytes| crate::media::decode(bytes, limits))
+        self.content
+            .map(|bytes| crate::media::decode(bytes, limits))
     }
 }
 
@@ -318,7 +340,9 @@ impl From<Cancelled> for TrainError {
 
 impl From<Cancelled> for Error {
     fn from(_: Cancelled) -> Self {
-        Error::Cancelled { what: "generation".into() }
+        Error::Cancelled {
+            what: "generation".into(),
+        }
     }
 }
 
@@ -346,14 +370,19 @@ pub struct JobControl<'a> {
 
 impl std::fmt::Debug for JobControl<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JobControl").field("cancelled", &self.check().is_err()).finish()
+        f.debug_struct("JobControl")
+            .field("cancelled", &self.check().is_err())
+            .finish()
     }
 }
 
 impl<'a> JobControl<'a> {
     /// A control reporting to `progress` and watching `cancel`.
     pub fn new(progress: &'a mut dyn FnMut(f32), cancel: &'a CancelToken) -> Self {
-        Self { progress: Some(progress), cancel: Some(cancel) }
+        Self {
+            progress: Some(progress),
+            cancel: Some(cancel),
+        }
     }
 
     /// A control that reports nowhere and is never cancelled (a direct call).
@@ -364,13 +393,20 @@ impl<'a> JobControl<'a> {
     /// assert!(EchoGenerator.generate(&style, &Brief::new("hi"), 1, &mut JobControl::none()).is_ok());
     /// ```
     pub fn none() -> JobControl<'static> {
-        JobControl { progress: None, cancel: None }
+        JobControl {
+            progress: None,
+            cancel: None,
+        }
     }
 
     /// Reports `fraction` (clamped to `0.0..=1.0`) done, then checks cancellation.
     pub fn tick(&mut self, fraction: f32) -> Result<(), Cancelled> {
         if let Some(progress) = self.progress.as_mut() {
-            progress(if fraction.is_nan() { 0.0 } else { fraction.clamp(0.0, 1.0) });
+            progress(if fraction.is_nan() {
+                0.0
+            } else {
+                fraction.clamp(0.0, 1.0)
+            });
         }
         self.check()
     }
@@ -413,10 +449,20 @@ pub trait Generator: Send + Sync {
     fn name(&self) -> &str;
 
     /// Learns a style from the owner's assets.
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError>;
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError>;
 
     /// Generates one artifact in the style.
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error>;
+    fn generate(
+        &self,
+        style: &TrainedStyle,
+        brief: &Brief,
+        seed: u64,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error>;
 }
 
 /// The trivial reference generator: remembers the training set's size, modality and
@@ -442,7 +488,11 @@ impl Generator for EchoGenerator {
         "echo"
     }
 
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         let mut tags = std::collections::BTreeSet::new();
         let total = input.assets.len().max(1);
         ctl.check()?;
@@ -463,27 +513,50 @@ impl Generator for EchoGenerator {
         })
     }
 
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+    fn generate(
+        &self,
+        style: &TrainedStyle,
+        brief: &Brief,
+        seed: u64,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error> {
         ctl.check()?;
-        let modality: Modality = serde_json::from_value(style.data["modality"].clone())
-            .map_err(|e| Error::GeneratorFailed { reason: format!("style is not an echo style: {e}") })?;
+        let modality: Modality =
+            serde_json::from_value(style.data["modality"].clone()).map_err(|e| {
+                Error::GeneratorFailed {
+                    reason: format!("style is not an echo style: {e}"),
+                }
+            })?;
         // A tiny deterministic mixer, so the seed visibly changes the output.
         let mix = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (brief.text.len() as u64);
         let byte = |shift: u32| (mix >> shift) as u8;
         Ok(match modality {
-            Modality::Image => Artifact::Image(Image::filled(256, 256, [byte(0), byte(8), byte(16), 255])),
+            Modality::Image => {
+                Artifact::Image(Image::filled(256, 256, [byte(0), byte(8), byte(16), 255]))
+            }
             Modality::Audio => {
                 let rate = 8000u32;
                 let freq = 220.0 + f64::from(byte(24)) * 2.0;
                 let seconds = brief.quantity.clamp(1, 60);
                 let samples = (0..rate * seconds)
-                    .map(|i| ((f64::from(i) * freq * std::f64::consts::TAU / f64::from(rate)).sin() * 8000.0) as i16)
+                    .map(|i| {
+                        ((f64::from(i) * freq * std::f64::consts::TAU / f64::from(rate)).sin()
+                            * 8000.0) as i16
+                    })
                     .collect();
-                Artifact::Audio(Audio { sample_rate: rate, channels: 1, samples })
+                Artifact::Audio(Audio {
+                    sample_rate: rate,
+                    channels: 1,
+                    samples,
+                })
             }
             Modality::Text => {
                 let instructions = style.data["instructions"].as_str().unwrap_or("");
-                Artifact::Text(format!("{} (in the style: {instructions}; variation {})", brief.text, seed % 1000))
+                Artifact::Text(format!(
+                    "{} (in the style: {instructions}; variation {})",
+                    brief.text,
+                    seed % 1000
+                ))
             }
         })
     }
@@ -524,7 +597,10 @@ pub fn by_name(name: &str) -> Result<Arc<dyn Generator>, Error> {
         other => {
             return Err(Error::invalid(
                 "generator",
-                format!("unknown generator `{other}` (known: {})", GENERATOR_NAMES.join(", ")),
+                format!(
+                    "unknown generator `{other}` (known: {})",
+                    GENERATOR_NAMES.join(", ")
+                ),
             ))
         }
     })
@@ -549,20 +625,28 @@ pub struct GeneratorRegistry {
 impl Default for GeneratorRegistry {
     /// Every subcategory falls back to [`EchoGenerator`].
     fn default() -> Self {
-        Self { by_subcategory: BTreeMap::new(), fallback: Some(Arc::new(EchoGenerator)) }
+        Self {
+            by_subcategory: BTreeMap::new(),
+            fallback: Some(Arc::new(EchoGenerator)),
+        }
     }
 }
 
 impl std::fmt::Debug for GeneratorRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.by_subcategory.iter().map(|(k, g)| (k, g.name()))).finish()
+        f.debug_map()
+            .entries(self.by_subcategory.iter().map(|(k, g)| (k, g.name())))
+            .finish()
     }
 }
 
 impl GeneratorRegistry {
     /// A registry with no generator at all.
     pub fn empty() -> Self {
-        Self { by_subcategory: BTreeMap::new(), fallback: None }
+        Self {
+            by_subcategory: BTreeMap::new(),
+            fallback: None,
+        }
     }
 
     /// The reference generators of this crate, offline and on the CPU:
@@ -588,14 +672,22 @@ impl GeneratorRegistry {
         let mut reg = Self::empty();
         let quilt: Arc<dyn Generator> = Arc::new(image::QuiltGenerator::default());
         let jingle: Arc<dyn Generator> = Arc::new(jingle::JingleGenerator::default());
-        for slug in ["tattoo", "illustration", "childrens_book_illustration", "graphics_design"] {
+        for slug in [
+            "tattoo",
+            "illustration",
+            "childrens_book_illustration",
+            "graphics_design",
+        ] {
             reg.register(slug, quilt.clone());
         }
         for slug in ["jingles", "music_audio"] {
             reg.register(slug, jingle.clone());
         }
         reg.register("voice_over", Arc::new(voice::EspeakGenerator::default()));
-        reg.register("writing_translation", Arc::new(text::MarkovGenerator::default()));
+        reg.register(
+            "writing_translation",
+            Arc::new(text::MarkovGenerator::default()),
+        );
         reg
     }
 
@@ -626,13 +718,23 @@ mod tests {
     fn every_kind_of_artifact_round_trips_through_json() {
         let artifacts = [
             Artifact::Image(Image::filled(3, 2, [10, 20, 30, 255])),
-            Artifact::Audio(Audio { sample_rate: 8_000, channels: 2, samples: vec![1, -2, 3, -4] }),
+            Artifact::Audio(Audio {
+                sample_rate: 8_000,
+                channels: 2,
+                samples: vec![1, -2, 3, -4],
+            }),
             Artifact::Text("a caption, with \"quotes\"".into()),
         ];
         for artifact in artifacts {
             let json = serde_json::to_value(&artifact).expect("every artifact serializes");
-            assert_eq!(json["kind"], serde_json::to_value(artifact.modality()).expect("a modality"));
-            assert_eq!(serde_json::from_value::<Artifact>(json).expect("and reads back"), artifact);
+            assert_eq!(
+                json["kind"],
+                serde_json::to_value(artifact.modality()).expect("a modality")
+            );
+            assert_eq!(
+                serde_json::from_value::<Artifact>(json).expect("and reads back"),
+                artifact
+            );
         }
     }
 }

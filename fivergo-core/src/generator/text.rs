@@ -59,7 +59,9 @@
 mod tests;
 
 use crate::error::Error;
-use crate::generator::{Artifact, Brief, Generator, JobControl, TrainError, TrainedStyle, TrainingInput};
+use crate::generator::{
+    Artifact, Brief, Generator, JobControl, TrainError, TrainedStyle, TrainingInput,
+};
 use crate::rng::SplitMix;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -97,7 +99,12 @@ pub struct MarkovSettings {
 
 impl Default for MarkovSettings {
     fn default() -> Self {
-        Self { order: 2, max_verbatim_words: 8, max_words: 10_000, max_corpus_words: 1_000_000 }
+        Self {
+            order: 2,
+            max_verbatim_words: 8,
+            max_words: 10_000,
+            max_corpus_words: 1_000_000,
+        }
     }
 }
 
@@ -123,7 +130,9 @@ impl MarkovStyle {
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
         let s: Self = style.data_of(NAME, FORMAT)?;
         if !(1..=MAX_ORDER).contains(&s.order) || s.samples.iter().all(Vec::is_empty) {
-            return Err(Error::GeneratorFailed { reason: format!("malformed {NAME} style: order out of range or no words") });
+            return Err(Error::GeneratorFailed {
+                reason: format!("malformed {NAME} style: order out of range or no words"),
+            });
         }
         Ok(s)
     }
@@ -142,11 +151,17 @@ fn parse_line(line: &str) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut rest = line;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
         if open > 0 {
             parts.push(Part::Literal(rest[..open].to_string()));
         }
-        parts.push(if rest[open + 1..close].trim() == BRIEF_SLOT { Part::Brief } else { Part::Generated });
+        parts.push(if rest[open + 1..close].trim() == BRIEF_SLOT {
+            Part::Brief
+        } else {
+            Part::Generated
+        });
         rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
@@ -157,17 +172,25 @@ fn parse_line(line: &str) -> Vec<Part> {
 
 /// Whether an instruction line belongs to the template.
 fn is_template_line(line: &str) -> bool {
-    line.trim_start().starts_with('#') || parse_line(line).iter().any(|p| !matches!(p, Part::Literal(_)))
+    line.trim_start().starts_with('#')
+        || parse_line(line)
+            .iter()
+            .any(|p| !matches!(p, Part::Literal(_)))
 }
 
 /// The anti-copy key of a word: lower case, without punctuation at its edges.
 fn normalise(word: &str) -> String {
-    word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
 }
 
 /// FNV-1a over a run of word ids.
 fn run_hash(ids: &[u32]) -> u64 {
-    ids.iter().flat_map(|id| id.to_le_bytes()).fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    ids.iter()
+        .flat_map(|id| id.to_le_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 /// The chain and the anti-copy index of a style, rebuilt for each generation.
@@ -215,7 +238,10 @@ impl Model {
                     m.openings.push(id);
                 }
                 for len in 1..=style.order.min(i) {
-                    m.next[len - 1].entry(seq[i - len..i].to_vec()).or_default().push(id);
+                    m.next[len - 1]
+                        .entry(seq[i - len..i].to_vec())
+                        .or_default()
+                        .push(id);
                 }
             }
             let keys: Vec<u32> = seq.iter().map(|&id| m.key_of[id as usize]).collect();
@@ -261,7 +287,9 @@ impl Model {
         // Any word, scanning the vocabulary from a seeded position.
         let n = self.words.len() as u64;
         let start = rng.next_u64() % n.max(1);
-        (0..n).map(|i| ((start + i) % n) as u32).find(|c| allowed(&c))
+        (0..n)
+            .map(|i| ((start + i) % n) as u32)
+            .find(|c| allowed(&c))
     }
 }
 
@@ -289,14 +317,22 @@ impl Generator for MarkovGenerator {
         NAME
     }
 
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         ctl.check()?;
         let mut samples = Vec::new();
         let mut budget = self.settings.max_corpus_words;
         let total = input.assets.len().max(1) as f32;
         for (i, asset) in input.assets.iter().enumerate() {
             if let Some(Ok(Artifact::Text(text))) = asset.decode(input.limits) {
-                let words: Vec<String> = text.split_whitespace().take(budget).map(str::to_string).collect();
+                let words: Vec<String> = text
+                    .split_whitespace()
+                    .take(budget)
+                    .map(str::to_string)
+                    .collect();
                 budget -= words.len();
                 if !words.is_empty() {
                     samples.push(words);
@@ -305,19 +341,45 @@ impl Generator for MarkovGenerator {
             ctl.tick((i + 1) as f32 / total)?;
         }
         if samples.is_empty() {
-            return Err(TrainError::Failed("no usable text: the set holds no words".into()));
+            return Err(TrainError::Failed(
+                "no usable text: the set holds no words".into(),
+            ));
         }
-        let template = input.instructions.unwrap_or("").lines().filter(|l| is_template_line(l)).map(str::to_string).collect();
-        let style = MarkovStyle { order: self.settings.order.clamp(1, MAX_ORDER), template, samples };
-        let data = serde_json::to_value(&style).map_err(|e| TrainError::Failed(format!("style: {e}")))?;
-        Ok(TrainedStyle { generator: NAME.into(), format: FORMAT, data })
+        let template = input
+            .instructions
+            .unwrap_or("")
+            .lines()
+            .filter(|l| is_template_line(l))
+            .map(str::to_string)
+            .collect();
+        let style = MarkovStyle {
+            order: self.settings.order.clamp(1, MAX_ORDER),
+            template,
+            samples,
+        };
+        let data =
+            serde_json::to_value(&style).map_err(|e| TrainError::Failed(format!("style: {e}")))?;
+        Ok(TrainedStyle {
+            generator: NAME.into(),
+            format: FORMAT,
+            data,
+        })
     }
 
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+    fn generate(
+        &self,
+        style: &TrainedStyle,
+        brief: &Brief,
+        seed: u64,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error> {
         ctl.check()?;
         let style = MarkovStyle::from_style(style)?;
         if brief.quantity == 0 {
-            return Err(Error::InvalidInput { field: "quantity".into(), reason: "a text has at least 1 word".into() });
+            return Err(Error::InvalidInput {
+                field: "quantity".into(),
+                reason: "a text has at least 1 word".into(),
+            });
         }
         let quantity = brief.quantity.min(self.settings.max_words.max(1)) as usize;
         let model = Model::new(&style, self.settings.max_verbatim_words);
@@ -325,7 +387,11 @@ impl Generator for MarkovGenerator {
         if !template.iter().flatten().any(|p| *p == Part::Generated) {
             template.push(vec![Part::Generated]);
         }
-        let slots = template.iter().flatten().filter(|p| **p == Part::Generated).count();
+        let slots = template
+            .iter()
+            .flatten()
+            .filter(|p| **p == Part::Generated)
+            .count();
         let mut rng = SplitMix(seed);
         let mut history: Vec<u32> = Vec::new();
         let (mut slot, mut written) = (0usize, 0usize);
@@ -343,7 +409,8 @@ impl Generator for MarkovGenerator {
                         line.push_str(&brief.text);
                     }
                     Part::Generated => {
-                        let words = quantity / slots.max(1) + usize::from(slot < quantity % slots.max(1));
+                        let words =
+                            quantity / slots.max(1) + usize::from(slot < quantity % slots.max(1));
                         slot += 1;
                         let mut context: Vec<u32> = Vec::new();
                         let mut passage = Vec::with_capacity(words);

@@ -42,7 +42,9 @@
 mod tests;
 
 use crate::error::Error;
-use crate::generator::{Artifact, Brief, Generator, JobControl, TrainError, TrainedStyle, TrainingInput};
+use crate::generator::{
+    Artifact, Brief, Generator, JobControl, TrainError, TrainedStyle, TrainingInput,
+};
 use crate::media::audio::{decode_wav, measure, AudioChecks};
 use crate::media::MediaLimits;
 use serde::{Deserialize, Serialize};
@@ -104,7 +106,13 @@ impl Default for EspeakSettings {
         Self {
             program: "espeak-ng".into(),
             voice: "en".into(),
-            pitch_calibration: vec![[0.0, 70.0], [25.0, 80.0], [50.0, 100.0], [75.0, 129.0], [99.0, 169.0]],
+            pitch_calibration: vec![
+                [0.0, 70.0],
+                [25.0, 80.0],
+                [50.0, 100.0],
+                [75.0, 129.0],
+                [99.0, 169.0],
+            ],
             reference_wpm: 175.0,
             reference_onsets_per_s: 5.3,
             min_wpm: 80.0,
@@ -139,8 +147,14 @@ impl VoiceProfile {
     /// Reads a style made by [`EspeakGenerator`]; any other is `generator_failed`.
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
         let p: Self = style.data_of(NAME, FORMAT)?;
-        if !(p.median_f0_hz > 0.0 && p.median_f0_hz.is_finite() && p.onsets_per_s.is_finite() && p.onsets_per_s >= 0.0) {
-            return Err(Error::GeneratorFailed { reason: format!("malformed {NAME} style: pitch or rate out of range") });
+        if !(p.median_f0_hz > 0.0
+            && p.median_f0_hz.is_finite()
+            && p.onsets_per_s.is_finite()
+            && p.onsets_per_s >= 0.0)
+        {
+            return Err(Error::GeneratorFailed {
+                reason: format!("malformed {NAME} style: pitch or rate out of range"),
+            });
         }
         Ok(p)
     }
@@ -176,8 +190,12 @@ impl EspeakGenerator {
     /// ```
     pub fn espeak_args(&self, profile: &VoiceProfile) -> (u32, u32) {
         let s = &self.settings;
-        let points: Vec<(f32, f32)> =
-            s.pitch_calibration.iter().filter(|[p, hz]| p.is_finite() && *hz > 0.0).map(|[p, hz]| (*p, hz.ln())).collect();
+        let points: Vec<(f32, f32)> = s
+            .pitch_calibration
+            .iter()
+            .filter(|[p, hz]| p.is_finite() && *hz > 0.0)
+            .map(|[p, hz]| (*p, hz.ln()))
+            .collect();
         let f = profile.median_f0_hz.max(f32::MIN_POSITIVE).ln();
         let pitch = match (points.first(), points.last()) {
             (Some(&(p0, f0)), _) if f <= f0 => p0,
@@ -185,7 +203,9 @@ impl EspeakGenerator {
             _ => points
                 .windows(2)
                 .find(|w| f >= w[0].1 && f <= w[1].1 && w[1].1 > w[0].1)
-                .map_or(PITCH_MAX / 2.0, |w| w[0].0 + (w[1].0 - w[0].0) * (f - w[0].1) / (w[1].1 - w[0].1)),
+                .map_or(PITCH_MAX / 2.0, |w| {
+                    w[0].0 + (w[1].0 - w[0].0) * (f - w[0].1) / (w[1].1 - w[0].1)
+                }),
         }
         .clamp(0.0, PITCH_MAX);
         let rate = if s.reference_onsets_per_s > 0.0 && profile.onsets_per_s > 0.0 {
@@ -198,17 +218,35 @@ impl EspeakGenerator {
     }
 
     /// Runs espeak-ng on `script` and returns its stdout (at most the byte limit).
-    fn speak(&self, script: &str, pitch: u32, wpm: u32, ctl: &mut JobControl<'_>) -> Result<Vec<u8>, Error> {
+    fn speak(
+        &self,
+        script: &str,
+        pitch: u32,
+        wpm: u32,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Vec<u8>, Error> {
         let s = &self.settings;
         let mut child = Command::new(&s.program)
-            .args(["--stdout", "--stdin", "-p", &pitch.to_string(), "-s", &wpm.to_string(), "-v", &s.voice])
+            .args([
+                "--stdout",
+                "--stdin",
+                "-p",
+                &pitch.to_string(),
+                "-s",
+                &wpm.to_string(),
+                "-v",
+                &s.voice,
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| Error::GeneratorUnavailable {
                 subcategory: SUBCATEGORY.into(),
-                reason: format!("the speech engine `{}` cannot be started: {e}", s.program.display()),
+                reason: format!(
+                    "the speech engine `{}` cannot be started: {e}",
+                    s.program.display()
+                ),
             })?;
         let failed = |reason: String| Error::GeneratorFailed { reason };
         let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
@@ -238,7 +276,10 @@ impl EspeakGenerator {
                 let _ = child.wait();
                 let _ = (writer.join(), reader.join());
                 ctl.check()?;
-                return Err(failed(format!("espeak-ng did not finish within {} s", s.timeout_s)));
+                return Err(failed(format!(
+                    "espeak-ng did not finish within {} s",
+                    s.timeout_s
+                )));
             }
             match child.try_wait() {
                 Ok(Some(status)) => break status,
@@ -276,8 +317,12 @@ fn fix_streamed_header(wav: &mut [u8]) {
             put(wav, at + 4, len - at - 8);
             return;
         }
-        let size = u32::from_le_bytes([wav[at + 4], wav[at + 5], wav[at + 6], wav[at + 7]]) as usize;
-        at = at.saturating_add(8).saturating_add(size).saturating_add(size & 1);
+        let size =
+            u32::from_le_bytes([wav[at + 4], wav[at + 5], wav[at + 6], wav[at + 7]]) as usize;
+        at = at
+            .saturating_add(8)
+            .saturating_add(size)
+            .saturating_add(size & 1);
     }
 }
 
@@ -286,7 +331,11 @@ impl Generator for EspeakGenerator {
         NAME
     }
 
-    fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> {
+    fn train(
+        &self,
+        input: &TrainingInput<'_>,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<TrainedStyle, TrainError> {
         ctl.check()?;
         let (mut pitches, mut onsets, mut seconds) = (Vec::new(), 0.0f64, 0.0f64);
         let total = input.assets.len().max(1) as f32;
@@ -302,18 +351,31 @@ impl Generator for EspeakGenerator {
             }
             ctl.tick((i + 1) as f32 / total)?;
         }
-        let median_f0_hz = crate::media::audio::dsp::percentile(&pitches, 50.0)
-            .ok_or_else(|| TrainError::Failed("no usable audio: no recording holds voiced speech".into()))?;
+        let median_f0_hz =
+            crate::media::audio::dsp::percentile(&pitches, 50.0).ok_or_else(|| {
+                TrainError::Failed("no usable audio: no recording holds voiced speech".into())
+            })?;
         let profile = VoiceProfile {
             median_f0_hz,
             onsets_per_s: (onsets / seconds.max(f64::MIN_POSITIVE)) as f32,
             seconds_analysed: seconds as f32,
         };
-        let data = serde_json::to_value(&profile).map_err(|e| TrainError::Failed(format!("style: {e}")))?;
-        Ok(TrainedStyle { generator: NAME.into(), format: FORMAT, data })
+        let data = serde_json::to_value(&profile)
+            .map_err(|e| TrainError::Failed(format!("style: {e}")))?;
+        Ok(TrainedStyle {
+            generator: NAME.into(),
+            format: FORMAT,
+            data,
+        })
     }
 
-    fn generate(&self, style: &TrainedStyle, brief: &Brief, _seed: u64, ctl: &mut JobControl<'_>) -> Result<Artifact, Error> {
+    fn generate(
+        &self,
+        style: &TrainedStyle,
+        brief: &Brief,
+        _seed: u64,
+        ctl: &mut JobControl<'_>,
+    ) -> Result<Artifact, Error> {
         ctl.check()?;
         let profile = VoiceProfile::from_style(style)?;
         let script = brief.text.trim();
@@ -321,7 +383,10 @@ impl Generator for EspeakGenerator {
         if chars == 0 || chars > self.settings.max_script_chars {
             return Err(Error::InvalidInput {
                 field: "text".into(),
-                reason: format!("the script must hold 1 to {} characters (it has {chars})", self.settings.max_script_chars),
+                reason: format!(
+                    "the script must hold 1 to {} characters (it has {chars})",
+                    self.settings.max_script_chars
+                ),
             });
         }
         let (pitch, wpm) = self.espeak_args(&profile);
@@ -329,8 +394,10 @@ impl Generator for EspeakGenerator {
         let mut wav = self.speak(script, pitch, wpm, ctl)?;
         ctl.tick(0.9)?;
         fix_streamed_header(&mut wav);
-        let audio = decode_wav(&wav, &self.settings.limits)
-            .map_err(|e| Error::GeneratorFailed { reason: format!("espeak-ng's output is not usable audio: {e}") })?;
+        let audio =
+            decode_wav(&wav, &self.settings.limits).map_err(|e| Error::GeneratorFailed {
+                reason: format!("espeak-ng's output is not usable audio: {e}"),
+            })?;
         ctl.tick(1.0)?;
         Ok(Artifact::Audio(audio))
     }

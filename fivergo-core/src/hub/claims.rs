@@ -25,17 +25,24 @@ impl Hub {
     /// assert_eq!(hub.queue_generation(request).unwrap_err().code(), "not_found");
     /// ```
     pub fn queue_generation(&self, request: GenerationRequest) -> CommandResult<GenerationId> {
-        let partition = request.partition().ok_or_else(|| Error::not_found("model or order", request_target(&request)))?;
+        let partition = request
+            .partition()
+            .ok_or_else(|| Error::not_found("model or order", request_target(&request)))?;
         self.execute(&partition, |p, ctx| {
             request.plan(p, ctx, ctx.now)?;
             let job = GenerationJob::queue(request.clone(), ctx);
-            Ok((job.id.clone(), vec![Event::GenerationQueued { job: Box::new(job) }]))
+            Ok((
+                job.id.clone(),
+                vec![Event::GenerationQueued { job: Box::new(job) }],
+            ))
         })
     }
 
     /// A queued generation: where it stands and, once succeeded, what it made.
     pub fn generation(&self, job: &GenerationId) -> Result<GenerationJob, Error> {
-        self.read(&partition_of("generation", job)?, |p| p.generation(job).cloned())
+        self.read(&partition_of("generation", job)?, |p| {
+            p.generation(job).cloned()
+        })
     }
 
     /// Cancels a queued generation for whoever asked for it: a queued one at once,
@@ -44,7 +51,12 @@ impl Hub {
         let outcome = self.execute(&partition_of("generation", job)?, |p, ctx| {
             let g = p.generation(job)?;
             if g.request.requester() != actor {
-                return Err(Error::Forbidden { actor: actor.into(), entity: "generation".into(), id: job.to_string(), rule: "D2" });
+                return Err(Error::Forbidden {
+                    actor: actor.into(),
+                    entity: "generation".into(),
+                    id: job.to_string(),
+                    rule: "D2",
+                });
             }
             Ok(((), g.decide(GenerationCommand::Cancel, ctx)?))
         })?;
@@ -60,22 +72,47 @@ impl Hub {
     pub fn claim_job(&self, worker: &str) -> CommandResult<Option<ClaimedJob>> {
         self.inner.policy.limits.check_id("worker", worker)?;
         for _ in 0..CLAIM_TRIES {
-            let Some(work) = self.inner.store.claim_job(worker, self.now(), self.inner.policy.jobs.claim())? else {
-                return Ok(Outcome { value: None, events: Vec::new() });
+            let Some(work) =
+                self.inner
+                    .store
+                    .claim_job(worker, self.now(), self.inner.policy.jobs.claim())?
+            else {
+                return Ok(Outcome {
+                    value: None,
+                    events: Vec::new(),
+                });
             };
             let started = match &work {
-                WorkId::Training(job) => self.start_training_run(job, Some(worker)).map(|o| Outcome { value: ClaimedJob::Training(Box::new(o.value)), events: o.events }),
+                WorkId::Training(job) => {
+                    self.start_training_run(job, Some(worker)).map(|o| Outcome {
+                        value: ClaimedJob::Training(Box::new(o.value)),
+                        events: o.events,
+                    })
+                }
                 WorkId::Generation(job) => self.start_generation(job, worker),
             };
             match started {
-                Ok(o) => return Ok(Outcome { value: Some(o.value), events: o.events }),
+                Ok(o) => {
+                    return Ok(Outcome {
+                        value: Some(o.value),
+                        events: o.events,
+                    })
+                }
                 // The index entry was stale (another worker started the job, or it
                 // ended): the append that did so moved the entry; try the next job.
-                Err(r) if matches!(r.error, Error::JobNotActive { .. } | Error::NotFound { .. }) && r.events.is_empty() => continue,
+                Err(r)
+                    if matches!(r.error, Error::JobNotActive { .. } | Error::NotFound { .. })
+                        && r.events.is_empty() =>
+                {
+                    continue
+                }
                 Err(r) => return Err(r),
             }
         }
-        Ok(Outcome { value: None, events: Vec::new() })
+        Ok(Outcome {
+            value: None,
+            events: Vec::new(),
+        })
     }
 
     /// Starts the queued generation `job` for `worker`; a request that no longer
@@ -83,19 +120,37 @@ impl Hub {
     fn start_generation(&self, job: &GenerationId, worker: &str) -> CommandResult<ClaimedJob> {
         let begun = self.execute(&partition_of("generation", job)?, |p, ctx| {
             let g = p.generation(job)?;
-            let started = g.decide(GenerationCommand::Begin { worker: Some(worker.to_owned()) }, ctx)?;
+            let started = g.decide(
+                GenerationCommand::Begin {
+                    worker: Some(worker.to_owned()),
+                },
+                ctx,
+            )?;
             match g.request.plan(p, ctx, g.queued_at) {
                 Ok(plan) => {
                     self.inner.generators.get(&plan.subcategory)?;
                     Ok((Ok((plan, g.attempt + 1)), started))
                 }
-                Err(e) => Ok((Err(e.clone()), g.decide(GenerationCommand::Fail { reason: e.to_string() }, ctx)?)),
+                Err(e) => Ok((
+                    Err(e.clone()),
+                    g.decide(
+                        GenerationCommand::Fail {
+                            reason: e.to_string(),
+                        },
+                        ctx,
+                    )?,
+                )),
             }
         })?;
         let events = begun.events;
-        let started = begun.value.and_then(|(plan, attempt)| self.generation_run(plan, Some((job.clone(), attempt))));
+        let started = begun
+            .value
+            .and_then(|(plan, attempt)| self.generation_run(plan, Some((job.clone(), attempt))));
         match started {
-            Ok(run) => Ok(Outcome { value: ClaimedJob::Generation(Box::new(run)), events }),
+            Ok(run) => Ok(Outcome {
+                value: ClaimedJob::Generation(Box::new(run)),
+                events,
+            }),
             Err(error) => Err(Refused { error, events }),
         }
     }
@@ -104,15 +159,23 @@ impl Hub {
     /// does by itself); the value says whether someone asked the job to stop.
     /// `job_lease_lost` when the run no longer holds the job.
     pub fn heartbeat(&self, work: &WorkId, attempt: u32) -> CommandResult<bool> {
-        let partition = work.partition().ok_or_else(|| Error::not_found(work.kind(), work.id()))?;
+        let partition = work
+            .partition()
+            .ok_or_else(|| Error::not_found(work.kind(), work.id()))?;
         self.execute(&partition, |p, ctx| match work {
             WorkId::Training(id) => {
                 let j = p.job(id)?;
-                Ok((j.cancel_requested, j.decide(JobCommand::RenewLease { attempt }, ctx)?))
+                Ok((
+                    j.cancel_requested,
+                    j.decide(JobCommand::RenewLease { attempt }, ctx)?,
+                ))
             }
             WorkId::Generation(id) => {
                 let g = p.generation(id)?;
-                Ok((g.cancel_requested, g.decide(GenerationCommand::RenewLease { attempt }, ctx)?))
+                Ok((
+                    g.cancel_requested,
+                    g.decide(GenerationCommand::RenewLease { attempt }, ctx)?,
+                ))
             }
         })
     }
@@ -126,14 +189,30 @@ impl Hub {
             FinishedJob::Training(result) => {
                 let (job, attempt): (JobId, u32) = (result.job.clone(), result.attempt);
                 let o = self.finish_training(result)?;
-                Ok(Outcome { value: JobReport { work: WorkId::Training(job), attempt, status: o.value }, events: o.events })
+                Ok(Outcome {
+                    value: JobReport {
+                        work: WorkId::Training(job),
+                        attempt,
+                        status: o.value,
+                    },
+                    events: o.events,
+                })
             }
             FinishedJob::Generation(result) => {
                 let Some((job, attempt)) = result.job.clone() else {
-                    return Err(Error::invalid("result", "not the result of a queued generation").into());
+                    return Err(
+                        Error::invalid("result", "not the result of a queued generation").into(),
+                    );
                 };
                 let o = self.finish_generation_job(*result)?;
-                Ok(Outcome { value: JobReport { work: WorkId::Generation(job), attempt, status: o.value.0 }, events: o.events })
+                Ok(Outcome {
+                    value: JobReport {
+                        work: WorkId::Generation(job),
+                        attempt,
+                        status: o.value.0,
+                    },
+                    events: o.events,
+                })
             }
         }
     }

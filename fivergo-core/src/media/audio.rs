@@ -14,10 +14,10 @@ pub(crate) mod dsp;
 #[cfg(feature = "media")]
 mod wav;
 
-#[cfg(feature = "media")]
-pub use wav::{decode_wav, encode_wav};
 #[cfg(not(feature = "media"))]
 pub use super::disabled::{decode_wav, encode_wav};
+#[cfg(feature = "media")]
+pub use wav::{decode_wav, encode_wav};
 #[cfg(test)]
 mod tests;
 
@@ -28,7 +28,10 @@ use crate::generator::Audio;
 use crate::media::outliers::robust_outliers;
 use crate::media::Inspected;
 use crate::policy::Policy;
-use dsp::{decimate, decimate_from, hann, mean_std, percentile, two_means, RealFft, Yin, DECIMATION_PASSBAND};
+use dsp::{
+    decimate, decimate_from, hann, mean_std, percentile, two_means, RealFft, Yin,
+    DECIMATION_PASSBAND,
+};
 use serde::{Deserialize, Serialize};
 
 /// The 16-bit full scale that dBFS figures are relative to.
@@ -171,7 +174,6 @@ impl Default for AudioChecks {
         }
     }
 }
-
 
 /// What [`measure`] found in a recording.
 ///

@@ -7,7 +7,10 @@ use crate::generator::{Audio, Image};
 use crate::media::MediaLimits;
 
 fn disabled(action: &str) -> Error {
-    Error::FeatureDisabled { feature: "media".into(), action: action.into() }
+    Error::FeatureDisabled {
+        feature: "media".into(),
+        action: action.into(),
+    }
 }
 
 /// Without `media`: `feature_disabled`.

@@ -71,11 +71,11 @@ pub(crate) mod style;
 mod tests;
 mod text;
 
+#[cfg(not(feature = "media"))]
+pub use super::disabled::{decode_image as decode, encode_png};
 #[cfg(feature = "media")]
 pub use codec::{decode, encode_png};
 pub use header::{probe, ImageHeader, ImageKind};
-#[cfg(not(feature = "media"))]
-pub use super::disabled::{decode_image as decode, encode_png};
 
 use crate::asset::{flag, name, Asset, AssetMeta, Finding};
 use crate::catalogue::Modality;
@@ -452,7 +452,8 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
     } else {
         resize(&plane::luma(img), ww, wh)
     };
-    let sharpness = plane::edge_sharpness(&work, checks.blur_edge_share, checks.edge_threshold / 2.0);
+    let sharpness =
+        plane::edge_sharpness(&work, checks.blur_edge_share, checks.edge_threshold / 2.0);
     let edge_density = plane::edge_density(&work, checks.edge_threshold);
     let text_glyphs = text::text_glyphs(&work, checks);
 
@@ -476,7 +477,8 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
     let chroma_percentile = match chroma.len() {
         0 => 0.0,
         n => {
-            let rank = (checks.monochrome_percentile.clamp(0.0, 100.0) / 100.0 * (n - 1) as f32).round() as usize;
+            let rank = (checks.monochrome_percentile.clamp(0.0, 100.0) / 100.0 * (n - 1) as f32)
+                .round() as usize;
             chroma[rank.min(n - 1)]
         }
     };
@@ -700,8 +702,17 @@ fn style_review(assets: &[&Asset], c: &ImageChecks) -> (bool, Vec<usize>) {
     }
     let refs: Vec<&[f32]> = same.iter().map(|(_, v)| *v).collect();
     let floors = style_floors(len, c);
-    match crate::media::outliers::style_spread(&refs, &floors, c.style_outlier_z, c.style_min_outlier_distance, c.style_max_spread) {
-        Some(s) => (s.incoherent, s.outliers.into_iter().map(|k| same[k].0).collect()),
+    match crate::media::outliers::style_spread(
+        &refs,
+        &floors,
+        c.style_outlier_z,
+        c.style_min_outlier_distance,
+        c.style_max_spread,
+    ) {
+        Some(s) => (
+            s.incoherent,
+            s.outliers.into_iter().map(|k| same[k].0).collect(),
+        ),
         None => (false, Vec::new()),
     }
 }

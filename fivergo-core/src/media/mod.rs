@@ -10,10 +10,10 @@ pub mod audio;
 mod disabled;
 #[cfg(all(test, feature = "media", target_os = "linux"))]
 mod hostile_tests;
-#[cfg(all(test, feature = "media"))]
-pub(crate) mod test_files;
 pub mod image;
 pub mod outliers;
+#[cfg(all(test, feature = "media"))]
+pub(crate) mod test_files;
 
 use crate::asset::AssetMeta;
 use crate::catalogue::Modality;
@@ -52,7 +52,12 @@ impl MediaPolicy {
     /// assert_eq!(m.validate().unwrap_err().to_string(), "invalid policy: media.image.blur_ratio: must be a finite number");
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |field: &str, reason: &str| Err(Error::InvalidPolicy { field: format!("media.{field}"), reason: reason.into() });
+        let bad = |field: &str, reason: &str| {
+            Err(Error::InvalidPolicy {
+                field: format!("media.{field}"),
+                reason: reason.into(),
+            })
+        };
         let l = &self.limits;
         for (field, v) in [
             ("limits.max_bytes", l.max_bytes),
@@ -62,7 +67,10 @@ impl MediaPolicy {
             ("limits.min_sample_rate_hz", u64::from(l.min_sample_rate_hz)),
             ("limits.max_audio_seconds", u64::from(l.max_audio_seconds)),
             ("limits.max_channels", u64::from(l.max_channels)),
-            ("limits.min_image_side_px", l.min_image_side_px.map_or(1, u64::from)),
+            (
+                "limits.min_image_side_px",
+                l.min_image_side_px.map_or(1, u64::from),
+            ),
         ] {
             if v == 0 {
                 return bad(field, "must be above zero");
@@ -72,8 +80,13 @@ impl MediaPolicy {
             return bad("limits.min_sample_rate_hz", "exceeds max_sample_rate_hz");
         }
         // Non-finite floats serialize as null: find them by name.
-        for (group, value) in [("image", serde_json::to_value(&self.image)), ("audio", serde_json::to_value(&self.audio))] {
-            let Ok(serde_json::Value::Object(fields)) = value else { return bad(group, "cannot be represented") };
+        for (group, value) in [
+            ("image", serde_json::to_value(&self.image)),
+            ("audio", serde_json::to_value(&self.audio)),
+        ] {
+            let Ok(serde_json::Value::Object(fields)) = value else {
+                return bad(group, "cannot be represented");
+            };
             if let Some((name, _)) = fields.iter().find(|(_, v)| v.is_null()) {
                 return bad(&format!("{group}.{name}"), "must be a finite number");
             }
@@ -84,7 +97,10 @@ impl MediaPolicy {
             ("image.blur_edge_share", i.blur_edge_share),
             ("image.upscale_max_ratio", i.upscale_max_ratio),
             ("image.upscale_min_lower_ratio", i.upscale_min_lower_ratio),
-            ("image.upscale_soft_max_lower_ratio", i.upscale_soft_max_lower_ratio),
+            (
+                "image.upscale_soft_max_lower_ratio",
+                i.upscale_soft_max_lower_ratio,
+            ),
             ("image.text_glyph_min_fill", i.text_glyph_min_fill),
             ("image.text_glyph_max_fill", i.text_glyph_max_fill),
             ("image.text_max_band_ink", i.text_max_band_ink),
@@ -122,12 +138,21 @@ impl MediaPolicy {
                 return bad(field, "must be above zero");
             }
         }
-        if i.text_angles_deg.iter().any(|d| !(-90.0..=90.0).contains(d)) {
-            return bad("image.text_angles_deg", "must lie between -90 and 90 degrees");
+        if i.text_angles_deg
+            .iter()
+            .any(|d| !(-90.0..=90.0).contains(d))
+        {
+            return bad(
+                "image.text_angles_deg",
+                "must lie between -90 and 90 degrees",
+            );
         }
         let [thin, thick] = i.text_stroke_thickness;
         if !(0.0 <= thin && thin <= thick && thick <= 1.0) {
-            return bad("image.text_stroke_thickness", "must be an ordered range within 0 to 1");
+            return bad(
+                "image.text_stroke_thickness",
+                "must be an ordered range within 0 to 1",
+            );
         }
         for (field, v) in [
             ("image.text_max_stroke_spread", i.text_max_stroke_spread),
@@ -246,16 +271,27 @@ pub struct Inspected {
 pub fn inspect(bytes: &[u8], policy: &crate::Policy) -> Result<Inspected, Error> {
     let limits = &policy.media.limits;
     if bytes.len() as u64 > limits.max_bytes {
-        return Err(Error::MediaTooLarge { what: "bytes".into(), limit: limits.max_bytes, actual: bytes.len() as u64 });
+        return Err(Error::MediaTooLarge {
+            what: "bytes".into(),
+            limit: limits.max_bytes,
+            actual: bytes.len() as u64,
+        });
     }
     if bytes.is_empty() {
-        return Err(Error::AssetUnreadable { reason: "the file is empty".into() });
+        return Err(Error::AssetUnreadable {
+            reason: "the file is empty".into(),
+        });
     }
     match sniff(bytes) {
         Some(Modality::Image) => image::inspect_bytes(bytes, policy),
         Some(Modality::Audio) => audio::inspect_bytes(bytes, policy),
-        Some(Modality::Text) => Ok(Inspected { modality: Modality::Text, meta: AssetMeta::text() }),
-        None => Err(Error::AssetUnreadable { reason: "unknown format: expected PNG, JPEG, WebP, WAV or UTF-8 text".into() }),
+        Some(Modality::Text) => Ok(Inspected {
+            modality: Modality::Text,
+            meta: AssetMeta::text(),
+        }),
+        None => Err(Error::AssetUnreadable {
+            reason: "unknown format: expected PNG, JPEG, WebP, WAV or UTF-8 text".into(),
+        }),
     }
 }
 
@@ -270,13 +306,19 @@ pub fn inspect(bytes: &[u8], policy: &crate::Policy) -> Result<Inspected, Error>
 /// ```
 pub fn decode(bytes: &[u8], limits: &MediaLimits) -> Result<Artifact, Error> {
     if bytes.len() as u64 > limits.max_bytes {
-        return Err(Error::MediaTooLarge { what: "bytes".into(), limit: limits.max_bytes, actual: bytes.len() as u64 });
+        return Err(Error::MediaTooLarge {
+            what: "bytes".into(),
+            limit: limits.max_bytes,
+            actual: bytes.len() as u64,
+        });
     }
     match sniff(bytes) {
         Some(Modality::Image) => image::decode(bytes, limits).map(Artifact::Image),
         Some(Modality::Audio) => audio::decode_wav(bytes, limits).map(Artifact::Audio),
         Some(Modality::Text) => Ok(Artifact::Text(String::from_utf8_lossy(bytes).into_owned())),
-        None => Err(Error::AssetUnreadable { reason: "unknown format: expected PNG, JPEG, WebP, WAV or UTF-8 text".into() }),
+        None => Err(Error::AssetUnreadable {
+            reason: "unknown format: expected PNG, JPEG, WebP, WAV or UTF-8 text".into(),
+        }),
     }
 }
 
@@ -325,7 +367,10 @@ pub fn media_type(bytes: &[u8]) -> &'static str {
 /// ```
 pub fn sniff(bytes: &[u8]) -> Option<Modality> {
     let starts = |p: &[u8]| bytes.starts_with(p);
-    if starts(b"\x89PNG\r\n\x1a\n") || starts(&[0xFF, 0xD8, 0xFF]) || (starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP")) {
+    if starts(b"\x89PNG\r\n\x1a\n")
+        || starts(&[0xFF, 0xD8, 0xFF])
+        || (starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+    {
         Some(Modality::Image)
     } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
         Some(Modality::Audio)

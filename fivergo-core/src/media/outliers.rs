@@ -21,8 +21,15 @@
 /// ```
 pub fn robust_outliers(vectors: &[&[f32]], threshold: f32) -> Vec<usize> {
     let n = vectors.len();
-    let Some(dims) = vectors.first().map(|v| v.len()) else { return Vec::new() };
-    if n < 4 || dims == 0 || vectors.iter().any(|v| v.len() != dims || v.iter().any(|x| !x.is_finite())) {
+    let Some(dims) = vectors.first().map(|v| v.len()) else {
+        return Vec::new();
+    };
+    if n < 4
+        || dims == 0
+        || vectors
+            .iter()
+            .any(|v| v.len() != dims || v.iter().any(|x| !x.is_finite()))
+    {
         return Vec::new();
     }
     let mut centre = vec![0.0f32; dims];
@@ -40,14 +47,22 @@ pub fn robust_outliers(vectors: &[&[f32]], threshold: f32) -> Vec<usize> {
             v.iter()
                 .zip(&centre)
                 .zip(&scale)
-                .map(|((x, c), s)| if s.is_finite() { ((x - c) / s).powi(2) } else { 0.0 })
+                .map(|((x, c), s)| {
+                    if s.is_finite() {
+                        ((x - c) / s).powi(2)
+                    } else {
+                        0.0
+                    }
+                })
                 .sum::<f32>()
                 .sqrt()
         })
         .collect();
     let (median, mad) = median_mad(&distances);
     let spread = (1.4826 * mad).max(1e-6 * median.max(1.0));
-    (0..n).filter(|&i| (distances[i] - median) / spread > threshold).collect()
+    (0..n)
+        .filter(|&i| (distances[i] - median) / spread > threshold)
+        .collect()
 }
 
 /// A set's common style, judged with an absolute scale: each dimension is scaled by
@@ -76,10 +91,22 @@ pub fn robust_outliers(vectors: &[&[f32]], threshold: f32) -> Vec<usize> {
 /// assert_eq!(s.outliers, vec![9]);
 /// assert!(!s.incoherent);
 /// ```
-pub fn style_spread(vectors: &[&[f32]], floors: &[f32], threshold: f32, min_distance: f32, max_spread: f32) -> Option<StyleSpread> {
+pub fn style_spread(
+    vectors: &[&[f32]],
+    floors: &[f32],
+    threshold: f32,
+    min_distance: f32,
+    max_spread: f32,
+) -> Option<StyleSpread> {
     let n = vectors.len();
     let dims = vectors.first()?.len();
-    if n < 4 || dims == 0 || floors.len() != dims || vectors.iter().any(|v| v.len() != dims || v.iter().any(|x| !x.is_finite())) {
+    if n < 4
+        || dims == 0
+        || floors.len() != dims
+        || vectors
+            .iter()
+            .any(|v| v.len() != dims || v.iter().any(|x| !x.is_finite()))
+    {
         return None;
     }
     let mut centre = vec![0.0f32; dims];
@@ -93,7 +120,12 @@ pub fn style_spread(vectors: &[&[f32]], floors: &[f32], threshold: f32, min_dist
     let distances: Vec<f32> = vectors
         .iter()
         .map(|v| {
-            let sum: f32 = v.iter().zip(&centre).zip(&scale).map(|((x, c), s)| ((x - c) / s).powi(2)).sum();
+            let sum: f32 = v
+                .iter()
+                .zip(&centre)
+                .zip(&scale)
+                .map(|((x, c), s)| ((x - c) / s).powi(2))
+                .sum();
             (sum / dims as f32).sqrt()
         })
         .collect();
@@ -103,9 +135,16 @@ pub fn style_spread(vectors: &[&[f32]], floors: &[f32], threshold: f32, min_dist
     let outliers = if incoherent {
         Vec::new()
     } else {
-        (0..n).filter(|&i| distances[i] > min_distance && (distances[i] - spread) / z > threshold).collect()
+        (0..n)
+            .filter(|&i| distances[i] > min_distance && (distances[i] - spread) / z > threshold)
+            .collect()
     };
-    Some(StyleSpread { spread, incoherent, outliers, distances })
+    Some(StyleSpread {
+        spread,
+        incoherent,
+        outliers,
+        distances,
+    })
 }
 
 /// What [`style_spread`] found.
@@ -148,7 +187,9 @@ mod tests {
     #[test]
     fn a_coherent_set_has_no_outliers() {
         // R: A4
-        let set: Vec<Vec<f32>> = (0..20).map(|i| vec![(i as f32 * 0.37).sin(), (i as f32 * 0.11).cos(), 5.0]).collect();
+        let set: Vec<Vec<f32>> = (0..20)
+            .map(|i| vec![(i as f32 * 0.37).sin(), (i as f32 * 0.11).cos(), 5.0])
+            .collect();
         let refs: Vec<&[f32]> = set.iter().map(|v| v.as_slice()).collect();
         assert!(robust_outliers(&refs, 3.5).is_empty());
     }
@@ -156,7 +197,9 @@ mod tests {
     #[test]
     fn two_foreign_vectors_are_both_named() {
         // R: A4
-        let mut set: Vec<Vec<f32>> = (0..12).map(|i| vec![0.5 + 0.02 * (i % 5) as f32, 10.0 + 0.1 * (i % 3) as f32]).collect();
+        let mut set: Vec<Vec<f32>> = (0..12)
+            .map(|i| vec![0.5 + 0.02 * (i % 5) as f32, 10.0 + 0.1 * (i % 3) as f32])
+            .collect();
         set.insert(3, vec![3.0, 30.0]);
         set.push(vec![-2.0, 0.0]);
         let refs: Vec<&[f32]> = set.iter().map(|v| v.as_slice()).collect();

@@ -13,7 +13,10 @@ pub(crate) fn zlib_zeros(len: u64) -> Vec<u8> {
         let mut out = Vec::with_capacity(64 * 1024);
         c.compress_vec(&input, &mut out, flush).unwrap();
         // A finishing call may need more room for the last block.
-        while matches!(flush, FlushCompress::Finish) && c.total_in() == n && out.len() == out.capacity() {
+        while matches!(flush, FlushCompress::Finish)
+            && c.total_in() == n
+            && out.len() == out.capacity()
+        {
             out.reserve(64 * 1024);
             c.compress_vec(&[], &mut out, flush).unwrap();
         }
@@ -45,7 +48,11 @@ pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -53,7 +60,13 @@ pub(crate) fn crc32(bytes: &[u8]) -> u32 {
 
 /// A PNG of zeros (black, or transparent with alpha): `color` is the PNG colour
 /// type (0 grey, 2 RGB, 6 RGBA), `ancillary` chunks go before IDAT.
-pub(crate) fn png_zeros(width: u32, height: u32, depth: u8, color: u8, ancillary: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn png_zeros(
+    width: u32,
+    height: u32,
+    depth: u8,
+    color: u8,
+    ancillary: &[(&[u8; 4], Vec<u8>)],
+) -> Vec<u8> {
     let channels: u64 = match color {
         0 => 1,
         2 => 3,
@@ -78,9 +91,13 @@ pub(crate) fn png_zeros(width: u32, height: u32, depth: u8, color: u8, ancillary
 /// A real 16×16 baseline JPEG whose frame header claims `width × height`: the
 /// entropy-coded data ends long before the claimed pixels.
 pub(crate) fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([(x * 16) as u8, (y * 16) as u8, 90]));
+    let img = image::RgbImage::from_fn(16, 16, |x, y| {
+        image::Rgb([(x * 16) as u8, (y * 16) as u8, 90])
+    });
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&img)
+        .unwrap();
     let sof = out.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
     out[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
     out[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());

@@ -64,10 +64,19 @@ struct Stored {
 
 impl Stored {
     fn recorded(&self, position: u64) -> Result<Recorded, Error> {
-        let event: Event = serde_json::from_slice(&self.event)
-            .map_err(|e| Error::StoreFailed { operation: "read an event".into(), reason: e.to_string() })?;
+        let event: Event = serde_json::from_slice(&self.event).map_err(|e| Error::StoreFailed {
+            operation: "read an event".into(),
+            reason: e.to_string(),
+        })?;
         let partition = SellerId::from(&*self.partition);
-        Ok(Recorded { id: Recorded::id_of(&partition, self.sequence), partition, sequence: self.sequence, position, recorded_at: self.recorded_at, event })
+        Ok(Recorded {
+            id: Recorded::id_of(&partition, self.sequence),
+            partition,
+            sequence: self.sequence,
+            position,
+            recorded_at: self.recorded_at,
+            event,
+        })
     }
 }
 
@@ -94,15 +103,31 @@ impl MemoryStore {
 impl Store for MemoryStore {
     fn load(&self, partition: &SellerId, after: u64) -> Result<Loaded, Error> {
         let inner = self.lock();
-        let Some(stream) = inner.partitions.get(partition) else { return Ok(Loaded::default()) };
-        let snapshot = stream.snapshot.as_ref().filter(|(v, _)| *v > after).cloned();
+        let Some(stream) = inner.partitions.get(partition) else {
+            return Ok(Loaded::default());
+        };
+        let snapshot = stream
+            .snapshot
+            .as_ref()
+            .filter(|(v, _)| *v > after)
+            .cloned();
         let from = snapshot.as_ref().map_or(after, |(v, _)| *v) as usize;
-        let events = stream.positions.get(from..).unwrap_or_default().iter().map(|p| inner.log[*p as usize - 1].recorded(*p)).collect::<Result<_, _>>()?;
+        let events = stream
+            .positions
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| inner.log[*p as usize - 1].recorded(*p))
+            .collect::<Result<_, _>>()?;
         Ok(Loaded { snapshot, events })
     }
 
     fn version(&self, partition: &SellerId) -> Result<u64, Error> {
-        Ok(self.lock().partitions.get(partition).map_or(0, |s| s.positions.len() as u64))
+        Ok(self
+            .lock()
+            .partitions
+            .get(partition)
+            .map_or(0, |s| s.positions.len() as u64))
     }
 
     fn append(&self, a: Append<'_>) -> Result<Vec<Recorded>, AppendError> {
@@ -115,12 +140,29 @@ impl Store for MemoryStore {
         }
         let encoded = (a.events.iter().map(serde_json::to_vec))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| Error::StoreFailed { operation: "encode an event".into(), reason: e.to_string() })?;
-        let recorded = super::record(a.partition, a.expected, a.events, a.recorded_at, inner.log.len() as u64);
-        let key = stream.key.get_or_insert_with(|| Arc::from(a.partition.as_str())).clone();
+            .map_err(|e| Error::StoreFailed {
+                operation: "encode an event".into(),
+                reason: e.to_string(),
+            })?;
+        let recorded = super::record(
+            a.partition,
+            a.expected,
+            a.events,
+            a.recorded_at,
+            inner.log.len() as u64,
+        );
+        let key = stream
+            .key
+            .get_or_insert_with(|| Arc::from(a.partition.as_str()))
+            .clone();
         for (r, event) in recorded.iter().zip(encoded) {
             stream.positions.push(r.position);
-            inner.log.push(Stored { partition: key.clone(), sequence: r.sequence, recorded_at: r.recorded_at, event: event.into() });
+            inner.log.push(Stored {
+                partition: key.clone(),
+                sequence: r.sequence,
+                recorded_at: r.recorded_at,
+                event: event.into(),
+            });
         }
         if let Some(p) = a.snapshot {
             stream.snapshot = Some((a.expected + a.events.len() as u64, p.clone()));
@@ -133,10 +175,17 @@ impl Store for MemoryStore {
             inner.due.insert((at, a.partition.clone()));
         }
         for (client, order) in &a.index.orders {
-            inner.clients.entry(client.clone()).or_default().push(order.clone());
+            inner
+                .clients
+                .entry(client.clone())
+                .or_default()
+                .push(order.clone());
         }
         for (payload, order) in &a.index.payloads {
-            inner.payloads.entry(*payload).or_insert_with(|| order.clone());
+            inner
+                .payloads
+                .entry(*payload)
+                .or_insert_with(|| order.clone());
         }
         for (work, ready) in &a.index.jobs {
             inner.index_job(work, *ready);
@@ -145,12 +194,26 @@ impl Store for MemoryStore {
     }
 
     fn due(&self, until: DateTime<Utc>, limit: usize) -> Result<Vec<SellerId>, Error> {
-        Ok(self.lock().due.iter().take_while(|(at, _)| *at <= until).take(limit).map(|(_, p)| p.clone()).collect())
+        Ok(self
+            .lock()
+            .due
+            .iter()
+            .take_while(|(at, _)| *at <= until)
+            .take(limit)
+            .map(|(_, p)| p.clone())
+            .collect())
     }
 
-    fn claim_job(&self, _worker: &str, now: DateTime<Utc>, hold: chrono::Duration) -> Result<Option<WorkId>, Error> {
+    fn claim_job(
+        &self,
+        _worker: &str,
+        now: DateTime<Utc>,
+        hold: chrono::Duration,
+    ) -> Result<Option<WorkId>, Error> {
         let mut inner = self.lock();
-        let Some((at, work)) = inner.jobs.first().cloned() else { return Ok(None) };
+        let Some((at, work)) = inner.jobs.first().cloned() else {
+            return Ok(None);
+        };
         if at > now {
             return Ok(None);
         }
@@ -160,8 +223,15 @@ impl Store for MemoryStore {
 
     fn events_since(&self, cursor: Cursor, limit: usize) -> Result<Vec<Recorded>, Error> {
         let inner = self.lock();
-        let from = usize::try_from(cursor.0).unwrap_or(usize::MAX).min(inner.log.len());
-        inner.log[from..].iter().take(limit).enumerate().map(|(i, r)| r.recorded((from + i + 1) as u64)).collect()
+        let from = usize::try_from(cursor.0)
+            .unwrap_or(usize::MAX)
+            .min(inner.log.len());
+        inner.log[from..]
+            .iter()
+            .take(limit)
+            .enumerate()
+            .map(|(i, r)| r.recorded((from + i + 1) as u64))
+            .collect()
     }
 
     fn client_orders(&self, client: &ClientId) -> Result<Vec<OrderId>, Error> {
@@ -174,7 +244,10 @@ impl Store for MemoryStore {
 
     fn partitions(&self, after: Option<&SellerId>, limit: usize) -> Result<Vec<SellerId>, Error> {
         let inner = self.lock();
-        let keys = inner.partitions.keys().filter(|k| after.is_none_or(|a| *k > a));
+        let keys = inner
+            .partitions
+            .keys()
+            .filter(|k| after.is_none_or(|a| *k > a));
         Ok(keys.take(limit).cloned().collect())
     }
 

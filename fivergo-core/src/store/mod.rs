@@ -50,7 +50,9 @@ use serde::{Deserialize, Serialize};
 /// use fivergo_core::store::Cursor;
 /// assert_eq!(Cursor::default().0, 0);
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Cursor(pub u64);
 
@@ -82,11 +84,20 @@ pub struct IndexUpdate {
 impl IndexUpdate {
     /// The index entries of `events`, appended to a partition that then is `after`.
     pub fn of(events: &[Event], after: &Partition, policy: &crate::Policy) -> Self {
-        let mut update = IndexUpdate { due: after.next_due(policy), ..Self::default() };
+        let mut update = IndexUpdate {
+            due: after.next_due(policy),
+            ..Self::default()
+        };
         for e in events {
             match e {
-                Event::OrderCreated { order } => update.orders.push((order.client.clone(), order.id.clone())),
-                Event::DraftDelivered { order, payload: Some(payload), .. } => update.payloads.push((*payload, order.clone())),
+                Event::OrderCreated { order } => {
+                    update.orders.push((order.client.clone(), order.id.clone()))
+                }
+                Event::DraftDelivered {
+                    order,
+                    payload: Some(payload),
+                    ..
+                } => update.payloads.push((*payload, order.clone())),
                 _ => {}
             }
             if let Some(work) = e.work() {
@@ -159,7 +170,12 @@ pub trait Store: Send + Sync {
     /// hold`, unless an append about the job moves it first. `None` when no job is
     /// ready. Several workers claim concurrently without waiting on each other
     /// (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
-    fn claim_job(&self, worker: &str, now: DateTime<Utc>, hold: chrono::Duration) -> Result<Option<WorkId>, Error>;
+    fn claim_job(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        hold: chrono::Duration,
+    ) -> Result<Option<WorkId>, Error>;
 
     /// Up to `limit` events after `cursor`, in global order.
     fn events_since(&self, cursor: Cursor, limit: usize) -> Result<Vec<Recorded>, Error>;
@@ -201,7 +217,13 @@ pub trait Store: Send + Sync {
 
 /// The recorded form of `events` appended at `expected` in `partition`, positions
 /// starting after `last_position`.
-pub(crate) fn record(partition: &SellerId, expected: u64, events: &[Event], recorded_at: DateTime<Utc>, last_position: u64) -> Vec<Recorded> {
+pub(crate) fn record(
+    partition: &SellerId,
+    expected: u64,
+    events: &[Event],
+    recorded_at: DateTime<Utc>,
+    last_position: u64,
+) -> Vec<Recorded> {
     (events.iter().enumerate())
         .map(|(i, event)| {
             let sequence = expected + i as u64 + 1;

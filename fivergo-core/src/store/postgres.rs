@@ -79,8 +79,8 @@ use crate::error::Error;
 use crate::event::{Event, Recorded};
 use crate::ids::{ClientId, OrderId, SellerId};
 use crate::jobs::WorkId;
-use crate::subscription::ChargeFailure;
 use crate::partition::Partition;
+use crate::subscription::ChargeFailure;
 use chrono::{DateTime, Utc};
 use postgres::{Client, NoTls, Row, Statement, Transaction};
 use std::collections::HashMap;
@@ -191,15 +191,22 @@ impl PostgresSettings {
     /// ```
     pub fn parse(url: &str) -> Result<Self, Error> {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
-        let mut settings = Self { url: String::new(), pool_size: 8, statement_timeout_ms: 30_000, schema: "public".into() };
+        let mut settings = Self {
+            url: String::new(),
+            pool_size: 8,
+            statement_timeout_ms: 30_000,
+            schema: "public".into(),
+        };
         let mut rest = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let number = |max: u64| -> Result<u64, Error> {
-                v.parse::<u64>()
-                    .ok()
-                    .filter(|n| *n <= max)
-                    .ok_or_else(|| Error::invalid(k, format!("`{v}` is not a whole number between 0 and {max}")))
+                v.parse::<u64>().ok().filter(|n| *n <= max).ok_or_else(|| {
+                    Error::invalid(
+                        k,
+                        format!("`{v}` is not a whole number between 0 and {max}"),
+                    )
+                })
             };
             match k {
                 "pool_size" => {
@@ -210,16 +217,26 @@ impl PostgresSettings {
                 }
                 "statement_timeout_ms" => settings.statement_timeout_ms = number(86_400_000)?,
                 "schema" => {
-                    let ok = !v.is_empty() && v.len() <= 63 && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                    let ok = !v.is_empty()
+                        && v.len() <= 63
+                        && v.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
                     if !ok {
-                        return Err(Error::invalid("schema", "1 to 63 lowercase letters, digits or underscores"));
+                        return Err(Error::invalid(
+                            "schema",
+                            "1 to 63 lowercase letters, digits or underscores",
+                        ));
                     }
                     settings.schema = v.into();
                 }
                 _ => rest.push(pair),
             }
         }
-        settings.url = if rest.is_empty() { base.into() } else { format!("{base}?{}", rest.join("&")) };
+        settings.url = if rest.is_empty() {
+            base.into()
+        } else {
+            format!("{base}?{}", rest.join("&"))
+        };
         Ok(settings)
     }
 }
@@ -271,7 +288,10 @@ impl std::ops::DerefMut for Session {
 
 impl std::fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PostgresStore").field("schema", &self.settings.schema).field("pool_size", &self.settings.pool_size).finish_non_exhaustive()
+        f.debug_struct("PostgresStore")
+            .field("schema", &self.settings.schema)
+            .field("pool_size", &self.settings.pool_size)
+            .finish_non_exhaustive()
     }
 }
 
@@ -284,9 +304,15 @@ fn failed(operation: &'static str) -> impl Fn(postgres::Error) -> Error {
             None => e.to_string(),
         };
         if e.is_closed() || e.as_db_error().is_none() || is_connection_state(&e) {
-            Error::StoreUnavailable { operation: operation.into(), reason }
+            Error::StoreUnavailable {
+                operation: operation.into(),
+                reason,
+            }
         } else {
-            Error::StoreFailed { operation: operation.into(), reason }
+            Error::StoreFailed {
+                operation: operation.into(),
+                reason,
+            }
         }
     }
 }
@@ -294,11 +320,15 @@ fn failed(operation: &'static str) -> impl Fn(postgres::Error) -> Error {
 /// SQLSTATE class 08 (connection exception) and 57P (operator intervention: the
 /// server is shutting down or restarting).
 fn is_connection_state(e: &postgres::Error) -> bool {
-    e.code().is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"))
+    e.code()
+        .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"))
 }
 
 fn corrupt(operation: &str, reason: impl std::fmt::Display) -> Error {
-    Error::StoreFailed { operation: operation.into(), reason: format!("unreadable row: {reason}") }
+    Error::StoreFailed {
+        operation: operation.into(),
+        reason: format!("unreadable row: {reason}"),
+    }
 }
 
 fn to_i64(v: u64) -> i64 {
@@ -306,7 +336,10 @@ fn to_i64(v: u64) -> i64 {
 }
 
 fn encode(operation: &str, value: &impl serde::Serialize) -> Result<String, Error> {
-    serde_json::to_string(value).map_err(|e| Error::StoreFailed { operation: operation.into(), reason: e.to_string() })
+    serde_json::to_string(value).map_err(|e| Error::StoreFailed {
+        operation: operation.into(),
+        reason: e.to_string(),
+    })
 }
 
 /// A connection taken from the pool; back to it when dropped, unless it broke.
@@ -318,13 +351,17 @@ struct Conn<'a> {
 impl std::ops::Deref for Conn<'_> {
     type Target = Session;
     fn deref(&self) -> &Session {
-        self.client.as_ref().expect("a pooled connection is present until dropped")
+        self.client
+            .as_ref()
+            .expect("a pooled connection is present until dropped")
     }
 }
 
 impl std::ops::DerefMut for Conn<'_> {
     fn deref_mut(&mut self) -> &mut Session {
-        self.client.as_mut().expect("a pooled connection is present until dropped")
+        self.client
+            .as_mut()
+            .expect("a pooled connection is present until dropped")
     }
 }
 
@@ -346,12 +383,26 @@ impl PostgresStore {
     /// `schema_too_new`, untouched; an unreachable server is `store_unavailable`.
     pub fn open(url: &str) -> Result<Self, Error> {
         let settings = PostgresSettings::parse(url)?;
-        let mut config: postgres::Config = settings.url.parse().map_err(|e: postgres::Error| Error::invalid("url", e.to_string()))?;
+        let mut config: postgres::Config = settings
+            .url
+            .parse()
+            .map_err(|e: postgres::Error| Error::invalid("url", e.to_string()))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
-        config.options(&format!("-c statement_timeout={} -c search_path={}", settings.statement_timeout_ms, settings.schema));
-        let store = Self { config, settings, idle: Mutex::new(Pool { idle: Vec::new(), open: 0 }), returned: Condvar::new() };
+        config.options(&format!(
+            "-c statement_timeout={} -c search_path={}",
+            settings.statement_timeout_ms, settings.schema
+        ));
+        let store = Self {
+            config,
+            settings,
+            idle: Mutex::new(Pool {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            returned: Condvar::new(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -364,7 +415,9 @@ impl PostgresStore {
     /// The schema version the database is at.
     pub fn schema_version(&self) -> Result<u32, Error> {
         let mut conn = self.conn()?;
-        let mut tx = conn.transaction().map_err(failed("read the schema version"))?;
+        let mut tx = conn
+            .transaction()
+            .map_err(failed("read the schema version"))?;
         read_schema_version(&mut tx)
     }
 
@@ -378,13 +431,22 @@ impl PostgresStore {
         let mut pool = self.pool();
         loop {
             if let Some(client) = pool.idle.pop() {
-                return Ok(Conn { store: self, client: Some(client) });
+                return Ok(Conn {
+                    store: self,
+                    client: Some(client),
+                });
             }
             if pool.open < self.settings.pool_size {
                 pool.open += 1;
                 drop(pool);
                 return match self.config.connect(NoTls) {
-                    Ok(client) => Ok(Conn { store: self, client: Some(Session { client, prepared: HashMap::new() }) }),
+                    Ok(client) => Ok(Conn {
+                        store: self,
+                        client: Some(Session {
+                            client,
+                            prepared: HashMap::new(),
+                        }),
+                    }),
                     Err(e) => {
                         self.pool().open -= 1;
                         self.returned.notify_one();
@@ -398,7 +460,11 @@ impl PostgresStore {
 
     /// Runs a read on a pooled connection; a connection found broken is replaced
     /// once (reads are safe to repeat).
-    fn read<T>(&self, operation: &'static str, f: impl Fn(&mut Session) -> Result<T, postgres::Error>) -> Result<T, Error> {
+    fn read<T>(
+        &self,
+        operation: &'static str,
+        f: impl Fn(&mut Session) -> Result<T, postgres::Error>,
+    ) -> Result<T, Error> {
         let mut conn = self.conn()?;
         match f(&mut conn) {
             Err(_) if conn.is_closed() => {
@@ -417,31 +483,45 @@ impl PostgresStore {
         tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}; CREATE TABLE IF NOT EXISTS fivergo_schema (version INTEGER NOT NULL)"))
             .map_err(failed("create the schema table"))?;
         // Two processes opening a fresh database at once: the second waits here.
-        tx.execute("LOCK TABLE fivergo_schema IN EXCLUSIVE MODE", &[]).map_err(failed("lock the schema table"))?;
+        tx.execute("LOCK TABLE fivergo_schema IN EXCLUSIVE MODE", &[])
+            .map_err(failed("lock the schema table"))?;
         let found = read_schema_version(&mut tx)?;
         if found > SCHEMA_VERSION {
-            return Err(Error::SchemaTooNew { found, supported: SCHEMA_VERSION });
+            return Err(Error::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
         if found == SCHEMA_VERSION {
             return Ok(());
         }
         for migration in &MIGRATIONS[found as usize..] {
-            tx.batch_execute(migration).map_err(failed("migrate the schema"))?;
+            tx.batch_execute(migration)
+                .map_err(failed("migrate the schema"))?;
         }
-        tx.execute("DELETE FROM fivergo_schema", &[]).map_err(failed("record the schema version"))?;
-        tx.execute("INSERT INTO fivergo_schema (version) VALUES ($1)", &[&(SCHEMA_VERSION as i32)]).map_err(failed("record the schema version"))?;
+        tx.execute("DELETE FROM fivergo_schema", &[])
+            .map_err(failed("record the schema version"))?;
+        tx.execute(
+            "INSERT INTO fivergo_schema (version) VALUES ($1)",
+            &[&(SCHEMA_VERSION as i32)],
+        )
+        .map_err(failed("record the schema version"))?;
         tx.commit().map_err(failed("commit a migration"))
     }
 }
 
 fn read_schema_version(tx: &mut Transaction<'_>) -> Result<u32, Error> {
-    let v: Option<i32> = tx.query_one("SELECT MAX(version) FROM fivergo_schema", &[]).map_err(failed("read the schema version"))?.get(0);
+    let v: Option<i32> = tx
+        .query_one("SELECT MAX(version) FROM fivergo_schema", &[])
+        .map_err(failed("read the schema version"))?
+        .get(0);
     Ok(v.map_or(0, |v| u32::try_from(v).unwrap_or(0)))
 }
 
 fn recorded(row: &Row) -> Result<Recorded, Error> {
     let partition: String = row.get("partition");
-    let sequence = u64::try_from(row.get::<_, i64>("sequence")).map_err(|e| corrupt("read an event", e))?;
+    let sequence =
+        u64::try_from(row.get::<_, i64>("sequence")).map_err(|e| corrupt("read an event", e))?;
     let payload: String = row.get("payload");
     let event: Event = serde_json::from_str(&payload).map_err(|e| corrupt("read an event", e))?;
     let partition = SellerId::from(partition);
@@ -449,7 +529,8 @@ fn recorded(row: &Row) -> Result<Recorded, Error> {
         id: Recorded::id_of(&partition, sequence),
         partition,
         sequence,
-        position: u64::try_from(row.get::<_, i64>("position")).map_err(|e| corrupt("read an event", e))?,
+        position: u64::try_from(row.get::<_, i64>("position"))
+            .map_err(|e| corrupt("read an event", e))?,
         recorded_at: row.get("recorded_at"),
         event,
     })
@@ -488,7 +569,8 @@ impl Store for PostgresStore {
         let snapshot = match snapshot {
             Some(row) => {
                 let state: String = row.get(1);
-                let state: Partition = serde_json::from_str(&state).map_err(|e| corrupt("read a snapshot", e))?;
+                let state: Partition =
+                    serde_json::from_str(&state).map_err(|e| corrupt("read a snapshot", e))?;
                 Some((row.get::<_, i64>(0) as u64, state))
             }
             None => None,
@@ -509,27 +591,52 @@ impl Store for PostgresStore {
         let mut conn = self.conn()?;
         let key = a.partition.as_str();
         let (lock, write) = (conn.prepared(LOCK_PARTITION), conn.prepared(WRITE_EVENTS));
-        let (lock, write) = (lock.map_err(failed("prepare an append"))?, write.map_err(failed("prepare an append"))?);
+        let (lock, write) = (
+            lock.map_err(failed("prepare an append"))?,
+            write.map_err(failed("prepare an append"))?,
+        );
         let mut tx = conn.transaction().map_err(failed("begin an append"))?;
         // The partition row, locked: a second writer waits here, then sees our version.
-        let actual: i64 = match tx.query_opt(&lock, &[&key]).map_err(failed("lock a partition"))? {
+        let actual: i64 = match tx
+            .query_opt(&lock, &[&key])
+            .map_err(failed("lock a partition"))?
+        {
             Some(row) => row.get(0),
             None => {
                 tx.execute("INSERT INTO fivergo_partitions (key, version) VALUES ($1, 0) ON CONFLICT (key) DO NOTHING", &[&key])
                     .map_err(failed("create a partition"))?;
-                tx.query_one(&lock, &[&key]).map_err(failed("lock a partition"))?.get(0)
+                tx.query_one(&lock, &[&key])
+                    .map_err(failed("lock a partition"))?
+                    .get(0)
             }
         };
         if actual as u64 != a.expected {
-            return Err(AppendError::Conflict { actual: actual as u64 });
+            return Err(AppendError::Conflict {
+                actual: actual as u64,
+            });
         }
         let n = a.events.len() as i64;
         let types: Vec<&str> = a.events.iter().map(Event::kind).collect();
-        let payloads = a.events.iter().map(|e| encode("encode an event", e)).collect::<Result<Vec<_>, _>>()?;
+        let payloads = a
+            .events
+            .iter()
+            .map(|e| encode("encode an event", e))
+            .collect::<Result<Vec<_>, _>>()?;
         // Outbox positions, the events and the partition's new version and due
         // instant in one statement (a new version also ends any claim on the row).
         let first: i64 = tx
-            .query_one(&write, &[&key, &n, &to_i64(a.expected), &types, &payloads, &a.recorded_at, &a.index.due])
+            .query_one(
+                &write,
+                &[
+                    &key,
+                    &n,
+                    &to_i64(a.expected),
+                    &types,
+                    &payloads,
+                    &a.recorded_at,
+                    &a.index.due,
+                ],
+            )
             .map_err(failed("append events"))?
             .get(0);
         let version = to_i64(a.expected + a.events.len() as u64);
@@ -588,12 +695,18 @@ impl Store for PostgresStore {
                 &[&until, &to_i64(limit as u64), &worker_name(), &(until + CLAIM)],
             )
         })?;
-        let mut due: Vec<(DateTime<Utc>, String)> = rows.iter().map(|r| (r.get(1), r.get(0))).collect();
+        let mut due: Vec<(DateTime<Utc>, String)> =
+            rows.iter().map(|r| (r.get(1), r.get(0))).collect();
         due.sort();
         Ok(due.into_iter().map(|(_, k)| SellerId::from(k)).collect())
     }
 
-    fn claim_job(&self, worker: &str, now: DateTime<Utc>, hold: chrono::Duration) -> Result<Option<WorkId>, Error> {
+    fn claim_job(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        hold: chrono::Duration,
+    ) -> Result<Option<WorkId>, Error> {
         let until = crate::clock::later(now, hold);
         let row = self.read("claim a job", |c| {
             c.query_opt(
@@ -604,7 +717,8 @@ impl Store for PostgresStore {
                 &[&until, &worker, &now],
             )
         })?;
-        row.map(|r| WorkId::parse(r.get(1), r.get(0)).map_err(|e| corrupt("claim a job", e))).transpose()
+        row.map(|r| WorkId::parse(r.get(1), r.get(0)).map_err(|e| corrupt("claim a job", e)))
+            .transpose()
     }
 
     fn events_since(&self, cursor: Cursor, limit: usize) -> Result<Vec<Recorded>, Error> {
@@ -618,22 +732,42 @@ impl Store for PostgresStore {
         let rows = self.read("read a client's orders", |c| {
             c.query("SELECT order_id FROM fivergo_client_orders WHERE client = $1 ORDER BY position, order_id", &[&client.as_str()])
         })?;
-        Ok(rows.iter().map(|r| OrderId::from(r.get::<_, String>(0))).collect())
+        Ok(rows
+            .iter()
+            .map(|r| OrderId::from(r.get::<_, String>(0)))
+            .collect())
     }
 
     fn order_by_payload(&self, payload: u64) -> Result<Option<OrderId>, Error> {
-        let row = self.read("read the payload index", |c| c.query_opt("SELECT order_id FROM fivergo_draft_payloads WHERE payload = $1 LIMIT 1", &[&(payload as i64)]))?;
+        let row = self.read("read the payload index", |c| {
+            c.query_opt(
+                "SELECT order_id FROM fivergo_draft_payloads WHERE payload = $1 LIMIT 1",
+                &[&(payload as i64)],
+            )
+        })?;
         Ok(row.map(|r| OrderId::from(r.get::<_, String>(0))))
     }
 
     fn partitions(&self, after: Option<&SellerId>, limit: usize) -> Result<Vec<SellerId>, Error> {
         let rows = self.read("list partitions", |c| {
-            c.query("SELECT key FROM fivergo_partitions WHERE key > $1 ORDER BY key LIMIT $2", &[&after.map_or("", |a| a.as_str()), &to_i64(limit as u64)])
+            c.query(
+                "SELECT key FROM fivergo_partitions WHERE key > $1 ORDER BY key LIMIT $2",
+                &[&after.map_or("", |a| a.as_str()), &to_i64(limit as u64)],
+            )
         })?;
-        Ok(rows.iter().map(|r| SellerId::from(r.get::<_, String>(0))).collect())
+        Ok(rows
+            .iter()
+            .map(|r| SellerId::from(r.get::<_, String>(0)))
+            .collect())
     }
 
-    fn charge_once(&self, partition: &SellerId, key: &str, at: DateTime<Utc>, charge: &dyn Fn() -> Result<String, ChargeFailure>) -> Result<Result<String, ChargeFailure>, Error> {
+    fn charge_once(
+        &self,
+        partition: &SellerId,
+        key: &str,
+        at: DateTime<Utc>,
+        charge: &dyn Fn() -> Result<String, ChargeFailure>,
+    ) -> Result<Result<String, ChargeFailure>, Error> {
         let mut conn = self.conn()?;
         let pkey = partition.as_str();
         // The key's row, locked: a second worker with the same key waits for the
@@ -694,13 +828,21 @@ impl PostgresBlobStore {
 impl crate::blob::BlobStore for PostgresBlobStore {
     fn put(&self, sha256: &str, bytes: &[u8]) -> Result<(), Error> {
         let mut conn = self.store.conn()?;
-        conn.execute("INSERT INTO fivergo_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&sha256, &bytes])
-            .map_err(failed("store a file"))?;
+        conn.execute(
+            "INSERT INTO fivergo_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&sha256, &bytes],
+        )
+        .map_err(failed("store a file"))?;
         Ok(())
     }
 
     fn get(&self, sha256: &str) -> Result<Option<crate::blob::Blob>, Error> {
-        let row = self.store.read("read a file", |c| c.query_opt("SELECT bytes FROM fivergo_blobs WHERE sha256 = $1", &[&sha256]))?;
+        let row = self.store.read("read a file", |c| {
+            c.query_opt(
+                "SELECT bytes FROM fivergo_blobs WHERE sha256 = $1",
+                &[&sha256],
+            )
+        })?;
         Ok(row.map(|r| crate::blob::Blob::from(r.get::<_, Vec<u8>>(0))))
     }
 }

@@ -171,15 +171,28 @@ impl AudioMarkStyle {
     /// Amplitude ratios of the mark to the programme: overall target, in-band ceiling.
     fn gains(&self) -> (f32, f32) {
         let d = Self::default();
-        let pick = |v: f32, default: f32| if v.is_finite() { v.clamp(-40.0, -6.0) } else { default };
-        let (target, ceiling) = (pick(self.strength_db, d.strength_db), pick(self.max_band_db, d.max_band_db));
+        let pick = |v: f32, default: f32| {
+            if v.is_finite() {
+                v.clamp(-40.0, -6.0)
+            } else {
+                default
+            }
+        };
+        let (target, ceiling) = (
+            pick(self.strength_db, d.strength_db),
+            pick(self.max_band_db, d.max_band_db),
+        );
         (10f32.powf(target / 20.0), 10f32.powf(ceiling / 20.0))
     }
 
     /// Power per sample (in 16-bit units squared) of a signal at `dbfs` (clamped to
     /// `[-120, 0]`), or at `default` when `dbfs` is not finite.
     fn power(dbfs: f32, default: f32) -> f32 {
-        let db = if dbfs.is_finite() { dbfs.clamp(-120.0, 0.0) } else { default };
+        let db = if dbfs.is_finite() {
+            dbfs.clamp(-120.0, 0.0)
+        } else {
+            default
+        };
         (32768.0f64.powi(2) * 10f64.powf(f64::from(db) / 10.0)) as f32
     }
 }
@@ -219,13 +232,17 @@ pub fn embed(audio: &Audio, payload: u64, style: &AudioMarkStyle) -> Result<Audi
         return unfit("the recording has no channel".into());
     }
     if !(MIN_RATE..=MAX_RATE).contains(&sr) {
-        return unfit(format!("sample rate {sr} Hz is outside {MIN_RATE}..={MAX_RATE} Hz"));
+        return unfit(format!(
+            "sample rate {sr} Hz is outside {MIN_RATE}..={MAX_RATE} Hz"
+        ));
     }
     let frames = audio.samples.len() / ch;
     let need_ms = u64::from(style.min_programme_ms);
     let have_ms = frames as u64 * 1000 / u64::from(sr);
     if have_ms < need_ms {
-        return unfit(format!("the recording lasts {have_ms} ms; an inaudible mark needs at least {need_ms} ms"));
+        return unfit(format!(
+            "the recording lasts {have_ms} ms; an inaudible mark needs at least {need_ms} ms"
+        ));
     }
     let layout = Layout::new(style.key);
     let bits = payload::encode(payload);
@@ -234,7 +251,9 @@ pub fn embed(audio: &Audio, payload: u64, style: &AudioMarkStyle) -> Result<Audi
     let down = Resampler::new(sr, INTERNAL_RATE);
     let channels: Vec<Vec<f32>> = (0..ch)
         .map(|c| {
-            let x: Vec<f32> = (0..frames).map(|f| f32::from(audio.samples[f * ch + c])).collect();
+            let x: Vec<f32> = (0..frames)
+                .map(|f| f32::from(audio.samples[f * ch + c]))
+                .collect();
             down.run(&x, down.out_len(frames))
         })
         .collect();
@@ -251,15 +270,22 @@ pub fn embed(audio: &Audio, payload: u64, style: &AudioMarkStyle) -> Result<Audi
             style.silence_dbfs
         ));
     }
-    let gains: Vec<f32> = energies.iter().map(|&(total, band)| frame_gain(total, band, style)).collect();
-    let marks: Vec<Vec<f32>> =
-        channels.iter().map(|y| mark_channel(y, &layout, &bits, &gains, &fft, &window)).collect();
+    let gains: Vec<f32> = energies
+        .iter()
+        .map(|&(total, band)| frame_gain(total, band, style))
+        .collect();
+    let marks: Vec<Vec<f32>> = channels
+        .iter()
+        .map(|y| mark_channel(y, &layout, &bits, &gains, &fft, &window))
+        .collect();
     let up = Resampler::new(INTERNAL_RATE, sr);
     let mut out = audio.clone();
     for (c, mark) in marks.iter().enumerate() {
         for (f, m) in up.run(mark, frames).into_iter().enumerate() {
             let s = &mut out.samples[f * ch + c];
-            *s = (f32::from(*s) + m).round().clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
+            *s = (f32::from(*s) + m)
+                .round()
+                .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
         }
     }
     Ok(out)
@@ -304,7 +330,9 @@ fn scan(audio: &Audio, style: &AudioMarkStyle) -> (Detection, f32) {
     }
     let channels: Vec<Vec<f32>> = (0..ch)
         .map(|c| {
-            let x: Vec<f32> = (0..frames).map(|f| f32::from(audio.samples[f * ch + c])).collect();
+            let x: Vec<f32> = (0..frames)
+                .map(|f| f32::from(audio.samples[f * ch + c]))
+                .collect();
             down.run(&x, n)
         })
         .collect();
@@ -315,8 +343,16 @@ fn scan(audio: &Audio, style: &AudioMarkStyle) -> (Detection, f32) {
     let window_power: f32 = window.iter().map(|w| w * w).sum();
     let noise = AudioMarkStyle::power(style.floor_dbfs, defaults.floor_dbfs);
     let eps = noise * window_power * (TILE_BINS * ch) as f32;
-    let clip = if style.clip.is_finite() && style.clip > 0.0 { style.clip } else { defaults.clip };
-    let min_z = if style.min_mean_z.is_finite() { style.min_mean_z } else { defaults.min_mean_z };
+    let clip = if style.clip.is_finite() && style.clip > 0.0 {
+        style.clip
+    } else {
+        defaults.clip
+    };
+    let min_z = if style.min_mean_z.is_finite() {
+        style.min_mean_z
+    } else {
+        defaults.min_mean_z
+    };
     let repair = usize::from(style.repair_bits.min(MAX_REPAIR_BITS));
     let mut candidates: Vec<(f32, Vec<f32>)> = Vec::new();
     let mut top = 0f32;
@@ -330,7 +366,9 @@ fn scan(audio: &Audio, style: &AudioMarkStyle) -> (Detection, f32) {
         }
         let folded = fold(dev);
         for offset in 0..PERIOD {
-            let Some((mean_z, u)) = read_bits(&folded, &layout, offset) else { continue };
+            let Some((mean_z, u)) = read_bits(&folded, &layout, offset) else {
+                continue;
+            };
             top = top.max(mean_z);
             if mean_z >= min_z {
                 candidates.push((mean_z, u));
@@ -340,7 +378,13 @@ fn scan(audio: &Audio, style: &AudioMarkStyle) -> (Detection, f32) {
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
     for (_, u) in candidates.iter().take(MAX_TRIES) {
         if let Some((payload, confidence)) = decode_repairing(u, repair) {
-            return (Detection::Found { payload, confidence }, top);
+            return (
+                Detection::Found {
+                    payload,
+                    confidence,
+                },
+                top,
+            );
         }
     }
     (Detection::NotFound, top)
@@ -376,7 +420,11 @@ fn decode_repairing(u: &[f32], repair: usize) -> Option<(u64, f32)> {
         }
     }
     let (payload, _, bits) = best?;
-    let right: f32 = u.iter().zip(&bits).map(|(&z, &b)| 1.0 - normal_tail(if b { z } else { -z })).sum();
+    let right: f32 = u
+        .iter()
+        .zip(&bits)
+        .map(|(&z, &b)| 1.0 - normal_tail(if b { z } else { -z }))
+        .sum();
     Some((payload, (right / CODEWORD_BITS as f32).clamp(0.0, 1.0)))
 }
 
@@ -398,8 +446,12 @@ pub fn mark_level_db(clean: &Audio, marked: &Audio) -> Option<f32> {
         return None;
     }
     let programme: f64 = clean.samples.iter().map(|&s| f64::from(s).powi(2)).sum();
-    let mark: f64 =
-        clean.samples.iter().zip(&marked.samples).map(|(&a, &b)| (f64::from(b) - f64::from(a)).powi(2)).sum();
+    let mark: f64 = clean
+        .samples
+        .iter()
+        .zip(&marked.samples)
+        .map(|(&a, &b)| (f64::from(b) - f64::from(a)).powi(2))
+        .sum();
     (programme > 0.0).then(|| (10.0 * (mark.max(1e-12) / programme).log10()) as f32)
 }
 
@@ -421,7 +473,9 @@ impl Layout {
             order.swap(i, j);
         }
         let bit = order.iter().map(|&o| (o % CODEWORD_BITS) as u8).collect();
-        let chip = (0..n).map(|_| if rng.next_u64() >> 63 == 1 { 1.0 } else { -1.0 }).collect();
+        let chip = (0..n)
+            .map(|_| if rng.next_u64() >> 63 == 1 { 1.0 } else { -1.0 })
+            .collect();
         Self { bit, chip }
     }
 }
@@ -468,7 +522,11 @@ fn mark_channel(
             let [ga, gb] = [0, 1].map(|j| {
                 pair[j].map_or(0.0, |(_, gain)| {
                     let i = ((t + j) % PERIOD) * TILES + tile;
-                    let sign = if bits[usize::from(layout.bit[i])] { 1.0 } else { -1.0 };
+                    let sign = if bits[usize::from(layout.bit[i])] {
+                        1.0
+                    } else {
+                        -1.0
+                    };
                     gain * layout.chip[i] * sign
                 })
             });
@@ -501,7 +559,11 @@ fn for_each_power(
     mut visit: impl FnMut(usize, &[f32]),
 ) {
     let len = channels.iter().map(Vec::len).min().unwrap_or(0);
-    let frames = if len >= offset + FRAME { (len - offset - FRAME) / HOP + 1 } else { 0 };
+    let frames = if len >= offset + FRAME {
+        (len - offset - FRAME) / HOP + 1
+    } else {
+        0
+    };
     let (mut re, mut im) = (vec![0f32; FRAME], vec![0f32; FRAME]);
     let (mut pa, mut pb) = (vec![0f32; FRAME / 2 + 1], vec![0f32; FRAME / 2 + 1]);
     for t in (0..frames).step_by(2) {
@@ -540,10 +602,17 @@ fn frame_energies(channels: &[Vec<f32>], fft: &Fft, window: &[f32]) -> Vec<(f32,
 
 /// Band tile energies, and energies below [`INTERNAL_RATE`]` / 2`, summed over
 /// channels, of the frames starting at `offset`.
-fn tile_energies(channels: &[Vec<f32>], offset: usize, fft: &Fft, window: &[f32]) -> (Vec<[f32; TILES]>, Vec<f32>) {
+fn tile_energies(
+    channels: &[Vec<f32>],
+    offset: usize,
+    fft: &Fft,
+    window: &[f32],
+) -> (Vec<[f32; TILES]>, Vec<f32>) {
     let (mut tiles, mut totals) = (Vec::new(), Vec::new());
     for_each_power(channels, offset, fft, window, |_, p| {
-        tiles.push(std::array::from_fn(|b| p[BAND_LO_BIN + b * TILE_BINS..][..TILE_BINS].iter().sum()));
+        tiles.push(std::array::from_fn(|b| {
+            p[BAND_LO_BIN + b * TILE_BINS..][..TILE_BINS].iter().sum()
+        }));
         totals.push(p[1..FRAME / 2].iter().sum());
     });
     (tiles, totals)
@@ -581,7 +650,12 @@ fn deviations(energies: &[[f32; TILES]], eps: f32, clip: f32) -> Vec<[f32; TILES
             dev[t][b] = logs[t][b] - 0.5 * (logs[t - 1][b] + logs[t + 1][b]);
         }
     }
-    let mut mags: Vec<f32> = dev.iter().flatten().map(|v| v.abs()).filter(|v| *v > 0.0).collect();
+    let mut mags: Vec<f32> = dev
+        .iter()
+        .flatten()
+        .map(|v| v.abs())
+        .filter(|v| *v > 0.0)
+        .collect();
     if mags.is_empty() {
         return dev;
     }
@@ -639,13 +713,17 @@ fn normal_tail(z: f32) -> f32 {
     }
     let x = f64::from(z) / std::f64::consts::SQRT_2;
     let t = 1.0 / (1.0 + 0.327_591_1 * x);
-    let poly =
-        t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
     (0.5 * poly * (-x * x).exp()) as f32
 }
 
 fn hann(n: usize) -> Vec<f32> {
-    (0..n).map(|i| (0.5 - 0.5 * (2.0 * PI * i as f64 / n as f64).cos()) as f32).collect()
+    (0..n)
+        .map(|i| (0.5 - 0.5 * (2.0 * PI * i as f64 / n as f64).cos()) as f32)
+        .collect()
 }
 
 /// Radix-2 complex FFT of a fixed power-of-two size.
@@ -659,7 +737,9 @@ struct Fft {
 impl Fft {
     fn new(n: usize) -> Self {
         let bits = n.trailing_zeros();
-        let rev = (0..n).map(|i| i.reverse_bits() >> (usize::BITS - bits)).collect();
+        let rev = (0..n)
+            .map(|i| i.reverse_bits() >> (usize::BITS - bits))
+            .collect();
         let angle = |k: usize| -2.0 * PI * k as f64 / n as f64;
         let cos = (0..n / 2).map(|k| angle(k).cos() as f32).collect();
         let sin = (0..n / 2).map(|k| angle(k).sin() as f32).collect();
@@ -705,7 +785,12 @@ impl Fft {
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {
             lanes[k] += x[k] * y[k];
@@ -738,19 +823,30 @@ impl Resampler {
                     if u.abs() >= HALF_TAPS as f64 {
                         return 0.0;
                     }
-                    let sinc = if u == 0.0 { 1.0 } else { (PI * u).sin() / (PI * u) };
+                    let sinc = if u == 0.0 {
+                        1.0
+                    } else {
+                        (PI * u).sin() / (PI * u)
+                    };
                     sinc * (0.5 + 0.5 * (PI * u / HALF_TAPS as f64).cos())
                 })
                 .collect();
             let sum: f64 = row.iter().sum();
             table.extend(row.iter().map(|v| (v / sum) as f32));
         }
-        Self { from, to, taps, table }
+        Self {
+            from,
+            to,
+            taps,
+            table,
+        }
     }
 
     /// Output samples covering `input_len` input samples.
     fn out_len(&self, input_len: usize) -> usize {
-        ((input_len as u128 * u128::from(self.to)).div_ceil(u128::from(self.from))).try_into().unwrap_or(usize::MAX)
+        ((input_len as u128 * u128::from(self.to)).div_ceil(u128::from(self.from)))
+            .try_into()
+            .unwrap_or(usize::MAX)
     }
 
     /// The first `len` output samples of `x` resampled (zero outside `x`).
@@ -771,11 +867,18 @@ impl Resampler {
                 q = 0;
             }
             // Tap j reads input base - (half - 1) + j, i.e. padded index base + 1 + half + j.
-            let start = usize::try_from(base).unwrap_or(usize::MAX).saturating_add(half + 1);
-            out.push(match (padded.get(start..start.saturating_add(taps)), self.table.get(q * taps..(q + 1) * taps)) {
-                (Some(xs), Some(hs)) => dot(xs, hs),
-                _ => 0.0,
-            });
+            let start = usize::try_from(base)
+                .unwrap_or(usize::MAX)
+                .saturating_add(half + 1);
+            out.push(
+                match (
+                    padded.get(start..start.saturating_add(taps)),
+                    self.table.get(q * taps..(q + 1) * taps),
+                ) {
+                    (Some(xs), Some(hs)) => dot(xs, hs),
+                    _ => 0.0,
+                },
+            );
             ip += step_ip;
             frac += step_frac;
             if frac >= self.to {
@@ -817,12 +920,25 @@ mod tests {
 
     fn to_audio(sr: u32, chans: Vec<Vec<f64>>) -> Audio {
         let n = chans.iter().map(Vec::len).min().unwrap_or(0);
-        let samples = (0..n).flat_map(|i| chans.iter().map(move |c| c[i].round().clamp(-32768.0, 32767.0) as i16));
-        Audio { sample_rate: sr, channels: chans.len() as u16, samples: samples.collect() }
+        let samples = (0..n).flat_map(|i| {
+            chans
+                .iter()
+                .map(move |c| c[i].round().clamp(-32768.0, 32767.0) as i16)
+        });
+        Audio {
+            sample_rate: sr,
+            channels: chans.len() as u16,
+            samples: samples.collect(),
+        }
     }
 
     fn mono(sr: u32, secs: f64, f: impl Fn(f64) -> f64) -> Audio {
-        to_audio(sr, vec![(0..(f64::from(sr) * secs) as usize).map(|i| f(i as f64 / f64::from(sr))).collect()])
+        to_audio(
+            sr,
+            vec![(0..(f64::from(sr) * secs) as usize)
+                .map(|i| f(i as f64 / f64::from(sr)))
+                .collect()],
+        )
     }
 
     /// Chords of harmonic notes with attack and decay, a bass note and hi-hat noise;
@@ -838,7 +954,10 @@ mod tests {
             let dur = beat * (1 + rng.next() % 3) as f64;
             let root = 110.0 * 2f64.powf((rng.next() % 12) as f64 / 12.0);
             let notes = [root, root * 1.26, root * 1.5, root * 2.24, root / 2.0];
-            let (s0, s1) = ((start * fs) as usize, (((start + dur) * fs) as usize).min(n));
+            let (s0, s1) = (
+                (start * fs) as usize,
+                (((start + dur) * fs) as usize).min(n),
+            );
             for (k, &f) in notes.iter().enumerate() {
                 let pan = (k as f64 + 0.5) / notes.len() as f64;
                 let amp = 2500.0 / (1.0 + k as f64 * 0.3);
@@ -884,9 +1003,14 @@ mod tests {
             let syllable = ((0.12 + 0.2 * rng.unit()) * fs) as usize;
             let (pause, fricative) = (rng.unit() < 0.2, rng.unit() < 0.2);
             let step = 0.95 + 0.1 * rng.unit();
-            let formants = [300.0 + 500.0 * rng.unit(), 900.0 + 1400.0 * rng.unit(), 2300.0 + 900.0 * rng.unit()];
+            let formants = [
+                300.0 + 500.0 * rng.unit(),
+                900.0 + 1400.0 * rng.unit(),
+                2300.0 + 900.0 * rng.unit(),
+            ];
             let r = (-PI * 90.0 / fs).exp();
-            let coeffs = formants.map(|f: f64| (2.0 * r * (TAU * f.min(fs * 0.45) / fs).cos(), -r * r));
+            let coeffs =
+                formants.map(|f: f64| (2.0 * r * (TAU * f.min(fs * 0.45) / fs).cos(), -r * r));
             for j in 0..syllable.min(n - i) {
                 // Intonation: a slow phrase contour and a pitch step per syllable.
                 let f0 = f0_base * (1.0 + 0.12 * (TAU * 0.7 * (i + j) as f64 / fs).sin()) * step;
@@ -911,22 +1035,37 @@ mod tests {
             }
             i += syllable;
         }
-        let rms = (out.iter().map(|v| v * v).sum::<f64>() / n.max(1) as f64).sqrt().max(1e-9);
+        let rms = (out.iter().map(|v| v * v).sum::<f64>() / n.max(1) as f64)
+            .sqrt()
+            .max(1e-9);
         let gain = 32768.0 * 10f64.powf(-24.0 / 20.0) / rms;
         to_audio(sr, vec![out.iter().map(|v| v * gain).collect()])
     }
 
     fn rms(a: &Audio) -> f64 {
-        (a.samples.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / a.samples.len().max(1) as f64).sqrt()
+        (a.samples.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>()
+            / a.samples.len().max(1) as f64)
+            .sqrt()
     }
 
     fn map_samples(a: &Audio, f: impl FnMut(i16) -> f64) -> Audio {
-        let samples = a.samples.iter().copied().map(f).map(|v| v.round().clamp(-32768.0, 32767.0) as i16).collect();
-        Audio { samples, ..a.clone() }
+        let samples = a
+            .samples
+            .iter()
+            .copied()
+            .map(f)
+            .map(|v| v.round().clamp(-32768.0, 32767.0) as i16)
+            .collect();
+        Audio {
+            samples,
+            ..a.clone()
+        }
     }
 
     fn requantise_8bit(a: &Audio) -> Audio {
-        map_samples(a, |s| (f64::from(s) / 256.0).round().clamp(-128.0, 127.0) * 256.0)
+        map_samples(a, |s| {
+            (f64::from(s) / 256.0).round().clamp(-128.0, 127.0) * 256.0
+        })
     }
 
     fn add_noise(a: &Audio, snr_db: f64, seed: u64) -> Audio {
@@ -939,14 +1078,23 @@ mod tests {
         let ch = usize::from(a.channels);
         let from = (from_secs * f64::from(a.sample_rate)) as usize * ch;
         let to = from + (keep_secs * f64::from(a.sample_rate)) as usize * ch;
-        Audio { samples: a.samples[from.min(a.samples.len())..to.min(a.samples.len())].to_vec(), ..a.clone() }
+        Audio {
+            samples: a.samples[from.min(a.samples.len())..to.min(a.samples.len())].to_vec(),
+            ..a.clone()
+        }
     }
 
     fn downmix(a: &Audio) -> Audio {
         let ch = usize::from(a.channels);
-        let samples =
-            a.samples.chunks_exact(ch).map(|f| (f.iter().map(|&s| i32::from(s)).sum::<i32>() / ch as i32) as i16);
-        Audio { sample_rate: a.sample_rate, channels: 1, samples: samples.collect() }
+        let samples = a
+            .samples
+            .chunks_exact(ch)
+            .map(|f| (f.iter().map(|&s| i32::from(s)).sum::<i32>() / ch as i32) as i16);
+        Audio {
+            sample_rate: a.sample_rate,
+            channels: 1,
+            samples: samples.collect(),
+        }
     }
 
     /// Halves or doubles the rate: a Blackman-windowed sinc low-pass at the lower
@@ -956,7 +1104,11 @@ mod tests {
         let kernel: Vec<f64> = (-HALF..=HALF)
             .map(|d| {
                 let (x, w) = (d as f64 / 2.0, d as f64 / HALF as f64);
-                let sinc = if d == 0 { 1.0 } else { (PI * x).sin() / (PI * x) };
+                let sinc = if d == 0 {
+                    1.0
+                } else {
+                    (PI * x).sin() / (PI * x)
+                };
                 sinc * (0.42 + 0.5 * (PI * w).cos() + 0.08 * (TAU * w).cos())
             })
             .collect();
@@ -964,7 +1116,13 @@ mod tests {
         let frames = (a.samples.len() / ch) as i64;
         let chans = (0..ch)
             .map(|c| {
-                let x = |i: i64| if (0..frames).contains(&i) { f64::from(a.samples[i as usize * ch + c]) } else { 0.0 };
+                let x = |i: i64| {
+                    if (0..frames).contains(&i) {
+                        f64::from(a.samples[i as usize * ch + c])
+                    } else {
+                        0.0
+                    }
+                };
                 if up {
                     // Zero-stuffed input at the higher rate, filtered: only even taps hit samples.
                     (0..2 * frames)
@@ -977,12 +1135,23 @@ mod tests {
                         .collect()
                 } else {
                     (0..frames / 2)
-                        .map(|n| (-HALF..=HALF).map(|d| x(2 * n + d) * kernel[(d + HALF) as usize] / 2.0).sum())
+                        .map(|n| {
+                            (-HALF..=HALF)
+                                .map(|d| x(2 * n + d) * kernel[(d + HALF) as usize] / 2.0)
+                                .sum()
+                        })
                         .collect()
                 }
             })
             .collect();
-        to_audio(if up { a.sample_rate * 2 } else { a.sample_rate / 2 }, chans)
+        to_audio(
+            if up {
+                a.sample_rate * 2
+            } else {
+                a.sample_rate / 2
+            },
+            chans,
+        )
     }
 
     fn style() -> AudioMarkStyle {
@@ -1001,7 +1170,11 @@ mod tests {
 
     fn assert_reads(a: &Audio, what: &str) {
         let (found, top) = scan(a, &style());
-        assert_eq!(found.payload(), Some(PAYLOAD), "{what}: {found:?}, best mean |z| {top:.2}");
+        assert_eq!(
+            found.payload(),
+            Some(PAYLOAD),
+            "{what}: {found:?}, best mean |z| {top:.2}"
+        );
     }
 
     #[test]
@@ -1010,20 +1183,33 @@ mod tests {
         let (clean, marked) = marked_music();
         let speech_clean = speech(44_100, 12.0, 3);
         let speech_marked = embed(&speech_clean, PAYLOAD, &style()).unwrap();
-        for (what, clean, marked) in [("music", clean, marked), ("speech", &speech_clean, &speech_marked)] {
+        for (what, clean, marked) in [
+            ("music", clean, marked),
+            ("speech", &speech_clean, &speech_marked),
+        ] {
             let level = mark_level_db(clean, marked).unwrap();
             println!(
                 "{what}: mark at {level:.1} dB, {:?}, best mean |z| {:.2}",
                 detect(marked, &style()),
                 scan(marked, &style()).1
             );
-            assert!((-27.0..=-20.0).contains(&level), "{what}: mark at {level:.1} dB");
-            let Detection::Found { payload, confidence } = detect(marked, &style()) else {
+            assert!(
+                (-27.0..=-20.0).contains(&level),
+                "{what}: mark at {level:.1} dB"
+            );
+            let Detection::Found {
+                payload,
+                confidence,
+            } = detect(marked, &style())
+            else {
                 panic!("{what}: not found")
             };
             assert_eq!(payload, PAYLOAD, "{what}");
             assert!(confidence > 0.5, "{what}: confidence {confidence}");
-            assert_eq!((marked.sample_rate, marked.channels, marked.samples.len()), (44_100, 1, clean.samples.len()));
+            assert_eq!(
+                (marked.sample_rate, marked.channels, marked.samples.len()),
+                (44_100, 1, clean.samples.len())
+            );
         }
     }
 
@@ -1042,7 +1228,10 @@ mod tests {
         // R: W2
         let (_, marked) = marked_music();
         let coarse = requantise_8bit(marked);
-        assert!(coarse.samples.iter().all(|s| s % 256 == 0 || *s == i16::MAX));
+        assert!(coarse
+            .samples
+            .iter()
+            .all(|s| s % 256 == 0 || *s == i16::MAX));
         assert_reads(&coarse, "8-bit");
         let speech = embed(&speech(22_050, 12.0, 5), PAYLOAD, &style()).unwrap();
         assert_reads(&requantise_8bit(&speech), "8-bit speech");
@@ -1053,9 +1242,20 @@ mod tests {
         // R: W2
         let (_, marked) = marked_music();
         let noisy = add_noise(marked, 30.0, 9);
-        let noise: f64 =
-            noisy.samples.iter().zip(&marked.samples).map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2)).sum();
-        let snr = 10.0 * (marked.samples.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() / noise).log10();
+        let noise: f64 = noisy
+            .samples
+            .iter()
+            .zip(&marked.samples)
+            .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+            .sum();
+        let snr = 10.0
+            * (marked
+                .samples
+                .iter()
+                .map(|&v| f64::from(v).powi(2))
+                .sum::<f64>()
+                / noise)
+                .log10();
         assert!((snr - 30.0).abs() < 0.5, "SNR {snr:.1} dB");
         assert_reads(&noisy, "30 dB SNR");
     }
@@ -1073,12 +1273,21 @@ mod tests {
         // R: W2
         let clean = music(44_100, 2, 12.0, 2);
         let marked = embed(&clean, PAYLOAD, &style()).unwrap();
-        assert_eq!((marked.channels, marked.samples.len()), (2, clean.samples.len()));
+        assert_eq!(
+            (marked.channels, marked.samples.len()),
+            (2, clean.samples.len())
+        );
         let level = mark_level_db(&clean, &marked).unwrap();
-        assert!((-27.0..=-20.0).contains(&level), "stereo mark at {level:.1} dB");
+        assert!(
+            (-27.0..=-20.0).contains(&level),
+            "stereo mark at {level:.1} dB"
+        );
         assert_reads(&marked, "stereo");
         assert_reads(&downmix(&marked), "downmix");
-        assert_reads(&cut(&add_noise(&marked, 30.0, 4), 2.5, 60.0), "stereo, noise and cut");
+        assert_reads(
+            &cut(&add_noise(&marked, 30.0, 4), 2.5, 60.0),
+            "stereo, noise and cut",
+        );
     }
 
     #[test]
@@ -1088,9 +1297,15 @@ mod tests {
         let marked = embed(&clean, PAYLOAD, &style()).unwrap();
         assert_eq!(marked.sample_rate, 22_050);
         assert_reads(&marked, "22.05 kHz");
-        assert_reads(&resample_2x(&resample_2x(&marked, true), false), "22.05 → 44.1 → 22.05 kHz");
+        assert_reads(
+            &resample_2x(&resample_2x(&marked, true), false),
+            "22.05 → 44.1 → 22.05 kHz",
+        );
         let (_, marked44) = marked_music();
-        assert_reads(&resample_2x(marked44, false), "44.1 kHz mark read at 22.05 kHz");
+        assert_reads(
+            &resample_2x(marked44, false),
+            "44.1 kHz mark read at 22.05 kHz",
+        );
         let speech48 = embed(&speech(48_000, 9.0, 12), PAYLOAD, &style()).unwrap();
         assert_reads(&speech48, "48 kHz");
     }
@@ -1100,26 +1315,65 @@ mod tests {
         // R: W2
         let mut rng = Rng(77);
         let mut clips: Vec<(String, Audio)> = Vec::new();
-        for (i, f) in [110.0, 440.0, 1000.0, 1062.5, 2500.0, 3300.0].into_iter().enumerate() {
+        for (i, f) in [110.0, 440.0, 1000.0, 1062.5, 2500.0, 3300.0]
+            .into_iter()
+            .enumerate()
+        {
             let sr = [8000, 16_000, 22_050, 44_100, 48_000, 11_025][i];
-            clips.push((format!("tone {f} Hz"), mono(sr, 6.0, |t| 9000.0 * (TAU * f * t).sin())));
+            clips.push((
+                format!("tone {f} Hz"),
+                mono(sr, 6.0, |t| 9000.0 * (TAU * f * t).sin()),
+            ));
         }
         clips.push((
             "chord".into(),
-            mono(16_000, 8.0, |t| [220.0, 277.2, 329.6].iter().map(|f| 3000.0 * (TAU * f * t).sin()).sum()),
+            mono(16_000, 8.0, |t| {
+                [220.0, 277.2, 329.6]
+                    .iter()
+                    .map(|f| 3000.0 * (TAU * f * t).sin())
+                    .sum()
+            }),
         ));
         clips.push((
             "am tone".into(),
-            mono(16_000, 8.0, |t| 8000.0 * (TAU * 1200.0 * t).sin() * (1.0 + (TAU * 4.0 * t).sin()) / 2.0),
+            mono(16_000, 8.0, |t| {
+                8000.0 * (TAU * 1200.0 * t).sin() * (1.0 + (TAU * 4.0 * t).sin()) / 2.0
+            }),
         ));
-        clips.push(("sweep".into(), mono(16_000, 8.0, |t| 8000.0 * (TAU * (200.0 * t + 200.0 * t * t)).sin())));
-        clips.push(("square".into(), mono(16_000, 6.0, |t| if (t * 311.0).fract() < 0.5 { 5000.0 } else { -5000.0 })));
-        clips.push(("clicks".into(), mono(16_000, 6.0, |t| if (t * 3.1).fract() < 0.002 { 20_000.0 } else { 0.0 })));
+        clips.push((
+            "sweep".into(),
+            mono(16_000, 8.0, |t| {
+                8000.0 * (TAU * (200.0 * t + 200.0 * t * t)).sin()
+            }),
+        ));
+        clips.push((
+            "square".into(),
+            mono(16_000, 6.0, |t| {
+                if (t * 311.0).fract() < 0.5 {
+                    5000.0
+                } else {
+                    -5000.0
+                }
+            }),
+        ));
+        clips.push((
+            "clicks".into(),
+            mono(16_000, 6.0, |t| {
+                if (t * 3.1).fract() < 0.002 {
+                    20_000.0
+                } else {
+                    0.0
+                }
+            }),
+        ));
         clips.push((
             "dtmf".into(),
             mono(8000, 8.0, |t| {
                 let k = (t * 4.0) as usize;
-                let (lo, hi) = ([697.0, 770.0, 852.0, 941.0][k % 4], [1209.0, 1336.0, 1477.0][k % 3]);
+                let (lo, hi) = (
+                    [697.0, 770.0, 852.0, 941.0][k % 4],
+                    [1209.0, 1336.0, 1477.0][k % 3],
+                );
                 4000.0 * ((TAU * lo * t).sin() + (TAU * hi * t).sin())
             }),
         ));
@@ -1139,20 +1393,38 @@ mod tests {
         ));
         for seed in 0..8 {
             let sr = [8000, 16_000, 22_050, 44_100][seed as usize % 4];
-            clips.push((format!("music {seed}"), music(sr, 1 + (seed % 2) as u16, 7.0, 100 + seed)));
+            clips.push((
+                format!("music {seed}"),
+                music(sr, 1 + (seed % 2) as u16, 7.0, 100 + seed),
+            ));
         }
         for seed in 0..6 {
-            clips.push((format!("speech {seed}"), speech([16_000, 22_050, 8000][seed as usize % 3], 7.0, 200 + seed)));
+            clips.push((
+                format!("speech {seed}"),
+                speech([16_000, 22_050, 8000][seed as usize % 3], 7.0, 200 + seed),
+            ));
         }
         clips.push(("silence".into(), mono(44_100, 6.0, |_| 0.0)));
-        clips.push(("speech in noise".into(), add_noise(&speech(16_000, 8.0, 9), 10.0, 3)));
-        let other_key = AudioMarkStyle { key: 12345, ..style() };
-        clips.push(("marked with another key".into(), embed(&music(16_000, 1, 8.0, 31), PAYLOAD, &other_key).unwrap()));
+        clips.push((
+            "speech in noise".into(),
+            add_noise(&speech(16_000, 8.0, 9), 10.0, 3),
+        ));
+        let other_key = AudioMarkStyle {
+            key: 12345,
+            ..style()
+        };
+        clips.push((
+            "marked with another key".into(),
+            embed(&music(16_000, 1, 8.0, 31), PAYLOAD, &other_key).unwrap(),
+        ));
         assert!(clips.len() >= 30, "{} clips", clips.len());
         for (what, clip) in &clips {
             let (found, top) = scan(clip, &style());
             assert_eq!(found, Detection::NotFound, "{what}");
-            assert!(top < 1.4, "{what}: best mean |z| {top:.2} is close to the decision level");
+            assert!(
+                top < 1.4,
+                "{what}: best mean |z| {top:.2} is close to the decision level"
+            );
         }
     }
 
@@ -1164,17 +1436,57 @@ mod tests {
         let cases = [
             ("5.9 s", music(16_000, 1, 5.9, 1)),
             ("silence", mono(44_100, 20.0, |_| 0.0)),
-            ("hiss at -75 dBFS", map_samples(&mono(16_000, 20.0, |_| 0.0), |_| 6.0 * rng.gauss())),
+            (
+                "hiss at -75 dBFS",
+                map_samples(&mono(16_000, 20.0, |_| 0.0), |_| 6.0 * rng.gauss()),
+            ),
             ("half of it silent", {
                 let mut a = music(16_000, 1, 10.0, 2);
-                a.samples[16_000 * 5 + 8000..].iter_mut().for_each(|v| *v = 0);
+                a.samples[16_000 * 5 + 8000..]
+                    .iter_mut()
+                    .for_each(|v| *v = 0);
                 a
             }),
-            ("no channel", Audio { sample_rate: 16_000, channels: 0, samples: vec![1000; 200_000] }),
-            ("4 kHz rate", Audio { sample_rate: 4000, channels: 1, samples: vec![1000; 200_000] }),
-            ("zero rate", Audio { sample_rate: 0, channels: 1, samples: vec![1000; 200_000] }),
-            ("huge rate", Audio { sample_rate: u32::MAX, channels: 1, samples: vec![1000; 200_000] }),
-            ("empty", Audio { sample_rate: 44_100, channels: 2, samples: vec![] }),
+            (
+                "no channel",
+                Audio {
+                    sample_rate: 16_000,
+                    channels: 0,
+                    samples: vec![1000; 200_000],
+                },
+            ),
+            (
+                "4 kHz rate",
+                Audio {
+                    sample_rate: 4000,
+                    channels: 1,
+                    samples: vec![1000; 200_000],
+                },
+            ),
+            (
+                "zero rate",
+                Audio {
+                    sample_rate: 0,
+                    channels: 1,
+                    samples: vec![1000; 200_000],
+                },
+            ),
+            (
+                "huge rate",
+                Audio {
+                    sample_rate: u32::MAX,
+                    channels: 1,
+                    samples: vec![1000; 200_000],
+                },
+            ),
+            (
+                "empty",
+                Audio {
+                    sample_rate: 44_100,
+                    channels: 2,
+                    samples: vec![],
+                },
+            ),
         ];
         for (what, audio) in &cases {
             let err = embed(audio, 1, &s).expect_err(what);
@@ -1196,10 +1508,20 @@ mod tests {
         let mut tiny = music(8000, 3, 0.4, 5);
         tiny.samples.push(1234);
         let marked = embed(&tiny, 9, &odd).unwrap();
-        assert_eq!((marked.samples.len(), *marked.samples.last().unwrap()), (tiny.samples.len(), 1234));
+        assert_eq!(
+            (marked.samples.len(), *marked.samples.last().unwrap()),
+            (tiny.samples.len(), 1234)
+        );
         assert_eq!(detect(&marked, &odd), Detection::NotFound);
         assert_eq!(
-            detect(&Audio { sample_rate: MAX_RATE, channels: 1, samples: vec![7; 10] }, &odd),
+            detect(
+                &Audio {
+                    sample_rate: MAX_RATE,
+                    channels: 1,
+                    samples: vec![7; 10]
+                },
+                &odd
+            ),
             Detection::NotFound
         );
     }
@@ -1208,13 +1530,17 @@ mod tests {
     fn embedding_is_deterministic_keyed_and_leaves_silence_silent() {
         // R: W2
         let mut clean = speech(16_000, 12.0, 8);
-        clean.samples[16_000 * 4..16_000 * 6].iter_mut().for_each(|v| *v = 0);
+        clean.samples[16_000 * 4..16_000 * 6]
+            .iter_mut()
+            .for_each(|v| *v = 0);
         let a = embed(&clean, PAYLOAD, &style()).unwrap();
         assert_eq!(a, embed(&clean, PAYLOAD, &style()).unwrap());
         assert_ne!(a, embed(&clean, PAYLOAD ^ 1, &style()).unwrap());
         // The mark follows the programme: 2 s of digital silence stay silent, but for
         // the filter's ring-out at the edges.
-        assert!(a.samples[16_000 * 4 + 800..16_000 * 6 - 800].iter().all(|&v| v.abs() <= 1));
+        assert!(a.samples[16_000 * 4 + 800..16_000 * 6 - 800]
+            .iter()
+            .all(|&v| v.abs() <= 1));
         assert_reads(&a, "speech with a gap");
         let other = AudioMarkStyle { key: 99, ..style() };
         assert_eq!(detect(&a, &other), Detection::NotFound);
@@ -1227,8 +1553,15 @@ mod tests {
         // R: W1
         // R: W2
         let clean = music(44_100, 2, 12.0, 6);
-        let mark = DraftMark { reference: "order-12".into(), seed: 1 };
-        let Artifact::Audio(tagged) = draft(&Artifact::Audio(clean.clone()), &mark, &WatermarkStyle::default()) else {
+        let mark = DraftMark {
+            reference: "order-12".into(),
+            seed: 1,
+        };
+        let Artifact::Audio(tagged) = draft(
+            &Artifact::Audio(clean.clone()),
+            &mark,
+            &WatermarkStyle::default(),
+        ) else {
             panic!("not audio")
         };
         let marked = embed(&tagged, PAYLOAD, &style()).unwrap();
@@ -1236,7 +1569,11 @@ mod tests {
         assert_reads(&requantise_8bit(&marked), "tagged draft, 8-bit");
         // The chime (880 Hz) still sounds at every tag and not between them.
         let power_880 = |from_s: f64| {
-            let x: Vec<f64> = cut(&downmix(&marked), from_s, 0.1).samples.iter().map(|&v| f64::from(v)).collect();
+            let x: Vec<f64> = cut(&downmix(&marked), from_s, 0.1)
+                .samples
+                .iter()
+                .map(|&v| f64::from(v))
+                .collect();
             let k = 2.0 * (TAU * 880.0 / 44_100.0).cos();
             let (mut s1, mut s2) = (0.0, 0.0);
             for v in &x {
@@ -1245,7 +1582,11 @@ mod tests {
             (s1 * s1 + s2 * s2 - k * s1 * s2) / (x.len() as f64).powi(2)
         };
         let clean_880 = |from_s: f64| {
-            let x: Vec<f64> = cut(&downmix(&clean), from_s, 0.1).samples.iter().map(|&v| f64::from(v)).collect();
+            let x: Vec<f64> = cut(&downmix(&clean), from_s, 0.1)
+                .samples
+                .iter()
+                .map(|&v| f64::from(v))
+                .collect();
             let k = 2.0 * (TAU * 880.0 / 44_100.0).cos();
             let (mut s1, mut s2) = (0.0, 0.0);
             for v in &x {
@@ -1255,7 +1596,10 @@ mod tests {
         };
         for tag_s in [0.0, 4.0, 8.0] {
             let (tag, programme) = (power_880(tag_s + 0.075), clean_880(tag_s + 0.075));
-            assert!(tag > 10.0 * programme.max(1.0), "tag at {tag_s} s: {tag:.0} vs programme {programme:.0}");
+            assert!(
+                tag > 10.0 * programme.max(1.0),
+                "tag at {tag_s} s: {tag:.0} vs programme {programme:.0}"
+            );
         }
     }
 
@@ -1267,7 +1611,10 @@ mod tests {
     #[ignore]
     fn robustness_sweep() {
         // R: W2
-        let secs: f64 = std::env::var("SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(12.0);
+        let secs: f64 = std::env::var("SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(12.0);
         let (mut failures, mut reads) = (Vec::new(), 0);
         for seed in 0..10u64 {
             for kind in ["music", "speech", "stereo"] {
@@ -1280,10 +1627,16 @@ mod tests {
                     println!("{kind} {seed}: unfit");
                     continue;
                 };
-                let mut line =
-                    format!("{kind} {seed}: mark at {:.1} dB", mark_level_db(&clean, &marked).unwrap_or(0.0));
+                let mut line = format!(
+                    "{kind} {seed}: mark at {:.1} dB",
+                    mark_level_db(&clean, &marked).unwrap_or(0.0)
+                );
                 let round_trip = resample_2x(&resample_2x(&marked, false), true);
-                let all = cut(&add_noise(&requantise_8bit(&round_trip), 30.0, seed), 1.37, 1e9);
+                let all = cut(
+                    &add_noise(&requantise_8bit(&round_trip), 30.0, seed),
+                    1.37,
+                    1e9,
+                );
                 for (attack, a) in [
                     ("none", marked.clone()),
                     ("22k", round_trip),

@@ -170,7 +170,13 @@ impl InvisibleStyle {
     /// checks off or cause a panic.
     fn sanitized(&self) -> Self {
         let d = Self::default();
-        let ok = |v: f32, fallback: f32| if v.is_finite() && v >= 0.0 { v } else { fallback };
+        let ok = |v: f32, fallback: f32| {
+            if v.is_finite() && v >= 0.0 {
+                v
+            } else {
+                fallback
+            }
+        };
         let mask_min = ok(self.mask_min, d.mask_min).clamp(0.01, 1.0);
         let min_scale = ok(self.min_scale, d.min_scale).clamp(0.25, 1.0);
         Self {
@@ -217,17 +223,24 @@ pub fn embed(img: &Image, payload: u64, style: &InvisibleStyle) -> Result<Image,
     let (w, h) = (img.width as usize, img.height as usize);
     if w < MIN_SIDE || h < MIN_SIDE {
         return Err(Unfit {
-            reason: format!("image is {w}×{h} px; the invisible mark needs at least {MIN_SIDE}×{MIN_SIDE}"),
+            reason: format!(
+                "image is {w}×{h} px; the invisible mark needs at least {MIN_SIDE}×{MIN_SIDE}"
+            ),
         });
     }
     if img.rgba.len() / 4 / w < h {
-        return Err(Unfit { reason: "pixel buffer is shorter than width × height × 4".into() });
+        return Err(Unfit {
+            reason: "pixel buffer is shorter than width × height × 4".into(),
+        });
     }
     let style = style.sanitized();
     let texture = texture(img, w, h, &style)?;
-    let mask: Vec<f32> =
-        texture.iter().map(|t| (t / style.texture_reference).clamp(style.mask_min, style.mask_max)).collect();
-    let rms = (mask.iter().map(|m| f64::from(m * m)).sum::<f64>() / mask.len() as f64).sqrt() as f32;
+    let mask: Vec<f32> = texture
+        .iter()
+        .map(|t| (t / style.texture_reference).clamp(style.mask_min, style.mask_max))
+        .collect();
+    let rms =
+        (mask.iter().map(|m| f64::from(m * m)).sum::<f64>() / mask.len() as f64).sqrt() as f32;
     // A picture busy throughout (noise, gravel) hides a stronger mark, and needs one.
     let mut sorted = texture.clone();
     let (_, &mut median, _) = sorted.select_nth_unstable_by(texture.len() / 2, f32::total_cmp);
@@ -235,10 +248,18 @@ pub fn embed(img: &Image, payload: u64, style: &InvisibleStyle) -> Result<Image,
     let gain = style.strength * boost / rms.max(1e-6);
     let chips = Layout::new(style.key).chips(&conv_encode(&payload::encode(payload)));
     let mut out = img.clone();
-    for (y, (row, mrow)) in out.rgba.chunks_exact_mut(4 * w).zip(mask.chunks_exact(w)).take(h).enumerate() {
+    for (y, (row, mrow)) in out
+        .rgba
+        .chunks_exact_mut(4 * w)
+        .zip(mask.chunks_exact(w))
+        .take(h)
+        .enumerate()
+    {
         let crow = &chips[(y % PERIOD) / CELL * CELLS..][..CELLS];
         for (x, (px, m)) in row.chunks_exact_mut(4).zip(mrow).enumerate() {
-            let d = (gain * m * crow[(x % PERIOD) / CELL]).round().clamp(-255.0, 255.0) as i16;
+            let d = (gain * m * crow[(x % PERIOD) / CELL])
+                .round()
+                .clamp(-255.0, 255.0) as i16;
             for c in &mut px[..3] {
                 *c = (i16::from(*c) + d).clamp(0, 255) as u8;
             }
@@ -261,11 +282,15 @@ pub fn check_fit(img: &Image, style: &InvisibleStyle) -> Result<(), Unfit> {
     let (w, h) = (img.width as usize, img.height as usize);
     if w < MIN_SIDE || h < MIN_SIDE {
         return Err(Unfit {
-            reason: format!("image is {w}×{h} px; the invisible mark needs at least {MIN_SIDE}×{MIN_SIDE}"),
+            reason: format!(
+                "image is {w}×{h} px; the invisible mark needs at least {MIN_SIDE}×{MIN_SIDE}"
+            ),
         });
     }
     if img.rgba.len() / 4 / w < h {
-        return Err(Unfit { reason: "pixel buffer is shorter than width × height × 4".into() });
+        return Err(Unfit {
+            reason: "pixel buffer is shorter than width × height × 4".into(),
+        });
     }
     texture(img, w, h, &style.sanitized()).map(|_| ())
 }
@@ -276,7 +301,10 @@ fn texture(img: &Image, w: usize, h: usize, style: &InvisibleStyle) -> Result<Ve
     let high = high_pass(&luma(img, w, h), w, h);
     let energy = box_mean(&high.iter().map(|v| v * v).collect::<Vec<_>>(), w, h, 2);
     let texture: Vec<f32> = energy.iter().map(|e| e.max(0.0).sqrt()).collect();
-    let textured = texture.iter().filter(|&&t| t >= style.texture_amplitude).count();
+    let textured = texture
+        .iter()
+        .filter(|&&t| t >= style.texture_amplitude)
+        .count();
     if (textured as f32) < style.min_textured_share * (w * h) as f32 {
         return Err(Unfit {
             reason: format!(
@@ -301,16 +329,24 @@ fn texture(img: &Image, w: usize, h: usize, style: &InvisibleStyle) -> Result<Ve
 /// ```
 pub fn detect(img: &Image, style: &InvisibleStyle) -> Detection {
     let style = style.sanitized();
-    let Some(reader) = Reader::new(img, &style) else { return Detection::NotFound };
+    let Some(reader) = Reader::new(img, &style) else {
+        return Detection::NotFound;
+    };
     let accept = |d: &Decoding| d.payload.filter(|_| d.confidence >= style.min_confidence);
     let native = reader.read(&Geometry::NATIVE);
     if let Some(payload) = accept(&native) {
-        return Detection::Found { payload, confidence: native.confidence };
+        return Detection::Found {
+            payload,
+            confidence: native.confidence,
+        };
     }
     for geometry in reader.geometries() {
         let d = reader.read(&geometry);
         if let Some(payload) = accept(&d) {
-            return Detection::Found { payload, confidence: d.confidence };
+            return Detection::Found {
+                payload,
+                confidence: d.confidence,
+            };
         }
     }
     Detection::NotFound
@@ -480,13 +516,17 @@ struct Geometry {
 
 impl Geometry {
     /// The geometry of an unscaled, unrotated image.
-    const NATIVE: Geometry = Geometry { m: [[1.0, 0.0], [0.0, 1.0]] };
+    const NATIVE: Geometry = Geometry {
+        m: [[1.0, 0.0], [0.0, 1.0]],
+    };
 
     /// The geometry whose tile side runs along `a` (image pixels) and `a` turned a
     /// quarter turn.
     fn of_lattice(a: [f64; 2]) -> Self {
         let k = PERIOD as f64 / (a[0] * a[0] + a[1] * a[1]);
-        Self { m: [[k * a[0], k * a[1]], [-k * a[1], k * a[0]]] }
+        Self {
+            m: [[k * a[0], k * a[1]], [-k * a[1], k * a[0]]],
+        }
     }
 }
 
@@ -508,12 +548,20 @@ struct Fft2 {
 
 impl Fft2 {
     fn new(planner: &mut FftPlanner<f32>, n: usize) -> Self {
-        Self { n, forward: planner.plan_fft_forward(n), inverse: planner.plan_fft_inverse(n) }
+        Self {
+            n,
+            forward: planner.plan_fft_forward(n),
+            inverse: planner.plan_fft_inverse(n),
+        }
     }
 
     /// In place, rows then columns (unnormalised, like rustfft).
     fn run(&self, data: &mut [Complex32], inverse: bool) {
-        let fft = if inverse { &self.inverse } else { &self.forward };
+        let fft = if inverse {
+            &self.inverse
+        } else {
+            &self.forward
+        };
         fft.process(data);
         transpose(data, self.n);
         fft.process(data);
@@ -563,7 +611,11 @@ impl<'a> Reader<'a> {
         }
         let high = high_pass(&luma(img, w, h), w, h);
         let energy = box_mean(&high.iter().map(|v| v * v).collect::<Vec<_>>(), w, h, 4);
-        let white = high.iter().zip(&energy).map(|(v, e)| (v / (e.max(0.0) + 1.0).sqrt()).clamp(-3.0, 3.0)).collect();
+        let white = high
+            .iter()
+            .zip(&energy)
+            .map(|(v, e)| (v / (e.max(0.0) + 1.0).sqrt()).clamp(-3.0, 3.0))
+            .collect();
         let layout = Layout::new(style.key);
         let mut planner = FftPlanner::new();
         let tile_fft = Fft2::new(&mut planner, PERIOD);
@@ -580,7 +632,16 @@ impl<'a> Reader<'a> {
                 t
             })
             .collect();
-        Some(Self { w, h, white, layout, pilots, tile_fft, planner: std::cell::RefCell::new(planner), style })
+        Some(Self {
+            w,
+            h,
+            white,
+            layout,
+            pilots,
+            tile_fft,
+            planner: std::cell::RefCell::new(planner),
+            style,
+        })
     }
 
     /// The whitened luma folded into one tile at `geometry`.
@@ -621,7 +682,9 @@ impl<'a> Reader<'a> {
             self.tile_fft.run(&mut corr, true);
             let n = corr.len() as f32;
             let m = corr.iter().map(|c| c.re).sum::<f32>() / n;
-            let sd = (corr.iter().map(|c| (c.re - m).powi(2)).sum::<f32>() / n).sqrt().max(1e-12);
+            let sd = (corr.iter().map(|c| (c.re - m).powi(2)).sum::<f32>() / n)
+                .sqrt()
+                .max(1e-12);
             for (s, c) in corr.iter().enumerate() {
                 let z = (c.re - m) / sd;
                 if z > best.0 {
@@ -633,11 +696,16 @@ impl<'a> Reader<'a> {
         let (sx, sy) = (s % PERIOD, s / PERIOD);
         let mut chips = [0f32; CHIPS];
         for (i, &b) in bins.iter().enumerate() {
-            let (bx, by) = ((i % PERIOD + PERIOD - sx) % PERIOD, (i / PERIOD + PERIOD - sy) % PERIOD);
+            let (bx, by) = (
+                (i % PERIOD + PERIOD - sx) % PERIOD,
+                (i / PERIOD + PERIOD - sy) % PERIOD,
+            );
             let (tx, ty) = symmetry(g, bx, by);
             chips[(ty / CELL) * CELLS + tx / CELL] += b;
         }
-        let sd = (bins.iter().map(|b| b * b).sum::<f32>() / bins.len() as f32).sqrt().max(1e-12);
+        let sd = (bins.iter().map(|b| b * b).sum::<f32>() / bins.len() as f32)
+            .sqrt()
+            .max(1e-12);
         let unit = sd * ((CHIPS_PER_BIT * CELL * CELL) as f32).sqrt();
         let mut soft = [0f32; CODED];
         for (c, v) in chips.iter().enumerate() {
@@ -647,8 +715,18 @@ impl<'a> Reader<'a> {
         }
         let bits = viterbi(&soft);
         let expected = conv_encode(&bits);
-        let agreement = soft.iter().zip(expected).map(|(&v, e)| if e { v } else { -v }).sum::<f32>() / CODED as f32;
-        Decoding { bits, agreement, confidence: confidence(agreement, self.style), payload: payload::decode_hard(&bits) }
+        let agreement = soft
+            .iter()
+            .zip(expected)
+            .map(|(&v, e)| if e { v } else { -v })
+            .sum::<f32>()
+            / CODED as f32;
+        Decoding {
+            bits,
+            agreement,
+            confidence: confidence(agreement, self.style),
+            payload: payload::decode_hard(&bits),
+        }
     }
 
     /// Geometries worth reading when the native grid fails, best first: lattices
@@ -662,12 +740,15 @@ impl<'a> Reader<'a> {
         }
         let acf = self.autocorrelation(side);
         let rmin = PERIOD as f64 * f64::from(self.style.min_scale) * 0.9;
-        let rmax = (PERIOD as f64 * f64::from(self.style.max_scale) * 1.1).min(side as f64 / 2.0 - 3.0);
+        let rmax =
+            (PERIOD as f64 * f64::from(self.style.max_scale) * 1.1).min(side as f64 / 2.0 - 3.0);
         if rmax <= rmin {
             return Vec::new();
         }
         // Local maxima of the half plane within the annulus.
-        let at = |x: isize, y: isize| acf[y.rem_euclid(side as isize) as usize * side + x.rem_euclid(side as isize) as usize];
+        let at = |x: isize, y: isize| {
+            acf[y.rem_euclid(side as isize) as usize * side + x.rem_euclid(side as isize) as usize]
+        };
         let mut peaks: Vec<(f32, [f64; 2])> = Vec::new();
         let r = rmax.ceil() as isize;
         for y in 0..=r {
@@ -677,7 +758,8 @@ impl<'a> Reader<'a> {
                     continue;
                 }
                 let v = at(x, y);
-                let is_max = (-1..=1).all(|dy| (-1..=1).all(|dx| (dx == 0 && dy == 0) || at(x + dx, y + dy) <= v));
+                let is_max = (-1..=1)
+                    .all(|dy| (-1..=1).all(|dx| (dx == 0 && dy == 0) || at(x + dx, y + dy) <= v));
                 if is_max {
                     peaks.push((v, refine_peak(&at, x, y)));
                 }
@@ -686,15 +768,31 @@ impl<'a> Reader<'a> {
         peaks.sort_by(|a, b| b.0.total_cmp(&a.0));
         peaks.truncate(ACF_PEAKS);
         // Each peak is a lattice point: the vector itself, half of it, or a diagonal.
-        let (lo, hi) = (PERIOD as f64 * f64::from(self.style.min_scale) * 0.95, PERIOD as f64 * f64::from(self.style.max_scale) * 1.05);
+        let (lo, hi) = (
+            PERIOD as f64 * f64::from(self.style.min_scale) * 0.95,
+            PERIOD as f64 * f64::from(self.style.max_scale) * 1.05,
+        );
         let mut candidates: Vec<(f32, [f64; 2])> = Vec::new();
         for (_, p) in &peaks {
             let q = [-p[1], p[0]];
-            let diagonals = [[(p[0] - q[0]) / 2.0, (p[1] - q[1]) / 2.0], [(p[0] + q[0]) / 2.0, (p[1] + q[1]) / 2.0]];
-            for c in [*p, [p[0] / 2.0, p[1] / 2.0], [p[0] / 3.0, p[1] / 3.0], diagonals[0], diagonals[1]] {
+            let diagonals = [
+                [(p[0] - q[0]) / 2.0, (p[1] - q[1]) / 2.0],
+                [(p[0] + q[0]) / 2.0, (p[1] + q[1]) / 2.0],
+            ];
+            for c in [
+                *p,
+                [p[0] / 2.0, p[1] / 2.0],
+                [p[0] / 3.0, p[1] / 3.0],
+                diagonals[0],
+                diagonals[1],
+            ] {
                 let c = canonical(c);
                 let len = c[0].hypot(c[1]);
-                if !(lo..=hi).contains(&len) || candidates.iter().any(|(_, o)| (o[0] - c[0]).hypot(o[1] - c[1]) < 1.0) {
+                if !(lo..=hi).contains(&len)
+                    || candidates
+                        .iter()
+                        .any(|(_, o)| (o[0] - c[0]).hypot(o[1] - c[1]) < 1.0)
+                {
                     continue;
                 }
                 candidates.push((lattice_score(&acf, side, c), c));
@@ -706,10 +804,14 @@ impl<'a> Reader<'a> {
         // the lattice where no single peak stands out (small or busy pictures).
         let smooth = circular_box_mean(&acf, side, 1);
         let mut grid: Vec<(f32, [f64; 2])> = Vec::new();
-        let steps = ((f64::from(self.style.max_scale) / f64::from(self.style.min_scale)).ln() / GRID_SCALE_STEP).ceil() as i32;
+        let steps = ((f64::from(self.style.max_scale) / f64::from(self.style.min_scale)).ln()
+            / GRID_SCALE_STEP)
+            .ceil() as i32;
         let turns = (GRID_MAX_DEGREES / GRID_DEGREE_STEP).round() as i32;
         for k in 0..=steps {
-            let len = PERIOD as f64 * f64::from(self.style.min_scale) * (GRID_SCALE_STEP * f64::from(k)).exp();
+            let len = PERIOD as f64
+                * f64::from(self.style.min_scale)
+                * (GRID_SCALE_STEP * f64::from(k)).exp();
             for t in -turns..=turns {
                 let (sin, cos) = (f64::from(t) * GRID_DEGREE_STEP).to_radians().sin_cos();
                 let a = [len * cos, len * sin];
@@ -723,7 +825,10 @@ impl<'a> Reader<'a> {
                 break;
             }
             let a = refine_lattice(&acf, side, a);
-            if candidates.iter().all(|(_, o)| (o[0] - a[0]).hypot(o[1] - a[1]) >= 1.0) {
+            if candidates
+                .iter()
+                .all(|(_, o)| (o[0] - a[0]).hypot(o[1] - a[1]) >= 1.0)
+            {
                 candidates.push((lattice_score(&acf, side, a).max(score), a));
                 picked += 1;
             }
@@ -737,7 +842,11 @@ impl<'a> Reader<'a> {
         for &(score, c) in &candidates {
             let fundamental = candidates
                 .iter()
-                .filter(|(s, d)| *s >= FUNDAMENTAL_SHARE * score && d[0].hypot(d[1]) < c[0].hypot(c[1]) - 1.0 && on_lattice(c, *d))
+                .filter(|(s, d)| {
+                    *s >= FUNDAMENTAL_SHARE * score
+                        && d[0].hypot(d[1]) < c[0].hypot(c[1]) - 1.0
+                        && on_lattice(c, *d)
+                })
                 .map(|&(_, d)| d)
                 .min_by(|a, b| a[0].hypot(a[1]).total_cmp(&b[0].hypot(b[1])));
             for v in fundamental.into_iter().chain([c]) {
@@ -747,7 +856,10 @@ impl<'a> Reader<'a> {
             }
         }
         order.truncate(wanted);
-        order.into_iter().map(|c| Geometry::of_lattice(refine_lattice(&acf, side, c))).collect()
+        order
+            .into_iter()
+            .map(|c| Geometry::of_lattice(refine_lattice(&acf, side, c)))
+            .collect()
     }
 
     /// Circular autocorrelation of the central `side²` window of the whitened luma,
@@ -756,7 +868,11 @@ impl<'a> Reader<'a> {
         let (x0, y0) = ((self.w - side) / 2, (self.h - side) / 2);
         let mut data: Vec<Complex32> = Vec::with_capacity(side * side);
         for y in y0..y0 + side {
-            data.extend(self.white[y * self.w + x0..][..side].iter().map(|&v| Complex32::new(v, 0.0)));
+            data.extend(
+                self.white[y * self.w + x0..][..side]
+                    .iter()
+                    .map(|&v| Complex32::new(v, 0.0)),
+            );
         }
         let fft = Fft2::new(&mut self.planner.borrow_mut(), side);
         fft.run(&mut data, false);
@@ -783,7 +899,11 @@ fn circular_box_mean(v: &[f32], side: usize, r: usize) -> Vec<f32> {
         for (y, row) in src.chunks_exact(side).enumerate() {
             let mut sum: f32 = (0..=2 * r).map(|k| row[(k + side - r) % side]).sum();
             for x in 0..side {
-                let i = if transpose_out { x * side + y } else { y * side + x };
+                let i = if transpose_out {
+                    x * side + y
+                } else {
+                    y * side + x
+                };
                 out[i] = sum / (2 * r + 1) as f32;
                 sum += row[(x + r + 1) % side] - row[(x + side - r) % side];
             }
@@ -809,7 +929,10 @@ fn canonical(mut a: [f64; 2]) -> [f64; 2] {
 /// Whether `c` is a point of the square lattice of `d` (within 8 % of a step).
 fn on_lattice(c: [f64; 2], d: [f64; 2]) -> bool {
     let d2 = d[0] * d[0] + d[1] * d[1];
-    let (m, n) = ((c[0] * d[0] + c[1] * d[1]) / d2, (c[1] * d[0] - c[0] * d[1]) / d2);
+    let (m, n) = (
+        (c[0] * d[0] + c[1] * d[1]) / d2,
+        (c[1] * d[0] - c[0] * d[1]) / d2,
+    );
     (m - m.round()).abs() < 0.08 && (n - n.round()).abs() < 0.08
 }
 
@@ -824,7 +947,10 @@ fn refine_peak(at: &impl Fn(isize, isize) -> f32, x: isize, y: isize) -> [f64; 2
         }
     };
     let v = at(x, y);
-    [x as f64 + offset(at(x - 1, y), v, at(x + 1, y)), y as f64 + offset(at(x, y - 1), v, at(x, y + 1))]
+    [
+        x as f64 + offset(at(x - 1, y), v, at(x + 1, y)),
+        y as f64 + offset(at(x, y - 1), v, at(x, y + 1)),
+    ]
 }
 
 /// Bilinear value of a circular autocorrelation at a fractional lag.
@@ -832,7 +958,9 @@ fn acf_at(acf: &[f32], side: usize, p: [f64; 2]) -> f32 {
     let (fx, fy) = (p[0].floor(), p[1].floor());
     let (tx, ty) = ((p[0] - fx) as f32, (p[1] - fy) as f32);
     let s = side as i64;
-    let g = |dx: i64, dy: i64| acf[((fy as i64 + dy).rem_euclid(s) * s + (fx as i64 + dx).rem_euclid(s)) as usize];
+    let g = |dx: i64, dy: i64| {
+        acf[((fy as i64 + dy).rem_euclid(s) * s + (fx as i64 + dx).rem_euclid(s)) as usize]
+    };
     let top = g(0, 0) + (g(1, 0) - g(0, 0)) * tx;
     let bottom = g(0, 1) + (g(1, 1) - g(0, 1)) * tx;
     top + (bottom - top) * ty
@@ -841,10 +969,12 @@ fn acf_at(acf: &[f32], side: usize, p: [f64; 2]) -> f32 {
 /// The lattice points `m·a + n·a⊥` (not 0, |m|, |n| ≤ 4) that fit in the window.
 fn lattice_points(side: usize, a: [f64; 2]) -> impl Iterator<Item = (f64, f64, [f64; 2])> {
     let limit = side as f64 / 2.0 - 3.0;
-    (-4..=4i32).flat_map(move |m| (-4..=4i32).map(move |n| (f64::from(m), f64::from(n)))).filter_map(move |(m, n)| {
-        let q = [m * a[0] - n * a[1], m * a[1] + n * a[0]];
-        ((m, n) != (0.0, 0.0) && q[0].hypot(q[1]) <= limit).then_some((m, n, q))
-    })
+    (-4..=4i32)
+        .flat_map(move |m| (-4..=4i32).map(move |n| (f64::from(m), f64::from(n))))
+        .filter_map(move |(m, n)| {
+            let q = [m * a[0] - n * a[1], m * a[1] + n * a[0]];
+            ((m, n) != (0.0, 0.0) && q[0].hypot(q[1]) <= limit).then_some((m, n, q))
+        })
 }
 
 /// How well the square lattice of `a` fits the autocorrelation: a matched filter
@@ -855,7 +985,8 @@ fn lattice_points(side: usize, a: [f64; 2]) -> impl Iterator<Item = (f64, f64, [
 /// every lag. A lattice then outscores both its sparser super-lattices (fewer
 /// points) and denser sub-lattices (points off the pattern).
 fn lattice_score(acf: &[f32], side: usize, a: [f64; 2]) -> f32 {
-    let overlap = |q: [f64; 2]| ((1.0 - q[0].abs() / side as f64) * (1.0 - q[1].abs() / side as f64)) as f32;
+    let overlap =
+        |q: [f64; 2]| ((1.0 - q[0].abs() / side as f64) * (1.0 - q[1].abs() / side as f64)) as f32;
     let (sum, norm) = lattice_points(side, a).fold((0f32, 0f32), |(s, n), (_, _, q)| {
         let w = overlap(q);
         (s + w * acf_at(acf, side, q), n + w * w)
@@ -914,13 +1045,18 @@ const WRAP: usize = 5 * (MEMORY + 1);
 /// The two output bits for a 7-bit register (newest input bit lowest).
 fn outputs(register: usize) -> (bool, bool) {
     let r = register as u32;
-    ((r & GENERATORS[0]).count_ones() & 1 == 1, (r & GENERATORS[1]).count_ones() & 1 == 1)
+    (
+        (r & GENERATORS[0]).count_ones() & 1 == 1,
+        (r & GENERATORS[1]).count_ones() & 1 == 1,
+    )
 }
 
 /// Tail-biting convolutional encoding: the register starts with the last `MEMORY`
 /// bits, so it ends where it began.
 fn conv_encode(bits: &[bool; CODEWORD_BITS]) -> [bool; CODED] {
-    let mut reg = bits[CODEWORD_BITS - MEMORY..].iter().fold(0usize, |r, &b| (r << 1) | usize::from(b));
+    let mut reg = bits[CODEWORD_BITS - MEMORY..]
+        .iter()
+        .fold(0usize, |r, &b| (r << 1) | usize::from(b));
     let mut out = [false; CODED];
     for (t, &b) in bits.iter().enumerate() {
         reg = ((reg << 1) | usize::from(b)) & (2 * STATES - 1);
@@ -938,7 +1074,8 @@ fn viterbi(soft: &[f32; CODED]) -> [bool; CODEWORD_BITS] {
     // signs (±1) of each of the four branches, as (o₀, o₁) for [from s, from s + 32].
     let sign = |bit: bool| if bit { 1f32 } else { -1f32 };
     let branch_signs = |top: usize, newest: usize| -> [[f32; HALF]; 2] {
-        let pairs: [(bool, bool); HALF] = std::array::from_fn(|s| outputs(((s | (top * HALF)) << 1) | newest));
+        let pairs: [(bool, bool); HALF] =
+            std::array::from_fn(|s| outputs(((s | (top * HALF)) << 1) | newest));
         [pairs.map(|p| sign(p.0)), pairs.map(|p| sign(p.1))]
     };
     let (even_lo, even_hi) = (branch_signs(0, 0), branch_signs(1, 0));
@@ -960,7 +1097,9 @@ fn viterbi(soft: &[f32; CODED]) -> [bool; CODEWORD_BITS] {
         }
         metric = next;
     }
-    let mut state = (0..STATES).max_by(|&a, &b| metric[a].total_cmp(&metric[b])).unwrap_or(0);
+    let mut state = (0..STATES)
+        .max_by(|&a, &b| metric[a].total_cmp(&metric[b]))
+        .unwrap_or(0);
     let mut bits = [false; CODEWORD_BITS];
     for (k, decision) in decisions.iter().enumerate().rev() {
         if (WRAP..WRAP + CODEWORD_BITS).contains(&k) {
@@ -982,7 +1121,11 @@ mod tests {
     fn photo(name: &str) -> Image {
         let path = format!("{}/../tests/corpus/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        from_rgba(image::load_from_memory(&bytes).expect("corpus image decodes").to_rgba8())
+        from_rgba(
+            image::load_from_memory(&bytes)
+                .expect("corpus image decodes")
+                .to_rgba8(),
+        )
     }
 
     fn rgba(img: &Image) -> image::RgbaImage {
@@ -990,21 +1133,37 @@ mod tests {
     }
 
     fn from_rgba(buf: image::RgbaImage) -> Image {
-        Image { width: buf.width(), height: buf.height(), rgba: buf.into_raw() }
+        Image {
+            width: buf.width(),
+            height: buf.height(),
+            rgba: buf.into_raw(),
+        }
     }
 
     fn jpeg(img: &Image, quality: u8) -> Image {
         let rgb = image::DynamicImage::ImageRgba8(rgba(img)).to_rgb8();
         let mut bytes = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality)
-            .encode(rgb.as_raw(), img.width, img.height, image::ExtendedColorType::Rgb8)
+            .encode(
+                rgb.as_raw(),
+                img.width,
+                img.height,
+                image::ExtendedColorType::Rgb8,
+            )
             .unwrap();
-        from_rgba(image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap().to_rgba8())
+        from_rgba(
+            image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
+                .unwrap()
+                .to_rgba8(),
+        )
     }
 
     /// A kept rescale by `factor`.
     fn rescale(img: &Image, factor: f64, filter: FilterType) -> Image {
-        let (w, h) = ((f64::from(img.width) * factor).round() as u32, (f64::from(img.height) * factor).round() as u32);
+        let (w, h) = (
+            (f64::from(img.width) * factor).round() as u32,
+            (f64::from(img.height) * factor).round() as u32,
+        );
         from_rgba(image::imageops::resize(&rgba(img), w, h, filter))
     }
 
@@ -1037,8 +1196,14 @@ mod tests {
 
     /// Keeps the central `share` of the width and height.
     fn crop_centre(img: &Image, share: f64) -> Image {
-        let (w, h) = ((f64::from(img.width) * share) as u32, (f64::from(img.height) * share) as u32);
-        from_rgba(image::imageops::crop_imm(&rgba(img), (img.width - w) / 2, (img.height - h) / 3, w, h).to_image())
+        let (w, h) = (
+            (f64::from(img.width) * share) as u32,
+            (f64::from(img.height) * share) as u32,
+        );
+        from_rgba(
+            image::imageops::crop_imm(&rgba(img), (img.width - w) / 2, (img.height - h) / 3, w, h)
+                .to_image(),
+        )
     }
 
     fn brightness(img: &Image, gain: f32) -> Image {
@@ -1053,7 +1218,9 @@ mod tests {
 
     fn psnr(a: &Image, b: &Image) -> f64 {
         let pairs = a.rgba.chunks_exact(4).zip(b.rgba.chunks_exact(4));
-        let se: f64 = pairs.flat_map(|(p, q)| (0..3).map(move |k| (f64::from(p[k]) - f64::from(q[k])).powi(2))).sum();
+        let se: f64 = pairs
+            .flat_map(|(p, q)| (0..3).map(move |k| (f64::from(p[k]) - f64::from(q[k])).powi(2)))
+            .sum();
         let mse = se / (a.rgba.len() / 4 * 3) as f64;
         10.0 * (255.0 * 255.0 / mse.max(1e-12)).log10()
     }
@@ -1064,9 +1231,15 @@ mod tests {
 
     fn assert_found(img: &Image, what: &str) {
         match detect(img, &InvisibleStyle::default()) {
-            Detection::Found { payload, confidence } => {
+            Detection::Found {
+                payload,
+                confidence,
+            } => {
                 assert_eq!(payload, PAYLOAD, "{what}: wrong payload");
-                assert!((0.1..=1.0).contains(&confidence), "{what}: confidence {confidence}");
+                assert!(
+                    (0.1..=1.0).contains(&confidence),
+                    "{what}: confidence {confidence}"
+                );
             }
             Detection::NotFound => panic!("{what}: mark not found"),
         }
@@ -1081,7 +1254,13 @@ mod tests {
             let db = psnr(&img, &m);
             assert!(db >= 40.0, "{name}: PSNR {db:.1} dB");
             assert_found(&m, name);
-            assert!(m.rgba.chunks_exact(4).zip(img.rgba.chunks_exact(4)).all(|(a, b)| a[3] == b[3]), "{name}: alpha");
+            assert!(
+                m.rgba
+                    .chunks_exact(4)
+                    .zip(img.rgba.chunks_exact(4))
+                    .all(|(a, b)| a[3] == b[3]),
+                "{name}: alpha"
+            );
         }
     }
 
@@ -1101,12 +1280,20 @@ mod tests {
     #[test]
     fn resynchronises_after_kept_rescales() {
         let m = marked(&photo("astronaut"));
-        for (factor, filter) in [(0.5, FilterType::Triangle), (0.98, FilterType::CatmullRom), (1.5, FilterType::Triangle), (2.0, FilterType::CatmullRom)] {
+        for (factor, filter) in [
+            (0.5, FilterType::Triangle),
+            (0.98, FilterType::CatmullRom),
+            (1.5, FilterType::Triangle),
+            (2.0, FilterType::CatmullRom),
+        ] {
             assert_found(&rescale(&m, factor, filter), &format!("rescale {factor}"));
         }
         // The screenshot chain: 0.8× then JPEG 80.
         let m = marked(&photo("coffee"));
-        assert_found(&jpeg(&rescale(&m, 0.8, FilterType::Triangle), 80), "0.8× + JPEG 80");
+        assert_found(
+            &jpeg(&rescale(&m, 0.8, FilterType::Triangle), 80),
+            "0.8× + JPEG 80",
+        );
     }
 
     // R: W2
@@ -1116,25 +1303,58 @@ mod tests {
         for degrees in [-5.0, 0.5, 3.0] {
             assert_found(&rotate(&m, degrees), &format!("rotation {degrees}°"));
         }
-        assert_found(&from_rgba(image::imageops::flip_horizontal(&rgba(&m))), "horizontal flip");
+        assert_found(
+            &from_rgba(image::imageops::flip_horizontal(&rgba(&m))),
+            "horizontal flip",
+        );
         let flipped = from_rgba(image::imageops::flip_horizontal(&rgba(&m)));
-        assert_found(&rescale(&rotate(&flipped, 2.0), 0.9, FilterType::Triangle), "flip, 2°, 0.9×");
+        assert_found(
+            &rescale(&rotate(&flipped, 2.0), 0.9, FilterType::Triangle),
+            "flip, 2°, 0.9×",
+        );
     }
 
     // R: W2
     #[test]
     fn unmarked_photos_never_give_a_payload() {
         let style = InvisibleStyle::default();
-        let names = ["astronaut", "chelsea", "coffee", "rocket", "hubble", "retina", "camera", "coins", "gravel", "brick", "text", "horse"];
+        let names = [
+            "astronaut",
+            "chelsea",
+            "coffee",
+            "rocket",
+            "hubble",
+            "retina",
+            "camera",
+            "coins",
+            "gravel",
+            "brick",
+            "text",
+            "horse",
+        ];
         for name in names {
             let img = photo(name);
-            for (what, variant) in [("as is", img.clone()), ("0.7×", rescale(&img, 0.7, FilterType::Triangle)), ("JPEG 60", jpeg(&img, 60))] {
-                assert_eq!(detect(&variant, &style), Detection::NotFound, "{name} {what}");
+            for (what, variant) in [
+                ("as is", img.clone()),
+                ("0.7×", rescale(&img, 0.7, FilterType::Triangle)),
+                ("JPEG 60", jpeg(&img, 60)),
+            ] {
+                assert_eq!(
+                    detect(&variant, &style),
+                    Detection::NotFound,
+                    "{name} {what}"
+                );
             }
         }
         // A mark made with another key is not found either.
-        let other = InvisibleStyle { key: 7, ..InvisibleStyle::default() };
-        assert_eq!(detect(&marked(&photo("chelsea")), &other), Detection::NotFound);
+        let other = InvisibleStyle {
+            key: 7,
+            ..InvisibleStyle::default()
+        };
+        assert_eq!(
+            detect(&marked(&photo("chelsea")), &other),
+            Detection::NotFound
+        );
     }
 
     // R: W2
@@ -1150,7 +1370,14 @@ mod tests {
             ("flat transparent", Image::filled(300, 300, [0, 0, 0, 0])),
             ("linear gradient", gradient),
             ("too small", crop_centre(&photo("coffee"), 0.3)),
-            ("short buffer", Image { width: 512, height: 512, rgba: vec![100; 512 * 511 * 4] }),
+            (
+                "short buffer",
+                Image {
+                    width: 512,
+                    height: 512,
+                    rgba: vec![100; 512 * 511 * 4],
+                },
+            ),
         ];
         for (name, img) in cases {
             let err = embed(&img, 1, &style).expect_err(name);
@@ -1170,24 +1397,54 @@ mod tests {
             s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
             let n = (s >> 24) as usize;
             let (x, y) = (i % 256, i / 256);
-            p[..3].copy_from_slice(&[((x * 3 + n) & 255) as u8, ((y * 5 + (n >> 1)) & 255) as u8, (((x + y) * 2 + (n >> 2)) & 255) as u8]);
+            p[..3].copy_from_slice(&[
+                ((x * 3 + n) & 255) as u8,
+                ((y * 5 + (n >> 1)) & 255) as u8,
+                (((x + y) * 2 + (n >> 2)) & 255) as u8,
+            ]);
         }
         let style = crate::watermark::MarkStyle::default();
-        let mark = crate::watermark::DraftMark { reference: "order-1".into(), seed: 7 };
-        let marked = crate::watermark::mark_draft(&crate::Artifact::Image(img.clone()), &mark, Some(42), &style);
+        let mark = crate::watermark::DraftMark {
+            reference: "order-1".into(),
+            seed: 7,
+        };
+        let marked = crate::watermark::mark_draft(
+            &crate::Artifact::Image(img.clone()),
+            &mark,
+            Some(42),
+            &style,
+        );
         assert!(marked.payload.is_ok());
-        assert_eq!(crate::watermark::trace(&marked.artifact, &style).payload(), Some(42));
+        assert_eq!(
+            crate::watermark::trace(&marked.artifact, &style).payload(),
+            Some(42)
+        );
         assert_eq!(detect(&img, &style.invisible), Detection::NotFound);
         // The Python binding's test picture: sawtooth gradients and an x ^ y pattern.
         let mut saw = Image::filled(512, 512, [0, 0, 0, 255]);
         for (i, p) in saw.rgba.chunks_exact_mut(4).enumerate() {
             let (x, y) = (i % 512, i / 512);
-            p[..3].copy_from_slice(&[((x * 7 + 3) % 256) as u8, ((y * 5 + 9) % 256) as u8, (((x ^ y) + 3) % 256) as u8]);
+            p[..3].copy_from_slice(&[
+                ((x * 7 + 3) % 256) as u8,
+                ((y * 5 + 9) % 256) as u8,
+                (((x ^ y) + 3) % 256) as u8,
+            ]);
         }
-        let mark = crate::watermark::DraftMark { reference: "order-7".into(), seed: 1 };
-        let marked = crate::watermark::mark_draft(&crate::Artifact::Image(saw.clone()), &mark, Some(0xC0FFEE), &style);
+        let mark = crate::watermark::DraftMark {
+            reference: "order-7".into(),
+            seed: 1,
+        };
+        let marked = crate::watermark::mark_draft(
+            &crate::Artifact::Image(saw.clone()),
+            &mark,
+            Some(0xC0FFEE),
+            &style,
+        );
         match crate::watermark::trace(&marked.artifact, &style) {
-            Detection::Found { payload, confidence } => assert!(payload == 0xC0FFEE && confidence > 0.5, "{confidence}"),
+            Detection::Found {
+                payload,
+                confidence,
+            } => assert!(payload == 0xC0FFEE && confidence > 0.5, "{confidence}"),
             Detection::NotFound => panic!("sawtooth picture: not found"),
         }
         assert_eq!(detect(&saw, &style.invisible), Detection::NotFound);
@@ -1215,23 +1472,48 @@ mod tests {
         let noise = |w: u32, h: u32| {
             let mut img = Image::filled(w, h, [0, 0, 0, 255]);
             let mut rng = SplitMix(w.into());
-            img.rgba.iter_mut().for_each(|v| *v = (rng.next_u64() >> 56) as u8);
+            img.rgba
+                .iter_mut()
+                .for_each(|v| *v = (rng.next_u64() >> 56) as u8);
             img
         };
         let images = [
-            Image { width: 0, height: 0, rgba: vec![] },
-            Image { width: u32::MAX, height: u32::MAX, rgba: vec![1; 64] },
-            Image { width: 128, height: 128, rgba: vec![7; 10] },
-            Image { width: 1, height: 100_000, rgba: vec![0; 400_000] },
+            Image {
+                width: 0,
+                height: 0,
+                rgba: vec![],
+            },
+            Image {
+                width: u32::MAX,
+                height: u32::MAX,
+                rgba: vec![1; 64],
+            },
+            Image {
+                width: 128,
+                height: 128,
+                rgba: vec![7; 10],
+            },
+            Image {
+                width: 1,
+                height: 100_000,
+                rgba: vec![0; 400_000],
+            },
             noise(64, 64),
             noise(128, 128),
             noise(129, 301),
-            Image { width: 200, height: 200, rgba: vec![255; 200 * 200 * 4 + 3] },
+            Image {
+                width: 200,
+                height: 200,
+                rgba: vec![255; 200 * 200 * 4 + 3],
+            },
         ];
         for img in &images {
             for style in [&hostile, &InvisibleStyle::default()] {
                 if let Ok(m) = embed(img, u64::MAX, style) {
-                    assert_eq!((m.width, m.height, m.rgba.len()), (img.width, img.height, img.rgba.len()));
+                    assert_eq!(
+                        (m.width, m.height, m.rgba.len()),
+                        (img.width, img.height, img.rgba.len())
+                    );
                     let _ = detect(&m, style);
                 }
                 let _ = detect(img, style);

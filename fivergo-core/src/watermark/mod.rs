@@ -99,30 +99,57 @@ pub struct MarkedDraft {
 /// assert!(marked.payload.is_ok());
 /// assert_eq!(trace(&marked.artifact, &style).payload(), Some(0x0007_0001));
 /// ```
-pub fn mark_draft(clean: &Artifact, mark: &DraftMark, payload: Option<u64>, style: &MarkStyle) -> MarkedDraft {
+pub fn mark_draft(
+    clean: &Artifact,
+    mark: &DraftMark,
+    payload: Option<u64>,
+    style: &MarkStyle,
+) -> MarkedDraft {
     let visible = draft(clean, mark, &style.visible);
     let Some(payload) = payload else {
-        return MarkedDraft { artifact: visible, payload: Err(Unfit { reason: "no payload asked for".into() }) };
+        return MarkedDraft {
+            artifact: visible,
+            payload: Err(Unfit {
+                reason: "no payload asked for".into(),
+            }),
+        };
     };
     // Fitness is judged on the clean picture: the visible mark's own texture must
     // not make a flat picture look able to hide the payload.
     if let (Artifact::Image(_), Artifact::Image(clean)) = (&visible, clean) {
         if let Err(unfit) = invisible::check_fit(clean, &style.invisible) {
-            return MarkedDraft { artifact: visible, payload: Err(unfit) };
+            return MarkedDraft {
+                artifact: visible,
+                payload: Err(unfit),
+            };
         }
     }
     match &visible {
         Artifact::Image(img) => match invisible::embed(img, payload, &style.invisible) {
-            Ok(marked) => MarkedDraft { artifact: Artifact::Image(marked), payload: Ok(()) },
-            Err(unfit) => MarkedDraft { artifact: visible, payload: Err(unfit) },
+            Ok(marked) => MarkedDraft {
+                artifact: Artifact::Image(marked),
+                payload: Ok(()),
+            },
+            Err(unfit) => MarkedDraft {
+                artifact: visible,
+                payload: Err(unfit),
+            },
         },
         Artifact::Audio(a) => match audio::embed(a, payload, &style.audio) {
-            Ok(marked) => MarkedDraft { artifact: Artifact::Audio(marked), payload: Ok(()) },
-            Err(unfit) => MarkedDraft { artifact: visible, payload: Err(unfit) },
+            Ok(marked) => MarkedDraft {
+                artifact: Artifact::Audio(marked),
+                payload: Ok(()),
+            },
+            Err(unfit) => MarkedDraft {
+                artifact: visible,
+                payload: Err(unfit),
+            },
         },
         Artifact::Text(_) => MarkedDraft {
             artifact: visible,
-            payload: Err(Unfit { reason: "texts carry their reference in the visible header only".into() }),
+            payload: Err(Unfit {
+                reason: "texts carry their reference in the visible header only".into(),
+            }),
         },
     }
 }

@@ -20,7 +20,11 @@ pub fn encode(payload: u64) -> [bool; CODEWORD_BITS] {
     let mut bits = [false; CODEWORD_BITS];
     let crc = crc32(&payload.to_be_bytes());
     for (i, bit) in bits.iter_mut().enumerate() {
-        *bit = if i < 64 { (payload >> (63 - i)) & 1 == 1 } else { (crc >> (95 - i)) & 1 == 1 };
+        *bit = if i < 64 {
+            (payload >> (63 - i)) & 1 == 1
+        } else {
+            (crc >> (95 - i)) & 1 == 1
+        };
     }
     bits
 }
@@ -30,8 +34,12 @@ pub fn decode_hard(bits: &[bool]) -> Option<u64> {
     if bits.len() != CODEWORD_BITS {
         return None;
     }
-    let payload = bits[..64].iter().fold(0u64, |acc, &b| (acc << 1) | u64::from(b));
-    let crc = bits[64..].iter().fold(0u32, |acc, &b| (acc << 1) | u32::from(b));
+    let payload = bits[..64]
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 1) | u64::from(b));
+    let crc = bits[64..]
+        .iter()
+        .fold(0u32, |acc, &b| (acc << 1) | u32::from(b));
     (crc32(&payload.to_be_bytes()) == crc).then_some(payload)
 }
 
@@ -58,7 +66,8 @@ pub fn decode_soft(soft: &[f32]) -> Option<(u64, f32)> {
     }
     // Agreement of every bit's sign with its magnitude: 1 when all bits are equally
     // strong, lower when many bits sit near zero.
-    let weakest_share = soft.iter().filter(|v| v.abs() < 0.25 * magnitude).count() as f32 / CODEWORD_BITS as f32;
+    let weakest_share =
+        soft.iter().filter(|v| v.abs() < 0.25 * magnitude).count() as f32 / CODEWORD_BITS as f32;
     Some((payload, (1.0 - weakest_share).clamp(0.0, 1.0)))
 }
 
@@ -68,7 +77,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

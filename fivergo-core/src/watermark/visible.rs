@@ -56,7 +56,13 @@ pub struct WatermarkStyle {
 
 impl Default for WatermarkStyle {
     fn default() -> Self {
-        Self { opacity: 0.42, tile_px: 40, tag_interval_ms: 4000, tag_level_db: -12.0, text_excerpt_chars: 280 }
+        Self {
+            opacity: 0.42,
+            tile_px: 40,
+            tag_interval_ms: 4000,
+            tag_level_db: -12.0,
+            text_excerpt_chars: 280,
+        }
     }
 }
 
@@ -122,7 +128,11 @@ pub fn visible_mark_coverage(clean: &Image, draft: &Image) -> f32 {
     if n == 0 {
         return 0.0;
     }
-    let pixels = clean.rgba.chunks_exact(4).zip(draft.rgba.chunks_exact(4)).take(n);
+    let pixels = clean
+        .rgba
+        .chunks_exact(4)
+        .zip(draft.rgba.chunks_exact(4))
+        .take(n);
     pixels.filter(|(a, b)| a != b).count() as f32 / n as f32
 }
 
@@ -166,11 +176,16 @@ struct Label {
 fn label_text(reference: &str) -> String {
     "DRAFT "
         .chars()
-        .chain(reference.chars().take(MAX_DRAWN_REF).map(|c| match c.to_ascii_uppercase() {
-            c @ ('A'..='Z' | '0'..='9' | '-') => c,
-            c if c.is_whitespace() => ' ',
-            _ => '-',
-        }))
+        .chain(
+            reference
+                .chars()
+                .take(MAX_DRAWN_REF)
+                .map(|c| match c.to_ascii_uppercase() {
+                    c @ ('A'..='Z' | '0'..='9' | '-') => c,
+                    c if c.is_whitespace() => ' ',
+                    _ => '-',
+                }),
+        )
         .collect()
 }
 
@@ -178,7 +193,12 @@ fn label_text(reference: &str) -> String {
 /// label if the embedded font cannot be read (it always can).
 fn rasterise(text: &str, em: f32, outline: usize) -> Label {
     let Ok(font) = ab_glyph::FontRef::try_from_slice(FONT) else {
-        return Label { w: 0, h: 0, fill: Vec::new(), edge: Vec::new() };
+        return Label {
+            w: 0,
+            h: 0,
+            fill: Vec::new(),
+            edge: Vec::new(),
+        };
     };
     let scaled = font.as_scaled(em);
     let pad = outline as f32 + 1.0;
@@ -195,13 +215,21 @@ fn rasterise(text: &str, em: f32, outline: usize) -> Label {
         x += scaled.h_advance(id);
         previous = Some(id);
     }
-    let (w, h) = ((x + pad).ceil() as usize, (2.0 * pad + ascent - descent).ceil() as usize);
+    let (w, h) = (
+        (x + pad).ceil() as usize,
+        (2.0 * pad + ascent - descent).ceil() as usize,
+    );
     let mut fill = vec![0f32; w * h];
     for g in glyphs {
-        let Some(outlined) = font.outline_glyph(g) else { continue };
+        let Some(outlined) = font.outline_glyph(g) else {
+            continue;
+        };
         let b = outlined.px_bounds();
         outlined.draw(|gx, gy, c| {
-            let (px, py) = (b.min.x as i64 + i64::from(gx), b.min.y as i64 + i64::from(gy));
+            let (px, py) = (
+                b.min.x as i64 + i64::from(gx),
+                b.min.y as i64 + i64::from(gy),
+            );
             if (0..w as i64).contains(&px) && (0..h as i64).contains(&py) {
                 let v = &mut fill[py as usize * w + px as usize];
                 *v = v.max(c.min(1.0));
@@ -275,7 +303,9 @@ struct Sine([f32; 1024]);
 
 impl Sine {
     fn new() -> Self {
-        Self(std::array::from_fn(|i| (i as f32 / 1024.0 * std::f32::consts::TAU).sin()))
+        Self(std::array::from_fn(|i| {
+            (i as f32 / 1024.0 * std::f32::consts::TAU).sin()
+        }))
     }
 
     /// `sin(2π · turns)`.
@@ -300,16 +330,34 @@ struct Placement {
 }
 
 /// The labels of a draft, laid out in jittered rows over the whole `w × h` image.
-fn placements(w: usize, h: usize, label: &Label, em: f32, pitch: f32, alpha: f32, rng: &mut SplitMix) -> Vec<Placement> {
+fn placements(
+    w: usize,
+    h: usize,
+    label: &Label,
+    em: f32,
+    pitch: f32,
+    alpha: f32,
+    rng: &mut SplitMix,
+) -> Vec<Placement> {
     let mut uniform = |lo: f32, hi: f32| lo + (hi - lo) * rng.next_f32();
     let (s0, c0) = BASE_DEGREES.to_radians().sin_cos();
     // Row direction d = (c0, s0), row normal n = (−s0, c0); the image's corners span
     // these ranges along them.
-    let corners = [(0.0, 0.0), (w as f32, 0.0), (0.0, h as f32), (w as f32, h as f32)];
+    let corners = [
+        (0.0, 0.0),
+        (w as f32, 0.0),
+        (0.0, h as f32),
+        (w as f32, h as f32),
+    ];
     let along = |(x, y): (f32, f32)| x * c0 + y * s0;
     let across = |(x, y): (f32, f32)| -x * s0 + y * c0;
     let span = |f: &dyn Fn((f32, f32)) -> f32| {
-        corners.iter().map(|&p| f(p)).fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)))
+        corners
+            .iter()
+            .map(|&p| f(p))
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            })
     };
     let (a0, a1) = span(&along);
     let (n0, n1) = span(&across);
@@ -368,7 +416,9 @@ fn over(p: &mut [u8], colour: f32, a: f32) {
     let pa = f32::from(p[3]) / 255.0;
     let oa = a + pa * (1.0 - a);
     for c in &mut p[..3] {
-        *c = ((colour * a + f32::from(*c) * pa * (1.0 - a)) / oa).round().clamp(0.0, 255.0) as u8;
+        *c = ((colour * a + f32::from(*c) * pa * (1.0 - a)) / oa)
+            .round()
+            .clamp(0.0, 255.0) as u8;
     }
     p[3] = (oa * 255.0).round() as u8;
 }
@@ -391,7 +441,11 @@ fn draft_image(img: &Image, mark: &DraftMark, style: &WatermarkStyle) -> Image {
         return out;
     }
     let pitch = style.tile_px.clamp(11, 1 << 12) as f32 * size;
-    let base = if style.opacity.is_finite() { style.opacity } else { WatermarkStyle::default().opacity };
+    let base = if style.opacity.is_finite() {
+        style.opacity
+    } else {
+        WatermarkStyle::default().opacity
+    };
     let mut rng = SplitMix(mark.seed);
     let alpha = (base * (0.85 + 0.3 * rng.next_f64() as f32)).clamp(0.1, 1.0);
     let sine = Sine::new();
@@ -402,7 +456,10 @@ fn draft_image(img: &Image, mark: &DraftMark, style: &WatermarkStyle) -> Image {
         let margin = p.warp_u.0.max(p.warp_v.0) + 1.0;
         let (hw, hh) = ((lw / 2.0 + margin) * p.scale, (lh / 2.0 + margin) * p.scale);
         let extent_y = hw * p.sin.abs() + hh * p.cos.abs();
-        let (y0, y1) = ((p.cy - extent_y).floor().max(0.0) as usize, ((p.cy + extent_y).ceil().max(0.0) as usize).min(rows));
+        let (y0, y1) = (
+            (p.cy - extent_y).floor().max(0.0) as usize,
+            ((p.cy + extent_y).ceil().max(0.0) as usize).min(rows),
+        );
         for y in y0..y1 {
             let dy = y as f32 + 0.5 - p.cy;
             // Inside the box: |dx·cos + dy·sin| ≤ hw and |−dx·sin + dy·cos| ≤ hh.
@@ -435,7 +492,8 @@ fn draft_image(img: &Image, mark: &DraftMark, style: &WatermarkStyle) -> Image {
                     continue;
                 }
                 let fill = sample(&label.fill, label.w, label.h, u, t);
-                let a = (p.opacity * (1.0 + OPACITY_SWING * sine.turns(u * p.swing.0 + p.swing.1))).clamp(0.05, 1.0);
+                let a = (p.opacity * (1.0 + OPACITY_SWING * sine.turns(u * p.swing.0 + p.swing.1)))
+                    .clamp(0.05, 1.0);
                 let noise = pixel_hash(mark.seed, x, y);
                 let dark = (noise % TEXTURE_LEVELS) as f32;
                 let light = 255.0 - ((noise >> 16) % TEXTURE_LEVELS) as f32;
@@ -455,16 +513,32 @@ const TAG_CEIL: f64 = 0.5 * 32767.0; // about −6 dBFS
 fn draft_audio(audio: &Audio, style: &WatermarkStyle) -> Audio {
     let mut out = audio.clone();
     let (ch, sr) = (usize::from(audio.channels), u64::from(audio.sample_rate));
-    let frames = if ch == 0 || sr == 0 { 0 } else { audio.samples.len() / ch };
+    let frames = if ch == 0 || sr == 0 {
+        0
+    } else {
+        audio.samples.len() / ch
+    };
     if frames == 0 {
         return out;
     }
     let n = frames * ch;
-    let rms = (audio.samples[..n].iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / n as f64).sqrt();
-    let db = if style.tag_level_db.is_finite() { f64::from(style.tag_level_db) } else { -12.0 };
+    let rms = (audio.samples[..n]
+        .iter()
+        .map(|&s| f64::from(s).powi(2))
+        .sum::<f64>()
+        / n as f64)
+        .sqrt();
+    let db = if style.tag_level_db.is_finite() {
+        f64::from(style.tag_level_db)
+    } else {
+        -12.0
+    };
     let amp = (rms * 10f64.powf(db / 20.0)).clamp(TAG_FLOOR, TAG_CEIL);
     let to_frames = |ms: u64| usize::try_from(sr * ms / 1000).unwrap_or(usize::MAX).max(1);
-    let (tag_len, interval) = (to_frames(TAG_MS), to_frames(u64::from(style.tag_interval_ms).max(2 * TAG_MS)));
+    let (tag_len, interval) = (
+        to_frames(TAG_MS),
+        to_frames(u64::from(style.tag_interval_ms).max(2 * TAG_MS)),
+    );
     let mut start = 0usize;
     while start < frames {
         for i in 0..tag_len.min(frames - start) {
@@ -482,18 +556,29 @@ fn draft_audio(audio: &Audio, style: &WatermarkStyle) -> Audio {
 }
 
 fn draft_text(text: &str, mark: &DraftMark, style: &WatermarkStyle) -> String {
-    let mut reference: String = mark.reference.chars().take(64).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut reference: String = mark
+        .reference
+        .chars()
+        .take(64)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if mark.reference.chars().nth(64).is_some() {
         reference.push('…');
     }
-    let tag = if reference.trim().is_empty() { String::new() } else { format!(" — {}", reference.trim()) };
+    let tag = if reference.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", reference.trim())
+    };
     let body = excerpt(text, style.text_excerpt_chars as usize);
     format!("[DRAFT{tag} — purchase to receive the full text]\n\n{body}\n\n[END OF DRAFT PREVIEW{tag} — purchase to receive the full text]")
 }
 
 /// The first `n` characters, cut back to a word boundary, with "…" when cut.
 fn excerpt(text: &str, n: usize) -> String {
-    let Some((cut, next)) = text.char_indices().nth(n) else { return text.to_string() };
+    let Some((cut, next)) = text.char_indices().nth(n) else {
+        return text.to_string();
+    };
     if text[cut..].trim().is_empty() {
         return text.trim_end().to_string();
     }
@@ -510,31 +595,47 @@ mod tests {
     use super::*;
 
     fn mark(seed: u64) -> DraftMark {
-        DraftMark { reference: "order-12".into(), seed }
+        DraftMark {
+            reference: "order-12".into(),
+            seed,
+        }
     }
 
     fn draft_img(clean: &Image, seed: u64) -> Image {
-        let Artifact::Image(d) = draft(&Artifact::Image(clean.clone()), &mark(seed), &WatermarkStyle::default()) else {
+        let Artifact::Image(d) = draft(
+            &Artifact::Image(clean.clone()),
+            &mark(seed),
+            &WatermarkStyle::default(),
+        ) else {
             panic!("not an image")
         };
         d
     }
 
     fn draft_audio_of(clean: &Audio, style: &WatermarkStyle) -> Audio {
-        let Artifact::Audio(d) = draft(&Artifact::Audio(clean.clone()), &mark(1), style) else { panic!("not audio") };
+        let Artifact::Audio(d) = draft(&Artifact::Audio(clean.clone()), &mark(1), style) else {
+            panic!("not audio")
+        };
         d
     }
 
     fn draft_txt(text: &str, chars: u32) -> String {
-        let style = WatermarkStyle { text_excerpt_chars: chars, ..WatermarkStyle::default() };
-        let Artifact::Text(d) = draft(&Artifact::Text(text.into()), &mark(1), &style) else { panic!("not text") };
+        let style = WatermarkStyle {
+            text_excerpt_chars: chars,
+            ..WatermarkStyle::default()
+        };
+        let Artifact::Text(d) = draft(&Artifact::Text(text.into()), &mark(1), &style) else {
+            panic!("not text")
+        };
         d
     }
 
     /// Mean absolute difference of the colour channels, 0..=255.
     fn mean_abs_diff(a: &Image, b: &Image) -> f64 {
         let pixels = a.rgba.chunks_exact(4).zip(b.rgba.chunks_exact(4));
-        let d: u32 = pixels.flat_map(|(p, q)| (0..3).map(move |k| u32::from(p[k].abs_diff(q[k])))).sum();
+        let d: u32 = pixels
+            .flat_map(|(p, q)| (0..3).map(move |k| u32::from(p[k].abs_diff(q[k]))))
+            .sum();
         f64::from(d) / (a.rgba.len() / 4 * 3) as f64
     }
 
@@ -576,7 +677,10 @@ mod tests {
     // R: W1
     #[test]
     fn image_mark_is_visible_on_white_black_grey_and_transparent() {
-        for (bg, seed) in [[255, 255, 255, 255], [0, 0, 0, 255], [128, 128, 128, 255]].into_iter().zip(0..) {
+        for (bg, seed) in [[255, 255, 255, 255], [0, 0, 0, 255], [128, 128, 128, 255]]
+            .into_iter()
+            .zip(0..)
+        {
             let clean = Image::filled(300, 300, bg);
             let d = draft_img(&clean, seed);
             let mad = mean_abs_diff(&clean, &d);
@@ -585,7 +689,14 @@ mod tests {
         }
         // A transparent background shows the mark too (composited "over").
         let clear = Image::filled(128, 128, [0, 0, 0, 0]);
-        assert!(draft_img(&clear, 1).rgba.chunks_exact(4).filter(|p| p[3] > 0).count() > 128 * 128 / 20);
+        assert!(
+            draft_img(&clear, 1)
+                .rgba
+                .chunks_exact(4)
+                .filter(|p| p[3] > 0)
+                .count()
+                > 128 * 128 / 20
+        );
     }
 
     // R: W1
@@ -600,8 +711,15 @@ mod tests {
     // R: W1
     #[test]
     fn malformed_or_tiny_images_do_not_panic() {
-        let huge = DraftMark { reference: "x".repeat(100_000), seed: 9 };
-        let style = WatermarkStyle { opacity: f32::NAN, tile_px: 0, ..WatermarkStyle::default() };
+        let huge = DraftMark {
+            reference: "x".repeat(100_000),
+            seed: 9,
+        };
+        let style = WatermarkStyle {
+            opacity: f32::NAN,
+            tile_px: 0,
+            ..WatermarkStyle::default()
+        };
         for (w, h, len) in [
             (0, 0, 0),
             (0, 7, 0),
@@ -613,7 +731,11 @@ mod tests {
             (10, 10, 9000),
             (u32::MAX, u32::MAX, 8),
         ] {
-            let img = Artifact::Image(Image { width: w, height: h, rgba: vec![200; len] });
+            let img = Artifact::Image(Image {
+                width: w,
+                height: h,
+                rgba: vec![200; len],
+            });
             for s in [&style, &WatermarkStyle::default()] {
                 match draft(&img, &huge, s) {
                     Artifact::Image(d) => {
@@ -635,13 +757,21 @@ mod tests {
     fn photo(name: &str) -> Image {
         let path = format!("{}/../tests/corpus/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let rgba = image::load_from_memory(&bytes).expect("corpus image decodes").to_rgba8();
-        Image { width: rgba.width(), height: rgba.height(), rgba: rgba.into_raw() }
+        let rgba = image::load_from_memory(&bytes)
+            .expect("corpus image decodes")
+            .to_rgba8();
+        Image {
+            width: rgba.width(),
+            height: rgba.height(),
+            rgba: rgba.into_raw(),
+        }
     }
 
     fn psnr(a: &Image, b: &Image) -> f64 {
         let pairs = a.rgba.chunks_exact(4).zip(b.rgba.chunks_exact(4));
-        let se: f64 = pairs.flat_map(|(p, q)| (0..3).map(move |k| (f64::from(p[k]) - f64::from(q[k])).powi(2))).sum();
+        let se: f64 = pairs
+            .flat_map(|(p, q)| (0..3).map(move |k| (f64::from(p[k]) - f64::from(q[k])).powi(2)))
+            .sum();
         10.0 * (255.0 * 255.0 / (se / (a.rgba.len() / 4 * 3) as f64).max(1e-12)).log10()
     }
 
@@ -660,16 +790,29 @@ mod tests {
         fn of(img: &Image, reference: &str) -> Self {
             let size = (img.width.min(img.height) as f32 / 256.0).max(1.0);
             let em = EM_PX * size;
-            let label = rasterise(&label_text(reference), em, ((em / 12.0).round() as usize).max(1));
+            let label = rasterise(
+                &label_text(reference),
+                em,
+                ((em / 12.0).round() as usize).max(1),
+            );
             let along = label.w as f32 * (1.0 + (GAP.0 + GAP.1) / 2.0);
             let (sin, cos) = BASE_DEGREES.to_radians().sin_cos();
-            Self { label, along, across: WatermarkStyle::default().tile_px as f32 * size, sin, cos }
+            Self {
+                label,
+                along,
+                across: WatermarkStyle::default().tile_px as f32 * size,
+                sin,
+                cos,
+            }
         }
 
         /// Cell coordinates (along, across) of pixel `(x, y)`, wrapped to one period.
         fn cell(&self, x: usize, y: usize) -> (f32, f32) {
             let (x, y) = (x as f32 + 0.5, y as f32 + 0.5);
-            ((x * self.cos + y * self.sin).rem_euclid(self.along), (-x * self.sin + y * self.cos).rem_euclid(self.across))
+            (
+                (x * self.cos + y * self.sin).rem_euclid(self.along),
+                (-x * self.sin + y * self.cos).rem_euclid(self.across),
+            )
         }
 
         /// (fill, edge) coverage of the template at a cell position shifted by `offset`.
@@ -677,12 +820,18 @@ mod tests {
             let u = (a - offset.0).rem_euclid(self.along);
             let t = (n - offset.1).rem_euclid(self.across);
             let l = &self.label;
-            (sample(&l.fill, l.w, l.h, u, t), sample(&l.edge, l.w, l.h, u, t))
+            (
+                sample(&l.fill, l.w, l.h, u, t),
+                sample(&l.edge, l.w, l.h, u, t),
+            )
         }
     }
 
     fn luma_of(img: &Image) -> Vec<f32> {
-        img.rgba.chunks_exact(4).map(|p| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])).collect()
+        img.rgba
+            .chunks_exact(4)
+            .map(|p| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]))
+            .collect()
     }
 
     /// The blind template-inversion attack of issue 11 (Dekel et al., CVPR 2017): fold
@@ -703,7 +852,10 @@ mod tests {
                 *c = (c.0 + luma[y * w + x], c.1 + 1);
             }
         }
-        let mean: Vec<f32> = cell.iter().map(|&(s, k)| if k > 0 { s / k as f32 } else { 0.0 }).collect();
+        let mean: Vec<f32> = cell
+            .iter()
+            .map(|&(s, k)| if k > 0 { s / k as f32 } else { 0.0 })
+            .collect();
         let avg = mean.iter().sum::<f32>() / mean.len() as f32;
         let l = &t.label;
         let mut best = (f32::NEG_INFINITY, (0.0, 0.0));
@@ -724,7 +876,9 @@ mod tests {
             }
         }
         let offset = best.1;
-        let cover: Vec<(f32, f32)> = (0..w * h).map(|i| t.coverage(t.cell(i % w, i / w), offset)).collect();
+        let cover: Vec<(f32, f32)> = (0..w * h)
+            .map(|i| t.coverage(t.cell(i % w, i / w), offset))
+            .collect();
         let invert = |alpha: f32| -> Image {
             let mut out = draft.clone();
             for (p, &(f, e)) in out.rgba.chunks_exact_mut(4).zip(&cover) {
@@ -740,10 +894,18 @@ mod tests {
             (1..h - 1)
                 .flat_map(|y| (1..w - 1).map(move |x| (x, y)))
                 .filter(|&(x, y)| cover[y * w + x].1 > 0.0)
-                .map(|(x, y)| f64::from((l[y * w + x + 1] - l[y * w + x - 1]).powi(2) + (l[(y + 1) * w + x] - l[(y - 1) * w + x]).powi(2)))
+                .map(|(x, y)| {
+                    f64::from(
+                        (l[y * w + x + 1] - l[y * w + x - 1]).powi(2)
+                            + (l[(y + 1) * w + x] - l[(y - 1) * w + x]).powi(2),
+                    )
+                })
                 .sum()
         };
-        let alpha = (2..=70).map(|k| k as f32 / 100.0).min_by(|a, b| edge_energy(&invert(*a)).total_cmp(&edge_energy(&invert(*b)))).unwrap_or(0.3);
+        let alpha = (2..=70)
+            .map(|k| k as f32 / 100.0)
+            .min_by(|a, b| edge_energy(&invert(*a)).total_cmp(&edge_energy(&invert(*b))))
+            .unwrap_or(0.3);
         invert(alpha)
     }
 
@@ -763,11 +925,18 @@ mod tests {
                 over(p, 255.0, 0.3 * f);
             }
             let recovered = psnr(&clean, &template_attack(&rigid, "order-12"));
-            assert!(recovered > 33.0, "{name}: the attack should undo a rigid mark, got {recovered:.1} dB");
+            assert!(
+                recovered > 33.0,
+                "{name}: the attack should undo a rigid mark, got {recovered:.1} dB"
+            );
             // Against the draft mark it recovers nothing usable.
             let d = draft_img(&clean, seed);
             let attacked = psnr(&clean, &template_attack(&d, "order-12"));
-            assert!(attacked < 28.0, "{name}: blind inversion reached {attacked:.1} dB (draft {:.1} dB)", psnr(&clean, &d));
+            assert!(
+                attacked < 28.0,
+                "{name}: blind inversion reached {attacked:.1} dB (draft {:.1} dB)",
+                psnr(&clean, &d)
+            );
         }
     }
 
@@ -779,28 +948,46 @@ mod tests {
         // the other (rows at one angle still coincide somewhat more than chance).
         let clean = Image::filled(512, 512, [128, 128, 128, 255]);
         let marked = |seed| -> Vec<bool> {
-            draft_img(&clean, seed).rgba.chunks_exact(4).map(|p| p[0].abs_diff(128) > 10).collect()
+            draft_img(&clean, seed)
+                .rgba
+                .chunks_exact(4)
+                .map(|p| p[0].abs_diff(128) > 10)
+                .collect()
         };
         let (a, b) = (marked(1), marked(2));
-        let (pa, pb) = (a.iter().filter(|&&v| v).count() as f64 / a.len() as f64, b.iter().filter(|&&v| v).count() as f64 / b.len() as f64);
+        let (pa, pb) = (
+            a.iter().filter(|&&v| v).count() as f64 / a.len() as f64,
+            b.iter().filter(|&&v| v).count() as f64 / b.len() as f64,
+        );
         let both = a.iter().zip(&b).filter(|(x, y)| **x && **y).count() as f64 / a.len() as f64;
         assert!(pa > 0.05 && pb > 0.05, "coverage {pa:.3} {pb:.3}");
-        assert!(both < 0.35 * pa.min(pb), "overlap {both:.4} of {pa:.4} and {pb:.4}");
+        assert!(
+            both < 0.35 * pa.min(pb),
+            "overlap {both:.4} of {pa:.4} and {pb:.4}"
+        );
     }
-
 
     fn tone(sr: u32, channels: u16, secs: u32, amp: f64) -> Audio {
         let frames = (sr * secs) as usize;
         let samples = (0..frames * channels as usize)
-            .map(|i| (amp * (TAU * 200.0 * (i / channels as usize) as f64 / f64::from(sr)).sin()).round() as i16)
+            .map(|i| {
+                (amp * (TAU * 200.0 * (i / channels as usize) as f64 / f64::from(sr)).sin()).round()
+                    as i16
+            })
             .collect();
-        Audio { sample_rate: sr, channels, samples }
+        Audio {
+            sample_rate: sr,
+            channels,
+            samples,
+        }
     }
 
     fn channel(a: &Audio, c: usize, from_ms: usize, len_ms: usize) -> Vec<i16> {
         let (ch, sr) = (a.channels as usize, a.sample_rate as usize);
         let from = from_ms * sr / 1000;
-        (from..from + len_ms * sr / 1000).map(|f| a.samples[f * ch + c]).collect()
+        (from..from + len_ms * sr / 1000)
+            .map(|f| a.samples[f * ch + c])
+            .collect()
     }
 
     // R: W1
@@ -813,7 +1000,10 @@ mod tests {
             for tag_ms in [0, 4000, 8000] {
                 let at_tag = goertzel(&channel(&d, c, tag_ms + 75, 100), 16_000.0, 880.0);
                 let between = goertzel(&channel(&d, c, tag_ms + 2000, 100), 16_000.0, 880.0);
-                assert!(at_tag > 1000.0 * between.max(1.0), "ch {c} tag {tag_ms}: {at_tag} vs {between}");
+                assert!(
+                    at_tag > 1000.0 * between.max(1.0),
+                    "ch {c} tag {tag_ms}: {at_tag} vs {between}"
+                );
             }
         }
         assert_eq!(channel(&d, 0, 1000, 2000), channel(&clean, 0, 1000, 2000));
@@ -824,21 +1014,41 @@ mod tests {
     fn full_scale_programme_saturates_without_wraparound() {
         let mut samples = vec![i16::MAX; 8000];
         samples.extend(vec![i16::MIN; 8000]);
-        let clean = Audio { sample_rate: 8000, channels: 1, samples };
-        let style = WatermarkStyle { tag_interval_ms: 500, ..WatermarkStyle::default() };
+        let clean = Audio {
+            sample_rate: 8000,
+            channels: 1,
+            samples,
+        };
+        let style = WatermarkStyle {
+            tag_interval_ms: 500,
+            ..WatermarkStyle::default()
+        };
         let d = draft_audio_of(&clean, &style);
         assert_ne!(d, clean);
-        assert!(d.samples[..8000].iter().all(|&s| s > 0) && d.samples[8000..].iter().all(|&s| s < 0));
+        assert!(
+            d.samples[..8000].iter().all(|&s| s > 0) && d.samples[8000..].iter().all(|&s| s < 0)
+        );
     }
 
     // R: W1
     #[test]
     fn silent_programme_still_gets_audible_tags() {
-        let clean = Audio { sample_rate: 8000, channels: 1, samples: vec![0; 8000 * 9] };
+        let clean = Audio {
+            sample_rate: 8000,
+            channels: 1,
+            samples: vec![0; 8000 * 9],
+        };
         let d = draft_audio_of(&clean, &WatermarkStyle::default());
         for tag_ms in [0, 4000, 8000] {
-            let peak = channel(&d, 0, tag_ms, 250).iter().map(|s| s.unsigned_abs()).max().unwrap();
-            assert!(f64::from(peak) > TAG_FLOOR * 0.8, "tag {tag_ms}: peak {peak}");
+            let peak = channel(&d, 0, tag_ms, 250)
+                .iter()
+                .map(|s| s.unsigned_abs())
+                .max()
+                .unwrap();
+            assert!(
+                f64::from(peak) > TAG_FLOOR * 0.8,
+                "tag {tag_ms}: peak {peak}"
+            );
             assert!(goertzel(&channel(&d, 0, tag_ms + 75, 100), 8000.0, 880.0) > 1e4);
         }
     }
@@ -846,11 +1056,25 @@ mod tests {
     // R: W1
     #[test]
     fn degenerate_audio_does_not_panic() {
-        let nan = WatermarkStyle { tag_level_db: f32::NAN, tag_interval_ms: 0, ..WatermarkStyle::default() };
-        for (sr, ch, len) in
-            [(0, 1, 100), (8000, 0, 100), (8000, 1, 0), (8000, 2, 1), (1, 1, 5), (u32::MAX, 3, 10), (44_100, 2, 44_101)]
-        {
-            let a = Audio { sample_rate: sr, channels: ch, samples: vec![1000; len] };
+        let nan = WatermarkStyle {
+            tag_level_db: f32::NAN,
+            tag_interval_ms: 0,
+            ..WatermarkStyle::default()
+        };
+        for (sr, ch, len) in [
+            (0, 1, 100),
+            (8000, 0, 100),
+            (8000, 1, 0),
+            (8000, 2, 1),
+            (1, 1, 5),
+            (u32::MAX, 3, 10),
+            (44_100, 2, 44_101),
+        ] {
+            let a = Audio {
+                sample_rate: sr,
+                channels: ch,
+                samples: vec![1000; len],
+            };
             for s in [&nan, &WatermarkStyle::default()] {
                 assert_eq!(draft_audio_of(&a, s).samples.len(), len);
             }
@@ -864,8 +1088,14 @@ mod tests {
         let long = "word ".repeat(200) + "SECRET-ENDING";
         let d = draft_txt(&long, 280);
         let lines: Vec<&str> = d.lines().collect();
-        assert_eq!(lines[0], "[DRAFT — order-12 — purchase to receive the full text]");
-        assert!(lines.last().unwrap().starts_with("[END OF DRAFT PREVIEW — order-12"));
+        assert_eq!(
+            lines[0],
+            "[DRAFT — order-12 — purchase to receive the full text]"
+        );
+        assert!(lines
+            .last()
+            .unwrap()
+            .starts_with("[END OF DRAFT PREVIEW — order-12"));
         assert!(!d.contains("SECRET-ENDING"));
         let body = lines[2];
         assert!(body.ends_with('…') && body.chars().count() <= 281, "{body}");
@@ -885,8 +1115,17 @@ mod tests {
         assert!(draft_txt("", 280).starts_with("[DRAFT"));
         assert!(draft_txt("ünïcödé wörds everywhere", 3).contains("ünï…"));
         assert!(draft_txt("abc", 0).contains("\n\n…\n\n"));
-        let huge = DraftMark { reference: "r\n".repeat(50_000), seed: 0 };
-        let Artifact::Text(t) = draft(&Artifact::Text("x".into()), &huge, &WatermarkStyle::default()) else { panic!() };
+        let huge = DraftMark {
+            reference: "r\n".repeat(50_000),
+            seed: 0,
+        };
+        let Artifact::Text(t) = draft(
+            &Artifact::Text("x".into()),
+            &huge,
+            &WatermarkStyle::default(),
+        ) else {
+            panic!()
+        };
         assert!(t.len() < 400 && t.lines().next().unwrap().starts_with("[DRAFT — r r"));
     }
 }

@@ -4,10 +4,10 @@
 use super::{QuiltSettings, Rgb};
 use crate::generator::{Artifact, Image, JobControl, TrainError, TrainingInput};
 use crate::media::image::plane::{centre_rect, rgb_resized, srgb_to_lab, usable_size, Plane};
-use crate::rng::SplitMix;
 use crate::media::image::style::palette;
 use crate::media::image::{decode, encode_png};
 use crate::media::MediaLimits;
+use crate::rng::SplitMix;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde::{Deserialize, Serialize};

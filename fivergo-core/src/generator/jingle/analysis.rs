@@ -8,9 +8,13 @@ use crate::generator::Audio;
 use crate::media::audio::dsp::{decimate, hann, RealFft};
 
 /// Krumhansl–Kessler probe-tone profile of a major key, tonic first.
-const MAJOR_PROFILE: [f32; 12] = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
+const MAJOR_PROFILE: [f32; 12] = [
+    6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88,
+];
 /// Krumhansl–Kessler probe-tone profile of a minor key, tonic first.
-const MINOR_PROFILE: [f32; 12] = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
+const MINOR_PROFILE: [f32; 12] = [
+    6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17,
+];
 /// Onset-envelope STFT length, in seconds (rounded up to a power of two of samples).
 const ONSET_FFT_S: f32 = 0.046;
 /// Chroma and spectrum STFT length, in seconds (rounded up to a power of two).
@@ -37,7 +41,11 @@ pub(crate) struct Evidence {
 
 /// The candidate tempi: `min_bpm..=max_bpm` in `bpm_step` steps.
 pub(crate) fn tempo_grid(s: &JingleSettings) -> Vec<f32> {
-    let step = if s.bpm_step.is_finite() && s.bpm_step > 0.0 { s.bpm_step } else { 0.5 };
+    let step = if s.bpm_step.is_finite() && s.bpm_step > 0.0 {
+        s.bpm_step
+    } else {
+        0.5
+    };
     let (lo, hi) = (s.min_bpm.max(1.0), s.max_bpm.max(s.min_bpm.max(1.0)));
     let n = (((hi - lo) / step).floor() as usize).min(100_000);
     (0..=n).map(|i| lo + i as f32 * step).collect()
@@ -48,14 +56,20 @@ pub(crate) fn band_centres(s: &JingleSettings) -> Vec<f32> {
     let lo = s.envelope_low_hz.max(1.0);
     let hi = s.envelope_high_hz.max(lo * 2.0);
     let n = ((hi / lo).log2() * BANDS_PER_OCTAVE).floor() as usize;
-    (0..=n.min(200)).map(|i| lo * (i as f32 / BANDS_PER_OCTAVE).exp2()).collect()
+    (0..=n.min(200))
+        .map(|i| lo * (i as f32 / BANDS_PER_OCTAVE).exp2())
+        .collect()
 }
 
 /// A mono mixdown in `[-1, 1]`.
 pub(crate) fn mono(audio: &Audio) -> Vec<f32> {
     let ch = usize::from(audio.channels.max(1));
     let scale = 1.0 / (ch as f32 * 32768.0);
-    audio.samples.chunks_exact(ch).map(|f| f.iter().map(|&s| f32::from(s)).sum::<f32>() * scale).collect()
+    audio
+        .samples
+        .chunks_exact(ch)
+        .map(|f| f.iter().map(|&s| f32::from(s)).sum::<f32>() * scale)
+        .collect()
 }
 
 impl Evidence {
@@ -73,7 +87,8 @@ impl Evidence {
         if audio.sample_rate == 0 {
             return;
         }
-        let q = ((audio.sample_rate as f32 / s.analysis_rate_hz.max(1) as f32).round() as usize).max(1);
+        let q =
+            ((audio.sample_rate as f32 / s.analysis_rate_hz.max(1) as f32).round() as usize).max(1);
         let x = decimate(&mono(audio), q);
         let rate = audio.sample_rate as f32 / q as f32;
         self.add_onsets(&x, rate, s);
@@ -94,9 +109,17 @@ impl Evidence {
         let (mut p, mut prev, mut env) = (Vec::new(), Vec::<f32>::new(), Vec::new());
         for start in (0..=x.len() - n).step_by(hop) {
             fft.power(&x[start..start + n], &window, &mut p);
-            let mags: Vec<f32> = p.iter().map(|v| (ONSET_COMPRESSION * v.sqrt() / n as f32).ln_1p()).collect();
+            let mags: Vec<f32> = p
+                .iter()
+                .map(|v| (ONSET_COMPRESSION * v.sqrt() / n as f32).ln_1p())
+                .collect();
             if !prev.is_empty() {
-                env.push(mags.iter().zip(&prev).map(|(a, b)| (a - b).max(0.0)).sum::<f32>());
+                env.push(
+                    mags.iter()
+                        .zip(&prev)
+                        .map(|(a, b)| (a - b).max(0.0))
+                        .sum::<f32>(),
+                );
             }
             prev = mags;
         }
@@ -104,9 +127,12 @@ impl Evidence {
         env.iter_mut().for_each(|v| *v -= mean);
         let frame_rate = rate / hop as f32;
         let max_lag = (2.0 * 60.0 * frame_rate / s.min_bpm.max(1.0)).ceil() as usize + 2;
-        let ac: Vec<f32> =
-            (0..=max_lag.min(env.len())).map(|lag| crate::media::audio::dsp::dot(&env, &env[lag..])).collect();
-        let Some(&energy) = ac.first().filter(|e| **e > f32::EPSILON) else { return };
+        let ac: Vec<f32> = (0..=max_lag.min(env.len()))
+            .map(|lag| crate::media::audio::dsp::dot(&env, &env[lag..]))
+            .collect();
+        let Some(&energy) = ac.first().filter(|e| **e > f32::EPSILON) else {
+            return;
+        };
         let at = |lag: f32| {
             let i = lag.floor() as usize;
             match (ac.get(i), ac.get(i + 1)) {
@@ -135,8 +161,9 @@ impl Evidence {
         let pitch_class: Vec<Option<usize>> = (0..=n / 2)
             .map(|k| {
                 let f = k as f32 * bin_hz;
-                (f >= s.chroma_low_hz && f <= s.chroma_high_hz)
-                    .then(|| ((12.0 * (f / 440.0).log2()).round() as i64 + 69).rem_euclid(12) as usize)
+                (f >= s.chroma_low_hz && f <= s.chroma_high_hz).then(|| {
+                    ((12.0 * (f / 440.0).log2()).round() as i64 + 69).rem_euclid(12) as usize
+                })
             })
             .collect();
         let centres = band_centres(s);
@@ -154,7 +181,9 @@ impl Evidence {
             .collect();
         let mut bins_in_band = vec![0u32; centres.len()];
         band_of.iter().flatten().for_each(|&b| bins_in_band[b] += 1);
-        let silence = 10f32.powf(s.silence_dbfs / 10.0) * n as f32 * window.iter().map(|w| w * w).sum::<f32>();
+        let silence = 10f32.powf(s.silence_dbfs / 10.0)
+            * n as f32
+            * window.iter().map(|w| w * w).sum::<f32>();
         let mut p = Vec::new();
         let hop = n;
         let mut start = 0;
@@ -168,7 +197,8 @@ impl Evidence {
                         self.chroma[pc] += f64::from(v.sqrt());
                     }
                     if let Some(b) = band_of[k] {
-                        self.bands[b] += f64::from(*v) / f64::from(bins_in_band[b].max(1)) / f64::from(total);
+                        self.bands[b] +=
+                            f64::from(*v) / f64::from(bins_in_band[b].max(1)) / f64::from(total);
                     }
                 }
                 self.band_frames += 1;
@@ -181,7 +211,11 @@ impl Evidence {
 /// The best tempo of the evidence under a log-normal prior (centre and width in the
 /// settings), or `None` when no candidate has any periodicity.
 pub(crate) fn tempo(scores: &[f64], s: &JingleSettings) -> Option<f32> {
-    let width = if s.tempo_prior_octaves > 0.0 { s.tempo_prior_octaves } else { 1.0 };
+    let width = if s.tempo_prior_octaves > 0.0 {
+        s.tempo_prior_octaves
+    } else {
+        1.0
+    };
     let mut best: Option<(f64, f32)> = None;
     for (&score, bpm) in scores.iter().zip(tempo_grid(s)) {
         let z = (bpm / s.tempo_prior_bpm.max(1.0)).log2() / width;

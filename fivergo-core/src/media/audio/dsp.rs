@@ -184,7 +184,11 @@ const DECIMATION_BLOCK: usize = 1 << 14;
 /// [`decimate`] of a signal of `len` samples that `fill` appends range by range, so
 /// the signal is never held whole (the mono mixdown of a long recording costs one
 /// block, not four bytes a frame). The result is the same, value for value.
-pub(crate) fn decimate_from(len: usize, q: usize, mut fill: impl FnMut(std::ops::Range<usize>, &mut Vec<f32>)) -> Vec<f32> {
+pub(crate) fn decimate_from(
+    len: usize,
+    q: usize,
+    mut fill: impl FnMut(std::ops::Range<usize>, &mut Vec<f32>),
+) -> Vec<f32> {
     if q <= 1 {
         let mut y = Vec::with_capacity(len);
         fill(0..len, &mut y);

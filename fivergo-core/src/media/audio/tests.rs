@@ -3,8 +3,8 @@
 //! with a beat, noise, clipping and silences.
 
 use super::*;
-use crate::media::MediaLimits;
 use crate::asset::{check_selectable, review_set, AssetSource};
+use crate::media::MediaLimits;
 use std::f32::consts::PI;
 
 /// A small deterministic generator (xorshift64*).
@@ -381,7 +381,11 @@ fn lying_headers_truncation_garbage_and_unknown_formats_are_typed_errors() {
     lying[40..44].copy_from_slice(&0x7FFF_FFF0u32.to_le_bytes());
     assert_eq!(
         decode_wav(&lying, &limits).unwrap_err(),
-        Error::MediaTooLarge { what: "seconds".into(), limit: 300, actual: 134_218 }
+        Error::MediaTooLarge {
+            what: "seconds".into(),
+            limit: 300,
+            actual: 134_218
+        }
     );
     // ... and a smaller lie within the limits as a truncated file.
     lying[40..44].copy_from_slice(&64_000u32.to_le_bytes());
@@ -411,7 +415,9 @@ fn lying_headers_truncation_garbage_and_unknown_formats_are_typed_errors() {
             .contains("zero channels")
     );
     assert_eq!(
-        decode_wav(&raw_wav(1, 1, 0, 16, 4, &[0; 4]), &limits).unwrap_err().code(),
+        decode_wav(&raw_wav(1, 1, 0, 16, 4, &[0; 4]), &limits)
+            .unwrap_err()
+            .code(),
         "sample_rate_out_of_range"
     );
     // Unknown or compressed encodings: ADPCM, MP3, 12-bit PCM, 64-bit float.
@@ -494,16 +500,38 @@ fn sample_rates_outside_the_policy_range_are_hard_errors() {
     let limits = MediaLimits::default();
     let one_hz = raw_wav(1, 1, 1, 8, 600, &[128; 600]);
     let err = decode_wav(&one_hz, &limits).unwrap_err();
-    assert_eq!(err, Error::SampleRateOutOfRange { sample_rate_hz: 1, min_hz: 8_000, max_hz: 192_000 });
-    assert_eq!((err.code(), err.rule()), ("sample_rate_out_of_range", Some("A3")));
+    assert_eq!(
+        err,
+        Error::SampleRateOutOfRange {
+            sample_rate_hz: 1,
+            min_hz: 8_000,
+            max_hz: 192_000
+        }
+    );
+    assert_eq!(
+        (err.code(), err.rule()),
+        ("sample_rate_out_of_range", Some("A3"))
+    );
     assert_eq!(err.details()["min_hz"], 8_000);
-    assert_eq!(crate::media::inspect(&one_hz, &Policy::default()).unwrap_err().code(), "sample_rate_out_of_range");
+    assert_eq!(
+        crate::media::inspect(&one_hz, &Policy::default())
+            .unwrap_err()
+            .code(),
+        "sample_rate_out_of_range"
+    );
     let too_fast = raw_wav(1, 1, 384_000, 16, 4, &[0; 4]);
-    assert_eq!(decode_wav(&too_fast, &limits).unwrap_err().code(), "sample_rate_out_of_range");
+    assert_eq!(
+        decode_wav(&too_fast, &limits).unwrap_err().code(),
+        "sample_rate_out_of_range"
+    );
     // The bounds themselves are accepted, and they come from the policy.
     assert!(decode_wav(&raw_wav(1, 1, 8_000, 16, 4, &[0; 4]), &limits).is_ok());
     assert!(decode_wav(&raw_wav(1, 1, 192_000, 16, 4, &[0; 4]), &limits).is_ok());
-    let lenient = MediaLimits { min_sample_rate_hz: 1, max_audio_seconds: 600, ..limits };
+    let lenient = MediaLimits {
+        min_sample_rate_hz: 1,
+        max_audio_seconds: 600,
+        ..limits
+    };
     assert_eq!(decode_wav(&one_hz, &lenient).unwrap().samples.len(), 600);
 }
 
@@ -511,13 +539,27 @@ fn sample_rates_outside_the_policy_range_are_hard_errors() {
 fn decoded_sample_bytes_are_bounded_before_the_data_is_read() {
     // R: A3: 1000 samples need 2000 bytes at 16 bits; a limit of 1999 refuses the
     // header, whatever follows it.
-    let limits = MediaLimits { max_decoded_bytes: 1999, ..MediaLimits::default() };
+    let limits = MediaLimits {
+        max_decoded_bytes: 1999,
+        ..MediaLimits::default()
+    };
     let wav = raw_wav(1, 1, 8_000, 8, 1000, &[128; 1000]);
     assert_eq!(
         decode_wav(&wav, &limits).unwrap_err(),
-        Error::MediaTooLarge { what: "decoded_bytes".into(), limit: 1999, actual: 2000 }
+        Error::MediaTooLarge {
+            what: "decoded_bytes".into(),
+            limit: 1999,
+            actual: 2000
+        }
     );
-    assert!(decode_wav(&wav, &MediaLimits { max_decoded_bytes: 2000, ..limits }).is_ok());
+    assert!(decode_wav(
+        &wav,
+        &MediaLimits {
+            max_decoded_bytes: 2000,
+            ..limits
+        }
+    )
+    .is_ok());
 }
 
 #[test]

@@ -6,7 +6,9 @@ use crate::media::MediaLimits;
 use std::cell::Cell;
 
 fn unreadable(reason: impl Into<String>) -> Error {
-    Error::AssetUnreadable { reason: reason.into() }
+    Error::AssetUnreadable {
+        reason: reason.into(),
+    }
 }
 
 /// A `Read` over a byte slice that reports how far it got, so the decoder knows how
@@ -92,7 +94,8 @@ pub fn decode_wav(bytes: &[u8], limits: &MediaLimits) -> Result<Audio, Error> {
             actual: u64::from(spec.channels),
         });
     }
-    if spec.sample_rate < limits.min_sample_rate_hz || spec.sample_rate > limits.max_sample_rate_hz {
+    if spec.sample_rate < limits.min_sample_rate_hz || spec.sample_rate > limits.max_sample_rate_hz
+    {
         return Err(Error::SampleRateOutOfRange {
             sample_rate_hz: spec.sample_rate,
             min_hz: limits.min_sample_rate_hz,

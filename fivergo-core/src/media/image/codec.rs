@@ -1,9 +1,9 @@
 //! Decoding untrusted image bytes under hard limits, and PNG encoding.
 
+use super::header::{probe, ImageHeader, ImageKind};
 use crate::error::Error;
 use crate::generator::Image;
 use crate::media::MediaLimits;
-use super::header::{probe, ImageHeader, ImageKind};
 use image::metadata::Orientation;
 use image::{ColorType, ImageDecoder, ImageError, ImageFormat, ImageReader};
 use std::io::Cursor;
@@ -80,7 +80,10 @@ fn decode_inner(bytes: &[u8], limits: &MediaLimits) -> Result<Image, Error> {
     };
     let (width, height) = (header.width, header.height);
     let Some(buffer) = image::RgbaImage::from_raw(width, height, rgba) else {
-        return Err(unreadable(&format!("the {} decoder returned a wrong number of pixels", header.kind.name())));
+        return Err(unreadable(&format!(
+            "the {} decoder returned a wrong number of pixels",
+            header.kind.name()
+        )));
     };
     let mut dynamic = image::DynamicImage::ImageRgba8(buffer);
     if let Some(o) = orientation {
@@ -106,13 +109,21 @@ fn rgba_buffer(header: &ImageHeader) -> Result<Vec<u8>, Error> {
 }
 
 fn too_large_for_address_space(header: &ImageHeader) -> Error {
-    Error::MediaTooLarge { what: "decoded_bytes".into(), limit: usize::MAX as u64, actual: header.decoded_bytes }
+    Error::MediaTooLarge {
+        what: "decoded_bytes".into(),
+        limit: usize::MAX as u64,
+        actual: header.decoded_bytes,
+    }
 }
 
 /// PNG through the `png` crate: text and colour-profile chunks are skipped (never
 /// inflated), 16-bit samples are reduced to 8 and palettes expanded while decoding,
 /// into the front of the RGBA buffer, which is then widened in place.
-fn decode_png(bytes: &[u8], header: &ImageHeader, limits: &MediaLimits) -> Result<(Vec<u8>, Option<Orientation>), Error> {
+fn decode_png(
+    bytes: &[u8],
+    header: &ImageHeader,
+    limits: &MediaLimits,
+) -> Result<(Vec<u8>, Option<Orientation>), Error> {
     let fail = |e: png::DecodingError| describe_png(e, header, limits);
     let max = usize::try_from(limits.max_decoded_bytes).unwrap_or(usize::MAX);
     let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: max });
@@ -120,13 +131,19 @@ fn decode_png(bytes: &[u8], header: &ImageHeader, limits: &MediaLimits) -> Resul
     decoder.set_ignore_iccp_chunk(true);
     decoder.set_transformations(png::Transformations::normalize_to_color8());
     let mut reader = decoder.read_info().map_err(fail)?;
-    let orientation = reader.info().exif_metadata.as_deref().and_then(Orientation::from_exif_chunk);
+    let orientation = reader
+        .info()
+        .exif_metadata
+        .as_deref()
+        .and_then(Orientation::from_exif_chunk);
     let (color, _) = reader.output_color_type();
     let channels = color.samples();
     let mut rgba = rgba_buffer(header)?;
     let native = header.pixels() as usize * channels;
     if reader.output_buffer_size() != Some(native) {
-        return Err(unreadable("the PNG file is corrupt (its size changed while decoding)"));
+        return Err(unreadable(
+            "the PNG file is corrupt (its size changed while decoding)",
+        ));
     }
     reader.next_frame(&mut rgba[..native]).map_err(fail)?;
     widen_in_place(&mut rgba, channels);
@@ -135,7 +152,12 @@ fn decode_png(bytes: &[u8], header: &ImageHeader, limits: &MediaLimits) -> Resul
 
 /// JPEG and WebP through the `image` crate's decoders, straight into the front of
 /// the RGBA buffer, then widened in place.
-fn decode_other(bytes: &[u8], format: ImageFormat, header: &ImageHeader, limits: &MediaLimits) -> Result<(Vec<u8>, Option<Orientation>), Error> {
+fn decode_other(
+    bytes: &[u8],
+    format: ImageFormat,
+    header: &ImageHeader,
+    limits: &MediaLimits,
+) -> Result<(Vec<u8>, Option<Orientation>), Error> {
     let kind = header.kind.name();
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(image_limits(limits));
@@ -145,20 +167,28 @@ fn decode_other(bytes: &[u8], format: ImageFormat, header: &ImageHeader, limits:
         Err(e) => return Err(describe(kind, e)),
     };
     if decoder.dimensions() != (header.width, header.height) {
-        return Err(unreadable(&format!("the {kind} file is corrupt (its header and its decoder disagree on the size)")));
+        return Err(unreadable(&format!(
+            "the {kind} file is corrupt (its header and its decoder disagree on the size)"
+        )));
     }
     let channels = match decoder.color_type() {
         ColorType::L8 => 1,
         ColorType::La8 => 2,
         ColorType::Rgb8 => 3,
         ColorType::Rgba8 => 4,
-        other => return Err(unreadable(&format!("the {kind} file uses an unsupported colour type ({other:?})"))),
+        other => {
+            return Err(unreadable(&format!(
+                "the {kind} file uses an unsupported colour type ({other:?})"
+            )))
+        }
     };
     let orientation = decoder.orientation().ok();
     let mut rgba = rgba_buffer(header)?;
     let native = header.pixels() as usize * channels;
     if decoder.total_bytes() != native as u64 {
-        return Err(unreadable(&format!("the {kind} file is corrupt (its size changed while decoding)")));
+        return Err(unreadable(&format!(
+            "the {kind} file is corrupt (its size changed while decoding)"
+        )));
     }
     match decoder.read_image(&mut rgba[..native]) {
         Ok(()) => {}
@@ -208,7 +238,9 @@ fn limits_refusal(header: &ImageHeader, limits: &MediaLimits) -> Error {
     Error::MediaTooLarge {
         what: "decoded_bytes".into(),
         limit: limits.max_decoded_bytes,
-        actual: header.decoded_bytes.max(limits.max_decoded_bytes.saturating_add(1)),
+        actual: header
+            .decoded_bytes
+            .max(limits.max_decoded_bytes.saturating_add(1)),
     }
 }
 
@@ -218,7 +250,10 @@ fn describe_png(e: png::DecodingError, header: &ImageHeader, limits: &MediaLimit
         png::DecodingError::IoError(io) => describe("PNG", ImageError::IoError(io)),
         other => {
             let text = other.to_string();
-            if text.to_ascii_lowercase().contains("eof") || text.to_ascii_lowercase().contains("end of") || text.contains("truncated") {
+            if text.to_ascii_lowercase().contains("eof")
+                || text.to_ascii_lowercase().contains("end of")
+                || text.contains("truncated")
+            {
                 unreadable(&format!("the PNG file is truncated ({text})"))
             } else {
                 unreadable(&format!("the PNG file is corrupt ({text})"))

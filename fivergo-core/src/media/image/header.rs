@@ -98,18 +98,37 @@ impl ImageHeader {
     /// assert_eq!(err.details()["actual"], 2400);
     /// ```
     pub fn check(&self, limits: &MediaLimits) -> Result<(), Error> {
-        let over = |what: &str, limit: u64, actual: u64| Err(Error::MediaTooLarge { what: what.into(), limit, actual });
+        let over = |what: &str, limit: u64, actual: u64| {
+            Err(Error::MediaTooLarge {
+                what: what.into(),
+                limit,
+                actual,
+            })
+        };
         if self.pixels() > limits.max_pixels {
             return over("pixels", limits.max_pixels, self.pixels());
         }
         if self.decoded_bytes > limits.max_decoded_bytes {
-            return over("decoded_bytes", limits.max_decoded_bytes, self.decoded_bytes);
+            return over(
+                "decoded_bytes",
+                limits.max_decoded_bytes,
+                self.decoded_bytes,
+            );
         }
         if self.metadata_bytes > limits.max_metadata_bytes {
-            return over("metadata_bytes", limits.max_metadata_bytes, self.metadata_bytes);
+            return over(
+                "metadata_bytes",
+                limits.max_metadata_bytes,
+                self.metadata_bytes,
+            );
         }
         if self.width == 0 || self.height == 0 {
-            return Err(unreadable(format!("the {} image has no pixels ({}×{})", self.kind.name(), self.width, self.height)));
+            return Err(unreadable(format!(
+                "the {} image has no pixels ({}×{})",
+                self.kind.name(),
+                self.width,
+                self.height
+            )));
         }
         Ok(())
     }
@@ -146,7 +165,9 @@ pub fn probe(bytes: &[u8]) -> Result<ImageHeader, Error> {
     } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
         webp(bytes)
     } else {
-        Err(unreadable("unknown image format: expected PNG, JPEG or WebP".into()))
+        Err(unreadable(
+            "unknown image format: expected PNG, JPEG or WebP".into(),
+        ))
     }
 }
 
@@ -170,11 +191,19 @@ fn le24(b: &[u8], at: usize) -> Option<u32> {
 fn png(bytes: &[u8]) -> Result<ImageHeader, Error> {
     let bad = |what: &str| unreadable(format!("the PNG file is corrupt ({what})"));
     if bytes.get(12..16) != Some(b"IHDR") {
-        return Err(if bytes.len() < 16 { unreadable("the PNG file is truncated (no header)".into()) } else { bad("the first chunk is not IHDR") });
+        return Err(if bytes.len() < 16 {
+            unreadable("the PNG file is truncated (no header)".into())
+        } else {
+            bad("the first chunk is not IHDR")
+        });
     }
     let (width, height) = match (be32(bytes, 16), be32(bytes, 20)) {
         (Some(w), Some(h)) => (w, h),
-        _ => return Err(unreadable("the PNG file is truncated (in its header)".into())),
+        _ => {
+            return Err(unreadable(
+                "the PNG file is truncated (in its header)".into(),
+            ))
+        }
     };
     let mut metadata = 0u64;
     let mut at = 8usize;
@@ -238,17 +267,27 @@ fn jpeg(bytes: &[u8]) -> Result<ImageHeader, Error> {
         if len < 2 {
             return Err(bad("a segment length is below 2"));
         }
-        let body = bytes.get(at + 2..(at + usize::from(len)).min(bytes.len())).unwrap_or(&[]);
+        let body = bytes
+            .get(at + 2..(at + usize::from(len)).min(bytes.len()))
+            .unwrap_or(&[]);
         match marker {
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
                 if frame.is_some() {
                     return Err(bad("a second frame header"));
                 }
-                let (Some(h), Some(w), Some(&n)) = (be16(body, 1), be16(body, 3), body.get(5)) else {
-                    return Err(unreadable("the JPEG file is truncated (in its frame header)".into()));
+                let (Some(h), Some(w), Some(&n)) = (be16(body, 1), be16(body, 3), body.get(5))
+                else {
+                    return Err(unreadable(
+                        "the JPEG file is truncated (in its frame header)".into(),
+                    ));
                 };
                 let comps: Vec<Component> = (0..usize::from(n))
-                    .map_while(|i| body.get(6 + 3 * i + 1).map(|&s| Component { h: (s >> 4).max(1), v: (s & 15).max(1) }))
+                    .map_while(|i| {
+                        body.get(6 + 3 * i + 1).map(|&s| Component {
+                            h: (s >> 4).max(1),
+                            v: (s & 15).max(1),
+                        })
+                    })
                     .collect();
                 if comps.len() != usize::from(n) || n == 0 {
                     return Err(bad("the frame header lists its components wrongly"));
@@ -266,7 +305,9 @@ fn jpeg(bytes: &[u8]) -> Result<ImageHeader, Error> {
         at += usize::from(len);
     }
     let Some((width, height, progressive, comps)) = frame else {
-        return Err(unreadable("the JPEG file is truncated (no frame header before its data)".into()));
+        return Err(unreadable(
+            "the JPEG file is truncated (no frame header before its data)".into(),
+        ));
     };
     let out = (u64::from(width) * u64::from(height)).saturating_mul(RGBA_BYTES);
     // Coefficients are kept for the whole image when scans are progressive or do not
@@ -277,11 +318,20 @@ fn jpeg(bytes: &[u8]) -> Result<ImageHeader, Error> {
         let v_max = u64::from(comps.iter().map(|c| c.v).max().unwrap_or(1));
         let mcus_x = u64::from(width).div_ceil(8 * h_max);
         let mcus_y = u64::from(height).div_ceil(8 * v_max);
-        comps.iter().map(|c| mcus_x * mcus_y * u64::from(c.h) * u64::from(c.v) * JPEG_BLOCK_BYTES).sum()
+        comps
+            .iter()
+            .map(|c| mcus_x * mcus_y * u64::from(c.h) * u64::from(c.v) * JPEG_BLOCK_BYTES)
+            .sum()
     } else {
         0
     };
-    Ok(ImageHeader { kind: ImageKind::Jpeg, width, height, decoded_bytes: out.saturating_add(coefficients), metadata_bytes: metadata })
+    Ok(ImageHeader {
+        kind: ImageKind::Jpeg,
+        width,
+        height,
+        decoded_bytes: out.saturating_add(coefficients),
+        metadata_bytes: metadata,
+    })
 }
 
 fn webp(bytes: &[u8]) -> Result<ImageHeader, Error> {
@@ -294,14 +344,18 @@ fn webp(bytes: &[u8]) -> Result<ImageHeader, Error> {
         let body = bytes.get(at + 8..).unwrap_or(&[]);
         match kind {
             b"VP8X" => {
-                let (Some(w), Some(h)) = (le24(body, 4), le24(body, 7)) else { return Err(truncated()) };
+                let (Some(w), Some(h)) = (le24(body, 4), le24(body, 7)) else {
+                    return Err(truncated());
+                };
                 size.get_or_insert((w + 1, h + 1));
             }
             b"VP8 " => {
                 if body.get(3..6) != Some(&[0x9D, 0x01, 0x2A]) {
                     return Err(bad("the VP8 start code is missing"));
                 }
-                let (Some(w), Some(h)) = (body.get(6..8), body.get(8..10)) else { return Err(truncated()) };
+                let (Some(w), Some(h)) = (body.get(6..8), body.get(8..10)) else {
+                    return Err(truncated());
+                };
                 let w = u32::from(u16::from_le_bytes([w[0], w[1]]) & 0x3FFF);
                 let h = u32::from(u16::from_le_bytes([h[0], h[1]]) & 0x3FFF);
                 size.get_or_insert((w, h));
@@ -310,16 +364,23 @@ fn webp(bytes: &[u8]) -> Result<ImageHeader, Error> {
                 if body.first() != Some(&0x2F) {
                     return Err(bad("the VP8L signature is missing"));
                 }
-                let Some(bits) = le32(body, 1) else { return Err(truncated()) };
+                let Some(bits) = le32(body, 1) else {
+                    return Err(truncated());
+                };
                 size.get_or_insert(((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1));
             }
             b"ICCP" | b"EXIF" | b"XMP " => metadata = metadata.saturating_add(u64::from(len)),
             _ => {}
         }
         // Chunks are padded to an even length.
-        at = at.saturating_add(8).saturating_add(len as usize).saturating_add(len as usize & 1);
+        at = at
+            .saturating_add(8)
+            .saturating_add(len as usize)
+            .saturating_add(len as usize & 1);
     }
-    let Some((width, height)) = size else { return Err(truncated()) };
+    let Some((width, height)) = size else {
+        return Err(truncated());
+    };
     let pixels = u64::from(width) * u64::from(height);
     Ok(ImageHeader {
         kind: ImageKind::WebP,

@@ -49,7 +49,11 @@ pub(crate) fn centre_rect(img: &Image, cw: usize, ch: usize) -> Image {
         let row = (y * w + x0) * 4;
         rgba.extend_from_slice(&img.rgba[row..row + cw * 4]);
     }
-    Image { width: cw as u32, height: ch as u32, rgba }
+    Image {
+        width: cw as u32,
+        height: ch as u32,
+        rgba,
+    }
 }
 
 /// Luma (Rec. 709 weights on the encoded values) in `[0, 1]`, composited over white
@@ -471,9 +475,14 @@ pub(crate) fn edge_sharpness(p: &Plane, share: f32, floor: f32) -> f32 {
     let mut grad = Vec::with_capacity((p.w - 2) * (p.h - 2));
     let mut lap = Vec::with_capacity(grad.capacity());
     for y in 1..p.h - 1 {
-        let (a, b, c) = (&p.data[(y - 1) * p.w..], &p.data[y * p.w..], &p.data[(y + 1) * p.w..]);
+        let (a, b, c) = (
+            &p.data[(y - 1) * p.w..],
+            &p.data[y * p.w..],
+            &p.data[(y + 1) * p.w..],
+        );
         for x in 1..p.w - 1 {
-            let gx = (a[x + 1] + 2.0 * b[x + 1] + c[x + 1]) - (a[x - 1] + 2.0 * b[x - 1] + c[x - 1]);
+            let gx =
+                (a[x + 1] + 2.0 * b[x + 1] + c[x + 1]) - (a[x - 1] + 2.0 * b[x - 1] + c[x - 1]);
             let gy = (c[x - 1] + 2.0 * c[x] + c[x + 1]) - (a[x - 1] + 2.0 * a[x] + a[x + 1]);
             // Sobel gains 8 on a unit step across 2 px.
             grad.push((gx * gx + gy * gy) / 64.0);

@@ -11,7 +11,7 @@
 //! output sample half-way between inputs, which leaves no period; 2× is caught by
 //! the octave test of [`super::measure`].
 
-use super::plane::{luma_row, usable_size, unit_lut};
+use super::plane::{luma_row, unit_lut, usable_size};
 use crate::generator::Image;
 
 /// Folding period: a multiple of 3, 4 and JPEG's 8.
@@ -61,11 +61,19 @@ pub(crate) fn periodicity(img: &Image) -> [f32; 2] {
         }
         [3usize, 4].map(|k| {
             let class = |r: usize| {
-                let v: Vec<f64> = kept.iter().filter(|(p, _)| p % k == r).map(|v| v.1).collect();
+                let v: Vec<f64> = kept
+                    .iter()
+                    .filter(|(p, _)| p % k == r)
+                    .map(|v| v.1)
+                    .collect();
                 v.iter().sum::<f64>() / v.len().max(1) as f64
             };
             let classes: Vec<f64> = (0..k).map(class).collect();
-            let (lo, hi) = classes.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &c| (a.min(c), b.max(c)));
+            let (lo, hi) = classes
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &c| {
+                    (a.min(c), b.max(c))
+                });
             ((hi - lo) / mean) as f32
         })
     };

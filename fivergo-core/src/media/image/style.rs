@@ -2,8 +2,8 @@
 //! filter bank (computed with candle-core, feature `media`).
 
 use super::plane::{srgb_to_lab, Plane};
-use crate::rng::SplitMix;
 use super::ImageChecks;
+use crate::rng::SplitMix;
 
 #[cfg(feature = "media")]
 mod gram;

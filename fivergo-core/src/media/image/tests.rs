@@ -488,15 +488,25 @@ fn metadata_is_bounded_and_never_inflated() {
     let err = decode(&big_text, &limits).unwrap_err();
     assert_eq!(
         err,
-        Error::MediaTooLarge { what: "metadata_bytes".into(), limit: 4 << 20, actual: 5 << 20 }
+        Error::MediaTooLarge {
+            what: "metadata_bytes".into(),
+            limit: 4 << 20,
+            actual: 5 << 20
+        }
     );
     assert_eq!(err.rule(), Some("A3"));
     // Under the limit it decodes; the limit is the policy's.
     text.truncate(1000);
     let small_text = png_zeros(8, 8, 8, 2, &[(b"tEXt", text)]);
     assert!(decode(&small_text, &limits).is_ok());
-    let tight = MediaLimits { max_metadata_bytes: 999, ..limits.clone() };
-    assert_eq!(decode(&small_text, &tight).unwrap_err().details()["what"], "metadata_bytes");
+    let tight = MediaLimits {
+        max_metadata_bytes: 999,
+        ..limits.clone()
+    };
+    assert_eq!(
+        decode(&small_text, &tight).unwrap_err().details()["what"],
+        "metadata_bytes"
+    );
     // An iCCP profile inflating to 256 MiB is skipped, never inflated: the image
     // decodes (and quickly; the hostile-upload test measures its memory).
     let mut iccp = b"bomb\0\0".to_vec();
@@ -509,7 +519,10 @@ fn metadata_is_bounded_and_never_inflated() {
     let app: Vec<u8> = [&[0xFF, 0xE5, 0x03, 0xEA][..], &[7; 1000]].concat();
     j.splice(2..2, app);
     assert!(crate::media::image::probe(&j).unwrap().metadata_bytes >= 1002);
-    assert_eq!(decode(&j, &tight).unwrap_err().details()["what"], "metadata_bytes");
+    assert_eq!(
+        decode(&j, &tight).unwrap_err().details()["what"],
+        "metadata_bytes"
+    );
     assert!(decode(&j, &limits).is_ok());
 }
 
@@ -519,12 +532,15 @@ fn fuzz_regression_inputs_are_typed_errors() {
     let limits = MediaLimits::default();
     // image_header: a PNG of 4294967295 × 4294967048 overflowed width × height × 4.
     let huge_png = [
-        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 255, 255, 255, 255, 255, 255, 255, 8, 0, 0, 0,
-        16, 49, 50, 122, 166, 135, 59, 107, 96, 130,
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 255, 255, 255, 255, 255, 255,
+        255, 8, 0, 0, 0, 16, 49, 50, 122, 166, 135, 59, 107, 96, 130,
     ];
     let h = crate::media::image::probe(&huge_png).unwrap();
     assert_eq!(h.decoded_bytes, u64::MAX);
-    assert_eq!(decode(&huge_png, &limits).unwrap_err().details()["what"], "pixels");
+    assert_eq!(
+        decode(&huge_png, &limits).unwrap_err().details()["what"],
+        "pixels"
+    );
 }
 
 #[test]
@@ -538,10 +554,17 @@ fn decoder_memory_is_estimated_from_the_header_and_bounded() {
     assert_eq!((h.width, h.height, h.decoded_bytes), (300, 200, 240_000));
     let img = decode(&png16, &limits).unwrap();
     assert_eq!((img.width, img.height, img.rgba.len()), (300, 200, 240_000));
-    let tight = MediaLimits { max_decoded_bytes: 239_999, ..limits.clone() };
+    let tight = MediaLimits {
+        max_decoded_bytes: 239_999,
+        ..limits.clone()
+    };
     assert_eq!(
         decode(&png16, &tight).unwrap_err(),
-        Error::MediaTooLarge { what: "decoded_bytes".into(), limit: 239_999, actual: 240_000 }
+        Error::MediaTooLarge {
+            what: "decoded_bytes".into(),
+            limit: 239_999,
+            actual: 240_000
+        }
     );
     // A progressive JPEG keeps 128 bytes per 8×8 block of each component: the
     // 6000×4000 frame needs 96 MB of RGBA and at least 72 MB of coefficients, over
@@ -553,7 +576,12 @@ fn decoder_memory_is_estimated_from_the_header_and_bounded() {
     assert_eq!(err.details()["what"], "decoded_bytes");
     assert_eq!(err.details()["limit"], 128 << 20);
     // Pixels are checked first, then decoded bytes.
-    assert_eq!(decode(&png_zeros(6000, 4001, 8, 0, &[]), &limits).unwrap_err().details()["what"], "pixels");
+    assert_eq!(
+        decode(&png_zeros(6000, 4001, 8, 0, &[]), &limits)
+            .unwrap_err()
+            .details()["what"],
+        "pixels"
+    );
 }
 
 #[test]
@@ -864,16 +892,34 @@ fn a_2x_upscaled_image_is_flagged_and_native_or_blurred_ones_are_not() {
 fn large_images_are_tested_for_upscaling_on_a_full_resolution_crop() {
     // R: A4 — the crop (here 200 px of 512) sees the same trace as the whole image.
     use ::image::imageops::FilterType::*;
-    let c = ImageChecks { upscale_crop_px: 200, ..checks() };
+    let c = ImageChecks {
+        upscale_crop_px: 200,
+        ..checks()
+    };
     let up = resized(&photo(85, 256, [0.0; 3], 1.0), 512, 512, CatmullRom);
     let native = photo(80, 512, [0.0; 3], 1.0);
     let (whole, cropped) = (measure(&up, &checks()), measure(&up, &c));
-    assert!(whole.upscaled && cropped.upscaled, "{} / {}", whole.upscale_ratio, cropped.upscale_ratio);
+    assert!(
+        whole.upscaled && cropped.upscaled,
+        "{} / {}",
+        whole.upscale_ratio,
+        cropped.upscale_ratio
+    );
     assert!(!measure(&native, &c).upscaled);
     // Everything else is measured on the whole image, and an image within the crop
     // is measured exactly as before.
-    assert_eq!((cropped.width, cropped.sharpness, cropped.style_vector.clone()), (512, whole.sharpness, whole.style_vector.clone()));
-    let small = ImageChecks { upscale_crop_px: 512, ..checks() };
+    assert_eq!(
+        (
+            cropped.width,
+            cropped.sharpness,
+            cropped.style_vector.clone()
+        ),
+        (512, whole.sharpness, whole.style_vector.clone())
+    );
+    let small = ImageChecks {
+        upscale_crop_px: 512,
+        ..checks()
+    };
     assert_eq!(measure(&up, &small), whole);
 }
 
@@ -1083,7 +1129,6 @@ fn checks_round_trip_through_json_and_reject_unknown_fields() {
     assert_eq!(p.media.image.blur_ratio, checks().blur_ratio);
 }
 
-
 /// A photograph of the real-photo corpus (`tests/corpus`, see its README).
 fn corpus(name: &str) -> Image {
     let path = format!("{}/../tests/corpus/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
@@ -1095,7 +1140,9 @@ fn corpus(name: &str) -> Image {
 fn on_real_photos_blur_is_found_and_a_crisp_silhouette_is_not_blurry() {
     // R: A8
     let policy = Policy::default();
-    let mut set: Vec<Image> = ["camera", "coffee", "horse", "chelsea", "hopper", "rocket"].map(corpus).to_vec();
+    let mut set: Vec<Image> = ["camera", "coffee", "horse", "chelsea", "hopper", "rocket"]
+        .map(corpus)
+        .to_vec();
     set.push(blurred(&corpus("astronaut"), 2.5));
     set.push(blurred(&corpus("coins"), 1.5));
     assert_eq!(flagged(&review(&set, &policy), "blurry"), [6, 7]);
@@ -1109,17 +1156,39 @@ fn on_real_photos_2x_3x_and_4x_enlargements_are_flagged_and_originals_are_not() 
     // R: A4
     use ::image::imageops::FilterType::*;
     let c = checks();
-    for name in ["astronaut", "coffee", "hopper", "camera", "gravel", "chelsea", "rocket", "text", "horse", "hubble"] {
+    for name in [
+        "astronaut",
+        "coffee",
+        "hopper",
+        "camera",
+        "gravel",
+        "chelsea",
+        "rocket",
+        "text",
+        "horse",
+        "hubble",
+    ] {
         let m = measure(&corpus(name), &c);
-        assert!(!m.upscaled, "{name}: {:?} periodicity {:?}", m.upscale_factor, m.upscale_periodicity);
+        assert!(
+            !m.upscaled,
+            "{name}: {:?} periodicity {:?}",
+            m.upscale_factor, m.upscale_periodicity
+        );
     }
     for name in ["astronaut", "coffee", "hopper"] {
         let img = corpus(name);
         for k in [2u32, 3, 4] {
             let small = resized(&img, img.width / k, img.height / k, Lanczos3);
             for filter in [Triangle, CatmullRom] {
-                let m = measure(&resized(&small, img.width / k * k, img.height / k * k, filter), &c);
-                assert!(m.upscaled, "{name} {k}× {filter:?}: {:?} periodicity {:?}", m.upscale_factor, m.upscale_periodicity);
+                let m = measure(
+                    &resized(&small, img.width / k * k, img.height / k * k, filter),
+                    &c,
+                );
+                assert!(
+                    m.upscaled,
+                    "{name} {k}× {filter:?}: {:?} periodicity {:?}",
+                    m.upscale_factor, m.upscale_periodicity
+                );
             }
         }
     }
@@ -1127,13 +1196,24 @@ fn on_real_photos_2x_3x_and_4x_enlargements_are_flagged_and_originals_are_not() 
     for name in ["astronaut", "coffee", "hopper", "camera", "chelsea"] {
         let img = corpus(name);
         let small = resized(&img, img.width / 4, img.height / 4, Lanczos3);
-        let m = measure(&resized(&small, img.width / 4 * 4, img.height / 4 * 4, Lanczos3), &c);
-        assert!(m.upscaled, "{name} 4× Lanczos: {:?} periodicity {:?} lower {}", m.upscale_factor, m.upscale_periodicity, m.lower_ratio);
+        let m = measure(
+            &resized(&small, img.width / 4 * 4, img.height / 4 * 4, Lanczos3),
+            &c,
+        );
+        assert!(
+            m.upscaled,
+            "{name} 4× Lanczos: {:?} periodicity {:?} lower {}",
+            m.upscale_factor, m.upscale_periodicity, m.lower_ratio
+        );
     }
     // Blur is blur, not enlargement.
     for name in ["coffee", "camera", "astronaut", "hopper"] {
         let m = measure(&blurred(&corpus(name), 2.0), &c);
-        assert!(!m.upscaled, "{name} blurred: {:?} periodicity {:?}", m.upscale_factor, m.upscale_periodicity);
+        assert!(
+            !m.upscaled,
+            "{name} blurred: {:?} periodicity {:?}",
+            m.upscale_factor, m.upscale_periodicity
+        );
     }
     assert!(!measure(&blurred(&corpus("coffee"), 3.0), &c).upscaled);
 }
@@ -1144,11 +1224,19 @@ fn a_dark_deep_sky_photo_is_colour_and_grey_photos_are_monochrome() {
     let c = checks();
     for name in ["hubble", "coffee", "retina", "ihc"] {
         let m = measure(&corpus(name), &c);
-        assert!(!m.monochrome, "{name}: chroma percentile {}", m.chroma_percentile);
+        assert!(
+            !m.monochrome,
+            "{name}: chroma percentile {}",
+            m.chroma_percentile
+        );
     }
     for name in ["camera", "coins", "gravel", "horse", "text"] {
         let m = measure(&corpus(name), &c);
-        assert!(m.monochrome, "{name}: chroma percentile {}", m.chroma_percentile);
+        assert!(
+            m.monochrome,
+            "{name}: chroma percentile {}",
+            m.chroma_percentile
+        );
     }
 }
 
@@ -1156,22 +1244,60 @@ fn a_dark_deep_sky_photo_is_colour_and_grey_photos_are_monochrome() {
 fn unrelated_photos_have_no_common_style_and_one_more_image_does_not_flip_it() {
     // R: A4
     let policy = Policy::default();
-    let names = ["astronaut", "chelsea", "coffee", "rocket", "hubble", "retina", "ihc", "camera", "coins", "gravel", "grass", "brick", "text", "horse"];
+    let names = [
+        "astronaut",
+        "chelsea",
+        "coffee",
+        "rocket",
+        "hubble",
+        "retina",
+        "ihc",
+        "camera",
+        "coins",
+        "gravel",
+        "grass",
+        "brick",
+        "text",
+        "horse",
+    ];
     let mut set: Vec<Image> = names.map(corpus).to_vec();
     let found = review(&set, &policy);
-    assert!(found.iter().any(|f| f.code == "no_common_style" && f.asset.is_none() && f.rule == "A4"));
+    assert!(found
+        .iter()
+        .any(|f| f.code == "no_common_style" && f.asset.is_none() && f.rule == "A4"));
     assert!(flagged(&found, "style_outlier").is_empty());
     set.push(corpus("hopper"));
     let found = review(&set, &policy);
     assert!(found.iter().any(|f| f.code == "no_common_style"));
     assert!(flagged(&found, "style_outlier").is_empty());
     // Crops of one photograph share a style.
-    let big = resized(&corpus("astronaut"), 1024, 1024, ::image::imageops::FilterType::Lanczos3);
+    let big = resized(
+        &corpus("astronaut"),
+        1024,
+        1024,
+        ::image::imageops::FilterType::Lanczos3,
+    );
     let crops: Vec<Image> = (0..8)
-        .map(|i| from_dynamic(::image::imageops::crop_imm(&to_dynamic(&big), (i % 4) * 160, (i / 4) * 400, 512, 512).to_image()))
+        .map(|i| {
+            from_dynamic(
+                ::image::imageops::crop_imm(
+                    &to_dynamic(&big),
+                    (i % 4) * 160,
+                    (i / 4) * 400,
+                    512,
+                    512,
+                )
+                .to_image(),
+            )
+        })
         .collect();
     let found = review(&crops, &policy);
-    assert!(!found.iter().any(|f| f.code == "no_common_style" || f.code == "style_outlier"), "{found:?}");
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.code == "no_common_style" || f.code == "style_outlier"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -1179,10 +1305,21 @@ fn a_small_image_is_a_low_resolution_warning_unless_a_hard_minimum_is_set() {
     // R: A3, A4
     let mut policy = Policy::default();
     let tattoo = policy.catalogue.get("tattoo").unwrap().clone();
-    let small = asset("i0", &resized(&corpus("coffee"), 200, 133, ::image::imageops::FilterType::Triangle), &policy);
+    let small = asset(
+        "i0",
+        &resized(
+            &corpus("coffee"),
+            200,
+            133,
+            ::image::imageops::FilterType::Triangle,
+        ),
+        &policy,
+    );
     assert!(crate::asset::check_selectable(&small, &"ana".into(), &tattoo, &policy).is_ok());
     let found = crate::asset::review_set(&[&small], &tattoo, &policy);
-    assert!(found.iter().any(|f| f.code == "low_resolution" && f.severity == Severity::Warning));
+    assert!(found
+        .iter()
+        .any(|f| f.code == "low_resolution" && f.severity == Severity::Warning));
     policy.media.limits.min_image_side_px = Some(256);
     let err = crate::asset::check_selectable(&small, &"ana".into(), &tattoo, &policy).unwrap_err();
     assert_eq!(err.code(), "image_too_small");
@@ -1196,17 +1333,43 @@ fn on_real_photos_textures_are_not_text_and_the_draft_mark_is() {
     use crate::generator::Artifact;
     use crate::watermark::{draft, DraftMark, WatermarkStyle};
     let c = checks();
-    for name in ["coins", "gravel", "grass", "brick", "camera", "astronaut", "chelsea", "coffee", "hopper", "horse", "rocket"] {
+    for name in [
+        "coins",
+        "gravel",
+        "grass",
+        "brick",
+        "camera",
+        "astronaut",
+        "chelsea",
+        "coffee",
+        "hopper",
+        "horse",
+        "rocket",
+    ] {
         let m = measure(&corpus(name), &c);
         assert!(!m.text_or_watermark, "{name}: {} glyphs", m.text_glyphs);
     }
-    let names = ["camera", "coffee", "hopper", "rocket", "astronaut", "chelsea"];
+    let names = [
+        "camera",
+        "coffee",
+        "hopper",
+        "rocket",
+        "astronaut",
+        "chelsea",
+    ];
     let found: Vec<&str> = names
         .iter()
         .enumerate()
         .filter(|(i, name)| {
-            let mark = DraftMark { reference: format!("order-{i}"), seed: *i as u64 };
-            let Artifact::Image(d) = draft(&Artifact::Image(corpus(name)), &mark, &WatermarkStyle::default()) else {
+            let mark = DraftMark {
+                reference: format!("order-{i}"),
+                seed: *i as u64,
+            };
+            let Artifact::Image(d) = draft(
+                &Artifact::Image(corpus(name)),
+                &mark,
+                &WatermarkStyle::default(),
+            ) else {
                 return false;
             };
             measure(&d, &c).text_or_watermark

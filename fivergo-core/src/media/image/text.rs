@@ -93,9 +93,17 @@ pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
     let small = (turned_long < long).then(|| resize(luma, scaled(luma.w), scaled(luma.h)));
     for &degrees in &c.text_angles_deg {
         let level = degrees == 0.0 || !degrees.is_finite();
-        let view = if level { rotated(luma, 0.0) } else { rotated(small.as_ref().unwrap_or(luma), degrees) };
+        let view = if level {
+            rotated(luma, 0.0)
+        } else {
+            rotated(small.as_ref().unwrap_or(luma), degrees)
+        };
         let mean = box_mean(&view, c.text_window_px.max(1) as usize);
-        let contrasts: &[f32] = if level { &[c.text_contrast, c.text_faint_contrast] } else { &[c.text_faint_contrast] };
+        let contrasts: &[f32] = if level {
+            &[c.text_contrast, c.text_faint_contrast]
+        } else {
+            &[c.text_faint_contrast]
+        };
         for &t in contrasts {
             for sign in [-1.0f32, 1.0] {
                 let ink: Vec<bool> = view
@@ -110,7 +118,13 @@ pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
                 let rows = glyphs_in_rows(&ink, &view.valid, w, h, c);
                 // Columns only matter where the rows could raise the count.
                 if rows > best {
-                    let cols = glyphs_in_rows(&transpose(&ink, w, h), &transpose(&view.valid, w, h), h, w, c);
+                    let cols = glyphs_in_rows(
+                        &transpose(&ink, w, h),
+                        &transpose(&view.valid, w, h),
+                        h,
+                        w,
+                        c,
+                    );
                     best = best.max(rows.saturating_sub(cols));
                 }
             }
@@ -124,7 +138,10 @@ pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
 fn rotated(luma: &Plane, degrees: f32) -> View {
     let (w, h) = (luma.w, luma.h);
     if degrees == 0.0 || !degrees.is_finite() {
-        return View { plane: luma.clone(), valid: vec![true; w * h] };
+        return View {
+            plane: luma.clone(),
+            valid: vec![true; w * h],
+        };
     }
     let (sin, cos) = degrees.to_radians().sin_cos();
     let (wf, hf) = (w as f32, h as f32);
@@ -182,9 +199,16 @@ fn box_mean(view: &View, r: usize) -> Vec<f32> {
         let (ya, yb) = (y.saturating_sub(r), (y + r + 1).min(h));
         for x in 0..w {
             let (xa, xb) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let s = sum[yb * stride + xb] - sum[ya * stride + xb] - sum[yb * stride + xa] + sum[ya * stride + xa];
-            let n = count[yb * stride + xb] + count[ya * stride + xa] - count[ya * stride + xb] - count[yb * stride + xa];
-            out[y * w + x] = if n > 0 { (s / f64::from(n)) as f32 } else { 0.0 };
+            let s = sum[yb * stride + xb] - sum[ya * stride + xb] - sum[yb * stride + xa]
+                + sum[ya * stride + xa];
+            let n = count[yb * stride + xb] + count[ya * stride + xa]
+                - count[ya * stride + xb]
+                - count[yb * stride + xa];
+            out[y * w + x] = if n > 0 {
+                (s / f64::from(n)) as f32
+            } else {
+                0.0
+            };
         }
     }
     out
@@ -201,7 +225,14 @@ fn components(ink: &[bool], w: usize, h: usize) -> (Vec<Blob>, Vec<u32>) {
         }
         let id = blobs.len() as u32;
         let (sx, sy) = (start % w, start / w);
-        let mut b = Blob { x0: sx, y0: sy, x1: sx, y1: sy, area: 0, outline: 0 };
+        let mut b = Blob {
+            x0: sx,
+            y0: sy,
+            x1: sx,
+            y1: sy,
+            area: 0,
+            outline: 0,
+        };
         labels[start] = id;
         stack.push(start);
         while let Some(i) = stack.pop() {
@@ -341,7 +372,8 @@ fn glyphs_in_rows(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChe
         let width_spread = relative_spread(widths);
         let [thin, thick] = c.text_stroke_thickness;
         // A thin pen writes words of many lengths; a row of rings (coin rims) does not.
-        let varied = thickness >= c.text_printed_thickness || width_spread >= c.text_min_width_spread;
+        let varied =
+            thickness >= c.text_printed_thickness || width_spread >= c.text_min_width_spread;
         let lettering = stroke_spread <= c.text_max_stroke_spread
             && height_spread <= c.text_max_height_spread
             && (thin..=thick).contains(&thickness)

@@ -48,7 +48,6 @@ fn filter_bank(n: usize, seed: u64) -> Vec<f32> {
     out
 }
 
-
 /// The filter bank's responses as matrix products, sampled every [`STRIDE`] pixels
 /// (the Gram matrix is an average over positions; the sampled grid gives the same
 /// statistics at a quarter of the cost). Rows of positions are processed in blocks:
