@@ -70,7 +70,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     hub.publish("ana", &model)?;
     hub.quote(&model, 1)?;
     let sub = hub.subscription("ana")?.ok_or("subscribed")?;
-    let jobs: Vec<TrainingJob> = hub.partition("ana")?.jobs.values().cloned().collect();
+    let jobs: Vec<TrainingJob> = hub
+        .admin()
+        .partition("ana")?
+        .jobs
+        .values()
+        .cloned()
+        .collect();
     let seller = SellerId::from("ana");
 
     let quote = time(200_000, |i| {

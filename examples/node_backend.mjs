@@ -145,5 +145,5 @@ console.log(`store outbox: ${read} events up to cursor ${cursor}`)
 
 // Another backend process opening the same database sees the order.
 const other = Hub.open(url, options)
-console.log('another process sees the order:', other.order(order).status, '| bob has', other.clientOrders('bob').length, 'order(s)')
+console.log('another process sees the order:', other.order('bob', order).status, '| bob has', other.clientOrders('bob').length, 'order(s)')
 if (scratch) rmSync(scratch, { recursive: true, force: true })

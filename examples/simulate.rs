@@ -201,7 +201,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let (mut sample_json, mut sample_aggregates) = (0usize, 0usize);
     for i in (0..a.sellers).step_by((a.sellers / 200).max(1)) {
-        let p = hub.partition(&seller(i))?;
+        let p = hub.admin().partition(&seller(i))?;
         sample_json += serde_json::to_string(&p)?.len();
         sample_aggregates += 1
             + p.assets.len()

@@ -227,7 +227,7 @@ fn main() -> Result<(), Error> {
     ));
 
     section(&clock, "A restart: the month, reopened from the database");
-    let before = hub.partition("ana")?;
+    let before = hub.admin().partition("ana")?;
     drop(hub);
     let hub = Hub::builder()
         .clock(clock.clone())
@@ -241,7 +241,7 @@ fn main() -> Result<(), Error> {
             .filter(|e| e.partition.as_str() == "ana")
             .map(|e| &e.event),
     );
-    say(&format!("{} events in {}; the reopened partition is the same: {}; replaying the log rebuilds it: {}", log.len(), db.display(), hub.partition("ana")? == before, replayed == before));
+    say(&format!("{} events in {}; the reopened partition is the same: {}; replaying the log rebuilds it: {}", log.len(), db.display(), hub.admin().partition("ana")? == before, replayed == before));
     say(&format!(
         "bob's orders from the client index: {:?}",
         hub.client_orders("bob")?

@@ -147,9 +147,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     loop {
         std::thread::sleep(Duration::from_millis(50));
         let demo_done = a.demo
-            && queued
-                .iter()
-                .all(|g| hub.generation(g).is_ok_and(|j| !j.status.is_active()));
+            && queued.iter().all(|g| {
+                hub.admin()
+                    .generation(g)
+                    .is_ok_and(|j| !j.status.is_active())
+            });
         if demo_done
             || a.secs
                 .is_some_and(|s| started.elapsed() >= Duration::from_secs(s))
@@ -161,7 +163,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ran: usize = threads.into_iter().map(|t| t.join().unwrap_or(0)).sum();
     println!("{ran} jobs in {:.1} s", started.elapsed().as_secs_f64());
     for g in &queued {
-        let job = hub.generation(g)?;
+        let job = hub.admin().generation(g)?;
         println!("{g}: {} {:?}", job.status, job.outcome);
     }
     Ok(())

@@ -390,8 +390,8 @@ impl Runner {
 
     /// An artifact a client received, told apart by what the order holds.
     fn artifact_summary(&self, order: &OrderId, artifact: &Artifact) -> Value {
-        let o = self.hub.order(order).ok();
-        let stored = |id: Option<&BlobRef>| id.and_then(|id| self.hub.artifact(id).ok());
+        let o = self.hub.admin().order(order).ok();
+        let stored = |id: Option<&BlobRef>| id.and_then(|id| self.hub.admin().artifact(id).ok());
         let stored = |id: Option<&BlobRef>| stored(id).as_ref() == Some(artifact);
         let matches = match o {
             Some(o) if stored(o.clean.as_ref()) => "clean",
@@ -438,13 +438,10 @@ impl Runner {
             | "tick"
             | "run_training"
             | "cancel_running_training"
-            | "order"
-            | "job"
-            | "asset"
             | "seller"
-            | "gateway_charges"
-            | "artifact" => need_host(host)?,
-            "quote" | "listing" => {}
+            | "gateway_charges" => need_host(host)?,
+            // Reads: the host reads everything (`Hub::admin`), anyone else what they may see.
+            "quote" | "listing" | "order" | "job" | "asset" | "artifact" => {}
             _ => need_actor(!host)?,
         }
         let hub = &mut self.hub;
@@ -510,11 +507,6 @@ impl Runner {
                 token.cancel();
                 Value::Null
             }),
-            "order" => no_events(hub.order(&a.order()?), |o| to_json(&o)),
-            "job" => no_events(hub.job(&a.job()?), |j| to_json(&j)),
-            "asset" => no_events(hub.asset(&AssetId::from(a.str("asset")?)), |asset| {
-                to_json(&asset)
-            }),
             "seller" => no_events(hub.seller(a.str("seller")?), |s| to_json(&s)),
             "gateway_charges" => {
                 let charges: Vec<Value> = self
@@ -525,14 +517,27 @@ impl Runner {
                     .collect();
                 Ok((Value::Array(charges), Vec::new()))
             }
+            // ---- anyone
+            "order" if host => no_events(hub.admin().order(&a.order()?), |o| to_json(&o)),
+            "order" => no_events(hub.order(actor, &a.order()?), |o| to_json(&o)),
+            "job" if host => no_events(hub.admin().job(&a.job()?), |j| to_json(&j)),
+            "job" => no_events(hub.job(actor, &a.job()?), |j| to_json(&j)),
+            "asset" if host => no_events(
+                hub.admin().asset(&AssetId::from(a.str("asset")?)),
+                |asset| to_json(&asset),
+            ),
+            "asset" => no_events(hub.asset(actor, &AssetId::from(a.str("asset")?)), |asset| {
+                to_json(&asset)
+            }),
             "artifact" => {
                 let file: BlobRef = a.typed("artifact")?;
-                no_events(
-                    hub.artifact(&file),
-                    |art| json!({"kind": to_json(&art.modality())}),
-                )
+                let read = if host {
+                    hub.admin().artifact(&file)
+                } else {
+                    hub.artifact(actor, &file)
+                };
+                no_events(read, |art| json!({"kind": to_json(&art.modality())}))
             }
-            // ---- anyone
             "quote" => no_events(hub.quote(&a.model()?, a.u32("quantity")?), |q| to_json(&q)),
             "listing" => no_events(hub.listing(&a.model()?), |l| to_json(&l)),
             // ---- sellers: library and models

@@ -81,7 +81,10 @@ fn a_training_runs_off_the_hub_while_the_previous_version_keeps_serving() {
 
     let retrain = hub.start_training("ana", &m).unwrap().value;
     let run = hub.begin_training(&retrain).unwrap().value;
-    assert_eq!(hub.job(&retrain).unwrap().status, JobStatus::Running);
+    assert_eq!(
+        hub.admin().job(&retrain).unwrap().status,
+        JobStatus::Running
+    );
     let worker = std::thread::spawn(move || run.execute(&mut |_| {}));
     // The hub is free meanwhile, and the first version still serves.
     let (_, art) = hub
@@ -302,7 +305,7 @@ fn a_training_whose_runner_died_runs_again_then_fails_with_its_quota_back_after_
         if attempt < attempts {
             assert_eq!(kinds, ["training_requeued"]);
             assert_eq!(
-                hub.job(&job).unwrap().status,
+                hub.admin().job(&job).unwrap().status,
                 JobStatus::Queued,
                 "queued again for another worker"
             );
@@ -310,7 +313,7 @@ fn a_training_whose_runner_died_runs_again_then_fails_with_its_quota_back_after_
             assert_eq!(kinds, ["training_failed"]);
         }
     }
-    assert_eq!(hub.job(&job).unwrap().status, JobStatus::Failed);
+    assert_eq!(hub.admin().job(&job).unwrap().status, JobStatus::Failed);
     assert_eq!(hub.quota("ana", &m).unwrap().used, 0, "quota back (T4)");
     assert_eq!(hub.model("ana", &m).unwrap().active_job, None);
     // A late result of a vanished run is refused: the run no longer holds the job.
@@ -416,19 +419,19 @@ fn files_live_in_the_blob_store_and_events_hold_only_their_references() {
         (file.media_type.as_str(), file.width, file.height),
         ("image/png", None, None)
     );
-    let bytes = hub.file(&file).unwrap();
+    let bytes = hub.admin().file(&file).unwrap();
     assert_eq!(
         BlobRef::of(bytes.as_bytes(), "image/png").sha256,
         file.sha256
     );
-    let partition = serde_json::to_string(&hub.partition("ana").unwrap()).unwrap();
+    let partition = serde_json::to_string(&hub.admin().partition("ana").unwrap()).unwrap();
     assert!(
         partition.len() < 8_000,
         "no pixels in the partition ({} bytes)",
         partition.len()
     );
     let style = hub.model("ana", &m).unwrap().live.unwrap().style;
-    assert_eq!(hub.trained_style(&style).unwrap().generator, "echo");
+    assert_eq!(hub.admin().trained_style(&style).unwrap().generator, "echo");
 }
 
 #[test]
@@ -492,7 +495,7 @@ fn reference_pictures_reach_clients_only_as_marked_drafts_until_approved_and_pai
     assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Succeeded);
     let live = hub.model("ana", &m).unwrap().live.clone().unwrap();
     assert_eq!(live.generator, "quilt");
-    let style = hub.trained_style(&live.style).unwrap();
+    let style = hub.admin().trained_style(&live.style).unwrap();
     let direct = |seed| {
         QuiltGenerator::default()
             .generate(&style, &Brief::new("koi"), seed, &mut JobControl::none())

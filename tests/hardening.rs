@@ -85,7 +85,7 @@ impl Fx {
     }
 
     fn state(&self) -> String {
-        serde_json::to_string(&self.hub.partition("ana").unwrap()).unwrap()
+        serde_json::to_string(&self.hub.admin().partition("ana").unwrap()).unwrap()
     }
 }
 
@@ -572,7 +572,7 @@ fn a_style_nested_too_deep_fails_its_training_with_the_quota_back() {
     let m = f.model();
     let job = f.hub.start_training("ana", &m).unwrap().value;
     assert_eq!(f.hub.run_training(&job).unwrap().value, JobStatus::Failed);
-    let failed = f.hub.job(&job).unwrap();
+    let failed = f.hub.admin().job(&job).unwrap();
     assert!(
         format!("{failed:?}").contains("nesting depth"),
         "{failed:?}"

@@ -334,7 +334,7 @@ fn text_models_need_instructions() {
         .unwrap();
     let job = f.hub.start_training("ana", &m).unwrap().value;
     assert_eq!(
-        f.hub.job(&job).unwrap().instructions.as_deref(),
+        f.hub.admin().job(&job).unwrap().instructions.as_deref(),
         Some("Dry wit, short sentences.")
     );
 }
@@ -347,7 +347,7 @@ fn changes_after_training_mark_stale_and_generation_keeps_the_live_version() {
     let asset = f.hub.model("ana", &m).unwrap().assets[0].clone();
     let out = f.hub.tag_asset("ana", &asset, &["Dotwork"], &[]).unwrap();
     assert_eq!(kinds(&out.events), ["asset_tagged", "model_marked_stale"]);
-    assert!(f.hub.partition("ana").unwrap().assets[&asset]
+    assert!(f.hub.admin().partition("ana").unwrap().assets[&asset]
         .tags
         .contains("dotwork"));
     let model = f.hub.model("ana", &m).unwrap();
@@ -884,10 +884,10 @@ fn clean_files_need_approval_and_payment() {
         .unwrap()
         .value;
     let draft = f.hub.draft("bob", &o).unwrap().clone();
-    let clean_id = f.hub.order(&o).unwrap().clean.clone().unwrap();
+    let clean_id = f.hub.admin().order(&o).unwrap().clean.clone().unwrap();
     assert_ne!(
         draft,
-        f.hub.artifact(&clean_id).unwrap(),
+        f.hub.admin().artifact(&clean_id).unwrap(),
         "the draft is marked"
     );
     assert_eq!(
@@ -917,9 +917,75 @@ fn clean_files_need_approval_and_payment() {
         Some("D2")
     );
     let out = f.hub.download("bob", &o).unwrap();
-    assert_eq!(out.value, f.hub.artifact(&clean_id).unwrap());
+    assert_eq!(out.value, f.hub.admin().artifact(&clean_id).unwrap());
     assert_eq!(kinds(&out.events), ["delivery_downloaded"]);
     assert!(f.hub.download("bob", &o).unwrap().events.is_empty());
+}
+
+#[test]
+fn reads_answer_only_what_the_actor_may_see() {
+    // R: G1, D1, D2
+    let f = fx();
+    let m = f.published();
+    let o = f
+        .hub
+        .order_draft("bob", &m, Brief::new("a rose"), 9)
+        .unwrap()
+        .value;
+    let full = f.hub.admin().order(&o).unwrap();
+    let (draft, clean) = (full.draft.clone().unwrap(), full.clean.clone().unwrap());
+    // The client sees the order without its clean file, and cannot fetch it by hash.
+    assert_eq!(f.hub.order("bob", &o).unwrap().clean, None);
+    assert_eq!(f.hub.client_orders("bob").unwrap()[0].clean, None);
+    assert_eq!(
+        f.hub.artifact("bob", &draft).unwrap(),
+        f.hub.draft("bob", &o).unwrap()
+    );
+    for read in [
+        f.hub.artifact("bob", &clean).map(|_| ()),
+        f.hub.file("bob", &clean).map(|_| ()),
+    ] {
+        assert_eq!(
+            read.unwrap_err(),
+            Error::NotApprovedAndPaid {
+                order: o.clone(),
+                approved: false,
+                paid: false
+            }
+        );
+    }
+    // The seller sees all of it; anyone else nothing.
+    assert_eq!(f.hub.order("ana", &o).unwrap(), full);
+    assert!(f.hub.artifact("ana", &clean).is_ok());
+    assert_eq!(f.hub.order("eve", &o).unwrap_err().rule(), Some("D2"));
+    assert_eq!(
+        f.hub.artifact("eve", &draft).unwrap_err().code(),
+        "forbidden"
+    );
+    // Library, jobs and styles are the seller's (D1).
+    let asset = f.hub.assets("ana").unwrap()[0].id.clone();
+    assert_eq!(f.hub.asset("ana", &asset).unwrap().id, asset);
+    assert_eq!(f.hub.asset("bob", &asset).unwrap_err().rule(), Some("D1"));
+    let live = f.hub.model("ana", &m).unwrap().live.unwrap();
+    assert_eq!(f.hub.job("ana", &live.job).unwrap().model, m);
+    assert_eq!(f.hub.job("bob", &live.job).unwrap_err().code(), "forbidden");
+    assert!(f.hub.trained_style("ana", &live.style).is_ok());
+    assert_eq!(
+        f.hub.trained_style("bob", &live.style).unwrap_err().code(),
+        "forbidden"
+    );
+    assert_eq!(
+        f.hub.artifact("bob", &live.style).unwrap_err().code(),
+        "forbidden"
+    );
+    // Once approved and paid, the clean file is the client's (G1, D2).
+    f.hub.approve("bob", &o).unwrap();
+    f.hub.record_payment("bob", &o, usd("20")).unwrap();
+    assert_eq!(f.hub.order("bob", &o).unwrap().clean, Some(clean.clone()));
+    assert_eq!(
+        f.hub.file("bob", &clean).unwrap(),
+        f.hub.admin().file(&clean).unwrap()
+    );
 }
 
 #[test]
@@ -952,6 +1018,7 @@ fn playground_is_clean_only_while_subscribed() {
     assert_ne!(marked, clean);
     let style = f
         .hub
+        .admin()
         .trained_style(&f.hub.model("ana", &m).unwrap().live.unwrap().style)
         .unwrap();
     assert_eq!(
@@ -1011,11 +1078,12 @@ fn generation_needs_a_published_model_and_active_subscription() {
         .value;
     let style = f
         .hub
+        .admin()
         .trained_style(&f.hub.model("ana", &p).unwrap().live.unwrap().style)
         .unwrap();
-    let clean = f.hub.order(&o).unwrap().clean.clone().unwrap();
+    let clean = f.hub.admin().order(&o).unwrap().clean.clone().unwrap();
     assert_eq!(
-        f.hub.artifact(&clean).unwrap(),
+        f.hub.admin().artifact(&clean).unwrap(),
         EchoGenerator
             .generate(&style, &Brief::new("x"), 5, &mut JobControl::none())
             .unwrap()
@@ -1056,7 +1124,7 @@ fn one_revision_within_a_day_of_download() {
         ["revision_requested", "draft_delivered"]
     );
     assert_eq!(
-        f.hub.order(&o).unwrap().status,
+        f.hub.admin().order(&o).unwrap().status,
         OrderStatus::RevisionDelivered
     );
     assert_eq!(
@@ -1115,7 +1183,10 @@ fn custom_offers_carry_their_own_terms_and_partial_refunds() {
         .contact_seller("bob", &m, Brief::new("full back piece"))
         .unwrap()
         .value;
-    assert_eq!(f.hub.order(&o).unwrap().status, OrderStatus::OfferRequested);
+    assert_eq!(
+        f.hub.admin().order(&o).unwrap().status,
+        OrderStatus::OfferRequested
+    );
     let offer = CustomOffer {
         price: usd("150"),
         non_ai_work: usd("60"),
@@ -1261,7 +1332,7 @@ fn paid_deliveries_belong_to_the_client_and_train_only_when_public() {
         .order_draft("bob", &m, Brief::new("a rose"), 9)
         .unwrap()
         .value;
-    assert_eq!(f.hub.order(&o).unwrap().delivery_owner(), None);
+    assert_eq!(f.hub.admin().order(&o).unwrap().delivery_owner(), None);
     assert_eq!(
         f.hub
             .set_delivery_public("bob", &o, true)
@@ -1274,6 +1345,7 @@ fn paid_deliveries_belong_to_the_client_and_train_only_when_public() {
     f.hub.record_payment("bob", &o, usd("20")).unwrap();
     assert_eq!(
         f.hub
+            .admin()
             .order(&o)
             .unwrap()
             .delivery_owner()
@@ -1424,7 +1496,8 @@ fn two_clients_may_get_similar_results_exclusivity_is_not_promised() {
         .value;
     let clean = |o: &OrderId| {
         f.hub
-            .artifact(f.hub.order(o).unwrap().clean.as_ref().unwrap())
+            .admin()
+            .artifact(f.hub.admin().order(o).unwrap().clean.as_ref().unwrap())
             .unwrap()
             .clone()
     };
@@ -1478,7 +1551,7 @@ fn the_outbox_replays_into_the_stored_partition() {
             .filter(|r| r.partition.as_str() == "ana")
             .map(|r| &r.event),
     );
-    let stored = f.hub.partition("ana").unwrap();
+    let stored = f.hub.admin().partition("ana").unwrap();
     assert_eq!(replayed, stored);
     let json = serde_json::to_string(&stored).unwrap();
     assert_eq!(serde_json::from_str::<Partition>(&json).unwrap(), stored);
@@ -1557,8 +1630,13 @@ fn leaked_drafts_trace_back_to_their_order() {
         assert!(confidence > 0.5);
     }
     // The clean file carries no payload, and the echo generator's flat drafts say so.
-    let clean = f.hub.order(&o1).unwrap().clean.clone().unwrap();
-    assert_eq!(f.hub.trace(&f.hub.artifact(&clean).unwrap()).unwrap(), None);
+    let clean = f.hub.admin().order(&o1).unwrap().clean.clone().unwrap();
+    assert_eq!(
+        f.hub
+            .trace(&f.hub.admin().artifact(&clean).unwrap())
+            .unwrap(),
+        None
+    );
 }
 
 #[test]
@@ -1572,7 +1650,10 @@ fn flat_drafts_are_reported_unfit_not_silently_marked() {
         _ => None,
     });
     assert_eq!(payload, Some(None));
-    assert_eq!(f.hub.order(&out.value).unwrap().draft_payloads, [None]);
+    assert_eq!(
+        f.hub.admin().order(&out.value).unwrap().draft_payloads,
+        [None]
+    );
 }
 
 #[test]

@@ -140,7 +140,7 @@ fn a_queued_draft_is_made_by_a_worker_and_lands_in_the_clients_orders() {
         let m = f.published();
         let job = f.hub.queue_generation(draft("bob", &m, 7)).unwrap().value;
         assert_eq!(job.as_str(), "ana/gen-1");
-        let queued = f.hub.generation(&job).unwrap();
+        let queued = f.hub.admin().generation(&job).unwrap();
         assert_eq!(
             (queued.status, queued.attempt, queued.outcome.clone()),
             (JobStatus::Queued, 0, None),
@@ -158,11 +158,11 @@ fn a_queued_draft_is_made_by_a_worker_and_lands_in_the_clients_orders() {
             (WorkId::Generation(job.clone()), 1, JobStatus::Succeeded),
             "{db:?}"
         );
-        let done = f.hub.generation(&job).unwrap();
+        let done = f.hub.admin().generation(&job).unwrap();
         let Some(GenerationOutcome::Draft { order }) = done.outcome else {
             panic!("{db:?}: {done:?}")
         };
-        let o = f.hub.order(&order).unwrap();
+        let o = f.hub.admin().order(&order).unwrap();
         assert_eq!((o.client.as_str(), o.draft.is_some()), ("bob", true));
         assert_eq!(f.hub.client_orders("bob").unwrap().len(), 1);
         // G1: the draft is marked, the clean file waits for approve + pay.
@@ -173,7 +173,7 @@ fn a_queued_draft_is_made_by_a_worker_and_lands_in_the_clients_orders() {
         let shown = f.hub.draft("bob", &order).unwrap();
         assert_ne!(
             Some(shown),
-            o.clean.as_ref().map(|c| f.hub.artifact(c).unwrap()),
+            o.clean.as_ref().map(|c| f.hub.admin().artifact(c).unwrap()),
             "{db:?}: the draft carries the visible mark"
         );
         assert!(
@@ -223,7 +223,7 @@ fn a_queued_request_is_checked_when_queued_and_again_when_a_worker_starts_it() {
         let worker = Worker::new(f.another_hub(), "w1");
         let err = worker.work_once().unwrap_err();
         assert_eq!(err.code(), "model_not_published", "{db:?}");
-        let failed = f.hub.generation(&job).unwrap();
+        let failed = f.hub.admin().generation(&job).unwrap();
         assert_eq!(failed.status, JobStatus::Failed, "{db:?}");
         assert!(failed.failure.unwrap().contains("not published"));
         assert!(f.hub.client_orders("bob").unwrap().is_empty());
@@ -247,7 +247,10 @@ fn only_the_requester_cancels_a_queued_generation() {
         );
         let out = f.hub.cancel_generation("bob", &job).unwrap();
         assert_eq!(kinds(&out.events), ["generation_cancelled"]);
-        assert_eq!(f.hub.generation(&job).unwrap().status, JobStatus::Cancelled);
+        assert_eq!(
+            f.hub.admin().generation(&job).unwrap().status,
+            JobStatus::Cancelled
+        );
         assert_eq!(
             f.hub.cancel_generation("bob", &job).unwrap_err().code(),
             "job_not_active"
@@ -306,7 +309,7 @@ fn a_worker_that_lost_its_lease_finishes_nothing_and_the_next_worker_makes_the_d
             1,
             "{db:?}: one order, not two"
         );
-        let g = f.hub.generation(&job).unwrap();
+        let g = f.hub.admin().generation(&job).unwrap();
         assert_eq!(
             (g.status, g.attempt, g.worker),
             (JobStatus::Succeeded, 2, None)
@@ -342,11 +345,11 @@ fn a_queued_revision_is_judged_at_the_instant_it_was_asked() {
             .unwrap();
         assert_eq!(report.status, JobStatus::Succeeded, "{db:?}");
         assert_eq!(
-            f.hub.order(&o).unwrap().status,
+            f.hub.admin().order(&o).unwrap().status,
             OrderStatus::RevisionDelivered
         );
         assert_eq!(
-            f.hub.generation(&job).unwrap().outcome,
+            f.hub.admin().generation(&job).unwrap().outcome,
             Some(GenerationOutcome::Draft { order: o })
         );
     }
@@ -408,7 +411,7 @@ fn workers_on_several_hubs_run_every_queued_training_exactly_once() {
             "{db:?}: no job ran twice: {runs:?}"
         );
         for job in &jobs {
-            let j = f.hub.job(job).unwrap();
+            let j = f.hub.admin().job(job).unwrap();
             assert_eq!((j.status, j.attempt), (JobStatus::Succeeded, 1), "{db:?}");
         }
     }
@@ -579,7 +582,7 @@ fn a_download_whose_file_is_missing_records_nothing_and_starts_no_revision_windo
         .value;
     f.hub.approve("bob", &o).unwrap();
     f.hub.record_payment("bob", &o, usd("20")).unwrap();
-    let clean = f.hub.order(&o).unwrap().clean.unwrap();
+    let clean = f.hub.admin().order(&o).unwrap().clean.unwrap();
     blobs.lost.lock().unwrap().insert(clean.sha256.clone());
     let refused = f.hub.download("bob", &o).unwrap_err();
     assert_eq!(refused.code(), "blob_not_found");
@@ -589,7 +592,7 @@ fn a_download_whose_file_is_missing_records_nothing_and_starts_no_revision_windo
         refused.events
     );
     assert_eq!(
-        f.hub.order(&o).unwrap().downloaded_at,
+        f.hub.admin().order(&o).unwrap().downloaded_at,
         None,
         "no revision window started"
     );

@@ -421,7 +421,7 @@ fn four_app_processes_two_tick_workers_and_two_training_workers_lose_nothing_and
         }
         assert_eq!(
             p,
-            reader.partition(s.as_str()).unwrap(),
+            reader.admin().partition(s.as_str()).unwrap(),
             "{s}: the stored state is its log"
         );
         let mut windows: BTreeMap<(String, String), u32> = BTreeMap::new();

@@ -103,7 +103,7 @@ fn a_postgres_restart_mid_run_gives_typed_errors_then_every_command_succeeds_and
         );
         assert_eq!(
             Partition::replay(s.into(), log.iter().map(|r| &r.event)),
-            hub.partition(s).unwrap(),
+            hub.admin().partition(s).unwrap(),
             "{s}: nothing half-written"
         );
     }

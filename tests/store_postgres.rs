@@ -138,7 +138,7 @@ fn loading_a_long_partition_starts_from_its_snapshot() {
     for r in &loaded.events {
         rebuilt.apply(&r.event);
     }
-    assert_eq!(rebuilt, hub.partition("ana").unwrap());
+    assert_eq!(rebuilt, hub.admin().partition("ana").unwrap());
     let tail = store.load(&"ana".into(), 140).unwrap();
     assert!(tail.snapshot.is_none());
     assert_eq!(tail.events.len(), 11);

@@ -261,7 +261,7 @@ fn race(db: Db) {
         .clock(ManualClock::at(start()))
         .open(&url)
         .unwrap();
-    let p = reopened.partition("ana").unwrap();
+    let p = reopened.admin().partition("ana").unwrap();
 
     // No lost update: every acknowledged credit is in the balance, every acknowledged
     // model and job exists; no id was minted twice.
@@ -426,7 +426,7 @@ fn killed_mid_command(db: Db) {
     );
     assert_eq!(
         Partition::replay("ana".into(), log.iter().map(|r| &r.event)),
-        reopened.partition("ana").unwrap()
+        reopened.admin().partition("ana").unwrap()
     );
     // The killed process's lock is gone: the next command goes through.
     reopened
@@ -467,7 +467,7 @@ fn killed_worker(db: Db) {
     worker.kill().unwrap();
     worker.wait().unwrap();
 
-    let taken = hub.job(&job).unwrap();
+    let taken = hub.admin().job(&job).unwrap();
     assert_eq!(
         (taken.status, taken.attempt, taken.worker.as_deref()),
         (JobStatus::Running, 1, Some("doomed")),

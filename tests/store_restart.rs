@@ -78,14 +78,14 @@ fn a_hub_reopened_mid_month_carries_on_as_if_it_had_never_stopped() {
     clock.advance(Duration::days(14)).unwrap();
     let job = hub.start_training("ana", &m).unwrap().value; // a training queued mid-month
     let before = (
-        hub.partition("ana").unwrap(),
+        hub.admin().partition("ana").unwrap(),
         hub.quota("ana", &m).unwrap(),
         hub.draft("bob", &order).unwrap(),
     );
     drop(hub);
 
     let hub = open();
-    assert_eq!(hub.partition("ana").unwrap(), before.0);
+    assert_eq!(hub.admin().partition("ana").unwrap(), before.0);
     assert_eq!(hub.quota("ana", &m).unwrap(), before.1);
     assert_eq!(
         hub.draft("bob", &order).unwrap(),
@@ -93,11 +93,11 @@ fn a_hub_reopened_mid_month_carries_on_as_if_it_had_never_stopped() {
         "the draft's file is still there"
     );
     assert_eq!(
-        hub.asset(&a).unwrap().meta.file_name.as_deref(),
+        hub.admin().asset(&a).unwrap().meta.file_name.as_deref(),
         Some("notes.txt")
     );
     assert_eq!(hub.client_orders("bob").unwrap().len(), 1);
-    assert_eq!(hub.job(&job).unwrap().status, JobStatus::Queued);
+    assert_eq!(hub.admin().job(&job).unwrap().status, JobStatus::Queued);
 
     // Jan 31 renews Feb 28 (T3): nothing before, once at the anniversary, from the balance.
     clock.set("2026-02-28T09:59:59Z".parse().unwrap()).unwrap();

@@ -194,7 +194,7 @@ fn partition_seeds() -> Vec<(String, String)> {
         .into_iter()
         .map(|r| r.event)
         .collect();
-    let snapshot = hub.partition("ana").unwrap();
+    let snapshot = hub.admin().partition("ana").unwrap();
     let half = events.len() / 2;
     vec![
         (

@@ -66,8 +66,8 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::event::{Event, Recorded};
 use crate::generation::{
-    self, Generated, GenerationCommand, GenerationRequest, GenerationResult, GenerationRun, Marks,
-    Plan, Purpose, StyleCache,
+    self, Generated, GenerationCommand, GenerationJob, GenerationRequest, GenerationResult,
+    GenerationRun, Marks, Plan, Purpose, StyleCache,
 };
 use crate::generator::{Artifact, Brief, CancelToken, GeneratorRegistry, TrainedStyle};
 use crate::ids::*;
@@ -422,6 +422,78 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A poisoned lock only means another thread panicked while holding plain data;
     // a partition slot is reloaded from the store whenever a command failed.
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Host-level reads with no ownership check, from [`Hub::admin`]: for the host's
+/// support tools, audits and migrations, never for a request made on a user's
+/// behalf (the actor-scoped reads of [`Hub`] are for those).
+///
+/// ```
+/// use fivergo_core::*;
+/// let hub = Hub::builder().build().unwrap();
+/// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// let a = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// assert_eq!(hub.admin().asset(&a).unwrap().id, a);
+/// assert_eq!(hub.asset("bob", &a).unwrap_err().code(), "forbidden");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Admin<'a> {
+    hub: &'a Hub,
+}
+
+impl Admin<'_> {
+    /// Everything of one seller's partition, as stored now.
+    pub fn partition(&self, seller: &str) -> Result<Partition, Error> {
+        self.hub.read(&seller.into(), |p| Ok(p.clone()))
+    }
+
+    /// Any order, all of it.
+    pub fn order(&self, order: &OrderId) -> Result<Order, Error> {
+        self.hub
+            .read(&partition_of("order", order)?, |p| p.order(order).cloned())
+    }
+
+    /// An asset of any library.
+    pub fn asset(&self, asset: &AssetId) -> Result<Asset, Error> {
+        self.hub
+            .read(&partition_of("asset", asset)?, |p| p.asset(asset).cloned())
+    }
+
+    /// Any training job.
+    pub fn job(&self, job: &JobId) -> Result<TrainingJob, Error> {
+        self.hub
+            .read(&partition_of("job", job)?, |p| p.job(job).cloned())
+    }
+
+    /// Any queued generation.
+    pub fn generation(&self, job: &GenerationId) -> Result<GenerationJob, Error> {
+        self.hub.read(&partition_of("generation", job)?, |p| {
+            p.generation(job).cloned()
+        })
+    }
+
+    /// Any stored file, decoded.
+    pub fn artifact(&self, file: &BlobRef) -> Result<Artifact, Error> {
+        generation::load_artifact(
+            file,
+            self.hub.inner.blobs.as_ref(),
+            &self.hub.inner.policy.media.limits,
+        )
+    }
+
+    /// Any stored file's bytes.
+    pub fn file(&self, file: &BlobRef) -> Result<Blob, Error> {
+        self.hub.inner.blobs.fetch(file)
+    }
+
+    /// Any trained style, read from its file.
+    pub fn trained_style(&self, style: &BlobRef) -> Result<TrainedStyle, Error> {
+        self.hub
+            .inner
+            .styles
+            .load(style, self.hub.inner.blobs.as_ref())
+            .map(|s| (*s).clone())
+    }
 }
 
 fn partition_of<K: PartitionKey + std::fmt::Display>(
@@ -815,10 +887,18 @@ impl Hub {
         &self.inner.blobs
     }
 
-    /// Everything of one seller's partition, as stored now (host-level access: no
-    /// ownership checks).
-    pub fn partition(&self, seller: &str) -> Result<Partition, Error> {
-        self.read(&seller.into(), |p| Ok(p.clone()))
+    /// The reads that serve anyone, for the host's own tools (support, audits,
+    /// migrations): every other read takes the actor it answers and checks what
+    /// that actor may see (D1, D2, G1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// assert_eq!(hub.admin().partition("ana").unwrap().seller.unwrap().id.as_str(), "ana");
+    /// ```
+    pub fn admin(&self) -> Admin<'_> {
+        Admin { hub: self }
     }
 
     /// Up to `limit` recorded events after `cursor`, in the store's global order: the
@@ -870,9 +950,19 @@ impl Hub {
         })
     }
 
-    /// An asset of any library (host-level access).
-    pub fn asset(&self, asset: &AssetId) -> Result<Asset, Error> {
-        self.read(&partition_of("asset", asset)?, |p| p.asset(asset).cloned())
+    /// An asset of the seller's library, for that seller only (D1); see
+    /// [`Admin::asset`] for host-level access.
+    pub fn asset(&self, seller: &str, asset: &AssetId) -> Result<Asset, Error> {
+        let partition = partition_of("asset", asset)?;
+        if partition.as_str() != seller {
+            return Err(Error::Forbidden {
+                actor: seller.to_string(),
+                entity: "asset".into(),
+                id: asset.to_string(),
+                rule: "D1",
+            });
+        }
+        self.read(&partition, |p| p.asset(asset).cloned())
     }
 
     /// What clients see of a published model: no assets, no style (D1).
@@ -953,12 +1043,40 @@ impl Hub {
         self.read(&seller.into(), |p| Ok(p.latest_subscription().cloned()))
     }
 
-    /// An order (host-level access).
-    pub fn order(&self, order: &OrderId) -> Result<Order, Error> {
-        self.read(&partition_of("order", order)?, |p| p.order(order).cloned())
+    /// An order as `actor` may see it: its seller sees all of it, its client sees
+    /// it without the clean file until approved and paid (G1), anyone else is
+    /// `forbidden` (D1, D2). See [`Admin::order`] for host-level access.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let hub = Hub::builder().build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let m = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let a = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &m, &[a]).unwrap();
+    /// # hub.attest_originality("ana", &m).unwrap();
+    /// # let job = hub.start_training("ana", &m).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &m, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &m, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &m).unwrap();
+    /// let order = hub.order_draft("bob", &m, Brief::new("a fox"), 7).unwrap().value;
+    /// assert!(hub.order("bob", &order).unwrap().clean.is_none(), "held back until approved and paid");
+    /// assert!(hub.order("ana", &order).unwrap().clean.is_some());
+    /// assert_eq!(hub.order("eve", &order).unwrap_err().code(), "forbidden");
+    /// ```
+    pub fn order(&self, actor: &str, order: &OrderId) -> Result<Order, Error> {
+        self.read(&partition_of("order", order)?, |p| {
+            p.order_for(actor, order)
+        })
     }
 
-    /// The orders a client placed, oldest first, from the store's client index.
+    /// The orders a client placed, oldest first, from the store's client index, as
+    /// the client sees them (G1).
     ///
     /// ```
     /// use fivergo_core::*;
@@ -967,12 +1085,21 @@ impl Hub {
     /// ```
     pub fn client_orders(&self, client: &str) -> Result<Vec<Order>, Error> {
         let ids = self.inner.store.client_orders(&client.into())?;
-        ids.iter().map(|id| self.order(id)).collect()
+        ids.iter().map(|id| self.order(client, id)).collect()
     }
 
-    /// A training job (host-level access).
-    pub fn job(&self, job: &JobId) -> Result<TrainingJob, Error> {
-        self.read(&partition_of("job", job)?, |p| p.job(job).cloned())
+    /// A training job, for the seller whose model it trains (D1).
+    pub fn job(&self, seller: &str, job: &JobId) -> Result<TrainingJob, Error> {
+        let partition = partition_of("job", job)?;
+        if partition.as_str() != seller {
+            return Err(Error::Forbidden {
+                actor: seller.to_string(),
+                entity: "job".into(),
+                id: job.to_string(),
+                rule: "D1",
+            });
+        }
+        self.read(&partition, |p| p.job(job).cloned())
     }
 
     /// The watermarked draft of an order, for its client (G1).
@@ -985,29 +1112,58 @@ impl Hub {
                 action: "view the draft".into(),
             })
         })?;
-        self.artifact(&draft)
+        self.admin().artifact(&draft)
     }
 
-    /// A stored file, decoded (host-level access).
-    pub fn artifact(&self, file: &BlobRef) -> Result<Artifact, Error> {
-        generation::load_artifact(
-            file,
-            self.inner.blobs.as_ref(),
-            &self.inner.policy.media.limits,
-        )
+    /// A stored file, decoded, for an actor who may read it: a seller reads the
+    /// files of their partition (library assets, their orders' drafts and clean
+    /// files, trained styles, D1); a client reads their orders' drafts, and a clean
+    /// file once its order is approved and paid (`not_approved_and_paid` before,
+    /// G1); anything else is `forbidden`. See [`Admin::artifact`] for host-level
+    /// access.
+    pub fn artifact(&self, actor: &str, file: &BlobRef) -> Result<Artifact, Error> {
+        self.ensure_file_readable(actor, file)?;
+        self.admin().artifact(file)
     }
 
-    /// A trained style, read from its file (host-level access).
-    pub fn trained_style(&self, style: &BlobRef) -> Result<TrainedStyle, Error> {
-        self.inner
-            .styles
-            .load(style, self.inner.blobs.as_ref())
-            .map(|s| (*s).clone())
+    /// A trained style of the seller's models, read from its file (D1, D5).
+    pub fn trained_style(&self, seller: &str, style: &BlobRef) -> Result<TrainedStyle, Error> {
+        self.read(&seller.into(), |p| p.ensure_file_readable(seller, style))?;
+        self.admin().trained_style(style)
     }
 
-    /// A stored file's bytes (host-level access).
-    pub fn file(&self, file: &BlobRef) -> Result<Blob, Error> {
+    /// A stored file's bytes, for an actor who may read it (as [`Hub::artifact`]).
+    pub fn file(&self, actor: &str, file: &BlobRef) -> Result<Blob, Error> {
+        self.ensure_file_readable(actor, file)?;
         self.inner.blobs.fetch(file)
+    }
+
+    /// `Ok` when `actor` may read `file`: through their own partition (as a seller)
+    /// or through the partitions holding their orders (as a client). The most
+    /// telling refusal wins: `not_approved_and_paid` over `forbidden`.
+    fn ensure_file_readable(&self, actor: &str, file: &BlobRef) -> Result<(), Error> {
+        let mut refusal =
+            match self.read(&actor.into(), |p| Ok(p.ensure_file_readable(actor, file)))? {
+                Ok(()) => return Ok(()),
+                Err(e) => e,
+            };
+        let mut sellers: Vec<SellerId> = self
+            .inner
+            .store
+            .client_orders(&actor.into())?
+            .iter()
+            .filter_map(PartitionKey::partition)
+            .collect();
+        sellers.sort();
+        sellers.dedup();
+        for seller in sellers.iter().filter(|s| s.as_str() != actor) {
+            match self.read(seller, |p| Ok(p.ensure_file_readable(actor, file)))? {
+                Ok(()) => return Ok(()),
+                Err(e @ Error::NotApprovedAndPaid { .. }) => refusal = e,
+                Err(_) => {}
+            }
+        }
+        Err(refusal)
     }
 
     /// Traces a leaked draft back to its order by the invisible payload (W2):
@@ -1032,7 +1188,7 @@ impl Hub {
     /// A handle that cancels a queued or running training from another thread of
     /// this process (T4); [`Hub::cancel_training`] reaches other processes too.
     pub fn cancel_handle(&self, job: &JobId) -> Result<CancelToken, Error> {
-        self.job(job)?;
+        self.admin().job(job)?;
         Ok(lock(&self.inner.tokens)
             .entry(WorkId::Training(job.clone()))
             .or_default()
@@ -2089,7 +2245,7 @@ impl Hub {
                 .clean
                 .as_ref()
                 .ok_or_else(|| Error::not_found("artifact", order))?;
-            Ok((self.artifact(clean)?, events))
+            Ok((self.admin().artifact(clean)?, events))
         })
     }
 

@@ -99,7 +99,7 @@ pub use generator::{
     Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorRegistry,
     Image, JobControl, TrainError, TrainedStyle, TrainingAsset, TrainingInput,
 };
-pub use hub::{CommandResult, EventPage, Hub, HubBuilder, Outcome, Refused};
+pub use hub::{Admin, CommandResult, EventPage, Hub, HubBuilder, Outcome, Refused};
 pub use ids::*;
 pub use jobs::{ClaimedJob, FinishedJob, JobReport, WorkId, Worker};
 pub use model::{CreationModel, Listing, ModelStatus, Placement, ReportTarget, Requirement};

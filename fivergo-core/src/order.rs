@@ -620,6 +620,16 @@ impl Order {
         self.approved && self.paid_at.is_some()
     }
 
+    /// The order as its client sees it: the clean file's reference is held back
+    /// until the order is approved and paid (G1).
+    pub fn as_seen_by_client(&self) -> Order {
+        let mut o = self.clone();
+        if !o.is_released() {
+            o.clean = None;
+        }
+        o
+    }
+
     /// Only the order's client may act as the client (D2).
     pub fn ensure_client(&self, client: &ClientId) -> Result<(), Error> {
         if &self.client == client {

@@ -21,10 +21,11 @@
 //! ```
 
 use crate::asset::{Asset, AssetSource};
+use crate::blob::BlobRef;
 use crate::context::{Context, Counters, Ids};
 use crate::error::Error;
 use crate::event::Event;
-use crate::generation::GenerationJob;
+use crate::generation::{GenerationJob, GenerationOutcome};
 use crate::ids::*;
 use crate::jobs::WorkId;
 use crate::model::{CreationModel, ModelStatus};
@@ -205,6 +206,63 @@ impl Partition {
         let m = self.model(id)?;
         m.ensure_owner(actor)?;
         Ok(m)
+    }
+
+    /// An order as `actor` may read it: all of it for its seller; for its client,
+    /// without the clean file until approved and paid (G1); `forbidden` for anyone
+    /// else (D1, D2).
+    pub fn order_for(&self, actor: &str, id: &OrderId) -> Result<Order, Error> {
+        let o = self.order(id)?;
+        if o.seller.as_str() == actor {
+            Ok(o.clone())
+        } else {
+            o.ensure_client(&actor.into())?;
+            Ok(o.as_seen_by_client())
+        }
+    }
+
+    /// `Ok` when `actor` may read the stored file `file` through this partition: its
+    /// seller reads every file of it (library assets, the drafts and clean files of
+    /// their orders, trained styles, D1); a client reads the drafts of their orders,
+    /// and a clean file once that order is approved and paid (G1, D2).
+    /// `not_approved_and_paid` when the file is the clean file of the actor's order
+    /// not yet released, else `forbidden`.
+    pub fn ensure_file_readable(&self, actor: &str, file: &BlobRef) -> Result<(), Error> {
+        if self.id.as_str() == actor && self.references(file) {
+            return Ok(());
+        }
+        let mut held_back = None;
+        for o in self.orders.values().filter(|o| o.client.as_str() == actor) {
+            if o.draft.as_ref() == Some(file) || (o.clean.as_ref() == Some(file) && o.is_released())
+            {
+                return Ok(());
+            }
+            if o.clean.as_ref() == Some(file) {
+                held_back = Some(o);
+            }
+        }
+        Err(match held_back {
+            Some(o) => Error::NotApprovedAndPaid {
+                order: o.id.clone(),
+                approved: o.approved,
+                paid: o.paid_at.is_some(),
+            },
+            None => Error::Forbidden {
+                actor: actor.to_string(),
+                entity: "file".into(),
+                id: file.sha256.clone(),
+                rule: "D1",
+            },
+        })
+    }
+
+    /// Whether any record of the partition names `file`.
+    fn references(&self, file: &BlobRef) -> bool {
+        let named = |r: &Option<BlobRef>| r.as_ref() == Some(file);
+        self.assets.values().any(|a| named(&a.content))
+            || self.orders.values().any(|o| named(&o.draft) || named(&o.clean))
+            || self.models.values().any(|m| m.live.as_ref().is_some_and(|v| &v.style == file))
+            || self.generations.values().any(|g| matches!(&g.outcome, Some(GenerationOutcome::Playground { artifact, .. }) if artifact == file))
     }
 
     /// An asset, or `not_found`.

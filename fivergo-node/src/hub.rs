@@ -285,10 +285,13 @@ impl Hub {
         ]))
     }
 
-    /// Everything of one seller's partition (host-level access).
-    #[napi(catch_unwind, ts_return_type = "Partition")]
-    pub fn partition(&self, seller: String) -> napi::Result<Js> {
-        Js::of(&ok(self.inner.partition(&seller))?)
+    /// The reads that serve anyone, for the host's own tools (support, audits,
+    /// migrations); every other read takes the actor it answers.
+    #[napi(catch_unwind)]
+    pub fn admin(&self) -> Admin {
+        Admin {
+            inner: self.inner.clone(),
+        }
     }
 
     /// Settles whatever is due now (renewals, ends, trainings whose runner vanished)
@@ -471,10 +474,11 @@ impl Hub {
         }
     }
 
-    /// An order (host-level access).
+    /// An order as `actor` sees it: all of it for its seller, without `clean` for
+    /// its client until approved and paid (G1), `forbidden` for anyone else.
     #[napi(catch_unwind, ts_return_type = "Order")]
-    pub fn order(&self, order: String) -> napi::Result<Js> {
-        Js::of(&ok(self.inner.order(&OrderId::from(order)))?)
+    pub fn order(&self, actor: String, order: String) -> napi::Result<Js> {
+        Js::of(&ok(self.inner.order(&actor, &OrderId::from(order)))?)
     }
 
     /// The orders a client placed, oldest first.
@@ -483,22 +487,25 @@ impl Hub {
         Js::of(&ok(self.inner.client_orders(&client))?)
     }
 
-    /// A training job (host-level access).
+    /// A training job, for the seller whose model it trains (D1).
     #[napi(catch_unwind, ts_return_type = "TrainingJob")]
-    pub fn job(&self, job: String) -> napi::Result<Js> {
-        Js::of(&ok(self.inner.job(&JobId::from(job)))?)
+    pub fn job(&self, seller: String, job: String) -> napi::Result<Js> {
+        Js::of(&ok(self.inner.job(&seller, &JobId::from(job)))?)
     }
 
-    /// A queued generation: status, attempt, worker, outcome or failure.
+    /// A queued generation, for whoever asked for it or the model's seller: status,
+    /// attempt, worker, outcome or failure.
     #[napi(catch_unwind, ts_return_type = "GenerationJob")]
-    pub fn generation(&self, job: String) -> napi::Result<Js> {
-        Js::of(&ok(self.inner.generation(&GenerationId::from(job)))?)
+    pub fn generation(&self, actor: String, job: String) -> napi::Result<Js> {
+        Js::of(&ok(self
+            .inner
+            .generation(&actor, &GenerationId::from(job)))?)
     }
 
-    /// An asset of any library (host-level access).
+    /// An asset of the seller's library, for that seller (D1).
     #[napi(catch_unwind, ts_return_type = "Asset")]
-    pub fn asset(&self, asset: String) -> napi::Result<Js> {
-        Js::of(&ok(self.inner.asset(&AssetId::from(asset)))?)
+    pub fn asset(&self, seller: String, asset: String) -> napi::Result<Js> {
+        Js::of(&ok(self.inner.asset(&seller, &AssetId::from(asset)))?)
     }
 
     /// The seller's library, oldest first.
@@ -513,37 +520,47 @@ impl Hub {
         artifact_napi(&ok(self.inner.draft(&client, &OrderId::from(order)))?)
     }
 
-    /// A stored file, decoded (host-level access): `file` is a file reference (an
-    /// order's `draft` / `clean`, an asset's `content`) or its `sha256`.
+    /// A stored file, decoded, for an actor who may read it: `file` is a file
+    /// reference (an order's `draft` / `clean`, an asset's `content`) or its
+    /// `sha256`. A seller reads their partition's files; a client their orders'
+    /// drafts, and a clean file once approved and paid (G1).
     #[napi(catch_unwind, ts_return_type = "Artifact")]
     pub fn artifact(
         &self,
+        actor: String,
         #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value,
     ) -> napi::Result<Js> {
-        artifact_napi(&ok(file_ref(file).and_then(|f| self.inner.artifact(&f)))?)
+        artifact_napi(&ok(
+            file_ref(file).and_then(|f| self.inner.artifact(&actor, &f))
+        )?)
     }
 
-    /// A stored file's bytes, by reference or `sha256` (host-level access).
+    /// A stored file's bytes, by reference or `sha256`, for an actor who may read it
+    /// (as `artifact`).
     #[napi(catch_unwind)]
     pub fn file(
         &self,
+        actor: String,
         #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value,
     ) -> napi::Result<napi::bindgen_prelude::Buffer> {
-        Ok(ok(file_ref(file).and_then(|f| self.inner.file(&f)))?
-            .as_bytes()
-            .to_vec()
-            .into())
+        Ok(
+            ok(file_ref(file).and_then(|f| self.inner.file(&actor, &f)))?
+                .as_bytes()
+                .to_vec()
+                .into(),
+        )
     }
 
-    /// A trained style (`{generator, format, data}`), by the file reference a model's
-    /// `live.style` holds (host-level access).
+    /// A trained style (`{generator, format, data}`) of the seller's models, by the
+    /// file reference a model's `live.style` holds.
     #[napi(catch_unwind, ts_return_type = "TrainedStyle")]
     pub fn trained_style(
         &self,
+        seller: String,
         #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value,
     ) -> napi::Result<Js> {
         Js::of(&ok(
-            file_ref(file).and_then(|f| self.inner.trained_style(&f))
+            file_ref(file).and_then(|f| self.inner.trained_style(&seller, &f))
         )?)
     }
 
@@ -580,5 +597,73 @@ impl Hub {
     #[napi(catch_unwind)]
     pub fn cancel(&self, job: String) -> napi::Result<()> {
         ok(self.inner.cancel_handle(&JobId::from(job))).map(|token| token.cancel())
+    }
+}
+
+/// `hub.admin()`: the host-level reads that serve anyone (support tools, audits,
+/// migrations), never for a request made on a user's behalf.
+#[napi]
+pub struct Admin {
+    inner: CoreHub,
+}
+
+#[napi]
+impl Admin {
+    /// Everything of one seller's partition.
+    #[napi(catch_unwind, ts_return_type = "Partition")]
+    pub fn partition(&self, seller: String) -> napi::Result<Js> {
+        Js::of(&ok(self.inner.admin().partition(&seller))?)
+    }
+
+    /// Any order, all of it.
+    #[napi(catch_unwind, ts_return_type = "Order")]
+    pub fn order(&self, order: String) -> napi::Result<Js> {
+        Js::of(&ok(self.inner.admin().order(&OrderId::from(order)))?)
+    }
+
+    /// Any training job.
+    #[napi(catch_unwind, ts_return_type = "TrainingJob")]
+    pub fn job(&self, job: String) -> napi::Result<Js> {
+        Js::of(&ok(self.inner.admin().job(&JobId::from(job)))?)
+    }
+
+    /// Any queued generation.
+    #[napi(catch_unwind, ts_return_type = "GenerationJob")]
+    pub fn generation(&self, job: String) -> napi::Result<Js> {
+        Js::of(&ok(self
+            .inner
+            .admin()
+            .generation(&GenerationId::from(job)))?)
+    }
+
+    /// An asset of any library.
+    #[napi(catch_unwind, ts_return_type = "Asset")]
+    pub fn asset(&self, asset: String) -> napi::Result<Js> {
+        Js::of(&ok(self.inner.admin().asset(&AssetId::from(asset)))?)
+    }
+
+    /// Any stored file, decoded, by reference or `sha256`.
+    #[napi(catch_unwind, ts_return_type = "Artifact")]
+    pub fn artifact(
+        &self,
+        #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value,
+    ) -> napi::Result<Js> {
+        artifact_napi(&ok(
+            file_ref(file).and_then(|f| self.inner.admin().artifact(&f))
+        )?)
+    }
+
+    /// Any stored file's bytes, by reference or `sha256`.
+    #[napi(catch_unwind)]
+    pub fn file(
+        &self,
+        #[napi(ts_arg_type = "FileRef | string")] file: serde_json::Value,
+    ) -> napi::Result<napi::bindgen_prelude::Buffer> {
+        Ok(
+            ok(file_ref(file).and_then(|f| self.inner.admin().file(&f)))?
+                .as_bytes()
+                .to_vec()
+                .into(),
+        )
     }
 }

@@ -113,16 +113,19 @@ function buildHub(s, store) {
 }
 
 const HOST = new Set(['register_seller', 'set_seller_level', 'add_gig', 'credit_balance', 'add_payment_method',
-  'decline_payment_method', 'advance_clock', 'set_clock', 'tick', 'run_training', 'cancel_running_training', 'order', 'job',
-  'asset', 'seller', 'gateway_charges', 'artifact'])
+  'decline_payment_method', 'advance_clock', 'set_clock', 'tick', 'run_training', 'cancel_running_training', 'seller',
+  'gateway_charges'])
+// Reads: the host reads everything (`hub.admin()`), anyone else what they may see.
+const ANYONE = new Set(['quote', 'listing', 'order', 'job', 'asset', 'artifact'])
 
 /** What a client received, told apart by what the order holds. */
 function summary(hub, order, art) {
   let matched = 'neither'
   try {
-    const o = hub.order(order)
-    if (o.clean && hub.artifact(o.clean).bytes.equals(art.bytes)) matched = 'clean'
-    else if (o.draft && hub.artifact(o.draft).bytes.equals(art.bytes)) matched = 'draft'
+    const admin = hub.admin()
+    const o = admin.order(order)
+    if (o.clean && admin.artifact(o.clean).bytes.equals(art.bytes)) matched = 'clean'
+    else if (o.draft && admin.artifact(o.draft).bytes.equals(art.bytes)) matched = 'draft'
   } catch {}
   return { kind: art.type, matches: matched }
 }
@@ -133,7 +136,7 @@ const mapValue = (out, f) => ({ value: f(out.value), events: out.events })
 /** Runs one action through the typed API: `{value, events}`, or throws. */
 async function act(hub, actor, action, a) {
   const host = actor === 'host'
-  if (HOST.has(action) !== host && !['quote', 'listing'].includes(action)) {
+  if (HOST.has(action) !== host && !ANYONE.has(action)) {
     throw new Error(`\`${action}\` ${host ? 'needs a seller or client actor' : 'is a host action'}`)
   }
   switch (action) {
@@ -148,12 +151,12 @@ async function act(hub, actor, action, a) {
     case 'tick': return hub.tick()
     case 'run_training': return hub.runTraining(a.job)
     case 'cancel_running_training': return read(hub.cancel(a.job) ?? null)
-    case 'order': return read(hub.order(a.order))
-    case 'job': return read(hub.job(a.job))
-    case 'asset': return read(hub.asset(a.asset))
+    case 'order': return read(host ? hub.admin().order(a.order) : hub.order(actor, a.order))
+    case 'job': return read(host ? hub.admin().job(a.job) : hub.job(actor, a.job))
+    case 'asset': return read(host ? hub.admin().asset(a.asset) : hub.asset(actor, a.asset))
     case 'seller': return read(hub.seller(a.seller))
     case 'gateway_charges': return read(hub.gatewayCharges())
-    case 'artifact': return read({ kind: hub.artifact(a.artifact).type })
+    case 'artifact': return read({ kind: (host ? hub.admin().artifact(a.artifact) : hub.artifact(actor, a.artifact)).type })
     case 'quote': return read(hub.quote(a.model, a.quantity))
     case 'listing': return read(hub.listing(a.model))
     case 'add_asset': {

@@ -62,7 +62,7 @@ test('a JS generator trains on the owner\'s files and reports progress', async (
   const live = hub.model('ana', model).live
   assert.equal(live.generator, 'test-png')
   assert.equal(live.style.mediaType, 'application/vnd.fivergo.style+json')
-  assert.deepEqual(hub.trainedStyle(live.style).data, { files: 1, tags: ['koi'] })
+  assert.deepEqual(hub.trainedStyle('ana', live.style).data, { files: 1, tags: ['koi'] })
 })
 
 // R: W2, G1
@@ -119,7 +119,7 @@ test('a JS generator whose training throws fails the job and returns the quota',
   const failed = out.events.find((e) => e.type === 'training_failed')
   assert.equal(failed.reason, 'simulated failure')
   assert.equal(failed.quotaReturned, true)
-  assert.equal(hub.job(job).failure, 'simulated failure')
+  assert.equal(hub.admin().job(job).failure, 'simulated failure')
   assert.equal(hub.quota('ana', model).used, 0)
 })
 
@@ -142,7 +142,7 @@ test('the event loop keeps serving while a long training runs, and cancel stops 
   const statuses = new Set()
   const timer = setInterval(() => {
     ticks++
-    statuses.add(hub.job(job).status) // the hub is not locked while the generator trains
+    statuses.add(hub.admin().job(job).status) // the hub is not locked while the generator trains
     if (ticks === 10) hub.cancel(job)
   }, 2)
   const out = await hub.runTraining(job)
@@ -151,7 +151,7 @@ test('the event loop keeps serving while a long training runs, and cancel stops 
   assert.ok(statuses.has('running'))
   assert.equal(out.value, 'cancelled')
   assert.ok(steps < 200, `the generator stopped after ${steps} steps`)
-  assert.equal(hub.job(job).status, 'cancelled')
+  assert.equal(hub.admin().job(job).status, 'cancelled')
 })
 
 // R: G1
@@ -168,7 +168,7 @@ test('sync calls made while a generation runs are served, even from the generato
   seen.push(hub.quote(model, 1).total.amount) // the main thread, while the draft renders
   const order = (await pending).value
   assert.deepEqual(seen, ['30.00', 'ana', 'published'])
-  assert.equal(hub.order(order).status, 'drafted')
+  assert.equal(hub.order('bob', order).status, 'drafted')
 })
 
 test('a generator without train/generate is refused when the hub is built', () => {

@@ -102,9 +102,9 @@ test('quote, seeds, reviews and offers refuse numbers that are not whole or in r
   const wide = await refused(() => hub.sendCustomOffer('ana', order, { ...offer, revisionWindowHours: 2 ** 32 - 1 }), 'invalid_input')
   assert.equal(wide.field, 'revision_window_hours')
   assert.equal(wide.max, '8760')
-  assert.equal(hub.order(order).offer, null, 'nothing stored')
+  assert.equal(hub.admin().order(order).offer, null, 'nothing stored')
   hub.sendCustomOffer('ana', order, offer)
-  assert.equal(hub.order(order).offer.revisions, 1)
+  assert.equal(hub.admin().order(order).offer.revisions, 1)
 })
 
 // R: S2, P5
@@ -125,13 +125,13 @@ test('money beyond the limits, below the cent or as a number is refused and lose
 // R: E1, M6, A5
 test('ids and texts beyond the policy limits are refused', async () => {
   const { hub, model } = await trained()
-  const before = hub.partition('ana')
+  const before = hub.admin().partition('ana')
   await refused(() => hub.registerSeller(MEGA, 'level_2'), 'invalid_input')
   await refused(() => hub.registerSeller('a\0b', 'level_2'), 'invalid_input')
   await refused(() => hub.seller(MEGA), 'invalid_input')
   await refused(() => hub.reportIssue('bob', model, 'y'.repeat(50 << 20)), 'invalid_input')
   await refused(() => hub.setInstructions('ana', model, MEGA), 'invalid_input')
-  assert.deepEqual(hub.partition('ana'), before)
+  assert.deepEqual(hub.admin().partition('ana'), before)
 })
 
 // ----------------------------------------------------------------------------- generators
@@ -165,7 +165,7 @@ test('a JS generator whose promise never settles is bounded by its deadline', as
   const stuck = await trained(generator({ train: never }), { training_deadline_ms: 100 })
   const job = stuck.hub.startTraining('ana', stuck.model).value
   assert.equal((await stuck.hub.runTraining(job)).value, 'failed')
-  assert.match(stuck.hub.job(job).status === 'failed' ? JSON.stringify(stuck.hub.job(job)) : '', /did not answer within 100 ms/)
+  assert.match(stuck.hub.admin().job(job).status === 'failed' ? JSON.stringify(stuck.hub.admin().job(job)) : '', /did not answer within 100 ms/)
   assert.equal(stuck.hub.quota('ana', stuck.model).used, 0, 'a failed training gives its quota back (T4)')
 })
 
@@ -275,7 +275,7 @@ test('every Hub method refuses bad arguments with a code, never a crash', async 
     }
   }
   assert.ok(tried > 3000)
-  assert.equal(hub.order(order).client, 'bob', 'the hub is still whole')
+  assert.equal(hub.admin().order(order).client, 'bob', 'the hub is still whole')
 })
 
 // R: A3, W2, P5

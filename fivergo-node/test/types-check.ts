@@ -47,7 +47,7 @@ export async function flow(file: Buffer): Promise<string> {
   const renews: Date | null | undefined = quota.renewsAt
   hub.setPrice('ana', model, { type: 'per_unit', unit: 'item', unitPrice: '30' })
   const order: string = (await hub.orderDraft('bob', model, { text: 'a koi', quantity: 1 }, 7)).value
-  const o: Order = hub.order(order)
+  const o: Order = hub.order('bob', order)
   const draft: Artifact = hub.draft('bob', order)
   if (draft.type === 'image') console.log(draft.width, draft.bytes.length)
   const traced = hub.trace(draft.bytes)

@@ -271,10 +271,10 @@ impl PyHub {
         let page = self.read(py, |h| h.events_since(Cursor(cursor), limit))?;
         Ok((page.events.into_iter().map(PyEvent).collect(), page.next.0))
     }
-    /// Everything of one seller's partition (host-level access).
-    fn partition(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<PyPartition> {
-        let seller: &str = &seller;
-        self.read(py, |h| h.partition(seller).map(PyPartition))
+    /// The reads that serve anyone, for the host's own tools (support, audits,
+    /// migrations); every other read takes the actor it answers.
+    fn admin(slf: Py<Self>) -> PyAdmin {
+        PyAdmin { hub: slf }
     }
     /// A seller.
     fn seller(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<PySeller> {
@@ -365,10 +365,12 @@ impl PyHub {
         let seller: &str = &seller;
         self.read(py, |h| Ok(h.subscription(seller)?.map(PySubscription)))
     }
-    /// An order.
-    fn order(&self, py: Python<'_>, order: Arg<String>) -> PyResult<PyOrder> {
+    /// An order as `actor` sees it: all of it for its seller, without `clean` for
+    /// its client until approved and paid (G1), `ForbiddenError` for anyone else.
+    fn order(&self, py: Python<'_>, actor: Arg<String>, order: Arg<String>) -> PyResult<PyOrder> {
+        let actor: &str = &actor;
         let order: &str = &order;
-        self.read(py, |h| h.order(&order.into()).map(PyOrder))
+        self.read(py, |h| h.order(actor, &order.into()).map(PyOrder))
     }
     /// The orders a client placed, oldest first.
     fn client_orders(&self, py: Python<'_>, client: Arg<String>) -> PyResult<Vec<PyOrder>> {
@@ -377,15 +379,17 @@ impl PyHub {
             Ok(h.client_orders(client)?.into_iter().map(PyOrder).collect())
         })
     }
-    /// A training job.
-    fn job(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyJob> {
+    /// A training job, for the seller whose model it trains (D1).
+    fn job(&self, py: Python<'_>, seller: Arg<String>, job: Arg<String>) -> PyResult<PyJob> {
+        let seller: &str = &seller;
         let job: &str = &job;
-        self.read(py, |h| h.job(&job.into()).map(PyJob))
+        self.read(py, |h| h.job(seller, &job.into()).map(PyJob))
     }
-    /// An asset of the library.
-    fn asset(&self, py: Python<'_>, asset: Arg<String>) -> PyResult<PyAsset> {
+    /// An asset of the seller's library, for that seller (D1).
+    fn asset(&self, py: Python<'_>, seller: Arg<String>, asset: Arg<String>) -> PyResult<PyAsset> {
+        let seller: &str = &seller;
         let asset: &str = &asset;
-        self.read(py, |h| h.asset(&asset.into()).map(PyAsset))
+        self.read(py, |h| h.asset(seller, &asset.into()).map(PyAsset))
     }
     /// The client's watermarked draft of an order.
     fn draft(
@@ -398,27 +402,44 @@ impl PyHub {
         let order: &str = &order;
         self.read(py, |h| h.draft(client, &order.into()).map(PyArtifact))
     }
-    /// A stored file, decoded: `file` is a file reference dict (an order's `draft` /
-    /// `clean`, an asset's `content`) or its `sha256`.
-    fn artifact(&self, py: Python<'_>, file: &Bound<'_, PyAny>) -> PyResult<PyArtifact> {
+    /// A stored file, decoded, for an actor who may read it: `file` is a file
+    /// reference dict (an order's `draft` / `clean`, an asset's `content`) or its
+    /// `sha256`. A seller reads their partition's files; a client their orders'
+    /// drafts, and a clean file once approved and paid (G1).
+    fn artifact(
+        &self,
+        py: Python<'_>,
+        actor: Arg<String>,
+        file: &Bound<'_, PyAny>,
+    ) -> PyResult<PyArtifact> {
+        let actor: &str = &actor;
         let file = file_arg(file, self.limits())?;
-        self.read(py, |h| h.artifact(&file).map(PyArtifact))
+        self.read(py, |h| h.artifact(actor, &file).map(PyArtifact))
     }
-    /// A stored file's bytes, by reference dict or `sha256`.
+    /// A stored file's bytes, by reference dict or `sha256`, for an actor who may
+    /// read it (as `artifact`).
     fn file<'py>(
         &self,
         py: Python<'py>,
+        actor: Arg<String>,
         file: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
+        let actor: &str = &actor;
         let file = file_arg(file, self.limits())?;
-        let blob = self.read(py, |h| h.file(&file))?;
+        let blob = self.read(py, |h| h.file(actor, &file))?;
         Ok(PyBytes::new(py, blob.as_bytes()))
     }
-    /// A trained style (`{"generator", "format", "data"}`), by the file reference a
-    /// model's `live["style"]` holds.
-    fn trained_style(&self, py: Python<'_>, file: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    /// A trained style (`{"generator", "format", "data"}`) of the seller's models,
+    /// by the file reference a model's `live["style"]` holds.
+    fn trained_style(
+        &self,
+        py: Python<'_>,
+        seller: Arg<String>,
+        file: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        let seller: &str = &seller;
         let file = file_arg(file, self.limits())?;
-        let style = self.read(py, |h| h.trained_style(&file))?;
+        let style = self.read(py, |h| h.trained_style(seller, &file))?;
         json_to_py(py, &to_json(&style)?)
     }
     /// The price of `quantity` units of a published model (P1-P3).
@@ -853,9 +874,16 @@ impl PyHub {
     }
     /// A queued generation: status, attempt, worker, outcome (`{"type": "draft",
     /// "order": ...}` or a playground file) or failure.
-    fn generation(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyGeneration> {
+    /// For whoever asked for it or the model's seller (D1, D2).
+    fn generation(
+        &self,
+        py: Python<'_>,
+        actor: Arg<String>,
+        job: Arg<String>,
+    ) -> PyResult<PyGeneration> {
+        let actor: &str = &actor;
         let job: &str = &job;
-        self.read(py, |h| h.generation(&job.into()))
+        self.read(py, |h| h.generation(actor, &job.into()))
             .map(PyGeneration)
     }
     /// Cancels a queued generation; only whoever asked for it may.
@@ -1326,5 +1354,69 @@ impl PyTrainingResult {
     #[getter]
     fn succeeded(&self) -> bool {
         self.0.result.is_ok()
+    }
+}
+
+/// `Hub.admin()`: the host-level reads that serve anyone (support tools, audits,
+/// migrations), never for a request made on a user's behalf.
+#[pyclass(frozen, module = "fivergo._fivergo", name = "Admin")]
+pub struct PyAdmin {
+    hub: Py<PyHub>,
+}
+
+#[pymethods]
+impl PyAdmin {
+    /// Everything of one seller's partition.
+    fn partition(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<PyPartition> {
+        let seller: &str = &seller;
+        self.hub
+            .get()
+            .read(py, |h| h.admin().partition(seller).map(PyPartition))
+    }
+    /// Any order, all of it.
+    fn order(&self, py: Python<'_>, order: Arg<String>) -> PyResult<PyOrder> {
+        let order: &str = &order;
+        self.hub
+            .get()
+            .read(py, |h| h.admin().order(&order.into()).map(PyOrder))
+    }
+    /// Any training job.
+    fn job(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyJob> {
+        let job: &str = &job;
+        self.hub
+            .get()
+            .read(py, |h| h.admin().job(&job.into()).map(PyJob))
+    }
+    /// Any queued generation.
+    fn generation(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyGeneration> {
+        let job: &str = &job;
+        self.hub
+            .get()
+            .read(py, |h| h.admin().generation(&job.into()))
+            .map(PyGeneration)
+    }
+    /// An asset of any library.
+    fn asset(&self, py: Python<'_>, asset: Arg<String>) -> PyResult<PyAsset> {
+        let asset: &str = &asset;
+        self.hub
+            .get()
+            .read(py, |h| h.admin().asset(&asset.into()).map(PyAsset))
+    }
+    /// Any stored file, decoded, by reference dict or `sha256`.
+    fn artifact(&self, py: Python<'_>, file: &Bound<'_, PyAny>) -> PyResult<PyArtifact> {
+        let hub = self.hub.get();
+        let file = file_arg(file, hub.limits())?;
+        hub.read(py, |h| h.admin().artifact(&file).map(PyArtifact))
+    }
+    /// Any stored file's bytes, by reference dict or `sha256`.
+    fn file<'py>(
+        &self,
+        py: Python<'py>,
+        file: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let hub = self.hub.get();
+        let file = file_arg(file, hub.limits())?;
+        let blob = hub.read(py, |h| h.admin().file(&file))?;
+        Ok(PyBytes::new(py, blob.as_bytes()))
     }
 }

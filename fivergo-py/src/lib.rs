@@ -34,7 +34,7 @@ mod _fivergo {
     #[pymodule_export]
     use crate::generator::{JobCancelled, JobProgress};
     #[pymodule_export]
-    use crate::hub::{PyHub, PyTrainingResult, PyTrainingRun};
+    use crate::hub::{PyAdmin, PyHub, PyTrainingResult, PyTrainingRun};
     #[pymodule_export]
     use crate::media::{detect_watermark, inspect, mark_draft, PyArtifact};
     #[pymodule_export]

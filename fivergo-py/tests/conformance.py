@@ -22,9 +22,10 @@ SCENARIO_DIR = Path(__file__).resolve().parents[2] / "tests" / "conformance"
 HOST_ACTIONS = {
     "register_seller", "set_seller_level", "add_gig", "credit_balance", "add_payment_method",
     "decline_payment_method", "advance_clock", "set_clock", "tick", "run_training",
-    "cancel_running_training", "order", "job", "asset", "seller", "gateway_charges", "artifact",
+    "cancel_running_training", "seller", "gateway_charges",
 }
-ANYONE_ACTIONS = {"quote", "listing"}
+# Reads: the host reads everything (`Hub.admin()`), anyone else what they may see.
+ANYONE_ACTIONS = {"quote", "listing", "order", "job", "asset", "artifact"}
 
 
 def required_rules() -> set[str]:
@@ -213,8 +214,8 @@ class Runner:
         return fivergo.Brief(b["text"], b.get("quantity", 1), b.get("tags", []))
 
     def summary(self, order: str, artifact: fivergo.Artifact) -> dict[str, Any]:
-        o = self.hub.order(order)
-        stored = lambda art_id: self.hub.artifact(art_id) if art_id else None  # noqa: E731
+        o = self.hub.admin().order(order)
+        stored = lambda art_id: self.hub.admin().artifact(art_id) if art_id else None  # noqa: E731
         matches_ = "clean" if stored(o.clean) == artifact else "draft" if stored(o.draft) == artifact else "neither"
         return {"kind": artifact.kind, "matches": matches_}
 
@@ -259,12 +260,13 @@ class Runner:
         if action == "cancel_running_training":
             h.cancel_handle(a["job"]).cancel()
             return None, []
+        host = actor == "host"
         if action == "order":
-            return read(h.order(a["order"]))
+            return read(h.admin().order(a["order"]) if host else h.order(actor, a["order"]))
         if action == "job":
-            return read(h.job(a["job"]))
+            return read(h.admin().job(a["job"]) if host else h.job(actor, a["job"]))
         if action == "asset":
-            return read(h.asset(a["asset"]))
+            return read(h.admin().asset(a["asset"]) if host else h.asset(actor, a["asset"]))
         if action == "seller":
             return read(h.seller(a["seller"]))
         if action == "gateway_charges":
@@ -272,7 +274,8 @@ class Runner:
             return [{"idempotency_key": c["idempotency_key"], "method": c["method"]["id"],
                      "amount": {"amount": str(c["amount"]), "currency": currency}} for c in self.gateway.charges()], []
         if action == "artifact":
-            return {"kind": h.artifact(a["artifact"]).kind}, []
+            file = h.admin().artifact(a["artifact"]) if host else h.artifact(actor, a["artifact"])
+            return {"kind": file.kind}, []
         if action == "quote":
             return read(h.quote(a["model"], a["quantity"]))
         if action == "listing":

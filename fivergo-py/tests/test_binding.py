@@ -149,7 +149,7 @@ def test_order_flow_and_download_refused_until_approved_and_paid(clock):
     hub.record_payment("bob", order, hub.quote(model, 1).total)
     clean = hub.download("bob", order).value
     assert isinstance(clean, fivergo.Artifact) and clean != hub.draft("bob", order)
-    assert hub.order(order).status == "released"
+    assert hub.order("bob", order).status == "released"
 
 
 # R: D1
@@ -158,7 +158,7 @@ def test_not_found_and_forbidden_map_to_their_classes(clock):
     model = seller_with_model(hub)
     hub.register_seller("eve", "level_2")
     with pytest.raises(fivergo.NotFoundError) as info:
-        hub.order("ana/order-9")
+        hub.order("bob", "ana/order-9")
     assert (info.value.entity, info.value.id, info.value.rule) == ("order", "ana/order-9", None)
     with pytest.raises(fivergo.ForbiddenError) as forbidden:
         hub.model("eve", model)
@@ -184,11 +184,11 @@ def test_a_sqlite_hub_reopened_sees_everything_committed(clock, tmp_path):
     hub = fivergo.Hub.open(url, clock=clock)
     model = seller_with_model(hub)
     job = hub.run_training(hub.start_training("ana", model).value)
-    before = hub.partition("ana")
+    before = hub.admin().partition("ana")
     del hub
     reopened = fivergo.Hub.open(url, clock=clock)
-    assert reopened.partition("ana") == before
-    assert reopened.job("ana/job-1").status == "succeeded" and job.value == "succeeded"
+    assert reopened.admin().partition("ana") == before
+    assert reopened.job("ana", "ana/job-1").status == "succeeded" and job.value == "succeeded"
     assert len(reopened.assets("ana")) == 1
     with pytest.raises(fivergo.InvalidInputError):
         fivergo.Hub.open("mysql://x")
@@ -203,10 +203,10 @@ def test_two_hubs_on_one_postgres_share_everything_committed(clock):
     model = seller_with_model(hub)
     job = hub.run_training(hub.start_training("ana", model).value)
     other = fivergo.Hub.open(url, clock=clock)  # another app server
-    assert other.partition("ana") == hub.partition("ana")
-    assert other.job("ana/job-1").status == "succeeded" and job.value == "succeeded"
+    assert other.admin().partition("ana") == hub.admin().partition("ana")
+    assert other.job("ana", "ana/job-1").status == "succeeded" and job.value == "succeeded"
     upload = other.assets("ana")[0].to_dict()["content"]
-    assert other.file(upload) == hub.file(upload)  # files live in the database too
+    assert other.file("ana", upload) == hub.file("ana", upload)  # files live in the database too
     events, cursor = other.events_since(0, 1000)
     assert [e.position for e in events] == list(range(1, len(events) + 1))
     assert cursor == len(events)
@@ -244,4 +244,4 @@ def test_begin_execute_finish_training_outside_the_hub(clock):
     with pytest.raises(ValueError):
         run.execute()
     assert hub.finish_training(result).value == "succeeded"
-    assert hub.job(job).status == "succeeded"
+    assert hub.job("ana", job).status == "succeeded"

@@ -74,7 +74,7 @@ def test_python_generator_trains_generates_and_drafts_are_traced(clock):
     assert "training_progressed" in outcome.kinds() and outcome.kinds()[-1] == "training_succeeded"
     assert gen.trained_on == ["ana/asset-1", "ana/asset-2"]
     live = hub.model("ana", model).live
-    style = hub.trained_style(live["style"])
+    style = hub.trained_style("ana", live["style"])
     assert live["generator"] == style["generator"] == "tint" and len(style["data"]["rgb"]) == 3
     publish(hub, "ana", model)
     order = hub.order_draft("bob", model, "a koi", seed=5).value
@@ -99,7 +99,7 @@ def test_exception_in_train_surfaces_unchanged_and_the_job_fails(clock):
     with pytest.raises(Boom) as info:
         hub.run_training(job)
     assert info.value is gen.raised
-    failed = hub.job(job)
+    failed = hub.admin().job(job)
     assert failed.status == "failed" and "Boom" in failed.failure
     assert hub.quota("ana", model).used == 0  # T4: a failed training gives its quota back
 
@@ -184,7 +184,7 @@ def test_other_threads_run_while_a_python_generator_trains(clock):
     # the same hub too (the training holds no lock of it).
     hub.register_seller("bo", "level_2")
     work_done_during_training.append((hub.seller("bo").level, fivergo.inspect(png(300, 300))[0]))
-    assert hub.job(job).status == "running"
+    assert hub.admin().job(job).status == "running"
     assert "status" not in result
     release.set()
     worker.join(timeout=60)
@@ -199,7 +199,7 @@ def test_a_generator_may_call_back_into_its_hub(clock):
     class Reentrant(TintGenerator):
         def train(self, assets, instructions, progress, cancelled):
             hub = hubs["hub"]
-            seen.append((hub.seller("ana").level, hub.job(hub.models("ana")[0].active_job).status))
+            seen.append((hub.seller("ana").level, hub.admin().job(hub.models("ana")[0].active_job).status))
             return super().train(assets, instructions, progress, cancelled)
 
     hub = fivergo.Hub(clock=clock, generators={"tattoo": Reentrant()})

@@ -84,14 +84,14 @@ def test_a_custom_offer_window_beyond_the_policy_is_refused(clock):
     model = trained(hub)
     publish(hub, "ana", model)
     order = hub.contact_seller("bob", model, "a rose").value
-    before = hub.partition("ana")
+    before = hub.admin().partition("ana")
     with pytest.raises(fivergo.InvalidInputError) as err:
         hub.send_custom_offer("ana", order, Decimal("100"), Decimal("40"), 1, 2**32 - 1)
     assert (err.value.field, err.value.max, err.value.got) == ("revision_window_hours", "8760", "4294967295")
     with pytest.raises(fivergo.InvalidInputError) as err:
         hub.send_custom_offer("ana", order, Decimal("100"), Decimal("40"), -1, 24)
     assert (err.value.min, err.value.max) == ("0", "4294967295")
-    assert hub.partition("ana") == before
+    assert hub.admin().partition("ana") == before
 
 
 # R: S2
@@ -143,7 +143,7 @@ def test_absurd_sub_cent_and_non_finite_money_is_refused(clock):
 def test_ids_and_texts_beyond_the_policy_limits_are_refused(clock):
     hub = fivergo.Hub(clock=clock)
     model = seller_with_model(hub)
-    before = hub.partition("ana")
+    before = hub.admin().partition("ana")
     for call in [
         lambda: hub.register_seller(MEGA, "level_2"),
         lambda: hub.register_seller("a\x00b", "level_2"),
@@ -157,7 +157,7 @@ def test_ids_and_texts_beyond_the_policy_limits_are_refused(clock):
         with pytest.raises(fivergo.InvalidInputError) as err:
             call()
         assert err.value.code == "invalid_input"
-    assert hub.partition("ana") == before
+    assert hub.admin().partition("ana") == before
 
 
 # R: D5, A3
@@ -193,7 +193,7 @@ def test_a_style_nested_too_deep_fails_the_training_with_its_quota_back(clock, d
     model = seller_with_model(hub)
     job = hub.start_training("ana", model).value
     assert hub.run_training(job).value == "failed"
-    assert "nesting depth" in hub.job(job).to_json()
+    assert "nesting depth" in hub.admin().job(job).to_json()
     assert hub.quota("ana", model).used == 0
 
 
@@ -267,7 +267,7 @@ def test_a_generator_past_its_deadline_is_refused(clock):
     model = seller_with_model(hub)
     job = hub.start_training("ana", model).value
     assert hub.run_training(job).value == "failed"
-    assert "did not answer within 50 ms" in hub.job(job).to_json()
+    assert "did not answer within 50 ms" in hub.admin().job(job).to_json()
     assert hub.quota("ana", model).used == 0, "a failed training gives its quota back (T4)"
 
 
@@ -284,7 +284,7 @@ def test_a_training_run_that_raises_fails_its_job_with_the_quota_back(clock):
     run, _ = hub.begin_training(job)
     with pytest.raises(Boom):
         run.execute()
-    assert hub.job(job).status == "failed"
+    assert hub.admin().job(job).status == "failed"
     assert hub.quota("ana", model).used == 0
 
     # A progress callback that raises stops the run the same way.
@@ -298,7 +298,7 @@ def test_a_training_run_that_raises_fails_its_job_with_the_quota_back(clock):
 
     with pytest.raises(Boom):
         run.execute(progress)
-    assert hub.job(job).status == "failed"
+    assert hub.admin().job(job).status == "failed"
     assert hub.quota("ana", model).used == 0
     with pytest.raises(fivergo.InvalidInputError):
         run.execute()  # runs once
@@ -407,7 +407,7 @@ def test_every_hub_method_refuses_bad_arguments_with_a_code(clock):
                 tried += 1
     assert tried > 1000
     # The hub is still whole.
-    assert hub.order(order).client == "bob"
+    assert hub.order("bob", order).client == "bob"
 
 
 # R: A3, W2, P5

@@ -27,12 +27,12 @@ def test_a_queued_draft_is_made_by_a_worker_on_another_hub(clock):
     model = published(app)
     request = {"type": "order_draft", "client": "bob", "model": model, "brief": {"text": "a koi", "quantity": 1}, "seed": 7}
     gen = app.queue_generation(request).value
-    assert app.generation(gen).status == "queued"
+    assert app.generation("bob", gen).status == "queued"
     worker = fivergo.Hub.open(url, clock=clock)
     report = worker.work_once("w1").value
     assert report["work"] == {"kind": "generation", "id": gen}
     assert (report["attempt"], report["status"]) == (1, "succeeded")
-    done = app.generation(gen)
+    done = app.generation("bob", gen)
     assert done.status == "succeeded"
     order = done.outcome["order"]
     assert [o.id for o in app.client_orders("bob")] == [order]
@@ -73,11 +73,11 @@ def test_run_worker_threads_train_every_queued_job_once(clock, tmp_path):
     for t in threads:
         t.start()
     for job in jobs:
-        while hub.job(job).status in ("queued", "running"):
+        while hub.admin().job(job).status in ("queued", "running"):
             stop.wait(0.01)
     stop.set()
     for t in threads:
         t.join()
     ran = sorted(r["work"]["id"] for rs in results for r in rs)
     assert ran == sorted(jobs), errors
-    assert all(hub.job(j).status == "succeeded" for j in jobs)
+    assert all(hub.admin().job(j).status == "succeeded" for j in jobs)

@@ -60,7 +60,7 @@ def test_upload_asset_measures_the_file_and_refuses_short_audio(clock):
     hub = fivergo.Hub(clock=clock)
     hub.register_seller("ana", "level_2")
     asset = hub.upload_asset("ana", "upload", png(512, 512), "koi.png", ["koi"]).value
-    stored = hub.asset(asset)
+    stored = hub.asset("ana", asset)
     assert stored.modality == "image" and stored.meta["width"] == 512 and stored.meta["file_name"] == "koi.png"
     assert stored.tags == ["koi"]
     hub.add_gig("ana", "jingles")

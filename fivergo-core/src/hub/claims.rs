@@ -38,10 +38,21 @@ impl Hub {
         })
     }
 
-    /// A queued generation: where it stands and, once succeeded, what it made.
-    pub fn generation(&self, job: &GenerationId) -> Result<GenerationJob, Error> {
-        self.read(&partition_of("generation", job)?, |p| {
-            p.generation(job).cloned()
+    /// A queued generation, for whoever asked for it or the model's seller:
+    /// where it stands and, once succeeded, what it made (D1, D2).
+    pub fn generation(&self, actor: &str, job: &GenerationId) -> Result<GenerationJob, Error> {
+        let partition = partition_of("generation", job)?;
+        self.read(&partition, |p| {
+            let g = p.generation(job)?;
+            if g.request.requester() != actor && partition.as_str() != actor {
+                return Err(Error::Forbidden {
+                    actor: actor.into(),
+                    entity: "generation".into(),
+                    id: job.to_string(),
+                    rule: "D2",
+                });
+            }
+            Ok(g.clone())
         })
     }
 

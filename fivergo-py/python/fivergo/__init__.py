@@ -15,6 +15,7 @@ import threading
 from typing import Any, Callable, Optional
 
 from ._fivergo import (
+    Admin,
     AlreadyExistsError,
     Artifact,
     Asset,
@@ -142,7 +143,7 @@ def run_worker(
 
 
 __all__ = [
-    "AlreadyExistsError", "Artifact", "Asset", "AssetError", "Brief", "CancelHandle", "CatalogueError", "Charge",
+    "Admin", "AlreadyExistsError", "Artifact", "Asset", "AssetError", "Brief", "CancelHandle", "CatalogueError", "Charge",
     "Creation", "CreationModel", "EligibilityError", "Event", "Finding", "FivergoError", "ForbiddenError",
     "GenerationJob", "GeneratorError", "Hub", "InternalError", "InvalidInputError", "InvalidTypeError", "JobCancelled", "JobProgress",
     "Listing", "ManualClock", "Money",

@@ -12,6 +12,7 @@ from typing import Any, Callable, Literal, Mapping, Optional, Protocol, Sequence
 from typing_extensions import Self, final
 
 __all__ = [
+    "Admin",
     "AlreadyExistsError",
     "Artifact",
     "Asset",
@@ -561,6 +562,24 @@ _GeneratorName = Literal["echo", "quilt", "jingle_synth", "espeak_guide", "marko
 _Generators = Union[Literal["reference", "echo"], Mapping[str, Union[_GeneratorName, _PythonGenerator, Any]]]
 
 @final
+class Admin:
+    """``Hub.admin()``: host-level reads with no ownership check."""
+    def partition(self, seller: str) -> Partition:
+        """Everything of one seller's partition."""
+    def order(self, order: str) -> Order:
+        """Any order, all of it."""
+    def job(self, job: str) -> TrainingJob:
+        """Any training job."""
+    def generation(self, job: str) -> GenerationJob:
+        """Any queued generation."""
+    def asset(self, asset: str) -> Asset:
+        """An asset of any library."""
+    def artifact(self, file: Union[str, Mapping[str, Any]]) -> Artifact:
+        """Any stored file, decoded."""
+    def file(self, file: Union[str, Mapping[str, Any]]) -> bytes:
+        """Any stored file's bytes."""
+
+@final
 class Hub:
     """The marketplace engine; commands return an ``Outcome``."""
 
@@ -594,8 +613,8 @@ class Hub:
         """The hub's current time."""
     def events_since(self, cursor: int = 0, limit: int = 1000) -> tuple[list[Event], int]:
         """Up to ``limit`` events after ``cursor``, and the cursor after them (the outbox)."""
-    def partition(self, seller: str) -> Partition:
-        """Everything of one seller's partition."""
+    def admin(self) -> Admin:
+        """The host-level reads that serve anyone (support tools, audits)."""
     def seller(self, seller: str) -> Seller:
         """A seller."""
     def model(self, seller: str, model: str) -> CreationModel:
@@ -616,22 +635,22 @@ class Hub:
         """Every unmet publish requirement."""
     def subscription(self, seller: str) -> Optional[Subscription]:
         """The seller's latest subscription."""
-    def order(self, order: str) -> Order:
-        """An order."""
+    def order(self, actor: str, order: str) -> Order:
+        """An order as ``actor`` sees it (its client: no ``clean`` until approved and paid)."""
     def client_orders(self, client: str) -> list[Order]:
         """The orders a client placed, oldest first."""
-    def job(self, job: str) -> TrainingJob:
-        """A training job."""
-    def asset(self, asset: str) -> Asset:
-        """An asset of the library."""
+    def job(self, seller: str, job: str) -> TrainingJob:
+        """A training job of the seller's models."""
+    def asset(self, seller: str, asset: str) -> Asset:
+        """An asset of the seller's library."""
     def draft(self, client: str, order: str) -> Artifact:
         """The client's watermarked draft."""
-    def artifact(self, file: Union[str, Mapping[str, Any]]) -> Artifact:
-        """A stored file, decoded, by reference dict or ``sha256``."""
-    def file(self, file: Union[str, Mapping[str, Any]]) -> bytes:
-        """A stored file's bytes, by reference dict or ``sha256``."""
-    def trained_style(self, file: Union[str, Mapping[str, Any]]) -> dict[str, Any]:
-        """A trained style (``generator``, ``format``, ``data``) by its file reference."""
+    def artifact(self, actor: str, file: Union[str, Mapping[str, Any]]) -> Artifact:
+        """A stored file the actor may read, decoded, by reference dict or ``sha256``."""
+    def file(self, actor: str, file: Union[str, Mapping[str, Any]]) -> bytes:
+        """A stored file's bytes the actor may read, by reference dict or ``sha256``."""
+    def trained_style(self, seller: str, file: Union[str, Mapping[str, Any]]) -> dict[str, Any]:
+        """A trained style (``generator``, ``format``, ``data``) of the seller's models."""
     def quote(self, model: str, quantity: int) -> Quote:
         """The price of ``quantity`` units."""
     def trace(self, artifact: Artifact) -> Optional[tuple[str, float]]:
@@ -704,8 +723,8 @@ class Hub:
         """Cancels a queued job."""
     def queue_generation(self, request: Mapping[str, Any]) -> Outcome:
         """Queues a generation for a worker; value: the generation id."""
-    def generation(self, job: str) -> GenerationJob:
-        """A queued generation."""
+    def generation(self, actor: str, job: str) -> GenerationJob:
+        """A queued generation, for its requester or the model's seller."""
     def cancel_generation(self, actor: str, job: str) -> Outcome:
         """Cancels a queued generation (its requester only)."""
     def work_once(self, worker: str) -> Outcome:
