@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds and runs the fuzz targets of fuzz/ (cargo-fuzz, libFuzzer) on the stable
 # toolchain (RUSTC_BOOTSTRAP=1 lets it accept the -Z flags cargo-fuzz passes),
-# without a sanitizer: the core has no unsafe code of its own, and ASan slows the
-# decoders several times over (see RELIABILITY.md, "Fuzzing").
+# without a sanitizer by default: the core has no unsafe code of its own, and ASan
+# slows the decoders several times over (see RELIABILITY.md, "Fuzzing").
+# FIVERGO_FUZZ_SANITIZER=address builds and runs with AddressSanitizer instead (in
+# fuzz/target-address, so the two builds do not replace each other).
 #
 # Usage:
 #   bash scripts/fuzz.sh build                 build every target
 #   bash scripts/fuzz.sh run TARGET SECONDS    run one target (corpus in fuzz/corpus/TARGET)
-#   bash scripts/fuzz.sh smoke SECONDS         every target for SECONDS, two at a time
+#   bash scripts/fuzz.sh smoke SECONDS [JOBS]  every target for SECONDS, JOBS at a time (2)
 #   bash scripts/fuzz.sh list                  the targets
 #
 # Every run uses -rss_limit_mb=2048 -timeout=10; a crash, a hang or an
@@ -20,7 +22,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT/fuzz"
 export RUSTC_BOOTSTRAP=1
-FUZZ_FLAGS=(--sanitizer none)
+SANITIZER="${FIVERGO_FUZZ_SANITIZER:-none}"
+FUZZ_FLAGS=(--sanitizer "$SANITIZER")
+if [[ "$SANITIZER" != none ]]; then
+    FUZZ_FLAGS+=(--target-dir "target-$SANITIZER")
+fi
 
 targets() { cargo fuzz list; }
 
@@ -45,14 +51,16 @@ case "${1:-}" in
     run) run "$2" "$3" "${@:4}" ;;
     smoke)
         seconds="${2:-20}"
+        jobs="${3:-2}"
         cargo fuzz build "${FUZZ_FLAGS[@]}"
         mapfile -t all < <(targets)
         mkdir -p artifacts
         failed=()
-        # Two at a time: the machine has two cores.
-        for ((i = 0; i < ${#all[@]}; i += 2)); do
+        # JOBS at a time, each for SECONDS of wall time (with more jobs than cores,
+        # each gets a share of a core).
+        for ((i = 0; i < ${#all[@]}; i += jobs)); do
             pids=()
-            for t in "${all[@]:i:2}"; do
+            for t in "${all[@]:i:jobs}"; do
                 run "$t" "$seconds" >"artifacts/$t.smoke.log" 2>&1 &
                 pids+=("$!:$t")
             done

@@ -40,7 +40,10 @@ impl Clock for SystemClock {
 /// another. It reads instants from [`ManualClock::EARLIEST`] to
 /// [`ManualClock::LATEST`]: moving it outside is refused with `invalid_input`, so
 /// every date the rules compute from it (policy durations are at most a century)
-/// stays a calendar date that Python and JavaScript can hold.
+/// stays a calendar date that Python and JavaScript can hold. It never runs
+/// backwards: a negative step or an earlier instant is refused with
+/// `invalid_input` (whose `min` is the clock's current instant), so nothing is
+/// ever recorded before what happened first (a revision before its download, V1).
 ///
 /// ```
 /// use chrono::Duration;
@@ -52,6 +55,8 @@ impl Clock for SystemClock {
 /// let err = handle.advance(Duration::days(1_000_000_000)).unwrap_err();
 /// assert_eq!(err.code(), "invalid_input"); // never a panic
 /// assert_eq!(clock.now().to_rfc3339(), "2026-02-01T00:00:00+00:00"); // unchanged
+/// assert_eq!(handle.advance(Duration::seconds(-1)).unwrap_err().code(), "invalid_input");
+/// assert!(handle.set("2026-01-31T00:00:00Z".parse().unwrap()).is_err(), "never backwards");
 /// ```
 #[derive(Debug, Clone)]
 pub struct ManualClock {
@@ -84,41 +89,47 @@ impl ManualClock {
     /// assert!(ManualClock::try_at("9999-12-31T00:00:00Z".parse().unwrap()).is_err());
     /// ```
     pub fn try_at(start: DateTime<Utc>) -> Result<Self, Error> {
-        Ok(Self::at(Self::check("start", start)?))
+        Ok(Self::at(Self::check("start", start, Self::EARLIEST)?))
     }
 
-    /// Sets the clock to `instant` (it may move backwards: the caller decides);
-    /// refused outside [`ManualClock::EARLIEST`] ..= [`ManualClock::LATEST`].
+    /// Sets the clock to `instant`, at or after the instant it reads now and at most
+    /// [`ManualClock::LATEST`]; refused otherwise, and the clock stays where it was.
     pub fn set(&self, instant: DateTime<Utc>) -> Result<DateTime<Utc>, Error> {
-        *self.lock() = Self::check("instant", instant)?;
+        let mut now = self.lock();
+        *now = Self::check("instant", instant, *now)?;
         Ok(instant)
     }
 
-    /// Moves the clock by `by` (forward; a negative step moves it back) and returns
-    /// the new instant; a step that leaves [`ManualClock::EARLIEST`] ..=
-    /// [`ManualClock::LATEST`] is refused and the clock stays where it was.
+    /// Moves the clock forward by `by` (zero or more) and returns the new instant;
+    /// a negative step, or one past [`ManualClock::LATEST`], is refused and the
+    /// clock stays where it was.
     pub fn advance(&self, by: Duration) -> Result<DateTime<Utc>, Error> {
         let mut now = self.lock();
         let next = now
             .checked_add_signed(by)
-            .ok_or_else(|| Self::out_of_range("by", format!("{now} + {by}")))?;
-        *now = Self::check("by", next)?;
+            .ok_or_else(|| Self::out_of_range("by", *now, format!("{now} + {by}")))?;
+        *now = Self::check("by", next, *now)?;
         Ok(next)
     }
 
-    fn check(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>, Error> {
-        if (Self::EARLIEST..=Self::LATEST).contains(&at) {
+    /// `at` when it lies in `earliest ..= LATEST`.
+    fn check(
+        field: &str,
+        at: DateTime<Utc>,
+        earliest: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, Error> {
+        if (earliest..=Self::LATEST).contains(&at) {
             Ok(at)
         } else {
-            Err(Self::out_of_range(field, at.to_rfc3339()))
+            Err(Self::out_of_range(field, earliest, at.to_rfc3339()))
         }
     }
 
-    fn out_of_range(field: &str, got: String) -> Error {
+    fn out_of_range(field: &str, earliest: DateTime<Utc>, got: String) -> Error {
         Error::out_of_range(
             field,
             "instant",
-            Self::EARLIEST.to_rfc3339(),
+            earliest.to_rfc3339(),
             Self::LATEST.to_rfc3339(),
             got,
         )

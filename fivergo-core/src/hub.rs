@@ -1295,9 +1295,9 @@ impl Hub {
     /// let hub = Hub::builder().clock(ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap())).build().unwrap();
     /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
     /// let id = hub.upload_asset("ana", AssetSource::Upload, b"My style: short and dry.", Some("bio.txt"), &[]).unwrap().value;
-    /// let asset = hub.asset(&id).unwrap();
+    /// let asset = hub.asset("ana", &id).unwrap();
     /// assert_eq!(asset.modality, Modality::Text);
-    /// assert_eq!(hub.file(asset.content.as_ref().unwrap()).unwrap().as_bytes(), b"My style: short and dry.");
+    /// assert_eq!(hub.file("ana", asset.content.as_ref().unwrap()).unwrap().as_bytes(), b"My style: short and dry.");
     /// let err = hub.upload_asset("ana", AssetSource::Upload, &[0xFF, 0x00, 0xFE], None, &[]).unwrap_err();
     /// assert_eq!(err.code(), "asset_unreadable");
     /// ```

@@ -34,7 +34,7 @@
 //! let worker = Worker::new(hub.clone(), "worker-1");
 //! let report = worker.work_once().unwrap().expect("a queued training");
 //! assert_eq!(report.work, jobs::WorkId::Training(job.clone()));
-//! assert_eq!(hub.job(&job).unwrap().status, JobStatus::Succeeded);
+//! assert_eq!(hub.job("ana", &job).unwrap().status, JobStatus::Succeeded);
 //! assert!(worker.work_once().unwrap().is_none(), "nothing left");
 //! ```
 

@@ -220,8 +220,8 @@ impl Hub {
     }
 
     /// Moves the manual clock (whole days, hours, minutes, seconds; negative: back)
-    /// and returns the new instant; a step leaving 1970 to year 9000 throws
-    /// `invalid_input` and the clock stays.
+    /// and returns the new instant; a negative step or one past year 9000 throws
+    /// `invalid_input` and the clock stays (it never runs backwards).
     #[napi(catch_unwind)]
     pub fn advance_clock(
         &self,
@@ -232,7 +232,8 @@ impl Hub {
             .and_then(|by| self.manual_clock_core()?.advance(by)))
     }
 
-    /// Sets the manual clock (from 1970 to year 9000); returns the new instant.
+    /// Sets the manual clock (from its current instant to year 9000: it never runs
+    /// backwards); returns the new instant.
     #[napi(catch_unwind)]
     pub fn set_clock(
         &self,

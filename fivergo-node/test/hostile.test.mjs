@@ -73,6 +73,17 @@ test('advanceClock by 1e9 days throws invalid_input instead of aborting the proc
   assert.deepEqual(hub.advanceClock({ days: 1 }), new Date('2026-02-19T09:00:00Z'))
 })
 
+// R: V1
+test('the clock never runs backwards: a negative step or an earlier instant is invalid_input', async () => {
+  const hub = new fivergo.Hub({ start: START })
+  for (const move of [() => hub.advanceClock({ days: -1 }), () => hub.setClock(new Date(START.getTime() - 1000))]) {
+    const err = await refused(move, 'invalid_input')
+    assert.equal(err.min, START.toISOString().replace('.000Z', '+00:00'))
+    assert.deepEqual(hub.now(), START)
+  }
+  assert.deepEqual(hub.setClock(START), START, 'standing still is allowed')
+})
+
 // R: T3
 test('an invalid Date never becomes 1970', async () => {
   const hub = new fivergo.Hub({ start: START })

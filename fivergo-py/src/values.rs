@@ -447,16 +447,17 @@ impl PyManualClock {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         fivergo_core::Clock::now(&self.0)
     }
-    /// Moves to `instant` (a timezone-aware `datetime` from 1970 to year 9000);
-    /// raises `InvalidInputError` outside that range.
+    /// Moves to `instant` (a timezone-aware `datetime` from the clock's current
+    /// instant to year 9000: it never runs backwards); raises `InvalidInputError`
+    /// outside that range.
     fn set(&self, py: Python<'_>, instant: &Bound<'_, PyAny>) -> PyResult<()> {
         let instant = crate::convert::instant("instant", instant)?;
         guarded(py, || {
             self.0.set(instant).map(drop).map_err(|e| to_py_err(py, &e))
         })
     }
-    /// Moves by a `timedelta` (negative: back); raises `InvalidInputError` when the
-    /// clock would leave 1970 to year 9000, and stays where it was.
+    /// Moves forward by a `timedelta`; raises `InvalidInputError` for a negative
+    /// step or one past year 9000, and stays where it was.
     fn advance(&self, py: Python<'_>, by: Arg<chrono::Duration>) -> PyResult<()> {
         let by: chrono::Duration = by.0;
         guarded(py, || {

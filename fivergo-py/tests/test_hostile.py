@@ -78,6 +78,18 @@ def test_a_clock_step_past_the_calendar_is_invalid_input_and_nothing_sticks(cloc
     assert hub.now() == START + dt.timedelta(days=1)
 
 
+# R: V1
+def test_the_clock_never_runs_backwards_so_a_revision_never_precedes_its_download(clock):
+    hub = fivergo.Hub(clock=clock)
+    for move in (lambda: clock.advance(dt.timedelta(days=-1)), lambda: clock.set(START - dt.timedelta(seconds=1))):
+        with pytest.raises(fivergo.InvalidInputError) as err:
+            move()
+        assert err.value.code == "invalid_input" and err.value.min == START.isoformat()
+        assert clock.now() == START == hub.now()
+    clock.set(START)  # standing still is allowed
+    clock.advance(dt.timedelta(0))
+
+
 # R: V2, V1
 def test_a_custom_offer_window_beyond_the_policy_is_refused(clock):
     hub = hub_with(clock)

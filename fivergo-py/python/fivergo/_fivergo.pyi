@@ -378,9 +378,9 @@ class ManualClock:
     def now(self) -> datetime.datetime:
         """The current reading (UTC)."""
     def set(self, instant: datetime.datetime) -> None:
-        """Moves to ``instant`` (1970 to year 9000, else ``InvalidInputError``)."""
+        """Moves to ``instant`` (from now to year 9000, else ``InvalidInputError``)."""
     def advance(self, by: datetime.timedelta) -> None:
-        """Moves by ``by``; a step leaving 1970 to year 9000 raises
+        """Moves forward by ``by``; a negative step or one past year 9000 raises
         ``InvalidInputError`` and the clock stays."""
 
 @final
