@@ -441,8 +441,8 @@ impl<'a> JobControl<'a> {
 /// let limits = media::MediaLimits::default();
 /// let input = TrainingInput { entry: &entry, assets: vec![], instructions: None, limits: &limits };
 /// let style = g.train(&input, &mut JobControl::none()).unwrap();
-/// let gen = |seed| g.generate(&style, &Brief::new("rose"), seed, &mut JobControl::none());
-/// assert_eq!(gen(7).unwrap(), gen(7).unwrap());
+/// let make = |seed| g.generate(&style, &Brief::new("rose"), seed, &mut JobControl::none());
+/// assert_eq!(make(7).unwrap(), make(7).unwrap());
 /// ```
 pub trait Generator: Send + Sync {
     /// A short stable name, recorded in trained styles.
