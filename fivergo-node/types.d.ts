@@ -108,6 +108,17 @@ export interface TrainingJob {
   /** Someone asked the running job to stop. */
   cancelRequested: boolean
 }
+/** One capability of `Hub.entitlements`: the refusal is the error the command would throw now. */
+export interface Entitlement { allowed: boolean; refusal: { code: string; rule: string | null; message: string; [detail: string]: unknown } | null }
+/** What a seller may do now (E1, E2, S2–S4). */
+export interface Entitlements {
+  createModels: Entitlement
+  train: Entitlement
+  playground: Entitlement
+  publish: Entitlement
+  serveClients: Entitlement
+  assistantAutoReplies: Entitlement
+}
 export interface QuotaStatus { window: QuotaWindow; used: number; limit: number; renewsAt?: Date | null }
 
 export type SubscriptionStatus =

@@ -164,17 +164,19 @@ suite "rust: feature subsets build" rust_features
 
 # ---------------------------------------------------------------- fuzzing
 # The fuzz targets (fuzz/, cargo-fuzz with libFuzzer, no sanitizer) build, and each
-# runs a smoke of FIVERGO_FUZZ_SMOKE_S seconds (default 20), two at a time: with the
-# pinned cargo-fuzz's install this suite stays within about 8 minutes on 2 cores
-# (RELIABILITY.md, "Fuzzing"). Long runs: bash scripts/fuzz.sh run TARGET SECONDS.
+# runs a smoke of FIVERGO_FUZZ_SMOKE_S seconds (default 60), FIVERGO_FUZZ_SMOKE_JOBS
+# at a time (default 4: ten targets in two and a half minutes on 2 cores, each with
+# half a core; RELIABILITY.md, "Fuzzing"). Long runs: bash scripts/fuzz.sh run
+# TARGET SECONDS.
 CARGO_FUZZ_VERSION="0.13.1"
-FUZZ_SMOKE_S="${FIVERGO_FUZZ_SMOKE_S:-20}"
+FUZZ_SMOKE_S="${FIVERGO_FUZZ_SMOKE_S:-60}"
+FUZZ_SMOKE_JOBS="${FIVERGO_FUZZ_SMOKE_JOBS:-4}"
 fuzz_smoke() {
     if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
         step "installing cargo-fuzz $CARGO_FUZZ_VERSION"
         cargo install --locked --quiet cargo-fuzz --version "$CARGO_FUZZ_VERSION" || return 1
     fi
-    bash scripts/fuzz.sh smoke "$FUZZ_SMOKE_S"
+    bash scripts/fuzz.sh smoke "$FUZZ_SMOKE_S" "$FUZZ_SMOKE_JOBS"
 }
 suite "fuzz: cargo fuzz build + ${FUZZ_SMOKE_S} s smoke per target" fuzz_smoke
 

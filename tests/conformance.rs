@@ -508,6 +508,7 @@ impl Runner {
                 Value::Null
             }),
             "seller" => no_events(hub.seller(a.str("seller")?), |s| to_json(&s)),
+            "entitlements" => no_events(hub.entitlements(actor), |e| to_json(&e)),
             "gateway_charges" => {
                 let charges: Vec<Value> = self
                     .gateway

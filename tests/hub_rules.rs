@@ -989,6 +989,74 @@ fn reads_answer_only_what_the_actor_may_see() {
 }
 
 #[test]
+fn entitlements_say_what_the_commands_would_refuse_and_why() {
+    // R: E1, E2, S2, S4
+    let f = fx();
+    let m = f.model();
+    let now = f.hub.entitlements("ana").unwrap();
+    assert!(now.create_models.allowed() && now.train.allowed() && now.playground.allowed());
+    for refused in [
+        &now.publish,
+        &now.serve_clients,
+        &now.assistant_auto_replies,
+    ] {
+        assert_eq!(refused.refusal().unwrap().code(), "subscription_required");
+    }
+    f.hub.subscribe("ana", &"card".into()).unwrap();
+    let now = f.hub.entitlements("ana").unwrap();
+    assert!([
+        &now.publish,
+        &now.serve_clients,
+        &now.assistant_auto_replies,
+        &now.train
+    ]
+    .iter()
+    .all(|e| e.allowed()));
+    // A declined renewal: past due, AI features stop (S2); the entitlement carries
+    // the very error the command gives.
+    f.gateway.set_declined("card", true);
+    f.clock.advance(Duration::days(31)).unwrap();
+    f.hub.tick().unwrap();
+    let now = f.hub.entitlements("ana").unwrap();
+    let refused = now.train.refusal().unwrap().clone();
+    assert_eq!(
+        refused,
+        Error::SubscriptionRequired {
+            seller: "ana".into(),
+            action: "train".into(),
+            state: "past_due".into()
+        }
+    );
+    assert_eq!(f.hub.start_training("ana", &m).unwrap_err().error, refused);
+    assert_eq!(
+        now.assistant_auto_replies.refusal().unwrap().rule(),
+        Some("S4")
+    );
+    assert!(
+        now.create_models.allowed(),
+        "creating a model needs eligibility only (E1)"
+    );
+    // Below eligibility: no creating, training or publishing (E2).
+    f.hub
+        .set_seller_level("ana", SellerLevel::Level1, false)
+        .unwrap();
+    let now = f.hub.entitlements("ana").unwrap();
+    for refused in [&now.create_models, &now.train, &now.publish] {
+        assert_eq!(refused.refusal().unwrap().code(), "not_eligible");
+    }
+    assert_eq!(
+        f.hub.create_model("ana", "tattoo").unwrap_err().error,
+        *now.create_models.refusal().unwrap()
+    );
+    let json = serde_json::to_value(&now).unwrap();
+    assert_eq!(json["create_models"]["refusal"]["rule"], "E1");
+    assert_eq!(
+        f.hub.entitlements("nobody").unwrap_err().code(),
+        "not_found"
+    );
+}
+
+#[test]
 fn playground_is_clean_only_while_subscribed() {
     // R: G2, M2
     let f = fx();

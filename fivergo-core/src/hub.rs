@@ -63,6 +63,7 @@ use crate::blob::{Blob, BlobRef, BlobStore, MemoryBlobStore};
 use crate::catalogue::Modality;
 use crate::clock::{Clock, SystemClock};
 use crate::context::Context;
+use crate::entitlements::Entitlements;
 use crate::error::Error;
 use crate::event::{Event, Recorded};
 use crate::generation::{
@@ -1035,6 +1036,19 @@ impl Hub {
             let subscribed = p.latest_subscription().is_some_and(Subscription::is_active);
             let others = p.published_models().filter(|o| o.id != m.id).count() as u32;
             Ok(m.publish_checklist(&self.inner.policy, eligible, subscribed, others))
+        })
+    }
+
+    /// What the seller may do now (create, train, use the playground, publish,
+    /// serve clients, the assistant's automatic replies), each with the refusal the
+    /// command would give (E1, E2, S2–S4). See [`Entitlements`].
+    pub fn entitlements(&self, seller: &str) -> Result<Entitlements, Error> {
+        self.read(&seller.into(), |p| {
+            Ok(Entitlements::of(
+                p.seller()?,
+                p.latest_subscription(),
+                &self.inner.policy,
+            ))
         })
     }
 

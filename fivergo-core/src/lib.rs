@@ -61,6 +61,7 @@ pub mod blob;
 pub mod catalogue;
 pub mod clock;
 pub mod context;
+pub mod entitlements;
 pub mod error;
 #[cfg(feature = "generators")]
 pub mod eval;
@@ -90,6 +91,7 @@ pub use asset::{Asset, AssetMeta, AssetSource, Finding, Severity};
 pub use blob::{Blob, BlobRef, BlobStore, DirBlobStore, MemoryBlobStore};
 pub use catalogue::{Catalogue, CatalogueEntry, Modality, PricingUnit};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use entitlements::{Entitlement, Entitlements};
 pub use error::{Bounds, Error, Result};
 pub use event::{Event, Recorded, UnpublishReason};
 pub use generation::{

@@ -269,17 +269,7 @@ impl CreationModel {
                 model: self.id.clone(),
             });
         }
-        match subscription {
-            Some(s) if s.is_active() => {}
-            other => {
-                let state = other.map_or("none", |s| s.state_name());
-                return Err(Error::SubscriptionRequired {
-                    seller: self.owner.clone(),
-                    action: "serve clients".into(),
-                    state: state.into(),
-                });
-            }
-        }
+        Subscription::require_active(&self.owner, subscription, "serve clients")?;
         self.live.as_ref().ok_or_else(|| Error::NoTrainedVersion {
             model: self.id.clone(),
         })
@@ -317,13 +307,9 @@ impl CreationModel {
         self.ensure_not_archived("generate")?;
         let watermarked = match subscription {
             None => true,
-            Some(s) if s.is_active() => false,
-            Some(s) => {
-                return Err(Error::SubscriptionRequired {
-                    seller: self.owner.clone(),
-                    action: "generate".into(),
-                    state: s.state_name().into(),
-                })
+            some => {
+                Subscription::require_active(&self.owner, some, "generate")?;
+                false
             }
         };
         let live = self.live.as_ref().ok_or_else(|| Error::NoTrainedVersion {

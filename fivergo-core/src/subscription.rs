@@ -136,6 +136,24 @@ impl Subscription {
         self.charges.iter().any(|c| c.idempotency_key == key)
     }
 
+    /// `Ok` while `subscription` keeps the AI features on (active, even if cancelled
+    /// for the period end), else `subscription_required` naming `action` and the
+    /// subscription's state (`none`, `past_due`, `ended`; S2, S4).
+    pub fn require_active(
+        seller: &SellerId,
+        subscription: Option<&Subscription>,
+        action: &str,
+    ) -> Result<(), Error> {
+        match subscription {
+            Some(s) if s.is_active() => Ok(()),
+            other => Err(Error::SubscriptionRequired {
+                seller: seller.clone(),
+                action: action.into(),
+                state: other.map_or("none", Subscription::state_name).into(),
+            }),
+        }
+    }
+
     /// True while AI features are on: active, even if cancelled for the period end.
     pub fn is_active(&self) -> bool {
         self.status == SubscriptionStatus::Active

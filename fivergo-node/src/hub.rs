@@ -446,6 +446,14 @@ impl Hub {
         Js::of(&ok(self.inner.creations(&seller, &ModelId::from(model)))?)
     }
 
+    /// What the seller may do now (`createModels`, `train`, `playground`, `publish`,
+    /// `serveClients`, `assistantAutoReplies`), each `{allowed, refusal}` with the
+    /// error the command would throw now (E1, E2, S2–S4).
+    #[napi(catch_unwind, ts_return_type = "Entitlements")]
+    pub fn entitlements(&self, seller: String) -> napi::Result<Js> {
+        Js::of(&ok(self.inner.entitlements(&seller))?)
+    }
+
     /// The training quota of a model now (T1–T3, T5).
     #[napi(catch_unwind, ts_return_type = "QuotaStatus")]
     pub fn quota(&self, seller: String, model: String) -> napi::Result<Js> {

@@ -155,6 +155,7 @@ async function act(hub, actor, action, a) {
     case 'job': return read(host ? hub.admin().job(a.job) : hub.job(actor, a.job))
     case 'asset': return read(host ? hub.admin().asset(a.asset) : hub.asset(actor, a.asset))
     case 'seller': return read(hub.seller(a.seller))
+    case 'entitlements': return read(hub.entitlements(actor))
     case 'gateway_charges': return read(hub.gatewayCharges())
     case 'artifact': return read({ kind: (host ? hub.admin().artifact(a.artifact) : hub.artifact(actor, a.artifact)).type })
     case 'quote': return read(hub.quote(a.model, a.quantity))

@@ -231,3 +231,17 @@ test('the manual clock moves, renewals settle on tick', () => {
   assert.deepEqual(hub.tick().events.map((e) => e.type), ['subscription_charged', 'quota_renewed'])
   assert.throws(() => new Hub().advanceClock({ days: 1 }), { code: 'invalid_input' })
 })
+
+// R: E1, E2, S4
+test('entitlements carry the refusal the command would throw', () => {
+  const hub = sellerHub()
+  const now = hub.entitlements('ana')
+  assert.deepEqual(Object.keys(now).sort(), ['assistantAutoReplies', 'createModels', 'playground', 'publish', 'serveClients', 'train'])
+  assert.deepEqual(now.train, { allowed: true, refusal: null })
+  assert.equal(now.assistantAutoReplies.refusal.code, 'subscription_required')
+  assert.equal(now.assistantAutoReplies.refusal.rule, 'S4')
+  hub.setSellerLevel('ana', 'level_1', false)
+  const refusal = hub.entitlements('ana').createModels.refusal
+  assert.throws(() => hub.createModel('ana', 'tattoo'), { code: refusal.code, rule: refusal.rule })
+  assert.equal(refusal.code, 'not_eligible')
+})

@@ -322,6 +322,15 @@ impl PyHub {
                 .collect())
         })
     }
+    /// What the seller may do now: a dict of capability (`create_models`, `train`,
+    /// `playground`, `publish`, `serve_clients`, `assistant_auto_replies`) to
+    /// `{"allowed": bool, "refusal": None | {"code", "rule", "message", ...}}`, the
+    /// refusal being the error the command would raise now (E1, E2, S2-S4).
+    fn entitlements(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<Py<PyAny>> {
+        let seller: &str = &seller;
+        let now = self.read(py, |h| h.entitlements(seller))?;
+        json_to_py(py, &to_json(&now)?)
+    }
     /// A model's training quota (T1-T3, T5).
     fn quota(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyQuota> {
         let seller: &str = &seller;
@@ -506,7 +515,7 @@ impl PyHub {
         let subcategory: &str = &subcategory;
         self.command(py, |h| h.add_gig(seller, subcategory), none)
     }
-    /// Credits the seller's balance (S5: renewals draw on it first).
+    /// Credits the seller's balance (S2: renewals draw on it first).
     fn credit_balance(
         &self,
         py: Python<'_>,

@@ -248,7 +248,7 @@ pub fn mark_draft(
     ))
 }
 
-/// Looks for an invisible draft mark (W3): `(payload, confidence)` or `None`.
+/// Looks for an invisible draft mark (W2): `(payload, confidence)` or `None`.
 #[pyfunction]
 pub fn detect_watermark(py: Python<'_>, artifact: Arg<PyArtifact>) -> PyResult<Option<(u64, f32)>> {
     let artifact: PyArtifact = artifact.0;

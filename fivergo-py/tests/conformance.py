@@ -269,6 +269,8 @@ class Runner:
             return read(h.admin().asset(a["asset"]) if host else h.asset(actor, a["asset"]))
         if action == "seller":
             return read(h.seller(a["seller"]))
+        if action == "entitlements":
+            return read(h.entitlements(actor))
         if action == "gateway_charges":
             currency = h.policy.currency
             return [{"idempotency_key": c["idempotency_key"], "method": c["method"]["id"],

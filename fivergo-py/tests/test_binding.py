@@ -245,3 +245,19 @@ def test_begin_execute_finish_training_outside_the_hub(clock):
         run.execute()
     assert hub.finish_training(result).value == "succeeded"
     assert hub.job("ana", job).status == "succeeded"
+
+
+# R: E1, E2, S4
+def test_entitlements_carry_the_refusal_the_command_would_raise(clock):
+    hub = fivergo.Hub(clock=clock)
+    model = seller_with_model(hub)
+    now = hub.entitlements("ana")
+    assert set(now) == {"create_models", "train", "playground", "publish", "serve_clients", "assistant_auto_replies"}
+    assert now["train"] == {"allowed": True, "refusal": None}
+    refusal = now["assistant_auto_replies"]["refusal"]
+    assert (refusal["code"], refusal["rule"], refusal["state"]) == ("subscription_required", "S4", "none")
+    hub.set_seller_level("ana", "level_1")
+    refusal = hub.entitlements("ana")["train"]["refusal"]
+    with pytest.raises(fivergo.EligibilityError) as err:
+        hub.start_training("ana", model)
+    assert (refusal["code"], refusal["rule"]) == (err.value.code, err.value.rule) == ("not_eligible", "E1")

@@ -7,7 +7,7 @@ Conventions: ids are ``str``; money arguments take ``Decimal`` / ``int`` / decim
 
 import datetime
 from decimal import Decimal
-from typing import Any, Callable, Literal, Mapping, Optional, Protocol, Sequence, Union
+from typing import Any, Callable, Literal, Mapping, Optional, Protocol, Sequence, TypedDict, Union
 
 from typing_extensions import Self, final
 
@@ -486,7 +486,7 @@ def mark_draft(clean: Artifact, reference: str, seed: int, payload: Optional[int
     """Watermarks a clean artifact as a draft (W1, W2)."""
 
 def detect_watermark(artifact: Artifact) -> Optional[tuple[int, float]]:
-    """Finds an invisible draft mark (W3): ``(payload, confidence)``."""
+    """Finds an invisible draft mark (W2): ``(payload, confidence)``."""
 
 def evaluate(
     generator: Union[str, _PythonGenerator],
@@ -561,6 +561,11 @@ class TrainingResult:
 _GeneratorName = Literal["echo", "quilt", "jingle_synth", "espeak_guide", "markov_text"]
 _Generators = Union[Literal["reference", "echo"], Mapping[str, Union[_GeneratorName, _PythonGenerator, Any]]]
 
+class _Entitlement(TypedDict):
+    """One capability of ``Hub.entitlements``."""
+    allowed: bool
+    refusal: Optional[dict[str, Any]]
+
 @final
 class Admin:
     """``Hub.admin()``: host-level reads with no ownership check."""
@@ -633,6 +638,8 @@ class Hub:
         """Review findings about a model's assets."""
     def publish_checklist(self, seller: str, model: str) -> list[Any]:
         """Every unmet publish requirement."""
+    def entitlements(self, seller: str) -> dict[str, _Entitlement]:
+        """What the seller may do now, each with the refusal the command would raise."""
     def subscription(self, seller: str) -> Optional[Subscription]:
         """The seller's latest subscription."""
     def order(self, actor: str, order: str) -> Order:
