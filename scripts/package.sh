@@ -22,9 +22,12 @@
 # fivergo-node/node_modules) and installs them the same way when missing.
 #
 # Usage: bash scripts/package.sh
+#        FIVERGO_PACKAGE_OUT=target/dist bash scripts/package.sh   # keeps the checked wheel and tarball
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${FIVERGO_PACKAGE_OUT:-}"
+[[ -z "$OUT" || "$OUT" == /* ]] || OUT="$PWD/$OUT"
 cd "$ROOT"
 
 START=$SECONDS
@@ -87,7 +90,7 @@ for dir in "${path_dirs[@]}"; do
 done
 # without_rust CMD...: CMD with an empty environment but HOME and that PATH.
 without_rust() {
-    env -i HOME="$WORK/home" PATH="$SAFE_PATH" LANG=C.UTF-8 "$@"
+    env -i HOME="$WORK/home" PATH="$SAFE_PATH" LANG=C.UTF-8 NPM_CONFIG_UPDATE_NOTIFIER=false "$@"
 }
 mkdir -p "$WORK/home" "$WORK/dist"
 if without_rust sh -c 'command -v cargo || command -v rustc' >/dev/null; then
@@ -155,7 +158,7 @@ PY
 # ---------------------------------------------------------------- npm package
 NODE_DIR="$WORK/src/fivergo-node"
 step "node: npm ci --offline in the clone (the napi CLI)"
-if ! run "$NODE_DIR" npm ci --offline --no-audit --no-fund --loglevel=error; then
+if ! run "$NODE_DIR" npm ci --offline --no-update-notifier --no-audit --no-fund --loglevel=error; then
     [[ -d "$ROOT/fivergo-node/node_modules/@napi-rs/cli" ]] \
         || fail "npm ci --offline failed and $ROOT/fivergo-node/node_modules has no napi CLI (run bash scripts/test.sh once)"
     echo "npm ci --offline failed (packages not in the npm cache): using $ROOT/fivergo-node/node_modules"
@@ -165,7 +168,7 @@ fi
 
 step "node: npm pack (prepack: napi build --platform --release --strip)"
 t0=$SECONDS
-run "$NODE_DIR" nice -n 10 npm pack --pack-destination "$WORK/dist" --loglevel=error >/dev/null
+run "$NODE_DIR" nice -n 10 npm pack --no-update-notifier --pack-destination "$WORK/dist" --loglevel=error >/dev/null
 PACK_S=$((SECONDS - t0))
 shopt -s nullglob
 tarballs=("$WORK"/dist/fivergo-*.tgz)
@@ -212,5 +215,11 @@ printf '%-52s %12s %12s\n' "$(basename "$TARBALL")" "$(mib "$TARBALL_PACKED")" "
 printf '(bytes: wheel %s / %s, tarball %s / %s)\n' "$WHEEL_PACKED" "$WHEEL_UNPACKED" "$TARBALL_PACKED" "$TARBALL_UNPACKED"
 printf 'build times: wheel %ss (maturin build --release), npm pack %ss (napi build --release + pack)\n' \
     "$WHEEL_S" "$PACK_S"
+
+if [[ -n "$OUT" ]]; then
+    mkdir -p "$OUT"
+    cp "$WHEEL" "$TARBALL" "$OUT/"
+    echo "kept in $OUT: $(basename "$WHEEL") $(basename "$TARBALL")"
+fi
 
 step "package check passed in $((SECONDS - START))s (HEAD $HEAD)"
