@@ -100,6 +100,8 @@ export declare class FivergoError extends Error {
   code: string
   /** The SPEC rule the refusal enforces (`T5`, ...), or `null`. */
   rule: string | null
+  /** The kind of refusal (`order`, `quota`, `invalid_input`, ...): one per error variant of the core. */
+  family?: string
   /** The error's fields (`code`, `rule` and `message` included), camelCase, instants as `Date`. */
   details: Record<string, unknown>
   /** The exception a JavaScript generator threw, for `generator_failed`. */

@@ -332,6 +332,106 @@ pub enum Error {
     FeatureDisabled { feature: String, action: String },
 }
 
+/// Which kind of refusal an [`Error`] is: the exception class a binding raises
+/// (Python's `OrderError`, `QuotaError`, ...; Node's `err.family`). Every variant
+/// of [`Error`] names its family in one exhaustive match, so a new code can never
+/// fall into a catch-all.
+///
+/// ```
+/// use fivergo_core::{Error, ErrorFamily};
+/// assert_eq!(Error::invalid("seed", "not a number").family(), ErrorFamily::InvalidInput);
+/// assert_eq!(ErrorFamily::InvalidInput.as_str(), "invalid_input");
+/// assert_eq!(ErrorFamily::ALL.len(), 18);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorFamily {
+    /// An invalid policy (`invalid_policy`).
+    Policy,
+    /// A malformed or out-of-range argument (`invalid_input`).
+    InvalidInput,
+    /// Nothing by that id (`not_found`).
+    NotFound,
+    /// The id is taken (`already_exists`).
+    AlreadyExists,
+    /// The seller is below the eligible level (E1).
+    Eligibility,
+    /// A subcategory that is unknown, unavailable or without a Gig (C).
+    Catalogue,
+    /// The actor may not act on or read it (D1, D2, M7).
+    Forbidden,
+    /// An asset check refused the file or the selection (A).
+    Asset,
+    /// The training quota is used up (T5).
+    Quota,
+    /// A training job cannot run, finish or be cancelled (T4).
+    Training,
+    /// A subscription refusal, decline or unanswered gateway (S).
+    Subscription,
+    /// Publishing refused or a wrong model state (M2, M3).
+    Publish,
+    /// An invalid price, pricing unit or currency (P).
+    Pricing,
+    /// An order refusal or a wrong order state (G, V, R).
+    Order,
+    /// A refund refusal (F).
+    Refund,
+    /// No generator, a failed, late or cancelled generation.
+    Generator,
+    /// The store failed or stayed contended; nothing half-written remains.
+    Store,
+    /// A bug: a panic caught at a binding's edge.
+    Internal,
+}
+
+impl ErrorFamily {
+    /// Every family, in declaration order.
+    pub const ALL: [ErrorFamily; 18] = [
+        ErrorFamily::Policy,
+        ErrorFamily::InvalidInput,
+        ErrorFamily::NotFound,
+        ErrorFamily::AlreadyExists,
+        ErrorFamily::Eligibility,
+        ErrorFamily::Catalogue,
+        ErrorFamily::Forbidden,
+        ErrorFamily::Asset,
+        ErrorFamily::Quota,
+        ErrorFamily::Training,
+        ErrorFamily::Subscription,
+        ErrorFamily::Publish,
+        ErrorFamily::Pricing,
+        ErrorFamily::Order,
+        ErrorFamily::Refund,
+        ErrorFamily::Generator,
+        ErrorFamily::Store,
+        ErrorFamily::Internal,
+    ];
+
+    /// The snake_case name (`invalid_input`, `order`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorFamily::Policy => "policy",
+            ErrorFamily::InvalidInput => "invalid_input",
+            ErrorFamily::NotFound => "not_found",
+            ErrorFamily::AlreadyExists => "already_exists",
+            ErrorFamily::Eligibility => "eligibility",
+            ErrorFamily::Catalogue => "catalogue",
+            ErrorFamily::Forbidden => "forbidden",
+            ErrorFamily::Asset => "asset",
+            ErrorFamily::Quota => "quota",
+            ErrorFamily::Training => "training",
+            ErrorFamily::Subscription => "subscription",
+            ErrorFamily::Publish => "publish",
+            ErrorFamily::Pricing => "pricing",
+            ErrorFamily::Order => "order",
+            ErrorFamily::Refund => "refund",
+            ErrorFamily::Generator => "generator",
+            ErrorFamily::Store => "store",
+            ErrorFamily::Internal => "internal",
+        }
+    }
+}
+
 /// The allowed range of an [`Error::OutOfRange`] and what was given, written as
 /// decimals (or RFC 3339 instants).
 ///
@@ -367,6 +467,67 @@ fn list(missing: &[Requirement]) -> String {
 }
 
 impl Error {
+    /// The family of the error: the exception class a binding raises.
+    pub fn family(&self) -> ErrorFamily {
+        use Error::*;
+        match self {
+            InvalidPolicy { .. } => ErrorFamily::Policy,
+            InvalidInput { .. } | OutOfRange { .. } => ErrorFamily::InvalidInput,
+            NotFound { .. } => ErrorFamily::NotFound,
+            AlreadyExists { .. } => ErrorFamily::AlreadyExists,
+            NotEligible { .. } => ErrorFamily::Eligibility,
+            UnknownSubcategory { .. }
+            | SubcategoryUnavailable { .. }
+            | NoGigInSubcategory { .. } => ErrorFamily::Catalogue,
+            Forbidden { .. } => ErrorFamily::Forbidden,
+            ModalityMismatch { .. }
+            | AssetTooShort { .. }
+            | AssetUnreadable { .. }
+            | MediaTooLarge { .. }
+            | SampleRateOutOfRange { .. }
+            | ImageTooSmall { .. }
+            | PrivateDelivery { .. }
+            | NoAssetsSelected { .. }
+            | InstructionsRequired { .. }
+            | AttestationRequired { .. } => ErrorFamily::Asset,
+            TrainingQuotaExhausted { .. } => ErrorFamily::Quota,
+            TrainingInProgress { .. } | JobNotActive { .. } | JobLeaseLost { .. } => {
+                ErrorFamily::Training
+            }
+            GatewayUnavailable { .. }
+            | SubscriptionRequired { .. }
+            | AlreadySubscribed { .. }
+            | PaymentDeclined { .. }
+            | AlreadyCancelled { .. }
+            | NotCancelled { .. }
+            | SubscriptionEnded { .. }
+            | NothingPastDue { .. } => ErrorFamily::Subscription,
+            PublishRequirementsUnmet { .. } | InvalidModelState { .. } => ErrorFamily::Publish,
+            InvalidPrice { .. } | PricingUnitNotAllowed { .. } | CurrencyMismatch { .. } => {
+                ErrorFamily::Pricing
+            }
+            ModelNotPublished { .. }
+            | NoTrainedVersion { .. }
+            | InvalidOrderState { .. }
+            | NotApprovedAndPaid { .. }
+            | SourceFileUnavailable { .. }
+            | RevisionNotAllowed { .. }
+            | ReviewNotAllowed { .. } => ErrorFamily::Order,
+            FullRefundUnavailable { .. } | PartialRefundNotAllowed { .. } => ErrorFamily::Refund,
+            GeneratorUnavailable { .. }
+            | GeneratorFailed { .. }
+            | GeneratorTimeout { .. }
+            | Cancelled { .. } => ErrorFamily::Generator,
+            ConcurrentUpdate { .. }
+            | StoreFailed { .. }
+            | StoreUnavailable { .. }
+            | SchemaTooNew { .. }
+            | BlobNotFound { .. }
+            | FeatureDisabled { .. } => ErrorFamily::Store,
+            Internal { .. } => ErrorFamily::Internal,
+        }
+    }
+
     /// The stable snake_case code (`training_quota_exhausted`, ...).
     pub fn code(&self) -> &'static str {
         use Error::*;

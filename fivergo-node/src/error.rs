@@ -15,7 +15,16 @@ pub const ERROR_PREFIX: &str = "FIVERGO_ERROR:";
 /// Converts a core error into a napi error carrying the JSON payload that `lib.js`
 /// decodes into a `FivergoError`.
 pub fn core_err(err: &CoreError) -> Error {
-    payload(err.code(), err.rule(), &err.to_string(), err.details())
+    payload(err.code(), err.rule(), &err.to_string(), with_family(err))
+}
+
+/// The error's `details()` with its `family` (the kind of refusal, one per variant).
+fn with_family(err: &CoreError) -> serde_json::Value {
+    let mut details = err.details();
+    if let Some(d) = details.as_object_mut() {
+        d.insert("family".into(), err.family().as_str().into());
+    }
+    details
 }
 
 /// A refused command: the core error with the events settling recorded before it
@@ -24,7 +33,7 @@ pub fn refused_err(refused: &Refused) -> Error {
     let err = &refused.error;
     let events = serde_json::to_value(&refused.events).unwrap_or_default();
     with_payload(
-        serde_json::json!({ "code": err.code(), "rule": err.rule(), "message": err.to_string(), "details": err.details(), "events": events }),
+        serde_json::json!({ "code": err.code(), "rule": err.rule(), "message": err.to_string(), "details": with_family(err), "events": events }),
     )
 }
 

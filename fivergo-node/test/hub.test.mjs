@@ -245,3 +245,10 @@ test('entitlements carry the refusal the command would throw', () => {
   assert.throws(() => hub.createModel('ana', 'tattoo'), { code: refusal.code, rule: refusal.rule })
   assert.equal(refusal.code, 'not_eligible')
 })
+
+// R: S4
+test('errors carry the core family beside the code', () => {
+  const hub = sellerHub()
+  assert.throws(() => hub.cancelSubscription('ana'), { code: 'subscription_required', family: 'subscription' })
+  assert.throws(() => hub.seller('nobody'), { code: 'not_found', family: 'not_found' })
+})

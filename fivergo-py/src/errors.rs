@@ -7,7 +7,7 @@
 //! core runs and re-raised unchanged to the caller (see [`CallFrame`]).
 
 use crate::convert::native;
-use fivergo_core::error::Error;
+use fivergo_core::error::{Error, ErrorFamily};
 use fivergo_core::Refused;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyOverflowError, PyTypeError, PyValueError};
@@ -171,53 +171,26 @@ impl Dual {
 /// Builds the exception of `err`'s family with all its attributes.
 pub fn to_py_err(py: Python<'_>, err: &Error) -> PyErr {
     let message = err.to_string();
-    let py_err = match err.code() {
-        "invalid_policy" => Dual::Policy.new_err(py, message),
-        "invalid_input" => Dual::InvalidInput.new_err(py, message),
-        "internal_error" => InternalError::new_err(message),
-        "not_found" => NotFoundError::new_err(message),
-        "already_exists" => AlreadyExistsError::new_err(message),
-        "forbidden" | "review_not_allowed" => match err {
-            Error::ReviewNotAllowed { .. } => OrderError::new_err(message),
-            _ => ForbiddenError::new_err(message),
-        },
-        "not_eligible" => EligibilityError::new_err(message),
-        "unknown_subcategory" | "subcategory_unavailable" | "no_gig_in_subcategory" => {
-            CatalogueError::new_err(message)
-        }
-        "modality_mismatch"
-        | "asset_too_short"
-        | "asset_unreadable"
-        | "media_too_large"
-        | "sample_rate_out_of_range"
-        | "image_too_small"
-        | "private_delivery"
-        | "no_assets_selected"
-        | "instructions_required"
-        | "attestation_required" => AssetError::new_err(message),
-        "training_in_progress" | "job_not_active" | "job_lease_lost" => {
-            TrainingError::new_err(message)
-        }
-        "training_quota_exhausted" => QuotaError::new_err(message),
-        "subscription_required"
-        | "already_subscribed"
-        | "payment_declined"
-        | "already_cancelled"
-        | "not_cancelled"
-        | "subscription_ended"
-        | "nothing_past_due"
-        | "gateway_unavailable" => SubscriptionError::new_err(message),
-        "publish_requirements_unmet" | "invalid_model_state" => PublishError::new_err(message),
-        "invalid_price" | "pricing_unit_not_allowed" | "currency_mismatch" => {
-            PricingError::new_err(message)
-        }
-        "full_refund_unavailable" | "partial_refund_not_allowed" => RefundError::new_err(message),
-        "generator_unavailable" | "generator_failed" | "generator_timeout" | "cancelled" => {
-            GeneratorError::new_err(message)
-        }
-        "concurrent_update" | "store_failed" | "store_unavailable" | "schema_too_new"
-        | "blob_not_found" | "feature_disabled" => StoreError::new_err(message),
-        _ => OrderError::new_err(message),
+    // One arm per family, no catch-all: a new family fails to compile here.
+    let py_err = match err.family() {
+        ErrorFamily::Policy => Dual::Policy.new_err(py, message),
+        ErrorFamily::InvalidInput => Dual::InvalidInput.new_err(py, message),
+        ErrorFamily::Internal => InternalError::new_err(message),
+        ErrorFamily::NotFound => NotFoundError::new_err(message),
+        ErrorFamily::AlreadyExists => AlreadyExistsError::new_err(message),
+        ErrorFamily::Forbidden => ForbiddenError::new_err(message),
+        ErrorFamily::Eligibility => EligibilityError::new_err(message),
+        ErrorFamily::Catalogue => CatalogueError::new_err(message),
+        ErrorFamily::Asset => AssetError::new_err(message),
+        ErrorFamily::Training => TrainingError::new_err(message),
+        ErrorFamily::Quota => QuotaError::new_err(message),
+        ErrorFamily::Subscription => SubscriptionError::new_err(message),
+        ErrorFamily::Publish => PublishError::new_err(message),
+        ErrorFamily::Pricing => PricingError::new_err(message),
+        ErrorFamily::Order => OrderError::new_err(message),
+        ErrorFamily::Refund => RefundError::new_err(message),
+        ErrorFamily::Generator => GeneratorError::new_err(message),
+        ErrorFamily::Store => StoreError::new_err(message),
     };
     match decorate(py, &py_err, err) {
         Ok(()) => py_err,
@@ -238,6 +211,7 @@ fn decorate(py: Python<'_>, py_err: &PyErr, err: &Error) -> PyResult<()> {
     }
     value.setattr("code", err.code())?;
     value.setattr("rule", err.rule())?;
+    value.setattr("family", err.family().as_str())?;
     value.setattr("details", crate::convert::json_to_py(py, &details)?)?;
     Ok(())
 }

@@ -261,3 +261,18 @@ def test_entitlements_carry_the_refusal_the_command_would_raise(clock):
     with pytest.raises(fivergo.EligibilityError) as err:
         hub.start_training("ana", model)
     assert (refusal["code"], refusal["rule"]) == (err.value.code, err.value.rule) == ("not_eligible", "E1")
+
+
+# R: T5, S4
+def test_the_exception_class_follows_the_cores_error_family(clock):
+    hub = fivergo.Hub(clock=clock)
+    hub.register_seller("ana", "level_2")
+    with pytest.raises(fivergo.SubscriptionError) as err:
+        hub.cancel_subscription("ana")
+    assert (err.value.code, err.value.family) == ("subscription_required", "subscription")
+    with pytest.raises(fivergo.NotFoundError) as err:
+        hub.seller("nobody")
+    assert err.value.family == "not_found"
+    with pytest.raises(fivergo.InvalidInputError) as err:
+        hub.quote("ana/model-1", -1)
+    assert err.value.family == "invalid_input"

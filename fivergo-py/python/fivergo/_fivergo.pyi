@@ -100,6 +100,8 @@ class FivergoError(Exception):
     """Stable snake_case error code, e.g. ``"training_quota_exhausted"``."""
     rule: Optional[str]
     """The SPEC rule the refusal enforces (``"T5"``, ...), or ``None``."""
+    family: str
+    """The kind of refusal (``"order"``, ``"quota"``, ...): one per error variant, the class raised."""
     details: dict[str, Any]
     """The error's fields as plain JSON (``code``, ``rule``, ``message`` included)."""
     events: list[Event]
