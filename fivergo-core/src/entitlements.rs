@@ -12,7 +12,8 @@ use serde::{Serialize, Serializer};
 ///
 /// ```
 /// use fivergo_core::{entitlements::Entitlement, Error};
-/// let refused = Entitlement::from(Err::<(), _>(Error::invalid("x", "no")));
+/// let no = Error::InvalidInput { field: "x".into(), reason: "no".into() };
+/// let refused = Entitlement::from(Err::<(), _>(no));
 /// assert!(!refused.allowed());
 /// assert_eq!(serde_json::to_value(&refused).unwrap()["refusal"]["code"], "invalid_input");
 /// assert_eq!(serde_json::to_value(Entitlement::from(Ok(()))).unwrap()["allowed"], true);

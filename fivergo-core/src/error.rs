@@ -339,7 +339,8 @@ pub enum Error {
 ///
 /// ```
 /// use fivergo_core::{Error, ErrorFamily};
-/// assert_eq!(Error::invalid("seed", "not a number").family(), ErrorFamily::InvalidInput);
+/// let err = Error::InvalidInput { field: "seed".into(), reason: "not a number".into() };
+/// assert_eq!(err.family(), ErrorFamily::InvalidInput);
 /// assert_eq!(ErrorFamily::InvalidInput.as_str(), "invalid_input");
 /// assert_eq!(ErrorFamily::ALL.len(), 18);
 /// ```
