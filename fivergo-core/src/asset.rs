@@ -182,6 +182,7 @@ pub struct Asset {
     /// Style, content type and details labels (A6).
     pub tags: BTreeSet<String>,
     /// When it entered the library (A2 orders by it, newest first).
+    #[serde(with = "crate::wire::instant")]
     pub added_at: DateTime<Utc>,
     /// Its rank in the seller's library: orders assets added at the same instant (A2).
     pub seq: u64,

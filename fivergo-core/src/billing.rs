@@ -38,8 +38,10 @@ pub struct BillingPeriod {
     /// 0 for the month starting at the anchor.
     pub index: u32,
     /// First instant of the period (an anniversary).
+    #[serde(with = "crate::wire::instant")]
     pub start: DateTime<Utc>,
     /// First instant after it (the next anniversary): when counters renew.
+    #[serde(with = "crate::wire::instant")]
     pub end: DateTime<Utc>,
 }
 

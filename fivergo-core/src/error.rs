@@ -145,6 +145,7 @@ pub enum Error {
         model: ModelId,
         used: u32,
         limit: u32,
+        #[serde(with = "crate::wire::instant_opt")]
         renews_at: Option<DateTime<Utc>>,
     },
     /// T4: a training is already queued or running for the model.
@@ -191,6 +192,7 @@ pub enum Error {
     #[error("subscription {subscription} is already cancelled; it ends at {ends_at}")]
     AlreadyCancelled {
         subscription: SubscriptionId,
+        #[serde(with = "crate::wire::instant")]
         ends_at: DateTime<Utc>,
     },
     /// S3: resume needs a cancelled subscription whose period has not ended.
@@ -200,6 +202,7 @@ pub enum Error {
     #[error("subscription {subscription} ended at {ended_at}")]
     SubscriptionEnded {
         subscription: SubscriptionId,
+        #[serde(with = "crate::wire::instant")]
         ended_at: DateTime<Utc>,
     },
     /// S5: the payment gateway did not answer (a timeout, a network failure): the
@@ -289,6 +292,7 @@ pub enum Error {
         reason: String,
         used: u32,
         limit: u32,
+        #[serde(with = "crate::wire::instant_opt")]
         deadline: Option<DateTime<Utc>>,
     },
     /// F1: full refunds do not exist for AI-generated assets.

@@ -62,24 +62,28 @@ pub enum Event {
         level: SellerLevel,
         pro: bool,
         eligible: bool,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The seller has a Gig in a subcategory (C2).
     GigAdded {
         seller: SellerId,
         subcategory: String,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// Money entered the seller's available balance (S2).
     BalanceCredited {
         seller: SellerId,
         amount: Money,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A card or PayPal was stored (S2).
     PaymentMethodAdded {
         seller: SellerId,
         method: PaymentMethod,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// An asset entered a seller's library (A1).
@@ -88,6 +92,7 @@ pub enum Event {
     AssetTagged {
         asset: AssetId,
         tags: BTreeSet<String>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A model was created (C2).
@@ -95,24 +100,28 @@ pub enum Event {
         model: ModelId,
         seller: SellerId,
         subcategory: String,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// Assets were added to a model's selection (A1–A3).
     AssetsSelected {
         model: ModelId,
         assets: Vec<AssetId>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// Assets were removed from a model's selection.
     AssetsDeselected {
         model: ModelId,
         assets: Vec<AssetId>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The instructions of a model changed (A5).
     InstructionsSet {
         model: ModelId,
         instructions: Option<String>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A change made the live version out of date (A7).
@@ -121,12 +130,14 @@ pub enum Event {
     OriginalityAttested {
         model: ModelId,
         seller: SellerId,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The model got its generated name (C3).
     ModelNamed {
         model: ModelId,
         name: String,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A training was accepted; its quota is taken (T4).
@@ -135,7 +146,9 @@ pub enum Event {
     /// runner holds the job until `lease_until` unless it renews the lease (T4).
     TrainingStarted {
         job: JobId,
+        #[serde(with = "crate::wire::instant")]
         lease_until: DateTime<Utc>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
         #[serde(default)]
         worker: Option<String>,
@@ -148,12 +161,15 @@ pub enum Event {
         job: JobId,
         attempt: u32,
         reason: String,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The runner of a training is alive and renewed its lease.
     TrainingLeaseRenewed {
         job: JobId,
+        #[serde(with = "crate::wire::instant")]
         lease_until: DateTime<Utc>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// Someone asked a running training to stop; its runner sees it at its next
@@ -163,6 +179,7 @@ pub enum Event {
     TrainingProgressed {
         job: JobId,
         progress_pct: u8,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A training produced a new live version (M3).
@@ -177,6 +194,7 @@ pub enum Event {
         model: ModelId,
         reason: String,
         quota_returned: bool,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A training was cancelled; its quota is returned when the policy says so (T4).
@@ -184,6 +202,7 @@ pub enum Event {
         job: JobId,
         model: ModelId,
         quota_returned: bool,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A generation was queued for a worker.
@@ -193,19 +212,24 @@ pub enum Event {
         job: GenerationId,
         worker: Option<String>,
         attempt: u32,
+        #[serde(with = "crate::wire::instant")]
         lease_until: DateTime<Utc>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The worker of a generation is alive and renewed its lease.
     GenerationLeaseRenewed {
         job: GenerationId,
+        #[serde(with = "crate::wire::instant")]
         lease_until: DateTime<Utc>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// Someone asked a running generation to stop; its worker sees it at its next
     /// lease renewal.
     GenerationCancelRequested {
         job: GenerationId,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A generation's worker went silent past its lease: queued again.
@@ -213,6 +237,7 @@ pub enum Event {
         job: GenerationId,
         attempt: u32,
         reason: String,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A queued generation made what it was asked (its order's draft or playground
@@ -220,6 +245,7 @@ pub enum Event {
     GenerationSucceeded {
         job: GenerationId,
         outcome: GenerationOutcome,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A queued generation failed (the generator failed, or the request no longer
@@ -227,11 +253,13 @@ pub enum Event {
     GenerationFailed {
         job: GenerationId,
         reason: String,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A queued generation was cancelled.
     GenerationCancelled {
         job: GenerationId,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The seller generated in the playground (G2, M2).
@@ -239,18 +267,21 @@ pub enum Event {
         model: ModelId,
         artifact: BlobRef,
         watermarked: bool,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The model's price was set (P1–P5).
     PriceSet {
         model: ModelId,
         price: PriceSpec,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// Where clients meet the model changed (M4).
     PlacementSet {
         model: ModelId,
         placement: Placement,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// Clients can now generate with the model (M2).
@@ -259,6 +290,7 @@ pub enum Event {
     ModelUnpublished {
         model: ModelId,
         reason: UnpublishReason,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The model was archived (M3).
@@ -279,6 +311,7 @@ pub enum Event {
         period: u32,
         method: PaymentMethodId,
         reason: String,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// Training counters renewed on the anniversary (T3).
@@ -286,17 +319,21 @@ pub enum Event {
         seller: SellerId,
         subscription: SubscriptionId,
         period: u32,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The seller cancelled; it ends at `ends_at` (S3).
     SubscriptionCancelled {
         subscription: SubscriptionId,
+        #[serde(with = "crate::wire::instant")]
         ends_at: DateTime<Utc>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The seller took the cancellation back (S3).
     SubscriptionResumed {
         subscription: SubscriptionId,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The subscription ended (S3, S4).
@@ -304,6 +341,7 @@ pub enum Event {
         subscription: SubscriptionId,
         seller: SellerId,
         reason: EndReason,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// An order was created (G3).
@@ -312,6 +350,7 @@ pub enum Event {
     OfferSent {
         order: OrderId,
         offer: CustomOffer,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// A watermarked draft (and its held-back clean file) was delivered (G1, W1);
@@ -321,6 +360,7 @@ pub enum Event {
         draft: BlobRef,
         clean: BlobRef,
         payload: Option<u64>,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The client approved the current delivery (G1).
@@ -329,6 +369,7 @@ pub enum Event {
     OrderPaid {
         order: OrderId,
         amount: Money,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The client first downloaded the clean file (starts V1's window).
@@ -337,6 +378,7 @@ pub enum Event {
     RevisionRequested {
         order: OrderId,
         note: String,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The client approved the final delivery or accepted without edits (R1–R3).
@@ -344,6 +386,7 @@ pub enum Event {
         order: OrderId,
         edited: bool,
         counts_in_success_score: bool,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The client reviewed the order (R2).
@@ -356,12 +399,14 @@ pub enum Event {
     PartialRefundIssued {
         order: OrderId,
         amount: Money,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
     /// The client made the delivery public or private (D3).
     DeliveryVisibilityChanged {
         order: OrderId,
         public: bool,
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
     },
 }
@@ -479,6 +524,7 @@ pub struct Recorded {
     /// Its rank in the whole store, from 1: what [`Cursor`](crate::store::Cursor)s count.
     pub position: u64,
     /// When the store recorded it.
+    #[serde(with = "crate::wire::instant")]
     pub recorded_at: DateTime<Utc>,
     /// What happened.
     #[serde(flatten)]

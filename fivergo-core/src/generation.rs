@@ -309,12 +309,14 @@ pub struct GenerationJob {
     /// Where it stands.
     pub status: JobStatus,
     /// When it was queued (a revision is judged at this instant, V1).
+    #[serde(with = "crate::wire::instant")]
     pub queued_at: DateTime<Utc>,
     /// How many times a worker started it.
     pub attempt: u32,
     /// Who runs it, while running.
     pub worker: Option<String>,
     /// While running: until when its worker holds it.
+    #[serde(with = "crate::wire::instant_opt")]
     pub lease_until: Option<DateTime<Utc>>,
     /// Someone asked the running job to stop.
     pub cancel_requested: bool,
@@ -323,6 +325,7 @@ pub struct GenerationJob {
     /// Why it failed, if it did.
     pub failure: Option<String>,
     /// When it ended.
+    #[serde(with = "crate::wire::instant_opt")]
     pub finished_at: Option<DateTime<Utc>>,
 }
 

@@ -86,6 +86,7 @@ pub mod store;
 pub mod subscription;
 pub mod training;
 pub mod watermark;
+pub mod wire;
 
 pub use asset::{Asset, AssetMeta, AssetSource, Finding, Severity};
 pub use blob::{Blob, BlobRef, BlobStore, DirBlobStore, MemoryBlobStore};

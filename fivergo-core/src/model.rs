@@ -121,6 +121,7 @@ pub struct TrainedVersion {
     /// The job that produced it.
     pub job: JobId,
     /// When it finished.
+    #[serde(with = "crate::wire::instant")]
     pub trained_at: DateTime<Utc>,
     /// The model's [`CreationModel::settings_rev`] it was trained on.
     pub settings_rev: u32,
@@ -153,6 +154,7 @@ pub struct Report {
     /// What they wrote.
     pub text: String,
     /// When.
+    #[serde(with = "crate::wire::instant")]
     pub at: DateTime<Utc>,
 }
 
@@ -170,12 +172,14 @@ pub struct CreationModel {
     /// Lifecycle state (M3).
     pub status: ModelStatus,
     /// When it was created.
+    #[serde(with = "crate::wire::instant")]
     pub created_at: DateTime<Utc>,
     /// Selected assets, in selection order.
     pub assets: Vec<AssetId>,
     /// The seller's instructions (A5).
     pub instructions: Option<String>,
     /// When the seller attested originality (A9).
+    #[serde(with = "crate::wire::instant_opt")]
     pub attested_at: Option<DateTime<Utc>>,
     /// The version clients and the playground use: the last succeeded training (G5, M3).
     pub live: Option<TrainedVersion>,
@@ -813,5 +817,6 @@ pub struct Creation {
     /// The buyer.
     pub client: ClientId,
     /// When it was paid.
+    #[serde(with = "crate::wire::instant")]
     pub purchased_at: DateTime<Utc>,
 }

@@ -95,6 +95,7 @@ pub struct Review {
     /// The text.
     pub text: String,
     /// When.
+    #[serde(with = "crate::wire::instant")]
     pub at: DateTime<Utc>,
 }
 
@@ -131,12 +132,15 @@ pub struct Order {
     /// The client approved the current delivery.
     pub approved: bool,
     /// When the payment completed.
+    #[serde(with = "crate::wire::instant_opt")]
     pub paid_at: Option<DateTime<Utc>>,
     /// When the clean file was first downloaded (starts the revision window).
+    #[serde(with = "crate::wire::instant_opt")]
     pub downloaded_at: Option<DateTime<Utc>>,
     /// Revision requests made, with the client's notes.
     pub revision_notes: Vec<String>,
     /// When the client approved the final delivery or accepted it.
+    #[serde(with = "crate::wire::instant_opt")]
     pub completed_at: Option<DateTime<Utc>>,
     /// The review, if any (R2).
     pub review: Option<Review>,
@@ -145,6 +149,7 @@ pub struct Order {
     /// Partial refunds issued so far (F2).
     pub refunded: Money,
     /// When the order was created.
+    #[serde(with = "crate::wire::instant")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -34,6 +34,7 @@ pub enum SubscriptionStatus {
     /// A renewal failed at `since`; AI features stop until paid (S2).
     PastDue {
         /// When the unpaid period began.
+        #[serde(with = "crate::wire::instant")]
         since: DateTime<Utc>,
         /// The unpaid period's index.
         period: u32,
@@ -41,6 +42,7 @@ pub enum SubscriptionStatus {
     /// Over; past orders and assets stay readable (S4).
     Ended {
         /// When it ended.
+        #[serde(with = "crate::wire::instant")]
         at: DateTime<Utc>,
         /// Why.
         reason: EndReason,
@@ -76,6 +78,7 @@ pub struct Charge {
     /// Balance or stored method.
     pub source: ChargeSource,
     /// When it was taken.
+    #[serde(with = "crate::wire::instant")]
     pub at: DateTime<Utc>,
 }
 
@@ -87,6 +90,7 @@ pub struct Subscription {
     /// The subscriber.
     pub seller: SellerId,
     /// The subscription date: billing months and quota renewals count from it (T3).
+    #[serde(with = "crate::wire::instant")]
     pub anchor: DateTime<Utc>,
     /// The card or PayPal of the first payment, charged when the balance is short.
     pub method: PaymentMethodId,

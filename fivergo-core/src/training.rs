@@ -103,8 +103,10 @@ pub struct TrainingJob {
     /// The model's settings revision when queued (A7).
     pub settings_rev: u32,
     /// When it was queued (the quota is taken then).
+    #[serde(with = "crate::wire::instant")]
     pub queued_at: DateTime<Utc>,
     /// When it finished, if it did.
+    #[serde(with = "crate::wire::instant_opt")]
     pub finished_at: Option<DateTime<Utc>>,
     /// Why it failed, if it did.
     pub failure: Option<String>,
@@ -112,6 +114,7 @@ pub struct TrainingJob {
     /// the lease (a crashed worker) loses the job: it is queued again for another
     /// worker, or after `jobs.max_attempts` runs fails with its quota back (T4).
     #[serde(default)]
+    #[serde(with = "crate::wire::instant_opt")]
     pub lease_until: Option<DateTime<Utc>>,
     /// How many times a runner started it (1 while its first run goes on). A runner
     /// renews and finishes only the attempt it started.
@@ -424,6 +427,7 @@ pub struct QuotaStatus {
     /// Trainings allowed in it.
     pub limit: u32,
     /// When a new window starts (`None` before subscribing: subscribing opens one).
+    #[serde(with = "crate::wire::instant_opt")]
     pub renews_at: Option<DateTime<Utc>>,
 }
 
