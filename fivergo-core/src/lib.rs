@@ -99,7 +99,7 @@ pub use generation::{
     Generated, GenerationJob, GenerationOutcome, GenerationRequest, GenerationResult, GenerationRun,
 };
 pub use generator::{
-    Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorRegistry,
+    Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorChoice, GeneratorRegistry,
     Image, JobControl, TrainError, TrainedStyle, TrainingAsset, TrainingInput,
 };
 pub use hub::{Admin, CommandResult, EventPage, Hub, HubBuilder, Outcome, Refused};

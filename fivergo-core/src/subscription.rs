@@ -83,7 +83,21 @@ pub struct Charge {
 }
 
 /// A seller's subscription to the AI features.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Its serialized form also carries two derived instants a UI needs:
+/// `current_period_end` ([`Subscription::current_period_end`]) and `renews_at`
+/// ([`Subscription::renews_at`]); they are ignored when read back.
+///
+/// ```
+/// use fivergo_core::subscription::*;
+/// let anchor = "2026-01-31T00:00:00Z".parse().unwrap();
+/// let sub = Subscription { id: "sub-1".into(), seller: "ana".into(), anchor, method: "card-1".into(),
+///     status: SubscriptionStatus::Active, cancel_at_period_end: false, paid_periods: 1, charges: vec![] };
+/// let json = serde_json::to_value(&sub).unwrap();
+/// assert_eq!(json["renews_at"], "2026-02-28T00:00:00Z");
+/// assert_eq!(serde_json::from_value::<Subscription>(json).unwrap(), sub);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Subscription {
     /// Minted by the hub.
     pub id: SubscriptionId,
@@ -102,6 +116,36 @@ pub struct Subscription {
     pub paid_periods: u32,
     /// Every charge, by period.
     pub charges: Vec<Charge>,
+}
+
+impl Serialize for Subscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct At(Option<DateTime<Utc>>);
+        impl Serialize for At {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                crate::wire::instant_opt::serialize(&self.0, s)
+            }
+        }
+        struct Anchor<'a>(&'a DateTime<Utc>);
+        impl Serialize for Anchor<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                crate::wire::instant::serialize(self.0, s)
+            }
+        }
+        let mut s = serializer.serialize_struct("Subscription", 10)?;
+        s.serialize_field("id", &self.id)?;
+        s.serialize_field("seller", &self.seller)?;
+        s.serialize_field("anchor", &Anchor(&self.anchor))?;
+        s.serialize_field("method", &self.method)?;
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("cancel_at_period_end", &self.cancel_at_period_end)?;
+        s.serialize_field("paid_periods", &self.paid_periods)?;
+        s.serialize_field("charges", &self.charges)?;
+        s.serialize_field("current_period_end", &At(self.current_period_end()))?;
+        s.serialize_field("renews_at", &At(self.renews_at()))?;
+        s.end()
+    }
 }
 
 /// The next thing a subscription needs at some instant.
@@ -181,6 +225,29 @@ impl Subscription {
     /// The end of the paid cycle: the anniversary after the last paid month.
     pub fn paid_until(&self) -> DateTime<Utc> {
         anniversary(self.anchor, self.paid_periods)
+    }
+
+    /// The end of the billing month paid last (S1, S3): while active the features run
+    /// until then; `None` once ended. Past due, it is when the unpaid month began.
+    ///
+    /// ```
+    /// use fivergo_core::subscription::*;
+    /// let anchor = "2026-01-31T00:00:00Z".parse().unwrap();
+    /// let mut sub = Subscription { id: "sub-1".into(), seller: "ana".into(), anchor, method: "card-1".into(),
+    ///     status: SubscriptionStatus::Active, cancel_at_period_end: true, paid_periods: 2, charges: vec![] };
+    /// assert_eq!(sub.current_period_end(), Some("2026-03-31T00:00:00Z".parse().unwrap()));
+    /// assert_eq!(sub.renews_at(), None); // cancelled: it ends then instead
+    /// sub.cancel_at_period_end = false;
+    /// assert_eq!(sub.renews_at(), sub.current_period_end());
+    /// ```
+    pub fn current_period_end(&self) -> Option<DateTime<Utc>> {
+        self.is_live().then(|| self.paid_until())
+    }
+
+    /// When the next renewal will be charged (S1, S2): the end of the current period
+    /// while active and not cancelled; `None` when cancelling, past due or ended.
+    pub fn renews_at(&self) -> Option<DateTime<Utc>> {
+        (self.is_active() && !self.cancel_at_period_end).then(|| self.paid_until())
     }
 
     /// The billing month containing `at` (T3).

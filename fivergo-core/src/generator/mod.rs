@@ -606,6 +606,22 @@ pub fn by_name(name: &str) -> Result<Arc<dyn Generator>, Error> {
     })
 }
 
+/// One entry of [`GeneratorRegistry::from_spec`]: a generator of this crate by name, or
+/// one the host implements (a Python object, a JavaScript function, a Rust type).
+///
+/// ```
+/// use fivergo_core::generator::GeneratorChoice;
+/// let c = GeneratorChoice::Named("quilt".into());
+/// assert!(matches!(c, GeneratorChoice::Named(n) if n == "quilt"));
+/// ```
+#[derive(Clone)]
+pub enum GeneratorChoice {
+    /// One of [`GENERATOR_NAMES`] (or, under `"*"`, a registry: echo, reference, none).
+    Named(String),
+    /// The host's own generator.
+    Host(Arc<dyn Generator>),
+}
+
 /// Which generator serves which subcategory; a host registers its own.
 ///
 /// ```
@@ -689,6 +705,84 @@ impl GeneratorRegistry {
             Arc::new(text::MarkovGenerator::default()),
         );
         reg
+    }
+
+    /// The registry a host describes, the one way both bindings choose generators.
+    ///
+    /// Each entry maps a catalogue subcategory to a [`GeneratorChoice`]: a generator
+    /// of this crate by name ([`GENERATOR_NAMES`]) or one the host implements. The
+    /// key `"*"` names what serves every other subcategory: `"echo"` (the default:
+    /// [`EchoGenerator`], deterministic and instant, for tests and demos),
+    /// `"reference"` ([`GeneratorRegistry::reference`]) or `"none"` (no generator:
+    /// `generator_unavailable`). A key that is not a subcategory of `catalogue`, a
+    /// name that is not a generator, or a host generator under `"*"` is
+    /// `invalid_input` naming `generators.<key>` and what is allowed; nothing is
+    /// ignored.
+    ///
+    /// ```
+    /// use fivergo_core::generator::{GeneratorChoice, GeneratorRegistry};
+    /// use fivergo_core::Catalogue;
+    /// let cat = Catalogue::default();
+    /// let named = |k: &str, v: &str| (k.to_string(), GeneratorChoice::Named(v.into()));
+    /// let reg = GeneratorRegistry::from_spec([named("*", "none"), named("tattoo", "echo")], &cat).unwrap();
+    /// assert_eq!(reg.get("tattoo").unwrap().name(), "echo");
+    /// assert_eq!(reg.get("jingles").err().map(|e| e.code()), Some("generator_unavailable"));
+    /// let err = GeneratorRegistry::from_spec([named("tatoo", "echo")], &cat).unwrap_err();
+    /// assert_eq!(err.code(), "invalid_input");
+/// assert_eq!(err.details()["field"], "generators.tatoo");
+    /// ```
+    pub fn from_spec(
+        spec: impl IntoIterator<Item = (String, GeneratorChoice)>,
+        catalogue: &crate::catalogue::Catalogue,
+    ) -> Result<Self, Error> {
+        let mut base = None;
+        let mut overrides = Vec::new();
+        for (key, choice) in spec {
+            let field = format!("generators.{key}");
+            if key == "*" {
+                base = Some(match choice {
+                    GeneratorChoice::Named(name) => match name.as_str() {
+                        "echo" => Self::default(),
+                        #[cfg(feature = "generators")]
+                        "reference" => Self::reference(),
+                        "none" => Self::empty(),
+                        other => {
+                            return Err(Error::invalid(
+                                &field,
+                                format!("`{other}` is not a registry (echo, reference, none)"),
+                            ));
+                        }
+                    },
+                    GeneratorChoice::Host(_) => {
+                        return Err(Error::invalid(
+                            &field,
+                            "`*` names a registry (echo, reference, none), not one generator",
+                        ));
+                    }
+                });
+                continue;
+            }
+            if catalogue.get(&key).is_none() {
+                let known: Vec<&str> = catalogue.entries().iter().map(|e| e.slug.as_str()).collect();
+                return Err(Error::invalid(
+                    &field,
+                    format!("`{key}` is not a subcategory (known: *, {})", known.join(", ")),
+                ));
+            }
+            let generator = match choice {
+                GeneratorChoice::Named(name) => by_name(&name).map_err(|e| match e {
+                    Error::InvalidInput { reason, .. } => Error::invalid(&field, reason),
+                    other => other,
+                })?,
+                GeneratorChoice::Host(g) => g,
+            };
+            overrides.push((key, generator));
+        }
+        let mut registry = base.unwrap_or_default();
+        for (key, generator) in overrides {
+            registry.register(key, generator);
+        }
+        Ok(registry)
     }
 
     /// Serves `subcategory` with `generator`.
