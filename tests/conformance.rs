@@ -206,7 +206,54 @@ fn unit(_: ()) -> Value {
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).expect("hub values serialize")
+    let json = serde_json::to_value(v).expect("hub values serialize");
+    let wrong = wire_mismatches(v, &json);
+    assert!(wrong.is_empty(), "wire form of {json}: {wrong:?}");
+    json
+}
+
+/// One wire form for the bindings (issue 12): a value's [`wire::Wire`] tree says what
+/// its JSON says, and types every instant and amount as such (an instant field that
+/// lacks its `wire::instant` mark would reach Python and Node as bare text).
+fn wire_mismatches<T: serde::Serialize>(v: &T, json: &Value) -> Vec<String> {
+    fn walk(w: &wire::Wire, key: &str, path: &str, out: &mut Vec<String>) {
+        match w {
+            wire::Wire::Str(s)
+                if (key == "at"
+                    || key.ends_with("_at")
+                    || key.ends_with("_until")
+                    || matches!(key, "anchor" | "deadline" | "since" | "ends"))
+                    && DateTime::parse_from_rfc3339(s).is_ok() =>
+            {
+                out.push(format!("{path}: an instant typed as text"))
+            }
+            wire::Wire::Record(fields) => {
+                let keys: BTreeSet<&str> = fields.iter().map(|(k, _)| k.as_ref()).collect();
+                if keys == BTreeSet::from(["amount", "currency"]) {
+                    out.push(format!("{path}: money typed as a record"));
+                }
+                for (k, v) in fields {
+                    walk(v, k, &format!("{path}.{k}"), out);
+                }
+            }
+            wire::Wire::List(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, key, &format!("{path}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let w = match wire::to_wire(v) {
+        Ok(w) => w,
+        Err(e) => return vec![format!("no wire form: {e}")],
+    };
+    let mut out = Vec::new();
+    if &w.to_json() != json {
+        out.push(format!("wire JSON {} differs from serde JSON", w.to_json()));
+    }
+    walk(&w, "", "$", &mut out);
+    out
 }
 
 struct Args<'a> {
@@ -1054,7 +1101,22 @@ fn run_scenario(s: &Scenario, store: &StoreKind) -> Vec<String> {
             )),
         }
     }
+    // Every event the scenario recorded has one wire form (what the bindings see).
+    match runner.hub.events_since(Cursor::default(), 100_000) {
+        Ok(page) => {
+            for e in &page.events {
+                for wrong in wire_mismatches(e, &to_json_plain(e)) {
+                    failures.push(format!("{} ({}) event {}: {wrong}", s.name, s.file, e.id));
+                }
+            }
+        }
+        Err(e) => failures.push(format!("{} ({}): events: {e}", s.name, s.file)),
+    }
     failures
+}
+
+fn to_json_plain<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("events serialize")
 }
 
 // ----------------------------------------------------------------------------- the tests

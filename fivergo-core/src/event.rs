@@ -55,7 +55,11 @@ pub enum UnpublishReason {
 #[non_exhaustive]
 pub enum Event {
     /// A seller joined the hub.
-    SellerRegistered { seller: Seller, at: DateTime<Utc> },
+    SellerRegistered {
+        seller: Seller,
+        #[serde(with = "crate::wire::instant")]
+        at: DateTime<Utc>,
+    },
     /// The host changed a seller's level or Pro flag (E1, E2).
     SellerLevelChanged {
         seller: SellerId,
@@ -125,7 +129,11 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     /// A change made the live version out of date (A7).
-    ModelMarkedStale { model: ModelId, at: DateTime<Utc> },
+    ModelMarkedStale {
+        model: ModelId,
+        #[serde(with = "crate::wire::instant")]
+        at: DateTime<Utc>,
+    },
     /// The seller attested the assets are their original work (A9).
     OriginalityAttested {
         model: ModelId,
@@ -174,7 +182,11 @@ pub enum Event {
     },
     /// Someone asked a running training to stop; its runner sees it at its next
     /// lease renewal, wherever it runs (T4).
-    TrainingCancelRequested { job: JobId, at: DateTime<Utc> },
+    TrainingCancelRequested {
+        job: JobId,
+        #[serde(with = "crate::wire::instant")]
+        at: DateTime<Utc>,
+    },
     /// A training reported progress.
     TrainingProgressed {
         job: JobId,
@@ -285,7 +297,11 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     /// Clients can now generate with the model (M2).
-    ModelPublished { model: ModelId, at: DateTime<Utc> },
+    ModelPublished {
+        model: ModelId,
+        #[serde(with = "crate::wire::instant")]
+        at: DateTime<Utc>,
+    },
     /// The model left the published state.
     ModelUnpublished {
         model: ModelId,
@@ -294,7 +310,11 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     /// The model was archived (M3).
-    ModelArchived { model: ModelId, at: DateTime<Utc> },
+    ModelArchived {
+        model: ModelId,
+        #[serde(with = "crate::wire::instant")]
+        at: DateTime<Utc>,
+    },
     /// Someone reported an issue (M6).
     IssueReported { model: ModelId, report: Report },
     /// A subscription began (S1); its first charge follows.
@@ -364,7 +384,11 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     /// The client approved the current delivery (G1).
-    OrderApproved { order: OrderId, at: DateTime<Utc> },
+    OrderApproved {
+        order: OrderId,
+        #[serde(with = "crate::wire::instant")]
+        at: DateTime<Utc>,
+    },
     /// The client's payment completed (G1).
     OrderPaid {
         order: OrderId,
@@ -373,7 +397,11 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     /// The client first downloaded the clean file (starts V1's window).
-    DeliveryDownloaded { order: OrderId, at: DateTime<Utc> },
+    DeliveryDownloaded {
+        order: OrderId,
+        #[serde(with = "crate::wire::instant")]
+        at: DateTime<Utc>,
+    },
     /// The client asked for the included revision (V1).
     RevisionRequested {
         order: OrderId,

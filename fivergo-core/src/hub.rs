@@ -64,7 +64,7 @@ use crate::catalogue::Modality;
 use crate::clock::{Clock, SystemClock};
 use crate::context::Context;
 use crate::entitlements::Entitlements;
-use crate::error::Error;
+use crate::error::{Error, ErrorFamily};
 use crate::event::{Event, Recorded};
 use crate::generation::{
     self, Generated, GenerationCommand, GenerationJob, GenerationRequest, GenerationResult,
@@ -163,6 +163,71 @@ impl From<Refused> for Error {
 
 /// What every command returns.
 pub type CommandResult<T> = Result<Outcome<T>, Refused>;
+
+thread_local! {
+    /// What [`Hub::run`] learnt about the command [`traced`] is running on this thread.
+    static COMMAND: std::cell::RefCell<Option<CommandTrace>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The partition and attempts of the running command, for its log record.
+#[derive(Default)]
+struct CommandTrace {
+    partition: Option<SellerId>,
+    attempts: u32,
+}
+
+/// Runs a public command inside a `tracing` span named `command` and records one
+/// event for it on target `fivergo::command`: the command, its partition, the outcome
+/// (`ok` or the refusal's code), the events recorded, the store attempts and the
+/// duration in microseconds. Success is `DEBUG`, a refusal `INFO`, a store or internal
+/// failure `WARN`. With no `tracing` subscriber the records go to the `log` crate
+/// (what the Python binding forwards to `logging`).
+fn traced<T>(command: &'static str, f: impl FnOnce() -> CommandResult<T>) -> CommandResult<T> {
+    let span = tracing::debug_span!(target: "fivergo::command", "command", command);
+    let _entered = span.enter();
+    let start = std::time::Instant::now();
+    let outer = COMMAND.with(|c| c.replace(Some(CommandTrace::default())));
+    let result = f();
+    let trace = COMMAND.with(|c| c.replace(outer)).unwrap_or_default();
+    let partition = trace.partition.as_ref().map_or("", |p| p.as_str());
+    let (attempts, duration_us) = (trace.attempts, start.elapsed().as_micros() as u64);
+    match &result {
+        Ok(done) => tracing::debug!(
+            target: "fivergo::command",
+            command, partition, outcome = "ok", events = done.events.len(), attempts, duration_us,
+            "{command} ok"
+        ),
+        Err(refused) => {
+            let outcome = refused.code();
+            let events = refused.events.len();
+            match refused.family() {
+                ErrorFamily::Store | ErrorFamily::Internal => tracing::warn!(
+                    target: "fivergo::command",
+                    command, partition, outcome, events, attempts, duration_us,
+                    "{command} failed: {refused}"
+                ),
+                _ => tracing::info!(
+                    target: "fivergo::command",
+                    command, partition, outcome, events, attempts, duration_us,
+                    "{command} refused: {outcome}"
+                ),
+            }
+        }
+    }
+    result
+}
+
+/// Notes the partition and attempt number of the running command (see [`traced`]).
+fn note_attempt(partition: &SellerId) {
+    COMMAND.with(|c| {
+        if let Some(trace) = c.borrow_mut().as_mut() {
+            if trace.partition.is_none() {
+                trace.partition = Some(partition.clone());
+            }
+            trace.attempts += 1;
+        }
+    });
+}
 
 /// A page of the outbox: events after a cursor, and the cursor after them.
 #[derive(Debug, Clone, PartialEq)]
@@ -614,6 +679,7 @@ impl Hub {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            note_attempt(partition);
             match self.attempt(partition, strict, &mut decide)? {
                 Some(done) => return done,
                 None if attempt >= self.inner.max_attempts => {
@@ -1218,12 +1284,14 @@ impl Hub {
         level: SellerLevel,
         pro: bool,
     ) -> CommandResult<()> {
-        let id = SellerId::from(seller);
-        self.execute(&id, |p, ctx| {
-            Ok((
-                (),
-                Seller::register(p.seller.as_ref(), &id, level, pro, ctx)?,
-            ))
+        traced("register_seller", || {
+            let id = SellerId::from(seller);
+            self.execute(&id, |p, ctx| {
+                Ok((
+                    (),
+                    Seller::register(p.seller.as_ref(), &id, level, pro, ctx)?,
+                ))
+            })
         })
     }
 
@@ -1235,41 +1303,49 @@ impl Hub {
         level: SellerLevel,
         pro: bool,
     ) -> CommandResult<()> {
-        self.on_seller(seller, |p, s, ctx| {
-            s.decide(
-                SellerCommand::SetLevel {
-                    level,
-                    pro,
-                    published: &p.published_ids(),
-                },
-                ctx,
-            )
+        traced("set_seller_level", || {
+            self.on_seller(seller, |p, s, ctx| {
+                s.decide(
+                    SellerCommand::SetLevel {
+                        level,
+                        pro,
+                        published: &p.published_ids(),
+                    },
+                    ctx,
+                )
+            })
         })
     }
 
     /// Records that the seller has a Gig in `subcategory` (C2).
     pub fn add_gig(&self, seller: &str, subcategory: &str) -> CommandResult<()> {
-        self.on_seller(seller, |_, s, ctx| {
-            s.decide(SellerCommand::AddGig { subcategory }, ctx)
+        traced("add_gig", || {
+            self.on_seller(seller, |_, s, ctx| {
+                s.decide(SellerCommand::AddGig { subcategory }, ctx)
+            })
         })
     }
 
     /// Adds money to the seller's available balance (S2).
     pub fn credit_balance(&self, seller: &str, amount: Money) -> CommandResult<()> {
-        self.on_seller(seller, |_, s, ctx| {
-            s.decide(SellerCommand::CreditBalance { amount }, ctx)
+        traced("credit_balance", || {
+            self.on_seller(seller, |_, s, ctx| {
+                s.decide(SellerCommand::CreditBalance { amount }, ctx)
+            })
         })
     }
 
     /// Stores a card or PayPal account for the seller (S2).
     pub fn add_payment_method(&self, seller: &str, method: PaymentMethod) -> CommandResult<()> {
-        self.on_seller(seller, |_, s, ctx| {
-            s.decide(
-                SellerCommand::AddPaymentMethod {
-                    method: method.clone(),
-                },
-                ctx,
-            )
+        traced("add_payment_method", || {
+            self.on_seller(seller, |_, s, ctx| {
+                s.decide(
+                    SellerCommand::AddPaymentMethod {
+                        method: method.clone(),
+                    },
+                    ctx,
+                )
+            })
         })
     }
 
@@ -1296,7 +1372,9 @@ impl Hub {
         meta: AssetMeta,
         tags: &[&str],
     ) -> CommandResult<AssetId> {
-        self.add_to_library(seller, source, modality, meta, None, tags)
+        traced("add_asset", || {
+            self.add_to_library(seller, source, modality, meta, None, tags)
+        })
     }
 
     /// Uploads a file (PNG, JPEG, WebP, WAV or UTF-8 text) to the seller's library:
@@ -1323,21 +1401,23 @@ impl Hub {
         file_name: Option<&str>,
         tags: &[&str],
     ) -> CommandResult<AssetId> {
-        self.seller(seller)?;
-        let inspected = inspect_upload(bytes, &self.inner.policy)?;
-        let meta = AssetMeta {
-            file_name: file_name.map(str::to_owned),
-            ..inspected.meta
-        };
-        let content = self.inner.blobs.store(bytes, inspected.media_type)?;
-        self.add_to_library(
-            seller,
-            source,
-            inspected.modality,
-            meta,
-            Some(content),
-            tags,
-        )
+        traced("upload_asset", || {
+            self.seller(seller)?;
+            let inspected = inspect_upload(bytes, &self.inner.policy)?;
+            let meta = AssetMeta {
+                file_name: file_name.map(str::to_owned),
+                ..inspected.meta
+            };
+            let content = self.inner.blobs.store(bytes, inspected.media_type)?;
+            self.add_to_library(
+                seller,
+                source,
+                inspected.modality,
+                meta,
+                Some(content),
+                tags,
+            )
+        })
     }
 
     fn add_to_library(
@@ -1372,21 +1452,23 @@ impl Hub {
         add: &[&str],
         remove: &[&str],
     ) -> CommandResult<()> {
-        let actor = SellerId::from(seller);
-        self.execute(&partition_of("asset", asset)?, |p, ctx| {
-            let a = p.asset(asset)?;
-            a.ensure_owner(&actor)?;
-            Ok((
-                (),
-                a.decide(
-                    AssetCommand::Tag {
-                        add,
-                        remove,
-                        used_by: p.models_using(asset).collect(),
-                    },
-                    ctx,
-                )?,
-            ))
+        traced("tag_asset", || {
+            let actor = SellerId::from(seller);
+            self.execute(&partition_of("asset", asset)?, |p, ctx| {
+                let a = p.asset(asset)?;
+                a.ensure_owner(&actor)?;
+                Ok((
+                    (),
+                    a.decide(
+                        AssetCommand::Tag {
+                            add,
+                            remove,
+                            used_by: p.models_using(asset).collect(),
+                        },
+                        ctx,
+                    )?,
+                ))
+            })
         })
     }
 
@@ -1398,17 +1480,19 @@ impl Hub {
         model: &ModelId,
         assets: &[AssetId],
     ) -> CommandResult<()> {
-        let actor = SellerId::from(seller);
-        self.on_model(seller, model, |p, m, ctx| {
-            let chosen = assets
-                .iter()
-                .map(|id| {
-                    p.assets
-                        .get(id)
-                        .ok_or_else(|| foreign_or_missing(&actor, id))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            m.decide(ModelCommand::SelectAssets { assets: &chosen }, ctx)
+        traced("select_assets", || {
+            let actor = SellerId::from(seller);
+            self.on_model(seller, model, |p, m, ctx| {
+                let chosen = assets
+                    .iter()
+                    .map(|id| {
+                        p.assets
+                            .get(id)
+                            .ok_or_else(|| foreign_or_missing(&actor, id))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                m.decide(ModelCommand::SelectAssets { assets: &chosen }, ctx)
+            })
         })
     }
 
@@ -1419,22 +1503,24 @@ impl Hub {
         seller: &str,
         model: &ModelId,
     ) -> CommandResult<Vec<(AssetId, Error)>> {
-        let actor = SellerId::from(seller);
-        self.execute(&partition_of("model", model)?, |p, ctx| {
-            let m = p.owned_model(&actor, model)?;
-            m.ensure_not_archived("select assets")?;
-            let entry = ctx.policy.catalogue.entry(&m.subcategory)?;
-            let (mut fresh, mut skipped) = (Vec::new(), Vec::new());
-            for a in asset::select_all(p.assets.values(), entry, ctx.policy) {
-                match asset::check_selectable(a, &actor, entry, ctx.policy) {
-                    Ok(()) => fresh.push(a),
-                    Err(e) => skipped.push((a.id.clone(), e)),
+        traced("select_all_assets", || {
+            let actor = SellerId::from(seller);
+            self.execute(&partition_of("model", model)?, |p, ctx| {
+                let m = p.owned_model(&actor, model)?;
+                m.ensure_not_archived("select assets")?;
+                let entry = ctx.policy.catalogue.entry(&m.subcategory)?;
+                let (mut fresh, mut skipped) = (Vec::new(), Vec::new());
+                for a in asset::select_all(p.assets.values(), entry, ctx.policy) {
+                    match asset::check_selectable(a, &actor, entry, ctx.policy) {
+                        Ok(()) => fresh.push(a),
+                        Err(e) => skipped.push((a.id.clone(), e)),
+                    }
                 }
-            }
-            Ok((
-                skipped,
-                m.decide(ModelCommand::SelectAssets { assets: &fresh }, ctx)?,
-            ))
+                Ok((
+                    skipped,
+                    m.decide(ModelCommand::SelectAssets { assets: &fresh }, ctx)?,
+                ))
+            })
         })
     }
 
@@ -1445,8 +1531,10 @@ impl Hub {
         model: &ModelId,
         assets: &[AssetId],
     ) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| {
-            m.decide(ModelCommand::DeselectAssets { assets }, ctx)
+        traced("deselect_assets", || {
+            self.on_model(seller, model, |_, m, ctx| {
+                m.decide(ModelCommand::DeselectAssets { assets }, ctx)
+            })
         })
     }
 
@@ -1457,15 +1545,19 @@ impl Hub {
         model: &ModelId,
         instructions: Option<&str>,
     ) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| {
-            m.decide(ModelCommand::SetInstructions { instructions }, ctx)
+        traced("set_instructions", || {
+            self.on_model(seller, model, |_, m, ctx| {
+                m.decide(ModelCommand::SetInstructions { instructions }, ctx)
+            })
         })
     }
 
     /// Records the seller's attestation that every asset is their own original work (A9).
     pub fn attest_originality(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| {
-            m.decide(ModelCommand::AttestOriginality, ctx)
+        traced("attest_originality", || {
+            self.on_model(seller, model, |_, m, ctx| {
+                m.decide(ModelCommand::AttestOriginality, ctx)
+            })
         })
     }
 
@@ -1485,23 +1577,27 @@ impl Hub {
 
     /// Creates a draft model for a subcategory the seller has a Gig in (E1, C1, C2).
     pub fn create_model(&self, seller: &str, subcategory: &str) -> CommandResult<ModelId> {
-        self.execute(&seller.into(), |p, ctx| {
-            Ok((
-                ctx.ids.model(),
-                CreationModel::create(p.seller()?, subcategory, ctx)?,
-            ))
+        traced("create_model", || {
+            self.execute(&seller.into(), |p, ctx| {
+                Ok((
+                    ctx.ids.model(),
+                    CreationModel::create(p.seller()?, subcategory, ctx)?,
+                ))
+            })
         })
     }
 
     /// Sets the price (P1–P5).
     pub fn set_price(&self, seller: &str, model: &ModelId, price: PriceSpec) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| {
-            m.decide(
-                ModelCommand::SetPrice {
-                    price: price.clone(),
-                },
-                ctx,
-            )
+        traced("set_price", || {
+            self.on_model(seller, model, |_, m, ctx| {
+                m.decide(
+                    ModelCommand::SetPrice {
+                        price: price.clone(),
+                    },
+                    ctx,
+                )
+            })
         })
     }
 
@@ -1512,42 +1608,50 @@ impl Hub {
         model: &ModelId,
         placement: Placement,
     ) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| {
-            m.decide(
-                ModelCommand::SetPlacement {
-                    placement: placement.clone(),
-                },
-                ctx,
-            )
+        traced("set_placement", || {
+            self.on_model(seller, model, |_, m, ctx| {
+                m.decide(
+                    ModelCommand::SetPlacement {
+                        placement: placement.clone(),
+                    },
+                    ctx,
+                )
+            })
         })
     }
 
     /// Publishes the model, or lists every unmet requirement (M1, M2, E2, S4).
     pub fn publish(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
-        self.on_model(seller, model, |p, m, ctx| {
-            let published_others = p.published_models().filter(|o| o.id != m.id).count() as u32;
-            m.decide(
-                ModelCommand::Publish {
-                    seller: p.seller()?,
-                    subscription: p.latest_subscription(),
-                    published_others,
-                },
-                ctx,
-            )
+        traced("publish", || {
+            self.on_model(seller, model, |p, m, ctx| {
+                let published_others = p.published_models().filter(|o| o.id != m.id).count() as u32;
+                m.decide(
+                    ModelCommand::Publish {
+                        seller: p.seller()?,
+                        subscription: p.latest_subscription(),
+                        published_others,
+                    },
+                    ctx,
+                )
+            })
         })
     }
 
     /// Withdraws a published model from clients (M3).
     pub fn unpublish(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| {
-            m.decide(ModelCommand::Unpublish, ctx)
+        traced("unpublish", || {
+            self.on_model(seller, model, |_, m, ctx| {
+                m.decide(ModelCommand::Unpublish, ctx)
+            })
         })
     }
 
     /// Archives the model (unpublishing it first); refused while it trains (M3).
     pub fn archive(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
-        self.on_model(seller, model, |_, m, ctx| {
-            m.decide(ModelCommand::Archive, ctx)
+        traced("archive", || {
+            self.on_model(seller, model, |_, m, ctx| {
+                m.decide(ModelCommand::Archive, ctx)
+            })
         })
     }
 
@@ -1559,26 +1663,28 @@ impl Hub {
         target: ReportTarget,
         text: &str,
     ) -> CommandResult<()> {
-        self.execute(&partition_of("model", model)?, |p, ctx| {
-            let m = p.model(model)?;
-            let creation_exists = match &target {
-                ReportTarget::Creation { order } => {
-                    p.orders.get(order).is_some_and(|o| &o.model == model)
-                }
-                ReportTarget::Model => false,
-            };
-            Ok((
-                (),
-                m.decide(
-                    ModelCommand::ReportIssue {
-                        reporter,
-                        target: target.clone(),
-                        text,
-                        creation_exists,
-                    },
-                    ctx,
-                )?,
-            ))
+        traced("report_issue", || {
+            self.execute(&partition_of("model", model)?, |p, ctx| {
+                let m = p.model(model)?;
+                let creation_exists = match &target {
+                    ReportTarget::Creation { order } => {
+                        p.orders.get(order).is_some_and(|o| &o.model == model)
+                    }
+                    ReportTarget::Model => false,
+                };
+                Ok((
+                    (),
+                    m.decide(
+                        ModelCommand::ReportIssue {
+                            reporter,
+                            target: target.clone(),
+                            text,
+                            creation_exists,
+                        },
+                        ctx,
+                    )?,
+                ))
+            })
         })
     }
 
@@ -1588,21 +1694,23 @@ impl Hub {
     /// quota, takes one training from the quota, and names the model on its first
     /// training (E2, A5, A9, T1–T5, C3).
     pub fn start_training(&self, seller: &str, model: &ModelId) -> CommandResult<JobId> {
-        let actor = SellerId::from(seller);
-        self.execute(&partition_of("model", model)?, |p, ctx| {
-            let m = p.owned_model(&actor, model)?;
-            let taken_names = p
-                .models
-                .values()
-                .filter_map(|o| o.name.as_deref())
-                .collect();
-            let command = ModelCommand::StartTraining {
-                seller: p.seller()?,
-                subscription: p.latest_subscription(),
-                jobs: p.jobs_of(model).collect(),
-                taken_names,
-            };
-            Ok((ctx.ids.job(), m.decide(command, ctx)?))
+        traced("start_training", || {
+            let actor = SellerId::from(seller);
+            self.execute(&partition_of("model", model)?, |p, ctx| {
+                let m = p.owned_model(&actor, model)?;
+                let taken_names = p
+                    .models
+                    .values()
+                    .filter_map(|o| o.name.as_deref())
+                    .collect();
+                let command = ModelCommand::StartTraining {
+                    seller: p.seller()?,
+                    subscription: p.latest_subscription(),
+                    jobs: p.jobs_of(model).collect(),
+                    taken_names,
+                };
+                Ok((ctx.ids.job(), m.decide(command, ctx)?))
+            })
         })
     }
 
@@ -1613,11 +1721,13 @@ impl Hub {
     /// [`TrainingRun::execute`] and [`finish_training`](Self::finish_training) split it
     /// for hosts that run trainings elsewhere).
     pub fn run_training(&self, job: &JobId) -> CommandResult<JobStatus> {
-        let begun = self.begin_training(job)?;
-        let result = begun.value.execute(&mut |_| {});
-        let mut finished = self.finish_training(result)?;
-        finished.events.splice(0..0, begun.events);
-        Ok(finished)
+        traced("run_training", || {
+            let begun = self.begin_training(job)?;
+            let result = begun.value.execute(&mut |_| {});
+            let mut finished = self.finish_training(result)?;
+            finished.events.splice(0..0, begun.events);
+            Ok(finished)
+        })
     }
 
     /// Marks a queued training as running, on a lease (T4), and hands it out as a
@@ -1626,7 +1736,7 @@ impl Hub {
     /// loses the job when the lease ends (it is then queued again for a worker, see
     /// [`crate::jobs`]).
     pub fn begin_training(&self, job: &JobId) -> CommandResult<TrainingRun> {
-        self.start_training_run(job, None)
+        traced("begin_training", || self.start_training_run(job, None))
     }
 
     /// [`Hub::begin_training`] in `worker`'s name.
@@ -1721,47 +1831,51 @@ impl Hub {
     /// (the previous one served until now, M3), or a failure or cancellation that
     /// gives the quota back (T4).
     pub fn finish_training(&self, result: TrainingResult) -> CommandResult<JobStatus> {
-        let TrainingResult {
-            job,
-            attempt,
-            result,
-            progress_pct,
-        } = result;
-        let finished = self.execute(&partition_of("job", &job)?, |p, ctx| {
-            let j = p.job(&job)?;
-            let next_version = p.model(&j.model)?.live.as_ref().map_or(0, |v| v.version) + 1;
-            let command = JobCommand::Finish {
+        traced("finish_training", || {
+            let TrainingResult {
+                job,
                 attempt,
-                progress_pct: progress_pct.clone(),
-                outcome: result.clone(),
-                next_version,
-            };
-            let events = j.decide(command, ctx)?;
-            let status = match events.last() {
-                Some(Event::TrainingSucceeded { .. }) => JobStatus::Succeeded,
-                Some(Event::TrainingCancelled { .. }) => JobStatus::Cancelled,
-                _ => JobStatus::Failed,
-            };
-            Ok((status, events))
-        });
-        lock(&self.inner.tokens).remove(&WorkId::Training(job));
-        finished
+                result,
+                progress_pct,
+            } = result;
+            let finished = self.execute(&partition_of("job", &job)?, |p, ctx| {
+                let j = p.job(&job)?;
+                let next_version = p.model(&j.model)?.live.as_ref().map_or(0, |v| v.version) + 1;
+                let command = JobCommand::Finish {
+                    attempt,
+                    progress_pct: progress_pct.clone(),
+                    outcome: result.clone(),
+                    next_version,
+                };
+                let events = j.decide(command, ctx)?;
+                let status = match events.last() {
+                    Some(Event::TrainingSucceeded { .. }) => JobStatus::Succeeded,
+                    Some(Event::TrainingCancelled { .. }) => JobStatus::Cancelled,
+                    _ => JobStatus::Failed,
+                };
+                Ok((status, events))
+            });
+            lock(&self.inner.tokens).remove(&WorkId::Training(job));
+            finished
+        })
     }
 
     /// Cancels a training (T4): a queued one at once, its quota back; a running one
     /// is asked to stop, which its runner sees at its next lease renewal wherever it
     /// runs (at once in this process).
     pub fn cancel_training(&self, seller: &str, job: &JobId) -> CommandResult<()> {
-        let actor = SellerId::from(seller);
-        let outcome = self.execute(&partition_of("job", job)?, |p, ctx| {
-            let j = p.job(job)?;
-            p.owned_model(&actor, &j.model)?;
-            Ok(((), j.decide(JobCommand::Cancel, ctx)?))
-        })?;
-        if let Some(token) = lock(&self.inner.tokens).get(&WorkId::Training(job.clone())) {
-            token.cancel();
-        }
-        Ok(outcome)
+        traced("cancel_training", || {
+            let actor = SellerId::from(seller);
+            let outcome = self.execute(&partition_of("job", job)?, |p, ctx| {
+                let j = p.job(job)?;
+                p.owned_model(&actor, &j.model)?;
+                Ok(((), j.decide(JobCommand::Cancel, ctx)?))
+            })?;
+            if let Some(token) = lock(&self.inner.tokens).get(&WorkId::Training(job.clone())) {
+                token.cancel();
+            }
+            Ok(outcome)
+        })
     }
 
     // ----- generation (G) -----------------------------------------------------------
@@ -1776,12 +1890,14 @@ impl Hub {
         brief: Brief,
         seed: u64,
     ) -> CommandResult<(BlobRef, Artifact)> {
-        let begun = self.begin_playground(seller, model, brief, seed)?;
-        self.generate(begun, |g| match g {
-            Generated::Playground {
-                artifact, content, ..
-            } => Some((artifact, content)),
-            Generated::Draft { .. } => None,
+        traced("playground_generate", || {
+            let begun = self.begin_playground(seller, model, brief, seed)?;
+            self.generate(begun, |g| match g {
+                Generated::Playground {
+                    artifact, content, ..
+                } => Some((artifact, content)),
+                Generated::Draft { .. } => None,
+            })
         })
     }
 
@@ -1793,11 +1909,13 @@ impl Hub {
         brief: Brief,
         seed: u64,
     ) -> CommandResult<GenerationRun> {
-        self.begin(GenerationRequest::Playground {
-            seller: seller.into(),
-            model: model.clone(),
-            brief,
-            seed,
+        traced("begin_playground", || {
+            self.begin(GenerationRequest::Playground {
+                seller: seller.into(),
+                model: model.clone(),
+                brief,
+                seed,
+            })
         })
     }
 
@@ -1810,8 +1928,10 @@ impl Hub {
         brief: Brief,
         seed: u64,
     ) -> CommandResult<OrderId> {
-        let begun = self.begin_order_draft(client, model, brief, seed)?;
-        self.generate(begun, draft_order)
+        traced("order_draft", || {
+            let begun = self.begin_order_draft(client, model, brief, seed)?;
+            self.generate(begun, draft_order)
+        })
     }
 
     /// Checks an immediate-download order and hands its generation out as a
@@ -1823,11 +1943,13 @@ impl Hub {
         brief: Brief,
         seed: u64,
     ) -> CommandResult<GenerationRun> {
-        self.begin(GenerationRequest::OrderDraft {
-            client: client.into(),
-            model: model.clone(),
-            brief,
-            seed,
+        traced("begin_order_draft", || {
+            self.begin(GenerationRequest::OrderDraft {
+                client: client.into(),
+                model: model.clone(),
+                brief,
+                seed,
+            })
         })
     }
 
@@ -1838,33 +1960,37 @@ impl Hub {
         model: &ModelId,
         brief: Brief,
     ) -> CommandResult<OrderId> {
-        self.execute(&partition_of("model", model)?, |p, ctx| {
-            let m = p.model(model)?;
-            m.ensure_servable(p.latest_subscription())?;
-            let order = Order::open(
-                ctx.ids.order(),
-                client,
-                m,
-                OrderPath::CustomOffer,
-                brief.clone(),
-                0,
-                None,
-                ctx,
-            )?;
-            Ok((
-                order.id.clone(),
-                vec![Event::OrderCreated {
-                    order: Box::new(order),
-                }],
-            ))
+        traced("contact_seller", || {
+            self.execute(&partition_of("model", model)?, |p, ctx| {
+                let m = p.model(model)?;
+                m.ensure_servable(p.latest_subscription())?;
+                let order = Order::open(
+                    ctx.ids.order(),
+                    client,
+                    m,
+                    OrderPath::CustomOffer,
+                    brief.clone(),
+                    0,
+                    None,
+                    ctx,
+                )?;
+                Ok((
+                    order.id.clone(),
+                    vec![Event::OrderCreated {
+                        order: Box::new(order),
+                    }],
+                ))
+            })
         })
     }
 
     /// The client accepts the offer; the model generates the watermarked draft.
     pub fn accept_offer(&self, client: &str, order: &OrderId, seed: u64) -> CommandResult<()> {
-        let begun = self.begin_accept_offer(client, order, seed)?;
-        self.generate(begun, |g| {
-            matches!(g, Generated::Draft { .. }).then_some(())
+        traced("accept_offer", || {
+            let begun = self.begin_accept_offer(client, order, seed)?;
+            self.generate(begun, |g| {
+                matches!(g, Generated::Draft { .. }).then_some(())
+            })
         })
     }
 
@@ -1875,19 +2001,23 @@ impl Hub {
         order: &OrderId,
         seed: u64,
     ) -> CommandResult<GenerationRun> {
-        self.begin(GenerationRequest::AcceptOffer {
-            client: client.into(),
-            order: order.clone(),
-            seed,
+        traced("begin_accept_offer", || {
+            self.begin(GenerationRequest::AcceptOffer {
+                client: client.into(),
+                order: order.clone(),
+                seed,
+            })
         })
     }
 
     /// Requests the included revision (V1) with a note; the model generates the
     /// revised watermarked draft at once.
     pub fn request_revision(&self, client: &str, order: &OrderId, note: &str) -> CommandResult<()> {
-        let begun = self.begin_revision(client, order, note)?;
-        self.generate(begun, |g| {
-            matches!(g, Generated::Draft { .. }).then_some(())
+        traced("request_revision", || {
+            let begun = self.begin_revision(client, order, note)?;
+            self.generate(begun, |g| {
+                matches!(g, Generated::Draft { .. }).then_some(())
+            })
         })
     }
 
@@ -1899,10 +2029,12 @@ impl Hub {
         order: &OrderId,
         note: &str,
     ) -> CommandResult<GenerationRun> {
-        self.begin(GenerationRequest::Revision {
-            client: client.into(),
-            order: order.clone(),
-            note: note.to_owned(),
+        traced("begin_revision", || {
+            self.begin(GenerationRequest::Revision {
+                client: client.into(),
+                order: order.clone(),
+                note: note.to_owned(),
+            })
         })
     }
 
@@ -1991,30 +2123,32 @@ impl Hub {
     /// now: the playground generation (G2, M2), the new order with its draft (G1, G3),
     /// or the draft of an accepted offer or a revision (V1, V2), each marked (W1, W2).
     pub fn finish_generation(&self, result: GenerationResult) -> CommandResult<Generated> {
-        if result.job.is_some() {
-            let finished = self.finish_generation_job(result)?;
-            return match finished.value {
-                (_, Ok(generated)) => Ok(Outcome {
-                    value: generated,
-                    events: finished.events,
-                }),
-                (_, Err(error)) => Err(Refused {
-                    error,
-                    events: finished.events,
-                }),
-            };
-        }
-        let GenerationResult {
-            purpose,
-            made,
-            blobs,
-            watermark,
-            seed,
-            ..
-        } = result;
-        let made = made?;
-        self.execute(&purpose.partition()?, |p, ctx| {
-            record_generation(p, ctx, &purpose, &made, seed, &watermark, blobs.as_ref())
+        traced("finish_generation", || {
+            if result.job.is_some() {
+                let finished = self.finish_generation_job(result)?;
+                return match finished.value {
+                    (_, Ok(generated)) => Ok(Outcome {
+                        value: generated,
+                        events: finished.events,
+                    }),
+                    (_, Err(error)) => Err(Refused {
+                        error,
+                        events: finished.events,
+                    }),
+                };
+            }
+            let GenerationResult {
+                purpose,
+                made,
+                blobs,
+                watermark,
+                seed,
+                ..
+            } = result;
+            let made = made?;
+            self.execute(&purpose.partition()?, |p, ctx| {
+                record_generation(p, ctx, &purpose, &made, seed, &watermark, blobs.as_ref())
+            })
         })
     }
 
@@ -2078,10 +2212,13 @@ impl Hub {
         seller: &str,
         method: &PaymentMethodId,
     ) -> CommandResult<SubscriptionId> {
-        self.execute(&seller.into(), |p, ctx| {
-            let request = Subscription::prepare(p.seller()?, p.latest_subscription(), method, ctx)?;
-            let events = Subscription::start(&request, self.charge(&request, ctx.now)?, ctx)?;
-            Ok((ctx.ids.subscription(), events))
+        traced("subscribe", || {
+            self.execute(&seller.into(), |p, ctx| {
+                let request =
+                    Subscription::prepare(p.seller()?, p.latest_subscription(), method, ctx)?;
+                let events = Subscription::start(&request, self.charge(&request, ctx.now)?, ctx)?;
+                Ok((ctx.ids.subscription(), events))
+            })
         })
     }
 
@@ -2095,113 +2232,123 @@ impl Hub {
     /// event it recorded. The partition stays due; the next tick retries it, with
     /// the same idempotency key.
     pub fn tick(&self) -> CommandResult<()> {
-        const BATCH: usize = 256;
-        let now = self.now();
-        let mut events = Vec::new();
-        let mut first_error = None;
-        let mut seen = std::collections::HashSet::new();
-        loop {
-            let due = match self.inner.store.due(now, BATCH) {
-                Ok(due) => due,
-                Err(error) => {
-                    return Err(Refused {
-                        error: first_error.unwrap_or(error),
-                        events,
-                    })
+        traced("tick", || {
+            const BATCH: usize = 256;
+            let now = self.now();
+            let mut events = Vec::new();
+            let mut first_error = None;
+            let mut seen = std::collections::HashSet::new();
+            loop {
+                let due = match self.inner.store.due(now, BATCH) {
+                    Ok(due) => due,
+                    Err(error) => {
+                        return Err(Refused {
+                            error: first_error.unwrap_or(error),
+                            events,
+                        })
+                    }
+                };
+                let fresh: Vec<SellerId> = due
+                    .iter()
+                    .filter(|p| seen.insert((*p).clone()))
+                    .cloned()
+                    .collect();
+                if fresh.is_empty() {
+                    break;
                 }
-            };
-            let fresh: Vec<SellerId> = due
-                .iter()
-                .filter(|p| seen.insert((*p).clone()))
-                .cloned()
-                .collect();
-            if fresh.is_empty() {
-                break;
-            }
-            for partition in fresh {
-                match self.run(&partition, true, |_, _| Ok(((), Vec::new()))) {
-                    Ok(o) => events.extend(o.events),
-                    Err(r) => {
-                        events.extend(r.events);
-                        first_error.get_or_insert(r.error);
+                for partition in fresh {
+                    match self.run(&partition, true, |_, _| Ok(((), Vec::new()))) {
+                        Ok(o) => events.extend(o.events),
+                        Err(r) => {
+                            events.extend(r.events);
+                            first_error.get_or_insert(r.error);
+                        }
                     }
                 }
+                if due.len() < BATCH {
+                    break;
+                }
             }
-            if due.len() < BATCH {
-                break;
+            match first_error {
+                Some(error) => Err(Refused { error, events }),
+                None => Ok(Outcome { value: (), events }),
             }
-        }
-        match first_error {
-            Some(error) => Err(Refused { error, events }),
-            None => Ok(Outcome { value: (), events }),
-        }
+        })
     }
 
     /// Renews the seller's subscription if due and returns the current period's
     /// charge. Repeating it never charges a period twice (S5).
     pub fn renew_subscription(&self, seller: &str) -> CommandResult<Option<Charge>> {
-        self.execute(&seller.into(), |p, ctx| {
-            let sub = live_subscription(p)?;
-            let key = Subscription::charge_key(&sub.id, sub.period_at(ctx.now).index);
-            Ok((
-                sub.charges
-                    .iter()
-                    .find(|c| c.idempotency_key == key)
-                    .cloned(),
-                Vec::new(),
-            ))
+        traced("renew_subscription", || {
+            self.execute(&seller.into(), |p, ctx| {
+                let sub = live_subscription(p)?;
+                let key = Subscription::charge_key(&sub.id, sub.period_at(ctx.now).index);
+                Ok((
+                    sub.charges
+                        .iter()
+                        .find(|c| c.idempotency_key == key)
+                        .cloned(),
+                    Vec::new(),
+                ))
+            })
         })
     }
 
     /// Pays a past-due renewal (balance first, else the stored method) (S2).
     pub fn pay_past_due(&self, seller: &str) -> CommandResult<()> {
-        self.execute(&seller.into(), |p, ctx| {
-            let sub = live_subscription(p)?;
-            let period = sub.past_due_period()?;
-            match self.pay(sub.renewal_plan(p.seller()?, period, ctx.policy), ctx.now)? {
-                // The charge is taken now; the period, and its quota, began on its
-                // anniversary all the same (T3).
-                Ok(source) => {
-                    let due_at = crate::billing::anniversary(sub.anchor, period);
-                    Ok((
-                        (),
-                        sub.decide(
-                            SubscriptionCommand::RecordRenewal {
-                                period,
-                                due_at,
-                                paid: Ok(source),
-                            },
-                            ctx,
-                        )?,
-                    ))
+        traced("pay_past_due", || {
+            self.execute(&seller.into(), |p, ctx| {
+                let sub = live_subscription(p)?;
+                let period = sub.past_due_period()?;
+                match self.pay(sub.renewal_plan(p.seller()?, period, ctx.policy), ctx.now)? {
+                    // The charge is taken now; the period, and its quota, began on its
+                    // anniversary all the same (T3).
+                    Ok(source) => {
+                        let due_at = crate::billing::anniversary(sub.anchor, period);
+                        Ok((
+                            (),
+                            sub.decide(
+                                SubscriptionCommand::RecordRenewal {
+                                    period,
+                                    due_at,
+                                    paid: Ok(source),
+                                },
+                                ctx,
+                            )?,
+                        ))
+                    }
+                    Err((method, reason)) => Err(Error::PaymentDeclined {
+                        method,
+                        amount: ctx.policy.monthly_fee(),
+                        reason,
+                    }),
                 }
-                Err((method, reason)) => Err(Error::PaymentDeclined {
-                    method,
-                    amount: ctx.policy.monthly_fee(),
-                    reason,
-                }),
-            }
+            })
         })
     }
 
     /// Cancels at the end of the paid cycle; features stay until then (S3).
     pub fn cancel_subscription(&self, seller: &str) -> CommandResult<DateTime<Utc>> {
-        self.execute(&seller.into(), |p, ctx| {
-            let sub = any_subscription(p)?;
-            Ok((
-                sub.paid_until(),
-                sub.decide(SubscriptionCommand::Cancel, ctx)?,
-            ))
+        traced("cancel_subscription", || {
+            self.execute(&seller.into(), |p, ctx| {
+                let sub = any_subscription(p)?;
+                Ok((
+                    sub.paid_until(),
+                    sub.decide(SubscriptionCommand::Cancel, ctx)?,
+                ))
+            })
         })
     }
 
     /// Takes a cancellation back before the period ends (S3 decision).
     pub fn resume_subscription(&self, seller: &str) -> CommandResult<()> {
-        self.execute(&seller.into(), |p, ctx| {
-            Ok((
-                (),
-                any_subscription(p)?.decide(SubscriptionCommand::Resume, ctx)?,
-            ))
+        traced("resume_subscription", || {
+            self.execute(&seller.into(), |p, ctx| {
+                Ok((
+                    (),
+                    any_subscription(p)?.decide(SubscriptionCommand::Resume, ctx)?,
+                ))
+            })
         })
     }
 
@@ -2214,25 +2361,29 @@ impl Hub {
         order: &OrderId,
         offer: CustomOffer,
     ) -> CommandResult<()> {
-        let actor = SellerId::from(seller);
-        self.execute(&partition_of("order", order)?, |p, ctx| {
-            Ok((
-                (),
-                p.seller_order(&actor, order)?.decide(
-                    OrderCommand::SendOffer {
-                        offer: offer.clone(),
-                    },
-                    ctx,
-                )?,
-            ))
+        traced("send_custom_offer", || {
+            let actor = SellerId::from(seller);
+            self.execute(&partition_of("order", order)?, |p, ctx| {
+                Ok((
+                    (),
+                    p.seller_order(&actor, order)?.decide(
+                        OrderCommand::SendOffer {
+                            offer: offer.clone(),
+                        },
+                        ctx,
+                    )?,
+                ))
+            })
         })
     }
 
     /// The client approves the current delivery (G1); approving a revised delivery
     /// completes the order with an edit (R2).
     pub fn approve(&self, client: &str, order: &OrderId) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::Approve)
-            .map(unit)
+        traced("approve", || {
+            self.on_client_order(client, order, || OrderCommand::Approve)
+                .map(unit)
+        })
     }
 
     /// The host reports the client's completed payment of the order's price (G1).
@@ -2242,43 +2393,51 @@ impl Hub {
         order: &OrderId,
         amount: Money,
     ) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::RecordPayment { amount })
-            .map(unit)
+        traced("record_payment", || {
+            self.on_client_order(client, order, || OrderCommand::RecordPayment { amount })
+                .map(unit)
+        })
     }
 
     /// The clean file, for the client of an approved and paid order (G1, D2). The
     /// first download starts the revision window (V1).
     pub fn download(&self, client: &str, order: &OrderId) -> CommandResult<Artifact> {
-        let actor = ClientId::from(client);
-        self.execute(&partition_of("order", order)?, |p, ctx| {
-            let o = p.client_order(&actor, order)?;
-            let events = o.decide(OrderCommand::Download, ctx)?;
-            // The file is read before the download is recorded: a download that
-            // delivers nothing starts no revision window (V1).
-            let clean = o
-                .clean
-                .as_ref()
-                .ok_or_else(|| Error::not_found("artifact", order))?;
-            Ok((self.admin().artifact(clean)?, events))
+        traced("download", || {
+            let actor = ClientId::from(client);
+            self.execute(&partition_of("order", order)?, |p, ctx| {
+                let o = p.client_order(&actor, order)?;
+                let events = o.decide(OrderCommand::Download, ctx)?;
+                // The file is read before the download is recorded: a download that
+                // delivers nothing starts no revision window (V1).
+                let clean = o
+                    .clean
+                    .as_ref()
+                    .ok_or_else(|| Error::not_found("artifact", order))?;
+                Ok((self.admin().artifact(clean)?, events))
+            })
         })
     }
 
     /// G4: no source file exists for AI-generated assets, for anyone.
     pub fn request_source_file(&self, _actor: &str, order: &OrderId) -> CommandResult<()> {
-        self.execute(&partition_of("order", order)?, |p, ctx| {
-            Ok((
-                (),
-                p.order(order)?
-                    .decide(OrderCommand::RequestSourceFile, ctx)?,
-            ))
+        traced("request_source_file", || {
+            self.execute(&partition_of("order", order)?, |p, ctx| {
+                Ok((
+                    (),
+                    p.order(order)?
+                        .decide(OrderCommand::RequestSourceFile, ctx)?,
+                ))
+            })
         })
     }
 
     /// The client accepts the released delivery without edits: the order completes
     /// and cannot be reviewed (R3).
     pub fn accept_delivery(&self, client: &str, order: &OrderId) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::AcceptDelivery)
-            .map(unit)
+        traced("accept_delivery", || {
+            self.on_client_order(client, order, || OrderCommand::AcceptDelivery)
+                .map(unit)
+        })
     }
 
     /// Rates and reviews an order that had an edit, once its final delivery is
@@ -2290,14 +2449,18 @@ impl Hub {
         stars: u8,
         text: &str,
     ) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::Review { stars, text })
-            .map(unit)
+        traced("review", || {
+            self.on_client_order(client, order, || OrderCommand::Review { stars, text })
+                .map(unit)
+        })
     }
 
     /// F1: full refunds are not available for AI-generated assets.
     pub fn request_full_refund(&self, client: &str, order: &OrderId) -> CommandResult<()> {
-        self.on_client_order(client, order, || OrderCommand::RequestFullRefund)
-            .map(unit)
+        traced("request_full_refund", || {
+            self.on_client_order(client, order, || OrderCommand::RequestFullRefund)
+                .map(unit)
+        })
     }
 
     /// F2: the seller refunds part of the work beyond the AI generation.
@@ -2307,13 +2470,15 @@ impl Hub {
         order: &OrderId,
         amount: Money,
     ) -> CommandResult<()> {
-        let actor = SellerId::from(seller);
-        self.execute(&partition_of("order", order)?, |p, ctx| {
-            Ok((
-                (),
-                p.seller_order(&actor, order)?
-                    .decide(OrderCommand::PartialRefund { amount }, ctx)?,
-            ))
+        traced("issue_partial_refund", || {
+            let actor = SellerId::from(seller);
+            self.execute(&partition_of("order", order)?, |p, ctx| {
+                Ok((
+                    (),
+                    p.seller_order(&actor, order)?
+                        .decide(OrderCommand::PartialRefund { amount }, ctx)?,
+                ))
+            })
         })
     }
 
@@ -2325,35 +2490,39 @@ impl Hub {
         order: &OrderId,
         public: bool,
     ) -> CommandResult<()> {
-        let actor = ClientId::from(client);
-        let partition = partition_of("order", order)?;
-        // Measuring the clean file is the slow part: done before the decision, from
-        // the order as read now, and only when the delivery enters the library.
-        let o = self.read(&partition, |p| {
-            let o = p.client_order(&actor, order)?;
-            Ok(
-                (o.check_visibility(public)? && public && p.delivery_asset(order).is_none())
-                    .then(|| o.clone()),
-            )
-        })?;
-        let measured = o.map(|o| self.measure_delivery(&o)).transpose()?;
-        self.execute(&partition, |p, ctx| {
-            let o = p.client_order(&actor, order)?;
-            let new_asset = match (&measured, p.delivery_asset(order)) {
-                (Some((modality, meta, content)), None) => Some(Box::new(Asset::from_delivery(
-                    &o.seller,
-                    order,
-                    *modality,
-                    meta.clone(),
-                    content.clone(),
-                    ctx,
-                ))),
-                _ => None,
-            };
-            Ok((
-                (),
-                o.decide(OrderCommand::SetPublic { public, new_asset }, ctx)?,
-            ))
+        traced("set_delivery_public", || {
+            let actor = ClientId::from(client);
+            let partition = partition_of("order", order)?;
+            // Measuring the clean file is the slow part: done before the decision, from
+            // the order as read now, and only when the delivery enters the library.
+            let o = self.read(&partition, |p| {
+                let o = p.client_order(&actor, order)?;
+                Ok(
+                    (o.check_visibility(public)? && public && p.delivery_asset(order).is_none())
+                        .then(|| o.clone()),
+                )
+            })?;
+            let measured = o.map(|o| self.measure_delivery(&o)).transpose()?;
+            self.execute(&partition, |p, ctx| {
+                let o = p.client_order(&actor, order)?;
+                let new_asset = match (&measured, p.delivery_asset(order)) {
+                    (Some((modality, meta, content)), None) => {
+                        Some(Box::new(Asset::from_delivery(
+                            &o.seller,
+                            order,
+                            *modality,
+                            meta.clone(),
+                            content.clone(),
+                            ctx,
+                        )))
+                    }
+                    _ => None,
+                };
+                Ok((
+                    (),
+                    o.decide(OrderCommand::SetPublic { public, new_asset }, ctx)?,
+                ))
+            })
         })
     }
 

@@ -25,16 +25,18 @@ impl Hub {
     /// assert_eq!(hub.queue_generation(request).unwrap_err().code(), "not_found");
     /// ```
     pub fn queue_generation(&self, request: GenerationRequest) -> CommandResult<GenerationId> {
-        let partition = request
-            .partition()
-            .ok_or_else(|| Error::not_found("model or order", request_target(&request)))?;
-        self.execute(&partition, |p, ctx| {
-            request.plan(p, ctx, ctx.now)?;
-            let job = GenerationJob::queue(request.clone(), ctx);
-            Ok((
-                job.id.clone(),
-                vec![Event::GenerationQueued { job: Box::new(job) }],
-            ))
+        super::traced("queue_generation", || {
+            let partition = request
+                .partition()
+                .ok_or_else(|| Error::not_found("model or order", request_target(&request)))?;
+            self.execute(&partition, |p, ctx| {
+                request.plan(p, ctx, ctx.now)?;
+                let job = GenerationJob::queue(request.clone(), ctx);
+                Ok((
+                    job.id.clone(),
+                    vec![Event::GenerationQueued { job: Box::new(job) }],
+                ))
+            })
         })
     }
 
@@ -59,70 +61,77 @@ impl Hub {
     /// Cancels a queued generation for whoever asked for it: a queued one at once,
     /// a running one at its worker's next lease renewal, wherever it runs.
     pub fn cancel_generation(&self, actor: &str, job: &GenerationId) -> CommandResult<()> {
-        let outcome = self.execute(&partition_of("generation", job)?, |p, ctx| {
-            let g = p.generation(job)?;
-            if g.request.requester() != actor {
-                return Err(Error::Forbidden {
-                    actor: actor.into(),
-                    entity: "generation".into(),
-                    id: job.to_string(),
-                    rule: "D2",
-                });
+        super::traced("cancel_generation", || {
+            let outcome = self.execute(&partition_of("generation", job)?, |p, ctx| {
+                let g = p.generation(job)?;
+                if g.request.requester() != actor {
+                    return Err(Error::Forbidden {
+                        actor: actor.into(),
+                        entity: "generation".into(),
+                        id: job.to_string(),
+                        rule: "D2",
+                    });
+                }
+                Ok(((), g.decide(GenerationCommand::Cancel, ctx)?))
+            })?;
+            if let Some(token) = lock(&self.inner.tokens).get(&WorkId::Generation(job.clone())) {
+                token.cancel();
             }
-            Ok(((), g.decide(GenerationCommand::Cancel, ctx)?))
-        })?;
-        if let Some(token) = lock(&self.inner.tokens).get(&WorkId::Generation(job.clone())) {
-            token.cancel();
-        }
-        Ok(outcome)
+            Ok(outcome)
+        })
     }
 
     /// Claims the job that has waited longest (a queued training or generation, or
     /// one whose worker's lease ran out: it is queued again first) and starts it on
     /// a lease in `worker`'s name. `None` when no job is ready. See [`crate::jobs`].
     pub fn claim_job(&self, worker: &str) -> CommandResult<Option<ClaimedJob>> {
-        self.inner.policy.limits.check_id("worker", worker)?;
-        for _ in 0..CLAIM_TRIES {
-            let Some(work) =
-                self.inner
-                    .store
-                    .claim_job(worker, self.now(), self.inner.policy.jobs.claim())?
-            else {
-                return Ok(Outcome {
-                    value: None,
-                    events: Vec::new(),
-                });
-            };
-            let started = match &work {
-                WorkId::Training(job) => {
-                    self.start_training_run(job, Some(worker)).map(|o| Outcome {
-                        value: ClaimedJob::Training(Box::new(o.value)),
-                        events: o.events,
-                    })
-                }
-                WorkId::Generation(job) => self.start_generation(job, worker),
-            };
-            match started {
-                Ok(o) => {
+        super::traced("claim_job", || {
+            self.inner.policy.limits.check_id("worker", worker)?;
+            for _ in 0..CLAIM_TRIES {
+                let Some(work) = self.inner.store.claim_job(
+                    worker,
+                    self.now(),
+                    self.inner.policy.jobs.claim(),
+                )?
+                else {
                     return Ok(Outcome {
-                        value: Some(o.value),
-                        events: o.events,
-                    })
+                        value: None,
+                        events: Vec::new(),
+                    });
+                };
+                let started = match &work {
+                    WorkId::Training(job) => {
+                        self.start_training_run(job, Some(worker)).map(|o| Outcome {
+                            value: ClaimedJob::Training(Box::new(o.value)),
+                            events: o.events,
+                        })
+                    }
+                    WorkId::Generation(job) => self.start_generation(job, worker),
+                };
+                match started {
+                    Ok(o) => {
+                        return Ok(Outcome {
+                            value: Some(o.value),
+                            events: o.events,
+                        })
+                    }
+                    // The index entry was stale (another worker started the job, or it
+                    // ended): the append that did so moved the entry; try the next job.
+                    Err(r)
+                        if matches!(
+                            r.error,
+                            Error::JobNotActive { .. } | Error::NotFound { .. }
+                        ) && r.events.is_empty() =>
+                    {
+                        continue
+                    }
+                    Err(r) => return Err(r),
                 }
-                // The index entry was stale (another worker started the job, or it
-                // ended): the append that did so moved the entry; try the next job.
-                Err(r)
-                    if matches!(r.error, Error::JobNotActive { .. } | Error::NotFound { .. })
-                        && r.events.is_empty() =>
-                {
-                    continue
-                }
-                Err(r) => return Err(r),
             }
-        }
-        Ok(Outcome {
-            value: None,
-            events: Vec::new(),
+            Ok(Outcome {
+                value: None,
+                events: Vec::new(),
+            })
         })
     }
 
@@ -170,24 +179,26 @@ impl Hub {
     /// does by itself); the value says whether someone asked the job to stop.
     /// `job_lease_lost` when the run no longer holds the job.
     pub fn heartbeat(&self, work: &WorkId, attempt: u32) -> CommandResult<bool> {
-        let partition = work
-            .partition()
-            .ok_or_else(|| Error::not_found(work.kind(), work.id()))?;
-        self.execute(&partition, |p, ctx| match work {
-            WorkId::Training(id) => {
-                let j = p.job(id)?;
-                Ok((
-                    j.cancel_requested,
-                    j.decide(JobCommand::RenewLease { attempt }, ctx)?,
-                ))
-            }
-            WorkId::Generation(id) => {
-                let g = p.generation(id)?;
-                Ok((
-                    g.cancel_requested,
-                    g.decide(GenerationCommand::RenewLease { attempt }, ctx)?,
-                ))
-            }
+        super::traced("heartbeat", || {
+            let partition = work
+                .partition()
+                .ok_or_else(|| Error::not_found(work.kind(), work.id()))?;
+            self.execute(&partition, |p, ctx| match work {
+                WorkId::Training(id) => {
+                    let j = p.job(id)?;
+                    Ok((
+                        j.cancel_requested,
+                        j.decide(JobCommand::RenewLease { attempt }, ctx)?,
+                    ))
+                }
+                WorkId::Generation(id) => {
+                    let g = p.generation(id)?;
+                    Ok((
+                        g.cancel_requested,
+                        g.decide(GenerationCommand::RenewLease { attempt }, ctx)?,
+                    ))
+                }
+            })
         })
     }
 
@@ -196,7 +207,7 @@ impl Hub {
     /// failure. Refused with `job_lease_lost`, recording nothing, when the run lost
     /// its lease meanwhile (the job was queued again for another worker).
     pub fn finish_job(&self, finished: FinishedJob) -> CommandResult<JobReport> {
-        match finished {
+        super::traced("finish_job", || match finished {
             FinishedJob::Training(result) => {
                 let (job, attempt): (JobId, u32) = (result.job.clone(), result.attempt);
                 let o = self.finish_training(result)?;
@@ -225,6 +236,6 @@ impl Hub {
                     events: o.events,
                 })
             }
-        }
+        })
     }
 }

@@ -704,7 +704,7 @@ impl Store for PostgresStore {
     fn claim_job(
         &self,
         worker: &str,
-        #[serde(with = "crate::wire::instant")] now: DateTime<Utc>,
+        now: DateTime<Utc>,
         hold: chrono::Duration,
     ) -> Result<Option<WorkId>, Error> {
         let until = crate::clock::later(now, hold);
@@ -765,7 +765,7 @@ impl Store for PostgresStore {
         &self,
         partition: &SellerId,
         key: &str,
-        #[serde(with = "crate::wire::instant")] at: DateTime<Utc>,
+        at: DateTime<Utc>,
         charge: &dyn Fn() -> Result<String, ChargeFailure>,
     ) -> Result<Result<String, ChargeFailure>, Error> {
         let mut conn = self.conn()?;
