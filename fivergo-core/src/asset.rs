@@ -46,6 +46,13 @@ pub enum AssetSource {
 
 impl AssetSource {
     /// Work samples and deliveries are what "All" selects (A2).
+    ///
+    /// ```
+    /// use fivergo_core::AssetSource;
+    /// assert!(AssetSource::WorkSample.is_delivery_like());
+    /// assert!(AssetSource::ClientDelivery { order: "ana/order-1".into(), public: true }.is_delivery_like());
+    /// assert!(!AssetSource::Upload.is_delivery_like() && !AssetSource::Portfolio.is_delivery_like());
+    /// ```
     pub fn is_delivery_like(&self) -> bool {
         matches!(
             self,
@@ -144,6 +151,13 @@ pub struct AssetMeta {
 
 impl AssetMeta {
     /// Metadata of an image of `width × height`.
+    ///
+    /// ```
+    /// use fivergo_core::{asset::check_readable, AssetMeta, Modality};
+    /// let meta = AssetMeta::image(1024, 1024);
+    /// assert!(check_readable(Modality::Image, &meta).is_ok());
+    /// assert_eq!(serde_json::to_string(&meta).unwrap(), r#"{"width":1024,"height":1024}"#);
+    /// ```
     pub fn image(width: u32, height: u32) -> Self {
         Self {
             width: Some(width),
@@ -153,6 +167,13 @@ impl AssetMeta {
     }
 
     /// Metadata of a recording lasting `duration_ms`.
+    ///
+    /// ```
+    /// use fivergo_core::{asset::check_readable, AssetMeta, Modality};
+    /// let meta = AssetMeta { voices: Some(1), ..AssetMeta::audio(45_000) };
+    /// assert!(check_readable(Modality::Audio, &meta).is_ok());
+    /// assert_eq!(check_readable(Modality::Audio, &AssetMeta::audio(0)).unwrap_err().code(), "asset_unreadable");
+    /// ```
     pub fn audio(duration_ms: u64) -> Self {
         Self {
             duration_ms: Some(duration_ms),
@@ -161,12 +182,28 @@ impl AssetMeta {
     }
 
     /// Metadata of a text sample.
+    ///
+    /// ```
+    /// use fivergo_core::{asset::check_readable, AssetMeta, Modality};
+    /// assert_eq!(AssetMeta::text(), AssetMeta::default());
+    /// assert!(check_readable(Modality::Text, &AssetMeta::text()).is_ok()); // nothing to measure
+    /// ```
     pub fn text() -> Self {
         Self::default()
     }
 }
 
 /// A training asset in a seller's library.
+///
+/// ```
+/// use fivergo_core::*;
+/// let hub = Hub::builder().build().unwrap();
+/// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// let id = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 1024), &["Koi"]).unwrap().value;
+/// let asset: Asset = hub.asset("ana", &id).unwrap();
+/// assert_eq!((asset.owner.as_str(), asset.seq), ("ana", 1));
+/// assert!(asset.tags.contains("koi") && asset.content.is_none());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Asset {
     /// Minted by the hub.
@@ -252,6 +289,15 @@ impl Asset {
     }
 
     /// The library asset a client's delivery becomes when first made public (D3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let asset = Asset::from_delivery(&"ana".into(), &"ana/order-1".into(), Modality::Image, AssetMeta::image(1024, 1024), None, &ctx);
+    /// assert_eq!(asset.id.as_str(), "ana/asset-1");
+    /// assert_eq!(asset.source, AssetSource::ClientDelivery { order: "ana/order-1".into(), public: true });
+    /// ```
     pub fn from_delivery(
         seller: &SellerId,
         order: &OrderId,
@@ -280,6 +326,18 @@ impl Asset {
 
     /// Decides a command about the asset (A6, A7). The caller has checked that the
     /// actor owns it (D1).
+    ///
+    /// ```
+    /// use fivergo_core::{asset::AssetCommand, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let add = Asset::add(&"ana".into(), AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), None, &["koi"], &ctx).unwrap();
+    /// let Event::AssetAdded { asset } = &add[0] else { unreachable!() };
+    /// let tag = AssetCommand::Tag { add: &["Fine Line"], remove: &["koi"], used_by: vec![] };
+    /// assert_eq!(asset.decide(tag, &ctx).unwrap()[0].kind(), "asset_tagged");
+    /// let same = AssetCommand::Tag { add: &["KOI"], remove: &[], used_by: vec![] };
+    /// assert!(asset.decide(same, &ctx).unwrap().is_empty()); // nothing changes, nothing recorded
+    /// ```
     pub fn decide(&self, command: AssetCommand<'_>, ctx: &Context) -> Result<Vec<Event>, Error> {
         match command {
             AssetCommand::Tag {
@@ -315,6 +373,18 @@ impl Asset {
     }
 
     /// Folds in an event that concerns the asset; others are ignored.
+    ///
+    /// ```
+    /// use fivergo_core::{asset::AssetCommand, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let add = Asset::add(&"ana".into(), AssetSource::Upload, Modality::Text, AssetMeta::text(), None, &[], &ctx).unwrap();
+    /// let Event::AssetAdded { asset } = &add[0] else { unreachable!() };
+    /// let mut asset: Asset = (**asset).clone();
+    /// let events = asset.decide(AssetCommand::Tag { add: &["Dry wit"], remove: &[], used_by: vec![] }, &ctx).unwrap();
+    /// events.iter().for_each(|e| asset.apply(e));
+    /// assert!(asset.tags.contains("dry wit"));
+    /// ```
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::AssetTagged { tags, .. } => self.tags = tags.clone(),
@@ -334,6 +404,17 @@ impl Asset {
     }
 
     /// Only the library's owner may use it (D1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let id = hub.add_asset("ana", AssetSource::Upload, Modality::Text, AssetMeta::text(), &[]).unwrap().value;
+    /// let asset = hub.admin().asset(&id).unwrap();
+    /// assert!(asset.ensure_owner(&"ana".into()).is_ok());
+    /// let err = asset.ensure_owner(&"bob".into()).unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("forbidden", Some("D1")));
+    /// ```
     pub fn ensure_owner(&self, actor: &SellerId) -> Result<(), Error> {
         if &self.owner == actor {
             Ok(())
@@ -349,6 +430,15 @@ impl Asset {
 }
 
 /// What a seller can ask of an asset of their library (A6).
+///
+/// ```
+/// use fivergo_core::*;
+/// let hub = Hub::builder().build().unwrap();
+/// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// let id = hub.add_asset("ana", AssetSource::Upload, Modality::Text, AssetMeta::text(), &["draft"]).unwrap().value;
+/// hub.tag_asset("ana", &id, &["Dry wit"], &["draft"]).unwrap(); // decided as AssetCommand::Tag
+/// assert_eq!(hub.asset("ana", &id).unwrap().tags.into_iter().collect::<Vec<_>>(), ["dry wit"]);
+/// ```
 #[derive(Debug, Clone)]
 pub enum AssetCommand<'a> {
     /// Add and remove tags; `used_by` are the models that selected the asset.
@@ -363,6 +453,12 @@ pub enum AssetCommand<'a> {
 }
 
 /// A tag as stored: trimmed, lower case, not empty (A6).
+///
+/// ```
+/// use fivergo_core::asset::normalize_tag;
+/// assert_eq!(normalize_tag("  Fine Line ").unwrap(), "fine line");
+/// assert_eq!(normalize_tag("   ").unwrap_err().code(), "invalid_input");
+/// ```
 pub fn normalize_tag(tag: &str) -> Result<String, Error> {
     let t = tag.trim().to_lowercase();
     if t.is_empty() {
@@ -471,6 +567,18 @@ pub fn check_selectable(
 /// entry's modality, newest first, at most `all_selection_limit`.
 ///
 /// Assets added at the same instant are ordered by [`Asset::seq`], the later first.
+///
+/// ```
+/// use fivergo_core::{asset::select_all, *};
+/// let policy = Policy::default();
+/// let asset = |id: &str, source, seq| Asset { id: id.into(), owner: "ana".into(), source,
+///     modality: Modality::Image, meta: AssetMeta::image(1024, 1024), tags: Default::default(),
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq, content: None };
+/// let library = [asset("a1", AssetSource::WorkSample, 1), asset("a2", AssetSource::Upload, 2),
+///     asset("a3", AssetSource::WorkSample, 3)];
+/// let picked = select_all(&library, policy.catalogue.get("tattoo").unwrap(), &policy);
+/// assert_eq!(picked.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a3", "a1"]); // no uploads
+/// ```
 pub fn select_all<'a>(
     library: impl IntoIterator<Item = &'a Asset>,
     entry: &CatalogueEntry,
@@ -487,6 +595,14 @@ pub fn select_all<'a>(
 }
 
 /// How serious a finding is.
+///
+/// ```
+/// use fivergo_core::{asset::Finding, Severity};
+/// let f = Finding::warning("blurry", Some(&"ana/asset-2".into()), "A4", "This picture looks blurry.");
+/// assert_eq!(f.severity, Severity::Warning);
+/// assert!(Severity::Error > Severity::Warning);
+/// assert_eq!(serde_json::to_string(&Severity::Error).unwrap(), "\"error\"");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -519,6 +635,13 @@ pub struct Finding {
 
 impl Finding {
     /// A warning.
+    ///
+    /// ```
+    /// use fivergo_core::Finding;
+    /// let f = Finding::warning("low_resolution", Some(&"ana/asset-3".into()), "A4", "Under 1024 px.");
+    /// assert_eq!((f.code.as_str(), f.rule.as_str()), ("low_resolution", "A4"));
+    /// assert_eq!(f.asset.unwrap().as_str(), "ana/asset-3");
+    /// ```
     pub fn warning(
         code: &str,
         asset: Option<&AssetId>,

@@ -47,6 +47,15 @@ pub struct BillingPeriod {
 
 impl BillingPeriod {
     /// The `index`-th period of `anchor`.
+    ///
+    /// ```
+    /// use fivergo_core::billing::BillingPeriod;
+    /// let anchor = "2026-01-31T00:00:00Z".parse().unwrap();
+    /// let feb = BillingPeriod::nth(anchor, 1);
+    /// assert_eq!(feb.start.to_rfc3339(), "2026-02-28T00:00:00+00:00"); // clamped to Feb 28
+    /// assert_eq!(feb.end.to_rfc3339(), "2026-03-31T00:00:00+00:00"); // back to the 31st
+    /// assert_eq!(BillingPeriod::nth(anchor, 0).start, anchor);
+    /// ```
     pub fn nth(anchor: DateTime<Utc>, index: u32) -> Self {
         Self {
             index,
@@ -56,6 +65,16 @@ impl BillingPeriod {
     }
 
     /// The period that contains `at`, or `None` before the anchor.
+    ///
+    /// ```
+    /// use fivergo_core::billing::BillingPeriod;
+    /// let anchor = "2026-02-18T15:30:00Z".parse().unwrap();
+    /// let first = BillingPeriod::containing(anchor, "2026-03-18T15:29:59Z".parse().unwrap()).unwrap();
+    /// assert_eq!(first.index, 0); // one second before the anniversary
+    /// let second = BillingPeriod::containing(anchor, first.end).unwrap();
+    /// assert_eq!(second, BillingPeriod::nth(anchor, 1));
+    /// assert!(BillingPeriod::containing(anchor, "2026-01-01T00:00:00Z".parse().unwrap()).is_none());
+    /// ```
     pub fn containing(anchor: DateTime<Utc>, at: DateTime<Utc>) -> Option<Self> {
         if at < anchor {
             return None;

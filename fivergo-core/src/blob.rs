@@ -37,6 +37,13 @@ pub struct Blob(Arc<[u8]>);
 
 impl Blob {
     /// The bytes.
+    ///
+    /// ```
+    /// use fivergo_core::Blob;
+    /// let blob = Blob::from(b"koi".to_vec());
+    /// assert_eq!(blob.as_bytes(), b"koi");
+    /// assert_eq!(blob.clone().as_bytes().len(), 3); // clones share the bytes
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
@@ -102,6 +109,14 @@ pub struct BlobRef {
 
 impl BlobRef {
     /// The reference of `bytes` (their SHA-256 and size) as `media_type`.
+    ///
+    /// ```
+    /// use fivergo_core::BlobRef;
+    /// let r = BlobRef::of(b"", "text/plain");
+    /// assert_eq!(r.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /// assert_eq!((r.len, r.width, r.duration_ms), (0, None, None));
+    /// assert_eq!(BlobRef::of(b"a", "text/plain"), BlobRef::of(b"a", "text/plain")); // content-addressed
+    /// ```
     pub fn of(bytes: &[u8], media_type: &str) -> Self {
         let digest = Sha256::digest(bytes);
         let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -116,12 +131,26 @@ impl BlobRef {
     }
 
     /// The same reference with an image's pixel size.
+    ///
+    /// ```
+    /// use fivergo_core::BlobRef;
+    /// let r = BlobRef::of(b"not really a png", "image/png").with_size(1024, 768);
+    /// assert_eq!((r.width, r.height), (Some(1024), Some(768)));
+    /// assert_eq!(serde_json::to_value(&r).unwrap()["width"], 1024);
+    /// ```
     pub fn with_size(mut self, width: u32, height: u32) -> Self {
         (self.width, self.height) = (Some(width), Some(height));
         self
     }
 
     /// The same reference with a recording's duration.
+    ///
+    /// ```
+    /// use fivergo_core::BlobRef;
+    /// let r = BlobRef::of(b"not really a wav", "audio/wav").with_duration(30_000);
+    /// assert_eq!(r.duration_ms, Some(30_000));
+    /// assert!(serde_json::to_value(&r).unwrap().get("width").is_none()); // unknown sizes are left out
+    /// ```
     pub fn with_duration(mut self, duration_ms: u64) -> Self {
         self.duration_ms = Some(duration_ms);
         self
@@ -142,12 +171,37 @@ impl BlobRef {
 /// ```
 pub trait BlobStore: Send + Sync {
     /// Stores `bytes` under `sha256` (their hash, computed by the caller).
+    ///
+    /// ```
+    /// use fivergo_core::{BlobRef, BlobStore, MemoryBlobStore};
+    /// let blobs = MemoryBlobStore::default();
+    /// let r = BlobRef::of(b"koi", "text/plain");
+    /// blobs.put(&r.sha256, b"koi").unwrap();
+    /// blobs.put(&r.sha256, b"koi").unwrap(); // writing the same blob twice is harmless
+    /// assert_eq!(blobs.len(), 1);
+    /// ```
     fn put(&self, sha256: &str, bytes: &[u8]) -> Result<(), Error>;
 
     /// The bytes stored under `sha256`, or `None`.
+    ///
+    /// ```
+    /// use fivergo_core::{BlobStore, MemoryBlobStore};
+    /// let blobs = MemoryBlobStore::default();
+    /// let r = blobs.store(b"koi", "text/plain").unwrap();
+    /// assert_eq!(blobs.get(&r.sha256).unwrap().unwrap().as_bytes(), b"koi");
+    /// assert!(blobs.get(&"0".repeat(64)).unwrap().is_none());
+    /// ```
     fn get(&self, sha256: &str) -> Result<Option<Blob>, Error>;
 
     /// Stores `bytes` as `media_type` and returns their reference.
+    ///
+    /// ```
+    /// use fivergo_core::{BlobRef, BlobStore, MemoryBlobStore};
+    /// let blobs = MemoryBlobStore::default();
+    /// let r = blobs.store(b"short and dry", "text/plain").unwrap();
+    /// assert_eq!(r, BlobRef::of(b"short and dry", "text/plain"));
+    /// assert_eq!(blobs.bytes(), 13);
+    /// ```
     fn store(&self, bytes: &[u8], media_type: &str) -> Result<BlobRef, Error> {
         let r = BlobRef::of(bytes, media_type);
         self.put(&r.sha256, bytes)?;
@@ -155,6 +209,15 @@ pub trait BlobStore: Send + Sync {
     }
 
     /// The bytes of `reference`, or `blob_not_found`.
+    ///
+    /// ```
+    /// use fivergo_core::{BlobRef, BlobStore, MemoryBlobStore};
+    /// let blobs = MemoryBlobStore::default();
+    /// let r = blobs.store(b"koi", "text/plain").unwrap();
+    /// assert_eq!(blobs.fetch(&r).unwrap().as_bytes(), b"koi");
+    /// let never = BlobRef::of(b"never stored", "text/plain");
+    /// assert_eq!(blobs.fetch(&never).unwrap_err().code(), "blob_not_found");
+    /// ```
     fn fetch(&self, reference: &BlobRef) -> Result<Blob, Error> {
         self.get(&reference.sha256)?
             .ok_or_else(|| Error::BlobNotFound {
@@ -179,16 +242,41 @@ pub struct MemoryBlobStore {
 
 impl MemoryBlobStore {
     /// How many blobs are held.
+    ///
+    /// ```
+    /// use fivergo_core::{BlobStore, MemoryBlobStore};
+    /// let blobs = MemoryBlobStore::default();
+    /// blobs.store(b"one", "text/plain").unwrap();
+    /// blobs.store(b"two", "text/plain").unwrap();
+    /// blobs.store(b"one", "text/plain").unwrap(); // same bytes, same blob
+    /// assert_eq!(blobs.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.lock().len()
     }
 
     /// Whether no blob is held.
+    ///
+    /// ```
+    /// use fivergo_core::{BlobStore, MemoryBlobStore};
+    /// let blobs = MemoryBlobStore::default();
+    /// assert!(blobs.is_empty());
+    /// blobs.store(b"x", "text/plain").unwrap();
+    /// assert!(!blobs.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.lock().is_empty()
     }
 
     /// The bytes held, in total.
+    ///
+    /// ```
+    /// use fivergo_core::{BlobStore, MemoryBlobStore};
+    /// let blobs = MemoryBlobStore::default();
+    /// blobs.store(b"four", "text/plain").unwrap();
+    /// blobs.store(b"three", "text/plain").unwrap();
+    /// assert_eq!(blobs.bytes(), 9);
+    /// ```
     pub fn bytes(&self) -> u64 {
         self.lock()
             .values()
@@ -219,6 +307,16 @@ impl BlobStore for MemoryBlobStore {
 /// crash never leaves a partial blob and several processes may share the directory.
 /// The default next to a SQLite store (`fivergo.db` keeps its files in
 /// `fivergo.db.blobs/`).
+///
+/// ```
+/// use fivergo_core::{BlobStore, DirBlobStore};
+/// let dir = std::env::temp_dir().join(format!("fivergo-doc-dirblobs-{}", std::process::id()));
+/// let blobs = DirBlobStore::open(&dir).unwrap();
+/// let r = blobs.store(b"abc", "text/plain").unwrap();
+/// assert!(dir.join("ba").join(&r.sha256[2..]).is_file()); // <root>/ba/7816bf…
+/// assert_eq!(blobs.get("../etc/passwd").unwrap_err().code(), "invalid_input");
+/// # std::fs::remove_dir_all(&dir).ok();
+/// ```
 #[derive(Debug, Clone)]
 pub struct DirBlobStore {
     root: PathBuf,
@@ -226,6 +324,16 @@ pub struct DirBlobStore {
 
 impl DirBlobStore {
     /// Opens (creating it when missing) the directory `root`.
+    ///
+    /// ```
+    /// use fivergo_core::{BlobStore, DirBlobStore};
+    /// let dir = std::env::temp_dir().join(format!("fivergo-doc-dirblobs-open-{}", std::process::id()));
+    /// let first = DirBlobStore::open(dir.join("nested/blobs")).unwrap(); // created when missing
+    /// let r = first.store(b"koi", "text/plain").unwrap();
+    /// let second = DirBlobStore::open(dir.join("nested/blobs")).unwrap(); // another process, say
+    /// assert_eq!(second.fetch(&r).unwrap().as_bytes(), b"koi");
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// ```
     pub fn open(root: impl AsRef<Path>) -> Result<Self, Error> {
         let root = root.as_ref().to_path_buf();
         std::fs::create_dir_all(&root)
@@ -234,6 +342,13 @@ impl DirBlobStore {
     }
 
     /// The directory.
+    ///
+    /// ```
+    /// use fivergo_core::DirBlobStore;
+    /// let dir = std::env::temp_dir().join(format!("fivergo-doc-dirblobs-root-{}", std::process::id()));
+    /// assert_eq!(DirBlobStore::open(&dir).unwrap().root(), dir.as_path());
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// ```
     pub fn root(&self) -> &Path {
         &self.root
     }

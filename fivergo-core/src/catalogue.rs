@@ -181,21 +181,51 @@ impl Default for Catalogue {
 
 impl Catalogue {
     /// A catalogue from entries (validated by [`Policy::validate`](crate::Policy::validate)).
+    ///
+    /// ```
+    /// use fivergo_core::{Catalogue, Policy};
+    /// let tattoo_only: Vec<_> = Catalogue::default().entries().iter().filter(|e| e.slug == "tattoo").cloned().collect();
+    /// let policy = Policy { catalogue: Catalogue::new(tattoo_only), ..Policy::default() };
+    /// assert!(policy.validate().is_ok());
+    /// assert!(policy.catalogue.get("voice_over").is_none());
+    /// ```
     pub fn new(entries: Vec<CatalogueEntry>) -> Self {
         Self { entries }
     }
 
     /// All entries, in display order.
+    ///
+    /// ```
+    /// use fivergo_core::Catalogue;
+    /// let c = Catalogue::default();
+    /// assert_eq!(c.entries().len(), 8);
+    /// assert_eq!(c.entries()[0].name, "Tattoo");
+    /// ```
     pub fn entries(&self) -> &[CatalogueEntry] {
         &self.entries
     }
 
     /// The entry with `slug`, if any.
+    ///
+    /// ```
+    /// use fivergo_core::{Catalogue, PricingUnit};
+    /// let c = Catalogue::default();
+    /// assert_eq!(c.get("voice_over").unwrap().pricing_units, [PricingUnit::Seconds, PricingUnit::Words]);
+    /// assert!(c.get("origami").is_none());
+    /// ```
     pub fn get(&self, slug: &str) -> Option<&CatalogueEntry> {
         self.entries.iter().find(|e| e.slug == slug)
     }
 
     /// The entry with `slug`, or `unknown_subcategory` (C1).
+    ///
+    /// ```
+    /// use fivergo_core::{Catalogue, Modality};
+    /// let c = Catalogue::default();
+    /// assert_eq!(c.entry("jingles").unwrap().modality, Modality::Audio);
+    /// let err = c.entry("origami").unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("unknown_subcategory", Some("C1")));
+    /// ```
     pub fn entry(&self, slug: &str) -> Result<&CatalogueEntry, Error> {
         self.get(slug).ok_or_else(|| Error::UnknownSubcategory {
             subcategory: slug.into(),
@@ -204,6 +234,14 @@ impl Catalogue {
 
     /// The entry with `slug` if it is available, else `unknown_subcategory` or
     /// `subcategory_unavailable` (C1).
+    ///
+    /// ```
+    /// use fivergo_core::Catalogue;
+    /// let c = Catalogue::default();
+    /// assert!(c.available("tattoo").is_ok());
+    /// assert_eq!(c.available("music_audio").unwrap_err().code(), "subcategory_unavailable"); // announced only
+    /// assert_eq!(c.available("origami").unwrap_err().code(), "unknown_subcategory");
+    /// ```
     pub fn available(&self, slug: &str) -> Result<&CatalogueEntry, Error> {
         let entry = self.entry(slug)?;
         if entry.available {
@@ -216,6 +254,14 @@ impl Catalogue {
     }
 
     /// Switches an entry's availability (announced categories going live).
+    ///
+    /// ```
+    /// use fivergo_core::Catalogue;
+    /// let mut c = Catalogue::default();
+    /// c.set_available("music_audio", true).unwrap(); // the category goes live
+    /// assert!(c.available("music_audio").is_ok());
+    /// assert_eq!(c.set_available("origami", true).unwrap_err().code(), "unknown_subcategory");
+    /// ```
     pub fn set_available(&mut self, slug: &str, available: bool) -> Result<(), Error> {
         let entry = self
             .entries

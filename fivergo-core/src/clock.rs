@@ -16,6 +16,13 @@ use std::sync::{Arc, Mutex};
 /// ```
 pub trait Clock: Send + Sync {
     /// The current instant.
+    ///
+    /// ```
+    /// use fivergo_core::{Clock, Hub, ManualClock};
+    /// let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// assert_eq!(hub.now(), clock.now()); // the hub reads its time from the clock
+    /// ```
     fn now(&self) -> DateTime<Utc>;
 }
 
@@ -74,6 +81,14 @@ impl ManualClock {
 
     /// A manual clock reading `start`, clamped to [`ManualClock::EARLIEST`] ..=
     /// [`ManualClock::LATEST`] ([`ManualClock::try_at`] refuses instead).
+    ///
+    /// ```
+    /// use fivergo_core::{Clock, ManualClock};
+    /// let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// assert_eq!(clock.now().to_rfc3339(), "2026-02-18T09:00:00+00:00");
+    /// let far = ManualClock::at("9999-12-31T00:00:00Z".parse().unwrap());
+    /// assert_eq!(far.now(), ManualClock::LATEST); // clamped
+    /// ```
     pub fn at(start: DateTime<Utc>) -> Self {
         Self {
             now: Arc::new(Mutex::new(start.clamp(Self::EARLIEST, Self::LATEST))),
@@ -94,6 +109,17 @@ impl ManualClock {
 
     /// Sets the clock to `instant`, at or after the instant it reads now and at most
     /// [`ManualClock::LATEST`]; refused otherwise, and the clock stays where it was.
+    ///
+    /// ```
+    /// use fivergo_core::{Clock, ManualClock};
+    /// let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// let later = "2026-03-18T09:00:00Z".parse().unwrap();
+    /// assert_eq!(clock.set(later).unwrap(), later);
+    /// assert_eq!(clock.now(), later);
+    /// let err = clock.set("2026-02-18T09:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!(err.code(), "invalid_input"); // never backwards
+    /// assert_eq!(clock.now(), later);
+    /// ```
     pub fn set(&self, instant: DateTime<Utc>) -> Result<DateTime<Utc>, Error> {
         let mut now = self.lock();
         *now = Self::check("instant", instant, *now)?;
@@ -103,6 +129,16 @@ impl ManualClock {
     /// Moves the clock forward by `by` (zero or more) and returns the new instant;
     /// a negative step, or one past [`ManualClock::LATEST`], is refused and the
     /// clock stays where it was.
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use fivergo_core::{Clock, ManualClock};
+    /// let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// let next = clock.advance(Duration::hours(36)).unwrap();
+    /// assert_eq!(next.to_rfc3339(), "2026-02-19T21:00:00+00:00");
+    /// assert_eq!(clock.now(), next);
+    /// assert_eq!(clock.advance(Duration::zero()).unwrap(), next); // a zero step is fine
+    /// ```
     pub fn advance(&self, by: Duration) -> Result<DateTime<Utc>, Error> {
         let mut now = self.lock();
         let next = now

@@ -49,6 +49,13 @@ pub struct Ids<'a> {
 
 impl<'a> Ids<'a> {
     /// The ids after `counters` in `partition`.
+    ///
+    /// ```
+    /// use fivergo_core::context::{Counters, Ids};
+    /// use fivergo_core::SellerId;
+    /// let (seller, counters) = (SellerId::from("ana"), Counters { jobs: 4, ..Counters::default() });
+    /// assert_eq!(Ids::new(&seller, &counters).job().as_str(), "ana/job-5");
+    /// ```
     pub fn new(partition: &'a SellerId, counters: &'a Counters) -> Self {
         Self {
             partition,
@@ -61,11 +68,27 @@ impl<'a> Ids<'a> {
     }
 
     /// The next model id.
+    ///
+    /// ```
+    /// use fivergo_core::context::{Counters, Ids};
+    /// use fivergo_core::{PartitionKey, SellerId};
+    /// let (seller, counters) = (SellerId::from("ana"), Counters::default());
+    /// let model = Ids::new(&seller, &counters).model();
+    /// assert_eq!(model.as_str(), "ana/model-1");
+    /// assert_eq!(model.partition(), Some(seller));
+    /// ```
     pub fn model(&self) -> ModelId {
         ModelId(self.mint("model", self.counters.models))
     }
 
     /// The next asset id, and its rank in the seller's library (A2 ties).
+    ///
+    /// ```
+    /// use fivergo_core::context::{Counters, Ids};
+    /// let (seller, counters) = ("ana".into(), Counters { assets: 9, ..Counters::default() });
+    /// let (id, rank) = Ids::new(&seller, &counters).asset();
+    /// assert_eq!((id.as_str(), rank), ("ana/asset-10", 10));
+    /// ```
     pub fn asset(&self) -> (AssetId, u64) {
         (
             AssetId(self.mint("asset", self.counters.assets)),
@@ -74,21 +97,45 @@ impl<'a> Ids<'a> {
     }
 
     /// The next training job id.
+    ///
+    /// ```
+    /// use fivergo_core::context::{Counters, Ids};
+    /// let (seller, counters) = ("ana".into(), Counters::default());
+    /// assert_eq!(Ids::new(&seller, &counters).job().as_str(), "ana/job-1");
+    /// ```
     pub fn job(&self) -> JobId {
         JobId(self.mint("job", self.counters.jobs))
     }
 
     /// The next subscription id.
+    ///
+    /// ```
+    /// use fivergo_core::context::{Counters, Ids};
+    /// let (seller, counters) = ("ana".into(), Counters { subscriptions: 1, ..Counters::default() });
+    /// assert_eq!(Ids::new(&seller, &counters).subscription().as_str(), "ana/sub-2");
+    /// ```
     pub fn subscription(&self) -> SubscriptionId {
         SubscriptionId(self.mint("sub", self.counters.subscriptions))
     }
 
     /// The next order id.
+    ///
+    /// ```
+    /// use fivergo_core::context::{Counters, Ids};
+    /// let (seller, counters) = ("ana".into(), Counters { orders: 6, ..Counters::default() });
+    /// assert_eq!(Ids::new(&seller, &counters).order().as_str(), "ana/order-7");
+    /// ```
     pub fn order(&self) -> OrderId {
         OrderId(self.mint("order", self.counters.orders))
     }
 
     /// The next queued generation's id.
+    ///
+    /// ```
+    /// use fivergo_core::context::{Counters, Ids};
+    /// let (seller, counters) = ("ana".into(), Counters::default());
+    /// assert_eq!(Ids::new(&seller, &counters).generation().as_str(), "ana/gen-1");
+    /// ```
     pub fn generation(&self) -> GenerationId {
         GenerationId(self.mint("gen", self.counters.generations))
     }

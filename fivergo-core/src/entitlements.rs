@@ -27,11 +27,30 @@ pub struct Entitlement {
 
 impl Entitlement {
     /// Whether the seller may do it now.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let now = hub.entitlements("ana").unwrap();
+    /// assert!(now.train.allowed()); // two trainings before subscribing (T1)
+    /// assert!(!now.serve_clients.allowed()); // needs a subscription (S4)
+    /// ```
     pub fn allowed(&self) -> bool {
         self.allowed
     }
 
     /// Why not: the error the command would return now.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("bob", SellerLevel::New, false).unwrap();
+    /// let now = hub.entitlements("bob").unwrap();
+    /// let why = now.create_models.refusal().unwrap();
+    /// assert_eq!((why.code(), why.rule()), ("not_eligible", Some("E1")));
+    /// assert!(now.playground.refusal().is_none());
+    /// ```
     pub fn refusal(&self) -> Option<&Error> {
         self.refusal.as_ref()
     }
@@ -91,6 +110,15 @@ pub struct Entitlements {
 
 impl Entitlements {
     /// What `seller`, whose latest subscription is `subscription`, may do now.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let policy = Policy::default();
+    /// let ana = Seller::new("ana", SellerLevel::Level2, false, policy.currency);
+    /// let now = Entitlements::of(&ana, None, &policy); // never subscribed
+    /// assert!(now.create_models.allowed() && now.train.allowed() && now.playground.allowed());
+    /// assert_eq!(now.publish.refusal().unwrap().code(), "subscription_required");
+    /// ```
     pub fn of(seller: &Seller, subscription: Option<&Subscription>, policy: &Policy) -> Self {
         let eligible = seller.ensure_eligible(policy);
         let active = |action: &str| Subscription::require_active(&seller.id, subscription, action);

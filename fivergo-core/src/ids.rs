@@ -21,10 +21,19 @@ macro_rules! id_type {
 
         impl $name {
             /// Wraps a string as this id type.
+            ///
+            #[doc = concat!("```\nuse fivergo_core::", stringify!($name), ";\n",
+                "let id = ", stringify!($name), "::new(format!(\"ana/{}\", 1));\n",
+                "assert_eq!(id, ", stringify!($name), "::new(\"ana/1\"));\n```")]
             pub fn new(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
             /// The id as a string slice.
+            ///
+            #[doc = concat!("```\nuse fivergo_core::", stringify!($name), ";\n",
+                "let id = ", stringify!($name), "::from(\"ana/7\");\n",
+                "assert_eq!(id.as_str(), \"ana/7\");\n",
+                "assert_eq!(id.as_str(), id.to_string());\n```")]
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -158,6 +167,13 @@ id_type!(
 /// ```
 pub trait PartitionKey {
     /// The seller whose partition holds it, or `None` for an id the hub never minted.
+    ///
+    /// ```
+    /// use fivergo_core::{JobId, PartitionKey, SellerId};
+    /// assert_eq!(JobId::from("ana/job-2").partition(), Some(SellerId::from("ana")));
+    /// assert_eq!(JobId::from("/job-2").partition(), None); // no seller before the `/`
+    /// assert_eq!(SellerId::from("ana").partition(), Some(SellerId::from("ana")));
+    /// ```
     fn partition(&self) -> Option<SellerId>;
 }
 

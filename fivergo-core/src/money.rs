@@ -37,6 +37,12 @@ pub enum Currency {
 
 impl Currency {
     /// Number of decimals of the minor unit (cents: 2, yen: 0).
+    ///
+    /// ```
+    /// use fivergo_core::Currency;
+    /// assert_eq!(Currency::Eur.minor_units(), 2); // cents
+    /// assert_eq!(Currency::Jpy.minor_units(), 0); // whole yen
+    /// ```
     pub fn minor_units(self) -> u32 {
         match self {
             Currency::Jpy => 0,
@@ -45,6 +51,12 @@ impl Currency {
     }
 
     /// The ISO 4217 code.
+    ///
+    /// ```
+    /// use fivergo_core::Currency;
+    /// assert_eq!(Currency::Gbp.code(), "GBP");
+    /// assert_eq!(Currency::Usd.to_string(), Currency::Usd.code());
+    /// ```
     pub fn code(self) -> &'static str {
         match self {
             Currency::Usd => "USD",
@@ -97,16 +109,36 @@ pub struct Money {
 
 impl Money {
     /// Money from a decimal amount.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let fee = Money::new(Decimal::new(2500, 2), Currency::Usd); // 25.00
+    /// assert_eq!(fee, Money::parse("25.00", Currency::Usd).unwrap());
+    /// ```
     pub fn new(amount: Decimal, currency: Currency) -> Self {
         Self { amount, currency }
     }
 
     /// Zero in `currency`.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// let nothing = Money::zero(Currency::Eur);
+    /// assert!(!nothing.is_positive());
+    /// assert_eq!(nothing.to_string(), "0.00 EUR");
+    /// ```
     pub fn zero(currency: Currency) -> Self {
         Self::new(Decimal::ZERO, currency)
     }
 
     /// Parses a decimal string (`"25"`, `"25.00"`, `"0.5"`); floats never enter.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// assert_eq!(Money::parse(" 0.5 ", Currency::Usd).unwrap().to_string(), "0.50 USD");
+    /// assert_eq!(Money::parse("ten", Currency::Usd).unwrap_err().code(), "invalid_input");
+    /// ```
     pub fn parse(amount: &str, currency: Currency) -> Result<Self, Error> {
         let amount = Decimal::from_str(amount.trim()).map_err(|e| Error::InvalidInput {
             field: "amount".into(),
@@ -116,17 +148,38 @@ impl Money {
     }
 
     /// The amount.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let m = Money::parse("12.50", Currency::Usd).unwrap();
+    /// assert_eq!(m.amount(), Decimal::new(125, 1));
+    /// ```
     pub fn amount(&self) -> Decimal {
         self.amount
     }
 
     /// The currency.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// assert_eq!(Money::parse("500", Currency::Jpy).unwrap().currency(), Currency::Jpy);
+    /// ```
     pub fn currency(&self) -> Currency {
         self.currency
     }
 
     /// Rounded to the currency's minor unit, half away from zero ([`ROUNDING`]),
     /// and written with exactly that many decimals (`30` → `30.00`).
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// let usd = |s| Money::parse(s, Currency::Usd).unwrap();
+    /// assert_eq!(usd("2.345").rounded(), usd("2.35")); // half away from zero, not banker's
+    /// assert_eq!(usd("-2.345").rounded(), usd("-2.35"));
+    /// assert_eq!(usd("30").rounded().amount().to_string(), "30.00");
+    /// assert_eq!(Money::parse("12.5", Currency::Jpy).unwrap().rounded().to_string(), "13 JPY");
+    /// ```
     pub fn rounded(self) -> Self {
         let minor = self.currency.minor_units();
         let mut amount = self.amount.round_dp_with_strategy(minor, ROUNDING);
@@ -135,11 +188,26 @@ impl Money {
     }
 
     /// True when the amount is strictly above zero.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// assert!(Money::parse("0.01", Currency::Usd).unwrap().is_positive());
+    /// assert!(!Money::parse("-3", Currency::Usd).unwrap().is_positive());
+    /// ```
     pub fn is_positive(&self) -> bool {
         self.amount > Decimal::ZERO
     }
 
     /// `self + other`; both must share a currency.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// let a = Money::parse("10", Currency::Usd).unwrap();
+    /// let b = Money::parse("2.50", Currency::Usd).unwrap();
+    /// assert_eq!(a.plus(b).unwrap().to_string(), "12.50 USD");
+    /// let eur = Money::parse("1", Currency::Eur).unwrap();
+    /// assert_eq!(a.plus(eur).unwrap_err().code(), "currency_mismatch");
+    /// ```
     pub fn plus(self, other: Money) -> Result<Money, Error> {
         self.same_currency(other)?;
         let amount = self.amount.checked_add(other.amount).ok_or_else(overflow)?;
@@ -147,6 +215,13 @@ impl Money {
     }
 
     /// `self - other`; both must share a currency. The result may be negative.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// let balance = Money::parse("10", Currency::Usd).unwrap();
+    /// let fee = Money::parse("25", Currency::Usd).unwrap();
+    /// assert_eq!(balance.minus(fee).unwrap().to_string(), "-15.00 USD");
+    /// ```
     pub fn minus(self, other: Money) -> Result<Money, Error> {
         self.same_currency(other)?;
         let amount = self.amount.checked_sub(other.amount).ok_or_else(overflow)?;
@@ -154,6 +229,13 @@ impl Money {
     }
 
     /// `self × quantity`.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// let unit = Money::parse("0.333", Currency::Usd).unwrap();
+    /// assert_eq!(unit.times(3).unwrap().to_string(), "0.999 USD"); // full precision ...
+    /// assert_eq!(unit.times(3).unwrap().rounded().to_string(), "1.00 USD"); // ... until rounded
+    /// ```
     pub fn times(self, quantity: u64) -> Result<Money, Error> {
         let amount = self
             .amount
@@ -163,6 +245,16 @@ impl Money {
     }
 
     /// Compares two amounts of the same currency.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money};
+    /// use std::cmp::Ordering;
+    /// let five = Money::parse("5", Currency::Usd).unwrap();
+    /// let ten = Money::parse("10.00", Currency::Usd).unwrap();
+    /// assert_eq!(five.cmp_amount(&ten).unwrap(), Ordering::Less);
+    /// let yen = Money::parse("5", Currency::Jpy).unwrap();
+    /// assert_eq!(five.cmp_amount(&yen).unwrap_err().code(), "currency_mismatch");
+    /// ```
     pub fn cmp_amount(&self, other: &Money) -> Result<std::cmp::Ordering, Error> {
         self.same_currency(*other)?;
         Ok(self.amount.cmp(&other.amount))

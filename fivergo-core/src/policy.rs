@@ -171,6 +171,13 @@ impl Default for TrainingPolicy {
 
 impl TrainingPolicy {
     /// The lease of a running training, as a duration.
+    ///
+    /// ```
+    /// use fivergo_core::TrainingPolicy;
+    /// let training = TrainingPolicy { lease_seconds: 90, ..TrainingPolicy::default() };
+    /// assert_eq!(training.lease(), chrono::Duration::seconds(90));
+    /// assert_eq!(TrainingPolicy::default().lease().num_minutes(), 5);
+    /// ```
     pub fn lease(&self) -> chrono::Duration {
         chrono::Duration::seconds(i64::from(self.lease_seconds))
     }
@@ -211,11 +218,22 @@ impl Default for JobsPolicy {
 
 impl JobsPolicy {
     /// The lease of a running generation, as a duration.
+    ///
+    /// ```
+    /// use fivergo_core::JobsPolicy;
+    /// assert_eq!(JobsPolicy::default().generation_lease(), chrono::Duration::minutes(2));
+    /// ```
     pub fn generation_lease(&self) -> chrono::Duration {
         chrono::Duration::seconds(i64::from(self.generation_lease_seconds))
     }
 
     /// How long a claim holds, as a duration.
+    ///
+    /// ```
+    /// use fivergo_core::JobsPolicy;
+    /// let jobs = JobsPolicy { claim_seconds: 10, ..JobsPolicy::default() };
+    /// assert_eq!(jobs.claim(), chrono::Duration::seconds(10));
+    /// ```
     pub fn claim(&self) -> chrono::Duration {
         chrono::Duration::seconds(i64::from(self.claim_seconds))
     }
@@ -364,6 +382,14 @@ impl LimitsPolicy {
 
     /// `Ok` when `id` is at most `max_id_bytes` long and holds no control character
     /// (NUL included).
+    ///
+    /// ```
+    /// use fivergo_core::Policy;
+    /// let limits = Policy::default().limits;
+    /// assert!(limits.check_id("seller", "ana").is_ok());
+    /// assert_eq!(limits.check_id("seller", "ana\nbob").unwrap_err().code(), "invalid_input");
+    /// assert_eq!(limits.check_id("seller", &"a".repeat(257)).unwrap_err().code(), "invalid_input");
+    /// ```
     pub fn check_id(&self, field: &str, id: &str) -> Result<(), Error> {
         check_length(field, id, self.max_id_bytes)?;
         if id.chars().any(char::is_control) {
@@ -376,6 +402,13 @@ impl LimitsPolicy {
     }
 
     /// `Ok` when `text` is at most `max_text_bytes` long and holds no NUL.
+    ///
+    /// ```
+    /// use fivergo_core::Policy;
+    /// let limits = Policy::default().limits;
+    /// assert!(limits.check_text("brief", "A koi,\nin fine line.").is_ok()); // newlines are fine in texts
+    /// assert_eq!(limits.check_text("brief", "a\0b").unwrap_err().code(), "invalid_input");
+    /// ```
     pub fn check_text(&self, field: &str, text: &str) -> Result<(), Error> {
         check_length(field, text, self.max_text_bytes)?;
         if text.contains('\0') {
@@ -387,6 +420,15 @@ impl LimitsPolicy {
     /// `Ok` when `amount` is at most `max_amount` in magnitude and has no digit
     /// below its currency's minor unit (`0.001 USD` is refused, `2.50` and `2.500`
     /// are not): money that moves is never silently rounded.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money, Policy};
+    /// let limits = Policy::default().limits;
+    /// let usd = |s| Money::parse(s, Currency::Usd).unwrap();
+    /// assert!(limits.check_amount("amount", usd("2.500")).is_ok());
+    /// assert_eq!(limits.check_amount("amount", usd("0.001")).unwrap_err().code(), "invalid_input");
+    /// assert!(limits.check_amount("amount", usd("2000000000")).is_err()); // over max_amount
+    /// ```
     pub fn check_amount(&self, field: &str, amount: Money) -> Result<(), Error> {
         self.check_magnitude(field, amount)?;
         if amount.rounded().amount() != amount.amount() {
@@ -404,6 +446,14 @@ impl LimitsPolicy {
 
     /// `Ok` when `amount` is at most `max_amount` in magnitude (prices may carry
     /// sub-minor-unit precision: their totals are rounded, P5).
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Money, Policy};
+    /// let limits = Policy::default().limits;
+    /// assert!(limits.check_magnitude("unit_price", Money::parse("0.001", Currency::Usd).unwrap()).is_ok());
+    /// let huge = Money::parse("-1000000001", Currency::Usd).unwrap();
+    /// assert_eq!(limits.check_magnitude("unit_price", huge).unwrap_err().code(), "invalid_input");
+    /// ```
     pub fn check_magnitude(&self, field: &str, amount: Money) -> Result<(), Error> {
         if amount.amount().abs() > self.max_amount {
             return Err(Error::out_of_range(
@@ -419,6 +469,14 @@ impl LimitsPolicy {
 
     /// How deep `value` nests (a scalar is 0, `[1]` is 1, `[[1]]` is 2), counted
     /// without recursion, stopping once past `max_json_depth`.
+    ///
+    /// ```
+    /// use fivergo_core::LimitsPolicy;
+    /// let limits = LimitsPolicy { max_json_depth: 2, ..LimitsPolicy::default() };
+    /// assert!(limits.check_json_depth("params", &serde_json::json!({"a": [1]})).is_ok()); // depth 2
+    /// let deep = serde_json::json!({"a": {"b": [1]}}); // depth 3
+    /// assert_eq!(limits.check_json_depth("params", &deep).unwrap_err().code(), "invalid_input");
+    /// ```
     pub fn check_json_depth(&self, field: &str, value: &serde_json::Value) -> Result<(), Error> {
         let limit = self.max_json_depth as usize;
         let mut stack = vec![(value, 0usize)];
@@ -437,6 +495,13 @@ impl LimitsPolicy {
     }
 
     /// The refusal of a value nested deeper than `max_json_depth`.
+    ///
+    /// ```
+    /// use fivergo_core::Policy;
+    /// let err = Policy::default().limits.too_deep("params");
+    /// assert_eq!(err.code(), "invalid_input");
+    /// assert!(err.to_string().contains("params"));
+    /// ```
     pub fn too_deep(&self, field: &str) -> Error {
         Error::out_of_range(
             field,
@@ -448,6 +513,13 @@ impl LimitsPolicy {
     }
 
     /// The deadline of one generator call (`training` or generation) as a duration.
+    ///
+    /// ```
+    /// use fivergo_core::Policy;
+    /// let limits = Policy::default().limits;
+    /// assert_eq!(limits.generator_deadline(false).as_secs(), 120); // a draft
+    /// assert_eq!(limits.generator_deadline(true).as_secs(), 3_600); // a training
+    /// ```
     pub fn generator_deadline(&self, training: bool) -> std::time::Duration {
         let ms = if training {
             self.training_deadline_ms
@@ -473,6 +545,13 @@ fn check_length(field: &str, text: &str, max: u32) -> Result<(), Error> {
 
 impl Policy {
     /// Parses a policy from JSON (missing fields keep their defaults) and validates it.
+    ///
+    /// ```
+    /// use fivergo_core::Policy;
+    /// let policy = Policy::from_json(r#"{"currency": "EUR", "subscription": {"monthly_price": "19"}}"#).unwrap();
+    /// assert_eq!(policy.monthly_fee().to_string(), "19.00 EUR");
+    /// assert_eq!(Policy::from_json(r#"{"modles": {}}"#).unwrap_err().code(), "invalid_policy"); // typos are refused
+    /// ```
     pub fn from_json(json: &str) -> Result<Self, Error> {
         let policy: Policy = serde_json::from_str(json).map_err(|e| Error::InvalidPolicy {
             field: "json".into(),
@@ -634,6 +713,11 @@ impl Policy {
     }
 
     /// The subscription fee as money in the policy currency, rounded (S1).
+    ///
+    /// ```
+    /// use fivergo_core::Policy;
+    /// assert_eq!(Policy::default().monthly_fee().to_string(), "25.00 USD");
+    /// ```
     pub fn monthly_fee(&self) -> Money {
         Money::new(self.subscription.monthly_price, self.currency).rounded()
     }

@@ -52,6 +52,18 @@ pub enum PriceSpec {
 }
 
 /// What a quote line is for.
+///
+/// ```
+/// use fivergo_core::{pricing::LineKind, *};
+/// let usd = |s| Money::parse(s, Currency::Usd).unwrap();
+/// let price = PriceSpec::BaseIncrements {
+///     unit: PricingUnit::Words, base_quantity: 100, base_price: usd("10"),
+///     increment_quantity: 100, increment_price: usd("4"),
+/// };
+/// let q = price.quote(250, &Policy::default()).unwrap();
+/// let kinds: Vec<LineKind> = q.lines.iter().map(|l| l.kind).collect();
+/// assert_eq!(kinds, [LineKind::Base, LineKind::Increments]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
@@ -64,6 +76,15 @@ pub enum LineKind {
 }
 
 /// One line of a quote.
+///
+/// ```
+/// use fivergo_core::{pricing::QuoteLine, *};
+/// let price = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: Money::parse("19.99", Currency::Usd).unwrap() };
+/// let q = price.quote(3, &Policy::default()).unwrap();
+/// let line: &QuoteLine = &q.lines[0];
+/// assert_eq!((line.quantity, line.amount.to_string()), (3, "59.97 USD".to_string()));
+/// assert_eq!(line.label, "3 × 1 item (one edit included)");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteLine {
     /// What the line is for.
@@ -79,6 +100,14 @@ pub struct QuoteLine {
 }
 
 /// A priced request: lines, total and the edits included.
+///
+/// ```
+/// use fivergo_core::*;
+/// let price = PriceSpec::PerUnit { unit: PricingUnit::Seconds, unit_price: Money::parse("0.125", Currency::Usd).unwrap() };
+/// let q: Quote = price.quote(3, &Policy::default()).unwrap();
+/// assert_eq!(q.total.to_string(), "0.38 USD"); // 0.375 rounded half away from zero
+/// assert_eq!((q.unit, q.quantity, q.included_edits), (PricingUnit::Seconds, 3, 1));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     /// The pricing unit.
@@ -95,6 +124,12 @@ pub struct Quote {
 
 impl PriceSpec {
     /// The pricing unit.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let price = PriceSpec::PerUnit { unit: PricingUnit::Words, unit_price: Money::parse("0.10", Currency::Usd).unwrap() };
+    /// assert_eq!(price.unit(), PricingUnit::Words);
+    /// ```
     pub fn unit(&self) -> PricingUnit {
         match self {
             PriceSpec::PerUnit { unit, .. } | PriceSpec::BaseIncrements { unit, .. } => *unit,
@@ -156,6 +191,19 @@ impl PriceSpec {
     }
 
     /// Prices `quantity` units (items, seconds or words).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let p = Policy::default();
+    /// let usd = |s| Money::parse(s, Currency::Usd).unwrap();
+    /// let price = PriceSpec::BaseIncrements {
+    ///     unit: PricingUnit::Seconds, base_quantity: 30, base_price: usd("40"),
+    ///     increment_quantity: 10, increment_price: usd("5"),
+    /// };
+    /// assert_eq!(price.quote(31, &p).unwrap().total, usd("45")); // a partial increment is a whole one (P3)
+    /// assert_eq!(price.quote(20, &p).unwrap().total, usd("40")); // the base covers up to 30 s
+    /// assert_eq!(price.quote(0, &p).unwrap_err().code(), "invalid_input");
+    /// ```
     pub fn quote(&self, quantity: u32, policy: &Policy) -> Result<Quote, Error> {
         if quantity == 0 {
             return Err(Error::invalid("quantity", "must be at least 1"));

@@ -90,6 +90,12 @@ pub struct PaymentMethod {
 
 impl PaymentMethod {
     /// A payment method value.
+    ///
+    /// ```
+    /// use fivergo_core::{PaymentMethod, PaymentMethodKind};
+    /// let paypal = PaymentMethod::new("pp-1", PaymentMethodKind::Paypal, "ana@example.com");
+    /// assert_eq!((paypal.kind, paypal.label.as_str()), (PaymentMethodKind::Paypal, "ana@example.com"));
+    /// ```
     pub fn new(
         id: impl Into<PaymentMethodId>,
         kind: PaymentMethodKind,
@@ -122,6 +128,12 @@ pub struct Reputation {
 
 impl Reputation {
     /// The mean star rating, if any rating counts.
+    ///
+    /// ```
+    /// use fivergo_core::Reputation;
+    /// let r = Reputation { success_score_orders: 2, rating_sum: 9, rating_count: 2 };
+    /// assert_eq!(r.average_rating(), Some(4.5));
+    /// ```
     pub fn average_rating(&self) -> Option<f64> {
         (self.rating_count > 0).then(|| f64::from(self.rating_sum) / f64::from(self.rating_count))
     }
@@ -157,6 +169,13 @@ pub struct Seller {
 
 impl Seller {
     /// A seller with no Gigs, zero balance and no payment methods.
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Seller, SellerLevel};
+    /// let ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Eur);
+    /// assert!(ana.gigs.is_empty() && ana.payment_methods.is_empty());
+    /// assert_eq!(ana.balance.to_string(), "0.00 EUR");
+    /// ```
     pub fn new(
         id: impl Into<SellerId>,
         level: SellerLevel,
@@ -175,11 +194,26 @@ impl Seller {
     }
 
     /// E1: Level 2 or above, or Pro (as the policy sets it).
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Policy, Seller, SellerLevel};
+    /// let policy = Policy::default();
+    /// assert!(Seller::new("ana", SellerLevel::TopRated, false, Currency::Usd).is_eligible(&policy));
+    /// assert!(!Seller::new("bob", SellerLevel::New, false, Currency::Usd).is_eligible(&policy));
+    /// ```
     pub fn is_eligible(&self, policy: &Policy) -> bool {
         Self::eligible_as(self.level, self.pro, policy)
     }
 
     /// `Ok` if eligible, else `not_eligible` (E1).
+    ///
+    /// ```
+    /// use fivergo_core::{Currency, Policy, Seller, SellerLevel};
+    /// let policy = Policy::default();
+    /// let bob = Seller::new("bob", SellerLevel::Level1, false, Currency::Usd);
+    /// let err = bob.ensure_eligible(&policy).unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("not_eligible", Some("E1")));
+    /// ```
     pub fn ensure_eligible(&self, policy: &Policy) -> Result<(), Error> {
         if self.is_eligible(policy) {
             Ok(())
@@ -194,6 +228,14 @@ impl Seller {
     }
 
     /// E1 for a seller at `level` with the Pro flag `pro`.
+    ///
+    /// ```
+    /// use fivergo_core::{Policy, Seller, SellerLevel};
+    /// let mut policy = Policy::default();
+    /// assert!(Seller::eligible_as(SellerLevel::New, true, &policy)); // Pro counts by default
+    /// policy.eligibility.pro_eligible = false;
+    /// assert!(!Seller::eligible_as(SellerLevel::New, true, &policy));
+    /// ```
     pub fn eligible_as(level: SellerLevel, pro: bool, policy: &Policy) -> bool {
         level >= policy.eligibility.min_level || (pro && policy.eligibility.pro_eligible)
     }
@@ -309,6 +351,16 @@ impl Seller {
     }
 
     /// Folds in an event that concerns the seller; others are ignored.
+    ///
+    /// ```
+    /// use fivergo_core::{seller::SellerCommand, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let mut ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+    /// let events = ana.decide(SellerCommand::AddGig { subcategory: "tattoo" }, &ctx).unwrap();
+    /// events.iter().for_each(|e| ana.apply(e));
+    /// assert!(ana.gigs.contains("tattoo"));
+    /// ```
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::SellerLevelChanged { level, pro, .. } => (self.level, self.pro) = (*level, *pro),
@@ -345,6 +397,16 @@ impl Seller {
     }
 
     /// The stored payment method with `id`, or `not_found`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// let ana = hub.seller("ana").unwrap();
+    /// assert_eq!(ana.payment_method(&"card".into()).unwrap().label, "Visa");
+    /// assert_eq!(ana.payment_method(&"paypal".into()).unwrap_err().code(), "not_found");
+    /// ```
     pub fn payment_method(&self, id: &PaymentMethodId) -> Result<&PaymentMethod, Error> {
         self.payment_methods
             .iter()
@@ -354,6 +416,17 @@ impl Seller {
 }
 
 /// What a seller can be asked to do besides registering (E2, C2, S2).
+///
+/// ```
+/// use fivergo_core::{seller::SellerCommand, *};
+/// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+/// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+/// let ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+/// let credit = SellerCommand::CreditBalance { amount: Money::parse("30", Currency::Usd).unwrap() };
+/// assert_eq!(ana.decide(credit, &ctx).unwrap()[0].kind(), "balance_credited");
+/// let unknown = SellerCommand::AddGig { subcategory: "no-such-slug" };
+/// assert_eq!(ana.decide(unknown, &ctx).unwrap_err().code(), "unknown_subcategory");
+/// ```
 #[derive(Debug, Clone)]
 pub enum SellerCommand<'a> {
     /// The host changed the level or Pro flag; `published` are the seller's published
