@@ -97,6 +97,14 @@ pub enum GenerationRequest {
 
 impl GenerationRequest {
     /// The seller partition the request is decided in.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::GenerationRequest, Brief};
+    /// let revision = GenerationRequest::Revision { client: "bob".into(), order: "ana/order-3".into(), note: "bolder".into() };
+    /// assert_eq!(revision.partition().unwrap().as_str(), "ana"); // read from the order id
+    /// let foreign = GenerationRequest::OrderDraft { client: "bob".into(), model: "model-1".into(), brief: Brief::new("koi"), seed: 1 };
+    /// assert_eq!(foreign.partition(), None); // not an id the hub minted
+    /// ```
     pub fn partition(&self) -> Option<SellerId> {
         use crate::ids::PartitionKey;
         match self {
@@ -108,6 +116,14 @@ impl GenerationRequest {
     }
 
     /// Who asked: the seller (playground) or the client; only they may cancel it.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::GenerationRequest, Brief};
+    /// let playground = GenerationRequest::Playground { seller: "ana".into(), model: "ana/model-1".into(), brief: Brief::new("koi"), seed: 1 };
+    /// assert_eq!(playground.requester(), "ana");
+    /// let offer = GenerationRequest::AcceptOffer { client: "bob".into(), order: "ana/order-1".into(), seed: 1 };
+    /// assert_eq!(offer.requester(), "bob");
+    /// ```
     pub fn requester(&self) -> &str {
         match self {
             GenerationRequest::Playground { seller, .. } => seller.as_str(),
@@ -330,6 +346,19 @@ pub struct GenerationJob {
 }
 
 /// What can happen to a queued generation.
+///
+/// ```
+/// use fivergo_core::{generation::*, *};
+/// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+/// let ctx = partition.context(&policy, "2026-03-01T00:00:00Z".parse().unwrap());
+/// let request = GenerationRequest::Playground { seller: "ana".into(), model: "ana/model-1".into(), brief: Brief::new("koi"), seed: 1 };
+/// let mut job = GenerationJob::queue(request, &ctx);
+/// job.decide(GenerationCommand::Begin { worker: None }, &ctx).unwrap().iter().for_each(|e| job.apply(e));
+/// let renewed = job.decide(GenerationCommand::RenewLease { attempt: 1 }, &ctx).unwrap();
+/// assert_eq!(renewed[0].kind(), "generation_lease_renewed");
+/// let stale = job.decide(GenerationCommand::RenewLease { attempt: 2 }, &ctx).unwrap_err();
+/// assert_eq!(stale.code(), "job_lease_lost"); // not the run that holds the lease
+/// ```
 #[derive(Debug, Clone)]
 pub enum GenerationCommand {
     /// A worker takes the queued job, on a lease.
@@ -363,6 +392,16 @@ pub enum GenerationCommand {
 
 impl GenerationJob {
     /// A job for `request`, queued at `ctx.now` with the partition's next id.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::*, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let now = "2026-03-01T00:00:00Z".parse().unwrap();
+    /// let ctx = partition.context(&policy, now);
+    /// let request = GenerationRequest::AcceptOffer { client: "bob".into(), order: "ana/order-1".into(), seed: 3 };
+    /// let job = GenerationJob::queue(request.clone(), &ctx);
+    /// assert_eq!((job.request, job.queued_at, job.attempt), (request, now, 0));
+    /// ```
     pub fn queue(request: GenerationRequest, ctx: &Context) -> Self {
         Self {
             id: ctx.ids.generation(),
@@ -380,6 +419,19 @@ impl GenerationJob {
     }
 
     /// Whether the job is running on a lease that ended at or before `now`.
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use fivergo_core::{generation::*, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-03-01T00:00:00Z".parse().unwrap());
+    /// let request = GenerationRequest::Playground { seller: "ana".into(), model: "ana/model-1".into(), brief: Brief::new("koi"), seed: 1 };
+    /// let mut job = GenerationJob::queue(request, &ctx);
+    /// assert!(!job.lease_expired(ctx.now + Duration::days(1))); // queued: no lease
+    /// job.decide(GenerationCommand::Begin { worker: None }, &ctx).unwrap().iter().for_each(|e| job.apply(e));
+    /// assert!(!job.lease_expired(ctx.now + Duration::seconds(119)));
+    /// assert!(job.lease_expired(ctx.now + policy.jobs.generation_lease()));
+    /// ```
     pub fn lease_expired(&self, now: DateTime<Utc>) -> bool {
         self.status == JobStatus::Running && self.lease_until.is_some_and(|until| until <= now)
     }
@@ -398,6 +450,18 @@ impl GenerationJob {
     }
 
     /// Decides a command about the job.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::*, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-03-01T00:00:00Z".parse().unwrap());
+    /// let request = GenerationRequest::Playground { seller: "ana".into(), model: "ana/model-1".into(), brief: Brief::new("koi"), seed: 1 };
+    /// let job = GenerationJob::queue(request, &ctx);
+    /// let failed = job.decide(GenerationCommand::Fail { reason: "the model was archived".into() }, &ctx).unwrap();
+    /// assert_eq!(failed[0].kind(), "generation_failed");
+    /// let finish = GenerationCommand::Finish { attempt: 1, outcome: Err("boom".into()) };
+    /// assert_eq!(job.decide(finish, &ctx).unwrap_err().code(), "job_lease_lost"); // never started
+    /// ```
     pub fn decide(&self, command: GenerationCommand, ctx: &Context) -> Result<Vec<Event>, Error> {
         let (job, at) = (self.id.clone(), ctx.now);
         let not_active = |action: &str| Error::JobNotActive {
@@ -470,6 +534,18 @@ impl GenerationJob {
     }
 
     /// Folds one of the job's events in.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::*, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-03-01T00:00:00Z".parse().unwrap());
+    /// let request = GenerationRequest::Playground { seller: "ana".into(), model: "ana/model-1".into(), brief: Brief::new("koi"), seed: 1 };
+    /// let mut job = GenerationJob::queue(request, &ctx);
+    /// for e in job.decide(GenerationCommand::Begin { worker: Some("w1".into()) }, &ctx).unwrap() {
+    ///     job.apply(&e);
+    /// }
+    /// assert_eq!((job.status, job.attempt, job.worker.as_deref()), (JobStatus::Running, 1, Some("w1")));
+    /// ```
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::GenerationStarted {
@@ -561,6 +637,25 @@ pub(crate) enum Marks {
 }
 
 /// A generation taken out of the hub, to run anywhere; see the [module docs](self).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// let run: GenerationRun = hub.begin_playground("ana", &model, Brief::new("koi"), 7).unwrap().value;
+/// let result = std::thread::spawn(move || run.execute()).join().unwrap(); // off the hub
+/// assert!(result.succeeded());
+/// assert!(matches!(hub.finish_generation(result).unwrap().value, Generated::Playground { .. }));
+/// ```
 pub struct GenerationRun {
     pub(crate) purpose: Purpose,
     pub(crate) generator: Arc<dyn Generator>,
@@ -589,6 +684,25 @@ impl std::fmt::Debug for GenerationRun {
 }
 
 /// What a [`GenerationRun`] produced, for [`Hub::finish_generation`](crate::Hub::finish_generation).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// let run = hub.begin_playground("ana", &model, Brief::new("koi"), 7).unwrap().value;
+/// let result: GenerationResult = run.execute();
+/// let generated = hub.finish_generation(result).unwrap();
+/// assert_eq!(generated.events[0].kind(), "playground_generated");
+/// ```
 pub struct GenerationResult {
     pub(crate) purpose: Purpose,
     pub(crate) job: Option<(GenerationId, u32)>,
@@ -614,6 +728,31 @@ pub(crate) struct Made {
 }
 
 /// What [`Hub::finish_generation`](crate::Hub::finish_generation) recorded.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// let run = hub.begin_order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+/// match hub.finish_generation(run.execute()).unwrap().value {
+///     Generated::Draft { order } => assert_eq!(hub.order("bob", &order).unwrap().status, OrderStatus::Drafted),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Generated {
     /// A playground generation: its file and whether it carries the visible mark (G2).
@@ -634,6 +773,27 @@ pub enum Generated {
 
 impl Generated {
     /// What a queued generation's job records of it.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let run = hub.begin_playground("ana", &model, Brief::new("koi"), 7).unwrap().value;
+    /// let generated = hub.finish_generation(run.execute()).unwrap().value;
+    /// match generated.outcome() {
+    ///     GenerationOutcome::Playground { watermarked, .. } => assert!(watermarked), // not subscribed (G2)
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
     pub fn outcome(&self) -> GenerationOutcome {
         match self {
             Generated::Playground {
@@ -668,22 +828,104 @@ impl Made {
 
 impl GenerationRun {
     /// The token that cancels this run between the generator's steps.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let run = hub.begin_playground("ana", &model, Brief::new("koi"), 7).unwrap().value;
+    /// run.cancel_token().cancel(); // from any thread
+    /// let result = run.execute();
+    /// assert!(!result.succeeded());
+    /// assert_eq!(hub.finish_generation(result).unwrap_err().code(), "cancelled");
+    /// ```
     pub fn cancel_token(&self) -> CancelToken {
         self.cancel.clone()
     }
 
     /// The queued job this run serves, when a worker claimed one.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::GenerationRequest, jobs::ClaimedJob, *};
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let direct = hub.begin_playground("ana", &model, Brief::new("koi"), 7).unwrap().value;
+    /// assert_eq!(direct.job(), None);
+    /// let request = GenerationRequest::Playground { seller: "ana".into(), model: model.clone(), brief: Brief::new("koi"), seed: 7 };
+    /// let queued = hub.queue_generation(request).unwrap().value;
+    /// let Some(ClaimedJob::Generation(run)) = hub.claim_job("w1").unwrap().value else { panic!() };
+    /// assert_eq!(run.job(), Some(&queued));
+    /// ```
     pub fn job(&self) -> Option<&GenerationId> {
         self.job.as_ref().map(|(id, _)| id)
     }
 
     /// Which run of its job this is (0 for a direct generation).
+    ///
+    /// ```
+    /// use fivergo_core::{generation::GenerationRequest, jobs::ClaimedJob, *};
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// assert_eq!(hub.begin_playground("ana", &model, Brief::new("koi"), 7).unwrap().value.attempt(), 0);
+    /// let request = GenerationRequest::Playground { seller: "ana".into(), model: model.clone(), brief: Brief::new("koi"), seed: 7 };
+    /// hub.queue_generation(request).unwrap();
+    /// let Some(ClaimedJob::Generation(run)) = hub.claim_job("w1").unwrap().value else { panic!() };
+    /// assert_eq!(run.attempt(), 1); // the first run of the queued job
+    /// ```
     pub fn attempt(&self) -> u32 {
         self.job.as_ref().map_or(0, |(_, attempt)| *attempt)
     }
 
     /// Generates, marks and stores. Never touches the hub (a claimed job's lease is
     /// renewed from the generator's progress).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let run = hub.begin_playground("ana", &model, Brief::new("koi"), 7).unwrap().value;
+    /// let stored = hub.blobs().clone();
+    /// let result = run.execute(); // generated, marked and stored; nothing recorded yet
+    /// assert!(result.succeeded());
+    /// let Generated::Playground { artifact, .. } = hub.finish_generation(result).unwrap().value else { panic!() };
+    /// assert!(stored.fetch(&artifact).is_ok());
+    /// ```
     pub fn execute(self) -> GenerationResult {
         let made = self.make();
         GenerationResult {
@@ -731,6 +973,25 @@ impl std::fmt::Debug for GenerationResult {
 
 impl GenerationResult {
     /// Whether the generator produced something.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let run = hub.begin_playground("ana", &model, Brief::new("koi"), 7).unwrap().value;
+    /// let token = run.cancel_token();
+    /// token.cancel();
+    /// assert!(!run.execute().succeeded()); // the generator stopped before making anything
+    /// ```
     pub fn succeeded(&self) -> bool {
         self.made.is_ok()
     }

@@ -23,6 +23,24 @@ use std::fmt;
 /// `Training` is the state of a model that has never finished a training; a model
 /// retrained later keeps its state (ready, published...) and serves its last
 /// succeeded version meanwhile.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// assert_eq!(hub.model("ana", &model).unwrap().status, ModelStatus::Draft);
+/// let job = hub.start_training("ana", &model).unwrap().value;
+/// assert_eq!(hub.model("ana", &model).unwrap().status, ModelStatus::Training);
+/// hub.run_training(&job).unwrap();
+/// assert_eq!(hub.model("ana", &model).unwrap().status.to_string(), "ready");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelStatus {
@@ -103,6 +121,22 @@ impl fmt::Display for Requirement {
 }
 
 /// Where clients meet the model (M4).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let placement = Placement { gigs: ["gig-42".to_string()].into(), on_profile: true };
+/// hub.set_placement("ana", &model, placement.clone()).unwrap();
+/// assert_eq!(hub.model("ana", &model).unwrap().placement, placement);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Placement {
     /// The host's Gig ids that show the model.
@@ -114,6 +148,24 @@ pub struct Placement {
 /// A trained version of a model. What the generator learnt is a file in the blob
 /// store (a [`TrainedStyle`](crate::TrainedStyle) as JSON): styles can hold exemplar
 /// pictures, which never enter events or snapshots.
+///
+/// ```
+/// use fivergo_core::{model::TrainedVersion, *};
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// let live: TrainedVersion = hub.model("ana", &model).unwrap().live.unwrap();
+/// assert_eq!((live.version, &live.job, live.generator.as_str()), (1, &job, "echo"));
+/// assert!(hub.trained_style("ana", &live.style).is_ok()); // the style's file, for its owner
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainedVersion {
     /// 1 for the first succeeded training, then 2, ...
@@ -132,6 +184,32 @@ pub struct TrainedVersion {
 }
 
 /// What a report is about (M6).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// hub.report_issue("bob", &model, ReportTarget::Model, "Looks like someone else's art").unwrap();
+/// let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+/// hub.report_issue("bob", &model, ReportTarget::Creation { order }, "Blurry result").unwrap();
+/// assert_eq!(hub.model("ana", &model).unwrap().reports.len(), 2);
+/// let unknown = ReportTarget::Creation { order: "ana/order-99".into() };
+/// assert_eq!(hub.report_issue("bob", &model, unknown, "?").unwrap_err().code(), "not_found");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ReportTarget {
@@ -145,6 +223,30 @@ pub enum ReportTarget {
 }
 
 /// A "Report an issue" record (M6).
+///
+/// ```
+/// use fivergo_core::{model::Report, *};
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// hub.report_issue("bob", &model, ReportTarget::Model, "  Looks copied ").unwrap();
+/// let report: Report = hub.model("ana", &model).unwrap().reports.remove(0);
+/// assert_eq!((report.reporter.as_str(), report.text.as_str()), ("bob", "Looks copied"));
+/// assert_eq!((report.target, report.at), (ReportTarget::Model, hub.now()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     /// Who reported (a seller or client id).
@@ -159,6 +261,23 @@ pub struct Report {
 }
 
 /// A seller's AI creation model.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let m: CreationModel = hub.model("ana", &model).unwrap();
+/// assert_eq!((m.owner.as_str(), m.subcategory.as_str(), m.status), ("ana", "tattoo", ModelStatus::Draft));
+/// assert_eq!(m.assets, [art]);
+/// assert!(m.attested_at.is_some() && m.live.is_none() && m.name.is_none());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreationModel {
     /// Minted by the hub.
@@ -201,6 +320,13 @@ pub struct CreationModel {
 
 impl CreationModel {
     /// A new draft model.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let m = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), "2026-02-18T09:00:00Z".parse().unwrap());
+    /// assert_eq!(m.status, ModelStatus::Draft);
+    /// assert!(m.assets.is_empty() && m.price.is_none() && m.live.is_none());
+    /// ```
     pub fn new(id: ModelId, owner: SellerId, subcategory: String, at: DateTime<Utc>) -> Self {
         Self {
             id,
@@ -225,6 +351,24 @@ impl CreationModel {
 
     /// A7: assets, instructions or tags changed since the live version was trained;
     /// generation keeps using the live version until the seller retrains.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// assert!(!hub.model("ana", &model).unwrap().is_stale());
+    /// hub.set_instructions("ana", &model, Some("bolder outlines")).unwrap(); // A7
+    /// assert!(hub.model("ana", &model).unwrap().is_stale());
+    /// ```
     pub fn is_stale(&self) -> bool {
         self.live
             .as_ref()
@@ -232,6 +376,14 @@ impl CreationModel {
     }
 
     /// Owner-only access (M7, D1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let m = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), "2026-02-18T09:00:00Z".parse().unwrap());
+    /// assert!(m.ensure_owner(&"ana".into()).is_ok());
+    /// let err = m.ensure_owner(&"bob".into()).unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("forbidden", Some("M7")));
+    /// ```
     pub fn ensure_owner(&self, actor: &SellerId) -> Result<(), Error> {
         if &self.owner == actor {
             Ok(())
@@ -246,6 +398,23 @@ impl CreationModel {
     }
 
     /// Refuses changes to an archived model (M3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// assert!(hub.model("ana", &model).unwrap().ensure_not_archived("train").is_ok());
+    /// hub.archive("ana", &model).unwrap();
+    /// let err = hub.model("ana", &model).unwrap().ensure_not_archived("train").unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("invalid_model_state", Some("M3")));
+    /// ```
     pub fn ensure_not_archived(&self, action: &str) -> Result<(), Error> {
         if self.status == ModelStatus::Archived {
             Err(self.state_error(action))
@@ -264,6 +433,32 @@ impl CreationModel {
 
     /// G5: what clients generate with — a published model of a seller with an active
     /// subscription, and its last succeeded training.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let (m, sub) = (hub.model("ana", &model).unwrap(), hub.subscription("ana").unwrap());
+    /// assert_eq!(m.ensure_servable(sub.as_ref()).unwrap().version, 1);
+    /// assert_eq!(m.ensure_servable(None).unwrap_err().code(), "subscription_required"); // S4
+    /// hub.unpublish("ana", &model).unwrap();
+    /// let m = hub.model("ana", &model).unwrap();
+    /// assert_eq!(m.ensure_servable(sub.as_ref()).unwrap_err().code(), "model_not_published"); // G5
+    /// ```
     pub fn ensure_servable(
         &self,
         subscription: Option<&Subscription>,
@@ -280,6 +475,29 @@ impl CreationModel {
     }
 
     /// What clients see of the model once published: no assets, no style (D1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().listing().unwrap_err().code(), "model_not_published");
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// hub.publish("ana", &model).unwrap();
+    /// let listing = hub.model("ana", &model).unwrap().listing().unwrap();
+    /// assert_eq!((listing.name.as_str(), listing.seller.as_str()), ("Tattoo", "ana"));
+    /// ```
     pub fn listing(&self) -> Result<Listing, Error> {
         match (&self.status, &self.price, &self.name) {
             (ModelStatus::Published, Some(price), Some(name)) => Ok(Listing {
@@ -297,6 +515,30 @@ impl CreationModel {
     }
 
     /// A quote for `quantity` units of the published model (P1–P5).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let m = hub.model("ana", &model).unwrap();
+    /// let quote = m.quote(3, hub.policy()).unwrap();
+    /// assert_eq!((quote.total.to_string(), quote.included_edits), ("60.00 USD".to_string(), 1));
+    /// assert_eq!(quote, hub.quote(&model, 3).unwrap());
+    /// ```
     pub fn quote(&self, quantity: u32, policy: &Policy) -> Result<Quote, Error> {
         self.listing()?.price.quote(quantity, policy)
     }
@@ -304,6 +546,28 @@ impl CreationModel {
     /// The playground's terms (G2): whether a generation now is watermarked (no
     /// subscription yet) or clean (subscribed); refused while past due or after the
     /// end (S2, S4) and without a succeeded training (G5).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let m = hub.model("ana", &model).unwrap();
+    /// let (live, watermarked) = m.playground_terms(None).unwrap();
+    /// assert!(watermarked); // before the first subscription (G2)
+    /// assert_eq!(live.version, 1);
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// let sub = hub.subscription("ana").unwrap();
+    /// assert!(!m.playground_terms(sub.as_ref()).unwrap().1); // subscribed: clean
+    /// ```
     pub fn playground_terms(
         &self,
         subscription: Option<&Subscription>,
@@ -592,6 +856,16 @@ impl CreationModel {
     }
 
     /// Folds in an event that concerns the model; others are ignored.
+    ///
+    /// ```
+    /// use fivergo_core::{model::ModelCommand, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let mut m = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let events = m.decide(ModelCommand::SetInstructions { instructions: Some(" fine line ") }, &ctx).unwrap();
+    /// events.iter().for_each(|e| m.apply(e));
+    /// assert_eq!((m.instructions.as_deref(), m.settings_rev), (Some("fine line"), 1));
+    /// ```
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::AssetsSelected { assets, .. } => {
@@ -719,6 +993,17 @@ impl CreationModel {
 
 /// What a model's owner can ask of it (A1–A9, C3, M1–M6, T1–T5, G2), with the facts
 /// from the rest of the seller's partition that the decision reads.
+///
+/// ```
+/// use fivergo_core::{model::ModelCommand, *};
+/// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+/// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+/// let m = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+/// let ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+/// let train = ModelCommand::StartTraining { seller: &ana, subscription: None, jobs: vec![], taken_names: vec![] };
+/// assert_eq!(m.decide(train, &ctx).unwrap_err().code(), "no_assets_selected");
+/// assert_eq!(m.decide(ModelCommand::Unpublish, &ctx).unwrap_err().code(), "invalid_model_state");
+/// ```
 #[derive(Debug, Clone)]
 pub enum ModelCommand<'a> {
     /// Add assets of the owner's library to the selection (A1, A3).
@@ -793,6 +1078,29 @@ pub enum ModelCommand<'a> {
 }
 
 /// A client-facing view of a published model: no assets, no style (D1).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// let listing: Listing = hub.listing(&model).unwrap(); // anyone may read it
+/// assert_eq!((listing.model, listing.subcategory.as_str()), (model, "tattoo"));
+/// assert!(matches!(listing.price, PriceSpec::PerUnit { unit: PricingUnit::Item, .. }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Listing {
     /// The model.
@@ -810,6 +1118,34 @@ pub struct Listing {
 }
 
 /// Who can see a creation, for [`CreationModel::creations`] views (M5).
+///
+/// ```
+/// use fivergo_core::{model::Creation, *};
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+/// # let price = hub.order("bob", &order).unwrap().price().unwrap();
+/// # hub.approve("bob", &order).unwrap();
+/// # hub.record_payment("bob", &order, price).unwrap();
+/// let creations: Vec<Creation> = hub.creations("ana", &model).unwrap();
+/// assert_eq!((&creations[0].order, creations[0].client.as_str()), (&order, "bob"));
+/// assert_eq!(creations[0].purchased_at, hub.now());
+/// assert_eq!(hub.creations("bob", &model).unwrap_err().code(), "forbidden");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Creation {
     /// The order.

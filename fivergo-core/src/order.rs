@@ -23,6 +23,30 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// The client's path (G3).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// let direct = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+/// assert_eq!(hub.order("bob", &direct).unwrap().path, OrderPath::ImmediateDownload);
+/// let contact = hub.contact_seller("bob", &model, Brief::new("a sleeve")).unwrap().value;
+/// assert_eq!(hub.order("bob", &contact).unwrap().path, OrderPath::CustomOffer);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderPath {
@@ -33,6 +57,32 @@ pub enum OrderPath {
 }
 
 /// Where an order stands.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+/// assert_eq!(hub.order("bob", &order).unwrap().status, OrderStatus::Drafted);
+/// hub.approve("bob", &order).unwrap();
+/// hub.record_payment("bob", &order, Money::parse("20", Currency::Usd).unwrap()).unwrap();
+/// let status = hub.order("bob", &order).unwrap().status;
+/// assert_eq!((status, status.to_string()), (OrderStatus::Released, "released".to_string()));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
@@ -88,6 +138,36 @@ pub struct CustomOffer {
 }
 
 /// A client's review (R2).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+/// # let price = hub.order("bob", &order).unwrap().price().unwrap();
+/// # hub.approve("bob", &order).unwrap();
+/// # hub.record_payment("bob", &order, price).unwrap();
+/// # hub.download("bob", &order).unwrap();
+/// hub.request_revision("bob", &order, "thinner lines").unwrap();
+/// hub.approve("bob", &order).unwrap(); // the revised delivery: completed, with an edit
+/// hub.review("bob", &order, 5, "Spot on after one edit").unwrap();
+/// let review = hub.order("ana", &order).unwrap().review.unwrap();
+/// assert_eq!((review.stars, review.text.as_str()), (5, "Spot on after one edit"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
     /// 1 to 5 stars.
@@ -100,6 +180,31 @@ pub struct Review {
 }
 
 /// A client order for a model's generation.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # let price = Money::parse("20", Currency::Usd).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// let id = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+/// let order: Order = hub.order("ana", &id).unwrap();
+/// assert_eq!((order.client.as_str(), order.seller.as_str(), &order.model), ("bob", "ana", &model));
+/// assert_eq!(order.quote.unwrap().total.to_string(), "20.00 USD");
+/// assert!(order.draft.is_some() && order.clean.is_some() && order.paid_at.is_none());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     /// Minted by the hub.
@@ -156,6 +261,19 @@ pub struct Order {
 /// What a generation delivered to an order: the marked draft the client sees, the
 /// clean file held back until approve + pay (G1), and the draft's invisible payload
 /// (W2), `None` where the content could not hold one.
+///
+/// ```
+/// use fivergo_core::{order::OrderCommand, *};
+/// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+/// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+/// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+/// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::CustomOffer, Brief::new("koi"), 0, None, &ctx).unwrap();
+/// let delivery = Delivery { draft: BlobRef::of(b"marked", "text/plain"), clean: BlobRef::of(b"clean", "text/plain"), payload: Some(order.next_payload()) };
+/// let refused = order.decide(OrderCommand::AcceptOffer { delivery: delivery.clone() }, &ctx).unwrap_err();
+/// assert_eq!(refused.code(), "invalid_order_state"); // no offer was sent yet
+/// let events = order.opened_with(delivery, ctx.now);
+/// assert_eq!(events[1].kind(), "draft_delivered");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     /// The watermarked draft (W1, W2).
@@ -168,6 +286,20 @@ pub struct Delivery {
 
 /// What a client (or the order's seller) can ask of an order (G1–G4, V1–V2,
 /// F1–F2, R1–R3, D2–D3). The caller has checked who asks (D1, D2).
+///
+/// ```
+/// use fivergo_core::{order::OrderCommand, *};
+/// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+/// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+/// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+/// let mut order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::CustomOffer, Brief::new("koi"), 0, None, &ctx).unwrap();
+/// let usd = |s| Money::parse(s, Currency::Usd).unwrap();
+/// let offer = CustomOffer { price: usd("120"), non_ai_work: usd("50"), revisions: 2, revision_window_hours: 72, terms: "hand-finished".into() };
+/// let events = order.decide(OrderCommand::SendOffer { offer }, &ctx).unwrap();
+/// events.iter().for_each(|e| order.apply(e));
+/// assert_eq!((order.status, order.price()), (OrderStatus::OfferSent, Some(usd("120"))));
+/// assert_eq!(order.decide(OrderCommand::RequestSourceFile, &ctx).unwrap_err().code(), "source_file_unavailable"); // G4
+/// ```
 #[derive(Debug, Clone)]
 pub enum OrderCommand<'a> {
     /// The seller answers with a custom offer (V2).
@@ -248,6 +380,17 @@ pub fn draft_payload(order: &OrderId, index: usize) -> u64 {
 impl Order {
     /// A new order of `client` on `model` (G3): the client must be named and ask
     /// for at least one unit.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open(ctx.ids.order(), "bob", &model, OrderPath::CustomOffer, Brief::new("koi"), 0, None, &ctx).unwrap();
+    /// assert_eq!((order.id.as_str(), order.status), ("ana/order-1", OrderStatus::OfferRequested));
+    /// let nobody = Order::open(ctx.ids.order(), " ", &model, OrderPath::CustomOffer, Brief::new("koi"), 0, None, &ctx);
+    /// assert_eq!(nobody.unwrap_err().code(), "invalid_input");
+    /// ```
     #[allow(clippy::too_many_arguments)]
     pub fn open(
         id: OrderId,
@@ -295,16 +438,58 @@ impl Order {
     }
 
     /// The invisible payload the next draft of this order carries (W2).
+    ///
+    /// ```
+    /// use fivergo_core::{order::draft_payload, *};
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let order = hub.order("ana", &order).unwrap();
+    /// assert_eq!(order.draft_payloads.len(), 1); // the first draft is out
+    /// assert_eq!(order.next_payload(), draft_payload(&order.id, 1)); // what a revision would carry
+    /// ```
     pub fn next_payload(&self) -> u64 {
         draft_payload(&self.id, self.draft_payloads.len())
     }
 
     /// The seed of the next revision's generation.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::ImmediateDownload, Brief::new("koi"), 41, None, &ctx).unwrap();
+    /// assert_eq!(order.revision_seed(), 42); // the first revision draws a new picture
+    /// ```
     pub fn revision_seed(&self) -> u64 {
         self.seed.wrapping_add(self.revision_notes.len() as u64 + 1)
     }
 
     /// The brief of a revision asked with `note`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::ImmediateDownload, Brief::new("a koi"), 7, None, &ctx).unwrap();
+    /// assert_eq!(order.revision_brief("  thinner lines ").text, "a koi\nRevision: thinner lines");
+    /// ```
     pub fn revision_brief(&self, note: &str) -> Brief {
         let mut brief = self.brief.clone();
         brief.text = format!("{}\nRevision: {}", brief.text, note.trim());
@@ -312,6 +497,37 @@ impl Order {
     }
 
     /// V1: a revision may be asked now with `note`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # let price = hub.order("bob", &order).unwrap().price().unwrap();
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, price).unwrap();
+    /// # hub.download("bob", &order).unwrap();
+    /// let order = hub.order("bob", &order).unwrap();
+    /// let (policy, now) = (hub.policy(), hub.now());
+    /// assert!(order.check_revision_request("thinner lines", policy, now).is_ok());
+    /// assert_eq!(order.check_revision_request("  ", policy, now).unwrap_err().code(), "invalid_input");
+    /// let late = now + chrono::Duration::hours(25);
+    /// assert_eq!(order.check_revision_request("thinner lines", policy, late).unwrap_err().code(), "revision_not_allowed");
+    /// ```
     pub fn check_revision_request(
         &self,
         note: &str,
@@ -327,6 +543,34 @@ impl Order {
 
     /// Whether `set_delivery_public(public)` changes anything; refused before
     /// payment (D2, G1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let unpaid = hub.order("bob", &order).unwrap();
+    /// assert_eq!(unpaid.check_visibility(true).unwrap_err().code(), "not_approved_and_paid");
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, unpaid.price().unwrap()).unwrap();
+    /// let paid = hub.order("bob", &order).unwrap();
+    /// assert_eq!(paid.check_visibility(true).unwrap(), true); // private now: making it public changes it
+    /// assert_eq!(paid.check_visibility(false).unwrap(), false);
+    /// ```
     pub fn check_visibility(&self, public: bool) -> Result<bool, Error> {
         if self.delivery_owner().is_none() {
             return Err(Error::NotApprovedAndPaid {
@@ -506,6 +750,17 @@ impl Order {
     }
 
     /// The events that open this order with its first draft (G1, G3, W1, W2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::ImmediateDownload, Brief::new("koi"), 7, None, &ctx).unwrap();
+    /// let delivery = Delivery { draft: BlobRef::of(b"marked", "text/plain"), clean: BlobRef::of(b"clean", "text/plain"), payload: None };
+    /// let kinds: Vec<_> = order.opened_with(delivery, ctx.now).iter().map(Event::kind).collect();
+    /// assert_eq!(kinds, ["order_created", "draft_delivered"]);
+    /// ```
     pub fn opened_with(self, delivery: Delivery, at: DateTime<Utc>) -> Vec<Event> {
         let delivered = self.delivered(delivery, at);
         vec![
@@ -532,6 +787,19 @@ impl Order {
     }
 
     /// Folds in an event that concerns the order; others are ignored.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::ImmediateDownload, Brief::new("koi"), 7, None, &ctx).unwrap();
+    /// let mut seen = order.clone();
+    /// let delivery = Delivery { draft: BlobRef::of(b"marked", "text/plain"), clean: BlobRef::of(b"clean", "text/plain"), payload: Some(9) };
+    /// order.opened_with(delivery, ctx.now).iter().for_each(|e| seen.apply(e));
+    /// assert_eq!((seen.status, seen.draft_payloads.clone()), (OrderStatus::Drafted, vec![Some(9)]));
+    /// assert_eq!(seen.draft.unwrap().sha256, BlobRef::of(b"marked", "text/plain").sha256);
+    /// ```
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::OfferSent { offer, .. } => {
@@ -589,6 +857,31 @@ impl Order {
     }
 
     /// The amount the client pays.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let order = hub.order("bob", &order).unwrap();
+    /// assert_eq!(order.price(), Some(Money::parse("20.00", Currency::Usd).unwrap())); // the quote's total
+    /// let contact = hub.contact_seller("bob", &model, Brief::new("a sleeve")).unwrap().value;
+    /// assert_eq!(hub.order("bob", &contact).unwrap().price(), None); // no offer yet
+    /// ```
     pub fn price(&self) -> Option<Money> {
         match self.path {
             OrderPath::ImmediateDownload => self.quote.as_ref().map(|q| q.total),
@@ -597,6 +890,31 @@ impl Order {
     }
 
     /// The part of the price beyond the AI generation (zero for immediate downloads).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let usd = |s| Money::parse(s, Currency::Usd).unwrap();
+    /// let order = hub.contact_seller("bob", &model, Brief::new("a sleeve")).unwrap().value;
+    /// let offer = CustomOffer { price: usd("120"), non_ai_work: usd("50"), revisions: 1, revision_window_hours: 48, terms: String::new() };
+    /// hub.send_custom_offer("ana", &order, offer).unwrap();
+    /// assert_eq!(hub.order("bob", &order).unwrap().non_ai_work(), usd("50"));
+    /// ```
     pub fn non_ai_work(&self) -> Money {
         self.offer
             .as_ref()
@@ -606,27 +924,157 @@ impl Order {
 
     /// R1: fully AI-generated orders never count in the Success Score or order
     /// completion rate; an offer with other work in it does.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// assert!(!hub.order("ana", &order).unwrap().counts_in_success_score()); // all AI (R1)
+    /// let usd = |s| Money::parse(s, Currency::Usd).unwrap();
+    /// let custom = hub.contact_seller("bob", &model, Brief::new("a sleeve")).unwrap().value;
+    /// let offer = CustomOffer { price: usd("120"), non_ai_work: usd("50"), revisions: 1, revision_window_hours: 48, terms: String::new() };
+    /// hub.send_custom_offer("ana", &custom, offer).unwrap();
+    /// assert!(hub.order("ana", &custom).unwrap().counts_in_success_score());
+    /// ```
     pub fn counts_in_success_score(&self) -> bool {
         self.non_ai_work().is_positive()
     }
 
     /// Whether the client asked for (and so received) an edit.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # let price = hub.order("bob", &order).unwrap().price().unwrap();
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, price).unwrap();
+    /// # hub.download("bob", &order).unwrap();
+    /// assert!(!hub.order("bob", &order).unwrap().edited());
+    /// hub.request_revision("bob", &order, "thinner lines").unwrap();
+    /// assert!(hub.order("bob", &order).unwrap().edited());
+    /// ```
     pub fn edited(&self) -> bool {
         !self.revision_notes.is_empty()
     }
 
     /// D2: who owns the delivery — the client, once paid.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// assert_eq!(hub.order("ana", &order).unwrap().delivery_owner(), None); // the seller's until paid
+    /// hub.record_payment("bob", &order, Money::parse("20", Currency::Usd).unwrap()).unwrap();
+    /// assert_eq!(hub.order("ana", &order).unwrap().delivery_owner(), Some(&ClientId::from("bob"))); // D2
+    /// ```
     pub fn delivery_owner(&self) -> Option<&ClientId> {
         self.paid_at.map(|_| &self.client)
     }
 
     /// Approved and paid: the clean file may leave (G1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// hub.record_payment("bob", &order, Money::parse("20", Currency::Usd).unwrap()).unwrap();
+    /// assert!(!hub.order("bob", &order).unwrap().is_released()); // paid, not approved
+    /// hub.approve("bob", &order).unwrap();
+    /// assert!(hub.order("bob", &order).unwrap().is_released()); // G1
+    /// ```
     pub fn is_released(&self) -> bool {
         self.approved && self.paid_at.is_some()
     }
 
     /// The order as its client sees it: the clean file's reference is held back
     /// until the order is approved and paid (G1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let full = hub.admin().order(&order).unwrap();
+    /// assert!(full.clean.is_some());
+    /// let seen = full.as_seen_by_client();
+    /// assert!(seen.clean.is_none() && seen.draft.is_some()); // the clean file waits for approve + pay
+    /// assert_eq!(seen, hub.order("bob", &order).unwrap());
+    /// ```
     pub fn as_seen_by_client(&self) -> Order {
         let mut o = self.clone();
         if !o.is_released() {
@@ -636,6 +1084,17 @@ impl Order {
     }
 
     /// Only the order's client may act as the client (D2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::CustomOffer, Brief::new("koi"), 0, None, &ctx).unwrap();
+    /// assert!(order.ensure_client(&"bob".into()).is_ok());
+    /// let err = order.ensure_client(&"eve".into()).unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("forbidden", Some("D2")));
+    /// ```
     pub fn ensure_client(&self, client: &ClientId) -> Result<(), Error> {
         if &self.client == client {
             Ok(())
@@ -650,6 +1109,16 @@ impl Order {
     }
 
     /// Only the order's seller may act as the seller.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::CustomOffer, Brief::new("koi"), 0, None, &ctx).unwrap();
+    /// assert!(order.ensure_seller(&"ana".into()).is_ok());
+    /// assert_eq!(order.ensure_seller(&"bob".into()).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn ensure_seller(&self, seller: &SellerId) -> Result<(), Error> {
         if &self.seller == seller {
             Ok(())
@@ -664,6 +1133,17 @@ impl Order {
     }
 
     /// `invalid_order_state` unless the order is in one of `allowed`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// # let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), ctx.now);
+    /// let order = Order::open("ana/order-1".into(), "bob", &model, OrderPath::CustomOffer, Brief::new("koi"), 0, None, &ctx).unwrap();
+    /// assert!(order.ensure_status(&[OrderStatus::OfferRequested, OrderStatus::OfferSent], "send an offer").is_ok());
+    /// let err = order.ensure_status(&[OrderStatus::Released], "accept").unwrap_err();
+    /// assert_eq!(err.code(), "invalid_order_state");
+    /// ```
     pub fn ensure_status(&self, allowed: &[OrderStatus], action: &str) -> Result<(), Error> {
         if allowed.contains(&self.status) {
             Ok(())
@@ -677,6 +1157,31 @@ impl Order {
     }
 
     /// `not_approved_and_paid` unless the clean file may be released (G1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// hub.approve("bob", &order).unwrap();
+    /// let err = hub.order("bob", &order).unwrap().ensure_released().unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("not_approved_and_paid", Some("G1")));
+    /// assert_eq!(hub.download("bob", &order).unwrap_err().code(), "not_approved_and_paid");
+    /// ```
     pub fn ensure_released(&self) -> Result<(), Error> {
         if self.is_released() {
             Ok(())
@@ -690,6 +1195,29 @@ impl Order {
     }
 
     /// How many revisions the order includes and their window (V1, V2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let order = hub.order("bob", &order).unwrap();
+    /// assert_eq!(order.revision_terms(hub.policy()), (1, 24)); // V1: one revision within 24 h
+    /// ```
     pub fn revision_terms(&self, policy: &Policy) -> (u32, u32) {
         match &self.offer {
             Some(o) => (o.revisions, o.revision_window_hours),
@@ -702,6 +1230,34 @@ impl Order {
 
     /// The last instant a revision may be requested, once downloaded (V1); a window
     /// reaching past the end of the calendar never closes.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # let price = hub.order("bob", &order).unwrap().price().unwrap();
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, price).unwrap();
+    /// assert_eq!(hub.order("bob", &order).unwrap().revision_deadline(hub.policy()), None); // not downloaded
+    /// hub.download("bob", &order).unwrap();
+    /// let deadline = hub.order("bob", &order).unwrap().revision_deadline(hub.policy()).unwrap();
+    /// assert_eq!(deadline, hub.now() + chrono::Duration::hours(24));
+    /// ```
     pub fn revision_deadline(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         let (_, hours) = self.revision_terms(policy);
         self.downloaded_at
@@ -764,6 +1320,35 @@ impl Order {
     }
 
     /// F2: a partial refund of `amount` must fit within the remaining non-AI work.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let usd = |s| Money::parse(s, Currency::Usd).unwrap();
+    /// let order = hub.contact_seller("bob", &model, Brief::new("a sleeve")).unwrap().value;
+    /// let offer = CustomOffer { price: usd("120"), non_ai_work: usd("50"), revisions: 1, revision_window_hours: 48, terms: String::new() };
+    /// hub.send_custom_offer("ana", &order, offer).unwrap();
+    /// hub.accept_offer("bob", &order, 7).unwrap();
+    /// hub.record_payment("bob", &order, usd("120")).unwrap();
+    /// let paid = hub.order("ana", &order).unwrap();
+    /// assert!(paid.check_partial_refund(usd("50")).is_ok());
+    /// assert_eq!(paid.check_partial_refund(usd("50.01")).unwrap_err().code(), "partial_refund_not_allowed"); // F2
+    /// ```
     pub fn check_partial_refund(&self, amount: Money) -> Result<(), Error> {
         if !amount.is_positive() {
             return Err(Error::invalid("amount", "a refund must be positive"));
@@ -785,6 +1370,34 @@ impl Order {
     }
 
     /// R2, R3: a review needs an edit and the approval of the final delivery.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # let price = hub.order("bob", &order).unwrap().price().unwrap();
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, price).unwrap();
+    /// # hub.download("bob", &order).unwrap();
+    /// hub.accept_delivery("bob", &order).unwrap(); // completed without an edit
+    /// let err = hub.order("bob", &order).unwrap().check_review(5).unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("review_not_allowed", Some("R3")));
+    /// ```
     pub fn check_review(&self, stars: u8) -> Result<(), Error> {
         let refuse = |reason: &str, rule| {
             Err(Error::ReviewNotAllowed {

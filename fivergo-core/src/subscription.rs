@@ -16,6 +16,21 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 /// Why a subscription ended.
+///
+/// ```
+/// use fivergo_core::{subscription::EndReason, *};
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let gateway = SimulatedGateway::default();
+/// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// let ends_at = hub.cancel_subscription("ana").unwrap().value; // at the end of the paid month (S3)
+/// clock.set(ends_at).unwrap();
+/// hub.tick().unwrap();
+/// let status = hub.subscription("ana").unwrap().unwrap().status;
+/// assert_eq!(status, SubscriptionStatus::Ended { at: ends_at, reason: EndReason::Cancelled });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
@@ -26,6 +41,23 @@ pub enum EndReason {
 }
 
 /// Where a subscription stands.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let gateway = SimulatedGateway::default();
+/// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// assert_eq!(hub.subscription("ana").unwrap().unwrap().status, SubscriptionStatus::Active);
+/// gateway.set_declined("card", true);
+/// let renewal = "2026-03-18T09:00:00Z".parse().unwrap();
+/// clock.set(renewal).unwrap();
+/// hub.tick().unwrap(); // the renewal is declined: past due (S2)
+/// let status = hub.subscription("ana").unwrap().unwrap().status;
+/// assert_eq!(status, SubscriptionStatus::PastDue { since: renewal, period: 1 });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SubscriptionStatus {
@@ -50,6 +82,23 @@ pub enum SubscriptionStatus {
 }
 
 /// Where a charge was taken from (S2).
+///
+/// ```
+/// use fivergo_core::{subscription::ChargeSource, *};
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let gateway = SimulatedGateway::default();
+/// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// hub.credit_balance("ana", Money::parse("30", Currency::Usd).unwrap()).unwrap();
+/// clock.set("2026-03-18T09:00:00Z".parse().unwrap()).unwrap();
+/// hub.tick().unwrap(); // the balance covers the fee: it pays first (S2)
+/// let charges = hub.subscription("ana").unwrap().unwrap().charges;
+/// assert!(matches!(&charges[0].source, ChargeSource::PaymentMethod { reference, .. } if reference == "sim:ana/sub-1/0"));
+/// assert_eq!(charges[1].source, ChargeSource::Balance);
+/// assert_eq!(hub.seller("ana").unwrap().balance.to_string(), "5.00 USD");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ChargeSource {
@@ -67,6 +116,19 @@ pub enum ChargeSource {
 }
 
 /// One recorded charge, unique by its idempotency key (S5).
+///
+/// ```
+/// use fivergo_core::{subscription::Charge, *};
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let gateway = SimulatedGateway::default();
+/// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// let first: Charge = hub.subscription("ana").unwrap().unwrap().charges.remove(0);
+/// assert_eq!((first.idempotency_key.as_str(), first.period), ("ana/sub-1/0", 0));
+/// assert_eq!((first.amount.to_string(), first.at), ("25.00 USD".to_string(), hub.now()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charge {
     /// `"<subscription>/<period>"`: the same period can never be charged twice.
@@ -149,6 +211,17 @@ impl Serialize for Subscription {
 }
 
 /// The next thing a subscription needs at some instant.
+///
+/// ```
+/// use fivergo_core::{subscription::*, *};
+/// # let sub = Subscription { id: "ana/sub-1".into(), seller: "ana".into(), anchor: "2026-02-18T09:00:00Z".parse().unwrap(),
+/// #     method: "card".into(), status: SubscriptionStatus::Active, cancel_at_period_end: false, paid_periods: 1, charges: vec![] };
+/// let policy = Policy::default();
+/// let mut sub = sub;
+/// sub.cancel_at_period_end = true;
+/// let end = "2026-03-18T09:00:00Z".parse().unwrap();
+/// assert_eq!(sub.due(end, &policy), Some(Due::End { at: end, reason: EndReason::Cancelled }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Due {
     /// Period `period` starts unpaid: renew it.
@@ -179,6 +252,18 @@ impl Subscription {
     }
 
     /// Whether `period` has been charged already.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// let sub = hub.subscription("ana").unwrap().unwrap();
+    /// assert!(sub.is_charged(0) && !sub.is_charged(1));
+    /// ```
     pub fn is_charged(&self, period: u32) -> bool {
         let key = Self::charge_key(&self.id, period);
         self.charges.iter().any(|c| c.idempotency_key == key)
@@ -187,6 +272,13 @@ impl Subscription {
     /// `Ok` while `subscription` keeps the AI features on (active, even if cancelled
     /// for the period end), else `subscription_required` naming `action` and the
     /// subscription's state (`none`, `past_due`, `ended`; S2, S4).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let err = Subscription::require_active(&"ana".into(), None, "publish").unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("subscription_required", Some("S4")));
+    /// assert_eq!(err.details()["state"], "none");
+    /// ```
     pub fn require_active(
         seller: &SellerId,
         subscription: Option<&Subscription>,
@@ -203,16 +295,64 @@ impl Subscription {
     }
 
     /// True while AI features are on: active, even if cancelled for the period end.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # gateway.set_declined("card", true);
+    /// # clock.set("2026-03-18T09:00:00Z".parse().unwrap()).unwrap();
+    /// # hub.tick().unwrap();
+    /// let sub = hub.subscription("ana").unwrap().unwrap();
+    /// assert!(!sub.is_active()); // past due: AI features stop (S2)
+    /// hub.credit_balance("ana", Money::parse("25", Currency::Usd).unwrap()).unwrap();
+    /// hub.pay_past_due("ana").unwrap();
+    /// assert!(hub.subscription("ana").unwrap().unwrap().is_active());
+    /// ```
     pub fn is_active(&self) -> bool {
         self.status == SubscriptionStatus::Active
     }
 
     /// True unless ended.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # gateway.set_declined("card", true);
+    /// # clock.set("2026-03-18T09:00:00Z".parse().unwrap()).unwrap();
+    /// # hub.tick().unwrap();
+    /// assert!(hub.subscription("ana").unwrap().unwrap().is_live()); // past due, within the grace period
+    /// clock.advance(chrono::Duration::days(7)).unwrap();
+    /// hub.tick().unwrap();
+    /// assert!(!hub.subscription("ana").unwrap().unwrap().is_live()); // ended (S2)
+    /// ```
     pub fn is_live(&self) -> bool {
         !matches!(self.status, SubscriptionStatus::Ended { .. })
     }
 
     /// A word for UIs and errors: `active`, `cancelling`, `past_due`, `ended`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// assert_eq!(hub.subscription("ana").unwrap().unwrap().state_name(), "active");
+    /// hub.cancel_subscription("ana").unwrap();
+    /// assert_eq!(hub.subscription("ana").unwrap().unwrap().state_name(), "cancelling");
+    /// ```
     pub fn state_name(&self) -> &'static str {
         match self.status {
             SubscriptionStatus::Active if self.cancel_at_period_end => "cancelling",
@@ -223,6 +363,19 @@ impl Subscription {
     }
 
     /// The end of the paid cycle: the anniversary after the last paid month.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// let sub = hub.subscription("ana").unwrap().unwrap();
+    /// assert_eq!(sub.paid_until().to_rfc3339(), "2026-03-18T09:00:00+00:00");
+    /// assert_eq!(hub.cancel_subscription("ana").unwrap().value, sub.paid_until());
+    /// ```
     pub fn paid_until(&self) -> DateTime<Utc> {
         anniversary(self.anchor, self.paid_periods)
     }
@@ -246,11 +399,34 @@ impl Subscription {
 
     /// When the next renewal will be charged (S1, S2): the end of the current period
     /// while active and not cancelled; `None` when cancelling, past due or ended.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// let sub = hub.subscription("ana").unwrap().unwrap();
+    /// assert_eq!(sub.renews_at(), Some(sub.paid_until()));
+    /// hub.cancel_subscription("ana").unwrap();
+    /// assert_eq!(hub.subscription("ana").unwrap().unwrap().renews_at(), None);
+    /// ```
     pub fn renews_at(&self) -> Option<DateTime<Utc>> {
         (self.is_active() && !self.cancel_at_period_end).then(|| self.paid_until())
     }
 
     /// The billing month containing `at` (T3).
+    ///
+    /// ```
+    /// use fivergo_core::{subscription::*, *};
+    /// # let sub = Subscription { id: "ana/sub-1".into(), seller: "ana".into(), anchor: "2026-02-18T09:00:00Z".parse().unwrap(),
+    /// #     method: "card".into(), status: SubscriptionStatus::Active, cancel_at_period_end: false, paid_periods: 1, charges: vec![] };
+    /// assert_eq!(sub.period_at("2026-03-01T00:00:00Z".parse().unwrap()).index, 0);
+    /// let second = sub.period_at("2026-03-18T09:00:00Z".parse().unwrap());
+    /// assert_eq!((second.index, second.end.to_rfc3339()), (1, "2026-04-18T09:00:00+00:00".to_string()));
+    /// ```
     pub fn period_at(&self, at: DateTime<Utc>) -> BillingPeriod {
         BillingPeriod::containing(self.anchor, at)
             .unwrap_or_else(|| BillingPeriod::nth(self.anchor, 0))
@@ -298,6 +474,22 @@ impl Subscription {
     /// When [`Subscription::due`] next has something to do: the end of the paid cycle
     /// while active (a renewal, or the end after a cancel), the end of the grace
     /// period while past due, never once ended. What a store's due index holds.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # gateway.set_declined("card", true);
+    /// # clock.set("2026-03-18T09:00:00Z".parse().unwrap()).unwrap();
+    /// # hub.tick().unwrap();
+    /// let sub = hub.subscription("ana").unwrap().unwrap();
+    /// let grace_end = "2026-03-25T09:00:00Z".parse().unwrap(); // 7 days after the declined renewal
+    /// assert_eq!(sub.next_due(hub.policy()), Some(grace_end));
+    /// ```
     pub fn next_due(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         match self.status {
             SubscriptionStatus::Active => Some(self.paid_until()),
@@ -346,6 +538,18 @@ impl Subscription {
     /// The subscription that the gateway's answer to `request` starts: a decline
     /// creates nothing (`payment_declined`, S2), nor does a processor that did not
     /// answer (`gateway_unavailable`: the retry sends the same key, S5).
+    ///
+    /// ```
+    /// use fivergo_core::subscription::{ChargeFailure, Subscription};
+    /// use fivergo_core::*;
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// let mut ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+    /// ana.payment_methods.push(PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"));
+    /// let request = Subscription::prepare(&ana, None, &"card".into(), &ctx).unwrap();
+    /// let declined = Subscription::start(&request, Err(ChargeFailure::Declined("expired card".into())), &ctx);
+    /// assert_eq!(declined.unwrap_err().code(), "payment_declined"); // nothing starts (S2)
+    /// ```
     pub fn start(
         request: &ChargeRequest,
         answer: Result<String, ChargeFailure>,
@@ -387,6 +591,22 @@ impl Subscription {
 
     /// S2: how `period` is paid — from the balance when it covers the fee, else from
     /// the stored card or PayPal (never split).
+    ///
+    /// ```
+    /// use fivergo_core::{subscription::RenewalPlan, *};
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// let (sub, ana) = (hub.subscription("ana").unwrap().unwrap(), hub.seller("ana").unwrap());
+    /// let RenewalPlan::Charge(request) = sub.renewal_plan(&ana, 1, hub.policy()) else { panic!() };
+    /// assert_eq!(request.idempotency_key, "ana/sub-1/1");
+    /// hub.credit_balance("ana", Money::parse("25", Currency::Usd).unwrap()).unwrap();
+    /// let ana = hub.seller("ana").unwrap();
+    /// assert_eq!(sub.renewal_plan(&ana, 1, hub.policy()), RenewalPlan::Balance); // balance first (S2)
+    /// ```
     pub fn renewal_plan(&self, seller: &Seller, period: u32, policy: &Policy) -> RenewalPlan {
         let fee = policy.monthly_fee();
         if seller
@@ -411,6 +631,24 @@ impl Subscription {
     }
 
     /// The past-due period, or `nothing_past_due` (S2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # gateway.set_declined("card", true);
+    /// # clock.set("2026-03-18T09:00:00Z".parse().unwrap()).unwrap();
+    /// # hub.tick().unwrap();
+    /// assert_eq!(hub.subscription("ana").unwrap().unwrap().past_due_period().unwrap(), 1);
+    /// gateway.set_declined("card", false);
+    /// hub.pay_past_due("ana").unwrap();
+    /// let err = hub.subscription("ana").unwrap().unwrap().past_due_period().unwrap_err();
+    /// assert_eq!(err.code(), "nothing_past_due");
+    /// ```
     pub fn past_due_period(&self) -> Result<u32, Error> {
         match self.status {
             SubscriptionStatus::PastDue { period, .. } => Ok(period),
@@ -514,6 +752,18 @@ impl Subscription {
     }
 
     /// Folds in an event that concerns the subscription; others are ignored.
+    ///
+    /// ```
+    /// use fivergo_core::{subscription::*, *};
+    /// # let sub = Subscription { id: "ana/sub-1".into(), seller: "ana".into(), anchor: "2026-02-18T09:00:00Z".parse().unwrap(),
+    /// #     method: "card".into(), status: SubscriptionStatus::Active, cancel_at_period_end: false, paid_periods: 1, charges: vec![] };
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let ctx = partition.context(&policy, "2026-03-01T00:00:00Z".parse().unwrap());
+    /// let mut sub = sub;
+    /// let events = sub.decide(SubscriptionCommand::Cancel, &ctx).unwrap();
+    /// events.iter().for_each(|e| sub.apply(e));
+    /// assert_eq!(sub.state_name(), "cancelling");
+    /// ```
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::SubscriptionCharged { charge, .. } => {
@@ -545,6 +795,20 @@ impl Subscription {
     }
 
     /// `Ok` if the subscription can be cancelled now (S3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// assert!(hub.subscription("ana").unwrap().unwrap().ensure_cancellable().is_ok());
+    /// hub.cancel_subscription("ana").unwrap();
+    /// let err = hub.subscription("ana").unwrap().unwrap().ensure_cancellable().unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("already_cancelled", Some("S3")));
+    /// ```
     pub fn ensure_cancellable(&self) -> Result<(), Error> {
         match self.status {
             SubscriptionStatus::Ended { at, .. } => Err(Error::SubscriptionEnded {
@@ -560,6 +824,21 @@ impl Subscription {
     }
 
     /// `Ok` if a cancelled subscription can be resumed now (S3 decision).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// let err = hub.subscription("ana").unwrap().unwrap().ensure_resumable().unwrap_err();
+    /// assert_eq!(err.code(), "not_cancelled");
+    /// hub.cancel_subscription("ana").unwrap();
+    /// assert!(hub.subscription("ana").unwrap().unwrap().ensure_resumable().is_ok());
+    /// hub.resume_subscription("ana").unwrap();
+    /// ```
     pub fn ensure_resumable(&self) -> Result<(), Error> {
         match self.status {
             SubscriptionStatus::Ended { at, .. } => Err(Error::SubscriptionEnded {
@@ -584,6 +863,16 @@ fn grace_end(since: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
 }
 
 /// How a renewal will be paid (S2), for the engine to carry out.
+///
+/// ```
+/// use fivergo_core::{subscription::*, *};
+/// # let sub = Subscription { id: "ana/sub-1".into(), seller: "ana".into(), anchor: "2026-02-18T09:00:00Z".parse().unwrap(),
+/// #     method: "card".into(), status: SubscriptionStatus::Active, cancel_at_period_end: false, paid_periods: 1, charges: vec![] };
+/// let policy = Policy::default();
+/// let no_card = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+/// let plan = sub.renewal_plan(&no_card, 1, &policy);
+/// assert_eq!(plan, RenewalPlan::Decline { method: "card".into(), reason: "no stored payment method".into() });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenewalPlan {
     /// The available balance covers the fee.
@@ -600,6 +889,18 @@ pub enum RenewalPlan {
 }
 
 /// What can happen to a subscription once it started (S2–S5).
+///
+/// ```
+/// use fivergo_core::{subscription::*, *};
+/// # let sub = Subscription { id: "ana/sub-1".into(), seller: "ana".into(), anchor: "2026-02-18T09:00:00Z".parse().unwrap(),
+/// #     method: "card".into(), status: SubscriptionStatus::Active, cancel_at_period_end: false, paid_periods: 1, charges: vec![] };
+/// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+/// let ctx = partition.context(&policy, "2026-03-18T09:00:00Z".parse().unwrap());
+/// let published = [ModelId::from("ana/model-1")];
+/// let end = SubscriptionCommand::End { at: ctx.now, reason: EndReason::Cancelled, published: &published };
+/// let kinds: Vec<_> = sub.decide(end, &ctx).unwrap().iter().map(Event::kind).collect();
+/// assert_eq!(kinds, ["subscription_ended", "model_unpublished"]); // S4
+/// ```
 #[derive(Debug, Clone)]
 pub enum SubscriptionCommand<'a> {
     /// Cancel at the end of the paid cycle (S3).
@@ -629,6 +930,17 @@ pub enum SubscriptionCommand<'a> {
 }
 
 /// A request to charge a stored payment method.
+///
+/// ```
+/// use fivergo_core::{subscription::*, *};
+/// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+/// let ctx = partition.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+/// let mut ana = Seller::new("ana", SellerLevel::Level2, false, Currency::Usd);
+/// ana.payment_methods.push(PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"));
+/// let request: ChargeRequest = Subscription::prepare(&ana, None, &"card".into(), &ctx).unwrap();
+/// assert_eq!((request.seller.as_str(), request.method.label.as_str()), ("ana", "Visa"));
+/// assert_eq!(SimulatedGateway::default().charge(&request).unwrap(), "sim:ana/sub-1/0");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChargeRequest {
     /// The same key for the same period, on every retry (S5): a gateway must not
@@ -671,6 +983,16 @@ impl fmt::Display for ChargeFailure {
 impl ChargeRequest {
     /// The refusal a command gets when this charge failed: `payment_declined` (S2),
     /// or `gateway_unavailable` when the processor did not answer (S5: retry).
+    ///
+    /// ```
+    /// use fivergo_core::{subscription::*, *};
+    /// let request = ChargeRequest { idempotency_key: "ana/sub-1/1".into(), seller: "ana".into(),
+    ///     method: PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"), amount: Policy::default().monthly_fee() };
+    /// let declined = request.refusal(ChargeFailure::Declined("expired".into()));
+    /// assert_eq!((declined.code(), declined.rule()), ("payment_declined", Some("S2")));
+    /// let lost = request.refusal(ChargeFailure::Unavailable("timeout".into()));
+    /// assert_eq!((lost.code(), lost.rule()), ("gateway_unavailable", Some("S5"))); // retry with the same key
+    /// ```
     pub fn refusal(&self, failure: ChargeFailure) -> Error {
         match failure {
             ChargeFailure::Declined(reason) => Error::PaymentDeclined {
@@ -693,9 +1015,34 @@ impl ChargeRequest {
 /// renewal another process is settling at the same moment, a call that timed out):
 /// a gateway must answer a repeated key with the first charge's result and never
 /// charge it twice (S5). Shared by every thread of a hub, hence `Sync`.
+///
+/// ```
+/// use fivergo_core::subscription::{ChargeFailure, ChargeRequest};
+/// use fivergo_core::*;
+/// struct Closed; // a processor that is down
+/// impl PaymentGateway for Closed {
+///     fn charge(&self, _: &ChargeRequest) -> Result<String, ChargeFailure> {
+///         Err(ChargeFailure::Unavailable("maintenance".into()))
+///     }
+/// }
+/// let hub = Hub::builder().gateway(Closed).build().unwrap();
+/// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// assert_eq!(hub.subscribe("ana", &"card".into()).unwrap_err().code(), "gateway_unavailable");
+/// assert!(hub.subscription("ana").unwrap().is_none()); // nothing recorded
+/// ```
 pub trait PaymentGateway: Send + Sync {
     /// Charges the method; returns the processor's reference, a decline, or that the
     /// processor did not answer.
+    ///
+    /// ```
+    /// use fivergo_core::{subscription::*, *};
+    /// let gateway = SimulatedGateway::default();
+    /// let request = ChargeRequest { idempotency_key: "ana/sub-1/0".into(), seller: "ana".into(),
+    ///     method: PaymentMethod::new("card", PaymentMethodKind::Card, "Visa"), amount: Policy::default().monthly_fee() };
+    /// let reference = gateway.charge(&request).unwrap();
+    /// assert_eq!(gateway.charge(&request).unwrap(), reference); // a repeated key is not charged twice (S5)
+    /// ```
     fn charge(&self, request: &ChargeRequest) -> Result<String, ChargeFailure>;
 }
 
@@ -742,6 +1089,18 @@ struct GatewayState {
 
 impl SimulatedGateway {
     /// Makes `method` decline (or approve again).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let gateway = SimulatedGateway::default();
+    /// let hub = Hub::builder().gateway(gateway.clone()).build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// gateway.set_declined("card", true);
+    /// assert_eq!(hub.subscribe("ana", &"card".into()).unwrap_err().code(), "payment_declined");
+    /// gateway.set_declined("card", false);
+    /// assert!(hub.subscribe("ana", &"card".into()).is_ok());
+    /// ```
     pub fn set_declined(&self, method: impl Into<PaymentMethodId>, declined: bool) {
         let mut s = self.lock();
         let method = method.into();
@@ -753,17 +1112,55 @@ impl SimulatedGateway {
     }
 
     /// Every charge taken, by idempotency key.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// let charges = gateway.charges();
+    /// assert_eq!(charges.len(), 1);
+    /// assert_eq!((charges[0].idempotency_key.as_str(), charges[0].amount.to_string()), ("ana/sub-1/0", "25.00 USD".to_string()));
+    /// ```
     pub fn charges(&self) -> Vec<ChargeRequest> {
         self.lock().charges.values().cloned().collect()
     }
 
     /// Makes the next `calls` charges time out ([`ChargeFailure::Unavailable`]); with
     /// `after_charging`, each takes the charge first (the answer is what got lost).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let gateway = SimulatedGateway::default();
+    /// let hub = Hub::builder().gateway(gateway.clone()).build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// gateway.time_out_next(1, true); // charged, but the answer is lost
+    /// assert_eq!(hub.subscribe("ana", &"card".into()).unwrap_err().code(), "gateway_unavailable");
+    /// hub.subscribe("ana", &"card".into()).unwrap(); // the retry sends the same key (S5)
+    /// assert_eq!(gateway.charges().len(), 1); // charged once
+    /// ```
     pub fn time_out_next(&self, calls: u32, after_charging: bool) {
         self.lock().time_outs = (calls, after_charging);
     }
 
     /// How many times the gateway was called, repeated keys and time-outs included.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// assert_eq!(gateway.calls(), 1);
+    /// hub.renew_subscription("ana").unwrap(); // nothing due yet: the gateway is not asked
+    /// assert_eq!(gateway.calls(), 1);
+    /// ```
     pub fn calls(&self) -> u64 {
         self.lock().calls
     }

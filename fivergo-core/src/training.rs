@@ -26,6 +26,23 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Where a training job stands (T4).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let job = hub.start_training("ana", &model).unwrap().value;
+/// assert_eq!(hub.job("ana", &job).unwrap().status, JobStatus::Queued);
+/// assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Succeeded);
+/// assert_eq!(JobStatus::Succeeded.to_string(), "succeeded");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
@@ -43,6 +60,12 @@ pub enum JobStatus {
 
 impl JobStatus {
     /// Queued or running.
+    ///
+    /// ```
+    /// use fivergo_core::JobStatus;
+    /// assert!(JobStatus::Queued.is_active() && JobStatus::Running.is_active());
+    /// assert!(!JobStatus::Failed.is_active() && !JobStatus::Cancelled.is_active());
+    /// ```
     pub fn is_active(self) -> bool {
         matches!(self, JobStatus::Queued | JobStatus::Running)
     }
@@ -82,6 +105,24 @@ pub enum QuotaWindow {
 }
 
 /// A training run of one model (T4).
+///
+/// ```
+/// use fivergo_core::{training::QuotaWindow, *};
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let id = hub.start_training("ana", &model).unwrap().value;
+/// let job: TrainingJob = hub.job("ana", &id).unwrap();
+/// assert_eq!((job.model, job.assets, job.window), (model, vec![art], QuotaWindow::BeforeSubscription));
+/// assert_eq!((job.status, job.progress_pct, job.attempt), (JobStatus::Queued, 0, 0));
+/// assert_eq!(hub.job("bob", &id).unwrap_err().code(), "forbidden"); // the seller's own (D1)
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainingJob {
     /// Minted by the hub.
@@ -130,6 +171,16 @@ pub struct TrainingJob {
 
 impl TrainingJob {
     /// A job queued for `model` against the quota `window` (T4).
+    ///
+    /// ```
+    /// use fivergo_core::{training::QuotaWindow, *};
+    /// let now = "2026-02-18T09:00:00Z".parse().unwrap();
+    /// let mut model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), now);
+    /// model.assets.push("ana/asset-1".into());
+    /// let job = TrainingJob::queued("ana/job-1".into(), &model, QuotaWindow::BeforeSubscription, now);
+    /// assert_eq!((job.seller.as_str(), job.status, job.queued_at), ("ana", JobStatus::Queued, now));
+    /// assert_eq!(job.assets, model.assets); // the selection as it is when queued
+    /// ```
     pub fn queued(
         id: JobId,
         model: &CreationModel,
@@ -158,6 +209,18 @@ impl TrainingJob {
 
     /// Whether the job is running on a lease that ended before `now`: its runner is
     /// gone.
+    ///
+    /// ```
+    /// use fivergo_core::{training::*, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let now = "2026-02-18T09:00:00Z".parse().unwrap();
+    /// let ctx = partition.context(&policy, now);
+    /// let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), now);
+    /// let mut job = TrainingJob::queued("ana/job-1".into(), &model, QuotaWindow::BeforeSubscription, now);
+    /// job.decide(JobCommand::Begin { worker: None }, &ctx).unwrap().iter().for_each(|e| job.apply(e));
+    /// assert!(!job.lease_expired(now + chrono::Duration::seconds(299)));
+    /// assert!(job.lease_expired(now + policy.training.lease())); // the runner went silent
+    /// ```
     pub fn lease_expired(&self, now: DateTime<Utc>) -> bool {
         self.status == JobStatus::Running && self.lease_until.is_some_and(|until| until <= now)
     }
@@ -316,6 +379,19 @@ impl TrainingJob {
     }
 
     /// Folds in an event that concerns the job; others are ignored.
+    ///
+    /// ```
+    /// use fivergo_core::{training::*, *};
+    /// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+    /// let now = "2026-02-18T09:00:00Z".parse().unwrap();
+    /// let ctx = partition.context(&policy, now);
+    /// let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), now);
+    /// let mut job = TrainingJob::queued("ana/job-1".into(), &model, QuotaWindow::BeforeSubscription, now);
+    /// for e in job.decide(JobCommand::Begin { worker: Some("w1".into()) }, &ctx).unwrap() {
+    ///     job.apply(&e);
+    /// }
+    /// assert_eq!((job.status, job.attempt, job.worker.as_deref()), (JobStatus::Running, 1, Some("w1")));
+    /// ```
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::TrainingStarted {
@@ -364,6 +440,19 @@ impl TrainingJob {
 
     /// Whether the job uses up quota: everything but failed or cancelled jobs when
     /// the policy gives those back (T4).
+    ///
+    /// ```
+    /// use fivergo_core::{training::*, *};
+    /// let mut policy = Policy::default();
+    /// let now = "2026-02-18T09:00:00Z".parse().unwrap();
+    /// let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), now);
+    /// let mut job = TrainingJob::queued("ana/job-1".into(), &model, QuotaWindow::BeforeSubscription, now);
+    /// assert!(job.uses_quota(&policy));
+    /// job.status = JobStatus::Failed;
+    /// assert!(!job.uses_quota(&policy)); // a failed training gives its quota back (T4)
+    /// policy.training.refund_failed = false;
+    /// assert!(job.uses_quota(&policy));
+    /// ```
     pub fn uses_quota(&self, policy: &Policy) -> bool {
         !(policy.training.refund_failed
             && matches!(self.status, JobStatus::Failed | JobStatus::Cancelled))
@@ -371,6 +460,19 @@ impl TrainingJob {
 }
 
 /// What can happen to a training job (T4).
+///
+/// ```
+/// use fivergo_core::{training::*, *};
+/// let (policy, partition) = (Policy::default(), Partition::new("ana".into()));
+/// let now = "2026-02-18T09:00:00Z".parse().unwrap();
+/// let ctx = partition.context(&policy, now);
+/// let model = CreationModel::new("ana/model-1".into(), "ana".into(), "tattoo".into(), now);
+/// let mut job = TrainingJob::queued("ana/job-1".into(), &model, QuotaWindow::BeforeSubscription, now);
+/// job.decide(JobCommand::Begin { worker: None }, &ctx).unwrap().iter().for_each(|e| job.apply(e));
+/// let finish = JobCommand::Finish { attempt: 1, progress_pct: vec![50], outcome: Err(TrainError::Failed("no GPU".into())), next_version: 1 };
+/// let kinds: Vec<_> = job.decide(finish, &ctx).unwrap().iter().map(Event::kind).collect();
+/// assert_eq!(kinds, ["training_progressed", "training_failed"]);
+/// ```
 #[derive(Debug, Clone)]
 pub enum JobCommand {
     /// A runner (`worker`, when it has a name) takes the queued job, on a lease.
@@ -403,6 +505,24 @@ pub enum JobCommand {
 }
 
 /// What a succeeded training produced: the generator's name and its style's file.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let job = hub.start_training("ana", &model).unwrap().value;
+/// let result = hub.begin_training(&job).unwrap().value.execute(&mut |_| {});
+/// let output: &TrainedOutput = result.result.as_ref().unwrap();
+/// assert_eq!(output.generator, "echo"); // the hub's default generator
+/// assert_eq!(output.style.media_type, fivergo_core::training::STYLE_MEDIA_TYPE);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrainedOutput {
     /// The generator that trained.
@@ -433,11 +553,35 @@ pub struct QuotaStatus {
 
 impl QuotaStatus {
     /// Trainings left.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// assert_eq!(hub.quota("ana", &model).unwrap().remaining(), 2); // T1
+    /// hub.start_training("ana", &model).unwrap();
+    /// assert_eq!(hub.quota("ana", &model).unwrap().remaining(), 1); // taken when queued
+    /// ```
     pub fn remaining(&self) -> u32 {
         self.limit.saturating_sub(self.used)
     }
 
     /// `Ok` if one more training fits, else `training_quota_exhausted` (T5).
+    ///
+    /// ```
+    /// use fivergo_core::{training::*, *};
+    /// let q = QuotaStatus { window: QuotaWindow::BeforeSubscription, used: 2, limit: 2, renews_at: None };
+    /// let err = q.ensure_available(&"ana/model-1".into()).unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("training_quota_exhausted", Some("T5")));
+    /// assert!(QuotaStatus { used: 1, ..q }.ensure_available(&"ana/model-1".into()).is_ok());
+    /// ```
     pub fn ensure_available(&self, model: &ModelId) -> Result<(), Error> {
         if self.used < self.limit {
             Ok(())
@@ -457,6 +601,17 @@ impl QuotaStatus {
 ///
 /// `subscription` is the seller's latest subscription, if any. Past due or ended
 /// subscriptions have no training at all (S2, S4).
+///
+/// ```
+/// use fivergo_core::{training::*, *};
+/// let policy = Policy::default();
+/// let now = "2026-02-18T09:00:00Z".parse().unwrap();
+/// let voice = policy.catalogue.get("voice_over").unwrap();
+/// let model = CreationModel::new("ana/model-1".into(), "ana".into(), "voice_over".into(), now);
+/// let jobs = [TrainingJob::queued("ana/job-1".into(), &model, QuotaWindow::BeforeSubscription, now)];
+/// let q = quota_status(&model.id, &model.owner, voice, None, &jobs, &policy, now).unwrap();
+/// assert_eq!((q.window, q.used, q.limit, q.renews_at), (QuotaWindow::BeforeSubscription, 1, 2, None));
+/// ```
 pub fn quota_status<'a>(
     model: &ModelId,
     seller: &SellerId,
@@ -723,17 +878,70 @@ impl fmt::Debug for TrainingRun {
 
 impl TrainingRun {
     /// The job being run.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let run = hub.begin_training(&job).unwrap().value;
+    /// assert_eq!(run.job(), &job);
+    /// ```
     pub fn job(&self) -> &JobId {
         &self.job
     }
 
     /// Which run of the job this is (1 for the first; a job whose worker was lost
     /// runs again with the next number).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let run = hub.begin_training(&job).unwrap().value;
+    /// assert_eq!(run.attempt(), 1); // the first run
+    /// assert_eq!(hub.job("ana", &job).unwrap().attempt, 1);
+    /// ```
     pub fn attempt(&self) -> u32 {
         self.attempt
     }
 
     /// The token that cancels this run (the same one [`Hub::cancel_handle`](crate::Hub::cancel_handle) gives).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let run = hub.begin_training(&job).unwrap().value;
+    /// run.cancel_token().cancel();
+    /// let result = run.execute(&mut |_| {});
+    /// assert_eq!(result.result, Err(TrainError::Cancelled));
+    /// assert_eq!(hub.finish_training(result).unwrap().value, JobStatus::Cancelled);
+    /// assert_eq!(hub.quota("ana", &model).unwrap().used, 0); // quota back (T4)
+    /// ```
     pub fn cancel_token(&self) -> CancelToken {
         self.cancel.clone()
     }
@@ -741,6 +949,25 @@ impl TrainingRun {
     /// Runs the generator's training, forwarding its progress (`0.0..=1.0`) to
     /// `progress` as well as recording it for the job's progress events, and stores
     /// the trained style in the blob store.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let run = hub.begin_training(&job).unwrap().value;
+    /// let mut seen = Vec::new();
+    /// let result = run.execute(&mut |p| seen.push(p));
+    /// assert_eq!(seen.last(), Some(&1.0));
+    /// assert_eq!(hub.finish_training(result).unwrap().value, JobStatus::Succeeded);
+    /// ```
     pub fn execute(self, progress: &mut dyn FnMut(f32)) -> TrainingResult {
         let mut reported = Vec::new();
         let mut last = 0u8;
@@ -816,6 +1043,25 @@ pub const STYLE_MEDIA_TYPE: &str = "application/vnd.fivergo.style+json";
 const PROGRESS_STEP_PCT: u8 = 10;
 
 /// What a [`TrainingRun`] produced, to hand back to [`Hub::finish_training`](crate::Hub::finish_training).
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let job = hub.start_training("ana", &model).unwrap().value;
+/// let result: TrainingResult = hub.begin_training(&job).unwrap().value.execute(&mut |_| {});
+/// assert_eq!((&result.job, result.attempt), (&job, 1));
+/// assert!(result.result.is_ok());
+/// hub.finish_training(result).unwrap();
+/// assert!(hub.model("ana", &model).unwrap().live.is_some());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainingResult {
     /// The job that ran.
