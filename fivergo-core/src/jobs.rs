@@ -66,6 +66,12 @@ pub enum WorkId {
 
 impl WorkId {
     /// `training` or `generation`.
+    ///
+    /// ```
+    /// use fivergo_core::jobs::WorkId;
+    /// assert_eq!(WorkId::Training("ana/job-1".into()).kind(), "training");
+    /// assert_eq!(WorkId::Generation("ana/gen-1".into()).to_string(), "generation ana/gen-1");
+    /// ```
     pub fn kind(&self) -> &'static str {
         match self {
             WorkId::Training(_) => "training",
@@ -74,6 +80,11 @@ impl WorkId {
     }
 
     /// The job's id.
+    ///
+    /// ```
+    /// use fivergo_core::jobs::WorkId;
+    /// assert_eq!(WorkId::Training("ana/job-3".into()).id(), "ana/job-3");
+    /// ```
     pub fn id(&self) -> &str {
         match self {
             WorkId::Training(j) => j.as_str(),
@@ -82,6 +93,12 @@ impl WorkId {
     }
 
     /// The seller partition holding the job.
+    ///
+    /// ```
+    /// use fivergo_core::{jobs::WorkId, SellerId};
+    /// assert_eq!(WorkId::Training("ana/job-3".into()).partition(), Some(SellerId::from("ana")));
+    /// assert_eq!(WorkId::Training("job-3".into()).partition(), None);
+    /// ```
     pub fn partition(&self) -> Option<SellerId> {
         match self {
             WorkId::Training(j) => j.partition(),
@@ -90,6 +107,13 @@ impl WorkId {
     }
 
     /// The job of `kind` (as [`WorkId::kind`] names it) with `id`.
+    ///
+    /// ```
+    /// use fivergo_core::jobs::WorkId;
+    /// let w = WorkId::Training("ana/job-1".into());
+    /// assert_eq!(WorkId::parse(w.kind(), w.id()).unwrap(), w); // what a store keeps, read back
+    /// assert_eq!(WorkId::parse("lunch", "ana/job-1").unwrap_err().code(), "invalid_input");
+    /// ```
     pub fn parse(kind: &str, id: &str) -> Result<Self, Error> {
         match kind {
             "training" => Ok(WorkId::Training(id.into())),
@@ -109,6 +133,25 @@ impl std::fmt::Display for WorkId {
 }
 
 /// A job a worker claimed and started, to run without the hub.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let job = hub.start_training("ana", &model).unwrap().value;
+/// match hub.claim_job("worker-1").unwrap().value {
+///     Some(ClaimedJob::Training(run)) => assert_eq!(run.job(), &job),
+///     other => panic!("{other:?}"),
+/// }
+/// assert!(hub.claim_job("worker-2").unwrap().value.is_none()); // held by worker-1
+/// ```
 #[derive(Debug)]
 pub enum ClaimedJob {
     /// A training run.
@@ -119,6 +162,22 @@ pub enum ClaimedJob {
 
 impl ClaimedJob {
     /// The job.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let claimed = hub.claim_job("worker-1").unwrap().value.unwrap();
+    /// assert_eq!(claimed.work(), WorkId::Training(job));
+    /// ```
     pub fn work(&self) -> WorkId {
         match self {
             ClaimedJob::Training(run) => WorkId::Training(run.job().clone()),
@@ -129,6 +188,22 @@ impl ClaimedJob {
     }
 
     /// Which run of the job this is (1 for the first).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// hub.start_training("ana", &model).unwrap();
+    /// let claimed = hub.claim_job("worker-1").unwrap().value.unwrap();
+    /// assert_eq!(claimed.attempt(), 1);
+    /// ```
     pub fn attempt(&self) -> u32 {
         match self {
             ClaimedJob::Training(run) => run.attempt(),
@@ -138,6 +213,24 @@ impl ClaimedJob {
 
     /// The token that stops the run (a cancel asked from anywhere also reaches it at
     /// the next lease renewal).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// hub.start_training("ana", &model).unwrap();
+    /// let claimed = hub.claim_job("worker-1").unwrap().value.unwrap();
+    /// claimed.cancel_token().cancel();
+    /// let report = hub.finish_job(claimed.execute()).unwrap().value;
+    /// assert_eq!(report.status, JobStatus::Cancelled);
+    /// ```
     pub fn cancel_token(&self) -> CancelToken {
         match self {
             ClaimedJob::Training(run) => run.cancel_token(),
@@ -147,6 +240,24 @@ impl ClaimedJob {
 
     /// Runs the generator (renewing the lease from its progress), stores what it
     /// made, and returns the result for [`Hub::finish_job`].
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let claimed = hub.claim_job("worker-1").unwrap().value.unwrap();
+    /// let finished = std::thread::spawn(move || claimed.execute()).join().unwrap(); // off the hub
+    /// let report = hub.finish_job(finished).unwrap().value;
+    /// assert_eq!((report.work, report.status), (WorkId::Training(job), JobStatus::Succeeded));
+    /// ```
     pub fn execute(self) -> FinishedJob {
         match self {
             ClaimedJob::Training(run) => FinishedJob::Training(run.execute(&mut |_| {})),
@@ -156,6 +267,27 @@ impl ClaimedJob {
 }
 
 /// What a [`ClaimedJob`] produced, for [`Hub::finish_job`].
+///
+/// ```
+/// use fivergo_core::{generation::GenerationRequest, *};
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// let request = GenerationRequest::Playground { seller: "ana".into(), model: model.clone(), brief: Brief::new("koi"), seed: 1 };
+/// let queued = hub.queue_generation(request).unwrap().value;
+/// let finished = hub.claim_job("worker-1").unwrap().value.unwrap().execute();
+/// assert!(matches!(&finished, FinishedJob::Generation(result) if result.succeeded()));
+/// hub.finish_job(finished).unwrap();
+/// assert_eq!(hub.generation("ana", &queued).unwrap().status, JobStatus::Succeeded);
+/// ```
 #[derive(Debug)]
 pub enum FinishedJob {
     /// A training's result.
@@ -165,6 +297,22 @@ pub enum FinishedJob {
 }
 
 /// How a job a worker ran ended.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let job = hub.start_training("ana", &model).unwrap().value;
+/// let report: JobReport = Worker::new(hub.clone(), "worker-1").work_once().unwrap().unwrap();
+/// assert_eq!(report, JobReport { work: WorkId::Training(job), attempt: 1, status: JobStatus::Succeeded });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobReport {
     /// The job.
@@ -178,6 +326,30 @@ pub struct JobReport {
 /// The loop a host runs once per worker thread or process: claim a job, run it,
 /// finish it; when there is none, optionally settle what fell due
 /// ([`Hub::tick`]), then wait a little. See the [module docs](self).
+///
+/// ```
+/// use fivergo_core::*;
+/// use std::time::Duration;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let job = hub.start_training("ana", &model).unwrap().value;
+/// let stop = CancelToken::default();
+/// let worker = Worker::new(hub.clone(), "worker-1").idle(Duration::from_millis(10));
+/// let (w, s) = (worker.clone(), stop.clone());
+/// let thread = std::thread::spawn(move || w.run(&s, &mut |e| panic!("{e}")));
+/// while hub.job("ana", &job).unwrap().status.is_active() {
+///     std::thread::sleep(Duration::from_millis(5));
+/// }
+/// stop.cancel();
+/// assert_eq!(thread.join().unwrap()[0].work, WorkId::Training(job));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Worker {
     hub: Hub,
@@ -189,6 +361,14 @@ pub struct Worker {
 impl Worker {
     /// A worker named `name` (shown in the job's events, for operators) on `hub`:
     /// it waits 500 ms when there is nothing to do and does not tick.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// let worker = Worker::new(hub, "worker-1");
+    /// assert_eq!(worker.name(), "worker-1");
+    /// assert!(worker.work_once().unwrap().is_none()); // nothing queued
+    /// ```
     pub fn new(hub: Hub, name: impl Into<String>) -> Self {
         Self {
             hub,
@@ -199,18 +379,59 @@ impl Worker {
     }
 
     /// How long to wait when there is nothing to do.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// use std::time::{Duration, Instant};
+    /// let worker = Worker::new(Hub::builder().build().unwrap(), "w1").idle(Duration::from_millis(30));
+    /// let stop = CancelToken::default();
+    /// let s = stop.clone();
+    /// let thread = std::thread::spawn(move || { std::thread::sleep(Duration::from_millis(100)); s.cancel() });
+    /// let started = Instant::now();
+    /// assert!(worker.run(&stop, &mut |e| panic!("{e}")).is_empty()); // polled, found nothing
+    /// assert!(started.elapsed() < Duration::from_secs(5));
+    /// thread.join().unwrap();
+    /// ```
     pub fn idle(mut self, idle: Duration) -> Self {
         self.idle = idle;
         self
     }
 
     /// Whether to settle renewals, ends and lost leases ([`Hub::tick`]) when idle.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// use std::time::Duration;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let gateway = SimulatedGateway::default();
+    /// # let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// clock.set("2026-03-18T09:00:00Z".parse().unwrap()).unwrap(); // the renewal falls due
+    /// let worker = Worker::new(hub.clone(), "w1").idle(Duration::from_millis(10)).ticking(true);
+    /// let stop = CancelToken::default();
+    /// let (w, s) = (worker.clone(), stop.clone());
+    /// let thread = std::thread::spawn(move || w.run(&s, &mut |e| panic!("{e}")));
+    /// while hub.subscription("ana").unwrap().unwrap().paid_periods < 2 {
+    ///     std::thread::sleep(Duration::from_millis(5));
+    /// }
+    /// stop.cancel();
+    /// thread.join().unwrap();
+    /// assert_eq!(gateway.charges().len(), 2); // the idle worker renewed it
+    /// ```
     pub fn ticking(mut self, tick: bool) -> Self {
         self.tick = tick;
         self
     }
 
     /// The worker's name.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let worker = Worker::new(Hub::builder().build().unwrap(), format!("worker-{}", 3));
+    /// assert_eq!(worker.name(), "worker-3");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -218,6 +439,24 @@ impl Worker {
     /// Claims, runs and finishes one job; `None` when no job was ready. A run whose
     /// lease was lost meanwhile is reported as `job_lease_lost` (the job was queued
     /// again for another worker).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let worker = Worker::new(hub.clone(), "worker-1");
+    /// let report = worker.work_once().unwrap().expect("the queued training");
+    /// assert_eq!((report.work, report.status), (WorkId::Training(job), JobStatus::Succeeded));
+    /// assert!(worker.work_once().unwrap().is_none());
+    /// ```
     pub fn work_once(&self) -> Result<Option<JobReport>, Error> {
         let Some(claimed) = self.hub.claim_job(&self.name).map_err(|r| r.error)?.value else {
             return Ok(None);
@@ -232,6 +471,16 @@ impl Worker {
     /// Works until `stop` is cancelled; returns the reports of the jobs it ran. A
     /// refused finish (a lost lease) or a store failure is passed to `on_error` and
     /// the loop goes on after the idle wait.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let worker = Worker::new(Hub::builder().build().unwrap(), "w1");
+    /// let stop = CancelToken::default();
+    /// stop.cancel(); // stopped before it starts: returns at once
+    /// let mut errors = 0;
+    /// assert!(worker.run(&stop, &mut |_| errors += 1).is_empty());
+    /// assert_eq!(errors, 0);
+    /// ```
     pub fn run(&self, stop: &CancelToken, on_error: &mut dyn FnMut(&Error)) -> Vec<JobReport> {
         let mut reports = Vec::new();
         while !stop.is_cancelled() {

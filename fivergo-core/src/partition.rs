@@ -39,6 +39,23 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One seller's part of the marketplace: plain, serializable values.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// let p: Partition = hub.admin().partition("ana").unwrap();
+/// assert_eq!((p.id.as_str(), p.models.len(), p.assets.len()), ("ana", 1, 1));
+/// assert_eq!(p.counters.models, 1);
+/// assert!(p.subscriptions.is_empty() && p.orders.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Partition {
     /// The seller the partition belongs to (its key).
@@ -84,6 +101,14 @@ impl<K: Ord, V> Default for Entities<K, V> {
 
 impl<K: Ord, V> Entities<K, V> {
     /// The value under `key`.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<String, u32> = Entities::default();
+    /// m.insert("koi".into(), 7);
+    /// assert_eq!(m.get("koi"), Some(&7)); // borrowed keys work, as in a map
+    /// assert_eq!(m.get("carp"), None);
+    /// ```
     pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: std::borrow::Borrow<Q>,
@@ -92,6 +117,14 @@ impl<K: Ord, V> Entities<K, V> {
     }
 
     /// The value under `key`, to change it.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<String, u32> = Entities::default();
+    /// m.insert("koi".into(), 7);
+    /// *m.get_mut("koi").unwrap() += 1;
+    /// assert_eq!(m["koi"], 8);
+    /// ```
     pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: std::borrow::Borrow<Q>,
@@ -100,6 +133,13 @@ impl<K: Ord, V> Entities<K, V> {
     }
 
     /// Whether there is a value under `key`.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<String, u32> = Entities::default();
+    /// m.insert("koi".into(), 7);
+    /// assert!(m.contains_key("koi") && !m.contains_key("carp"));
+    /// ```
     pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
     where
         K: std::borrow::Borrow<Q>,
@@ -108,36 +148,92 @@ impl<K: Ord, V> Entities<K, V> {
     }
 
     /// Puts `value` under `key`, returning the one it replaces.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<String, u32> = Entities::default();
+    /// assert_eq!(m.insert("koi".into(), 1), None);
+    /// assert_eq!(m.insert("koi".into(), 2), Some(1)); // the replaced value
+    /// ```
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         self.0.insert(key, Box::new(value)).map(|v| *v)
     }
 
     /// How many values.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<u32, &str> = Entities::default();
+    /// m.insert(1, "a");
+    /// m.insert(2, "b");
+    /// m.insert(1, "c");
+    /// assert_eq!(m.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether there is none.
+    ///
+    /// ```
+    /// use fivergo_core::Partition;
+    /// let p = Partition::new("ana".into());
+    /// assert!(p.models.is_empty() && p.orders.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The keys, in order.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<u32, &str> = Entities::default();
+    /// m.insert(2, "b");
+    /// m.insert(1, "a");
+    /// assert_eq!(m.keys().copied().collect::<Vec<_>>(), [1, 2]); // in key order
+    /// ```
     pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.0.keys()
     }
 
     /// The values, in key order.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<u32, &str> = Entities::default();
+    /// m.insert(2, "b");
+    /// m.insert(1, "a");
+    /// assert_eq!(m.values().copied().collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.values().map(|v| &**v)
     }
 
     /// The values, to change them.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<u32, u32> = Entities::default();
+    /// m.insert(1, 10);
+    /// m.insert(2, 20);
+    /// m.values_mut().for_each(|v| *v += 1);
+    /// assert_eq!(m.values().copied().collect::<Vec<_>>(), [11, 21]);
+    /// ```
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.0.values_mut().map(|v| &mut **v)
     }
 
     /// Keys and values, in key order.
+    ///
+    /// ```
+    /// use fivergo_core::partition::Entities;
+    /// let mut m: Entities<u32, &str> = Entities::default();
+    /// m.insert(2, "b");
+    /// m.insert(1, "a");
+    /// assert_eq!(m.iter().collect::<Vec<_>>(), [(&1, &"a"), (&2, &"b")]);
+    /// assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"1":"a","2":"b"}"#);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.0.iter().map(|(k, v)| (k, &**v))
     }
@@ -152,6 +248,13 @@ impl<K: Ord + std::borrow::Borrow<Q>, V, Q: Ord + ?Sized> std::ops::Index<&Q> fo
 
 impl Partition {
     /// An empty partition for `id`.
+    ///
+    /// ```
+    /// use fivergo_core::Partition;
+    /// let p = Partition::new("ana".into());
+    /// assert!(p.seller.is_none());
+    /// assert_eq!(p.seller().unwrap_err().code(), "not_found"); // nobody registered yet
+    /// ```
     pub fn new(id: SellerId) -> Self {
         Self {
             id,
@@ -168,6 +271,22 @@ impl Partition {
 
     /// The partition `id` rebuilt by folding `events` (its own, in sequence order)
     /// over an empty one: what the store's events of a partition replay into.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let loaded = hub.store().load(&"ana".into(), 0).unwrap(); // every event of the partition
+    /// let rebuilt = Partition::replay("ana".into(), loaded.events.iter().map(|r| &r.event));
+    /// assert_eq!(rebuilt, hub.admin().partition("ana").unwrap());
+    /// ```
     pub fn replay<'a>(id: SellerId, events: impl IntoIterator<Item = &'a Event>) -> Self {
         let mut p = Self::new(id);
         for e in events {
@@ -177,6 +296,15 @@ impl Partition {
     }
 
     /// The context a decision at `now` gets in this partition.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let (policy, mut p) = (Policy::default(), Partition::new("ana".into()));
+    /// p.counters.orders = 4;
+    /// let ctx = p.context(&policy, "2026-02-18T09:00:00Z".parse().unwrap());
+    /// assert_eq!(ctx.ids.order().as_str(), "ana/order-5"); // ids follow the partition's counters
+    /// assert_eq!(ctx.now.to_rfc3339(), "2026-02-18T09:00:00+00:00");
+    /// ```
     pub fn context<'a>(&'a self, policy: &'a Policy, now: DateTime<Utc>) -> Context<'a> {
         Context {
             policy,
@@ -188,6 +316,14 @@ impl Partition {
     // ----- lookups ------------------------------------------------------------------
 
     /// The seller, or `not_found`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::TopRated, true).unwrap();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!((p.seller().unwrap().level, p.seller().unwrap().pro), (SellerLevel::TopRated, true));
+    /// ```
     pub fn seller(&self) -> Result<&Seller, Error> {
         self.seller
             .as_ref()
@@ -195,6 +331,22 @@ impl Partition {
     }
 
     /// A model, or `not_found`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.model(&model).unwrap().subcategory, "tattoo");
+    /// assert_eq!(p.model(&"ana/model-9".into()).unwrap_err().code(), "not_found");
+    /// ```
     pub fn model(&self, id: &ModelId) -> Result<&CreationModel, Error> {
         self.models
             .get(id)
@@ -202,6 +354,22 @@ impl Partition {
     }
 
     /// A model for its owner only (M7, D1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert!(p.owned_model(&"ana".into(), &model).is_ok());
+    /// assert_eq!(p.owned_model(&"bob".into(), &model).unwrap_err().code(), "forbidden"); // M7
+    /// ```
     pub fn owned_model(&self, actor: &SellerId, id: &ModelId) -> Result<&CreationModel, Error> {
         let m = self.model(id)?;
         m.ensure_owner(actor)?;
@@ -211,6 +379,31 @@ impl Partition {
     /// An order as `actor` may read it: all of it for its seller; for its client,
     /// without the clean file until approved and paid (G1); `forbidden` for anyone
     /// else (D1, D2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert!(p.order_for("ana", &order).unwrap().clean.is_some()); // the seller sees all of it
+    /// assert!(p.order_for("bob", &order).unwrap().clean.is_none()); // held back (G1)
+    /// assert_eq!(p.order_for("eve", &order).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn order_for(&self, actor: &str, id: &OrderId) -> Result<Order, Error> {
         let o = self.order(id)?;
         if o.seller.as_str() == actor {
@@ -227,6 +420,34 @@ impl Partition {
     /// and a clean file once that order is approved and paid (G1, D2).
     /// `not_approved_and_paid` when the file is the clean file of the actor's order
     /// not yet released, else `forbidden`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// let o = p.order(&order).unwrap();
+    /// let (draft, clean) = (o.draft.clone().unwrap(), o.clean.clone().unwrap());
+    /// assert!(p.ensure_file_readable("bob", &draft).is_ok());
+    /// assert_eq!(p.ensure_file_readable("bob", &clean).unwrap_err().code(), "not_approved_and_paid");
+    /// assert!(p.ensure_file_readable("ana", &clean).is_ok());
+    /// assert_eq!(p.ensure_file_readable("eve", &draft).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn ensure_file_readable(&self, actor: &str, file: &BlobRef) -> Result<(), Error> {
         if self.id.as_str() == actor && self.references(file) {
             return Ok(());
@@ -266,6 +487,22 @@ impl Partition {
     }
 
     /// An asset, or `not_found`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.asset(&art).unwrap().modality, Modality::Image);
+    /// assert_eq!(p.asset(&"ana/asset-9".into()).unwrap_err().code(), "not_found");
+    /// ```
     pub fn asset(&self, id: &AssetId) -> Result<&Asset, Error> {
         self.assets
             .get(id)
@@ -273,11 +510,48 @@ impl Partition {
     }
 
     /// A job, or `not_found`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.job(&job).unwrap().status, JobStatus::Succeeded);
+    /// assert_eq!(p.job(&"ana/job-9".into()).unwrap_err().code(), "not_found");
+    /// ```
     pub fn job(&self, id: &JobId) -> Result<&TrainingJob, Error> {
         self.jobs.get(id).ok_or_else(|| Error::not_found("job", id))
     }
 
     /// A queued generation, or `not_found`.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::GenerationRequest, *};
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let request = GenerationRequest::Playground { seller: "ana".into(), model: model.clone(), brief: Brief::new("koi"), seed: 1 };
+    /// let queued = hub.queue_generation(request).unwrap().value;
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.generation(&queued).unwrap().status, JobStatus::Queued);
+    /// ```
     pub fn generation(&self, id: &GenerationId) -> Result<&GenerationJob, Error> {
         self.generations
             .get(id)
@@ -285,6 +559,30 @@ impl Partition {
     }
 
     /// An order, or `not_found`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.order(&order).unwrap().status, OrderStatus::Drafted);
+    /// assert_eq!(p.order(&"ana/order-9".into()).unwrap_err().code(), "not_found");
+    /// ```
     pub fn order(&self, id: &OrderId) -> Result<&Order, Error> {
         self.orders
             .get(id)
@@ -292,6 +590,30 @@ impl Partition {
     }
 
     /// An order for its client only (D2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert!(p.client_order(&"bob".into(), &order).is_ok());
+    /// assert_eq!(p.client_order(&"eve".into(), &order).unwrap_err().rule(), Some("D2"));
+    /// ```
     pub fn client_order(&self, client: &ClientId, id: &OrderId) -> Result<&Order, Error> {
         let o = self.order(id)?;
         o.ensure_client(client)?;
@@ -299,6 +621,30 @@ impl Partition {
     }
 
     /// An order for its seller only (D1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert!(p.seller_order(&"ana".into(), &order).is_ok());
+    /// assert_eq!(p.seller_order(&"bob".into(), &order).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn seller_order(&self, seller: &SellerId, id: &OrderId) -> Result<&Order, Error> {
         let o = self.order(id)?;
         o.ensure_seller(seller)?;
@@ -306,11 +652,45 @@ impl Partition {
     }
 
     /// The seller's most recent subscription, if any.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// assert!(hub.admin().partition("ana").unwrap().latest_subscription().is_none());
+    /// let sub = hub.subscribe("ana", &"card".into()).unwrap().value;
+    /// assert_eq!(hub.admin().partition("ana").unwrap().latest_subscription().unwrap().id, sub);
+    /// ```
     pub fn latest_subscription(&self) -> Option<&Subscription> {
         self.subscriptions.last()
     }
 
     /// The seller's published models.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.published_models().map(|m| &m.id).collect::<Vec<_>>(), [&model]);
+    /// ```
     pub fn published_models(&self) -> impl Iterator<Item = &CreationModel> {
         self.models
             .values()
@@ -318,16 +698,74 @@ impl Partition {
     }
 
     /// The ids of the seller's published models.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// assert_eq!(hub.admin().partition("ana").unwrap().published_ids(), [model.clone()]);
+    /// hub.unpublish("ana", &model).unwrap();
+    /// assert!(hub.admin().partition("ana").unwrap().published_ids().is_empty());
+    /// ```
     pub fn published_ids(&self) -> Vec<ModelId> {
         self.published_models().map(|m| m.id.clone()).collect()
     }
 
     /// The jobs of one model.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.jobs_of(&model).map(|j| &j.id).collect::<Vec<_>>(), [&job]);
+    /// assert_eq!(p.jobs_of(&"ana/model-9".into()).count(), 0);
+    /// ```
     pub fn jobs_of<'a>(&'a self, model: &'a ModelId) -> impl Iterator<Item = &'a TrainingJob> + 'a {
         self.jobs.values().filter(move |j| &j.model == model)
     }
 
     /// The models whose selection holds `asset`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let other = hub.create_model("ana", "tattoo").unwrap().value; // selects nothing
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.models_using(&art).map(|m| &m.id).collect::<Vec<_>>(), [&model]);
+    /// assert!(p.model(&other).unwrap().assets.is_empty());
+    /// ```
     pub fn models_using<'a>(
         &'a self,
         asset: &'a AssetId,
@@ -338,6 +776,19 @@ impl Partition {
     }
 
     /// The seller's models, oldest first.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// let ids: Vec<_> = (0..3).map(|_| hub.create_model("ana", "tattoo").unwrap().value).collect();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// let order: Vec<_> = p.models_in_order().into_iter().map(|m| m.id.clone()).collect();
+    /// assert_eq!(order, ids); // oldest first
+    /// ```
     pub fn models_in_order(&self) -> Vec<&CreationModel> {
         let mut v: Vec<_> = self.models.values().collect();
         v.sort_by_key(|m| (m.created_at, m.id.0.len(), m.id.0.clone()));
@@ -345,6 +796,34 @@ impl Partition {
     }
 
     /// The library asset a client delivery of `order` became, if any (D3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # let price = Money::parse("20", Currency::Usd).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: price }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # let price = hub.order("bob", &order).unwrap().price().unwrap();
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, price).unwrap();
+    /// assert!(hub.admin().partition("ana").unwrap().delivery_asset(&order).is_none());
+    /// hub.set_delivery_public("bob", &order, true).unwrap(); // the client shares it (D3)
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert!(matches!(p.delivery_asset(&order).unwrap().source, AssetSource::ClientDelivery { public: true, .. }));
+    /// ```
     pub fn delivery_asset(&self, order: &OrderId) -> Option<&Asset> {
         self.assets.values().find(
             |a| matches!(&a.source, AssetSource::ClientDelivery { order: o, .. } if o == order),
@@ -354,6 +833,19 @@ impl Partition {
     /// When something next falls due in the partition: the subscription's renewal,
     /// end or end of grace, or the lease of a running training. What the store's due
     /// index holds, so `tick` never scans the marketplace.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// assert_eq!(hub.admin().partition("ana").unwrap().next_due(hub.policy()), None);
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.next_due(hub.policy()), Some("2026-03-18T09:00:00Z".parse().unwrap())); // the renewal
+    /// ```
     pub fn next_due(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         let subscription = self.latest_subscription().and_then(|s| s.next_due(policy));
         let leases = self
@@ -376,6 +868,24 @@ impl Partition {
     /// When a worker may claim `work` (what the store's job index holds): a queued
     /// job at once (from when it was queued), a running one when its lease ends;
     /// `None` once it ended (or is unknown).
+    ///
+    /// ```
+    /// use fivergo_core::{jobs::WorkId, *};
+    /// # let clock = ManualClock::at("2026-02-18T09:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let work = WorkId::Training(job.clone());
+    /// assert_eq!(hub.admin().partition("ana").unwrap().ready_at(&work), Some(hub.now())); // queued: at once
+    /// hub.run_training(&job).unwrap();
+    /// assert_eq!(hub.admin().partition("ana").unwrap().ready_at(&work), None); // ended
+    /// ```
     pub fn ready_at(&self, work: &WorkId) -> Option<DateTime<Utc>> {
         let (status, queued_at, lease_until) = match work {
             WorkId::Training(id) => self
@@ -399,6 +909,17 @@ impl Partition {
     /// Folds one event in, routing it to every aggregate it concerns. Events come
     /// from this partition's own decisions (or a log they wrote), so references are
     /// valid; an event about something unknown changes nothing.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let (policy, mut p) = (Policy::default(), Partition::new("ana".into()));
+    /// let at = "2026-02-18T09:00:00Z".parse().unwrap();
+    /// p.apply(&Event::SellerRegistered { seller: Seller::new("ana", SellerLevel::Level2, false, Currency::Usd), at });
+    /// p.apply(&Event::GigAdded { seller: "ana".into(), subcategory: "tattoo".into(), at });
+    /// let events = CreationModel::create(p.seller().unwrap(), "tattoo", &p.context(&policy, at)).unwrap();
+    /// events.iter().for_each(|e| p.apply(e));
+    /// assert_eq!((p.models.len(), p.counters.models), (1, 1));
+    /// ```
     pub fn apply(&mut self, event: &Event) {
         use Event::*;
         match event {

@@ -95,6 +95,15 @@ impl MemoryStore {
     }
 
     /// How many events the store holds.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let store = MemoryStore::default();
+    /// let hub = Hub::builder().store(store.clone()).build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.register_seller("bob", SellerLevel::Level2, false).unwrap();
+    /// assert_eq!(store.event_count(), 2);
+    /// ```
     pub fn event_count(&self) -> usize {
         self.lock().log.len()
     }

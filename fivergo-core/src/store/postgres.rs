@@ -166,6 +166,13 @@ CREATE TABLE fivergo_blobs (
 "#];
 
 /// The settings of a [`PostgresStore`], parsed from its URL.
+///
+/// ```
+/// use fivergo_core::store::postgres::PostgresSettings;
+/// let s = PostgresSettings::parse("postgres://fivergo@db/shop").unwrap();
+/// assert_eq!((s.pool_size, s.statement_timeout_ms, s.schema.as_str()), (8, 30_000, "public")); // defaults
+/// assert_eq!(s.url, "postgres://fivergo@db/shop");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostgresSettings {
     /// The URL for the driver, without this store's own parameters.
@@ -242,6 +249,14 @@ impl PostgresSettings {
 }
 
 /// A PostgreSQL database holding every partition; see the [module docs](self).
+///
+/// ```no_run
+/// use fivergo_core::store::postgres::PostgresStore;
+/// use fivergo_core::*;
+/// let store = PostgresStore::open("postgres://fivergo@db/shop?pool_size=8").unwrap();
+/// let hub = Hub::builder().store(store).build().unwrap(); // or Hub::open(url), files in the database too
+/// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// ```
 pub struct PostgresStore {
     config: postgres::Config,
     settings: PostgresSettings,
@@ -381,6 +396,14 @@ impl PostgresStore {
     /// settings), creates the schema when missing and migrates it to
     /// [`SCHEMA_VERSION`]. A database written by a newer library is refused with
     /// `schema_too_new`, untouched; an unreachable server is `store_unavailable`.
+    ///
+    /// ```
+    /// use fivergo_core::store::postgres::PostgresStore;
+    /// // Bad settings are refused before connecting; a server that does not answer is unavailable.
+    /// assert_eq!(PostgresStore::open("postgres://u@127.0.0.1/db?pool_size=0").unwrap_err().code(), "invalid_input");
+    /// let down = PostgresStore::open("postgres://u@127.0.0.1:1/db?connect_timeout=2").unwrap_err();
+    /// assert_eq!(down.code(), "store_unavailable");
+    /// ```
     pub fn open(url: &str) -> Result<Self, Error> {
         let settings = PostgresSettings::parse(url)?;
         let mut config: postgres::Config = settings
@@ -408,11 +431,23 @@ impl PostgresStore {
     }
 
     /// The settings the store was opened with.
+    ///
+    /// ```no_run
+    /// use fivergo_core::store::postgres::PostgresStore;
+    /// let store = PostgresStore::open("postgres://fivergo@db/shop?pool_size=4&schema=tenant_7").unwrap();
+    /// assert_eq!((store.settings().pool_size, store.settings().schema.as_str()), (4, "tenant_7"));
+    /// ```
     pub fn settings(&self) -> &PostgresSettings {
         &self.settings
     }
 
     /// The schema version the database is at.
+    ///
+    /// ```no_run
+    /// use fivergo_core::store::postgres::{PostgresStore, SCHEMA_VERSION};
+    /// let store = PostgresStore::open("postgres://fivergo@db/shop").unwrap(); // created and migrated
+    /// assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    /// ```
     pub fn schema_version(&self) -> Result<u32, Error> {
         let mut conn = self.conn()?;
         let mut tx = conn
@@ -808,6 +843,16 @@ fn worker_name() -> String {
 /// so that every app server and worker reads every file: what `Hub::open` of a
 /// `postgres://` URL uses. A host with object storage implements
 /// [`BlobStore`](crate::blob::BlobStore) over it instead.
+///
+/// ```no_run
+/// use fivergo_core::store::postgres::{PostgresBlobStore, PostgresStore};
+/// use fivergo_core::BlobStore;
+/// use std::sync::Arc;
+/// let store = Arc::new(PostgresStore::open("postgres://fivergo@db/shop").unwrap());
+/// let blobs = PostgresBlobStore::new(store.clone());
+/// let file = blobs.store(b"koi", "text/plain").unwrap(); // every app server reads it back
+/// assert_eq!(blobs.fetch(&file).unwrap().as_bytes(), b"koi");
+/// ```
 pub struct PostgresBlobStore {
     store: std::sync::Arc<PostgresStore>,
 }
@@ -820,6 +865,14 @@ impl std::fmt::Debug for PostgresBlobStore {
 
 impl PostgresBlobStore {
     /// Blobs in the database of `store`, sharing its connections.
+    ///
+    /// ```no_run
+    /// use fivergo_core::store::postgres::{PostgresBlobStore, PostgresStore};
+    /// use fivergo_core::Hub;
+    /// use std::sync::Arc;
+    /// let store = Arc::new(PostgresStore::open("postgres://fivergo@db/shop").unwrap());
+    /// let hub = Hub::builder().shared_store(store.clone()).blobs(PostgresBlobStore::new(store)).build().unwrap();
+    /// ```
     pub fn new(store: std::sync::Arc<PostgresStore>) -> Self {
         Self { store }
     }

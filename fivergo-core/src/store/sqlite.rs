@@ -93,6 +93,18 @@ CREATE INDEX jobs_ready ON jobs (ready_at);
 "#];
 
 /// A SQLite database holding every partition; see the [module docs](self).
+///
+/// ```
+/// use fivergo_core::{store::{sqlite::SqliteStore, Store}, *};
+/// let dir = std::env::temp_dir().join(format!("fivergo-doc-sqlite-struct-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let store = SqliteStore::open(dir.join("fivergo.db")).unwrap();
+/// let hub = Hub::builder().store(store).build().unwrap();
+/// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// let again = SqliteStore::open(dir.join("fivergo.db")).unwrap(); // another process, say
+/// assert_eq!(again.version(&"ana".into()).unwrap(), 1);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// ```
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
@@ -129,6 +141,17 @@ impl SqliteStore {
     /// Opens (creating it when missing) the database at `path`, in WAL mode, and
     /// migrates its schema to [`SCHEMA_VERSION`]. A database written by a newer
     /// library is refused with `schema_too_new`, untouched.
+    ///
+    /// ```
+    /// use fivergo_core::store::{sqlite::SqliteStore, Store};
+    /// let dir = std::env::temp_dir().join(format!("fivergo-doc-sqlite-open-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let store = SqliteStore::open(dir.join("fivergo.db")).unwrap(); // created and migrated
+    /// assert_eq!(store.version(&"ana".into()).unwrap(), 0);
+    /// let missing_dir = SqliteStore::open(dir.join("no/such/dir/fivergo.db")).unwrap_err();
+    /// assert_eq!(missing_dir.code(), "store_failed");
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
         let conn = Connection::open(path.as_ref()).map_err(failed("open the database"))?;
         conn.busy_timeout(BUSY_TIMEOUT)
@@ -155,6 +178,15 @@ impl SqliteStore {
     }
 
     /// The schema version the database is at.
+    ///
+    /// ```
+    /// use fivergo_core::store::sqlite::{SqliteStore, SCHEMA_VERSION};
+    /// let dir = std::env::temp_dir().join(format!("fivergo-doc-sqlite-schema-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let store = SqliteStore::open(dir.join("fivergo.db")).unwrap();
+    /// assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// ```
     pub fn schema_version(&self) -> Result<u32, Error> {
         read_schema_version(&self.lock())
     }
