@@ -1,7 +1,18 @@
-// Types of the package entry point (`lib.js`). The native functions' own types are
-// generated into `index.d.ts` by `napi build` (value types from `types.d.ts`).
+// Types of the package entry point (`lib.js`): what JavaScript adds over the native
+// binding. The native functions and every value type are generated into `index.d.ts`
+// by `napi build` from the Rust code.
 
-import type { Asset, Brief, BriefInput, EvalReport, Hub as NativeHub, JobReport, Modality, Policy as NativePolicy } from './index'
+import type {
+  Brief,
+  BriefInput,
+  ChargeRequest,
+  EvalReport,
+  Hub as NativeHub,
+  JobReport,
+  Modality,
+  Policy as NativePolicy,
+  TrainingAsset,
+} from './index'
 
 /** Every number of the SPEC (the native class, plus `fromJson`). */
 export type Policy = NativePolicy
@@ -32,6 +43,7 @@ export type {
   BriefInput,
   CatalogueEntry,
   Charge,
+  ChargeRequest,
   ChargeSource,
   ClockStep,
   Creation,
@@ -40,20 +52,26 @@ export type {
   CustomOffer,
   Detection,
   EndReason,
+  Entitlement,
+  Entitlements,
   ErrorDetails,
   EvalReport,
+  EventPage,
+  FileRef,
   Finding,
   FivergoEvent,
   GatewayCharge,
   GenerationJob,
   GenerationOutcome,
   GenerationRequest,
+  GeneratorRegistryName,
   Inspected,
   JobReport,
   JobStatus,
   Listing,
   MarkedDraft,
   Modality,
+  ModelRecord,
   ModelStatus,
   Money,
   MoneyInput,
@@ -62,28 +80,36 @@ export type {
   OrderPath,
   OrderStatus,
   Outcome,
+  Partition,
   PaymentMethod,
   PaymentMethodInput,
   PaymentMethodKind,
   Placement,
   PlacementInput,
+  PlaygroundResult,
   PriceSpec,
   PriceSpecInput,
   PricingUnit,
-  Quote,
   QuotaStatus,
   QuotaWindow,
+  Quote,
+  QuoteLine,
   Report,
-  Requirement,
   Reputation,
+  Requirement,
   Review,
   Seller,
   SellerLevel,
   Severity,
+  SkippedAsset,
   Subscription,
+  SubscriptionRecord,
+  SubscriptionState,
   SubscriptionStatus,
+  Trace,
   TrainedStyle,
   TrainedVersion,
+  TrainingAsset,
   TrainingJob,
   UnpublishReason,
   WorkId,
@@ -116,7 +142,7 @@ export interface TrainInput {
   modality: Modality
   instructions: string | null
   /** The owner's selected assets (D5), with their files when uploaded. */
-  assets: Array<Asset & { content: Buffer | null }>
+  assets: TrainingAsset[]
 }
 
 /** What a JavaScript generator's `generate` receives. */
@@ -150,21 +176,53 @@ export interface Generator {
   generate(input: GenerateInput, ctl: JobControl): Buffer | Uint8Array | string | Promise<Buffer | Uint8Array | string>
 }
 
+/**
+ * The host's payment processor, called for card / PayPal charges (S2, S5).
+ * `charge` returns the processor's reference (a string, or a Promise of one). A
+ * thrown (or rejected) error with `code: 'charge_declined'` or `declined: true` is a
+ * decline: a renewal becomes past due (S2). Any other error, a wrong type, or no
+ * answer within `deadlineMs` (default 10 000) is "unavailable": nothing is recorded
+ * and the engine asks again later with the same `idempotencyKey`, so `charge` must
+ * never charge a key twice (S5).
+ *
+ * A synchronous command (`subscribe`, `tick`, any command that settles a renewal)
+ * calls `charge` on the JavaScript thread and cannot wait for a Promise: it is
+ * refused with `gateway_unavailable`, and the Promise's answer serves the retry with
+ * the same key. The async commands (`workOnce`, `runTraining`, ...) wait for it.
+ * `charge` must not call the hub (the seller being charged is locked meanwhile).
+ */
+export interface Gateway {
+  charge(request: ChargeRequest): string | Promise<string>
+  /** How long an async command waits for `charge`, in milliseconds (1 to 3 600 000). */
+  deadlineMs?: number
+}
+
+/**
+ * Which generator serves which subcategory (C1): a registry for all of them
+ * (`'echo'`, the default placeholder; `'reference'`, the core's offline reference
+ * generators; `'none'`), or an object whose keys are subcategories, or `'*'` for the
+ * registry under them, and whose values are a generator's name (`'quilt'`,
+ * `'jingle_synth'`, `'espeak_guide'`, `'markov_text'`, `'echo'`) or a JavaScript
+ * generator. An unknown key or name throws `invalid_input` naming `generators.<key>`.
+ */
+export type Generators =
+  | 'echo'
+  | 'reference'
+  | 'none'
+  | { '*'?: 'echo' | 'reference' | 'none'; [subcategory: string]: string | Generator | undefined }
+
 /** How to build a `Hub`. */
 export interface HubOptions {
   /** The policy (default: `new Policy()`), or its JSON. */
   policy?: Policy | string
   /** Starts a manual clock at this instant; the system clock when absent. */
   start?: Date
-  /** The store: `'memory:'` (default) or `'sqlite:path/fivergo.db'`. */
+  /** The store: `'memory:'` (default), `'sqlite:path/fivergo.db'` or `'postgres://...'`. */
   store?: string
-  /**
-   * JavaScript generators by subcategory (the built-in generators serve the rest),
-   * or `'reference'` / `'echo'` for the built-in ones alone.
-   */
-  generators?: Record<string, Generator> | 'echo' | 'reference'
-  /** What serves subcategories without a JavaScript generator: `echo` (default) or `reference`. */
-  builtinGenerators?: 'echo' | 'reference'
+  /** Which generator serves which subcategory (default `'echo'`). */
+  generators?: Generators
+  /** The host's payment processor; the simulated gateway when absent. */
+  gateway?: Gateway
 }
 
 /** What `evaluate` may be given besides the generator, subcategory and files. */

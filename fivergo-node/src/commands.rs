@@ -10,10 +10,10 @@ use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::error::ok;
-use crate::hub::{id, unit, Hub};
+use crate::error::{reply, Reply};
+use crate::hub::{id, unit, wire, Hub};
 use crate::inputs::{self, OfferInput, PaymentMethodInput, PlacementInput};
-use crate::js::{artifact_napi, money, parse_enum, parse_json, Js};
+use crate::js::{artifact, money, parse_enum, parse_json, Js};
 
 fn ids<T: From<String>>(list: Vec<String>) -> Vec<T> {
     list.into_iter().map(T::from).collect()
@@ -34,12 +34,14 @@ impl Hub {
         seller: String,
         #[napi(ts_arg_type = "SellerLevel")] level: String,
         pro: Option<bool>,
-    ) -> napi::Result<Js> {
-        let level: SellerLevel = ok(parse_enum("level", &level))?;
-        self.command(
-            |h| h.register_seller(&seller, level, pro.unwrap_or(false)),
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            let level: SellerLevel = parse_enum("level", &level)?;
+            self.command(
+                |h| h.register_seller(&seller, level, pro.unwrap_or(false)),
+                unit,
+            )
+        })
     }
 
     /// Changes a seller's level or Pro flag; dropping below eligibility unpublishes (E2).
@@ -49,18 +51,20 @@ impl Hub {
         seller: String,
         #[napi(ts_arg_type = "SellerLevel")] level: String,
         pro: Option<bool>,
-    ) -> napi::Result<Js> {
-        let level: SellerLevel = ok(parse_enum("level", &level))?;
-        self.command(
-            |h| h.set_seller_level(&seller, level, pro.unwrap_or(false)),
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            let level: SellerLevel = parse_enum("level", &level)?;
+            self.command(
+                |h| h.set_seller_level(&seller, level, pro.unwrap_or(false)),
+                unit,
+            )
+        })
     }
 
     /// Records a Gig of the seller in `subcategory` (C2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn add_gig(&self, seller: String, subcategory: String) -> napi::Result<Js> {
-        self.command(|h| h.add_gig(&seller, &subcategory), unit)
+    pub fn add_gig(&self, seller: String, subcategory: String) -> Reply {
+        reply(|| self.command(|h| h.add_gig(&seller, &subcategory), unit))
     }
 
     /// Adds money to the seller's balance (S2).
@@ -69,26 +73,26 @@ impl Hub {
         &self,
         seller: String,
         #[napi(ts_arg_type = "MoneyInput")] amount: Value,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| h.credit_balance(&seller, money(&amount, h.policy().currency)?),
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.credit_balance(&seller, money(&amount, h.policy().currency)?),
+                unit,
+            )
+        })
     }
 
     /// Stores a card or PayPal account (S2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn add_payment_method(
-        &self,
-        seller: String,
-        method: PaymentMethodInput,
-    ) -> napi::Result<Js> {
-        let kind = ok(parse_enum("kind", &method.kind))?;
-        let label = method.label.unwrap_or_else(|| method.kind.clone());
-        self.command(
-            |h| h.add_payment_method(&seller, PaymentMethod::new(method.id, kind, label)),
-            unit,
-        )
+    pub fn add_payment_method(&self, seller: String, method: PaymentMethodInput) -> Reply {
+        reply(|| {
+            let kind = parse_enum("kind", &method.kind)?;
+            let label = method.label.unwrap_or_else(|| method.kind.clone());
+            self.command(
+                |h| h.add_payment_method(&seller, PaymentMethod::new(method.id, kind, label)),
+                unit,
+            )
+        })
     }
 
     // ----- assets (A) -----------------------------------------------------------------
@@ -102,14 +106,16 @@ impl Hub {
         #[napi(ts_arg_type = "Modality")] modality: String,
         #[napi(ts_arg_type = "AssetMetaInput")] meta: Option<Value>,
         tags: Option<Vec<String>>,
-    ) -> napi::Result<Js> {
-        let (source, meta) = (ok(inputs::source(source))?, ok(inputs::meta(meta))?);
-        let modality: Modality = ok(parse_enum("modality", &modality))?;
-        let tags = tags.unwrap_or_default();
-        self.command(
-            |h| h.add_asset(&seller, source, modality, meta, &strs(&tags)),
-            id,
-        )
+    ) -> Reply {
+        reply(|| {
+            let (source, meta) = (inputs::source(source)?, inputs::meta(meta)?);
+            let modality: Modality = parse_enum("modality", &modality)?;
+            let tags = tags.unwrap_or_default();
+            self.command(
+                |h| h.add_asset(&seller, source, modality, meta, &strs(&tags)),
+                id,
+            )
+        })
     }
 
     /// Uploads a file (PNG, JPEG, WebP, WAV or UTF-8 text): decoded, measured and
@@ -122,13 +128,15 @@ impl Hub {
         file: Buffer,
         file_name: Option<String>,
         tags: Option<Vec<String>>,
-    ) -> napi::Result<Js> {
-        let source = ok(inputs::source(source))?;
-        let tags = tags.unwrap_or_default();
-        self.command(
-            |h| h.upload_asset(&seller, source, &file, file_name.as_deref(), &strs(&tags)),
-            id,
-        )
+    ) -> Reply {
+        reply(|| {
+            let source = inputs::source(source)?;
+            let tags = tags.unwrap_or_default();
+            self.command(
+                |h| h.upload_asset(&seller, source, &file, file_name.as_deref(), &strs(&tags)),
+                id,
+            )
+        })
     }
 
     /// Adds and removes tags (A6); models using the asset go stale (A7).
@@ -139,62 +147,57 @@ impl Hub {
         asset: String,
         add: Vec<String>,
         remove: Option<Vec<String>>,
-    ) -> napi::Result<Js> {
-        let remove = remove.unwrap_or_default();
-        self.command(
-            |h| h.tag_asset(&seller, &AssetId::from(asset), &strs(&add), &strs(&remove)),
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            let remove = remove.unwrap_or_default();
+            self.command(
+                |h| h.tag_asset(&seller, &AssetId::from(asset), &strs(&add), &strs(&remove)),
+                unit,
+            )
+        })
     }
 
     /// Selects assets for a model: all pass the hard limits or none is selected (A3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn select_assets(
-        &self,
-        seller: String,
-        model: String,
-        assets: Vec<String>,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| h.select_assets(&seller, &ModelId::from(model), &ids(assets)),
-            unit,
-        )
+    pub fn select_assets(&self, seller: String, model: String, assets: Vec<String>) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.select_assets(&seller, &ModelId::from(model), &ids(assets)),
+                unit,
+            )
+        })
     }
 
     /// Selects "All" (A2); the value lists the skipped assets with their error.
-    #[napi(
-        catch_unwind,
-        ts_return_type = "Outcome<Array<{ asset: string; code: string; rule: string | null; message: string }>>"
-    )]
-    pub fn select_all_assets(&self, seller: String, model: String) -> napi::Result<Js> {
-        self.command(
-            |h| h.select_all_assets(&seller, &ModelId::from(model)),
-            |skipped| {
-                let items = skipped.iter().map(|(a, e)| {
-                    Js::obj([
-                        ("asset", Js::Str(a.to_string())),
-                        ("code", Js::Str(e.code().into())),
-                        ("rule", e.rule().map_or(Js::Null, |r| Js::Str(r.into()))),
-                        ("message", Js::Str(e.to_string())),
-                    ])
-                });
-                Ok(Js::Arr(items.collect()))
-            },
-        )
+    #[napi(catch_unwind, ts_return_type = "Outcome<SkippedAsset[]>")]
+    pub fn select_all_assets(&self, seller: String, model: String) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.select_all_assets(&seller, &ModelId::from(model)),
+                |skipped| {
+                    let items = skipped.iter().map(|(a, e)| {
+                        Js::Obj(vec![
+                            (c"asset", Js::str(a.to_string())),
+                            (c"code", Js::str(e.code())),
+                            (c"rule", e.rule().map_or(Js::NULL, Js::str)),
+                            (c"message", Js::str(e.to_string())),
+                        ])
+                    });
+                    Ok(Js::List(items.collect()))
+                },
+            )
+        })
     }
 
     /// Removes assets from a model's selection (A7).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn deselect_assets(
-        &self,
-        seller: String,
-        model: String,
-        assets: Vec<String>,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| h.deselect_assets(&seller, &ModelId::from(model), &ids(assets)),
-            unit,
-        )
+    pub fn deselect_assets(&self, seller: String, model: String, assets: Vec<String>) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.deselect_assets(&seller, &ModelId::from(model), &ids(assets)),
+                unit,
+            )
+        })
     }
 
     /// Sets or clears (`null`) the seller's instructions (A5).
@@ -204,28 +207,32 @@ impl Hub {
         seller: String,
         model: String,
         instructions: Option<String>,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| h.set_instructions(&seller, &ModelId::from(model), instructions.as_deref()),
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.set_instructions(&seller, &ModelId::from(model), instructions.as_deref()),
+                unit,
+            )
+        })
     }
 
     /// Attests that every asset is the seller's own original work (A9).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn attest_originality(&self, seller: String, model: String) -> napi::Result<Js> {
-        self.command(
-            |h| h.attest_originality(&seller, &ModelId::from(model)),
-            unit,
-        )
+    pub fn attest_originality(&self, seller: String, model: String) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.attest_originality(&seller, &ModelId::from(model)),
+                unit,
+            )
+        })
     }
 
     // ----- models (C, M) ----------------------------------------------------------------
 
     /// Creates a draft model (E1, C1, C2); resolves to its id.
     #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
-    pub fn create_model(&self, seller: String, subcategory: String) -> napi::Result<Js> {
-        self.command(|h| h.create_model(&seller, &subcategory), id)
+    pub fn create_model(&self, seller: String, subcategory: String) -> Reply {
+        reply(|| self.command(|h| h.create_model(&seller, &subcategory), id))
     }
 
     /// Sets the price (P1–P5).
@@ -235,53 +242,52 @@ impl Hub {
         seller: String,
         model: String,
         #[napi(ts_arg_type = "PriceSpecInput")] price: Value,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| {
-                h.set_price(
-                    &seller,
-                    &ModelId::from(model),
-                    inputs::price(price, h.policy().currency)?,
-                )
-            },
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            self.command(
+                |h| {
+                    h.set_price(
+                        &seller,
+                        &ModelId::from(model),
+                        inputs::price(price, h.policy().currency)?,
+                    )
+                },
+                unit,
+            )
+        })
     }
 
     /// Sets the Gigs and profile placement (M4).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn set_placement(
-        &self,
-        seller: String,
-        model: String,
-        placement: PlacementInput,
-    ) -> napi::Result<Js> {
-        let placement = Placement {
-            gigs: placement.gigs.into_iter().collect(),
-            on_profile: placement.on_profile.unwrap_or(false),
-        };
-        self.command(
-            |h| h.set_placement(&seller, &ModelId::from(model), placement),
-            unit,
-        )
+    pub fn set_placement(&self, seller: String, model: String, placement: PlacementInput) -> Reply {
+        reply(|| {
+            let placement = Placement {
+                gigs: placement.gigs.into_iter().collect(),
+                on_profile: placement.on_profile.unwrap_or(false),
+            };
+            self.command(
+                |h| h.set_placement(&seller, &ModelId::from(model), placement),
+                unit,
+            )
+        })
     }
 
     /// Publishes the model, or throws with every unmet requirement (M1, M2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn publish(&self, seller: String, model: String) -> napi::Result<Js> {
-        self.command(|h| h.publish(&seller, &ModelId::from(model)), unit)
+    pub fn publish(&self, seller: String, model: String) -> Reply {
+        reply(|| self.command(|h| h.publish(&seller, &ModelId::from(model)), unit))
     }
 
     /// Withdraws a published model (M3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn unpublish(&self, seller: String, model: String) -> napi::Result<Js> {
-        self.command(|h| h.unpublish(&seller, &ModelId::from(model)), unit)
+    pub fn unpublish(&self, seller: String, model: String) -> Reply {
+        reply(|| self.command(|h| h.unpublish(&seller, &ModelId::from(model)), unit))
     }
 
     /// Archives the model (M3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn archive(&self, seller: String, model: String) -> napi::Result<Js> {
-        self.command(|h| h.archive(&seller, &ModelId::from(model)), unit)
+    pub fn archive(&self, seller: String, model: String) -> Reply {
+        reply(|| self.command(|h| h.archive(&seller, &ModelId::from(model)), unit))
     }
 
     /// Reports an issue with a model, or with one of its creations when `order` is
@@ -293,14 +299,16 @@ impl Hub {
         model: String,
         text: String,
         order: Option<String>,
-    ) -> napi::Result<Js> {
-        let target = order.map_or(ReportTarget::Model, |o| ReportTarget::Creation {
-            order: OrderId::from(o),
-        });
-        self.command(
-            |h| h.report_issue(&reporter, &ModelId::from(model), target, &text),
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            let target = order.map_or(ReportTarget::Model, |o| ReportTarget::Creation {
+                order: OrderId::from(o),
+            });
+            self.command(
+                |h| h.report_issue(&reporter, &ModelId::from(model), target, &text),
+                unit,
+            )
+        })
     }
 
     // ----- training (T) -------------------------------------------------------------------
@@ -308,14 +316,14 @@ impl Hub {
     /// Queues a training (quota taken, T1–T5); resolves to the job id. Run it with
     /// `runTraining`.
     #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
-    pub fn start_training(&self, seller: String, model: String) -> napi::Result<Js> {
-        self.command(|h| h.start_training(&seller, &ModelId::from(model)), id)
+    pub fn start_training(&self, seller: String, model: String) -> Reply {
+        reply(|| self.command(|h| h.start_training(&seller, &ModelId::from(model)), id))
     }
 
     /// Cancels a queued training; its quota comes back (T4).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn cancel_training(&self, seller: String, job: String) -> napi::Result<Js> {
-        self.command(|h| h.cancel_training(&seller, &JobId::from(job)), unit)
+    pub fn cancel_training(&self, seller: String, job: String) -> Reply {
+        reply(|| self.command(|h| h.cancel_training(&seller, &JobId::from(job)), unit))
     }
 
     // ----- jobs for workers -----------------------------------------------------------------
@@ -326,50 +334,54 @@ impl Hub {
     pub fn queue_generation(
         &self,
         #[napi(ts_arg_type = "GenerationRequest")] request: Value,
-    ) -> napi::Result<Js> {
-        let request: GenerationRequest = ok(parse_json("request", request))?;
-        self.command(|h| h.queue_generation(request), id)
+    ) -> Reply {
+        reply(|| {
+            let request: GenerationRequest = parse_json("request", request)?;
+            self.command(|h| h.queue_generation(request), id)
+        })
     }
 
     /// Cancels a queued generation; only whoever asked for it may.
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn cancel_generation(&self, actor: String, job: String) -> napi::Result<Js> {
-        self.command(
-            |h| h.cancel_generation(&actor, &GenerationId::from(job)),
-            unit,
-        )
+    pub fn cancel_generation(&self, actor: String, job: String) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.cancel_generation(&actor, &GenerationId::from(job)),
+                unit,
+            )
+        })
     }
 
     // ----- subscription (S) ----------------------------------------------------------------
 
     /// Subscribes; the first month is charged to `method` (S1, S2).
     #[napi(catch_unwind, ts_return_type = "Outcome<string>")]
-    pub fn subscribe(&self, seller: String, method: String) -> napi::Result<Js> {
-        self.command(|h| h.subscribe(&seller, &PaymentMethodId::from(method)), id)
+    pub fn subscribe(&self, seller: String, method: String) -> Reply {
+        reply(|| self.command(|h| h.subscribe(&seller, &PaymentMethodId::from(method)), id))
     }
 
     /// Renews if due; the current period's charge or `null` (S5).
     #[napi(catch_unwind, ts_return_type = "Outcome<Charge | null>")]
-    pub fn renew_subscription(&self, seller: String) -> napi::Result<Js> {
-        self.command(|h| h.renew_subscription(&seller), |c| Js::of(&c))
+    pub fn renew_subscription(&self, seller: String) -> Reply {
+        reply(|| self.command(|h| h.renew_subscription(&seller), wire))
     }
 
     /// Pays a past-due renewal (S2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn pay_past_due(&self, seller: String) -> napi::Result<Js> {
-        self.command(|h| h.pay_past_due(&seller), unit)
+    pub fn pay_past_due(&self, seller: String) -> Reply {
+        reply(|| self.command(|h| h.pay_past_due(&seller), unit))
     }
 
     /// Cancels at the end of the paid cycle; resolves to that instant (S3).
     #[napi(catch_unwind, ts_return_type = "Outcome<Date>")]
-    pub fn cancel_subscription(&self, seller: String) -> napi::Result<Js> {
-        self.command(|h| h.cancel_subscription(&seller), |at| Ok(Js::date(at)))
+    pub fn cancel_subscription(&self, seller: String) -> Reply {
+        reply(|| self.command(|h| h.cancel_subscription(&seller), |at| Ok(Js::date(at))))
     }
 
     /// Takes a cancellation back (S3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn resume_subscription(&self, seller: String) -> napi::Result<Js> {
-        self.command(|h| h.resume_subscription(&seller), unit)
+    pub fn resume_subscription(&self, seller: String) -> Reply {
+        reply(|| self.command(|h| h.resume_subscription(&seller), unit))
     }
 
     // ----- orders (G, V, F, R, D) --------------------------------------------------------------
@@ -381,38 +393,37 @@ impl Hub {
         client: String,
         model: String,
         #[napi(ts_arg_type = "BriefInput")] brief: Value,
-    ) -> napi::Result<Js> {
-        let brief = ok(inputs::brief(brief))?;
-        self.command(
-            |h| h.contact_seller(&client, &ModelId::from(model), brief),
-            id,
-        )
+    ) -> Reply {
+        reply(|| {
+            let brief = inputs::brief(brief)?;
+            self.command(
+                |h| h.contact_seller(&client, &ModelId::from(model), brief),
+                id,
+            )
+        })
     }
 
     /// The seller's custom offer (V2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn send_custom_offer(
-        &self,
-        seller: String,
-        order: String,
-        offer: OfferInput,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| {
-                h.send_custom_offer(
-                    &seller,
-                    &OrderId::from(order),
-                    inputs::offer(&offer, h.policy().currency)?,
-                )
-            },
-            unit,
-        )
+    pub fn send_custom_offer(&self, seller: String, order: String, offer: OfferInput) -> Reply {
+        reply(|| {
+            self.command(
+                |h| {
+                    h.send_custom_offer(
+                        &seller,
+                        &OrderId::from(order),
+                        inputs::offer(&offer, h.policy().currency)?,
+                    )
+                },
+                unit,
+            )
+        })
     }
 
     /// The client approves the current delivery (G1, R2).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn approve(&self, client: String, order: String) -> napi::Result<Js> {
-        self.command(|h| h.approve(&client, &OrderId::from(order)), unit)
+    pub fn approve(&self, client: String, order: String) -> Reply {
+        reply(|| self.command(|h| h.approve(&client, &OrderId::from(order)), unit))
     }
 
     /// The host records the client's payment of the order's price (G1).
@@ -422,66 +433,70 @@ impl Hub {
         client: String,
         order: String,
         #[napi(ts_arg_type = "MoneyInput")] amount: Value,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| {
-                h.record_payment(
-                    &client,
-                    &OrderId::from(order),
-                    money(&amount, h.policy().currency)?,
-                )
-            },
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            self.command(
+                |h| {
+                    h.record_payment(
+                        &client,
+                        &OrderId::from(order),
+                        money(&amount, h.policy().currency)?,
+                    )
+                },
+                unit,
+            )
+        })
     }
 
     /// The clean file of an approved and paid order (G1, D2).
     #[napi(catch_unwind, ts_return_type = "Outcome<Artifact>")]
-    pub fn download(&self, client: String, order: String) -> napi::Result<Js> {
-        self.command(
-            |h| h.download(&client, &OrderId::from(order)),
-            |a| artifact_napi(&a),
-        )
+    pub fn download(&self, client: String, order: String) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.download(&client, &OrderId::from(order)),
+                |a| Ok(artifact(&a)?),
+            )
+        })
     }
 
     /// Always refused: AI creations have no source file (G4).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn request_source_file(&self, actor: String, order: String) -> napi::Result<Js> {
-        self.command(
-            |h| h.request_source_file(&actor, &OrderId::from(order)),
-            unit,
-        )
+    pub fn request_source_file(&self, actor: String, order: String) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.request_source_file(&actor, &OrderId::from(order)),
+                unit,
+            )
+        })
     }
 
     /// The client accepts the released delivery without edits (R3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn accept_delivery(&self, client: String, order: String) -> napi::Result<Js> {
-        self.command(|h| h.accept_delivery(&client, &OrderId::from(order)), unit)
+    pub fn accept_delivery(&self, client: String, order: String) -> Reply {
+        reply(|| self.command(|h| h.accept_delivery(&client, &OrderId::from(order)), unit))
     }
 
     /// Rates and reviews an order that had an edit (R2, R3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn review(
-        &self,
-        client: String,
-        order: String,
-        stars: f64,
-        text: String,
-    ) -> napi::Result<Js> {
-        let stars = ok(inputs::whole("stars", stars, 0.0, 255.0))? as u8;
-        self.command(
-            |h| h.review(&client, &OrderId::from(order), stars, &text),
-            unit,
-        )
+    pub fn review(&self, client: String, order: String, stars: f64, text: String) -> Reply {
+        reply(|| {
+            let stars = inputs::whole("stars", stars, 0.0, 255.0)? as u8;
+            self.command(
+                |h| h.review(&client, &OrderId::from(order), stars, &text),
+                unit,
+            )
+        })
     }
 
     /// Always refused: no full refunds for AI-generated assets (F1).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn request_full_refund(&self, client: String, order: String) -> napi::Result<Js> {
-        self.command(
-            |h| h.request_full_refund(&client, &OrderId::from(order)),
-            unit,
-        )
+    pub fn request_full_refund(&self, client: String, order: String) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.request_full_refund(&client, &OrderId::from(order)),
+                unit,
+            )
+        })
     }
 
     /// A partial refund of the work beyond the AI generation (F2).
@@ -491,30 +506,29 @@ impl Hub {
         seller: String,
         order: String,
         #[napi(ts_arg_type = "MoneyInput")] amount: Value,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| {
-                h.issue_partial_refund(
-                    &seller,
-                    &OrderId::from(order),
-                    money(&amount, h.policy().currency)?,
-                )
-            },
-            unit,
-        )
+    ) -> Reply {
+        reply(|| {
+            self.command(
+                |h| {
+                    h.issue_partial_refund(
+                        &seller,
+                        &OrderId::from(order),
+                        money(&amount, h.policy().currency)?,
+                    )
+                },
+                unit,
+            )
+        })
     }
 
     /// The client makes a paid delivery public (usable for training) or private (D2, D3).
     #[napi(catch_unwind, ts_return_type = "Outcome<null>")]
-    pub fn set_delivery_public(
-        &self,
-        client: String,
-        order: String,
-        public: bool,
-    ) -> napi::Result<Js> {
-        self.command(
-            |h| h.set_delivery_public(&client, &OrderId::from(order), public),
-            unit,
-        )
+    pub fn set_delivery_public(&self, client: String, order: String, public: bool) -> Reply {
+        reply(|| {
+            self.command(
+                |h| h.set_delivery_public(&client, &OrderId::from(order), public),
+                unit,
+            )
+        })
     }
 }

@@ -1,61 +1,55 @@
 //! Core errors as JavaScript errors.
 //!
-//! A refused command throws an `Error` whose message is [`ERROR_PREFIX`] followed by
-//! the JSON `{code, rule, message, details}`; the package entry point (`lib.js`)
-//! rethrows it as a `FivergoError` with `.code`, `.rule` and the details as
-//! camelCase fields (instants as `Date`).
+//! A refused command throws an `Error` named `FivergoError` whose `code` is the
+//! core's, with `rule`, `family`, `details` (the error's fields in the wire form:
+//! camelCase keys, instants as `Date`, money as `{amount, currency}`) and `events`
+//! (what settling recorded before the refusal). The package entry point (`lib.js`)
+//! turns it into an instance of its `FivergoError` class with the details as fields.
+//!
+//! Methods return a [`Reply`]: the value, or the [`Failure`] it becomes on the
+//! JavaScript thread. Promises settle the same way (see `crate::hub::promise`).
+
+use std::borrow::Cow;
 
 use fivergo_core::error::Error as CoreError;
+use fivergo_core::wire::{to_wire, Wire};
 use fivergo_core::Refused;
-use napi::{Error, Status};
+use napi::bindgen_prelude::{ToNapiValue, TypeName};
+use napi::{sys, Status, ValueType};
 
-/// Marks a JSON-encoded core error in the message, so `lib.js` can tell it apart.
-pub const ERROR_PREFIX: &str = "FIVERGO_ERROR:";
+use crate::js::{wire_value, Js};
 
-/// Converts a core error into a napi error carrying the JSON payload that `lib.js`
-/// decodes into a `FivergoError`.
-pub fn core_err(err: &CoreError) -> Error {
-    payload(err.code(), err.rule(), &err.to_string(), with_family(err))
+/// Why a call produced no value.
+#[derive(Debug)]
+pub enum Failure {
+    /// The core refused (or a binding check in the core's terms, `invalid_input`).
+    Core(CoreError),
+    /// A command refused, with the events settling recorded before the refusal.
+    Refused(Refused),
+    /// A failure of napi itself (an argument it could not convert, a dead thread).
+    Napi(napi::Error),
 }
 
-/// The error's `details()` with its `family` (the kind of refusal, one per variant).
-fn with_family(err: &CoreError) -> serde_json::Value {
-    let mut details = err.details();
-    if let Some(d) = details.as_object_mut() {
-        d.insert("family".into(), err.family().as_str().into());
+impl From<CoreError> for Failure {
+    fn from(e: CoreError) -> Self {
+        Failure::Core(e)
     }
-    details
 }
 
-/// A refused command: the core error with the events settling recorded before it
-/// (`.events` of the `FivergoError`).
-pub fn refused_err(refused: &Refused) -> Error {
-    let err = &refused.error;
-    let events = serde_json::to_value(&refused.events).unwrap_or_default();
-    with_payload(
-        serde_json::json!({ "code": err.code(), "rule": err.rule(), "message": err.to_string(), "details": with_family(err), "events": events }),
-    )
+impl From<Refused> for Failure {
+    fn from(e: Refused) -> Self {
+        Failure::Refused(e)
+    }
 }
 
-/// A binding-level refusal with the same payload shape as a core error.
-pub fn binding_err(code: &str, message: &str) -> Error {
-    payload(
-        code,
-        None,
-        message,
-        serde_json::json!({ "code": code, "rule": null, "message": message }),
-    )
+impl From<napi::Error> for Failure {
+    fn from(e: napi::Error) -> Self {
+        Failure::Napi(e)
+    }
 }
 
-fn payload(code: &str, rule: Option<&str>, message: &str, details: serde_json::Value) -> Error {
-    with_payload(
-        serde_json::json!({ "code": code, "rule": rule, "message": message, "details": details }),
-    )
-}
-
-fn with_payload(payload: serde_json::Value) -> Error {
-    Error::new(Status::GenericFailure, format!("{ERROR_PREFIX}{payload}"))
-}
+/// A call's result.
+pub type R<T = Js> = Result<T, Failure>;
 
 /// The core's `invalid_input` error.
 pub fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
@@ -65,14 +59,181 @@ pub fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
     }
 }
 
-/// Maps a core result into a napi result.
-pub fn ok<T>(r: Result<T, CoreError>) -> napi::Result<T> {
-    r.map_err(|e| core_err(&e))
+/// The `internal_error` of a failure that is nobody's input (a thread that could not
+/// start, a panic).
+pub fn internal(message: impl Into<String>) -> Failure {
+    Failure::Core(CoreError::Internal {
+        message: message.into(),
+    })
 }
 
-/// Maps a command's result into a napi result.
-pub fn done<T>(r: fivergo_core::CommandResult<T>) -> napi::Result<fivergo_core::Outcome<T>> {
-    r.map_err(|e| refused_err(&e))
+/// Sets `key` of a wire record (replacing it when present).
+fn set(fields: &mut Vec<(Cow<'static, str>, Wire)>, key: &'static str, value: Wire) {
+    match fields.iter_mut().find(|(k, _)| k == key) {
+        Some((_, v)) => *v = value,
+        None => fields.push((Cow::Borrowed(key), value)),
+    }
+}
+
+/// The error's fields in the wire form, with `code`, `rule`, `message` and `family`
+/// (variants that share a code, `out_of_range` among the `invalid_input`s, say the
+/// code, as `Error::details` does).
+pub fn details(err: &CoreError) -> Wire {
+    let mut fields = match to_wire(err) {
+        Ok(Wire::Record(fields)) => fields,
+        _ => Vec::new(),
+    };
+    set(&mut fields, "code", Wire::Str(err.code().into()));
+    set(
+        &mut fields,
+        "rule",
+        err.rule().map_or(Wire::Null, |r| Wire::Str(r.into())),
+    );
+    set(&mut fields, "message", Wire::Str(err.to_string()));
+    set(
+        &mut fields,
+        "family",
+        Wire::Str(err.family().as_str().into()),
+    );
+    Wire::Record(fields)
+}
+
+unsafe fn set_property(
+    env: sys::napi_env,
+    obj: sys::napi_value,
+    key: &std::ffi::CStr,
+    value: sys::napi_value,
+) -> napi::Result<()> {
+    // SAFETY: `env` is the live environment and `obj` an object of it.
+    unsafe { napi::check_status!(sys::napi_set_named_property(env, obj, key.as_ptr(), value)) }
+}
+
+/// The JavaScript `Error` of a core refusal: `name` `FivergoError`, `code`, `rule`,
+/// `family`, `details` and `events`.
+unsafe fn error_object(
+    env: sys::napi_env,
+    err: &CoreError,
+    events: Option<&[fivergo_core::event::Recorded]>,
+) -> napi::Result<sys::napi_value> {
+    // SAFETY (whole body): `env` is the live environment of this thread.
+    unsafe {
+        let code = String::to_napi_value(env, err.code().to_owned())?;
+        let message = String::to_napi_value(env, err.to_string())?;
+        let mut obj = std::ptr::null_mut();
+        napi::check_status!(sys::napi_create_error(env, code, message, &mut obj))?;
+        let name = String::to_napi_value(env, "FivergoError".to_owned())?;
+        set_property(env, obj, c"name", name)?;
+        let rule = match err.rule() {
+            Some(r) => String::to_napi_value(env, r.to_owned())?,
+            None => wire_value(env, &Wire::Null)?,
+        };
+        set_property(env, obj, c"rule", rule)?;
+        let family = String::to_napi_value(env, err.family().as_str().to_owned())?;
+        set_property(env, obj, c"family", family)?;
+        set_property(env, obj, c"details", wire_value(env, &details(err))?)?;
+        let events = match events {
+            Some(events) => to_wire(events).map_err(|e| napi::Error::from_reason(e.to_string()))?,
+            None => Wire::List(Vec::new()),
+        };
+        set_property(env, obj, c"events", wire_value(env, &events)?)?;
+        Ok(obj)
+    }
+}
+
+impl Failure {
+    /// The JavaScript value to throw (or reject with).
+    ///
+    /// # Safety
+    /// `env` must be the live environment of the calling thread.
+    pub unsafe fn into_js(self, env: sys::napi_env) -> napi::Result<sys::napi_value> {
+        // SAFETY: as the caller promises.
+        unsafe {
+            match self {
+                Failure::Core(e) => error_object(env, &e, None),
+                Failure::Refused(r) => error_object(env, &r.error, Some(&r.events)),
+                Failure::Napi(e) => napi::Error::to_napi_value(env, e),
+            }
+        }
+    }
+
+    /// As a `napi::Error` that holds the JavaScript error (for a Promise's rejection).
+    ///
+    /// # Safety
+    /// `env` must be the live environment of the calling thread.
+    pub unsafe fn into_napi(self, env: sys::napi_env) -> napi::Error {
+        if let Failure::Napi(e) = self {
+            return e;
+        }
+        // SAFETY: as the caller promises.
+        match unsafe { self.into_js(env) } {
+            Ok(value) => {
+                // SAFETY: `value` is a live value of `env`.
+                let unknown = unsafe { napi::Unknown::from_raw_unchecked(env, value) };
+                napi::Error::from(unknown)
+            }
+            Err(e) => e,
+        }
+    }
+}
+
+/// What a method returns: its value, or a failure thrown as described above.
+pub struct Reply<T = Js>(pub R<T>);
+
+impl<T, E: Into<Failure>> From<Result<T, E>> for Reply<T> {
+    fn from(r: Result<T, E>) -> Self {
+        Reply(r.map_err(Into::into))
+    }
+}
+
+/// Runs a method's body.
+pub fn reply<T>(body: impl FnOnce() -> R<T>) -> Reply<T> {
+    Reply(body())
+}
+
+/// Throws `failure` now and returns the error napi-rs then leaves alone (for a
+/// constructor, whose result napi-rs converts itself).
+pub fn throw(env: &napi::Env, failure: Failure) -> napi::Error {
+    if let Failure::Napi(e) = failure {
+        return e;
+    }
+    // SAFETY: `env` is the live environment of this thread.
+    unsafe {
+        match failure.into_js(env.raw()) {
+            Ok(error) => match napi::check_status!(sys::napi_throw(env.raw(), error)) {
+                Ok(()) => napi::Error::new(Status::PendingException, "thrown"),
+                Err(e) => e,
+            },
+            Err(e) => e,
+        }
+    }
+}
+
+impl<T: TypeName> TypeName for Reply<T> {
+    fn type_name() -> &'static str {
+        T::type_name()
+    }
+
+    fn value_type() -> ValueType {
+        T::value_type()
+    }
+}
+
+impl<T: ToNapiValue> ToNapiValue for Reply<T> {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        // SAFETY: napi passes the live environment of this thread.
+        unsafe {
+            match val.0 {
+                Ok(value) => T::to_napi_value(env, value),
+                Err(Failure::Napi(e)) => Err(e),
+                Err(failure) => {
+                    let error = failure.into_js(env)?;
+                    napi::check_status!(sys::napi_throw(env, error))?;
+                    // Already thrown: napi-rs leaves a pending exception alone.
+                    Err(napi::Error::new(Status::PendingException, "thrown"))
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -81,11 +242,11 @@ mod tests {
     use fivergo_core::policy::Policy;
 
     #[test]
-    fn error_payload_is_prefixed_json() {
+    fn details_say_the_code_rule_message_and_family() {
         let err = Policy::from_json(r#"{"models": {"active_model_limit": 0}}"#).unwrap_err();
-        let napi_err = core_err(&err);
-        let json = napi_err.reason.strip_prefix(ERROR_PREFIX).expect("prefix");
-        let v: serde_json::Value = serde_json::from_str(json).unwrap();
-        assert_eq!(v["code"], "invalid_policy");
+        let d = details(&err);
+        assert_eq!(d.get("code"), Some(&Wire::Str("invalid_policy".into())));
+        assert!(matches!(d.get("family"), Some(Wire::Str(_))));
+        assert!(matches!(d.get("message"), Some(Wire::Str(_))));
     }
 }

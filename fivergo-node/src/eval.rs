@@ -10,7 +10,8 @@ use napi::bindgen_prelude::{Buffer, Function, Object};
 use napi::Env;
 use napi_derive::napi;
 
-use crate::error::{invalid, ok};
+use crate::calls::dispatch_of;
+use crate::error::{invalid, throw, R};
 use crate::generator::JsGenerator;
 use crate::inputs;
 use crate::js::Js;
@@ -47,48 +48,52 @@ pub struct EvalOptions {
 pub fn evaluate<'env>(
     env: &'env Env,
     options: EvalOptions,
-    #[napi(ts_arg_type = "(call: GeneratorCall) => void")] dispatch: Option<Function<Js, ()>>,
+    #[napi(ts_arg_type = "(call: DispatchCall) => unknown")] dispatch: Option<Function<Js, ()>>,
 ) -> napi::Result<Object<'env>> {
+    let work = prepare(options, dispatch).map_err(|f| throw(env, f))?;
+    // On a thread of its own, as the hub's async commands (see `crate::hub`).
+    crate::hub::promise(env, work)
+}
+
+/// Checks the options and returns the evaluation to run.
+fn prepare(
+    options: EvalOptions,
+    dispatch: Option<Function<'_, Js, ()>>,
+) -> R<impl FnOnce() -> R + Send + 'static> {
     let policy = match &options.policy {
-        Some(json) => ok(CorePolicy::from_json(json))?,
+        Some(json) => CorePolicy::from_json(json)?,
         None => CorePolicy::default(),
     };
     let generator: Arc<dyn Generator> = match (options.generator, options.js_generator, dispatch) {
-        (Some(name), None, _) => ok(by_name(&name))?,
-        (None, Some(name), Some(dispatch)) => {
-            let tsfn = Arc::new(
-                dispatch
-                    .build_threadsafe_function::<Js>()
-                    .weak::<true>()
-                    .build()?,
-            );
-            Arc::new(JsGenerator::new(name, tsfn, &policy))
-        }
+        (Some(name), None, _) => by_name(&name)?,
+        (None, Some(name), Some(dispatch)) => Arc::new(JsGenerator::new(
+            name,
+            Arc::new(dispatch_of(&dispatch)?),
+            &policy,
+        )),
         _ => {
-            return Err(crate::error::core_err(&invalid(
+            return Err(invalid(
                 "generator",
                 "give a reference generator's name or a JavaScript generator",
-            )))
+            )
+            .into())
         }
     };
-    let entry = ok(policy
+    let entry = policy
         .catalogue
         .get(&options.subcategory)
         .cloned()
-        .ok_or_else(|| invalid("subcategory", format!("unknown `{}`", options.subcategory))))?;
+        .ok_or_else(|| invalid("subcategory", format!("unknown `{}`", options.subcategory)))?;
     let defaults = EvalConfig::default();
     let seeds = match options.seeds {
         Some(s) => s
             .into_iter()
-            .map(|v| ok(inputs::seed(Some(v))))
-            .collect::<napi::Result<_>>()?,
+            .map(|v| inputs::seed(Some(v)))
+            .collect::<Result<_, _>>()?,
         None => defaults.seeds,
     };
     let briefs = match options.briefs {
-        Some(b) => b
-            .into_iter()
-            .map(|v| ok(inputs::brief(v)))
-            .collect::<napi::Result<_>>()?,
+        Some(b) => b.into_iter().map(inputs::brief).collect::<Result<_, _>>()?,
         None => defaults.briefs,
     };
     let samples = |files: Vec<Buffer>| {
@@ -105,18 +110,9 @@ pub fn evaluate<'env>(
         marks: defaults.marks,
     };
     let (own, other) = (samples(options.own), options.other.map(samples));
-    // On a thread of its own, as the hub's async commands (see `crate::hub`).
-    crate::hub::promise(env, move || {
-        let report = ok(eval::evaluate(
-            generator.as_ref(),
-            &entry,
-            &own,
-            other.as_deref(),
-            &config,
-        ))?;
-        let mut json =
-            serde_json::to_value(&report).map_err(|e| napi::Error::from_reason(e.to_string()))?;
-        json["table"] = report.to_table().into();
-        Js::of(&json)
+    Ok(move || {
+        let report = eval::evaluate(generator.as_ref(), &entry, &own, other.as_deref(), &config)?;
+        let table = fivergo_core::wire::Wire::Str(report.to_table());
+        Ok(Js::of(&report)?.with("table", table))
     })
 }

@@ -148,7 +148,10 @@ impl napi::bindgen_prelude::FromNapiValue for JsInstant {
         unsafe {
             napi::check_status!(napi::sys::napi_is_date(env, value, &mut is_date))?;
             if !is_date {
-                return Err(crate::error::core_err(&invalid("date", "expected a Date")));
+                return Err(napi::Error::new(
+                    napi::Status::DateExpected,
+                    "expected a Date",
+                ));
             }
             napi::check_status!(napi::sys::napi_get_date_value(env, value, &mut ms))?;
         }
@@ -177,17 +180,25 @@ pub fn instant(field: &str, at: JsInstant) -> Result<chrono::DateTime<chrono::Ut
     })
 }
 
-/// A JavaScript generator serving a subcategory.
-#[napi(object)]
-pub struct JsGeneratorSpec {
-    /// The subcategory it serves.
-    pub subcategory: String,
-    /// Its name, recorded in trained styles.
-    pub name: String,
+/// How long a JavaScript gateway's `charge` may take, by default, when an async
+/// command waits for it (10 s).
+pub const GATEWAY_DEADLINE_MS: u32 = 10_000;
+
+/// The host's payment gateway, written in JavaScript and reached through `dispatch`
+/// (op `charge`).
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct GatewayOptions {
+    /// How long an async command (`workOnce`, `runTraining`, ...) waits for `charge`
+    /// before the charge counts as unavailable (S5), in milliseconds: a whole number
+    /// from 1 to 3 600 000, default 10 000. A synchronous command calls `charge` on
+    /// the JavaScript thread and cannot wait for a Promise (see `Gateway`).
+    pub deadline_ms: Option<f64>,
 }
 
 /// How to build a hub.
 #[napi(object, object_to_js = false)]
+#[derive(Default)]
 pub struct HubOptions {
     /// The policy as JSON (`Policy#toJsonString()`); the default policy when absent.
     pub policy: Option<String>,
@@ -195,17 +206,22 @@ pub struct HubOptions {
     /// from 1970 to year 9000; the system clock when absent.
     #[napi(ts_type = "Date")]
     pub start: Option<JsInstant>,
-    /// The store: `memory:` (the default, a fresh one) or `sqlite:path/fivergo.db`
-    /// (created and migrated when needed; its files in `path/fivergo.db.blobs/`).
-    /// `Hub.open(url, options)` sets it.
+    /// The store: `memory:` (the default, a fresh one), `sqlite:path/fivergo.db`
+    /// (created and migrated when needed; its files in `path/fivergo.db.blobs/`) or
+    /// `postgres://...`. `Hub.open(url, options)` sets it.
     pub store: Option<String>,
-    /// Subcategories served by JavaScript generators (called through `dispatch`).
-    pub js_generators: Option<Vec<JsGeneratorSpec>>,
-    /// The built-in generators under the JavaScript ones: `echo` (the default: a
-    /// placeholder everywhere) or `reference` (the core's offline reference
-    /// generators: quilt images, jingle synth, espeak guide voice, Markov text).
-    #[napi(ts_type = "'echo' | 'reference'")]
-    pub builtin_generators: Option<String>,
+    /// Which generator serves which subcategory (C1): a registry for all of them
+    /// (`echo`, the default placeholder; `reference`, the core's offline reference
+    /// generators; `none`), or an object whose keys are subcategories, or `*` for
+    /// the registry under them, and whose values are a generator's name (`quilt`,
+    /// `jingle_synth`, `espeak_guide`, `markov_text`, `echo`) or `{js: name}`, a
+    /// JavaScript generator reached through `dispatch`. An unknown key or name is
+    /// `invalid_input` naming `generators.<key>`.
+    #[napi(ts_type = "GeneratorSpec")]
+    pub generators: Option<Value>,
+    /// Charges through the host's gateway, reached through `dispatch`, instead of
+    /// the simulated one.
+    pub gateway: Option<GatewayOptions>,
 }
 
 /// A brief: a string (one unit) or `{text, quantity, tags}`.

@@ -1,28 +1,31 @@
 //! Node.js bindings for the fivergo engine (napi-rs): the npm package `fivergo`.
 //!
 //! Bindings are thin: every rule lives in `fivergo-core`; this crate converts types.
-//! Money is a decimal string (or `{amount, currency}`), instants are `Date`s, enums
-//! are string unions, events and findings are plain objects with a `type`, files
-//! are `Buffer`s. A refused command throws an `Error` carrying the core's payload
-//! (see [`error`]); `lib.js` turns it into a `FivergoError` with `.code`, `.rule` and
-//! the data fields. The TypeScript types of the values live in `types.d.ts`, which
-//! `napi build` puts at the head of the generated `index.d.ts`.
+//! Every value goes out through the core's wire form ([`js`]): money is
+//! `{amount, currency}` with a decimal string, instants are `Date`s, enums are string
+//! unions, records plain objects with camelCase keys, events and findings objects
+//! with a `type`, files `Buffer`s. A refused command throws an `Error` carrying the
+//! core's code and typed fields (see [`error`]); `lib.js` turns it into a
+//! `FivergoError`. The TypeScript types are generated from [`types`] and the
+//! methods' signatures into `index.d.ts`.
 
+pub mod calls;
 pub mod commands;
 pub mod error;
 pub mod eval;
+pub mod gateway;
 pub mod generator;
 pub mod hub;
 pub mod inputs;
 pub mod js;
+pub mod logging;
 pub mod media;
 pub mod policy;
+pub mod types;
 
 use napi_derive::napi;
 
 use fivergo_core::policy::Policy as CorePolicy;
-
-pub use error::ERROR_PREFIX;
 
 /// The version of the fivergo engine.
 #[napi(catch_unwind)]
@@ -38,7 +41,7 @@ pub fn default_policy_json() -> String {
 
 /// Parses and validates a policy JSON (missing fields keep their defaults) and
 /// returns the complete policy as JSON; throws a `FivergoError` when invalid.
-#[napi(catch_unwind)]
-pub fn load_policy(json: String) -> napi::Result<String> {
-    error::ok(CorePolicy::from_json(&json)).map(|p| p.to_json())
+#[napi(catch_unwind, ts_return_type = "string")]
+pub fn load_policy(json: String) -> error::Reply<String> {
+    error::reply(|| Ok(CorePolicy::from_json(&json)?.to_json()))
 }

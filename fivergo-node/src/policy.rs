@@ -3,7 +3,7 @@
 use fivergo_core::policy::Policy as CorePolicy;
 use napi_derive::napi;
 
-use crate::error::ok;
+use crate::error::{reply, Reply};
 use crate::js::Js;
 
 /// Every number of the SPEC. `new Policy()` is the default; `Policy.fromJson(text)`
@@ -16,9 +16,13 @@ pub struct Policy {
 
 /// Parses and validates a policy JSON (missing fields keep their defaults, unknown
 /// ones are refused); throws `invalid_policy`. `lib.js` exposes it as `Policy.fromJson`.
-#[napi(catch_unwind)]
-pub fn policy_from_json(json: String) -> napi::Result<Policy> {
-    ok(CorePolicy::from_json(&json)).map(|inner| Policy { inner })
+#[napi(catch_unwind, ts_return_type = "Policy")]
+pub fn policy_from_json(json: String) -> Reply<Policy> {
+    reply(|| {
+        Ok(Policy {
+            inner: CorePolicy::from_json(&json)?,
+        })
+    })
 }
 
 #[napi]
@@ -48,19 +52,19 @@ impl Policy {
 
     /// The monthly subscription fee (S1).
     #[napi(catch_unwind, ts_return_type = "Money")]
-    pub fn monthly_fee(&self) -> napi::Result<Js> {
-        Js::of(&self.inner.monthly_fee())
+    pub fn monthly_fee(&self) -> Reply {
+        reply(|| Ok(Js::of(&self.inner.monthly_fee())?))
     }
 
     /// The currency of every amount.
     #[napi(catch_unwind, ts_return_type = "Currency")]
-    pub fn currency(&self) -> napi::Result<Js> {
-        Js::of(&self.inner.currency)
+    pub fn currency(&self) -> Reply {
+        reply(|| Ok(Js::of(&self.inner.currency)?))
     }
 
     /// The catalogue of subcategories (C1).
     #[napi(catch_unwind, ts_return_type = "CatalogueEntry[]")]
-    pub fn catalogue(&self) -> napi::Result<Js> {
-        Js::of(&self.inner.catalogue.entries())
+    pub fn catalogue(&self) -> Reply {
+        reply(|| Ok(Js::of(&self.inner.catalogue.entries())?))
     }
 }
