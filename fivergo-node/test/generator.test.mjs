@@ -171,8 +171,9 @@ test('sync calls made while a generation runs are served, even from the generato
   assert.equal(hub.order('bob', order).status, 'drafted')
 })
 
+// R: C1
 test('a generator without train/generate is refused when the hub is built', () => {
-  assert.throws(() => new fivergo.Hub({ generators: { tattoo: { train() {} } } }), TypeError)
+  assert.throws(() => new fivergo.Hub({ generators: { tattoo: { train() {} } } }), { code: 'invalid_input', field: 'generators.tattoo' })
 })
 
 // R: W2, G1
@@ -186,7 +187,7 @@ test('the core\'s reference generators serve a hub built with generators: "refer
   assert.equal(hub.model('ana', model).live.generator, 'quilt')
   const order = (await hub.orderDraft('bob', model, 'a koi', 5)).value
   assert.equal(hub.trace(hub.draft('bob', order).bytes).order, order)
-  assert.throws(() => new fivergo.Hub({ builtinGenerators: 'magic' }), { code: 'invalid_input' })
+  assert.throws(() => new fivergo.Hub({ generators: 'magic' }), { code: 'invalid_input', field: 'generators.*' })
 })
 
 test('the evaluation harness measures a JavaScript generator and a reference one', async () => {

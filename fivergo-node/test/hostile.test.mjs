@@ -321,3 +321,44 @@ test('every module function refuses bad arguments with a code, never a crash', a
     await refused(() => fivergo.decode(corrupt))
   }
 })
+
+// ----------------------------------------------------------------------------- options
+
+// R: C1, S5
+test('the generators and gateway options refuse bad values with invalid_input, never a crash', async () => {
+  // `{}` is a valid spec (every subcategory on the default registry).
+  const values = [...BAD.filter((v) => v !== undefined && v !== null && !(v?.constructor === Object && Object.keys(v).length === 0)), { '*': BAD }, { tattoo: BAD }, { tattoo: { js: 'x' } }, { tattoo: { js: 7 } }]
+  for (const generators of values) {
+    await refused(() => new fivergo.Hub({ generators }), 'invalid_input')
+  }
+  for (const gateway of [...BAD.filter((v) => v !== undefined && v !== null), { charge: 'x' }, { charge: () => 'ch', deadlineMs: -1 }, { charge: () => 'ch', deadlineMs: 1.5 }, { charge: () => 'ch', deadlineMs: NaN }, { charge: () => 'ch', deadlineMs: 'soon' }, { charge: () => 'ch', deadlineMs: 2 ** 40 }]) {
+    await refused(() => new fivergo.Hub({ gateway }), 'invalid_input')
+  }
+})
+
+// R: S5
+test('a gateway that throws anything, answers anything or awaits the hub is unavailable, never a crash', async () => {
+  const nasty = [
+    () => { throw null },
+    () => { throw 'a string' },
+    () => { throw Symbol('s') },
+    () => { throw { code: 'charge_declined', get message() { throw new Error('getter') } } },
+    () => Symbol('ref'),
+    () => 10n,
+    () => deep(1000),
+    () => ({ then: 42 }),
+    () => ({ get then() { throw new Error('then getter') } }),
+    () => Promise.reject(new Error('rejected')),
+    () => MEGA,
+  ]
+  for (const charge of nasty) {
+    const hub = sellerHub({ gateway: { charge, deadlineMs: 50 } })
+    try {
+      hub.subscribe('ana', 'card')
+    } catch (e) {
+      assert.ok(e instanceof fivergo.FivergoError, `${charge}: ${e}`)
+      assert.ok(['gateway_unavailable', 'payment_declined', 'invalid_input'].includes(e.code), `${charge}: ${e.code} ${e.message}`)
+    }
+    assert.equal(hub.seller('ana').id, 'ana', 'the hub is still whole')
+  }
+})

@@ -252,3 +252,11 @@ test('errors carry the core family beside the code', () => {
   assert.throws(() => hub.cancelSubscription('ana'), { code: 'subscription_required', family: 'subscription' })
   assert.throws(() => hub.seller('nobody'), { code: 'not_found', family: 'not_found' })
 })
+
+// R: G1
+test('admin reads refuse with FivergoErrors too', () => {
+  const hub = sellerHub()
+  assert.throws(() => hub.admin().order('ana/order-9'), (err) => err instanceof FivergoError && err.code === 'not_found')
+  assert.throws(() => hub.admin().file(42), (err) => err instanceof FivergoError && err.code === 'invalid_input')
+  assert.equal(hub.admin().partition('ana').seller.id, 'ana')
+})

@@ -9,6 +9,8 @@ import {
   detectWatermark,
   evaluate,
   type Artifact,
+  type ChargeRequest,
+  type Subscription,
   type EvalReport,
   type FivergoEvent,
   type Generator,
@@ -31,7 +33,12 @@ const generator: Generator = {
 }
 
 export async function flow(file: Buffer): Promise<string> {
-  const hub = new Hub({ policy, start: new Date('2026-02-18T09:00:00Z'), generators: { slogans: generator }, builtinGenerators: 'reference' })
+  const hub = new Hub({
+    policy,
+    start: new Date('2026-02-18T09:00:00Z'),
+    generators: { '*': 'reference', writing_translation: generator, tattoo: 'quilt' },
+    gateway: { charge: async (request: ChargeRequest) => `ref:${request.idempotencyKey}:${request.amount.amount}`, deadlineMs: 5000 },
+  })
   const plain = new Hub({ generators: 'reference' })
   plain.tick()
   hub.registerSeller('ana', 'level_2')
@@ -44,6 +51,9 @@ export async function flow(file: Buffer): Promise<string> {
   const job = hub.startTraining('ana', model).value
   const status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' = (await hub.runTraining(job)).value
   const quota: QuotaStatus = hub.quota('ana', model)
+  const sub: Subscription | null = hub.subscription('ana')
+  const renewsAt: Date | null | undefined = sub?.renewsAt
+  if (sub?.status.state === 'past_due') console.log(sub.status.since.getTime(), sub.stateName, renewsAt)
   const renews: Date | null | undefined = quota.renewsAt
   hub.setPrice('ana', model, { type: 'per_unit', unit: 'item', unitPrice: '30' })
   const order: string = (await hub.orderDraft('bob', model, { text: 'a koi', quantity: 1 }, 7)).value
