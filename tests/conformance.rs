@@ -987,6 +987,16 @@ fn run_step(runner: &mut Runner, step: &Value) -> Result<Vec<String>, String> {
         }
     }
     let mut diffs = Vec::new();
+    // Codes and kinds are the variants' names (strum), as serde writes them.
+    if let Err(err) = &produced {
+        let serde_code = serde_json::to_value(err).ok().map(|v| v["code"].clone());
+        if serde_code != Some(json!(err.code())) {
+            diffs.push(format!(
+                "code() `{}` differs from serde's {serde_code:?}",
+                err.code()
+            ));
+        }
+    }
     match (&produced, expect.get("error")) {
         (Err(err), None) => diffs.push(format!(
             "unexpected error `{}` (rule {:?}): {err}",
@@ -1105,7 +1115,18 @@ fn run_scenario(s: &Scenario, store: &StoreKind) -> Vec<String> {
     match runner.hub.events_since(Cursor::default(), 100_000) {
         Ok(page) => {
             for e in &page.events {
-                for wrong in wire_mismatches(e, &to_json_plain(e)) {
+                let json = to_json_plain(e);
+                if json["type"] != e.kind() {
+                    failures.push(format!(
+                        "{} ({}) event {}: kind() `{}` differs from serde's {}",
+                        s.name,
+                        s.file,
+                        e.id,
+                        e.kind(),
+                        json["type"]
+                    ));
+                }
+                for wrong in wire_mismatches(e, &json) {
                     failures.push(format!("{} ({}) event {}: {wrong}", s.name, s.file, e.id));
                 }
             }

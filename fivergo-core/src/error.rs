@@ -28,8 +28,9 @@ use serde::Serialize;
 /// ```
 // Variant fields are named for what they hold; each variant's doc says what it means.
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, strum::IntoStaticStr)]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A policy value is out of range or the policy JSON is malformed.
@@ -42,6 +43,8 @@ pub enum Error {
     /// amount, an instant, or the length or nesting depth (`what`) of a value; the
     /// range's `min`, `max` and `got` serialize beside `field` (see [`Bounds`]).
     #[error("invalid {field}: its {what} must be between {} and {}, got {}", .range.min, .range.max, .range.got)]
+    #[serde(rename = "invalid_input")]
+    #[strum(serialize = "invalid_input")]
     OutOfRange {
         field: String,
         what: &'static str,
@@ -264,6 +267,8 @@ pub enum Error {
     /// A bug: a panic inside the library, caught where a binding calls it; nothing
     /// half-done was written (a command appends all of its events or none).
     #[error("internal error (please report it): {message}")]
+    #[serde(rename = "internal_error")]
+    #[strum(serialize = "internal_error")]
     Internal { message: String },
     /// The job was cancelled through its [`CancelToken`](crate::CancelToken).
     #[error("{what} cancelled")]
@@ -533,67 +538,18 @@ impl Error {
         }
     }
 
-    /// The stable snake_case code (`training_quota_exhausted`, ...).
+    /// The stable snake_case code (`training_quota_exhausted`, ...): the variant's name,
+    /// as serde writes it under `code`, except that [`Error::OutOfRange`] is an
+    /// `invalid_input` and [`Error::Internal`] an `internal_error`.
+    ///
+    /// ```
+    /// use fivergo_core::Error;
+    /// let e = Error::out_of_range("seed", "value", 0, 10, 11);
+    /// assert_eq!(e.code(), "invalid_input");
+    /// assert_eq!(serde_json::to_value(&e).unwrap()["code"], e.code());
+    /// ```
     pub fn code(&self) -> &'static str {
-        use Error::*;
-        match self {
-            InvalidPolicy { .. } => "invalid_policy",
-            InvalidInput { .. } | OutOfRange { .. } => "invalid_input",
-            NotFound { .. } => "not_found",
-            AlreadyExists { .. } => "already_exists",
-            NotEligible { .. } => "not_eligible",
-            UnknownSubcategory { .. } => "unknown_subcategory",
-            SubcategoryUnavailable { .. } => "subcategory_unavailable",
-            NoGigInSubcategory { .. } => "no_gig_in_subcategory",
-            Forbidden { .. } => "forbidden",
-            ModalityMismatch { .. } => "modality_mismatch",
-            AssetTooShort { .. } => "asset_too_short",
-            AssetUnreadable { .. } => "asset_unreadable",
-            MediaTooLarge { .. } => "media_too_large",
-            SampleRateOutOfRange { .. } => "sample_rate_out_of_range",
-            ImageTooSmall { .. } => "image_too_small",
-            PrivateDelivery { .. } => "private_delivery",
-            NoAssetsSelected { .. } => "no_assets_selected",
-            InstructionsRequired { .. } => "instructions_required",
-            AttestationRequired { .. } => "attestation_required",
-            TrainingQuotaExhausted { .. } => "training_quota_exhausted",
-            TrainingInProgress { .. } => "training_in_progress",
-            JobNotActive { .. } => "job_not_active",
-            JobLeaseLost { .. } => "job_lease_lost",
-            GatewayUnavailable { .. } => "gateway_unavailable",
-            SubscriptionRequired { .. } => "subscription_required",
-            AlreadySubscribed { .. } => "already_subscribed",
-            PaymentDeclined { .. } => "payment_declined",
-            AlreadyCancelled { .. } => "already_cancelled",
-            NotCancelled { .. } => "not_cancelled",
-            SubscriptionEnded { .. } => "subscription_ended",
-            NothingPastDue { .. } => "nothing_past_due",
-            PublishRequirementsUnmet { .. } => "publish_requirements_unmet",
-            InvalidModelState { .. } => "invalid_model_state",
-            InvalidPrice { .. } => "invalid_price",
-            PricingUnitNotAllowed { .. } => "pricing_unit_not_allowed",
-            CurrencyMismatch { .. } => "currency_mismatch",
-            ModelNotPublished { .. } => "model_not_published",
-            NoTrainedVersion { .. } => "no_trained_version",
-            GeneratorUnavailable { .. } => "generator_unavailable",
-            GeneratorFailed { .. } => "generator_failed",
-            GeneratorTimeout { .. } => "generator_timeout",
-            Internal { .. } => "internal_error",
-            Cancelled { .. } => "cancelled",
-            InvalidOrderState { .. } => "invalid_order_state",
-            NotApprovedAndPaid { .. } => "not_approved_and_paid",
-            SourceFileUnavailable { .. } => "source_file_unavailable",
-            RevisionNotAllowed { .. } => "revision_not_allowed",
-            FullRefundUnavailable { .. } => "full_refund_unavailable",
-            PartialRefundNotAllowed { .. } => "partial_refund_not_allowed",
-            ReviewNotAllowed { .. } => "review_not_allowed",
-            ConcurrentUpdate { .. } => "concurrent_update",
-            StoreFailed { .. } => "store_failed",
-            StoreUnavailable { .. } => "store_unavailable",
-            SchemaTooNew { .. } => "schema_too_new",
-            BlobNotFound { .. } => "blob_not_found",
-            FeatureDisabled { .. } => "feature_disabled",
-        }
+        self.into()
     }
 
     /// The SPEC rule the refusal enforces, where there is one.
@@ -658,8 +614,6 @@ impl Error {
         let mut v = serde_json::to_value(self)
             .unwrap_or_else(|_| serde_json::json!({ "code": self.code() }));
         if let Some(obj) = v.as_object_mut() {
-            // Variants that share a code (`out_of_range` is an `invalid_input`) say the code.
-            obj.insert("code".into(), self.code().into());
             obj.insert("rule".into(), self.rule().into());
             obj.insert("message".into(), self.to_string().into());
         }

@@ -52,6 +52,8 @@ pub enum UnpublishReason {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Event {
     /// A seller joined the hub.
@@ -464,66 +466,16 @@ impl Event {
         })
     }
 
-    /// The snake_case `type` of the event.
+    /// The snake_case `type` of the event: its variant's name, as serde writes it.
+    ///
+    /// ```
+    /// use fivergo_core::{Event, ModelId};
+    /// let e = Event::ModelMarkedStale { model: ModelId::from("ana/model-1"), at: chrono::DateTime::UNIX_EPOCH };
+    /// assert_eq!(e.kind(), "model_marked_stale");
+    /// assert_eq!(serde_json::to_value(&e).unwrap()["type"], e.kind());
+    /// ```
     pub fn kind(&self) -> &'static str {
-        match self {
-            Event::SellerRegistered { .. } => "seller_registered",
-            Event::SellerLevelChanged { .. } => "seller_level_changed",
-            Event::GigAdded { .. } => "gig_added",
-            Event::BalanceCredited { .. } => "balance_credited",
-            Event::PaymentMethodAdded { .. } => "payment_method_added",
-            Event::AssetAdded { .. } => "asset_added",
-            Event::AssetTagged { .. } => "asset_tagged",
-            Event::ModelCreated { .. } => "model_created",
-            Event::AssetsSelected { .. } => "assets_selected",
-            Event::AssetsDeselected { .. } => "assets_deselected",
-            Event::InstructionsSet { .. } => "instructions_set",
-            Event::ModelMarkedStale { .. } => "model_marked_stale",
-            Event::OriginalityAttested { .. } => "originality_attested",
-            Event::ModelNamed { .. } => "model_named",
-            Event::TrainingQueued { .. } => "training_queued",
-            Event::TrainingStarted { .. } => "training_started",
-            Event::TrainingRequeued { .. } => "training_requeued",
-            Event::GenerationQueued { .. } => "generation_queued",
-            Event::GenerationStarted { .. } => "generation_started",
-            Event::GenerationLeaseRenewed { .. } => "generation_lease_renewed",
-            Event::GenerationCancelRequested { .. } => "generation_cancel_requested",
-            Event::GenerationRequeued { .. } => "generation_requeued",
-            Event::GenerationSucceeded { .. } => "generation_succeeded",
-            Event::GenerationFailed { .. } => "generation_failed",
-            Event::GenerationCancelled { .. } => "generation_cancelled",
-            Event::TrainingLeaseRenewed { .. } => "training_lease_renewed",
-            Event::TrainingCancelRequested { .. } => "training_cancel_requested",
-            Event::TrainingProgressed { .. } => "training_progressed",
-            Event::TrainingSucceeded { .. } => "training_succeeded",
-            Event::TrainingFailed { .. } => "training_failed",
-            Event::TrainingCancelled { .. } => "training_cancelled",
-            Event::PlaygroundGenerated { .. } => "playground_generated",
-            Event::PriceSet { .. } => "price_set",
-            Event::PlacementSet { .. } => "placement_set",
-            Event::ModelPublished { .. } => "model_published",
-            Event::ModelUnpublished { .. } => "model_unpublished",
-            Event::ModelArchived { .. } => "model_archived",
-            Event::IssueReported { .. } => "issue_reported",
-            Event::Subscribed { .. } => "subscribed",
-            Event::SubscriptionCharged { .. } => "subscription_charged",
-            Event::RenewalDeclined { .. } => "renewal_declined",
-            Event::QuotaRenewed { .. } => "quota_renewed",
-            Event::SubscriptionCancelled { .. } => "subscription_cancelled",
-            Event::SubscriptionResumed { .. } => "subscription_resumed",
-            Event::SubscriptionEnded { .. } => "subscription_ended",
-            Event::OrderCreated { .. } => "order_created",
-            Event::OfferSent { .. } => "offer_sent",
-            Event::DraftDelivered { .. } => "draft_delivered",
-            Event::OrderApproved { .. } => "order_approved",
-            Event::OrderPaid { .. } => "order_paid",
-            Event::DeliveryDownloaded { .. } => "delivery_downloaded",
-            Event::RevisionRequested { .. } => "revision_requested",
-            Event::OrderCompleted { .. } => "order_completed",
-            Event::ReviewLeft { .. } => "review_left",
-            Event::PartialRefundIssued { .. } => "partial_refund_issued",
-            Event::DeliveryVisibilityChanged { .. } => "delivery_visibility_changed",
-        }
+        self.into()
     }
 }
 
