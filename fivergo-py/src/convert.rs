@@ -1,9 +1,11 @@
-//! Conversions between Python values and the core's types: JSON-like values, money
-//! (`decimal.Decimal`), instants (timezone-aware `datetime`), enums (snake_case
-//! strings), briefs and price specs. Nothing here decides a rule.
+//! Conversions between Python values and the core's types: the core's wire form
+//! (`fivergo_core::wire`) out, JSON-like values, money (`Money`, `decimal.Decimal`),
+//! instants (timezone-aware `datetime`) and enums (snake_case strings) in. Nothing
+//! here decides a rule.
 
 use crate::errors::{argument_err, to_py_err, type_err, value_err};
 use chrono::{DateTime, FixedOffset, Utc};
+use fivergo_core::wire::{to_wire, Wire};
 use fivergo_core::{Currency, Error, LimitsPolicy, Money};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -124,56 +126,66 @@ pub fn json_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
     })
 }
 
-/// A JSON value as native Python: money objects (`{"amount", "currency"}`) become
-/// `Decimal`, RFC 3339 strings under `at`, keys ending in `_at` and `deadline` become aware
-/// `datetime`s; everything else as [`json_to_py`].
-pub fn native(py: Python<'_>, key: &str, value: &Value) -> PyResult<Py<PyAny>> {
-    match value {
-        Value::Object(o) if o.len() == 2 && o.contains_key("currency") => {
-            if let Some(amount) = o
-                .get("amount")
-                .and_then(Value::as_str)
-                .and_then(|a| a.parse::<Decimal>().ok())
-            {
-                return Ok(amount.into_pyobject(py)?.into_any().unbind());
-            }
-            json_to_py(py, value)
-        }
-        Value::String(s)
-            if key == "at"
-                || key.ends_with("_at")
-                || key.ends_with("_until")
-                || key == "deadline" =>
-        {
-            match DateTime::parse_from_rfc3339(s) {
-                Ok(at) => Ok(at
-                    .with_timezone(&Utc)
-                    .into_pyobject(py)?
-                    .into_any()
-                    .unbind()),
-                Err(_) => json_to_py(py, value),
-            }
-        }
-        Value::Object(o) => {
-            let dict = PyDict::new(py);
-            for (k, v) in o {
-                dict.set_item(k, native(py, k, v)?)?;
-            }
-            Ok(dict.into_any().unbind())
-        }
-        Value::Array(items) => {
+/// A [`Wire`] value as Python: `None`, `bool`, `int`, `float`, `str`, an aware UTC
+/// `datetime` for an instant, a [`PyMoney`](crate::values::PyMoney) for money, a
+/// `list` for a list and a `dict` for a record. Which values are instants and which
+/// are money is the core's to say (by type, see `fivergo_core::wire`): nothing here
+/// looks at field names.
+pub fn wire_to_py(py: Python<'_>, wire: &Wire) -> PyResult<Py<PyAny>> {
+    Ok(match wire {
+        Wire::Null => py.None(),
+        Wire::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Wire::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
+        Wire::UInt(u) => u.into_pyobject(py)?.into_any().unbind(),
+        Wire::Float(f) => f.into_pyobject(py)?.into_any().unbind(),
+        Wire::Str(s) => PyString::new(py, s).into_any().unbind(),
+        Wire::Instant(at) => at.into_pyobject(py)?.into_any().unbind(),
+        Wire::Money(m) => Bound::new(py, crate::values::PyMoney(*m))?
+            .into_any()
+            .unbind(),
+        Wire::List(items) => {
             let list = PyList::empty(py);
             for item in items {
-                list.append(native(py, key, item)?)?;
+                list.append(wire_to_py(py, item)?)?;
             }
-            Ok(list.into_any().unbind())
+            list.into_any().unbind()
         }
-        _ => json_to_py(py, value),
+        Wire::Record(fields) => record_to_py(py, fields)?.into_any().unbind(),
+    })
+}
+
+/// The fields of a [`Wire::Record`] as a `dict`, in order.
+pub fn record_to_py<'py>(
+    py: Python<'py>,
+    fields: &[(std::borrow::Cow<'static, str>, Wire)],
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (k, v) in fields {
+        dict.set_item(k.as_ref(), wire_to_py(py, v)?)?;
     }
+    Ok(dict)
+}
+
+/// The wire form of a core value (`to_wire`); the core's types always convert, a
+/// failure is an `InvalidInputError` naming `value`.
+pub fn wire_of<T: serde::Serialize + ?Sized>(value: &T) -> PyResult<Wire> {
+    to_wire(value).map_err(|e| Python::attach(|py| to_py_err(py, &e)))
+}
+
+/// A core value in its wire form as Python (see [`wire_to_py`]).
+pub fn to_py<T: serde::Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    wire_to_py(py, &wire_of(value)?)
+}
+
+/// A core value as plain JSON types (`to_dict()`): the JSON of its wire form, which is
+/// the store's JSON (instants as RFC 3339, money as `{"amount", "currency"}`).
+pub fn to_plain<T: serde::Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    json_to_py(py, &wire_of(value)?.to_json())
 }
 
 /// A Python value as JSON: dicts (string keys), lists, tuples, str, int, float, bool,
-/// None; `Decimal` as its string, `datetime` as ISO 8601. Anything else is an
+/// None; `Money` as `{"amount", "currency"}`, `Decimal` as its string, `datetime` as
+/// ISO 8601 (what a record's attributes hold, so they go back in as they came out). Anything else is an
 /// `InvalidTypeError`; a value nested deeper than `limits.max_json_depth` an
 /// `InvalidInputError`, found before converting any deeper (no recursion past it).
 pub fn py_to_json(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy) -> PyResult<Value> {
@@ -226,6 +238,9 @@ fn json_at(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy, depth: u32) -> PyResul
             .map(|item| json_at(&item?, limits, depth + 1))
             .collect::<PyResult<Vec<_>>>()
             .map(Value::Array);
+    }
+    if let Ok(m) = obj.cast::<crate::values::PyMoney>() {
+        return serde_json::to_value(m.get().0).map_err(|e| value_err("value", e.to_string()));
     }
     let type_name = obj.get_type().name()?.to_string();
     match type_name.as_str() {

@@ -2,12 +2,14 @@
 //!
 //! Every core [`Error`] becomes an instance of its family's class carrying `.code`,
 //! `.rule`, `.details` (the JSON of `Error::details` as a dict) and each data field of
-//! the error as an attribute, converted to native types (money → `Decimal`, instants
-//! → aware `datetime`). Exceptions raised by a Python generator are stashed while the
-//! core runs and re-raised unchanged to the caller (see [`CallFrame`]).
+//! the error as an attribute in its wire form (money → `Money`, instants → aware
+//! `datetime`, as the core types them). Exceptions raised by a Python generator are
+//! stashed while the core runs and re-raised unchanged to the caller (see
+//! [`CallFrame`]).
 
-use crate::convert::native;
+use crate::convert::wire_to_py;
 use fivergo_core::error::{Error, ErrorFamily};
+use fivergo_core::wire::{to_wire, Wire};
 use fivergo_core::Refused;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyOverflowError, PyTypeError, PyValueError};
@@ -202,10 +204,11 @@ pub fn to_py_err(py: Python<'_>, err: &Error) -> PyErr {
 fn decorate(py: Python<'_>, py_err: &PyErr, err: &Error) -> PyResult<()> {
     let value = py_err.value(py);
     let details = err.details();
-    if let Some(fields) = details.as_object() {
-        for (key, field) in fields {
-            if !matches!(key.as_str(), "code" | "rule" | "message") {
-                value.setattr(key.as_str(), native(py, key, field)?)?;
+    // The data fields in their wire form: instants and money typed by the core.
+    if let Ok(Wire::Record(fields)) = to_wire(err) {
+        for (key, field) in &fields {
+            if !matches!(key.as_ref(), "code" | "rule" | "message" | "family") {
+                value.setattr(key.as_ref(), wire_to_py(py, field)?)?;
             }
         }
     }
@@ -224,7 +227,7 @@ pub fn refused_err(py: Python<'_>, refused: &Refused) -> PyErr {
         .events
         .iter()
         .cloned()
-        .map(crate::values::PyEvent)
+        .map(crate::values::PyEvent::new)
         .collect();
     match err.value(py).setattr("events", events) {
         Ok(()) => err,

@@ -1,7 +1,7 @@
 //! `fivergo.evaluate`: the core's evaluation harness (`fivergo_core::eval`) for any
 //! generator, a reference one by name or a Python object with `train` / `generate`.
 
-use crate::convert::{json_to_py, Arg};
+use crate::convert::Arg;
 use crate::errors::{panic_err, to_py_err, value_err, CallFrame};
 use crate::generator::PyGenerator;
 use crate::hub::named_generator;
@@ -42,7 +42,7 @@ pub fn evaluate(
     let policy = policy.map(|p| p.0.clone()).unwrap_or_default();
     let generator: Arc<dyn Generator> = match generator.extract::<String>() {
         Ok(name) => named_generator(&name)?,
-        Err(_) => Arc::new(PyGenerator::new(generator, &policy)?),
+        Err(_) => Arc::new(PyGenerator::new(generator, &policy, "generator")?),
     };
     let entry = (policy.catalogue.get(subcategory).cloned()).ok_or_else(|| {
         value_err(
@@ -75,7 +75,12 @@ pub fn evaluate(
     let report = result
         .map_err(|p| panic_err(py, p))?
         .map_err(|e| to_py_err(py, &e))?;
-    let mut json = serde_json::to_value(&report).map_err(|e| value_err("report", e.to_string()))?;
-    json["table"] = report.to_table().into();
-    json_to_py(py, &json)
+    let mut wire = crate::convert::wire_of(&report)?;
+    if let fivergo_core::wire::Wire::Record(fields) = &mut wire {
+        fields.push((
+            "table".into(),
+            fivergo_core::wire::Wire::Str(report.to_table()),
+        ));
+    }
+    crate::convert::wire_to_py(py, &wire)
 }

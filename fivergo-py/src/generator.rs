@@ -94,13 +94,15 @@ enum Failure {
 
 impl PyGenerator {
     /// Wraps `obj`; its name is its `name` attribute or its class name. `policy`
-    /// bounds its calls (deadlines) and what they return (depth, bytes).
-    pub fn new(obj: &Bound<'_, PyAny>, policy: &Policy) -> PyResult<Self> {
+    /// bounds its calls (deadlines) and what they return (depth, bytes). An object
+    /// without `train` and `generate` is an `InvalidTypeError` naming `field`.
+    pub fn new(obj: &Bound<'_, PyAny>, policy: &Policy, field: &str) -> PyResult<Self> {
         for method in ["train", "generate"] {
             if !obj.hasattr(method)? {
+                let type_name = obj.get_type().name()?.to_string();
                 return Err(type_err(
-                    "generator",
-                    format!("a generator needs a `{method}` method"),
+                    field,
+                    format!("a generator is a generator name (str) or an object with `train` and `generate`; this {type_name} has no `{method}`"),
                 ));
             }
         }
@@ -247,7 +249,7 @@ impl Generator for PyGenerator {
                 .iter()
                 .map(|a| {
                     let content = a.content.map(|c| PyBytes::new(py, c).into_any());
-                    (PyAsset(a.asset.clone()), content)
+                    (PyAsset::new(a.asset.clone()), content)
                         .into_pyobject(py)
                         .map(Bound::into_any)
                 })

@@ -8,14 +8,16 @@
 //! every call runs the core inside [`PyHub::with`], which turns a panic into an
 //! `InternalError` and re-raises a Python generator's exception to this call only.
 
-use crate::convert::{enum_arg, from_py, json_to_py, money, to_json, Arg, Int};
+use crate::convert::{enum_arg, from_py, money, to_json, to_py, Arg, Int};
 use crate::errors::{panic_err, refused_err, to_py_err, type_err, value_err, CallFrame};
+use crate::gateway::PyPaymentGateway;
 use crate::generator::PyGenerator;
 use crate::media::PyArtifact;
 use crate::values::*;
+use fivergo_core::generator::GeneratorChoice;
 use fivergo_core::*;
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyBytes, PyDict, PyType};
+use pyo3::types::{IntoPyDict, PyBytes, PyDict, PyMapping, PyString, PyType};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// The marketplace engine: every rule of the SPEC over a store (memory by default;
@@ -27,7 +29,8 @@ pub struct PyHub {
     hub: Hub,
     currency: Currency,
     clock: Option<PyManualClock>,
-    gateway: PyGateway,
+    /// The `SimulatedGateway` or the Python gateway object the hub charges.
+    gateway: Py<PyAny>,
 }
 
 /// A value for `Outcome.value`.
@@ -75,56 +78,96 @@ fn file_arg(obj: &Bound<'_, PyAny>, limits: &LimitsPolicy) -> PyResult<BlobRef> 
     }
 }
 
-/// Builds the hub with the chosen clock, gateway and generators: `"reference"` (the
-/// core's reference registry), or a dict of subcategory → generator name or Python
-/// object over the default registry (echo for the rest).
-fn builder(
+/// The generator registry `generators=` describes, built by the core
+/// (`GeneratorRegistry::from_spec`): `None` is the default (echo everywhere), a `str`
+/// names the registry (`"echo"`, `"reference"` or `"none"`), a mapping maps
+/// subcategories (and `"*"`, the registry for the rest) to a generator name or a
+/// Python generator object. Unknown keys and names are the core's `invalid_input`
+/// naming `generators.<key>`.
+fn registry(
+    py: Python<'_>,
     policy: &Policy,
-    clock: Option<&PyManualClock>,
-    gateway: &PyGateway,
     generators: Option<&Bound<'_, PyAny>>,
-) -> PyResult<HubBuilder> {
-    let mut registry = GeneratorRegistry::default();
-    if let Some(generators) = generators {
-        if let Ok(name) = generators.extract::<String>() {
-            registry = match name.as_str() {
-                "reference" => GeneratorRegistry::reference(),
-                "echo" => GeneratorRegistry::default(),
-                other => {
-                    return Err(value_err(
-                        "generators",
-                        format!("unknown registry `{other}` (\"reference\" or \"echo\")"),
-                    ))
+) -> PyResult<GeneratorRegistry> {
+    let mut spec: Vec<(String, GeneratorChoice)> = Vec::new();
+    match generators {
+        None => {}
+        Some(g) if g.is_none() => {}
+        Some(g) => {
+            if let Ok(name) = g.cast::<PyString>() {
+                spec.push(("*".to_owned(), GeneratorChoice::Named(name.to_string())));
+            } else if let Ok(map) = g.cast::<PyMapping>() {
+                for item in map.items()?.iter() {
+                    let (key, choice): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+                    let key = key.cast::<PyString>().map(|k| k.to_string()).map_err(|_| {
+                        type_err(
+                            "generators",
+                            "the keys of generators are subcategory slugs (str) or \"*\"",
+                        )
+                    })?;
+                    let field = format!("generators.{key}");
+                    let choice = match choice.cast::<PyString>() {
+                        Ok(name) => GeneratorChoice::Named(name.to_string()),
+                        Err(_) => GeneratorChoice::Host(Arc::new(PyGenerator::new(
+                            &choice, policy, &field,
+                        )?)),
+                    };
+                    spec.push((key, choice));
                 }
-            };
-        } else {
-            let generators = generators
-                .cast::<PyDict>()
-                .map_err(|_| type_err("generators", "generators is \"reference\" or a dict"))?;
-            for (subcategory, generator) in generators.iter() {
-                let generator: Arc<dyn Generator> = match generator.extract::<String>() {
-                    Ok(name) => named_generator(&name)?,
-                    Err(_) => Arc::new(PyGenerator::new(&generator, policy)?),
-                };
-                let subcategory = subcategory
-                    .extract::<String>()
-                    .map_err(|_| type_err("generators", "subcategories are strings"))?;
-                registry.register(subcategory, generator);
+            } else {
+                let type_name = g.get_type().name()?.to_string();
+                return Err(type_err(
+                    "generators",
+                    format!("generators is a registry name (str) or a dict, not a {type_name}"),
+                ));
             }
         }
     }
-    let builder = Hub::builder()
-        .policy(policy.clone())
-        .gateway(gateway.0.clone())
-        .generators(registry);
-    Ok(match clock {
+    GeneratorRegistry::from_spec(spec, &policy.catalogue).map_err(|e| to_py_err(py, &e))
+}
+
+/// Builds the hub with the chosen clock, gateway and generators (see [`registry`]);
+/// also returns the gateway object for `Hub.gateway`.
+fn builder(
+    py: Python<'_>,
+    policy: &Policy,
+    clock: Option<&PyManualClock>,
+    gateway: Option<&Bound<'_, PyAny>>,
+    generators: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(HubBuilder, Py<PyAny>)> {
+    let registry = registry(py, policy, generators)?;
+    let builder = Hub::builder().policy(policy.clone()).generators(registry);
+    // The gateway: a `SimulatedGateway` (default: a fresh one) or a Python object
+    // with `charge(request)`; `Hub.gateway` returns that very object.
+    let (builder, gateway) = match gateway.filter(|g| !g.is_none()) {
+        None => {
+            let simulated = PyGateway::default();
+            let handle = simulated.0.clone();
+            (
+                builder.gateway(handle),
+                Bound::new(py, simulated)?.into_any().unbind(),
+            )
+        }
+        Some(g) => match g.cast::<PyGateway>() {
+            Ok(simulated) => (
+                builder.gateway(simulated.get().0.clone()),
+                g.clone().unbind(),
+            ),
+            Err(_) => (
+                builder.gateway(PyPaymentGateway::new(g)?),
+                g.clone().unbind(),
+            ),
+        },
+    };
+    let builder = match clock {
         Some(c) => builder.clock(c.0.clone()),
         None => builder.clock(SystemClock),
-    })
+    };
+    Ok((builder, gateway))
 }
 
 impl PyHub {
-    fn wrap(hub: Hub, clock: Option<PyManualClock>, gateway: PyGateway) -> Self {
+    fn wrap(hub: Hub, clock: Option<PyManualClock>, gateway: Py<PyAny>) -> Self {
         let currency = hub.policy().currency;
         Self {
             hub,
@@ -143,6 +186,7 @@ impl PyHub {
         f: impl FnOnce(&Hub) -> Result<R, E> + Send,
         err: impl FnOnce(Python<'_>, E) -> PyErr,
     ) -> PyResult<R> {
+        crate::gateway::refuse_reentry()?;
         let frame = CallFrame::enter();
         let result =
             py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&self.hub))));
@@ -186,26 +230,36 @@ impl PyHub {
 
 #[pymethods]
 impl PyHub {
-    /// A hub over a fresh memory store, with a policy (default: the SPEC's), a
-    /// `ManualClock` (default: the system clock), a `SimulatedGateway` (default: a
-    /// fresh one) and generators: `"reference"` (the core's reference generators), or
-    /// a dict of subcategory → a generator name (`"echo"`, `"quilt"`, `"jingle_synth"`,
-    /// `"espeak_guide"`, `"markov_text"`) or a Python object with `train` / `generate`
-    /// (the echo generator serves the rest).
+    /// A hub over a fresh memory store.
+    ///
+    /// - `policy`: a `Policy` (default: the SPEC's);
+    /// - `clock`: a `ManualClock` (default: the system clock);
+    /// - `gateway`: a `SimulatedGateway` (default: a fresh one) or any object with a
+    ///   `charge(request: ChargeRequest) -> str` method: return the processor's
+    ///   reference, raise `ChargeDeclined(reason)` for a decline (S2); any other
+    ///   exception or return value means the processor did not answer (nothing is
+    ///   recorded; the engine retries with the same idempotency key, S5). It must not
+    ///   call the hub (the engine holds the charge's lock): such a call raises
+    ///   `RuntimeError`;
+    /// - `generators`: `None` (the default: the echo generator everywhere), a registry
+    ///   name (`"echo"`, `"reference"`: the core's reference generators, `"none"`), or
+    ///   a dict of subcategory → a generator name (`"echo"`, `"quilt"`,
+    ///   `"jingle_synth"`, `"espeak_guide"`, `"markov_text"`) or a Python object with
+    ///   `train` / `generate`, with `"*"` naming the registry for the rest. An unknown
+    ///   subcategory, generator or registry raises `InvalidInputError` (C1).
     #[new]
     #[pyo3(signature = (policy=None, clock=None, gateway=None, generators=None))]
     fn new(
         py: Python<'_>,
         policy: Option<Arg<PyPolicy>>,
         clock: Option<Arg<PyManualClock>>,
-        gateway: Option<Arg<PyGateway>>,
+        gateway: Option<&Bound<'_, PyAny>>,
         generators: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let policy = policy.map(|p| p.0 .0).unwrap_or_default();
-        let (clock, gateway) = (clock.map(|c| c.0), gateway.map(|g| g.0).unwrap_or_default());
-        let hub = builder(&policy, clock.as_ref(), &gateway, generators)?
-            .build()
-            .map_err(|e| to_py_err(py, &e))?;
+        let clock = clock.map(|c| c.0);
+        let (builder, gateway) = builder(py, &policy, clock.as_ref(), gateway, generators)?;
+        let hub = builder.build().map_err(|e| to_py_err(py, &e))?;
         Ok(Self::wrap(hub, clock, gateway))
     }
 
@@ -220,12 +274,12 @@ impl PyHub {
         url: Arg<String>,
         policy: Option<Arg<PyPolicy>>,
         clock: Option<Arg<PyManualClock>>,
-        gateway: Option<Arg<PyGateway>>,
+        gateway: Option<&Bound<'_, PyAny>>,
         generators: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let policy = policy.map(|p| p.0 .0).unwrap_or_default();
-        let (clock, gateway) = (clock.map(|c| c.0), gateway.map(|g| g.0).unwrap_or_default());
-        let builder = builder(&policy, clock.as_ref(), &gateway, generators)?;
+        let clock = clock.map(|c| c.0);
+        let (builder, gateway) = builder(py, &policy, clock.as_ref(), gateway, generators)?;
         let opened = py.detach(|| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.open(&url)))
         });
@@ -247,10 +301,11 @@ impl PyHub {
     fn clock(&self) -> Option<PyManualClock> {
         self.clock.clone()
     }
-    /// The simulated payment gateway.
+    /// The payment gateway the hub charges: its `SimulatedGateway` or the object
+    /// passed as `gateway`.
     #[getter]
-    fn gateway(&self) -> PyGateway {
-        self.gateway.clone()
+    fn gateway(&self, py: Python<'_>) -> Py<PyAny> {
+        self.gateway.clone_ref(py)
     }
     /// The hub's current time (UTC).
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -269,7 +324,10 @@ impl PyHub {
         let cursor: u64 = cursor.0;
         let limit: usize = limit.0;
         let page = self.read(py, |h| h.events_since(Cursor(cursor), limit))?;
-        Ok((page.events.into_iter().map(PyEvent).collect(), page.next.0))
+        Ok((
+            page.events.into_iter().map(PyEvent::new).collect(),
+            page.next.0,
+        ))
     }
     /// The reads that serve anyone, for the host's own tools (support, audits,
     /// migrations); every other read takes the actor it answers.
@@ -279,32 +337,32 @@ impl PyHub {
     /// A seller.
     fn seller(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<PySeller> {
         let seller: &str = &seller;
-        self.read(py, |h| h.seller(seller).map(PySeller))
+        self.read(py, |h| h.seller(seller).map(PySeller::new))
     }
     /// A seller's model (M7: owner only).
     fn model(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyModel> {
         let seller: &str = &seller;
         let model: &str = &model;
-        self.read(py, |h| h.model(seller, &model.into()).map(PyModel))
+        self.read(py, |h| h.model(seller, &model.into()).map(PyModel::new))
     }
     /// A seller's models, oldest first.
     fn models(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<Vec<PyModel>> {
         let seller: &str = &seller;
         self.read(py, |h| {
-            Ok(h.models(seller)?.into_iter().map(PyModel).collect())
+            Ok(h.models(seller)?.into_iter().map(PyModel::new).collect())
         })
     }
     /// A seller's library, in the order the assets were added.
     fn assets(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<Vec<PyAsset>> {
         let seller: &str = &seller;
         self.read(py, |h| {
-            Ok(h.assets(seller)?.into_iter().map(PyAsset).collect())
+            Ok(h.assets(seller)?.into_iter().map(PyAsset::new).collect())
         })
     }
     /// A published model's listing (G5).
     fn listing(&self, py: Python<'_>, model: Arg<String>) -> PyResult<PyListing> {
         let model: &str = &model;
-        self.read(py, |h| h.listing(&model.into()).map(PyListing))
+        self.read(py, |h| h.listing(&model.into()).map(PyListing::new))
     }
     /// A model's paid creations (M5).
     fn creations(
@@ -318,7 +376,7 @@ impl PyHub {
         self.read(py, |h| {
             Ok(h.creations(seller, &model.into())?
                 .into_iter()
-                .map(PyCreation)
+                .map(PyCreation::new)
                 .collect())
         })
     }
@@ -329,13 +387,13 @@ impl PyHub {
     fn entitlements(&self, py: Python<'_>, seller: Arg<String>) -> PyResult<Py<PyAny>> {
         let seller: &str = &seller;
         let now = self.read(py, |h| h.entitlements(seller))?;
-        json_to_py(py, &to_json(&now)?)
+        to_py(py, &now)
     }
     /// A model's training quota (T1-T3, T5).
     fn quota(&self, py: Python<'_>, seller: Arg<String>, model: Arg<String>) -> PyResult<PyQuota> {
         let seller: &str = &seller;
         let model: &str = &model;
-        self.read(py, |h| h.quota(seller, &model.into()).map(PyQuota))
+        self.read(py, |h| h.quota(seller, &model.into()).map(PyQuota::new))
     }
     /// Review findings about a model's selected assets (A4, A8).
     fn findings(
@@ -349,7 +407,7 @@ impl PyHub {
         self.read(py, |h| {
             Ok(h.findings(seller, &model.into())?
                 .into_iter()
-                .map(PyFinding)
+                .map(PyFinding::new)
                 .collect())
         })
     }
@@ -363,7 +421,7 @@ impl PyHub {
         let seller: &str = &seller;
         let model: &str = &model;
         let missing = self.read(py, |h| h.publish_checklist(seller, &model.into()))?;
-        json_to_py(py, &to_json(&missing)?)
+        to_py(py, &missing)
     }
     /// The seller's latest subscription, or `None`.
     fn subscription(
@@ -372,33 +430,36 @@ impl PyHub {
         seller: Arg<String>,
     ) -> PyResult<Option<PySubscription>> {
         let seller: &str = &seller;
-        self.read(py, |h| Ok(h.subscription(seller)?.map(PySubscription)))
+        self.read(py, |h| Ok(h.subscription(seller)?.map(PySubscription::new)))
     }
     /// An order as `actor` sees it: all of it for its seller, without `clean` for
     /// its client until approved and paid (G1), `ForbiddenError` for anyone else.
     fn order(&self, py: Python<'_>, actor: Arg<String>, order: Arg<String>) -> PyResult<PyOrder> {
         let actor: &str = &actor;
         let order: &str = &order;
-        self.read(py, |h| h.order(actor, &order.into()).map(PyOrder))
+        self.read(py, |h| h.order(actor, &order.into()).map(PyOrder::new))
     }
     /// The orders a client placed, oldest first.
     fn client_orders(&self, py: Python<'_>, client: Arg<String>) -> PyResult<Vec<PyOrder>> {
         let client: &str = &client;
         self.read(py, |h| {
-            Ok(h.client_orders(client)?.into_iter().map(PyOrder).collect())
+            Ok(h.client_orders(client)?
+                .into_iter()
+                .map(PyOrder::new)
+                .collect())
         })
     }
     /// A training job, for the seller whose model it trains (D1).
     fn job(&self, py: Python<'_>, seller: Arg<String>, job: Arg<String>) -> PyResult<PyJob> {
         let seller: &str = &seller;
         let job: &str = &job;
-        self.read(py, |h| h.job(seller, &job.into()).map(PyJob))
+        self.read(py, |h| h.job(seller, &job.into()).map(PyJob::new))
     }
     /// An asset of the seller's library, for that seller (D1).
     fn asset(&self, py: Python<'_>, seller: Arg<String>, asset: Arg<String>) -> PyResult<PyAsset> {
         let seller: &str = &seller;
         let asset: &str = &asset;
-        self.read(py, |h| h.asset(seller, &asset.into()).map(PyAsset))
+        self.read(py, |h| h.asset(seller, &asset.into()).map(PyAsset::new))
     }
     /// The client's watermarked draft of an order.
     fn draft(
@@ -449,13 +510,13 @@ impl PyHub {
         let seller: &str = &seller;
         let file = file_arg(file, self.limits())?;
         let style = self.read(py, |h| h.trained_style(seller, &file))?;
-        json_to_py(py, &to_json(&style)?)
+        to_py(py, &style)
     }
     /// The price of `quantity` units of a published model (P1-P3).
     fn quote(&self, py: Python<'_>, model: Arg<String>, quantity: Int<u32>) -> PyResult<PyQuote> {
         let model: &str = &model;
         let quantity: u32 = quantity.0;
-        self.read(py, |h| h.quote(&model.into(), quantity).map(PyQuote))
+        self.read(py, |h| h.quote(&model.into(), quantity).map(PyQuote::new))
     }
     /// Which order a leaked draft came from (W2): `(order, confidence)` or `None`.
     fn trace(&self, py: Python<'_>, artifact: Arg<PyArtifact>) -> PyResult<Option<(String, f32)>> {
@@ -727,7 +788,11 @@ impl PyHub {
         let seller: &str = &seller;
         let model: &str = &model;
         let price: PyPriceSpec = price.0;
-        self.command(py, |h| h.set_price(seller, &model.into(), price.0), none)
+        self.command(
+            py,
+            |h| h.set_price(seller, &model.into(), price.value),
+            none,
+        )
     }
     /// Sets where the model shows: on Gigs and / or the profile (M4).
     #[pyo3(signature = (seller, model, gigs, on_profile=Arg(false)))]
@@ -847,7 +912,7 @@ impl PyHub {
             run: Mutex::new(Some(outcome.value)),
             hub: self.hub.clone(),
         };
-        Ok((run, outcome.events.into_iter().map(PyEvent).collect()))
+        Ok((run, outcome.events.into_iter().map(PyEvent::new).collect()))
     }
     /// Records what a `TrainingRun` produced. Value: the job's final status.
     fn finish_training(
@@ -893,7 +958,7 @@ impl PyHub {
         let actor: &str = &actor;
         let job: &str = &job;
         self.read(py, |h| h.generation(actor, &job.into()))
-            .map(PyGeneration)
+            .map(PyGeneration::new)
     }
     /// Cancels a queued generation; only whoever asked for it may.
     fn cancel_generation(
@@ -931,7 +996,7 @@ impl PyHub {
                 events,
             })
         };
-        self.command(py, worked, |py, report| json_to_py(py, &to_json(&report)?))
+        self.command(py, worked, |py, report| to_py(py, &report))
     }
 
     /// Generates in the playground (M2); watermarked until subscribed. Value:
@@ -954,7 +1019,7 @@ impl PyHub {
             py,
             |h| h.playground_generate(seller, &model.into(), brief, seed),
             |py, (file, art)| {
-                Ok((json_to_py(py, &to_json(&file)?)?, PyArtifact(art))
+                Ok((to_py(py, &file)?, PyArtifact(art))
                     .into_pyobject(py)?
                     .into_any()
                     .unbind())
@@ -987,7 +1052,7 @@ impl PyHub {
         self.command(
             py,
             |h| h.renew_subscription(seller),
-            |py, c| Ok(c.map(PyCharge).into_pyobject(py)?.into_any().unbind()),
+            |py, c| Ok(c.map(PyCharge::new).into_pyobject(py)?.into_any().unbind()),
         )
     }
     /// Pays a past-due renewal (S2).
@@ -1287,6 +1352,7 @@ impl PyTrainingRun {
     /// to hand to `Hub.finish_training` then.
     #[pyo3(signature = (progress=None))]
     fn execute(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<PyTrainingResult> {
+        crate::gateway::refuse_reentry()?;
         let run = self
             .run
             .lock()
@@ -1380,21 +1446,21 @@ impl PyAdmin {
         let seller: &str = &seller;
         self.hub
             .get()
-            .read(py, |h| h.admin().partition(seller).map(PyPartition))
+            .read(py, |h| h.admin().partition(seller).map(PyPartition::new))
     }
     /// Any order, all of it.
     fn order(&self, py: Python<'_>, order: Arg<String>) -> PyResult<PyOrder> {
         let order: &str = &order;
         self.hub
             .get()
-            .read(py, |h| h.admin().order(&order.into()).map(PyOrder))
+            .read(py, |h| h.admin().order(&order.into()).map(PyOrder::new))
     }
     /// Any training job.
     fn job(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyJob> {
         let job: &str = &job;
         self.hub
             .get()
-            .read(py, |h| h.admin().job(&job.into()).map(PyJob))
+            .read(py, |h| h.admin().job(&job.into()).map(PyJob::new))
     }
     /// Any queued generation.
     fn generation(&self, py: Python<'_>, job: Arg<String>) -> PyResult<PyGeneration> {
@@ -1402,14 +1468,14 @@ impl PyAdmin {
         self.hub
             .get()
             .read(py, |h| h.admin().generation(&job.into()))
-            .map(PyGeneration)
+            .map(PyGeneration::new)
     }
     /// An asset of any library.
     fn asset(&self, py: Python<'_>, asset: Arg<String>) -> PyResult<PyAsset> {
         let asset: &str = &asset;
         self.hub
             .get()
-            .read(py, |h| h.admin().asset(&asset.into()).map(PyAsset))
+            .read(py, |h| h.admin().asset(&asset.into()).map(PyAsset::new))
     }
     /// Any stored file, decoded, by reference dict or `sha256`.
     fn artifact(&self, py: Python<'_>, file: &Bound<'_, PyAny>) -> PyResult<PyArtifact> {

@@ -1,14 +1,16 @@
 //! Python bindings for the fivergo engine: the native module `fivergo._fivergo`.
 //!
 //! Bindings are thin: every rule lives in `fivergo-core`; this crate only converts
-//! types (money ↔ `decimal.Decimal`, instants ↔ aware `datetime`, enums ↔ snake_case
-//! strings, records ↔ frozen classes, files ↔ `bytes`), maps `Error` onto a
-//! `FivergoError` subclass per family, drives generators written in Python and
-//! releases the GIL while the core works.
+//! types (records from the core's wire form into frozen classes with typed getters,
+//! money ↔ `Money` / `decimal.Decimal`, instants ↔ aware `datetime`, enums ↔
+//! snake_case strings, files ↔ `bytes`), maps `Error` onto a `FivergoError` subclass
+//! per family, drives generators and payment gateways written in Python and releases
+//! the GIL while the core works.
 
 mod convert;
 mod errors;
 mod eval;
+mod gateway;
 mod generator;
 mod hub;
 mod media;
@@ -32,6 +34,8 @@ mod _fivergo {
     #[pymodule_export]
     use crate::eval::evaluate;
     #[pymodule_export]
+    use crate::gateway::ChargeDeclined;
+    #[pymodule_export]
     use crate::generator::{JobCancelled, JobProgress};
     #[pymodule_export]
     use crate::hub::{PyAdmin, PyHub, PyTrainingResult, PyTrainingRun};
@@ -39,9 +43,10 @@ mod _fivergo {
     use crate::media::{detect_watermark, inspect, mark_draft, PyArtifact};
     #[pymodule_export]
     use crate::values::{
-        PyAsset, PyBrief, PyCancelHandle, PyCharge, PyCreation, PyEvent, PyFinding, PyGateway,
-        PyGeneration, PyJob, PyListing, PyManualClock, PyModel, PyMoney, PyOrder, PyOutcome,
-        PyPartition, PyPolicy, PyPriceSpec, PyQuota, PyQuote, PySeller, PySubscription,
+        PyAsset, PyBrief, PyCancelHandle, PyCharge, PyChargeRequest, PyCreation, PyEvent,
+        PyFinding, PyGateway, PyGeneration, PyJob, PyListing, PyManualClock, PyModel, PyMoney,
+        PyOrder, PyOutcome, PyPartition, PyPolicy, PyPriceSpec, PyQuota, PyQuote, PySeller,
+        PySubscription,
     };
 
     /// The version of the fivergo engine.

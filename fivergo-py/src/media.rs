@@ -4,7 +4,7 @@
 //! WAV, UTF-8); pixel and sample buffers are `bytes` / lists (numpy views are built in
 //! `fivergo/__init__.py` when numpy is installed).
 
-use crate::convert::{json_to_py, to_json, Arg, Int};
+use crate::convert::{to_json, Arg, Int};
 use crate::errors::{detached, to_py_err, value_err};
 use crate::values::PyPolicy;
 use fivergo_core::watermark::{self, DraftMark, MarkStyle};
@@ -215,7 +215,7 @@ pub fn inspect(
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    Ok((modality, json_to_py(py, &to_json(&inspected.meta)?)?))
+    Ok((modality, crate::convert::to_py(py, &inspected.meta)?))
 }
 
 /// Watermarks a clean artifact as a client draft (W1, W2): the visible mark with

@@ -1,7 +1,7 @@
 """The Python runner of the shared conformance scenarios (``tests/conformance/*.json``).
 
 Format: ``tests/conformance/README.md``. Every action maps onto the typed ``fivergo``
-API (``Hub`` methods with ``Decimal`` money, ``datetime`` instants, ``Brief`` and
+API (``Hub`` methods with ``Money`` / ``Decimal`` money, ``datetime`` instants, ``Brief`` and
 ``PriceSpec`` objects); values are turned into JSON-like data only to compare them
 with the scenario's expectations, as the Rust runner (``tests/conformance.rs``) does.
 """
@@ -63,6 +63,8 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, fivergo.Money):
+        return {"amount": str(value.amount), "currency": value.currency}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -272,9 +274,8 @@ class Runner:
         if action == "entitlements":
             return read(h.entitlements(actor))
         if action == "gateway_charges":
-            currency = h.policy.currency
-            return [{"idempotency_key": c["idempotency_key"], "method": c["method"]["id"],
-                     "amount": {"amount": str(c["amount"]), "currency": currency}} for c in self.gateway.charges()], []
+            return [{"idempotency_key": c.idempotency_key, "method": c.method["id"], "amount": plain(c.amount)}
+                    for c in self.gateway.charges()], []
         if action == "artifact":
             file = h.admin().artifact(a["artifact"]) if host else h.artifact(actor, a["artifact"])
             return {"kind": file.kind}, []

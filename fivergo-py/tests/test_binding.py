@@ -11,7 +11,7 @@ from conftest import START, publish, seller_with_model
 
 
 # R: P5
-def test_money_is_decimal_in_and_out(clock):
+def test_money_is_decimal_in_and_money_out(clock):
     hub = fivergo.Hub(clock=clock)
     model = seller_with_model(hub)
     hub.run_training(hub.start_training("ana", model).value)
@@ -20,10 +20,10 @@ def test_money_is_decimal_in_and_out(clock):
     hub.subscribe("ana", "card")
     hub.publish("ana", model)
     quote = hub.quote(model, 3)
-    assert isinstance(quote.total, Decimal)
-    assert quote.total == Decimal(quote.to_dict()["total"]["amount"])
-    assert quote.total == (Decimal("12.345") * 3).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
-    assert hub.policy.monthly_fee == Decimal("25.00")
+    assert isinstance(quote.total, fivergo.Money) and isinstance(quote.total.amount, Decimal)
+    assert quote.total.amount == Decimal(quote.to_dict()["total"]["amount"]) and quote.total.currency == "USD"
+    assert quote.total.amount == (Decimal("12.345") * 3).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert hub.policy.monthly_fee == fivergo.Money(Decimal("25.00"))
     assert fivergo.Money("2.345").rounded() == fivergo.Money(Decimal("2.35"))
     with pytest.raises(TypeError):
         hub.credit_balance("ana", 1.5)
@@ -78,7 +78,7 @@ def test_events_are_frozen_records_with_dict_and_json_round_trip(clock):
     (event,) = outcome.events
     assert outcome.kinds() == ["seller_registered"] and event.kind == "seller_registered" == event.type
     assert event.at == START
-    assert event.seller["balance"] == Decimal("0")
+    assert event.seller["balance"] == fivergo.Money(0)
     assert fivergo.Event.from_json(event.to_json()) == event
     assert fivergo.Event.from_dict(json.loads(json.dumps(event.to_dict()))) == event
     assert event.to_dict()["seller"]["id"] == "ana"
@@ -170,7 +170,7 @@ def test_policy_round_trips_and_invalid_policy_is_a_policy_error():
     policy = fivergo.Policy()
     assert fivergo.Policy(policy.to_json()) == policy
     assert fivergo.Policy.from_dict(policy.to_dict()) == policy
-    assert policy.currency == "USD" and policy.monthly_fee == Decimal("25.00")
+    assert policy.currency == "USD" and policy.monthly_fee == fivergo.Money("25.00")
     with pytest.raises(fivergo.PolicyError) as info:
         fivergo.Policy.from_dict({"models": {"active_model_limit": 0}})
     assert info.value.code == "invalid_policy"

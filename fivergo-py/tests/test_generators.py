@@ -238,3 +238,61 @@ def test_a_python_generators_exception_surfaces_from_the_harness():
     with pytest.raises(Boom) as raised:
         fivergo.evaluate(gen, "tattoo", [png(64, 64)], seeds=[1])
     assert raised.value is gen.raised
+
+
+def trained_generator(hub, seller="ana", subcategory="tattoo"):
+    """The generator that trained a fresh model of ``subcategory``."""
+    model = seller_with_model(hub, seller=seller, subcategory=subcategory)
+    hub.run_training(hub.start_training(seller, model).value)
+    return hub.model(seller, model).live["generator"]
+
+
+# R: C1
+def test_generators_default_to_echo_and_take_a_registry_name(clock):
+    assert trained_generator(fivergo.Hub(clock=clock)) == "echo"
+    assert trained_generator(fivergo.Hub(clock=clock, generators=None)) == "echo"
+    assert trained_generator(fivergo.Hub(clock=clock, generators="echo")) == "echo"
+    hub = fivergo.Hub(clock=clock, generators="none")
+    model = seller_with_model(hub)
+    job = hub.start_training("ana", model).value
+    with pytest.raises(fivergo.GeneratorError) as err:
+        hub.run_training(job)
+    assert err.value.code == "generator_unavailable"
+
+
+# R: C1
+def test_a_star_key_names_the_registry_for_the_other_subcategories(clock):
+    hub = fivergo.Hub(clock=clock, generators={"*": "none", "tattoo": TintGenerator()})
+    assert trained_generator(hub) == "tint"
+    other = seller_with_model(hub, seller="bea", subcategory="illustration")
+    job = hub.start_training("bea", other).value
+    with pytest.raises(fivergo.GeneratorError):
+        hub.run_training(job)
+
+
+# R: C1
+@pytest.mark.parametrize(
+    "spec, field",
+    [
+        ({"tatoo": "echo"}, "generators.tatoo"),
+        ({"no such subcategory": TintGenerator()}, "generators.no such subcategory"),
+        ({"tattoo": "no-such-generator"}, "generators.tattoo"),
+        ({"*": "no-such-registry"}, "generators.*"),
+        ({"*": TintGenerator()}, "generators.*"),
+        ("no-such-registry", "generators.*"),
+    ],
+)
+def test_unknown_subcategories_generators_and_registries_are_invalid_input(spec, field):
+    with pytest.raises(fivergo.InvalidInputError) as err:
+        fivergo.Hub(generators=spec)
+    assert (err.value.code, err.value.field) == ("invalid_input", field)
+    assert isinstance(err.value, ValueError)
+
+
+# R: C1
+def test_generators_of_the_wrong_type_are_typed_refusals():
+    for spec, field in [(5, "generators"), ({1: "echo"}, "generators"), ({"tattoo": 5}, "generators.tattoo"),
+                        (["echo"], "generators"), (b"echo", "generators")]:
+        with pytest.raises(fivergo.InvalidTypeError) as err:
+            fivergo.Hub(generators=spec)
+        assert (err.value.code, err.value.field) == ("invalid_input", field), spec

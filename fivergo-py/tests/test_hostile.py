@@ -124,7 +124,7 @@ def test_a_credit_that_would_overflow_the_balance_is_refused_and_loses_nothing(c
     with pytest.raises(fivergo.InvalidInputError) as err:
         hub.credit_balance("ana", 1)
     assert err.value.events == [], "no balance_credited event for money that did not arrive"
-    assert hub.seller("ana").balance == biggest
+    assert hub.seller("ana").balance == fivergo.Money(biggest)
 
 
 # R: P5, S2
@@ -146,9 +146,9 @@ def test_absurd_sub_cent_and_non_finite_money_is_refused(clock):
         with pytest.raises(cls) as err:
             hub.credit_balance("ana", amount)
         assert err.value.code == "invalid_input", amount
-    assert hub.seller("ana").balance == 0
+    assert hub.seller("ana").balance == fivergo.Money(0)
     hub.credit_balance("ana", "2.500")
-    assert hub.seller("ana").balance == Decimal("2.5")
+    assert hub.seller("ana").balance == fivergo.Money(Decimal("2.5"))
 
 
 # R: E1, M6, A5, V1
@@ -477,3 +477,79 @@ def test_conversion_errors_keep_python_conventions():
     with pytest.raises(ValueError):
         fivergo.load_policy("{not json")
     assert issubclass(fivergo.PolicyError, ValueError) and issubclass(fivergo.InternalError, fivergo.FivergoError)
+
+
+# ----------------------------------------------------------------------------- host objects
+
+
+# R: C1, S5
+def test_hub_refuses_bad_generators_and_gateways_with_a_code(clock):
+    for bad in BAD:
+        if bad is None:
+            continue  # the default
+        for kwargs in ({"generators": bad}, {"gateway": bad}, {"generators": {"tattoo": bad}}, {"generators": {"*": bad}}):
+            with pytest.raises(fivergo.InvalidInputError) as err:
+                fivergo.Hub(clock=clock, **kwargs)
+            assert err.value.code == "invalid_input" and err.value.field.startswith(("generators", "gateway")), (kwargs, err.value)
+    with pytest.raises(fivergo.InvalidInputError):
+        fivergo.Hub(clock=clock, generators={MEGA: "echo"})
+    with pytest.raises(fivergo.InvalidInputError):
+        fivergo.Hub.open("memory:", clock=clock, generators={"tattoo": "a\x00b"})
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no text either")
+
+
+# R: S5, S2
+@pytest.mark.parametrize("raised", [Unprintable(), ValueError(MEGA), fivergo.ChargeDeclined(MEGA), fivergo.InvalidInputError("x")])
+def test_a_gateway_raising_hostile_exceptions_is_refused_with_a_code(clock, raised):
+    class Raises:
+        def charge(self, request):
+            raise raised
+
+    hub = fivergo.Hub(clock=clock, gateway=Raises())
+    hub.register_seller("ana", "level_2")
+    hub.add_payment_method("ana", "card", "card")
+    with pytest.raises(fivergo.SubscriptionError) as err:
+        hub.subscribe("ana", "card")
+    assert err.value.code in ("gateway_unavailable", "payment_declined")
+    assert hub.subscription("ana") is None
+
+
+# R: S5
+def test_a_gateway_calling_back_into_the_hub_is_refused_not_deadlocked(clock):
+    """The engine holds the charge's lock while the gateway answers: a hub call from
+    inside ``charge`` raises there (the charge is then unanswered) instead of waiting
+    for itself."""
+
+    class Reentrant:
+        hub = None
+        raised: "list[BaseException]" = []
+
+        def charge(self, request):
+            try:
+                return f"ref-{self.hub.seller(request.seller).id}"
+            except RuntimeError as e:
+                self.raised.append(e)
+                raise
+
+    gateway = Reentrant()
+    hub = gateway.hub = fivergo.Hub(clock=clock, gateway=gateway)
+    hub.register_seller("ana", "level_2")
+    hub.add_payment_method("ana", "card", "card")
+    done = []
+
+    def subscribe():
+        try:
+            hub.subscribe("ana", "card")
+        except fivergo.FivergoError as e:
+            done.append(e.code)
+
+    worker = threading.Thread(target=subscribe, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert done == ["gateway_unavailable"], "the re-entrant gateway call deadlocked"
+    assert "may not call the hub" in str(gateway.raised[0])
+    assert hub.subscription("ana") is None and hub.seller("ana").id == "ana"  # the hub is whole

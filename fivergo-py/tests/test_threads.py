@@ -156,7 +156,7 @@ def test_eight_threads_share_one_hub_without_deadlock_or_lost_update(clock):
     assert set(refusals) <= {"training_in_progress"}, refusals
     # Nothing lost: what succeeded is what is stored.
     for s in sellers:
-        assert hub.seller(s).balance == credits[s]
+        assert hub.seller(s).balance == fivergo.Money(credits[s])
         jobs = hub.admin().partition(s).to_dict()["jobs"]
         statuses = [j["status"] for j in jobs.values()] if isinstance(jobs, dict) else [j["status"] for j in jobs]
         assert statuses.count("succeeded") == trainings[s] + 1  # + the training before publishing

@@ -3,12 +3,14 @@
 The rules live in the Rust core; this package re-exports the native module
 ``fivergo._fivergo`` and adds numpy views of artifacts when numpy is installed.
 
-Conventions: ids are ``str``; money is ``decimal.Decimal`` (in the policy currency)
-or :class:`Money`; instants are timezone-aware ``datetime`` (naive ones raise
-``InvalidTypeError``, a ``TypeError``); enums are snake_case strings (``"level_2"``, ``"image"``, ``"card"``);
-files are ``bytes`` (PNG, JPEG, WebP, WAV, UTF-8). Every refusal raises a
-:class:`FivergoError` subclass carrying ``.code``, ``.rule``, ``.details`` and the
-error's data fields as attributes.
+Conventions: ids are ``str``; money goes in as :class:`Money` or a ``decimal.Decimal``
+(in the policy currency) and comes out as :class:`Money`; instants are timezone-aware
+``datetime`` (naive ones raise ``InvalidTypeError``, a ``TypeError``); enums are
+snake_case strings (``"level_2"``, ``"image"``, ``"card"``); files are ``bytes`` (PNG,
+JPEG, WebP, WAV, UTF-8). Records (``Seller``, ``Order`` ...) have one typed attribute
+per field of the core's wire form. Every refusal raises a :class:`FivergoError`
+subclass carrying ``.code``, ``.rule``, ``.details`` and the error's data fields as
+attributes.
 """
 
 import threading
@@ -24,6 +26,8 @@ from ._fivergo import (
     CancelHandle,
     CatalogueError,
     Charge,
+    ChargeDeclined,
+    ChargeRequest,
     Creation,
     CreationModel,
     EligibilityError,
@@ -144,7 +148,7 @@ def run_worker(
 
 __all__ = [
     "Admin", "AlreadyExistsError", "Artifact", "Asset", "AssetError", "Brief", "CancelHandle", "CatalogueError", "Charge",
-    "Creation", "CreationModel", "EligibilityError", "Event", "Finding", "FivergoError", "ForbiddenError",
+    "ChargeDeclined", "ChargeRequest", "Creation", "CreationModel", "EligibilityError", "Event", "Finding", "FivergoError", "ForbiddenError",
     "GenerationJob", "GeneratorError", "Hub", "InternalError", "InvalidInputError", "InvalidTypeError", "JobCancelled", "JobProgress",
     "Listing", "ManualClock", "Money",
     "NotFoundError", "Order", "OrderError", "Outcome", "Partition", "Policy", "PolicyError", "PriceSpec", "PricingError",

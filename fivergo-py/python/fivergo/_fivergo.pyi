@@ -1,15 +1,17 @@
 """Type stubs for the native module ``fivergo._fivergo`` (hand-written).
 
 Conventions: ids are ``str``; money arguments take ``Decimal`` / ``int`` / decimal
-``str`` (in the policy currency) or ``Money``; instants are timezone-aware
-``datetime``; enums are the snake_case strings of the ``Literal`` aliases below.
+``str`` (in the policy currency) or ``Money``, and money comes out as ``Money``;
+instants are timezone-aware ``datetime`` (UTC when they come out); enums are the
+snake_case strings of the ``Literal`` aliases below. Records have one typed property
+per field of the core's wire form.
 """
 
 import datetime
 from decimal import Decimal
 from typing import Any, Callable, Literal, Mapping, Optional, Protocol, Sequence, TypedDict, Union
 
-from typing_extensions import Self, final
+from typing_extensions import NotRequired, Self, final
 
 __all__ = [
     "Admin",
@@ -21,6 +23,8 @@ __all__ = [
     "CancelHandle",
     "CatalogueError",
     "Charge",
+    "ChargeDeclined",
+    "ChargeRequest",
     "Creation",
     "CreationModel",
     "EligibilityError",
@@ -150,6 +154,7 @@ class TrainingError(FivergoError):
 class QuotaError(FivergoError):
     """The training quota is used up (T5)."""
 
+    model: str
     used: int
     limit: int
     renews_at: Optional[datetime.datetime]
@@ -160,7 +165,7 @@ class SubscriptionError(FivergoError):
 class PublishError(FivergoError):
     """Publishing refused (M2) or a wrong model state (M3)."""
 
-    missing: list[Any]
+    missing: list[_Requirement]
 
 class PricingError(FivergoError):
     """An invalid price, pricing unit or currency (P4, P5)."""
@@ -180,35 +185,337 @@ class StoreError(FivergoError):
 class TrainingFailed(Exception):
     """Raise from a Python generator's ``train`` to fail the training with this reason."""
 
+class ChargeDeclined(Exception):
+    """Raise from a payment gateway's ``charge`` when the processor declines:
+    ``ChargeDeclined(reason)``. A renewal becomes past due, a subscription does not
+    start (S2)."""
+
 class JobCancelled(Exception):
     """Raised by ``progress()`` once the job was cancelled; let it propagate."""
+
+# ----------------------------------------------------------------------------- wire types
+
+_Json = Union[None, bool, int, float, str, list["_Json"], dict[str, "_Json"]]
+"""Plain JSON types: what ``to_dict()`` returns."""
+_WireValue = Union[None, bool, int, float, str, datetime.datetime, "Money", list["_WireValue"], dict[str, "_WireValue"]]
+"""A value in the core's wire form: instants as aware UTC ``datetime``, money as ``Money``."""
+
+_ModelStatus = Literal["draft", "training", "ready", "published", "unpublished", "archived"]
+"""A model's lifecycle state (M3)."""
+_OrderPath = Literal["immediate_download", "custom_offer"]
+"""The client's path (G3)."""
+_OrderStatus = Literal["offer_requested", "offer_sent", "drafted", "released", "revision_requested", "revision_delivered", "completed"]
+"""Where an order stands."""
+_Severity = Literal["warning", "error"]
+"""How serious a finding is."""
+_EndReason = Literal["cancelled", "payment_failed"]
+"""Why a subscription ended."""
+_EventKind = Literal[
+    "seller_registered", "seller_level_changed", "gig_added", "balance_credited", "payment_method_added",
+    "asset_added", "asset_tagged", "model_created", "assets_selected", "assets_deselected", "instructions_set",
+    "model_marked_stale", "originality_attested", "model_named", "training_queued", "training_started",
+    "training_requeued", "generation_queued", "generation_started", "generation_lease_renewed",
+    "generation_cancel_requested", "generation_requeued", "generation_succeeded", "generation_failed",
+    "generation_cancelled", "training_lease_renewed", "training_cancel_requested", "training_progressed",
+    "training_succeeded", "training_failed", "training_cancelled", "playground_generated", "price_set",
+    "placement_set", "model_published", "model_unpublished", "model_archived", "issue_reported", "subscribed",
+    "subscription_charged", "renewal_declined", "quota_renewed", "subscription_cancelled", "subscription_resumed",
+    "subscription_ended", "order_created", "offer_sent", "draft_delivered", "order_approved", "order_paid",
+    "delivery_downloaded", "revision_requested", "order_completed", "review_left", "partial_refund_issued",
+    "delivery_visibility_changed",
+]
+"""Every event kind (``Event.type``)."""
+
+class _PaymentMethod(TypedDict):
+    """A stored card or PayPal account."""
+    id: str
+    kind: _PaymentMethodKind
+    label: str
+
+class _Reputation(TypedDict):
+    """Reputation figures (R1-R3)."""
+    success_score_orders: int
+    rating_sum: int
+    rating_count: int
+
+class _BlobRef(TypedDict):
+    """A stored file's reference: read it with ``Hub.file`` / ``Hub.artifact``."""
+    sha256: str
+    len: int
+    media_type: str
+    width: NotRequired[int]
+    height: NotRequired[int]
+    duration_ms: NotRequired[int]
+
+class _TrainedVersion(TypedDict):
+    """A trained version of a model."""
+    version: int
+    job: str
+    trained_at: datetime.datetime
+    settings_rev: int
+    generator: str
+    style: _BlobRef
+
+class _PerUnitPrice(TypedDict):
+    """P2: a price per unit."""
+    type: Literal["per_unit"]
+    unit: _PricingUnit
+    unit_price: Money
+
+class _BaseIncrementsPrice(TypedDict):
+    """P3: a base amount at a base price, then increments."""
+    type: Literal["base_increments"]
+    unit: _PricingUnit
+    base_quantity: int
+    base_price: Money
+    increment_quantity: int
+    increment_price: Money
+
+_Price = Union[_PerUnitPrice, _BaseIncrementsPrice]
+"""A price as a record field holds it."""
+
+class _Placement(TypedDict):
+    """Where clients meet a model (M4)."""
+    gigs: list[str]
+    on_profile: bool
+
+class _ModelTarget(TypedDict):
+    type: Literal["model"]
+
+class _CreationTarget(TypedDict):
+    type: Literal["creation"]
+    order: str
+
+class _Report(TypedDict):
+    """A "Report an issue" record (M6)."""
+    reporter: str
+    target: Union[_ModelTarget, _CreationTarget]
+    text: str
+    at: datetime.datetime
+
+class _Brief(TypedDict):
+    """A brief as a record field holds it."""
+    text: str
+    quantity: int
+    tags: list[str]
+
+class _QuoteLine(TypedDict):
+    """One line of a quote."""
+    kind: Literal["units", "base", "increments"]
+    quantity: int
+    unit_price: Money
+    amount: Money
+    label: str
+
+class _Quote(TypedDict):
+    """A quote as a record field holds it (see ``Quote``)."""
+    unit: _PricingUnit
+    quantity: int
+    lines: list[_QuoteLine]
+    total: Money
+    included_edits: int
+
+class _CustomOffer(TypedDict):
+    """The terms of a custom offer (V2)."""
+    price: Money
+    non_ai_work: Money
+    revisions: int
+    revision_window_hours: int
+    terms: str
+
+class _Review(TypedDict):
+    """A client's review (R2)."""
+    stars: int
+    text: str
+    at: datetime.datetime
+
+class _BeforeSubscription(TypedDict):
+    type: Literal["before_subscription"]
+
+class _PeriodWindow(TypedDict):
+    type: Literal["period"]
+    subscription: str
+    index: int
+
+_QuotaWindow = Union[_BeforeSubscription, _PeriodWindow]
+"""The quota window a training counts against (T1, T2)."""
+
+class _PlaygroundRequest(TypedDict):
+    type: Literal["playground"]
+    seller: str
+    model: str
+    brief: _Brief
+    seed: int
+
+class _OrderDraftRequest(TypedDict):
+    type: Literal["order_draft"]
+    client: str
+    model: str
+    brief: _Brief
+    seed: int
+
+class _AcceptOfferRequest(TypedDict):
+    type: Literal["accept_offer"]
+    client: str
+    order: str
+    seed: int
+
+class _RevisionRequest(TypedDict):
+    type: Literal["revision"]
+    client: str
+    order: str
+    note: str
+
+_GenerationRequest = Union[_PlaygroundRequest, _OrderDraftRequest, _AcceptOfferRequest, _RevisionRequest]
+"""What a generation is asked to make."""
+
+class _PlaygroundOutcome(TypedDict):
+    type: Literal["playground"]
+    artifact: _BlobRef
+    watermarked: bool
+
+class _DraftOutcome(TypedDict):
+    type: Literal["draft"]
+    order: str
+
+class _Active(TypedDict):
+    state: Literal["active"]
+
+class _PastDue(TypedDict):
+    state: Literal["past_due"]
+    since: datetime.datetime
+    period: int
+
+class _Ended(TypedDict):
+    state: Literal["ended"]
+    at: datetime.datetime
+    reason: _EndReason
+
+class _BalanceSource(TypedDict):
+    type: Literal["balance"]
+
+class _MethodSource(TypedDict):
+    type: Literal["payment_method"]
+    id: str
+    kind: _PaymentMethodKind
+    reference: str
+
+class _Charge(TypedDict):
+    """A charge as a subscription's ``charges`` hold it (see ``Charge``)."""
+    idempotency_key: str
+    period: int
+    amount: Money
+    source: Union[_BalanceSource, _MethodSource]
+    at: datetime.datetime
+
+class _NamedSource(TypedDict):
+    type: Literal["portfolio", "work_sample", "upload"]
+
+class _DeliverySource(TypedDict):
+    type: Literal["client_delivery"]
+    order: str
+    public: bool
+
+class _AssetMeta(TypedDict, total=False):
+    """Facts about an asset's content; only the known ones are present."""
+    file_name: str
+    width: int
+    height: int
+    duration_ms: int
+    monochrome: bool
+    blurry: bool
+    text_or_watermark: bool
+    background_noise: bool
+    clipping: bool
+    long_silence: bool
+    voices: int
+    style: str
+    genre: str
+    upscaled: bool
+    sharpness: float
+    mean_chroma: float
+    sample_rate_hz: int
+    channels: int
+    peak_dbfs: float
+    rms_dbfs: float
+    noise_floor_dbfs: float
+    snr_db: float
+    style_vector: list[float]
+
+class _Counters(TypedDict):
+    """Ids minted so far in a partition."""
+    models: int
+    assets: int
+    jobs: int
+    subscriptions: int
+    orders: int
+    generations: int
+
+class _SimpleRequirement(TypedDict):
+    type: Literal["eligibility", "succeeded_training", "price", "active_subscription"]
+
+class _PlaygroundRequirement(TypedDict):
+    type: Literal["playground_generation"]
+    have: int
+    need: int
+
+class _SlotRequirement(TypedDict):
+    type: Literal["active_model_slot"]
+    limit: int
+
+_Requirement = Union[_SimpleRequirement, _PlaygroundRequirement, _SlotRequirement]
+"""One unmet publish requirement (M2)."""
+
+class _TrainedStyle(TypedDict):
+    """A trained style, as ``Hub.trained_style`` returns it."""
+    generator: str
+    format: int
+    data: _Json
+
+class _Work(TypedDict):
+    kind: Literal["training", "generation"]
+    id: str
+
+class _JobReport(TypedDict):
+    """What ``Hub.work_once`` ran."""
+    work: _Work
+    attempt: int
+    status: _JobStatusName
 
 # ----------------------------------------------------------------------------- records
 
 class _Record:
-    """Common surface of the frozen record classes."""
+    """Common surface of the frozen record classes: one typed property per field of
+    the core's wire form (money as ``Money``, instants as aware UTC ``datetime``,
+    nested records as dicts), converted once per object on the first read. The
+    nested dicts and lists are the object's own: copy them before changing them."""
 
-    def to_dict(self) -> Any:
-        """The value as plain JSON types (the core's serde form)."""
+    def to_dict(self) -> dict[str, _Json]:
+        """The value as plain JSON types (the store's JSON: money as
+        ``{"amount", "currency"}``, instants as RFC 3339 strings)."""
     def to_json(self) -> str:
         """The value as JSON."""
     @classmethod
-    def from_json(cls, json: str) -> Any:
+    def from_json(cls, json: str) -> Self:
         """Parses ``to_json`` output."""
     @classmethod
-    def from_dict(cls, data: Any) -> Any:
-        """Builds the value from ``to_dict`` output."""
+    def from_dict(cls, data: Mapping[str, object]) -> Self:
+        """Builds the value from ``to_dict`` output (``Money``, ``Decimal`` and
+        ``datetime`` values accepted too)."""
     def __eq__(self, value: object, /) -> bool: ...
-    def __getattr__(self, name: str) -> Any:
-        """Any field, in native types (money as Decimal, instants as datetime)."""
+
+class _KindFields:
+    """The fields of an event's kind, read as attributes (a ``tp_getattro`` slot at run
+    time, not a method)."""
+
+    def __getattr__(self, name: str) -> _WireValue:
+        """A field of the event's kind; ``AttributeError`` when it has none such."""
 
 @final
-class Event(_Record):
-    """An event as the store recorded it; ``.type`` is its kind."""
+class Event(_Record, _KindFields):
+    """An event as the store recorded it: the envelope, its ``type`` and the fields
+    of its kind as attributes (``event.model``, ``event.at`` ...) or ``data``."""
 
-    @property
-    def kind(self) -> str:
-        """The event's kind, e.g. ``"model_created"``."""
     @property
     def id(self) -> str:
         """``<seller>/event-<sequence>``: unique across the marketplace."""
@@ -221,6 +528,18 @@ class Event(_Record):
     @property
     def position(self) -> int:
         """Its rank in the store, from 1: what ``events_since`` cursors count."""
+    @property
+    def recorded_at(self) -> datetime.datetime:
+        """When the store recorded it (UTC)."""
+    @property
+    def type(self) -> _EventKind:
+        """The event's kind, e.g. ``"model_created"``."""
+    @property
+    def kind(self) -> _EventKind:
+        """The event's kind (same as ``type``)."""
+    @property
+    def data(self) -> dict[str, _WireValue]:
+        """The fields of the event's kind, the envelope left out."""
 
 @final
 class Finding(_Record):
@@ -230,14 +549,14 @@ class Finding(_Record):
     def code(self) -> str:
         """Stable snake_case code."""
     @property
-    def rule(self) -> str:
-        """The SPEC rule."""
-    @property
-    def severity(self) -> str:
+    def severity(self) -> _Severity:
         """``"warning"`` or ``"error"``."""
     @property
     def asset(self) -> Optional[str]:
         """The asset concerned, or None for the whole set."""
+    @property
+    def rule(self) -> str:
+        """The SPEC rule."""
     @property
     def message(self) -> str:
         """A sentence for the seller."""
@@ -246,10 +565,83 @@ class Finding(_Record):
 class Seller(_Record):
     """A seller: level, Pro flag, Gigs, payment methods, balance and reputation."""
 
+    @property
+    def id(self) -> str:
+        """The host's id for the seller."""
+    @property
+    def level(self) -> _SellerLevel:
+        """Marketplace level (E1)."""
+    @property
+    def pro(self) -> bool:
+        """The Pro flag."""
+    @property
+    def gigs(self) -> list[str]:
+        """Subcategories the seller has a Gig in (C2)."""
+    @property
+    def balance(self) -> Money:
+        """Available balance, used first for renewals (S2)."""
+    @property
+    def payment_methods(self) -> list[_PaymentMethod]:
+        """Stored cards and PayPal accounts."""
+    @property
+    def reputation(self) -> _Reputation:
+        """Reputation figures (R1-R3)."""
+
 @final
 class CreationModel(_Record):
     """A seller's AI creation model."""
 
+    @property
+    def id(self) -> str:
+        """The model id."""
+    @property
+    def owner(self) -> str:
+        """The seller who owns it (D1)."""
+    @property
+    def subcategory(self) -> str:
+        """The catalogue slug (C2)."""
+    @property
+    def name(self) -> Optional[str]:
+        """Generated when training first starts (C3)."""
+    @property
+    def status(self) -> _ModelStatus:
+        """Lifecycle state (M3)."""
+    @property
+    def created_at(self) -> datetime.datetime:
+        """When it was created."""
+    @property
+    def assets(self) -> list[str]:
+        """Selected asset ids, in selection order."""
+    @property
+    def instructions(self) -> Optional[str]:
+        """The seller's instructions (A5)."""
+    @property
+    def attested_at(self) -> Optional[datetime.datetime]:
+        """When the seller attested originality (A9)."""
+    @property
+    def live(self) -> Optional[_TrainedVersion]:
+        """The version clients and the playground use (G5, M3)."""
+    @property
+    def settings_rev(self) -> int:
+        """Bumped by every change of assets, instructions or tags (A7)."""
+    @property
+    def active_job(self) -> Optional[str]:
+        """The training queued or running, if any."""
+    @property
+    def playground_generations(self) -> int:
+        """Playground generations so far (M2)."""
+    @property
+    def price(self) -> Optional[_Price]:
+        """The price (P1-P5)."""
+    @property
+    def placement(self) -> _Placement:
+        """Where clients meet it (M4)."""
+    @property
+    def creations(self) -> list[str]:
+        """Orders clients bought from it (M5)."""
+    @property
+    def reports(self) -> list[_Report]:
+        """Issue reports (M6)."""
     @property
     def stale(self) -> bool:
         """Whether the settings changed since the live version was trained (A7)."""
@@ -258,26 +650,209 @@ class CreationModel(_Record):
 class Order(_Record):
     """A client's order."""
 
+    @property
+    def id(self) -> str:
+        """The order id."""
+    @property
+    def draft_payloads(self) -> list[Optional[int]]:
+        """The invisible payload of each draft delivered (W2)."""
+    @property
+    def client(self) -> str:
+        """The buyer (D2)."""
+    @property
+    def seller(self) -> str:
+        """The model's owner."""
+    @property
+    def model(self) -> str:
+        """The model."""
+    @property
+    def path(self) -> _OrderPath:
+        """Immediate download or custom offer (G3)."""
+    @property
+    def brief(self) -> _Brief:
+        """What the client asked for."""
+    @property
+    def seed(self) -> int:
+        """The generation seed."""
+    @property
+    def status(self) -> _OrderStatus:
+        """Where it stands."""
+    @property
+    def quote(self) -> Optional[_Quote]:
+        """The quote (immediate download)."""
+    @property
+    def offer(self) -> Optional[_CustomOffer]:
+        """The custom offer (V2)."""
+    @property
+    def draft(self) -> Optional[_BlobRef]:
+        """The watermarked draft currently delivered."""
+    @property
+    def clean(self) -> Optional[_BlobRef]:
+        """The clean file, held back until approved and paid (G1)."""
+    @property
+    def approved(self) -> bool:
+        """The client approved the current delivery."""
+    @property
+    def paid_at(self) -> Optional[datetime.datetime]:
+        """When the payment completed."""
+    @property
+    def downloaded_at(self) -> Optional[datetime.datetime]:
+        """When the clean file was first downloaded."""
+    @property
+    def revision_notes(self) -> list[str]:
+        """The client's revision notes."""
+    @property
+    def completed_at(self) -> Optional[datetime.datetime]:
+        """When the client approved the final delivery or accepted it."""
+    @property
+    def review(self) -> Optional[_Review]:
+        """The review (R2)."""
+    @property
+    def delivery_public(self) -> bool:
+        """Whether the client made the delivery public (D3)."""
+    @property
+    def refunded(self) -> Money:
+        """Partial refunds issued so far (F2)."""
+    @property
+    def created_at(self) -> datetime.datetime:
+        """When the order was created."""
+
 @final
 class TrainingJob(_Record):
     """A training job."""
 
+    @property
+    def id(self) -> str:
+        """The job id."""
+    @property
+    def model(self) -> str:
+        """The model trained."""
+    @property
+    def seller(self) -> str:
+        """Its owner."""
+    @property
+    def status(self) -> _JobStatusName:
+        """Where it stands (T4)."""
+    @property
+    def progress_pct(self) -> int:
+        """0-100."""
+    @property
+    def window(self) -> _QuotaWindow:
+        """The quota window it counts against."""
+    @property
+    def assets(self) -> list[str]:
+        """The assets it trains on (D5)."""
+    @property
+    def instructions(self) -> Optional[str]:
+        """The instructions it trains with (A5)."""
+    @property
+    def settings_rev(self) -> int:
+        """The model's settings revision when queued (A7)."""
+    @property
+    def queued_at(self) -> datetime.datetime:
+        """When it was queued."""
+    @property
+    def finished_at(self) -> Optional[datetime.datetime]:
+        """When it finished."""
+    @property
+    def failure(self) -> Optional[str]:
+        """Why it failed."""
+    @property
+    def lease_until(self) -> Optional[datetime.datetime]:
+        """While running: until when its runner holds it."""
+    @property
+    def attempt(self) -> int:
+        """How many times a runner started it."""
+    @property
+    def worker(self) -> Optional[str]:
+        """Who runs it, while running."""
+    @property
+    def cancel_requested(self) -> bool:
+        """Someone asked the running job to stop."""
+
 @final
 class GenerationJob(_Record):
     """A queued generation: request, status, attempt, worker, outcome, failure."""
+
+    @property
+    def id(self) -> str:
+        """The generation id."""
+    @property
+    def request(self) -> _GenerationRequest:
+        """What to make."""
+    @property
+    def status(self) -> _JobStatusName:
+        """Where it stands."""
+    @property
+    def queued_at(self) -> datetime.datetime:
+        """When it was queued."""
+    @property
+    def attempt(self) -> int:
+        """How many times a worker started it."""
+    @property
+    def worker(self) -> Optional[str]:
+        """Who runs it, while running."""
+    @property
+    def lease_until(self) -> Optional[datetime.datetime]:
+        """While running: until when its worker holds it."""
+    @property
+    def cancel_requested(self) -> bool:
+        """Someone asked the running job to stop."""
+    @property
+    def outcome(self) -> Optional[Union[_PlaygroundOutcome, _DraftOutcome]]:
+        """What it made, once succeeded."""
+    @property
+    def failure(self) -> Optional[str]:
+        """Why it failed."""
+    @property
+    def finished_at(self) -> Optional[datetime.datetime]:
+        """When it ended."""
 
 @final
 class Subscription(_Record):
     """A seller's monthly subscription."""
 
     @property
-    def state_name(self) -> str:
+    def id(self) -> str:
+        """The subscription id."""
+    @property
+    def seller(self) -> str:
+        """The subscriber."""
+    @property
+    def anchor(self) -> datetime.datetime:
+        """The subscription date: billing months count from it (T3)."""
+    @property
+    def method(self) -> str:
+        """The payment method of the first payment."""
+    @property
+    def status(self) -> Union[_Active, _PastDue, _Ended]:
+        """Where it stands."""
+    @property
+    def cancel_at_period_end(self) -> bool:
+        """Set by cancel, cleared by resume (S3)."""
+    @property
+    def paid_periods(self) -> int:
+        """Billing months paid so far."""
+    @property
+    def charges(self) -> list[_Charge]:
+        """Every charge, by period."""
+    @property
+    def current_period_end(self) -> Optional[datetime.datetime]:
+        """When the paid period in progress ends (None once ended)."""
+    @property
+    def renews_at(self) -> Optional[datetime.datetime]:
+        """When the next renewal is charged (None when it will not renew)."""
+    @property
+    def state_name(self) -> Literal["active", "cancelling", "past_due", "ended"]:
         """``"active"``, ``"cancelling"``, ``"past_due"`` or ``"ended"``."""
 
 @final
 class QuotaStatus(_Record):
     """A model's training quota."""
 
+    @property
+    def window(self) -> _QuotaWindow:
+        """The quota window (T1, T2)."""
     @property
     def used(self) -> int:
         """Trainings counted in the window."""
@@ -293,39 +868,190 @@ class Quote(_Record):
     """A price quote."""
 
     @property
-    def total(self) -> Decimal:
-        """The total in the policy currency."""
+    def unit(self) -> _PricingUnit:
+        """The pricing unit."""
+    @property
+    def quantity(self) -> int:
+        """The amount asked for, in that unit."""
+    @property
+    def lines(self) -> list[_QuoteLine]:
+        """Each line (P5)."""
+    @property
+    def total(self) -> Money:
+        """The total, rounded to the minor unit (P5)."""
+    @property
+    def included_edits(self) -> int:
+        """Edits the price includes (P1)."""
 
 @final
 class Listing(_Record):
     """A published model as clients see it."""
 
+    @property
+    def model(self) -> str:
+        """The model."""
+    @property
+    def seller(self) -> str:
+        """Its owner."""
+    @property
+    def name(self) -> str:
+        """Its name."""
+    @property
+    def subcategory(self) -> str:
+        """Its subcategory."""
+    @property
+    def price(self) -> _Price:
+        """Its price."""
+    @property
+    def placement(self) -> _Placement:
+        """Where it is shown."""
+
 @final
 class Charge(_Record):
     """A subscription charge."""
+
+    @property
+    def idempotency_key(self) -> str:
+        """``"<subscription>/<period>"``: a period is never charged twice (S5)."""
+    @property
+    def period(self) -> int:
+        """The billing month paid."""
+    @property
+    def amount(self) -> Money:
+        """The fee."""
+    @property
+    def source(self) -> Union[_BalanceSource, _MethodSource]:
+        """Balance or stored method."""
+    @property
+    def at(self) -> datetime.datetime:
+        """When it was taken."""
+
+@final
+class ChargeRequest(_Record):
+    """What a payment gateway is asked to charge."""
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same key for the same period on every retry (S5): never charge a key twice."""
+    @property
+    def seller(self) -> str:
+        """Who pays."""
+    @property
+    def method(self) -> _PaymentMethod:
+        """The stored method."""
+    @property
+    def amount(self) -> Money:
+        """How much."""
 
 @final
 class Creation(_Record):
     """A paid creation of a model (M5)."""
 
+    @property
+    def order(self) -> str:
+        """The order."""
+    @property
+    def client(self) -> str:
+        """The buyer."""
+    @property
+    def purchased_at(self) -> datetime.datetime:
+        """When it was paid."""
+
 @final
 class Asset(_Record):
     """An asset of a seller's library."""
 
+    @property
+    def id(self) -> str:
+        """The asset id."""
+    @property
+    def owner(self) -> str:
+        """The seller whose library holds it."""
+    @property
+    def source(self) -> Union[_NamedSource, _DeliverySource]:
+        """Where it comes from."""
+    @property
+    def modality(self) -> _Modality:
+        """Image, audio or text."""
+    @property
+    def meta(self) -> _AssetMeta:
+        """Facts about the content."""
+    @property
+    def tags(self) -> list[str]:
+        """Labels (A6)."""
+    @property
+    def added_at(self) -> datetime.datetime:
+        """When it entered the library."""
+    @property
+    def seq(self) -> int:
+        """Its rank in the seller's library."""
+    @property
+    def content(self) -> Optional[_BlobRef]:
+        """The file, when the library holds it."""
+
 @final
 class Partition(_Record):
-    """Everything of one seller's partition: seller, assets, models, jobs, subscriptions, orders."""
+    """Everything of one seller's partition."""
+
+    @property
+    def id(self) -> str:
+        """The seller the partition belongs to."""
+    @property
+    def seller(self) -> Optional[Seller]:
+        """The seller, once registered."""
+    @property
+    def assets(self) -> dict[str, Asset]:
+        """The seller's library, by asset id."""
+    @property
+    def models(self) -> dict[str, CreationModel]:
+        """The seller's models, by model id."""
+    @property
+    def jobs(self) -> dict[str, TrainingJob]:
+        """Training jobs, by job id."""
+    @property
+    def subscriptions(self) -> list[Subscription]:
+        """The seller's subscriptions, oldest first."""
+    @property
+    def orders(self) -> dict[str, Order]:
+        """Client orders on the seller's models, by order id."""
+    @property
+    def generations(self) -> dict[str, GenerationJob]:
+        """Queued generations, by generation id."""
+    @property
+    def counters(self) -> _Counters:
+        """Ids minted so far."""
 
 @final
 class PriceSpec(_Record):
     """A model's price: per unit (P2) or base plus increments (P3)."""
 
+    @property
+    def type(self) -> Literal["per_unit", "base_increments"]:
+        """P2 or P3."""
+    @property
+    def unit(self) -> _PricingUnit:
+        """The pricing unit."""
+    @property
+    def unit_price(self) -> Optional[Money]:
+        """P2: the price of one unit."""
+    @property
+    def base_quantity(self) -> Optional[int]:
+        """P3: the amount the base price covers."""
+    @property
+    def base_price(self) -> Optional[Money]:
+        """P3: the price of the base amount."""
+    @property
+    def increment_quantity(self) -> Optional[int]:
+        """P3: the size of each further increment."""
+    @property
+    def increment_price(self) -> Optional[Money]:
+        """P3: the price of each increment."""
     @staticmethod
-    def per_unit(unit: str, unit_price: _MoneyLike, currency: Optional[str] = None) -> PriceSpec:
+    def per_unit(unit: _PricingUnit, unit_price: _MoneyLike, currency: Optional[str] = None) -> PriceSpec:
         """``unit_price`` for each unit."""
     @staticmethod
     def base_increments(
-        unit: str,
+        unit: _PricingUnit,
         base_quantity: int,
         base_price: _MoneyLike,
         increment_quantity: int,
@@ -338,7 +1064,9 @@ class PriceSpec(_Record):
 
 @final
 class Money:
-    """An amount of money in a currency."""
+    """An amount of money in a currency: ``==`` and ``hash`` by value
+    (``Money("25") == Money("25.00")``), ordered within one currency (comparing two
+    currencies raises ``InvalidInputError``)."""
 
     def __new__(cls, amount: Union[Decimal, int, str], currency: str = "USD") -> Self: ...
     @property
@@ -350,7 +1078,14 @@ class Money:
     def rounded(self) -> Money:
         """Rounded to minor units, half away from zero (P5)."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __lt__(self, value: Money, /) -> bool: ...
+    def __le__(self, value: Money, /) -> bool: ...
+    def __gt__(self, value: Money, /) -> bool: ...
+    def __ge__(self, value: Money, /) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[type[Money], tuple[str, str]]:
+        """Pickles as ``Money(amount, currency)``."""
 
 @final
 class Policy:
@@ -365,7 +1100,7 @@ class Policy:
     def to_dict(self) -> dict[str, Any]:
         """The complete policy as a dict."""
     @property
-    def monthly_fee(self) -> Decimal:
+    def monthly_fee(self) -> Money:
         """The monthly subscription fee (S1)."""
     @property
     def currency(self) -> str:
@@ -387,13 +1122,31 @@ class ManualClock:
 
 @final
 class SimulatedGateway:
-    """A payment gateway that approves every charge except declined methods."""
+    """A payment gateway that approves every charge except declined methods, and
+    never charges one idempotency key twice."""
 
     def __new__(cls) -> Self: ...
     def set_declined(self, method: str, declined: bool = True) -> None:
         """Makes ``method`` decline (or approve again)."""
-    def charges(self) -> list[dict[str, Any]]:
-        """Every charge taken."""
+    def charges(self) -> list[ChargeRequest]:
+        """Every charge taken, one per idempotency key."""
+    def time_out_next(self, calls: int, after_charging: bool = False) -> None:
+        """Makes the next ``calls`` charges time out; with ``after_charging`` each
+        takes the charge first (the answer is what got lost)."""
+    def calls(self) -> int:
+        """How many times the gateway was called."""
+
+class _PaymentGateway(Protocol):
+    """What a payment gateway written in Python implements."""
+
+    def charge(self, request: ChargeRequest) -> str:
+        """Charges ``request.amount`` to ``request.method`` and returns the
+        processor's reference; raises ``ChargeDeclined(reason)`` for a decline. Any
+        other exception (or a return value that is not a ``str``) means "no answer":
+        nothing is recorded and the engine retries later with the same
+        ``idempotency_key``, which must never be charged twice (S5). It runs while the
+        engine holds the charge's lock: a hub call from inside it raises
+        ``RuntimeError``."""
 
 @final
 class CancelHandle:
@@ -481,7 +1234,7 @@ class Artifact:
         """The text of a text artifact."""
     def __eq__(self, value: object, /) -> bool: ...
 
-def inspect(data: bytes, policy: Optional[Policy] = None) -> tuple[_Modality, dict[str, Any]]:
+def inspect(data: bytes, policy: Optional[Policy] = None) -> tuple[_Modality, _AssetMeta]:
     """Decodes and measures a file as ``upload_asset`` would (A3)."""
 
 def mark_draft(clean: Artifact, reference: str, seed: int, payload: Optional[int] = None) -> tuple[Artifact, Optional[str]]:
@@ -561,12 +1314,17 @@ class TrainingResult:
 # ----------------------------------------------------------------------------- hub
 
 _GeneratorName = Literal["echo", "quilt", "jingle_synth", "espeak_guide", "markov_text"]
-_Generators = Union[Literal["reference", "echo"], Mapping[str, Union[_GeneratorName, _PythonGenerator, Any]]]
+"""The core's generators."""
+_RegistryName = Literal["echo", "reference", "none"]
+"""Registries: echo everywhere (the default), the reference generators, or none."""
+_Generators = Union[_RegistryName, Mapping[str, Union[_GeneratorName, _RegistryName, _PythonGenerator]]]
+"""``Hub(generators=...)``: a registry name, or subcategory (or ``"*"``: the
+registry for the rest) to a generator name or a Python generator."""
 
 class _Entitlement(TypedDict):
     """One capability of ``Hub.entitlements``."""
     allowed: bool
-    refusal: Optional[dict[str, Any]]
+    refusal: Optional[dict[str, _WireValue]]
 
 @final
 class Admin:
@@ -594,16 +1352,22 @@ class Hub:
         cls,
         policy: Optional[Policy] = None,
         clock: Optional[ManualClock] = None,
-        gateway: Optional[SimulatedGateway] = None,
+        gateway: Optional[Union[SimulatedGateway, _PaymentGateway]] = None,
         generators: Optional[_Generators] = None,
-    ) -> Self: ...
+    ) -> Self:
+        """A hub over a fresh memory store. ``gateway``: a ``SimulatedGateway``
+        (default: a fresh one) or an object with ``charge(request) -> str``.
+        ``generators``: ``None`` (the default: the echo generator everywhere), a
+        registry name (``"echo"``, ``"reference"``, ``"none"``), or a dict of
+        subcategory (or ``"*"`` for the registry of the rest) to a generator name or
+        a Python generator; an unknown key or name raises ``InvalidInputError`` (C1)."""
     @classmethod
     def open(
         cls,
         url: str,
         policy: Optional[Policy] = None,
         clock: Optional[ManualClock] = None,
-        gateway: Optional[SimulatedGateway] = None,
+        gateway: Optional[Union[SimulatedGateway, _PaymentGateway]] = None,
         generators: Optional[_Generators] = None,
     ) -> Hub:
         """A hub over the store at ``url`` (``"sqlite:path/fivergo.db"`` or ``"memory:"``)."""
@@ -614,8 +1378,8 @@ class Hub:
     def clock(self) -> Optional[ManualClock]:
         """The manual clock, or None for the system clock."""
     @property
-    def gateway(self) -> SimulatedGateway:
-        """The simulated payment gateway."""
+    def gateway(self) -> Union[SimulatedGateway, _PaymentGateway]:
+        """The payment gateway: its ``SimulatedGateway`` or the object passed as ``gateway``."""
     def now(self) -> datetime.datetime:
         """The hub's current time."""
     def events_since(self, cursor: int = 0, limit: int = 1000) -> tuple[list[Event], int]:
@@ -638,7 +1402,7 @@ class Hub:
         """A model's training quota."""
     def findings(self, seller: str, model: str) -> list[Finding]:
         """Review findings about a model's assets."""
-    def publish_checklist(self, seller: str, model: str) -> list[Any]:
+    def publish_checklist(self, seller: str, model: str) -> list[_Requirement]:
         """Every unmet publish requirement."""
     def entitlements(self, seller: str) -> dict[str, _Entitlement]:
         """What the seller may do now, each with the refusal the command would raise."""
@@ -658,7 +1422,7 @@ class Hub:
         """A stored file the actor may read, decoded, by reference dict or ``sha256``."""
     def file(self, actor: str, file: Union[str, Mapping[str, Any]]) -> bytes:
         """A stored file's bytes the actor may read, by reference dict or ``sha256``."""
-    def trained_style(self, seller: str, file: Union[str, Mapping[str, Any]]) -> dict[str, Any]:
+    def trained_style(self, seller: str, file: Union[str, Mapping[str, Any]]) -> _TrainedStyle:
         """A trained style (``generator``, ``format``, ``data``) of the seller's models."""
     def quote(self, model: str, quantity: int) -> Quote:
         """The price of ``quantity`` units."""
