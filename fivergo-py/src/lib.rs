@@ -4,8 +4,8 @@
 //! types (records from the core's wire form into frozen classes with typed getters,
 //! money ↔ `Money` / `decimal.Decimal`, instants ↔ aware `datetime`, enums ↔
 //! snake_case strings, files ↔ `bytes`), maps `Error` onto a `FivergoError` subclass
-//! per family, drives generators and payment gateways written in Python and releases
-//! the GIL while the core works.
+//! per family, drives generators and payment gateways written in Python, forwards the
+//! core's log records to Python's `logging` and releases the GIL while the core works.
 
 mod convert;
 mod errors;
@@ -13,6 +13,7 @@ mod eval;
 mod gateway;
 mod generator;
 mod hub;
+mod logging;
 mod media;
 mod values;
 
@@ -39,6 +40,8 @@ mod _fivergo {
     use crate::generator::{JobCancelled, JobProgress};
     #[pymodule_export]
     use crate::hub::{PyAdmin, PyHub, PyTrainingResult, PyTrainingRun};
+    #[pymodule_export]
+    use crate::logging::refresh_logging;
     #[pymodule_export]
     use crate::media::{detect_watermark, inspect, mark_draft, PyArtifact};
     #[pymodule_export]
@@ -70,12 +73,14 @@ mod _fivergo {
     }
 
     /// Adds the error classes with two bases (`PolicyError`, `InvalidInputError`,
-    /// `InvalidTypeError`: also `ValueError` / `TypeError`).
+    /// `InvalidTypeError`: also `ValueError` / `TypeError`) and forwards the core's
+    /// log records to Python's `logging` (logger `fivergo.command`, see
+    /// [`crate::logging`]).
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         for dual in crate::errors::Dual::ALL {
             m.add(dual.name(), dual.class(m.py())?)?;
         }
-        Ok(())
+        crate::logging::install(m.py())
     }
 }

@@ -10,7 +10,8 @@ snake_case strings (``"level_2"``, ``"image"``, ``"card"``); files are ``bytes``
 JPEG, WebP, WAV, UTF-8). Records (``Seller``, ``Order`` ...) have one typed attribute
 per field of the core's wire form. Every refusal raises a :class:`FivergoError`
 subclass carrying ``.code``, ``.rule``, ``.details`` and the error's data fields as
-attributes.
+attributes. The engine logs one record per command to the ``logging`` logger
+``fivergo.command``.
 """
 
 import threading
@@ -77,6 +78,7 @@ from ._fivergo import (
     inspect,
     load_policy,
     mark_draft,
+    refresh_logging,
 )
 
 
@@ -155,5 +157,5 @@ __all__ = [
     "PublishError", "QuotaError", "QuotaStatus", "Quote", "RefundError", "Seller", "SimulatedGateway",
     "StoreError", "Subscription", "SubscriptionError", "TrainingError", "TrainingFailed", "TrainingJob", "TrainingResult",
     "TrainingRun", "__version__", "default_policy_json", "detect_watermark", "evaluate", "from_numpy", "inspect", "load_policy",
-    "mark_draft", "run_worker", "to_numpy",
+    "mark_draft", "refresh_logging", "run_worker", "to_numpy",
 ]

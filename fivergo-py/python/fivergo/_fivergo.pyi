@@ -74,6 +74,7 @@ __all__ = [
     "inspect",
     "load_policy",
     "mark_draft",
+    "refresh_logging",
 ]
 
 __version__: str
@@ -1262,6 +1263,12 @@ def default_policy_json() -> str:
 
 def load_policy(json: str) -> str:
     """Parses and validates a policy JSON; returns the complete policy as JSON."""
+
+def refresh_logging() -> None:
+    """Re-reads the levels of the Python loggers the engine logs to (``fivergo.command``:
+    one record per command, DEBUG for success, INFO for a refusal, WARNING for a store
+    or internal failure). Call it after changing the logging configuration at run
+    time: levels are read once per logger, the first time the engine logs there."""
 
 # ----------------------------------------------------------------------------- generators
 
