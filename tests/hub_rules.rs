@@ -1770,3 +1770,67 @@ fn two_orders_generated_at_once_get_distinct_ids_and_each_draft_traces_to_its_ow
     }
     assert_eq!(f.hub.client_orders("carol").unwrap()[0].id, o2);
 }
+
+#[test]
+fn a_partition_holding_drafts_of_every_modality_survives_its_snapshot() {
+    // R: D5, G2
+    // Pictures, sounds and texts alike: the stored partition (what the store
+    // snapshots) holds only file references, and each draft reads back.
+    let mut policy = Policy::default();
+    policy
+        .catalogue
+        .set_available("writing_translation", true)
+        .unwrap();
+    let f = fx_with(policy.clone(), GeneratorRegistry::default());
+    f.hub.add_gig("ana", "writing_translation").unwrap();
+    f.hub.subscribe("ana", &"card".into()).unwrap();
+    let mut drafts = Vec::new();
+    for (slug, modality, meta) in [
+        ("tattoo", Modality::Image, AssetMeta::image(1024, 1024)),
+        ("jingles", Modality::Audio, AssetMeta::audio(60_000)),
+        ("writing_translation", Modality::Text, AssetMeta::text()),
+    ] {
+        let m = f.hub.create_model("ana", slug).unwrap().value;
+        let a = f
+            .hub
+            .add_asset("ana", AssetSource::Portfolio, modality, meta, &[])
+            .unwrap()
+            .value;
+        f.hub.select_assets("ana", &m, &[a]).unwrap();
+        f.hub.attest_originality("ana", &m).unwrap();
+        f.hub
+            .set_instructions("ana", &m, Some("Short and warm."))
+            .unwrap();
+        f.train(&m);
+        f.hub
+            .playground_generate("ana", &m, Brief::new("x"), 1)
+            .unwrap();
+        let unit = policy.catalogue.entry(slug).unwrap().pricing_units[0];
+        f.hub
+            .set_price(
+                "ana",
+                &m,
+                PriceSpec::PerUnit {
+                    unit,
+                    unit_price: usd("20"),
+                },
+            )
+            .unwrap();
+        f.hub.publish("ana", &m).unwrap();
+        let o = f
+            .hub
+            .order_draft("bob", &m, Brief::new("a rose"), 9)
+            .unwrap()
+            .value;
+        drafts.push((modality, o));
+    }
+    let stored = f.hub.admin().partition("ana").unwrap();
+    let json = serde_json::to_string(&stored).unwrap();
+    assert_eq!(serde_json::from_str::<Partition>(&json).unwrap(), stored);
+    for (modality, o) in drafts {
+        let draft = f.hub.draft("bob", &o).unwrap();
+        assert_eq!(draft.modality(), modality);
+        let json = serde_json::to_string(&draft).unwrap();
+        assert_eq!(serde_json::from_str::<Artifact>(&json).unwrap(), draft);
+    }
+}

@@ -36,7 +36,8 @@ fn records_naming(partition: &str) -> Vec<(log::Level, String)> {
         .collect()
 }
 
-// R: E1 — a registration and a refused registration, as the host's log sees them.
+// R: E1
+// A registration and a refused registration, as the host's log sees them.
 #[test]
 fn every_command_logs_its_name_partition_and_outcome() {
     log::set_logger(&Capture).ok();
