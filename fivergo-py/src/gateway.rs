@@ -7,9 +7,13 @@
 //! - it returns a `str`: the processor's reference for the charge;
 //! - it raises `ChargeDeclined(reason)`: the processor refused it (a renewal becomes
 //!   past due, a subscription does not start: S2);
-//! - it raises anything else or returns something other than a `str`: the processor
-//!   did not answer. Nothing is recorded and the engine asks again later with the
-//!   same idempotency key (S5), so a gateway must never charge one key twice.
+//! - it raises anything else, returns something other than a `str`, or answers after
+//!   its deadline (the object's `deadline_ms` attribute, default
+//!   [`GATEWAY_DEADLINE_MS`], as the Node binding): the processor did not answer.
+//!   Nothing is recorded and the engine asks again later with the same idempotency
+//!   key (S5), so a gateway must never charge one key twice. A late answer is
+//!   discarded as a generator's is: a Python call cannot be interrupted, only not
+//!   believed.
 //!
 //! The call reacquires the GIL, as a Python generator's calls do; the hub released it.
 //! It runs while the engine holds the charge's idempotency lock, so it must not call
@@ -25,8 +29,9 @@ use fivergo_core::subscription::{ChargeFailure, ChargeRequest, PaymentGateway};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBool, PyInt, PyString};
 use std::cell::Cell;
+use std::time::{Duration, Instant};
 
 create_exception!(
     fivergo,
@@ -68,14 +73,24 @@ impl Drop for Charging {
     }
 }
 
+/// How long a gateway may take to answer by default, in milliseconds (the Node
+/// binding's default too).
+pub const GATEWAY_DEADLINE_MS: u32 = 10_000;
+
+/// The longest deadline a gateway may ask for: one hour, in milliseconds.
+const MAX_DEADLINE_MS: u32 = 3_600_000;
+
 /// A Python object used as the hub's payment gateway.
 pub struct PyPaymentGateway {
     obj: Py<PyAny>,
+    /// Answers after this many milliseconds count as no answer.
+    deadline_ms: u32,
 }
 
 impl PyPaymentGateway {
-    /// Wraps `obj`, which must have a callable `charge`; anything else is an
-    /// `InvalidTypeError` naming `gateway`.
+    /// Wraps `obj`, which must have a callable `charge` (else an `InvalidTypeError`
+    /// naming `gateway`) and may have `deadline_ms`, a whole number of milliseconds
+    /// from 1 to 3 600 000 (else `invalid_input` naming `gateway.deadline_ms`).
     pub fn new(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         let callable = obj
             .getattr("charge")
@@ -92,8 +107,41 @@ impl PyPaymentGateway {
                 format!("a gateway is a SimulatedGateway or has a charge(request) method, not a {type_name}"),
             ));
         }
+        let deadline_ms = match obj.getattr("deadline_ms") {
+            Err(_) => GATEWAY_DEADLINE_MS,
+            Ok(ms) if ms.is_none() => GATEWAY_DEADLINE_MS,
+            Ok(ms) => {
+                let field = "gateway.deadline_ms";
+                if !ms.is_instance_of::<PyInt>() || ms.is_instance_of::<PyBool>() {
+                    let type_name = ms
+                        .get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default();
+                    return Err(crate::errors::type_err(
+                        field,
+                        format!("expected an int of milliseconds, got {type_name}"),
+                    ));
+                }
+                match ms.extract::<i64>() {
+                    Ok(v) if (1..=i64::from(MAX_DEADLINE_MS)).contains(&v) => v as u32,
+                    _ => {
+                        let got = ms.str().map(|s| s.to_string()).unwrap_or_default();
+                        let err = fivergo_core::Error::out_of_range(
+                            field,
+                            "milliseconds",
+                            1,
+                            MAX_DEADLINE_MS,
+                            got,
+                        );
+                        return Err(crate::errors::to_py_err(obj.py(), &err));
+                    }
+                }
+            }
+        };
         Ok(Self {
             obj: obj.clone().unbind(),
+            deadline_ms,
         })
     }
 
@@ -152,7 +200,22 @@ impl PaymentGateway for PyPaymentGateway {
                 }
             };
             let _charging = Charging::enter();
-            Self::answer(py, self.obj.bind(py).call_method1("charge", (request,)))
+            let started = Instant::now();
+            let called = self.obj.bind(py).call_method1("charge", (request,));
+            if started.elapsed() > Duration::from_millis(self.deadline_ms.into()) {
+                // Whatever it said came too late: the engine already counts it as no
+                // answer and will ask again with the same key.
+                if let Err(err) = called {
+                    if !err.is_instance_of::<PyException>(py) {
+                        CallFrame::stash(err);
+                    }
+                }
+                return Err(ChargeFailure::Unavailable(format!(
+                    "the gateway did not answer within {} ms",
+                    self.deadline_ms
+                )));
+            }
+            Self::answer(py, called)
         })
     }
 }

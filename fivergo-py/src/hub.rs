@@ -237,10 +237,10 @@ impl PyHub {
     /// - `gateway`: a `SimulatedGateway` (default: a fresh one) or any object with a
     ///   `charge(request: ChargeRequest) -> str` method: return the processor's
     ///   reference, raise `ChargeDeclined(reason)` for a decline (S2); any other
-    ///   exception or return value means the processor did not answer (nothing is
-    ///   recorded; the engine retries with the same idempotency key, S5). It must not
-    ///   call the hub (the engine holds the charge's lock): such a call raises
-    ///   `RuntimeError`;
+    ///   exception or return value, or an answer later than the object's `deadline_ms`
+    ///   (default 10 000), means the processor did not answer (nothing is recorded;
+    ///   the engine retries with the same idempotency key, S5). It must not call the
+    ///   hub (the engine holds the charge's lock): such a call raises `RuntimeError`;
     /// - `generators`: `None` (the default: the echo generator everywhere), a registry
     ///   name (`"echo"`, `"reference"`: the core's reference generators, `"none"`), or
     ///   a dict of subcategory → a generator name (`"echo"`, `"quilt"`,

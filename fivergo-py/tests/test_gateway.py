@@ -162,3 +162,44 @@ def test_a_gateway_without_a_charge_method_is_refused(clock):
 
     with pytest.raises(TypeError):
         fivergo.Hub(clock=clock, gateway=NotCallable())
+
+
+# R: S5
+def test_a_late_answer_is_no_answer_and_the_retry_sends_the_same_key(clock):
+    import time
+
+    class Slow(Processor):
+        deadline_ms = 50
+        delay = 0.2
+
+        def charge(self, request):
+            time.sleep(self.delay)
+            return super().charge(request)
+
+    processor = Slow()
+    hub = fivergo.Hub(clock=clock, gateway=processor)
+    hub.register_seller("ana", "level_2")
+    hub.add_payment_method("ana", "card", "card")
+    with pytest.raises(fivergo.SubscriptionError) as err:
+        hub.subscribe("ana", "card")
+    assert err.value.code == "gateway_unavailable" and "50 ms" in err.value.reason
+    assert hub.subscription("ana") is None
+    processor.delay = 0
+    hub.subscribe("ana", "card")
+    assert [r.idempotency_key for r in processor.requests] == ["ana/sub-1/0", "ana/sub-1/0"]
+    assert processor.charged == {"ana/sub-1/0": "ch_1"}  # the late charge, found again: charged once
+    assert hub.subscription("ana").charges[0]["source"]["reference"] == "ch_1"
+
+
+# R: S5
+@pytest.mark.parametrize("deadline, cls", [(0, fivergo.InvalidInputError), (-1, fivergo.InvalidInputError),
+                                           (3_600_001, fivergo.InvalidInputError), (2**70, fivergo.InvalidInputError),
+                                           (1.5, fivergo.InvalidTypeError), ("10", fivergo.InvalidTypeError),
+                                           (True, fivergo.InvalidTypeError)])
+def test_a_gateway_deadline_out_of_range_is_refused(clock, deadline, cls):
+    class Timed(Processor):
+        deadline_ms = deadline
+
+    with pytest.raises(cls) as err:
+        fivergo.Hub(clock=clock, gateway=Timed())
+    assert (err.value.code, err.value.field) == ("invalid_input", "gateway.deadline_ms")

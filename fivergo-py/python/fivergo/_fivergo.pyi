@@ -1143,11 +1143,12 @@ class _PaymentGateway(Protocol):
     def charge(self, request: ChargeRequest) -> str:
         """Charges ``request.amount`` to ``request.method`` and returns the
         processor's reference; raises ``ChargeDeclined(reason)`` for a decline. Any
-        other exception (or a return value that is not a ``str``) means "no answer":
-        nothing is recorded and the engine retries later with the same
-        ``idempotency_key``, which must never be charged twice (S5). It runs while the
-        engine holds the charge's lock: a hub call from inside it raises
-        ``RuntimeError``."""
+        other exception, a return value that is not a ``str``, or an answer later
+        than the gateway's optional ``deadline_ms`` attribute (milliseconds, 1 to
+        3 600 000, default 10 000) means "no answer": nothing is recorded and the
+        engine retries later with the same ``idempotency_key``, which must never be
+        charged twice (S5). It runs while the engine holds the charge's lock: a hub
+        call from inside it raises ``RuntimeError``."""
 
 @final
 class CancelHandle:
@@ -1266,8 +1267,8 @@ def load_policy(json: str) -> str:
 
 def refresh_logging() -> None:
     """Re-reads the levels of the Python loggers the engine logs to (``fivergo.command``:
-    one record per command, DEBUG for success, INFO for a refusal, WARNING for a store
-    or internal failure). Call it after changing the logging configuration at run
+    an outcome record per command, DEBUG for success, INFO for a refusal, WARNING for a
+    store or internal failure, after a DEBUG record of the command's span). Call it after changing the logging configuration at run
     time: levels are read once per logger, the first time the engine logs there."""
 
 # ----------------------------------------------------------------------------- generators
