@@ -5,8 +5,8 @@
 import type {
   Brief,
   BriefInput,
-  ChargeRequest,
   EvalReport,
+  Gateway,
   Hub as NativeHub,
   JobReport,
   Modality,
@@ -60,6 +60,7 @@ export type {
   FileRef,
   Finding,
   FivergoEvent,
+  Gateway,
   GatewayCharge,
   GenerationJob,
   GenerationOutcome,
@@ -174,27 +175,6 @@ export interface Generator {
   name?: string
   train(input: TrainInput, ctl: JobControl): unknown
   generate(input: GenerateInput, ctl: JobControl): Buffer | Uint8Array | string | Promise<Buffer | Uint8Array | string>
-}
-
-/**
- * The host's payment processor, called for card / PayPal charges (S2, S5).
- * `charge` returns the processor's reference (a string, or a Promise of one). A
- * thrown (or rejected) error with `code: 'charge_declined'` or `declined: true` is a
- * decline: a renewal becomes past due (S2). Any other error, a wrong type, or no
- * answer within `deadlineMs` (default 10 000) is "unavailable": nothing is recorded
- * and the engine asks again later with the same `idempotencyKey`, so `charge` must
- * never charge a key twice (S5).
- *
- * A synchronous command (`subscribe`, `tick`, any command that settles a renewal)
- * calls `charge` on the JavaScript thread and cannot wait for a Promise: it is
- * refused with `gateway_unavailable`, and the Promise's answer serves the retry with
- * the same key. The async commands (`workOnce`, `runTraining`, ...) wait for it.
- * `charge` must not call the hub (the seller being charged is locked meanwhile).
- */
-export interface Gateway {
-  charge(request: ChargeRequest): string | Promise<string>
-  /** How long an async command waits for `charge`, in milliseconds (1 to 3 600 000). */
-  deadlineMs?: number
 }
 
 /**

@@ -9,6 +9,15 @@
 //! objects with camelCase keys, lists arrays. Nothing is guessed from a field's name
 //! and no JSON text is written or parsed on the way.
 //!
+//! Building an object property by property through napi is what a read used to spend
+//! its time on (V8 looks up a map transition and internalizes the key for each
+//! property). So the value is first packed in Rust into two strings, opcodes and
+//! text ([`Packer`]), and one call to a small decoder compiled once per environment
+//! ([`DECODER`]) builds it in JavaScript, where each record shape has its own object
+//! literal (a fast map, keys interned once). Values holding a `Buffer` (artifacts) and
+//! a thread whose decoder is unavailable take the direct path, [`wire_value`] and
+//! `napi_define_properties`; both give the same values (`test/wire.test.mjs`).
+//!
 //! Keys: a record's field names (`renews_at`) become camelCase (`renewsAt`); a map's
 //! keys are ids (`ana/asset-1`) and stay as they are. The wire form does not tell a
 //! struct from a map, so a key is converted only when it looks like a field name
@@ -385,7 +394,402 @@ impl TypeName for Js {
 
 impl ToNapiValue for Js {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        unsafe { js_value(env, val) }
+        // SAFETY: napi passes the live environment of this thread.
+        unsafe {
+            match packed(env, &val)? {
+                Some(value) => Ok(value),
+                None => js_value(env, val),
+            }
+        }
+    }
+}
+
+// ----- the packed path ------------------------------------------------------------------
+
+/// Builds a value from its packed form: `decode(ops, text)`, where `ops` is a string of
+/// UTF-16 code units (opcodes and lengths) and `text` the strings and numbers in
+/// order. A record shape is announced once (op 10, with its keys) and gets an object
+/// literal factory; later records of that shape name it (op 9). Must match
+/// [`Packer`].
+pub const DECODER: &str = r#"(function () {
+  'use strict'
+  let ops = '', text = '', o = 0, t = 0
+  const shapes = []
+  const len = () => {
+    const a = ops.charCodeAt(o++)
+    return a < 0x8000 ? a : (a - 0x8000) * 0x10000 + ops.charCodeAt(o++)
+  }
+  const str = () => {
+    const n = len()
+    const s = text.slice(t, t + n)
+    t += n
+    return s
+  }
+  function next() {
+    switch (ops.charCodeAt(o++)) {
+      case 0: return null
+      case 1: return true
+      case 2: return false
+      case 3: return str()
+      case 5: return +str()
+      case 6: return new Date(+str())
+      case 7: return { amount: str(), currency: str() }
+      case 8: {
+        const n = len()
+        const a = new Array(n)
+        for (let i = 0; i < n; i++) a[i] = next()
+        return a
+      }
+      case 9: return shapes[len()](next)
+      case 10: {
+        const id = len()
+        const n = len()
+        const keys = []
+        for (let i = 0; i < n; i++) keys.push(str())
+        shapes[id] = new Function('d', 'return {' + keys.map((k) => JSON.stringify(k) + ': d()').join(', ') + '}')
+        return shapes[id](next)
+      }
+      case 11: {
+        const n = len()
+        const obj = {}
+        for (let i = 0; i < n; i++) {
+          const k = str()
+          Object.defineProperty(obj, k, { value: next(), writable: true, enumerable: true, configurable: true })
+        }
+        return obj
+      }
+    }
+    throw new Error('fivergo: a packed value the decoder does not know')
+  }
+  return function decode(o_, t_) {
+    ops = o_
+    text = t_
+    o = 0
+    t = 0
+    try {
+      return next()
+    } finally {
+      ops = text = ''
+    }
+  }
+})()"#;
+
+/// Most record shapes announced to one decoder; past it a record goes as a map.
+const MAX_SHAPES: usize = 4096;
+
+/// This thread's decoder and the record shapes it knows.
+struct Decoder {
+    env: sys::napi_env,
+    /// The compiled decoder, or null when it could not be compiled (direct path).
+    decode: sys::napi_ref,
+    /// Shapes (their keys' cached names, by address) → id.
+    shapes: HashMap<Box<[usize]>, u32, BuildHasherDefault<Fnv>>,
+}
+
+thread_local! {
+    static DECODERS: RefCell<Option<Decoder>> = const { RefCell::new(None) };
+}
+
+/// Internal (used by `test/wire.test.mjs`): builds this thread's values through
+/// `napi_define_properties` (`true`) instead of the packed decoder, to compare paths.
+#[napi_derive::napi(js_name = "__wireDirect")]
+pub fn wire_direct(direct: bool) {
+    DIRECT.with(|d| d.set(direct));
+}
+
+thread_local! {
+    static DIRECT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Packs a value: opcodes, text, and the shapes it announces.
+struct Packer<'a> {
+    ops: Vec<u16>,
+    text: String,
+    shapes: &'a mut HashMap<Box<[usize]>, u32, BuildHasherDefault<Fnv>>,
+    /// Shapes announced by this value (removed again if it never reaches JavaScript).
+    announced: Vec<Box<[usize]>>,
+    keys: Vec<usize>,
+}
+
+impl Packer<'_> {
+    fn len(&mut self, n: usize) {
+        if n < 0x8000 {
+            self.ops.push(n as u16);
+        } else {
+            self.ops.push(0x8000 | (n >> 16) as u16);
+            self.ops.push(n as u16);
+        }
+    }
+
+    fn str(&mut self, s: &str) {
+        let units = if s.is_ascii() {
+            s.len()
+        } else {
+            s.encode_utf16().count()
+        };
+        self.len(units);
+        self.text.push_str(s);
+    }
+
+    fn number(&mut self, op: u16, n: impl std::fmt::Display) {
+        use std::fmt::Write;
+        self.ops.push(op);
+        let start = self.text.len();
+        let _ = write!(self.text, "{n}");
+        let written = self.text.len() - start;
+        self.len(written);
+    }
+
+    fn float(&mut self, f: f64) {
+        match f {
+            f if f.is_nan() => self.number(5, "NaN"),
+            f if f == f64::INFINITY => self.number(5, "Infinity"),
+            f if f == f64::NEG_INFINITY => self.number(5, "-Infinity"),
+            f => self.number(5, f),
+        }
+    }
+
+    /// The shape of a record whose keys (JavaScript names) are `names`: `(id, new)`,
+    /// or `None` past [`MAX_SHAPES`].
+    fn shape(&mut self, names: &[&'static CStr]) -> Option<(u32, bool)> {
+        self.keys.clear();
+        self.keys.extend(names.iter().map(|n| n.as_ptr() as usize));
+        if let Some(id) = self.shapes.get(self.keys.as_slice()) {
+            return Some((*id, false));
+        }
+        if self.shapes.len() >= MAX_SHAPES {
+            return None;
+        }
+        let id = self.shapes.len() as u32;
+        let key: Box<[usize]> = self.keys.as_slice().into();
+        self.shapes.insert(key.clone(), id);
+        self.announced.push(key);
+        Some((id, true))
+    }
+
+    fn record<'v>(&mut self, names: &[&'static CStr], values: impl Iterator<Item = Item<'v>>) {
+        match self.shape(names) {
+            Some((id, false)) => {
+                self.ops.push(9);
+                self.len(id as usize);
+            }
+            Some((id, true)) => {
+                self.ops.push(10);
+                self.len(id as usize);
+                self.len(names.len());
+                for name in names {
+                    self.str(name.to_str().unwrap_or_default());
+                }
+            }
+            None => {
+                self.ops.push(11);
+                self.len(names.len());
+                for (name, value) in names.iter().zip(values) {
+                    self.str(name.to_str().unwrap_or_default());
+                    self.item(value);
+                }
+                return;
+            }
+        }
+        for value in values {
+            self.item(value);
+        }
+    }
+
+    fn item(&mut self, item: Item<'_>) {
+        match item {
+            Item::Wire(w) => self.wire(w),
+            Item::Js(j) => self.js(j),
+        }
+    }
+
+    fn wire(&mut self, w: &Wire) {
+        match w {
+            Wire::Null => self.ops.push(0),
+            Wire::Bool(true) => self.ops.push(1),
+            Wire::Bool(false) => self.ops.push(2),
+            Wire::Int(i) => self.number(5, i),
+            Wire::UInt(u) => self.number(5, u),
+            Wire::Float(f) => self.float(*f),
+            Wire::Str(s) => {
+                self.ops.push(3);
+                self.str(s);
+            }
+            Wire::Instant(at) => self.number(6, at.timestamp_millis()),
+            Wire::Money(m) => {
+                self.ops.push(7);
+                self.str(&m.amount().to_string());
+                self.str(m.currency().code());
+            }
+            Wire::List(items) => {
+                self.ops.push(8);
+                self.len(items.len());
+                for item in items {
+                    self.wire(item);
+                }
+            }
+            Wire::Record(fields) => {
+                let names: Option<Vec<&'static CStr>> =
+                    fields.iter().map(|(k, _)| field_key(k)).collect();
+                match names {
+                    Some(names) => self.record(&names, fields.iter().map(|(_, v)| Item::Wire(v))),
+                    None => {
+                        // A map (keys are ids): keys as they are, or camelCase names.
+                        self.ops.push(11);
+                        self.len(fields.len());
+                        for (k, v) in fields {
+                            match field_key(k) {
+                                Some(name) => self.str(name.to_str().unwrap_or_default()),
+                                None if is_field_name(k) => self.str(&camel(k)),
+                                None => self.str(k),
+                            }
+                            self.wire(v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn js(&mut self, j: &Js) {
+        match j {
+            Js::Wire(w) => self.wire(w),
+            Js::List(items) => {
+                self.ops.push(8);
+                self.len(items.len());
+                for item in items {
+                    self.js(item);
+                }
+            }
+            Js::Obj(fields) => {
+                let names: Vec<&'static CStr> = fields.iter().map(|(k, _)| *k).collect();
+                self.record(&names, fields.iter().map(|(_, v)| Item::Js(v)));
+            }
+            // Never reached: `packable` sends these down the direct path.
+            Js::Bytes(_) | Js::Merge(..) => self.ops.push(0),
+        }
+    }
+}
+
+/// A value inside a record being packed.
+enum Item<'v> {
+    Wire(&'v Wire),
+    Js(&'v Js),
+}
+
+/// Whether a value has no `Buffer` (the packed form carries none).
+fn packable(j: &Js) -> bool {
+    match j {
+        Js::Wire(_) => true,
+        Js::List(items) => items.iter().all(packable),
+        Js::Obj(fields) => fields.iter().all(|(_, v)| packable(v)),
+        Js::Bytes(_) | Js::Merge(..) => false,
+    }
+}
+
+/// Compiles the decoder in `env`; a null reference when it cannot (the direct path
+/// then serves this thread).
+unsafe fn compile(env: sys::napi_env) -> sys::napi_ref {
+    // SAFETY (whole body): `env` is the live environment of this thread.
+    unsafe {
+        let mut source = std::ptr::null_mut();
+        let mut func = std::ptr::null_mut();
+        let mut reference = std::ptr::null_mut();
+        let ok = sys::napi_create_string_utf8(
+            env,
+            DECODER.as_ptr().cast(),
+            DECODER.len() as isize,
+            &mut source,
+        ) == sys::Status::napi_ok
+            && sys::napi_run_script(env, source, &mut func) == sys::Status::napi_ok
+            && sys::napi_create_reference(env, func, 1, &mut reference) == sys::Status::napi_ok;
+        if !ok {
+            let mut thrown = std::ptr::null_mut();
+            sys::napi_get_and_clear_last_exception(env, &mut thrown);
+            return std::ptr::null_mut();
+        }
+        reference
+    }
+}
+
+/// The value built by the decoder, or `None` for the direct path (a `Buffer` inside,
+/// no decoder on this thread, or direct mode).
+unsafe fn packed(env: sys::napi_env, value: &Js) -> napi::Result<Option<sys::napi_value>> {
+    if DIRECT.with(|d| d.get()) || !packable(value) {
+        return Ok(None);
+    }
+    DECODERS.with(|cell| {
+        let mut state = cell.borrow_mut();
+        if state.as_ref().is_none_or(|d| d.env != env) {
+            *state = Some(Decoder {
+                env,
+                // SAFETY: `env` is the live environment of this thread.
+                decode: unsafe { compile(env) },
+                shapes: HashMap::default(),
+            });
+        }
+        let decoder = state.as_mut().expect("set above");
+        if decoder.decode.is_null() {
+            return Ok(None);
+        }
+        let mut packer = Packer {
+            ops: Vec::with_capacity(64),
+            text: String::with_capacity(256),
+            shapes: &mut decoder.shapes,
+            announced: Vec::new(),
+            keys: Vec::new(),
+        };
+        packer.js(value);
+        let Packer {
+            ops,
+            text,
+            announced,
+            ..
+        } = packer;
+        // SAFETY: `env` is live; the decoder runs no code but its own (no re-entry).
+        match unsafe { decode(env, decoder.decode, &ops, &text) } {
+            Ok(value) => Ok(Some(value)),
+            Err(_) => {
+                // The decoder never saw these shapes: forget them; the direct path
+                // builds this value.
+                for key in announced {
+                    decoder.shapes.remove(&key);
+                }
+                Ok(None)
+            }
+        }
+    })
+}
+
+/// Calls the decoder with the packed strings.
+unsafe fn decode(
+    env: sys::napi_env,
+    decoder: sys::napi_ref,
+    ops: &[u16],
+    text: &str,
+) -> napi::Result<sys::napi_value> {
+    // SAFETY (whole body): `env` is live and `decoder` a reference of it.
+    unsafe {
+        let mut func = std::ptr::null_mut();
+        napi::check_status!(sys::napi_get_reference_value(env, decoder, &mut func))?;
+        let mut args = [std::ptr::null_mut(); 2];
+        napi::check_status!(sys::napi_create_string_utf16(
+            env,
+            ops.as_ptr(),
+            ops.len() as isize,
+            &mut args[0]
+        ))?;
+        args[1] = string(env, text)?;
+        let mut recv = std::ptr::null_mut();
+        napi::check_status!(sys::napi_get_undefined(env, &mut recv))?;
+        let mut out = std::ptr::null_mut();
+        let status = sys::napi_call_function(env, recv, func, 2, args.as_ptr(), &mut out);
+        if status != sys::Status::napi_ok {
+            let mut thrown = std::ptr::null_mut();
+            sys::napi_get_and_clear_last_exception(env, &mut thrown);
+            return Err(napi::Error::from_reason("the wire decoder failed"));
+        }
+        Ok(out)
     }
 }
 

@@ -678,6 +678,7 @@ pub struct ChargeRequest {
 pub struct Gateway {
     #[napi(ts_type = "(request: ChargeRequest) => string | Promise<string>")]
     pub charge: String,
+    /// How long an async command waits for `charge`, in milliseconds (1 to 3 600 000).
     pub deadline_ms: Option<f64>,
 }
 
