@@ -19,7 +19,7 @@ use crate::ids::{AssetId, JobId, ModelId, SellerId, SubscriptionId};
 use crate::media::MediaLimits;
 use crate::model::{CreationModel, TrainedVersion};
 use crate::policy::Policy;
-use crate::subscription::{Subscription, SubscriptionStatus};
+use crate::subscription::Subscription;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -627,7 +627,9 @@ pub fn quota_status<'a>(
             policy.training.before_subscription,
             None,
         ),
-        Some(sub) if sub.status == SubscriptionStatus::Active => {
+        Some(sub) => {
+            // A lapsed subscription refuses training as it refuses every AI feature.
+            Subscription::require_active(seller, Some(sub), "train")?;
             let period = sub.period_at(now);
             let limit = entry
                 .trainings_per_period
@@ -640,13 +642,6 @@ pub fn quota_status<'a>(
                 limit,
                 Some(period.end),
             )
-        }
-        Some(sub) => {
-            return Err(Error::SubscriptionRequired {
-                seller: seller.clone(),
-                action: "train".into(),
-                state: sub.state_name().into(),
-            })
         }
     };
     let used = jobs
@@ -664,7 +659,7 @@ pub fn quota_status<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::subscription::EndReason;
+    use crate::subscription::{EndReason, SubscriptionStatus};
 
     fn job(n: u32, window: QuotaWindow, status: JobStatus) -> TrainingJob {
         TrainingJob {
