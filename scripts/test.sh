@@ -181,6 +181,11 @@ fuzz_smoke() {
 suite "fuzz: cargo fuzz build + ${FUZZ_SMOKE_S} s smoke per target" fuzz_smoke
 
 # ---------------------------------------------------------------- Python binding
+# Both conformance runners write the native values they saw here (memory store), for
+# the wire comparison after the Node suite.
+export FIVERGO_WIRE_DUMP="$ROOT/target/wire-dump"
+rm -rf "$FIVERGO_WIRE_DUMP"
+mkdir -p "$FIVERGO_WIRE_DUMP"
 python_tests() {
     maturin develop --quiet --manifest-path fivergo-py/Cargo.toml --target "$HOST_TRIPLE" \
         && python -m pytest fivergo-py/tests \
@@ -199,6 +204,10 @@ node_tests() {
     )
 }
 suite "node: napi build + tsc + node --test" node_tests
+
+# ---------------------------------------------------------------- one wire form
+suite "wire: Python and Node hand out the same records and events" \
+    python tests/wire/compare.py "$FIVERGO_WIRE_DUMP"
 
 # ---------------------------------------------------------------- summary
 if ((${#FAILED[@]})); then

@@ -4,7 +4,7 @@
 // R: E1, E2, C1, C2, C3, C4, A1, A2, A3, A4, A5, A6, A7, A8, A9, T1, T2, T3, T4, T5, S1, S2, S3, S4, S5, M1, M2, M3, M4, M5, M6, M7, G1, G2, G3, G4, G5, P1, P2, P3, P4, P5, V1, V2, F1, F2, R1, R2, R3, D1, D2, D3, D4, D5
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fivergo, pgUrl } from './helpers.mjs'
@@ -255,7 +255,27 @@ async function runScenario(s, store) {
     }
     diffs.push(...local.map((d) => `${where}: ${d}`))
   }
+  if (process.env.FIVERGO_WIRE_DUMP && store === 'memory:') dumpWire(hub, join(process.env.FIVERGO_WIRE_DUMP, s.file.replace(/\.json$/, '.node.json')))
   return diffs
+}
+
+const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+/** A value as the binding hands it out, written as JSON the way the Python runner writes its own. */
+function wireNative(v) {
+  if (v instanceof Date) return v.toISOString()
+  if (Array.isArray(v)) return v.map(wireNative)
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [snake(k), wireNative(x)]))
+  return v
+}
+
+/** Every event and partition as a host sees them, for `tests/wire/compare.py`. */
+function dumpWire(hub, path) {
+  const admin = hub.admin()
+  const events = hub.eventsSince(0, 100000).events
+  const sellers = [...new Set(events.map((e) => e.partition))].sort()
+  const partitions = Object.fromEntries(sellers.map((s) => [s, wireNative(admin.partition(s))]))
+  writeFileSync(path, JSON.stringify({ events: events.map(wireNative), partitions }))
 }
 
 for (const s of SCENARIOS) {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -69,6 +70,26 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def wire_native(value: Any) -> Any:
+    """A value as the binding hands it out (attributes, ``datetime``, ``Money``), written
+    as JSON the same way the Node runner writes its own: instants as RFC 3339 UTC with
+    milliseconds, money as ``{"amount", "currency"}``."""
+    if isinstance(value, dt.datetime):
+        utc = value.astimezone(dt.timezone.utc)
+        return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if isinstance(value, fivergo.Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if hasattr(value, "to_dict"):
+        return {k: wire_native(getattr(value, k)) for k in value.to_dict()}
+    if isinstance(value, (list, tuple)):
+        return [wire_native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: wire_native(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
@@ -400,4 +421,15 @@ class Runner:
                 if "save" in step:
                     self.variables[step["save"]] = value
             failures.extend(f"{where}: {d}" for d in diffs)
+        dump = os.environ.get("FIVERGO_WIRE_DUMP")
+        if dump and self.store == "memory:":
+            self.dump_wire(Path(dump) / f"{self.scenario.file.removesuffix('.json')}.py.json")
         return failures
+
+    def dump_wire(self, path: Path) -> None:
+        """Writes every event and partition as a host sees them, for ``tests/wire/compare.py``."""
+        events, _ = self.hub.events_since(0, 100_000)
+        sellers = sorted({e.partition for e in events})
+        partitions = {s: wire_native(self.hub.admin().partition(s)) for s in sellers}
+        data = {"events": [wire_native(e) for e in events], "partitions": partitions}
+        path.write_text(json.dumps(data, sort_keys=True, indent=1))
