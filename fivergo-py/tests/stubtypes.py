@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ForwardRef
 
-from typing_extensions import NotRequired, Required
+from typing_extensions import NotRequired, Required, is_typeddict
 
 import fivergo
 
@@ -83,7 +83,7 @@ def mismatches(value: Any, tp: Any, namespace: dict[str, Any], path: str = "valu
         if not isinstance(value, tuple) or len(value) != len(args):
             return bad
         return [m for i, (v, a) in enumerate(zip(value, args)) for m in mismatches(v, a, namespace, f"{path}[{i}]")]
-    if typing.is_typeddict(tp):
+    if is_typeddict(tp):
         if not isinstance(value, dict):
             return bad
         hints = typing.get_type_hints(tp, globalns=namespace, include_extras=True)

@@ -107,7 +107,7 @@ class FivergoError(Exception):
     """The SPEC rule the refusal enforces (``"T5"``, ...), or ``None``."""
     family: str
     """The kind of refusal (``"order"``, ``"quota"``, ...): one per error variant, the class raised."""
-    details: dict[str, Any]
+    details: dict[str, _Json]
     """The error's fields as plain JSON (``code``, ``rule``, ``message`` included)."""
     events: list[Event]
     """For a refused command: the events settling recorded before the refusal."""
@@ -1098,7 +1098,7 @@ class Policy:
         """A policy from a dict (missing fields keep their defaults)."""
     def to_json(self) -> str:
         """The complete policy as pretty JSON."""
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, _Json]:
         """The complete policy as a dict."""
     @property
     def monthly_fee(self) -> Money:
@@ -1254,7 +1254,7 @@ def evaluate(
     seeds: Optional[Sequence[int]] = None,
     instructions: Optional[str] = None,
     policy: Optional[Policy] = None,
-) -> dict[str, Any]:
+) -> dict[str, _WireValue]:
     """Measures a generator with the core's harness: training time, latency,
     determinism, style fidelity against ``other``, watermark survival; the report as a
     dict with its markdown rendering under ``"table"``."""
