@@ -183,7 +183,7 @@ struct CommandTrace {
 /// failure `WARN`. With no `tracing` subscriber the records go to the `log` crate
 /// (what the Python binding forwards to `logging`).
 fn traced<T>(command: &'static str, f: impl FnOnce() -> CommandResult<T>) -> CommandResult<T> {
-    let span = tracing::debug_span!(target: "fivergo::command", "command", command);
+    let span = tracing::trace_span!(target: "fivergo::span", "command", command);
     let _entered = span.enter();
     let start = std::time::Instant::now();
     let outer = COMMAND.with(|c| c.replace(Some(CommandTrace::default())));
