@@ -4,9 +4,8 @@
 //! (command, partition, outcome, attempts, duration); with no `tracing` subscriber
 //! those become `log` records, which [`pyo3_log`] hands to the Python logger named
 //! after the target with `::` as `.`: `fivergo.command`. Success is `DEBUG`, a refusal
-//! `INFO`, a store or internal failure `WARNING`. The command's span has the same
-//! target, so its opening (`command; command="..."`, `DEBUG`) comes before each
-//! outcome record.
+//! `INFO`, a store or internal failure `WARNING`: one record per command (its span
+//! is `TRACE` on `fivergo::span`, below this bridge's `DEBUG` filter).
 //!
 //! Each Python logger's level is read the first time the core logs to it and kept,
 //! so a command whose record nobody wants never takes the GIL; after changing the
