@@ -143,56 +143,95 @@ fn is_field_name(key: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// FNV-1a: the key cache hashes short ASCII names, where SipHash's setup dominates.
+/// A word-at-a-time multiplicative hash for the caches below: they hash short names,
+/// addresses and lists of addresses, where SipHash's setup dominates.
 #[derive(Default)]
-struct Fnv(u64);
+struct Fast(u64);
 
-impl Hasher for Fnv {
+impl Fast {
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7cc1_b727_220a_95);
+    }
+}
+
+impl Hasher for Fast {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.word(u64::from_le_bytes(c.try_into().unwrap_or_default()));
         }
-        self.0 = h;
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.word(u64::from_le_bytes(last) ^ (rest.len() as u64) << 56);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.word(n as u64);
     }
 }
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fast>>;
 
 /// Most distinct field names cached per thread: the core has a few hundred; the cap
 /// only guards against a map whose keys look like field names.
 const MAX_CACHED_KEYS: usize = 4096;
 
-thread_local! {
-    /// Field name → its camelCase JavaScript name, NUL-terminated for
-    /// `napi_define_properties` (leaked: a bounded set of names).
-    static KEYS: RefCell<HashMap<Box<str>, &'static CStr, BuildHasherDefault<Fnv>>> =
-        RefCell::new(HashMap::default());
+/// Field names and their camelCase JavaScript names, NUL-terminated for
+/// `napi_define_properties` (leaked: a bounded set of names). A field name the core
+/// writes is a `&'static str`, found by its address without reading it.
+#[derive(Default)]
+struct Names {
+    by_text: FastMap<Box<str>, &'static CStr>,
+    by_address: FastMap<(usize, usize), Option<&'static CStr>>,
 }
 
-/// The JavaScript name of a field, if cached or cacheable.
-fn field_key(key: &str) -> Option<&'static CStr> {
-    if !is_field_name(key) {
-        return None;
-    }
-    KEYS.with(|keys| {
-        if let Some(k) = keys.borrow().get(key) {
-            return Some(*k);
+impl Names {
+    /// The JavaScript name of a record key, if it is a field name.
+    fn get(&mut self, key: &Cow<'static, str>) -> Option<&'static CStr> {
+        match key {
+            Cow::Borrowed(k) => {
+                let address = (k.as_ptr() as usize, k.len());
+                if let Some(name) = self.by_address.get(&address) {
+                    return *name;
+                }
+                let name = self.by_text(k);
+                if self.by_address.len() < MAX_CACHED_KEYS {
+                    self.by_address.insert(address, name);
+                }
+                name
+            }
+            Cow::Owned(k) => self.by_text(k),
         }
-        let mut keys = keys.borrow_mut();
-        if keys.len() >= MAX_CACHED_KEYS {
+    }
+
+    fn by_text(&mut self, key: &str) -> Option<&'static CStr> {
+        if !is_field_name(key) {
+            return None;
+        }
+        if let Some(name) = self.by_text.get(key) {
+            return Some(*name);
+        }
+        if self.by_text.len() >= MAX_CACHED_KEYS {
             return None;
         }
         // A field name holds no NUL byte (checked above).
         let name: &'static CStr = Box::leak(CString::new(camel(key)).ok()?.into_boxed_c_str());
-        keys.insert(key.into(), name);
+        self.by_text.insert(key.into(), name);
         Some(name)
-    })
+    }
+}
+
+thread_local! {
+    /// The names the direct path uses.
+    static KEYS: RefCell<Names> = RefCell::new(Names::default());
+}
+
+/// The JavaScript name of a field, if cached or cacheable.
+fn field_key(key: &Cow<'static, str>) -> Option<&'static CStr> {
+    KEYS.with(|names| names.borrow_mut().get(key))
 }
 
 /// A data property (enumerable, writable, configurable: V8's fast path).
@@ -407,8 +446,8 @@ impl ToNapiValue for Js {
 // ----- the packed path ------------------------------------------------------------------
 
 /// Builds a value from its packed form: `decode(ops, text)`, where `ops` is a string of
-/// UTF-16 code units (opcodes and lengths) and `text` the strings and numbers in
-/// order. A record shape is announced once (op 10, with its keys) and gets an object
+/// UTF-16 code units (opcodes, lengths, numbers as their IEEE 754 bits, little end
+/// first) and `text` the strings in order. A record shape is announced once (op 10, with its keys) and gets an object
 /// literal factory; later records of that shape name it (op 9). Must match
 /// [`Packer`].
 pub const DECODER: &str = r#"(function () {
@@ -425,14 +464,25 @@ pub const DECODER: &str = r#"(function () {
     t += n
     return s
   }
+  const bits = new Uint16Array(4)
+  const f64 = new Float64Array(bits.buffer)
+  const num = () => {
+    bits[0] = ops.charCodeAt(o)
+    bits[1] = ops.charCodeAt(o + 1)
+    bits[2] = ops.charCodeAt(o + 2)
+    bits[3] = ops.charCodeAt(o + 3)
+    o += 4
+    return f64[0]
+  }
   function next() {
     switch (ops.charCodeAt(o++)) {
       case 0: return null
       case 1: return true
       case 2: return false
       case 3: return str()
-      case 5: return +str()
-      case 6: return new Date(+str())
+      case 4: return ops.charCodeAt(o++)
+      case 5: return num()
+      case 6: return new Date(num())
       case 7: return { amount: str(), currency: str() }
       case 8: {
         const n = len()
@@ -477,17 +527,23 @@ pub const DECODER: &str = r#"(function () {
 /// Most record shapes announced to one decoder; past it a record goes as a map.
 const MAX_SHAPES: usize = 4096;
 
-/// This thread's decoder and the record shapes it knows.
-struct Decoder {
+/// This thread's decoder, the record shapes it knows, and the packing buffers.
+struct Packing {
     env: sys::napi_env,
     /// The compiled decoder, or null when it could not be compiled (direct path).
     decode: sys::napi_ref,
     /// Shapes (their keys' cached names, by address) → id.
-    shapes: HashMap<Box<[usize]>, u32, BuildHasherDefault<Fnv>>,
+    shapes: FastMap<Box<[usize]>, u32>,
+    names: Names,
+    ops: Vec<u16>,
+    text: String,
+    keys: Vec<usize>,
+    names_buf: Vec<&'static CStr>,
 }
 
 thread_local! {
-    static DECODERS: RefCell<Option<Decoder>> = const { RefCell::new(None) };
+    static PACKING: RefCell<Option<Packing>> = const { RefCell::new(None) };
+    static DIRECT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Internal (used by `test/wire.test.mjs`): builds this thread's values through
@@ -497,27 +553,34 @@ pub fn wire_direct(direct: bool) {
     DIRECT.with(|d| d.set(direct));
 }
 
-thread_local! {
-    static DIRECT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
+// Opcodes of the packed form (see `DECODER`).
+const NULL: u16 = 0;
+const TRUE: u16 = 1;
+const FALSE: u16 = 2;
+const STR: u16 = 3;
+const SMALL: u16 = 4;
+const NUM: u16 = 5;
+const DATE: u16 = 6;
+const MONEY: u16 = 7;
+const LIST: u16 = 8;
+const SHAPED: u16 = 9;
+const NEW_SHAPE: u16 = 10;
+const MAP: u16 = 11;
 
 /// Packs a value: opcodes, text, and the shapes it announces.
 struct Packer<'a> {
-    ops: Vec<u16>,
-    text: String,
-    shapes: &'a mut HashMap<Box<[usize]>, u32, BuildHasherDefault<Fnv>>,
+    p: &'a mut Packing,
     /// Shapes announced by this value (removed again if it never reaches JavaScript).
     announced: Vec<Box<[usize]>>,
-    keys: Vec<usize>,
 }
 
 impl Packer<'_> {
     fn len(&mut self, n: usize) {
         if n < 0x8000 {
-            self.ops.push(n as u16);
+            self.p.ops.push(n as u16);
         } else {
-            self.ops.push(0x8000 | (n >> 16) as u16);
-            self.ops.push(n as u16);
+            self.p.ops.push(0x8000 | (n >> 16) as u16);
+            self.p.ops.push(n as u16);
         }
     }
 
@@ -528,124 +591,129 @@ impl Packer<'_> {
             s.encode_utf16().count()
         };
         self.len(units);
-        self.text.push_str(s);
+        self.p.text.push_str(s);
     }
 
-    fn number(&mut self, op: u16, n: impl std::fmt::Display) {
-        use std::fmt::Write;
-        self.ops.push(op);
-        let start = self.text.len();
-        let _ = write!(self.text, "{n}");
-        let written = self.text.len() - start;
-        self.len(written);
-    }
-
-    fn float(&mut self, f: f64) {
-        match f {
-            f if f.is_nan() => self.number(5, "NaN"),
-            f if f == f64::INFINITY => self.number(5, "Infinity"),
-            f if f == f64::NEG_INFINITY => self.number(5, "-Infinity"),
-            f => self.number(5, f),
+    /// A number as its IEEE 754 bits, four code units (a small whole one as one).
+    fn number(&mut self, op: u16, n: f64) {
+        if op == NUM
+            && n.fract() == 0.0
+            && (0.0..65536.0).contains(&n)
+            && n.to_bits() != (-0.0f64).to_bits()
+        {
+            self.p.ops.extend([SMALL, n as u16]);
+            return;
         }
+        let bits = n.to_bits();
+        self.p.ops.extend([
+            op,
+            bits as u16,
+            (bits >> 16) as u16,
+            (bits >> 32) as u16,
+            (bits >> 48) as u16,
+        ]);
     }
 
-    /// The shape of a record whose keys (JavaScript names) are `names`: `(id, new)`,
-    /// or `None` past [`MAX_SHAPES`].
-    fn shape(&mut self, names: &[&'static CStr]) -> Option<(u32, bool)> {
-        self.keys.clear();
-        self.keys.extend(names.iter().map(|n| n.as_ptr() as usize));
-        if let Some(id) = self.shapes.get(self.keys.as_slice()) {
+    /// The shape of a record whose keys are `self.p.names_buf`: `(id, new)`, or `None`
+    /// past [`MAX_SHAPES`].
+    fn shape(&mut self) -> Option<(u32, bool)> {
+        let p = &mut *self.p;
+        p.keys.clear();
+        p.keys
+            .extend(p.names_buf.iter().map(|n| n.as_ptr() as usize));
+        if let Some(id) = p.shapes.get(p.keys.as_slice()) {
             return Some((*id, false));
         }
-        if self.shapes.len() >= MAX_SHAPES {
+        if p.shapes.len() >= MAX_SHAPES {
             return None;
         }
-        let id = self.shapes.len() as u32;
-        let key: Box<[usize]> = self.keys.as_slice().into();
-        self.shapes.insert(key.clone(), id);
+        let id = p.shapes.len() as u32;
+        let key: Box<[usize]> = p.keys.as_slice().into();
+        p.shapes.insert(key.clone(), id);
         self.announced.push(key);
         Some((id, true))
     }
 
-    fn record<'v>(&mut self, names: &[&'static CStr], values: impl Iterator<Item = Item<'v>>) {
-        match self.shape(names) {
+    /// A record with the keys in `self.p.names_buf`; `false` when it must go as a map.
+    fn record_head(&mut self) -> bool {
+        match self.shape() {
             Some((id, false)) => {
-                self.ops.push(9);
+                self.p.ops.push(SHAPED);
                 self.len(id as usize);
+                true
             }
             Some((id, true)) => {
-                self.ops.push(10);
+                self.p.ops.push(NEW_SHAPE);
                 self.len(id as usize);
+                let names = std::mem::take(&mut self.p.names_buf);
                 self.len(names.len());
-                for name in names {
+                for name in &names {
                     self.str(name.to_str().unwrap_or_default());
                 }
+                self.p.names_buf = names;
+                true
             }
-            None => {
-                self.ops.push(11);
-                self.len(names.len());
-                for (name, value) in names.iter().zip(values) {
-                    self.str(name.to_str().unwrap_or_default());
-                    self.item(value);
-                }
-                return;
-            }
-        }
-        for value in values {
-            self.item(value);
-        }
-    }
-
-    fn item(&mut self, item: Item<'_>) {
-        match item {
-            Item::Wire(w) => self.wire(w),
-            Item::Js(j) => self.js(j),
+            None => false,
         }
     }
 
     fn wire(&mut self, w: &Wire) {
         match w {
-            Wire::Null => self.ops.push(0),
-            Wire::Bool(true) => self.ops.push(1),
-            Wire::Bool(false) => self.ops.push(2),
-            Wire::Int(i) => self.number(5, i),
-            Wire::UInt(u) => self.number(5, u),
-            Wire::Float(f) => self.float(*f),
+            Wire::Null => self.p.ops.push(NULL),
+            Wire::Bool(true) => self.p.ops.push(TRUE),
+            Wire::Bool(false) => self.p.ops.push(FALSE),
+            Wire::Int(i) => self.number(NUM, *i as f64),
+            Wire::UInt(u) => self.number(NUM, *u as f64),
+            Wire::Float(f) => self.number(NUM, *f),
             Wire::Str(s) => {
-                self.ops.push(3);
+                self.p.ops.push(STR);
                 self.str(s);
             }
-            Wire::Instant(at) => self.number(6, at.timestamp_millis()),
+            Wire::Instant(at) => self.number(DATE, at.timestamp_millis() as f64),
             Wire::Money(m) => {
-                self.ops.push(7);
-                self.str(&m.amount().to_string());
+                use std::fmt::Write;
+                self.p.ops.push(MONEY);
+                let start = self.p.text.len();
+                let _ = write!(self.p.text, "{}", m.amount());
+                let written = self.p.text.len() - start;
+                self.len(written);
                 self.str(m.currency().code());
             }
             Wire::List(items) => {
-                self.ops.push(8);
+                self.p.ops.push(LIST);
                 self.len(items.len());
                 for item in items {
                     self.wire(item);
                 }
             }
             Wire::Record(fields) => {
-                let names: Option<Vec<&'static CStr>> =
-                    fields.iter().map(|(k, _)| field_key(k)).collect();
-                match names {
-                    Some(names) => self.record(&names, fields.iter().map(|(_, v)| Item::Wire(v))),
-                    None => {
-                        // A map (keys are ids): keys as they are, or camelCase names.
-                        self.ops.push(11);
-                        self.len(fields.len());
-                        for (k, v) in fields {
-                            match field_key(k) {
-                                Some(name) => self.str(name.to_str().unwrap_or_default()),
-                                None if is_field_name(k) => self.str(&camel(k)),
-                                None => self.str(k),
-                            }
-                            self.wire(v);
+                self.p.names_buf.clear();
+                let mut shaped = true;
+                for (k, _) in fields {
+                    match self.p.names.get(k) {
+                        Some(name) => self.p.names_buf.push(name),
+                        None => {
+                            shaped = false;
+                            break;
                         }
                     }
+                }
+                if shaped && self.record_head() {
+                    for (_, v) in fields {
+                        self.wire(v);
+                    }
+                    return;
+                }
+                // A map (keys are ids): keys as they are, field names camelCase.
+                self.p.ops.push(MAP);
+                self.len(fields.len());
+                for (k, v) in fields {
+                    match self.p.names.get(k) {
+                        Some(name) => self.str(name.to_str().unwrap_or_default()),
+                        None if is_field_name(k) => self.str(&camel(k)),
+                        None => self.str(k),
+                    }
+                    self.wire(v);
                 }
             }
         }
@@ -655,26 +723,32 @@ impl Packer<'_> {
         match j {
             Js::Wire(w) => self.wire(w),
             Js::List(items) => {
-                self.ops.push(8);
+                self.p.ops.push(LIST);
                 self.len(items.len());
                 for item in items {
                     self.js(item);
                 }
             }
             Js::Obj(fields) => {
-                let names: Vec<&'static CStr> = fields.iter().map(|(k, _)| *k).collect();
-                self.record(&names, fields.iter().map(|(_, v)| Item::Js(v)));
+                self.p.names_buf.clear();
+                self.p.names_buf.extend(fields.iter().map(|(k, _)| *k));
+                if !self.record_head() {
+                    self.p.ops.push(MAP);
+                    self.len(fields.len());
+                    for (k, v) in fields {
+                        self.str(k.to_str().unwrap_or_default());
+                        self.js(v);
+                    }
+                    return;
+                }
+                for (_, v) in fields {
+                    self.js(v);
+                }
             }
             // Never reached: `packable` sends these down the direct path.
-            Js::Bytes(_) | Js::Merge(..) => self.ops.push(0),
+            Js::Bytes(_) | Js::Merge(..) => self.p.ops.push(NULL),
         }
     }
-}
-
-/// A value inside a record being packed.
-enum Item<'v> {
-    Wire(&'v Wire),
-    Js(&'v Js),
 }
 
 /// Whether a value has no `Buffer` (the packed form carries none).
@@ -718,42 +792,47 @@ unsafe fn packed(env: sys::napi_env, value: &Js) -> napi::Result<Option<sys::nap
     if DIRECT.with(|d| d.get()) || !packable(value) {
         return Ok(None);
     }
-    DECODERS.with(|cell| {
+    PACKING.with(|cell| {
         let mut state = cell.borrow_mut();
-        if state.as_ref().is_none_or(|d| d.env != env) {
-            *state = Some(Decoder {
+        if state.as_ref().is_none_or(|p| p.env != env) {
+            *state = Some(Packing {
                 env,
                 // SAFETY: `env` is the live environment of this thread.
                 decode: unsafe { compile(env) },
-                shapes: HashMap::default(),
+                shapes: FastMap::default(),
+                names: Names::default(),
+                ops: Vec::with_capacity(256),
+                text: String::with_capacity(1024),
+                keys: Vec::new(),
+                names_buf: Vec::new(),
             });
         }
-        let decoder = state.as_mut().expect("set above");
-        if decoder.decode.is_null() {
+        let packing = state.as_mut().expect("set above");
+        if packing.decode.is_null() {
             return Ok(None);
         }
+        packing.ops.clear();
+        packing.text.clear();
         let mut packer = Packer {
-            ops: Vec::with_capacity(64),
-            text: String::with_capacity(256),
-            shapes: &mut decoder.shapes,
+            p: packing,
             announced: Vec::new(),
-            keys: Vec::new(),
         };
         packer.js(value);
-        let Packer {
-            ops,
-            text,
-            announced,
-            ..
-        } = packer;
+        let announced = packer.announced;
         // SAFETY: `env` is live; the decoder runs no code but its own (no re-entry).
-        match unsafe { decode(env, decoder.decode, &ops, &text) } {
+        let built = unsafe { decode(env, packing.decode, &packing.ops, &packing.text) };
+        // Big values leave big buffers behind: give them back.
+        if packing.text.capacity() > 1 << 20 {
+            packing.text = String::with_capacity(1024);
+            packing.ops = Vec::with_capacity(256);
+        }
+        match built {
             Ok(value) => Ok(Some(value)),
             Err(_) => {
                 // The decoder never saw these shapes: forget them; the direct path
                 // builds this value.
                 for key in announced {
-                    decoder.shapes.remove(&key);
+                    packing.shapes.remove(&key);
                 }
                 Ok(None)
             }
@@ -883,8 +962,11 @@ mod tests {
         assert!(is_field_name("renews_at"));
         assert!(!is_field_name("ana_b/asset-1"));
         assert!(!is_field_name(""));
-        assert_eq!(field_key("current_period_end"), Some(c"currentPeriodEnd"));
-        assert_eq!(field_key("ana/model-1"), None);
+        assert_eq!(
+            field_key(&Cow::Borrowed("current_period_end")),
+            Some(c"currentPeriodEnd")
+        );
+        assert_eq!(field_key(&Cow::Owned("ana/model-1".into())), None);
     }
 
     #[test]
