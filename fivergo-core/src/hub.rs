@@ -99,6 +99,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 mod claims;
 
 /// A command's result: its value and every event it recorded (settling included).
+///
+/// ```
+/// use fivergo_core::*;
+/// let hub = Hub::builder().build().unwrap();
+/// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// hub.add_gig("ana", "tattoo").unwrap();
+/// let created: Outcome<ModelId> = hub.create_model("ana", "tattoo").unwrap();
+/// assert_eq!(created.value.as_str(), "ana/model-1"); // the new id
+/// assert_eq!(created.events.iter().map(|e| e.kind()).collect::<Vec<_>>(), ["model_created"]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome<T = ()> {
     /// What the command returns (a new id, a file, ...).
@@ -230,6 +240,15 @@ fn note_attempt(partition: &SellerId) {
 }
 
 /// A page of the outbox: events after a cursor, and the cursor after them.
+///
+/// ```
+/// use fivergo_core::{store::Cursor, *};
+/// let hub = Hub::builder().build().unwrap();
+/// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// let page: EventPage = hub.events_since(Cursor::default(), 10).unwrap();
+/// assert_eq!(page.events.len(), 1);
+/// assert_eq!(page.next, Cursor(page.events[0].position)); // resume after the last one
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventPage {
     /// The events, in global order.
@@ -261,54 +280,170 @@ pub struct HubBuilder {
 
 impl HubBuilder {
     /// Uses `policy` (validated by [`HubBuilder::build`]).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let mut policy = Policy::default();
+    /// policy.models.active_model_limit = 5;
+    /// let hub = Hub::builder().policy(policy).build().unwrap();
+    /// assert_eq!(hub.policy().models.active_model_limit, 5);
+    /// ```
     pub fn policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
         self
     }
 
     /// Uses `clock` (default: [`SystemClock`]).
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use fivergo_core::*;
+    /// let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// clock.advance(Duration::hours(2)).unwrap();
+    /// assert_eq!(hub.now().to_rfc3339(), "2026-01-31T12:00:00+00:00");
+    /// ```
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
     }
 
     /// Uses `gateway` for card / PayPal charges (default: [`SimulatedGateway`]).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let gateway = SimulatedGateway::default();
+    /// let hub = Hub::builder().gateway(gateway.clone()).build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// assert_eq!(gateway.charges().len(), 1); // the first month went through this gateway
+    /// ```
     pub fn gateway(mut self, gateway: impl PaymentGateway + 'static) -> Self {
         self.gateway = Arc::new(gateway);
         self
     }
 
     /// Uses `generators` (default: [`EchoGenerator`](crate::EchoGenerator) everywhere).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use fivergo_core::*;
+    /// let mut generators = GeneratorRegistry::empty();
+    /// generators.register("tattoo", Arc::new(EchoGenerator));
+    /// let hub = Hub::builder().generators(generators).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_gig("ana", "illustration").unwrap();
+    /// # let train = |subcategory: &str| {
+    /// #     let m = hub.create_model("ana", subcategory).unwrap().value;
+    /// #     let a = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// #     hub.select_assets("ana", &m, &[a]).unwrap();
+    /// #     hub.attest_originality("ana", &m).unwrap();
+    /// #     hub.run_training(&hub.start_training("ana", &m).unwrap().value)
+    /// # };
+    /// assert_eq!(train("tattoo").unwrap().value, JobStatus::Succeeded);
+    /// assert_eq!(train("illustration").unwrap_err().code(), "generator_unavailable");
+    /// ```
     pub fn generators(mut self, generators: GeneratorRegistry) -> Self {
         self.generators = generators;
         self
     }
 
     /// Uses `style` for the draft marks (W1, W2).
+    ///
+    /// ```
+    /// use fivergo_core::{watermark::MarkStyle, *};
+    /// let style: MarkStyle = serde_json::from_str(r#"{"visible": {"opacity": 0.8}}"#).unwrap();
+    /// let bold = Hub::builder().watermark(style).build().unwrap();
+    /// let plain = Hub::builder().build().unwrap(); // the default style: opacity 0.42
+    /// # let draft_of = |hub: &Hub| {
+    /// #     hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// #     hub.add_gig("ana", "tattoo").unwrap();
+    /// #     hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// #     let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// #     let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// #     hub.select_assets("ana", &model, &[art]).unwrap();
+    /// #     hub.attest_originality("ana", &model).unwrap();
+    /// #     hub.run_training(&hub.start_training("ana", &model).unwrap().value).unwrap();
+    /// #     hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// #     let unit_price = Money::parse("20", Currency::Usd).unwrap();
+    /// #     hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price }).unwrap();
+    /// #     hub.subscribe("ana", &"card".into()).unwrap();
+    /// #     hub.publish("ana", &model).unwrap();
+    /// #     let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// #     let clean = hub.admin().order(&order).unwrap().clean.unwrap();
+    /// #     (hub.admin().artifact(&clean).unwrap(), hub.draft("bob", &order).unwrap())
+    /// # };
+    /// // The same order on both hubs (`draft_of` runs it): same picture, other marks (W1).
+    /// let ((clean_bold, draft_bold), (clean_plain, draft_plain)) = (draft_of(&bold), draft_of(&plain));
+    /// assert_eq!(clean_bold, clean_plain);
+    /// assert_ne!(draft_bold, draft_plain);
+    /// ```
     pub fn watermark(mut self, style: MarkStyle) -> Self {
         self.watermark = style;
         self
     }
 
     /// Keeps partitions in `store` (default: a fresh [`MemoryStore`]).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let store = MemoryStore::default();
+    /// let hub = Hub::builder().store(store.clone()).build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// assert_eq!(store.event_count(), 1);
+    /// ```
     pub fn store(mut self, store: impl Store + 'static) -> Self {
         self.store = Some(Arc::new(store));
         self
     }
 
     /// Keeps partitions in a store shared with other hubs.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use fivergo_core::*;
+    /// let store: Arc<dyn Store> = Arc::new(MemoryStore::default());
+    /// let one = Hub::builder().shared_store(store.clone()).build().unwrap();
+    /// let two = Hub::builder().shared_store(store).build().unwrap();
+    /// one.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// assert_eq!(two.seller("ana").unwrap().level, SellerLevel::Level2); // the other hub sees it
+    /// ```
     pub fn shared_store(mut self, store: Arc<dyn Store>) -> Self {
         self.store = Some(store);
         self
     }
 
     /// Keeps files in `blobs` (default: a fresh [`MemoryBlobStore`]).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let blobs = MemoryBlobStore::default();
+    /// let hub = Hub::builder().blobs(blobs.clone()).build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.upload_asset("ana", AssetSource::Upload, b"Short and dry.", None, &[]).unwrap();
+    /// assert_eq!(blobs.len(), 1);
+    /// ```
     pub fn blobs(mut self, blobs: impl BlobStore + 'static) -> Self {
         self.blobs = Some(Arc::new(blobs));
         self
     }
 
     /// Keeps files in a blob store shared with other hubs.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use fivergo_core::*;
+    /// let store: Arc<dyn Store> = Arc::new(MemoryStore::default());
+    /// let blobs: Arc<dyn BlobStore> = Arc::new(MemoryBlobStore::default());
+    /// let one = Hub::builder().shared_store(store.clone()).shared_blobs(blobs.clone()).build().unwrap();
+    /// let two = Hub::builder().shared_store(store).shared_blobs(blobs).build().unwrap();
+    /// one.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let id = one.upload_asset("ana", AssetSource::Upload, b"Short and dry.", None, &[]).unwrap().value;
+    /// let content = two.asset("ana", &id).unwrap().content.unwrap();
+    /// assert_eq!(two.file("ana", &content).unwrap().as_bytes(), b"Short and dry.");
+    /// ```
     pub fn shared_blobs(mut self, blobs: Arc<dyn BlobStore>) -> Self {
         self.blobs = Some(blobs);
         self
@@ -316,6 +451,14 @@ impl HubBuilder {
 
     /// Keeps at most `partitions` partitions decoded in memory (default 100 000);
     /// others are loaded from the store when a command needs them.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().cache_capacity(1).build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.register_seller("bob", SellerLevel::Level1, false).unwrap(); // ana's partition leaves the cache
+    /// assert_eq!(hub.seller("ana").unwrap().level, SellerLevel::Level2); // read again from the store
+    /// ```
     pub fn cache_capacity(mut self, partitions: usize) -> Self {
         self.cache_capacity = partitions;
         self
@@ -323,12 +466,32 @@ impl HubBuilder {
 
     /// Decides a command at most `attempts` times when other writers keep changing
     /// its partition (default 8), then refuses it with `concurrent_update`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use fivergo_core::*;
+    /// let store: Arc<dyn Store> = Arc::new(MemoryStore::default());
+    /// let patient = Hub::builder().shared_store(store.clone()).build().unwrap();
+    /// let hasty = Hub::builder().shared_store(store).max_attempts(1).build().unwrap();
+    /// patient.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hasty.add_gig("ana", "tattoo").unwrap(); // hasty now caches ana's partition...
+    /// patient.add_gig("ana", "illustration").unwrap(); // ...which another hub then changes
+    /// assert_eq!(hasty.add_gig("ana", "jingles").unwrap_err().code(), "concurrent_update");
+    /// assert!(patient.add_gig("ana", "jingles").is_ok()); // the default 8 attempts decide again
+    /// ```
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
 
     /// The hub, over the store and blob store given (memory ones by default).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let mut policy = Policy::default();
+    /// policy.models.active_model_limit = 0;
+    /// assert_eq!(Hub::builder().policy(policy).build().unwrap_err().code(), "invalid_policy");
+    /// ```
     pub fn build(self) -> Result<Hub, Error> {
         self.policy.validate()?;
         let capacity = NonZeroUsize::new(self.cache_capacity).unwrap_or(NonZeroUsize::MIN);
@@ -509,29 +672,113 @@ pub struct Admin<'a> {
 
 impl Admin<'_> {
     /// Everything of one seller's partition, as stored now.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// let p = hub.admin().partition("ana").unwrap();
+    /// assert_eq!(p.seller.unwrap().gigs.len(), 1);
+    /// assert!(p.models.contains_key(&model));
+    /// ```
     pub fn partition(&self, seller: &str) -> Result<Partition, Error> {
         self.hub.read(&seller.into(), |p| Ok(p.clone()))
     }
 
     /// Any order, all of it.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let o = hub.admin().order(&order).unwrap();
+    /// assert_eq!((o.client.as_str(), o.status), ("bob", OrderStatus::Drafted));
+    /// assert!(o.clean.is_some()); // the host sees all of it
+    /// ```
     pub fn order(&self, order: &OrderId) -> Result<Order, Error> {
         self.hub
             .read(&partition_of("order", order)?, |p| p.order(order).cloned())
     }
 
     /// An asset of any library.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let a = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(800, 600), &["koi"]).unwrap().value;
+    /// let asset = hub.admin().asset(&a).unwrap();
+    /// assert_eq!(asset.owner.as_str(), "ana");
+    /// assert!(asset.tags.contains("koi"));
+    /// ```
     pub fn asset(&self, asset: &AssetId) -> Result<Asset, Error> {
         self.hub
             .read(&partition_of("asset", asset)?, |p| p.asset(asset).cloned())
     }
 
     /// Any training job.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// assert_eq!(hub.admin().job(&job).unwrap().status, JobStatus::Queued);
+    /// assert_eq!(hub.admin().job(&"ana/job-9".into()).unwrap_err().code(), "not_found");
+    /// ```
     pub fn job(&self, job: &JobId) -> Result<TrainingJob, Error> {
         self.hub
             .read(&partition_of("job", job)?, |p| p.job(job).cloned())
     }
 
     /// Any queued generation.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::GenerationRequest, *};
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let request = GenerationRequest::Playground { seller: "ana".into(), model: model.clone(), brief: Brief::new("koi"), seed: 1 };
+    /// let queued = hub.queue_generation(request).unwrap().value;
+    /// assert_eq!(hub.admin().generation(&queued).unwrap().status, JobStatus::Queued);
+    /// ```
     pub fn generation(&self, job: &GenerationId) -> Result<GenerationJob, Error> {
         self.hub.read(&partition_of("generation", job)?, |p| {
             p.generation(job).cloned()
@@ -539,6 +786,30 @@ impl Admin<'_> {
     }
 
     /// Any stored file, decoded.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let clean = hub.admin().order(&order).unwrap().clean.unwrap();
+    /// assert_eq!(hub.admin().artifact(&clean).unwrap().modality(), Modality::Image);
+    /// assert_eq!(hub.artifact("bob", &clean).unwrap_err().code(), "not_approved_and_paid"); // not yet for the client
+    /// ```
     pub fn artifact(&self, file: &BlobRef) -> Result<Artifact, Error> {
         generation::load_artifact(
             file,
@@ -548,11 +819,38 @@ impl Admin<'_> {
     }
 
     /// Any stored file's bytes.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let id = hub.upload_asset("ana", AssetSource::Upload, b"Short and dry.", Some("bio.txt"), &[]).unwrap().value;
+    /// let content = hub.admin().asset(&id).unwrap().content.unwrap();
+    /// assert_eq!(hub.admin().file(&content).unwrap().as_bytes(), b"Short and dry.");
+    /// ```
     pub fn file(&self, file: &BlobRef) -> Result<Blob, Error> {
         self.hub.inner.blobs.fetch(file)
     }
 
     /// Any trained style, read from its file.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let style = hub.model("ana", &model).unwrap().live.unwrap().style;
+    /// assert_eq!(hub.admin().trained_style(&style).unwrap().generator, "echo");
+    /// ```
     pub fn trained_style(&self, style: &BlobRef) -> Result<TrainedStyle, Error> {
         self.hub
             .inner
@@ -572,6 +870,12 @@ fn partition_of<K: PartitionKey + std::fmt::Display>(
 impl Hub {
     /// A builder with the default policy, the system clock, a simulated gateway, the
     /// echo generator and memory stores.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap(); // default policy, system clock, memory stores
+    /// assert_eq!(hub.policy(), &Policy::default());
+    /// ```
     pub fn builder() -> HubBuilder {
         HubBuilder {
             policy: Policy::default(),
@@ -587,6 +891,14 @@ impl Hub {
     }
 
     /// A hub with the defaults over the store at `url` (see [`HubBuilder::open`]).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::open("memory:").unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// assert!(hub.seller("ana").is_ok());
+    /// assert_eq!(Hub::open("redis://localhost").unwrap_err().code(), "invalid_input");
+    /// ```
     pub fn open(url: &str) -> Result<Hub, Error> {
         Self::builder().open(url)
     }
@@ -935,21 +1247,55 @@ impl Hub {
     // ----- reading -------------------------------------------------------------
 
     /// The policy in force.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// assert_eq!(hub.policy().currency, Currency::Usd);
+    /// assert_eq!(hub.policy().monthly_fee(), Money::parse("25", Currency::Usd).unwrap());
+    /// ```
     pub fn policy(&self) -> &Policy {
         &self.inner.policy
     }
 
     /// The current instant of the hub's clock.
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use fivergo_core::*;
+    /// let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// assert_eq!(hub.now().to_rfc3339(), "2026-01-31T10:00:00+00:00");
+    /// clock.advance(Duration::days(1)).unwrap();
+    /// assert_eq!(hub.now().to_rfc3339(), "2026-02-01T10:00:00+00:00");
+    /// ```
     pub fn now(&self) -> DateTime<Utc> {
         self.inner.clock.now()
     }
 
     /// The store the hub runs on.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.add_gig("ana", "tattoo").unwrap();
+    /// assert_eq!(hub.store().version(&"ana".into()).unwrap(), 2); // two events in ana's partition
+    /// ```
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.inner.store
     }
 
     /// The blob store holding the files.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let id = hub.upload_asset("ana", AssetSource::Upload, b"Short and dry.", None, &[]).unwrap().value;
+    /// let content = hub.asset("ana", &id).unwrap().content.unwrap();
+    /// assert_eq!(hub.blobs().fetch(&content).unwrap().as_bytes(), b"Short and dry.");
+    /// ```
     pub fn blobs(&self) -> &Arc<dyn BlobStore> {
         &self.inner.blobs
     }
@@ -989,11 +1335,34 @@ impl Hub {
     }
 
     /// A seller.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::TopRated, true).unwrap();
+    /// let ana = hub.seller("ana").unwrap();
+    /// assert_eq!((ana.level, ana.pro), (SellerLevel::TopRated, true));
+    /// assert_eq!(hub.seller("bob").unwrap_err().code(), "not_found");
+    /// ```
     pub fn seller(&self, seller: &str) -> Result<Seller, Error> {
         self.read(&seller.into(), |p| p.seller().cloned())
     }
 
     /// A model, for its owner only (M7, D1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// let m = hub.model("ana", &model).unwrap();
+    /// assert_eq!((m.subcategory.as_str(), m.status), ("tattoo", ModelStatus::Draft));
+    /// assert_eq!(hub.model("bob", &model).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn model(&self, seller: &str, model: &ModelId) -> Result<CreationModel, Error> {
         self.read(&partition_of("model", model)?, |p| {
             p.owned_model(&seller.into(), model).cloned()
@@ -1002,6 +1371,21 @@ impl Hub {
 
     /// The seller's models, oldest first. Sellers keep read access whatever their
     /// level or subscription (E2, S4).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # hub.add_gig("ana", "illustration").unwrap();
+    /// hub.create_model("ana", "tattoo").unwrap();
+    /// hub.create_model("ana", "illustration").unwrap();
+    /// let subcategories: Vec<String> = hub.models("ana").unwrap().into_iter().map(|m| m.subcategory).collect();
+    /// assert_eq!(subcategories, ["tattoo", "illustration"]);
+    /// ```
     pub fn models(&self, seller: &str) -> Result<Vec<CreationModel>, Error> {
         self.read(&seller.into(), |p| {
             Ok(p.models_in_order().into_iter().cloned().collect())
@@ -1009,6 +1393,16 @@ impl Hub {
     }
 
     /// The seller's library, in the order the assets were added.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let first = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// let second = hub.add_asset("ana", AssetSource::WorkSample, Modality::Image, AssetMeta::image(800, 800), &[]).unwrap().value;
+    /// let ids: Vec<AssetId> = hub.assets("ana").unwrap().into_iter().map(|a| a.id).collect();
+    /// assert_eq!(ids, [first, second]);
+    /// ```
     pub fn assets(&self, seller: &str) -> Result<Vec<Asset>, Error> {
         self.read(&seller.into(), |p| {
             let mut list: Vec<Asset> = p.assets.values().cloned().collect();
@@ -1019,6 +1413,15 @@ impl Hub {
 
     /// An asset of the seller's library, for that seller only (D1); see
     /// [`Admin::asset`] for host-level access.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let id = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 1024), &["koi"]).unwrap().value;
+    /// assert!(hub.asset("ana", &id).unwrap().tags.contains("koi"));
+    /// assert_eq!(hub.asset("bob", &id).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn asset(&self, seller: &str, asset: &AssetId) -> Result<Asset, Error> {
         let partition = partition_of("asset", asset)?;
         if partition.as_str() != seller {
@@ -1033,6 +1436,31 @@ impl Hub {
     }
 
     /// What clients see of a published model: no assets, no style (D1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let listing = hub.listing(&model).unwrap();
+    /// assert_eq!((listing.seller.as_str(), listing.subcategory.as_str()), ("ana", "tattoo"));
+    /// assert_eq!(Some(listing.name), hub.model("ana", &model).unwrap().name); // named at its first training
+    /// hub.unpublish("ana", &model).unwrap();
+    /// assert_eq!(hub.listing(&model).unwrap_err().code(), "model_not_published");
+    /// ```
     pub fn listing(&self, model: &ModelId) -> Result<Listing, Error> {
         self.read(&partition_of("model", model)?, |p| {
             p.model(model)?.listing()
@@ -1040,6 +1468,28 @@ impl Hub {
     }
 
     /// A quote for `quantity` units of a published model (P1–P5).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let quote = hub.quote(&model, 3).unwrap(); // 3 items at 20 USD
+    /// assert_eq!((quote.quantity, quote.total), (3, usd("60")));
+    /// ```
     pub fn quote(&self, model: &ModelId, quantity: u32) -> Result<Quote, Error> {
         self.read(&partition_of("model", model)?, |p| {
             p.model(model)?.quote(quantity, &self.inner.policy)
@@ -1047,6 +1497,32 @@ impl Hub {
     }
 
     /// Creations clients purchased from a model, for its owner (M5).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// let creations = hub.creations("ana", &model).unwrap();
+    /// assert_eq!((creations.len(), creations[0].client.as_str()), (1, "bob"));
+    /// assert_eq!(creations[0].order, order);
+    /// ```
     pub fn creations(&self, seller: &str, model: &ModelId) -> Result<Vec<Creation>, Error> {
         self.read(&partition_of("model", model)?, |p| {
             let m = p.owned_model(&seller.into(), model)?;
@@ -1063,6 +1539,24 @@ impl Hub {
     }
 
     /// The training quota of a model now (T1–T3, T5), for its owner.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// assert_eq!(hub.quota("ana", &model).unwrap().remaining(), 2); // T1: two before subscribing
+    /// hub.run_training(&hub.start_training("ana", &model).unwrap().value).unwrap();
+    /// let quota = hub.quota("ana", &model).unwrap();
+    /// assert_eq!((quota.used, quota.limit), (1, 2));
+    /// ```
     pub fn quota(&self, seller: &str, model: &ModelId) -> Result<QuotaStatus, Error> {
         let now = self.now();
         self.read(&partition_of("model", model)?, |p| {
@@ -1081,6 +1575,21 @@ impl Hub {
     }
 
     /// The best-practice findings of a model's selected set (A4, A8), for its owner.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// let small = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(600, 600), &[]).unwrap().value;
+    /// hub.select_assets("ana", &model, &[small]).unwrap();
+    /// let codes: Vec<String> = hub.findings("ana", &model).unwrap().into_iter().map(|f| f.code).collect();
+    /// assert_eq!(codes, ["too_few_images", "low_resolution"]);
+    /// ```
     pub fn findings(&self, seller: &str, model: &ModelId) -> Result<Vec<Finding>, Error> {
         self.read(&partition_of("model", model)?, |p| {
             let m = p.owned_model(&seller.into(), model)?;
@@ -1091,6 +1600,24 @@ impl Hub {
     }
 
     /// The publish checklist (M2): every unmet requirement, empty when publishable.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let missing = hub.publish_checklist("ana", &model).unwrap();
+    /// assert!(missing.contains(&Requirement::SucceededTraining));
+    /// assert!(missing.contains(&Requirement::Price));
+    /// assert!(missing.contains(&Requirement::ActiveSubscription));
+    /// ```
     pub fn publish_checklist(
         &self,
         seller: &str,
@@ -1108,6 +1635,15 @@ impl Hub {
     /// What the seller may do now (create, train, use the playground, publish,
     /// serve clients, the assistant's automatic replies), each with the refusal the
     /// command would give (E1, E2, S2–S4). See [`Entitlements`].
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let can = hub.entitlements("ana").unwrap();
+    /// assert!(can.create_models.allowed() && can.train.allowed()); // T1: two trainings before subscribing
+    /// assert_eq!(can.publish.refusal().map(|e| e.code()), Some("subscription_required"));
+    /// ```
     pub fn entitlements(&self, seller: &str) -> Result<Entitlements, Error> {
         self.read(&seller.into(), |p| {
             Ok(Entitlements::of(
@@ -1119,6 +1655,20 @@ impl Hub {
     }
 
     /// The seller's latest subscription, if any.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// assert!(hub.subscription("ana").unwrap().is_none());
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// let sub = hub.subscription("ana").unwrap().unwrap();
+    /// assert_eq!((sub.status, sub.paid_periods), (SubscriptionStatus::Active, 1));
+    /// ```
     pub fn subscription(&self, seller: &str) -> Result<Option<Subscription>, Error> {
         self.read(&seller.into(), |p| Ok(p.latest_subscription().cloned()))
     }
@@ -1169,6 +1719,23 @@ impl Hub {
     }
 
     /// A training job, for the seller whose model it trains (D1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// assert_eq!(hub.job("ana", &job).unwrap().status, JobStatus::Queued);
+    /// assert_eq!(hub.job("bob", &job).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn job(&self, seller: &str, job: &JobId) -> Result<TrainingJob, Error> {
         let partition = partition_of("job", job)?;
         if partition.as_str() != seller {
@@ -1183,6 +1750,30 @@ impl Hub {
     }
 
     /// The watermarked draft of an order, for its client (G1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let draft = hub.draft("bob", &order).unwrap(); // visibly marked (W1)
+    /// assert_eq!(draft.modality(), Modality::Image);
+    /// assert_eq!(hub.draft("eve", &order).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn draft(&self, client: &str, order: &OrderId) -> Result<Artifact, Error> {
         let draft = self.read(&partition_of("order", order)?, |p| {
             let o = p.client_order(&client.into(), order)?;
@@ -1201,18 +1792,74 @@ impl Hub {
     /// file once its order is approved and paid (`not_approved_and_paid` before,
     /// G1); anything else is `forbidden`. See [`Admin::artifact`] for host-level
     /// access.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let clean = hub.order("ana", &order).unwrap().clean.unwrap();
+    /// assert_eq!(hub.artifact("bob", &clean).unwrap_err().code(), "not_approved_and_paid");
+    /// hub.approve("bob", &order).unwrap();
+    /// hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// assert_eq!(hub.artifact("bob", &clean).unwrap().modality(), Modality::Image);
+    /// assert_eq!(hub.artifact("eve", &clean).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn artifact(&self, actor: &str, file: &BlobRef) -> Result<Artifact, Error> {
         self.ensure_file_readable(actor, file)?;
         self.admin().artifact(file)
     }
 
     /// A trained style of the seller's models, read from its file (D1, D5).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let style = hub.model("ana", &model).unwrap().live.unwrap().style;
+    /// assert_eq!(hub.trained_style("ana", &style).unwrap().generator, "echo");
+    /// assert_eq!(hub.trained_style("bob", &style).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn trained_style(&self, seller: &str, style: &BlobRef) -> Result<TrainedStyle, Error> {
         self.read(&seller.into(), |p| p.ensure_file_readable(seller, style))?;
         self.admin().trained_style(style)
     }
 
     /// A stored file's bytes, for an actor who may read it (as [`Hub::artifact`]).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let id = hub.upload_asset("ana", AssetSource::Upload, b"Short and dry.", None, &[]).unwrap().value;
+    /// let content = hub.asset("ana", &id).unwrap().content.unwrap();
+    /// assert_eq!(hub.file("ana", &content).unwrap().as_bytes(), b"Short and dry.");
+    /// assert_eq!(hub.file("bob", &content).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn file(&self, actor: &str, file: &BlobRef) -> Result<Blob, Error> {
         self.ensure_file_readable(actor, file)?;
         self.inner.blobs.fetch(file)
@@ -1250,6 +1897,46 @@ impl Hub {
     /// `None` when no payload is found or it names no order of this store.
     ///
     /// Returns the order and the detector's confidence.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # struct Textured; // a generator whose pictures have texture enough to hold the payload
+    /// # impl Generator for Textured {
+    /// #     fn name(&self) -> &str { "textured" }
+    /// #     fn train(&self, input: &TrainingInput<'_>, ctl: &mut JobControl<'_>) -> Result<TrainedStyle, TrainError> { EchoGenerator.train(input, ctl) }
+    /// #     fn generate(&self, _: &TrainedStyle, _: &Brief, _: u64, _: &mut JobControl<'_>) -> Result<Artifact, Error> {
+    /// #         let mut img = Image::filled(512, 512, [0, 0, 0, 255]);
+    /// #         for (i, px) in img.rgba.chunks_mut(4).enumerate() {
+    /// #             let v = ((i * 2654435761) >> 13) as u8;
+    /// #             px[..3].copy_from_slice(&[v, v / 2, 255 - v]);
+    /// #         }
+    /// #         Ok(Artifact::Image(img))
+    /// #     }
+    /// # }
+    /// # let mut generators = GeneratorRegistry::default();
+    /// # generators.register("tattoo", std::sync::Arc::new(Textured));
+    /// # let hub = Hub::builder().generators(generators).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let leaked = hub.draft("bob", &order).unwrap(); // found posted somewhere
+    /// let (traced, confidence) = hub.trace(&leaked).unwrap().expect("the draft carries its payload (W2)");
+    /// assert_eq!(traced, order);
+    /// assert!(confidence > 0.5);
+    /// assert_eq!(hub.trace(&Artifact::Text("no mark".into())).unwrap(), None);
+    /// ```
     pub fn trace(&self, artifact: &Artifact) -> Result<Option<(OrderId, f32)>, Error> {
         let watermark::Detection::Found {
             payload,
@@ -1267,6 +1954,25 @@ impl Hub {
 
     /// A handle that cancels a queued or running training from another thread of
     /// this process (T4); [`Hub::cancel_training`] reaches other processes too.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let token = hub.cancel_handle(&job).unwrap();
+    /// std::thread::spawn(move || token.cancel()).join().unwrap(); // e.g. from a UI thread
+    /// assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Cancelled);
+    /// assert_eq!(hub.quota("ana", &model).unwrap().used, 0); // given back (T4)
+    /// ```
     pub fn cancel_handle(&self, job: &JobId) -> Result<CancelToken, Error> {
         self.admin().job(job)?;
         Ok(lock(&self.inner.tokens)
@@ -1278,6 +1984,14 @@ impl Hub {
     // ----- sellers (E) -----------------------------------------------------------
 
     /// Registers a seller (their partition begins).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// let done = hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// assert_eq!(done.events[0].kind(), "seller_registered");
+    /// assert_eq!(hub.register_seller("ana", SellerLevel::Level1, false).unwrap_err().code(), "already_exists");
+    /// ```
     pub fn register_seller(
         &self,
         seller: &str,
@@ -1297,6 +2011,29 @@ impl Hub {
 
     /// Changes a seller's level or Pro flag; dropping below eligibility unpublishes
     /// their published models (E2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// hub.set_seller_level("ana", SellerLevel::New, false).unwrap(); // below eligibility (E2)
+    /// assert_eq!(hub.seller("ana").unwrap().level, SellerLevel::New);
+    /// assert_eq!(hub.model("ana", &model).unwrap().status, ModelStatus::Unpublished);
+    /// ```
     pub fn set_seller_level(
         &self,
         seller: &str,
@@ -1318,6 +2055,15 @@ impl Hub {
     }
 
     /// Records that the seller has a Gig in `subcategory` (C2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.add_gig("ana", "tattoo").unwrap();
+    /// assert!(hub.seller("ana").unwrap().gigs.contains("tattoo"));
+    /// assert_eq!(hub.add_gig("ana", "plumbing").unwrap_err().code(), "unknown_subcategory");
+    /// ```
     pub fn add_gig(&self, seller: &str, subcategory: &str) -> CommandResult<()> {
         traced("add_gig", || {
             self.on_seller(seller, |_, s, ctx| {
@@ -1327,6 +2073,16 @@ impl Hub {
     }
 
     /// Adds money to the seller's available balance (S2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// hub.credit_balance("ana", usd("30")).unwrap();
+    /// hub.credit_balance("ana", usd("12.50")).unwrap();
+    /// assert_eq!(hub.seller("ana").unwrap().balance, usd("42.50"));
+    /// ```
     pub fn credit_balance(&self, seller: &str, amount: Money) -> CommandResult<()> {
         traced("credit_balance", || {
             self.on_seller(seller, |_, s, ctx| {
@@ -1336,6 +2092,15 @@ impl Hub {
     }
 
     /// Stores a card or PayPal account for the seller (S2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// hub.add_payment_method("ana", PaymentMethod::new("pp-1", PaymentMethodKind::Paypal, "ana@example.com")).unwrap();
+    /// assert_eq!(hub.seller("ana").unwrap().payment_methods[0].kind, PaymentMethodKind::Paypal);
+    /// assert!(hub.subscribe("ana", &"pp-1".into()).is_ok());
+    /// ```
     pub fn add_payment_method(&self, seller: &str, method: PaymentMethod) -> CommandResult<()> {
         traced("add_payment_method", || {
             self.on_seller(seller, |_, s, ctx| {
@@ -1364,6 +2129,16 @@ impl Hub {
     /// Adds a portfolio item, work sample or upload to the seller's library (A1),
     /// with metadata the host already measured. Client deliveries enter through
     /// [`Hub::set_delivery_public`] (D3); files through [`Hub::upload_asset`].
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let id = hub.add_asset("ana", AssetSource::Portfolio, Modality::Image, AssetMeta::image(1024, 768), &["koi"]).unwrap().value;
+    /// let asset = hub.asset("ana", &id).unwrap();
+    /// assert_eq!((asset.modality, asset.meta.width), (Modality::Image, Some(1024)));
+    /// assert!(asset.content.is_none()); // metadata only: files go through `upload_asset`
+    /// ```
     pub fn add_asset(
         &self,
         seller: &str,
@@ -1445,6 +2220,26 @@ impl Hub {
     }
 
     /// Adds and removes tags of an asset at any time (A6); models using it go stale (A7).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// hub.tag_asset("ana", &art, &["koi", "colour"], &[]).unwrap();
+    /// hub.tag_asset("ana", &art, &[], &["colour"]).unwrap();
+    /// assert_eq!(hub.asset("ana", &art).unwrap().tags.into_iter().collect::<Vec<_>>(), ["koi"]);
+    /// assert!(hub.model("ana", &model).unwrap().is_stale()); // trained before the new tags (A7)
+    /// ```
     pub fn tag_asset(
         &self,
         seller: &str,
@@ -1474,6 +2269,23 @@ impl Hub {
 
     /// Selects assets for a model. All of them pass the hard limits or none is
     /// selected (A3): a refusal keeps the selection as it was.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// let koi = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// let clip = hub.add_asset("ana", AssetSource::Upload, Modality::Audio, AssetMeta::audio(60_000), &[]).unwrap().value;
+    /// hub.select_assets("ana", &model, &[koi.clone()]).unwrap();
+    /// let err = hub.select_assets("ana", &model, &[koi.clone(), clip]).unwrap_err();
+    /// assert_eq!(err.code(), "modality_mismatch");
+    /// assert_eq!(hub.model("ana", &model).unwrap().assets, [koi]); // kept as it was
+    /// ```
     pub fn select_assets(
         &self,
         seller: &str,
@@ -1498,6 +2310,24 @@ impl Hub {
 
     /// Selects "All": the newest work samples and public deliveries (A2). Those that
     /// fail a hard limit are skipped and returned with their error.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # hub.add_gig("ana", "voice_over").unwrap();
+    /// let model = hub.create_model("ana", "voice_over").unwrap().value;
+    /// let long = hub.add_asset("ana", AssetSource::WorkSample, Modality::Audio, AssetMeta::audio(60_000), &[]).unwrap().value;
+    /// let short = hub.add_asset("ana", AssetSource::WorkSample, Modality::Audio, AssetMeta::audio(5_000), &[]).unwrap().value;
+    /// hub.add_asset("ana", AssetSource::Upload, Modality::Audio, AssetMeta::audio(60_000), &[]).unwrap(); // not a work sample
+    /// let skipped = hub.select_all_assets("ana", &model).unwrap().value;
+    /// assert_eq!(skipped.iter().map(|(id, e)| (id, e.code())).collect::<Vec<_>>(), [(&short, "asset_too_short")]);
+    /// assert_eq!(hub.model("ana", &model).unwrap().assets, [long]);
+    /// ```
     pub fn select_all_assets(
         &self,
         seller: &str,
@@ -1525,6 +2355,26 @@ impl Hub {
     }
 
     /// Removes assets from a model's selection (A7 marks it stale).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// hub.deselect_assets("ana", &model, &[art]).unwrap();
+    /// let m = hub.model("ana", &model).unwrap();
+    /// assert!(m.assets.is_empty());
+    /// assert!(m.is_stale()); // the live version was trained on it (A7)
+    /// ```
     pub fn deselect_assets(
         &self,
         seller: &str,
@@ -1539,6 +2389,24 @@ impl Hub {
     }
 
     /// Sets (or clears, with `None`) the seller's instructions (A5); marks stale (A7).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// hub.set_instructions("ana", &model, Some("Bold black outlines only.")).unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().instructions.as_deref(), Some("Bold black outlines only."));
+    /// hub.set_instructions("ana", &model, None).unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().instructions, None);
+    /// ```
     pub fn set_instructions(
         &self,
         seller: &str,
@@ -1553,6 +2421,23 @@ impl Hub {
     }
 
     /// Records the seller's attestation that every asset is their own original work (A9).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// hub.select_assets("ana", &model, &[art]).unwrap();
+    /// assert_eq!(hub.start_training("ana", &model).unwrap_err().code(), "attestation_required");
+    /// hub.attest_originality("ana", &model).unwrap();
+    /// assert!(hub.model("ana", &model).unwrap().attested_at.is_some());
+    /// assert!(hub.start_training("ana", &model).is_ok());
+    /// ```
     pub fn attest_originality(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
         traced("attest_originality", || {
             self.on_model(seller, model, |_, m, ctx| {
@@ -1576,6 +2461,20 @@ impl Hub {
     // ----- models (C, M) -----------------------------------------------------------
 
     /// Creates a draft model for a subcategory the seller has a Gig in (E1, C1, C2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// assert_eq!(model.as_str(), "ana/model-1");
+    /// assert_eq!(hub.model("ana", &model).unwrap().status, ModelStatus::Draft);
+    /// assert_eq!(hub.create_model("ana", "jingles").unwrap_err().code(), "no_gig_in_subcategory");
+    /// ```
     pub fn create_model(&self, seller: &str, subcategory: &str) -> CommandResult<ModelId> {
         traced("create_model", || {
             self.execute(&seller.into(), |p, ctx| {
@@ -1588,6 +2487,22 @@ impl Hub {
     }
 
     /// Sets the price (P1–P5).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// let price = PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") };
+    /// hub.set_price("ana", &model, price.clone()).unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().price, Some(price));
+    /// let by_the_second = PriceSpec::PerUnit { unit: PricingUnit::Seconds, unit_price: usd("1") };
+    /// assert_eq!(hub.set_price("ana", &model, by_the_second).unwrap_err().code(), "pricing_unit_not_allowed");
+    /// ```
     pub fn set_price(&self, seller: &str, model: &ModelId, price: PriceSpec) -> CommandResult<()> {
         traced("set_price", || {
             self.on_model(seller, model, |_, m, ctx| {
@@ -1602,6 +2517,20 @@ impl Hub {
     }
 
     /// Sets where clients meet the model: Gigs and profile (M4).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// let placement = Placement { gigs: ["gig-42".to_string()].into(), on_profile: false };
+    /// hub.set_placement("ana", &model, placement.clone()).unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().placement, placement);
+    /// ```
     pub fn set_placement(
         &self,
         seller: &str,
@@ -1621,6 +2550,28 @@ impl Hub {
     }
 
     /// Publishes the model, or lists every unmet requirement (M1, M2, E2, S4).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// hub.playground_generate("ana", &model, Brief::new("koi"), 1).unwrap();
+    /// hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// assert_eq!(hub.publish("ana", &model).unwrap_err().code(), "publish_requirements_unmet"); // no subscription
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// hub.publish("ana", &model).unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().status, ModelStatus::Published);
+    /// ```
     pub fn publish(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
         traced("publish", || {
             self.on_model(seller, model, |p, m, ctx| {
@@ -1638,6 +2589,29 @@ impl Hub {
     }
 
     /// Withdraws a published model from clients (M3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// hub.unpublish("ana", &model).unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().status, ModelStatus::Unpublished);
+    /// assert_eq!(hub.order_draft("bob", &model, Brief::new("koi"), 1).unwrap_err().code(), "model_not_published");
+    /// ```
     pub fn unpublish(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
         traced("unpublish", || {
             self.on_model(seller, model, |_, m, ctx| {
@@ -1647,6 +2621,25 @@ impl Hub {
     }
 
     /// Archives the model (unpublishing it first); refused while it trains (M3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// assert_eq!(hub.archive("ana", &model).unwrap_err().code(), "training_in_progress");
+    /// hub.run_training(&job).unwrap();
+    /// hub.archive("ana", &model).unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().status, ModelStatus::Archived);
+    /// ```
     pub fn archive(&self, seller: &str, model: &ModelId) -> CommandResult<()> {
         traced("archive", || {
             self.on_model(seller, model, |_, m, ctx| {
@@ -1656,6 +2649,30 @@ impl Hub {
     }
 
     /// "Report an issue" against a model or one of its creations (M6). Anyone may report.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// hub.report_issue("eve", &model, ReportTarget::Model, "Looks like my artwork.").unwrap();
+    /// assert_eq!(hub.model("ana", &model).unwrap().reports.len(), 1);
+    /// let unknown = ReportTarget::Creation { order: "ana/order-9".into() };
+    /// assert_eq!(hub.report_issue("eve", &model, unknown, "?").unwrap_err().code(), "not_found");
+    /// ```
     pub fn report_issue(
         &self,
         reporter: &str,
@@ -1693,6 +2710,24 @@ impl Hub {
     /// Queues a training: checks eligibility, assets, instructions, attestation and
     /// quota, takes one training from the quota, and names the model on its first
     /// training (E2, A5, A9, T1–T5, C3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// assert_eq!(hub.job("ana", &job).unwrap().status, JobStatus::Queued);
+    /// assert_eq!(hub.quota("ana", &model).unwrap().used, 1); // taken at once
+    /// assert!(hub.model("ana", &model).unwrap().name.is_some()); // named on its first training (C3)
+    /// ```
     pub fn start_training(&self, seller: &str, model: &ModelId) -> CommandResult<JobId> {
         traced("start_training", || {
             let actor = SellerId::from(seller);
@@ -1720,6 +2755,24 @@ impl Hub {
     /// for other commands meanwhile ([`begin_training`](Self::begin_training),
     /// [`TrainingRun::execute`] and [`finish_training`](Self::finish_training) split it
     /// for hosts that run trainings elsewhere).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// assert_eq!(hub.run_training(&job).unwrap().value, JobStatus::Succeeded);
+    /// let m = hub.model("ana", &model).unwrap();
+    /// assert_eq!((m.status, m.live.unwrap().version), (ModelStatus::Ready, 1));
+    /// ```
     pub fn run_training(&self, job: &JobId) -> CommandResult<JobStatus> {
         traced("run_training", || {
             let begun = self.begin_training(job)?;
@@ -1735,6 +2788,25 @@ impl Hub {
     /// to run without the hub. Its progress renews the lease; a runner that dies
     /// loses the job when the lease ends (it is then queued again for a worker, see
     /// [`crate::jobs`]).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let run = hub.begin_training(&job).unwrap().value;
+    /// assert_eq!(hub.job("ana", &job).unwrap().status, JobStatus::Running);
+    /// let result = std::thread::spawn(move || run.execute(&mut |_| {})).join().unwrap(); // off the hub
+    /// assert_eq!(hub.finish_training(result).unwrap().value, JobStatus::Succeeded);
+    /// ```
     pub fn begin_training(&self, job: &JobId) -> CommandResult<TrainingRun> {
         traced("begin_training", || self.start_training_run(job, None))
     }
@@ -1830,6 +2902,25 @@ impl Hub {
     /// Records what a [`TrainingRun`] produced: its progress, then a new live version
     /// (the previous one served until now, M3), or a failure or cancellation that
     /// gives the quota back (T4).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let run = hub.begin_training(&job).unwrap().value;
+    /// let result = run.execute(&mut |fraction| assert!((0.0..=1.0).contains(&fraction)));
+    /// assert_eq!(hub.finish_training(result).unwrap().value, JobStatus::Succeeded);
+    /// assert_eq!(hub.model("ana", &model).unwrap().live.unwrap().job, job); // the new live version
+    /// ```
     pub fn finish_training(&self, result: TrainingResult) -> CommandResult<JobStatus> {
         traced("finish_training", || {
             let TrainingResult {
@@ -1863,6 +2954,24 @@ impl Hub {
     /// Cancels a training (T4): a queued one at once, its quota back; a running one
     /// is asked to stop, which its runner sees at its next lease renewal wherever it
     /// runs (at once in this process).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// hub.cancel_training("ana", &job).unwrap();
+    /// assert_eq!(hub.job("ana", &job).unwrap().status, JobStatus::Cancelled);
+    /// assert_eq!(hub.quota("ana", &model).unwrap().used, 0); // given back (T4)
+    /// ```
     pub fn cancel_training(&self, seller: &str, job: &JobId) -> CommandResult<()> {
         traced("cancel_training", || {
             let actor = SellerId::from(seller);
@@ -1883,6 +2992,26 @@ impl Hub {
     /// A playground generation with the live version: clean while subscribed,
     /// watermarked otherwise (G2); counts toward publishing (M2). Returns the file
     /// and its content.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let (file, content) = hub.playground_generate("ana", &model, Brief::new("koi"), 1).unwrap().value;
+    /// assert_eq!(content.modality(), Modality::Image);
+    /// assert_eq!(hub.admin().artifact(&file).unwrap(), content);
+    /// assert_eq!(hub.model("ana", &model).unwrap().playground_generations, 1); // counts toward M2
+    /// ```
     pub fn playground_generate(
         &self,
         seller: &str,
@@ -1902,6 +3031,28 @@ impl Hub {
     }
 
     /// Checks a playground generation and hands it out as a [`GenerationRun`].
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let run = hub.begin_playground("ana", &model, Brief::new("koi"), 1).unwrap().value;
+    /// let result = std::thread::spawn(move || run.execute()).join().unwrap(); // off the hub
+    /// match hub.finish_generation(result).unwrap().value {
+    ///     Generated::Playground { watermarked, .. } => assert!(watermarked), // not subscribed (G2)
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
     pub fn begin_playground(
         &self,
         seller: &str,
@@ -1921,6 +3072,30 @@ impl Hub {
 
     /// Immediate-download path (G3): generates a watermarked draft priced by the
     /// model's quote for `brief.quantity` units (G1, G5, W1, W2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let o = hub.order("bob", &order).unwrap();
+    /// assert_eq!((o.status, o.path), (OrderStatus::Drafted, OrderPath::ImmediateDownload));
+    /// assert_eq!(o.quote.unwrap().total, usd("20"));
+    /// ```
     pub fn order_draft(
         &self,
         client: &str,
@@ -1936,6 +3111,30 @@ impl Hub {
 
     /// Checks an immediate-download order and hands its generation out as a
     /// [`GenerationRun`]; the order is created when the draft is finished.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let run = hub.begin_order_draft("bob", &model, Brief::new("two koi").with_quantity(2), 7).unwrap().value;
+    /// let result = std::thread::spawn(move || run.execute()).join().unwrap(); // off the hub
+    /// let Generated::Draft { order } = hub.finish_generation(result).unwrap().value else { panic!() };
+    /// assert_eq!(hub.order("bob", &order).unwrap().quote.unwrap().total, usd("40"));
+    /// ```
     pub fn begin_order_draft(
         &self,
         client: &str,
@@ -1954,6 +3153,30 @@ impl Hub {
     }
 
     /// Custom-offer path (G3, V2): the client contacts the seller with a brief.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let order = hub.contact_seller("bob", &model, Brief::new("a koi sleeve")).unwrap().value;
+    /// let o = hub.order("ana", &order).unwrap();
+    /// assert_eq!((o.path, o.status), (OrderPath::CustomOffer, OrderStatus::OfferRequested));
+    /// assert!(o.draft.is_none()); // nothing is generated before an offer is accepted
+    /// ```
     pub fn contact_seller(
         &self,
         client: &str,
@@ -1985,6 +3208,33 @@ impl Hub {
     }
 
     /// The client accepts the offer; the model generates the watermarked draft.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let order = hub.contact_seller("bob", &model, Brief::new("a koi sleeve")).unwrap().value;
+    /// let offer = CustomOffer { price: usd("80"), non_ai_work: usd("30"), revisions: 2, revision_window_hours: 72, terms: "Two rounds of edits.".into() };
+    /// hub.send_custom_offer("ana", &order, offer).unwrap();
+    /// hub.accept_offer("bob", &order, 7).unwrap();
+    /// let o = hub.order("bob", &order).unwrap();
+    /// assert_eq!(o.status, OrderStatus::Drafted);
+    /// assert!(o.draft.is_some());
+    /// ```
     pub fn accept_offer(&self, client: &str, order: &OrderId, seed: u64) -> CommandResult<()> {
         traced("accept_offer", || {
             let begun = self.begin_accept_offer(client, order, seed)?;
@@ -1995,6 +3245,33 @@ impl Hub {
     }
 
     /// Checks an offer's acceptance and hands its draft's generation out.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let order = hub.contact_seller("bob", &model, Brief::new("a koi sleeve")).unwrap().value;
+    /// let offer = CustomOffer { price: usd("80"), non_ai_work: usd("30"), revisions: 2, revision_window_hours: 72, terms: "Two rounds of edits.".into() };
+    /// hub.send_custom_offer("ana", &order, offer).unwrap();
+    /// let run = hub.begin_accept_offer("bob", &order, 7).unwrap().value;
+    /// let result = std::thread::spawn(move || run.execute()).join().unwrap(); // off the hub
+    /// assert_eq!(hub.finish_generation(result).unwrap().value, Generated::Draft { order: order.clone() });
+    /// assert_eq!(hub.order("bob", &order).unwrap().status, OrderStatus::Drafted);
+    /// ```
     pub fn begin_accept_offer(
         &self,
         client: &str,
@@ -2012,6 +3289,34 @@ impl Hub {
 
     /// Requests the included revision (V1) with a note; the model generates the
     /// revised watermarked draft at once.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// hub.download("bob", &order).unwrap(); // starts the one-day window (V1)
+    /// hub.request_revision("bob", &order, "Make the koi orange.").unwrap();
+    /// let o = hub.order("bob", &order).unwrap();
+    /// assert_eq!((o.status, o.revision_notes.len()), (OrderStatus::RevisionDelivered, 1));
+    /// assert_eq!(hub.request_revision("bob", &order, "Again?").unwrap_err().code(), "revision_not_allowed");
+    /// ```
     pub fn request_revision(&self, client: &str, order: &OrderId, note: &str) -> CommandResult<()> {
         traced("request_revision", || {
             let begun = self.begin_revision(client, order, note)?;
@@ -2023,6 +3328,35 @@ impl Hub {
 
     /// Checks a revision request and hands its draft's generation out; the window
     /// (V1) is judged at the instant of the request.
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// hub.download("bob", &order).unwrap(); // starts the one-day window (V1)
+    /// let run = hub.begin_revision("bob", &order, "Make the koi orange.").unwrap().value;
+    /// clock.advance(Duration::days(2)).unwrap(); // a slow generator: the window was judged when asked
+    /// hub.finish_generation(run.execute()).unwrap();
+    /// assert_eq!(hub.order("bob", &order).unwrap().status, OrderStatus::RevisionDelivered);
+    /// ```
     pub fn begin_revision(
         &self,
         client: &str,
@@ -2122,6 +3456,27 @@ impl Hub {
     /// Records what a [`GenerationRun`] produced, deciding on the partition as it is
     /// now: the playground generation (G2, M2), the new order with its draft (G1, G3),
     /// or the draft of an accepted offer or a revision (V1, V2), each marked (W1, W2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// let run = hub.begin_playground("ana", &model, Brief::new("koi"), 1).unwrap().value;
+    /// let result = run.execute(); // generated and stored, nothing recorded yet
+    /// let recorded = hub.finish_generation(result).unwrap();
+    /// assert_eq!(recorded.events[0].kind(), "playground_generated");
+    /// assert_eq!(hub.model("ana", &model).unwrap().playground_generations, 1);
+    /// ```
     pub fn finish_generation(&self, result: GenerationResult) -> CommandResult<Generated> {
         traced("finish_generation", || {
             if result.job.is_some() {
@@ -2207,6 +3562,20 @@ impl Hub {
     // ----- subscription (S) -----------------------------------------------------------
 
     /// Subscribes the seller; the first month is charged to a stored card or PayPal (S1, S2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// let sub = hub.subscribe("ana", &"card".into()).unwrap().value;
+    /// assert_eq!(sub.as_str(), "ana/sub-1");
+    /// assert!(hub.subscription("ana").unwrap().unwrap().is_active());
+    /// assert_eq!(hub.subscribe("ana", &"card".into()).unwrap_err().code(), "already_subscribed");
+    /// ```
     pub fn subscribe(
         &self,
         seller: &str,
@@ -2231,6 +3600,22 @@ impl Hub {
     /// other partition, then is refused with the first such error, carrying every
     /// event it recorded. The partition stays due; the next tick retries it, with
     /// the same idempotency key.
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// assert!(hub.tick().unwrap().events.is_empty()); // nothing due yet
+    /// clock.advance(Duration::days(29)).unwrap();
+    /// let kinds: Vec<_> = hub.tick().unwrap().events.iter().map(|e| e.kind()).collect();
+    /// assert_eq!(kinds, ["subscription_charged", "quota_renewed"]);
+    /// ```
     pub fn tick(&self) -> CommandResult<()> {
         traced("tick", || {
             const BATCH: usize = 256;
@@ -2278,6 +3663,24 @@ impl Hub {
 
     /// Renews the seller's subscription if due and returns the current period's
     /// charge. Repeating it never charges a period twice (S5).
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// let first = hub.renew_subscription("ana").unwrap().value.unwrap(); // nothing due: the current charge
+    /// assert_eq!((first.period, first.amount), (0, usd("25")));
+    /// clock.advance(Duration::days(29)).unwrap();
+    /// let second = hub.renew_subscription("ana").unwrap().value.unwrap();
+    /// assert_eq!(second.period, 1);
+    /// assert_eq!(hub.renew_subscription("ana").unwrap().value, Some(second)); // never charged twice (S5)
+    /// ```
     pub fn renew_subscription(&self, seller: &str) -> CommandResult<Option<Charge>> {
         traced("renew_subscription", || {
             self.execute(&seller.into(), |p, ctx| {
@@ -2295,6 +3698,24 @@ impl Hub {
     }
 
     /// Pays a past-due renewal (balance first, else the stored method) (S2).
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use fivergo_core::*;
+    /// let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// let gateway = SimulatedGateway::default();
+    /// let hub = Hub::builder().clock(clock.clone()).gateway(gateway.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// gateway.set_declined("card", true);
+    /// clock.advance(Duration::days(29)).unwrap();
+    /// hub.tick().unwrap(); // the renewal is declined
+    /// assert_eq!(hub.subscription("ana").unwrap().unwrap().state_name(), "past_due");
+    /// gateway.set_declined("card", false);
+    /// hub.pay_past_due("ana").unwrap();
+    /// assert_eq!(hub.subscription("ana").unwrap().unwrap().state_name(), "active");
+    /// ```
     pub fn pay_past_due(&self, seller: &str) -> CommandResult<()> {
         traced("pay_past_due", || {
             self.execute(&seller.into(), |p, ctx| {
@@ -2328,6 +3749,21 @@ impl Hub {
     }
 
     /// Cancels at the end of the paid cycle; features stay until then (S3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// let until = hub.cancel_subscription("ana").unwrap().value;
+    /// assert_eq!(until.to_rfc3339(), "2026-02-28T10:00:00+00:00"); // features stay until then
+    /// let sub = hub.subscription("ana").unwrap().unwrap();
+    /// assert_eq!((sub.state_name(), sub.is_active()), ("cancelling", true));
+    /// ```
     pub fn cancel_subscription(&self, seller: &str) -> CommandResult<DateTime<Utc>> {
         traced("cancel_subscription", || {
             self.execute(&seller.into(), |p, ctx| {
@@ -2341,6 +3777,21 @@ impl Hub {
     }
 
     /// Takes a cancellation back before the period ends (S3 decision).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// hub.subscribe("ana", &"card".into()).unwrap();
+    /// hub.cancel_subscription("ana").unwrap();
+    /// hub.resume_subscription("ana").unwrap();
+    /// assert_eq!(hub.subscription("ana").unwrap().unwrap().state_name(), "active");
+    /// assert_eq!(hub.resume_subscription("ana").unwrap_err().code(), "not_cancelled");
+    /// ```
     pub fn resume_subscription(&self, seller: &str) -> CommandResult<()> {
         traced("resume_subscription", || {
             self.execute(&seller.into(), |p, ctx| {
@@ -2355,6 +3806,31 @@ impl Hub {
     // ----- orders (G, V, F, R, D) ----------------------------------------------------
 
     /// The seller answers with a custom offer and its own terms (V2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let order = hub.contact_seller("bob", &model, Brief::new("a koi sleeve")).unwrap().value;
+    /// let offer = CustomOffer { price: usd("80"), non_ai_work: usd("30"), revisions: 2, revision_window_hours: 72, terms: "Two rounds of edits.".into() };
+    /// hub.send_custom_offer("ana", &order, offer.clone()).unwrap();
+    /// let o = hub.order("bob", &order).unwrap();
+    /// assert_eq!((o.status, o.offer), (OrderStatus::OfferSent, Some(offer)));
+    /// ```
     pub fn send_custom_offer(
         &self,
         seller: &str,
@@ -2379,6 +3855,30 @@ impl Hub {
 
     /// The client approves the current delivery (G1); approving a revised delivery
     /// completes the order with an edit (R2).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// hub.approve("bob", &order).unwrap();
+    /// assert!(hub.order("bob", &order).unwrap().approved);
+    /// assert_eq!(hub.approve("eve", &order).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn approve(&self, client: &str, order: &OrderId) -> CommandResult<()> {
         traced("approve", || {
             self.on_client_order(client, order, || OrderCommand::Approve)
@@ -2387,6 +3887,31 @@ impl Hub {
     }
 
     /// The host reports the client's completed payment of the order's price (G1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// let price = hub.order("bob", &order).unwrap().quote.unwrap().total;
+    /// hub.record_payment("bob", &order, price).unwrap();
+    /// assert!(hub.order("bob", &order).unwrap().paid_at.is_some());
+    /// assert_eq!(hub.download("bob", &order).unwrap_err().code(), "not_approved_and_paid"); // approval too (G1)
+    /// ```
     pub fn record_payment(
         &self,
         client: &str,
@@ -2401,6 +3926,32 @@ impl Hub {
 
     /// The clean file, for the client of an approved and paid order (G1, D2). The
     /// first download starts the revision window (V1).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// let clean = hub.download("bob", &order).unwrap().value;
+    /// assert_eq!(clean.modality(), Modality::Image);
+    /// assert!(hub.order("bob", &order).unwrap().downloaded_at.is_some()); // the revision window starts (V1)
+    /// ```
     pub fn download(&self, client: &str, order: &OrderId) -> CommandResult<Artifact> {
         traced("download", || {
             let actor = ClientId::from(client);
@@ -2419,6 +3970,31 @@ impl Hub {
     }
 
     /// G4: no source file exists for AI-generated assets, for anyone.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// let err = hub.request_source_file("bob", &order).unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("source_file_unavailable", Some("G4")));
+    /// ```
     pub fn request_source_file(&self, _actor: &str, order: &OrderId) -> CommandResult<()> {
         traced("request_source_file", || {
             self.execute(&partition_of("order", order)?, |p, ctx| {
@@ -2433,6 +4009,33 @@ impl Hub {
 
     /// The client accepts the released delivery without edits: the order completes
     /// and cannot be reviewed (R3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// hub.download("bob", &order).unwrap();
+    /// hub.accept_delivery("bob", &order).unwrap();
+    /// assert_eq!(hub.order("bob", &order).unwrap().status, OrderStatus::Completed);
+    /// assert_eq!(hub.review("bob", &order, 5, "Great").unwrap_err().code(), "review_not_allowed"); // R3
+    /// ```
     pub fn accept_delivery(&self, client: &str, order: &OrderId) -> CommandResult<()> {
         traced("accept_delivery", || {
             self.on_client_order(client, order, || OrderCommand::AcceptDelivery)
@@ -2442,6 +4045,34 @@ impl Hub {
 
     /// Rates and reviews an order that had an edit, once its final delivery is
     /// approved (R2, R3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// hub.download("bob", &order).unwrap();
+    /// hub.request_revision("bob", &order, "Make the koi orange.").unwrap();
+    /// hub.approve("bob", &order).unwrap(); // the edited delivery completes the order (R2)
+    /// hub.review("bob", &order, 5, "Spot on after one edit.").unwrap();
+    /// assert_eq!(hub.order("bob", &order).unwrap().review.unwrap().stars, 5);
+    /// ```
     pub fn review(
         &self,
         client: &str,
@@ -2456,6 +4087,31 @@ impl Hub {
     }
 
     /// F1: full refunds are not available for AI-generated assets.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// let err = hub.request_full_refund("bob", &order).unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("full_refund_unavailable", Some("F1")));
+    /// ```
     pub fn request_full_refund(&self, client: &str, order: &OrderId) -> CommandResult<()> {
         traced("request_full_refund", || {
             self.on_client_order(client, order, || OrderCommand::RequestFullRefund)
@@ -2464,6 +4120,36 @@ impl Hub {
     }
 
     /// F2: the seller refunds part of the work beyond the AI generation.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let order = hub.contact_seller("bob", &model, Brief::new("a koi sleeve")).unwrap().value;
+    /// let offer = CustomOffer { price: usd("80"), non_ai_work: usd("30"), revisions: 1, revision_window_hours: 24, terms: "Hand-inked linework.".into() };
+    /// hub.send_custom_offer("ana", &order, offer).unwrap();
+    /// hub.accept_offer("bob", &order, 7).unwrap();
+    /// hub.approve("bob", &order).unwrap();
+    /// hub.record_payment("bob", &order, usd("80")).unwrap();
+    /// hub.issue_partial_refund("ana", &order, usd("10")).unwrap();
+    /// assert_eq!(hub.order("ana", &order).unwrap().refunded, usd("10"));
+    /// let err = hub.issue_partial_refund("ana", &order, usd("25")).unwrap_err(); // beyond the 30 USD of non-AI work
+    /// assert_eq!(err.code(), "partial_refund_not_allowed");
+    /// ```
     pub fn issue_partial_refund(
         &self,
         seller: &str,
@@ -2484,6 +4170,33 @@ impl Hub {
 
     /// The client makes a paid delivery public (usable by the seller for training)
     /// or private again (D2, D3).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// # let order = hub.order_draft("bob", &model, Brief::new("a koi"), 7).unwrap().value;
+    /// # hub.approve("bob", &order).unwrap();
+    /// # hub.record_payment("bob", &order, usd("20")).unwrap();
+    /// hub.set_delivery_public("bob", &order, true).unwrap();
+    /// assert!(hub.order("bob", &order).unwrap().delivery_public);
+    /// let library = hub.assets("ana").unwrap();
+    /// assert!(library.iter().any(|a| matches!(&a.source, AssetSource::ClientDelivery { order: o, public: true } if *o == order)));
+    /// ```
     pub fn set_delivery_public(
         &self,
         client: &str,

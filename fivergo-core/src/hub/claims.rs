@@ -42,6 +42,31 @@ impl Hub {
 
     /// A queued generation, for whoever asked for it or the model's seller:
     /// where it stands and, once succeeded, what it made (D1, D2).
+    ///
+    /// ```
+    /// use fivergo_core::{generation::GenerationRequest, *};
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let request = GenerationRequest::OrderDraft { client: "bob".into(), model: model.clone(), brief: Brief::new("a koi"), seed: 7 };
+    /// let job = hub.queue_generation(request).unwrap().value;
+    /// assert_eq!(hub.generation("bob", &job).unwrap().status, JobStatus::Queued);
+    /// assert_eq!(hub.generation("ana", &job).unwrap().status, JobStatus::Queued); // the model's seller
+    /// assert_eq!(hub.generation("eve", &job).unwrap_err().code(), "forbidden");
+    /// ```
     pub fn generation(&self, actor: &str, job: &GenerationId) -> Result<GenerationJob, Error> {
         let partition = partition_of("generation", job)?;
         self.read(&partition, |p| {
@@ -60,6 +85,32 @@ impl Hub {
 
     /// Cancels a queued generation for whoever asked for it: a queued one at once,
     /// a running one at its worker's next lease renewal, wherever it runs.
+    ///
+    /// ```
+    /// use fivergo_core::{generation::GenerationRequest, *};
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// # let job = hub.start_training("ana", &model).unwrap().value;
+    /// # hub.run_training(&job).unwrap();
+    /// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+    /// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+    /// # hub.subscribe("ana", &"card".into()).unwrap();
+    /// # hub.publish("ana", &model).unwrap();
+    /// let request = GenerationRequest::OrderDraft { client: "bob".into(), model: model.clone(), brief: Brief::new("a koi"), seed: 7 };
+    /// let job = hub.queue_generation(request).unwrap().value;
+    /// assert_eq!(hub.cancel_generation("ana", &job).unwrap_err().code(), "forbidden"); // bob asked for it
+    /// hub.cancel_generation("bob", &job).unwrap();
+    /// assert_eq!(hub.generation("bob", &job).unwrap().status, JobStatus::Cancelled);
+    /// assert!(hub.claim_job("worker-1").unwrap().value.is_none()); // nothing left to run
+    /// ```
     pub fn cancel_generation(&self, actor: &str, job: &GenerationId) -> CommandResult<()> {
         super::traced("cancel_generation", || {
             let outcome = self.execute(&partition_of("generation", job)?, |p, ctx| {
@@ -84,6 +135,25 @@ impl Hub {
     /// Claims the job that has waited longest (a queued training or generation, or
     /// one whose worker's lease ran out: it is queued again first) and starts it on
     /// a lease in `worker`'s name. `None` when no job is ready. See [`crate::jobs`].
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// assert!(hub.claim_job("worker-1").unwrap().value.is_none()); // nothing queued
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let claimed = hub.claim_job("worker-1").unwrap().value.unwrap();
+    /// assert_eq!(claimed.work(), WorkId::Training(job.clone()));
+    /// assert_eq!(hub.job("ana", &job).unwrap().status, JobStatus::Running);
+    /// ```
     pub fn claim_job(&self, worker: &str) -> CommandResult<Option<ClaimedJob>> {
         super::traced("claim_job", || {
             self.inner.policy.limits.check_id("worker", worker)?;
@@ -178,6 +248,27 @@ impl Hub {
     /// Renews the lease of the `attempt`-th run of `work` (what a run's progress
     /// does by itself); the value says whether someone asked the job to stop.
     /// `job_lease_lost` when the run no longer holds the job.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let claimed = hub.claim_job("worker-1").unwrap().value.unwrap();
+    /// let (work, attempt) = (claimed.work(), claimed.attempt());
+    /// assert!(!hub.heartbeat(&work, attempt).unwrap().value); // keep going
+    /// hub.cancel_training("ana", &job).unwrap();
+    /// assert!(hub.heartbeat(&work, attempt).unwrap().value); // asked to stop
+    /// assert_eq!(hub.heartbeat(&work, attempt + 1).unwrap_err().code(), "job_lease_lost");
+    /// ```
     pub fn heartbeat(&self, work: &WorkId, attempt: u32) -> CommandResult<bool> {
         super::traced("heartbeat", || {
             let partition = work
@@ -206,6 +297,24 @@ impl Hub {
     /// new version or failure (T4), a generation's draft or playground file, or its
     /// failure. Refused with `job_lease_lost`, recording nothing, when the run lost
     /// its lease meanwhile (the job was queued again for another worker).
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let job = hub.start_training("ana", &model).unwrap().value;
+    /// let claimed = hub.claim_job("worker-1").unwrap().value.unwrap();
+    /// let report = hub.finish_job(claimed.execute()).unwrap().value;
+    /// assert_eq!((report.work, report.attempt, report.status), (WorkId::Training(job), 1, JobStatus::Succeeded));
+    /// ```
     pub fn finish_job(&self, finished: FinishedJob) -> CommandResult<JobReport> {
         super::traced("finish_job", || match finished {
             FinishedJob::Training(result) => {
