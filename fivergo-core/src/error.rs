@@ -418,6 +418,12 @@ impl ErrorFamily {
     ];
 
     /// The snake_case name (`invalid_input`, `order`, ...).
+    ///
+    /// ```
+    /// use fivergo_core::ErrorFamily;
+    /// assert_eq!(ErrorFamily::Quota.as_str(), "quota");
+    /// assert_eq!(serde_json::to_value(ErrorFamily::NotFound).unwrap(), ErrorFamily::NotFound.as_str());
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorFamily::Policy => "policy",
@@ -478,6 +484,14 @@ fn list(missing: &[Requirement]) -> String {
 
 impl Error {
     /// The family of the error: the exception class a binding raises.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// assert_eq!(hub.add_gig("nobody", "tattoo").unwrap_err().family(), ErrorFamily::NotFound);
+    /// let quota = Error::TrainingQuotaExhausted { model: "ana/model-1".into(), used: 2, limit: 2, renews_at: None };
+    /// assert_eq!(quota.family(), ErrorFamily::Quota);
+    /// ```
     pub fn family(&self) -> ErrorFamily {
         use Error::*;
         match self {
@@ -553,6 +567,16 @@ impl Error {
     }
 
     /// The SPEC rule the refusal enforces, where there is one.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// hub.register_seller("bob", SellerLevel::New, false).unwrap();
+    /// hub.add_gig("bob", "tattoo").unwrap();
+    /// let err = hub.create_model("bob", "tattoo").unwrap_err();
+    /// assert_eq!((err.code(), err.rule()), ("not_eligible", Some("E1")));
+    /// assert_eq!(hub.seller("eve").unwrap_err().rule(), None); // `not_found` enforces no rule
+    /// ```
     pub fn rule(&self) -> Option<&'static str> {
         use Error::*;
         Some(match self {
@@ -610,6 +634,15 @@ impl Error {
     }
 
     /// The error's fields as JSON, `code` included: what bindings and UIs read.
+    ///
+    /// ```
+    /// use fivergo_core::Error;
+    /// let err = Error::TrainingQuotaExhausted { model: "ana/model-1".into(), used: 2, limit: 2, renews_at: None };
+    /// let details = err.details();
+    /// assert_eq!(details["code"], "training_quota_exhausted");
+    /// assert_eq!((details["used"].as_u64(), details["rule"].as_str()), (Some(2), Some("T5")));
+    /// assert_eq!(details["message"], err.to_string());
+    /// ```
     pub fn details(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self)
             .unwrap_or_else(|_| serde_json::json!({ "code": self.code() }));
@@ -622,6 +655,14 @@ impl Error {
 
     /// `invalid_input`: `field`'s `what` (value, amount, length in bytes, ...) is `got`,
     /// outside `min..=max`.
+    ///
+    /// ```
+    /// use fivergo_core::Error;
+    /// let err = Error::out_of_range("brief.quantity", "value", 1, 1000, 0);
+    /// assert_eq!(err.code(), "invalid_input");
+    /// assert_eq!(err.details()["got"], "0");
+    /// assert_eq!(err.to_string(), "invalid brief.quantity: its value must be between 1 and 1000, got 0");
+    /// ```
     pub fn out_of_range(
         field: &str,
         what: &'static str,

@@ -26,6 +26,32 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Why a model left the published state.
+///
+/// ```
+/// use fivergo_core::*;
+/// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+/// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+/// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+/// # hub.add_gig("ana", "tattoo").unwrap();
+/// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+/// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+/// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+/// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+/// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+/// # hub.attest_originality("ana", &model).unwrap();
+/// # let job = hub.start_training("ana", &model).unwrap().value;
+/// # hub.run_training(&job).unwrap();
+/// # hub.playground_generate("ana", &model, Brief::new("x"), 1).unwrap();
+/// # hub.set_price("ana", &model, PriceSpec::PerUnit { unit: PricingUnit::Item, unit_price: usd("20") }).unwrap();
+/// # hub.subscribe("ana", &"card".into()).unwrap();
+/// # hub.publish("ana", &model).unwrap();
+/// let events = hub.set_seller_level("ana", SellerLevel::New, false).unwrap().events;
+/// let reason = events.iter().find_map(|r| match &r.event {
+///     Event::ModelUnpublished { reason, .. } => Some(*reason),
+///     _ => None,
+/// });
+/// assert_eq!(reason, Some(UnpublishReason::Eligibility)); // E2
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnpublishReason {
@@ -444,6 +470,25 @@ pub enum Event {
 impl Event {
     /// The job (training or queued generation) the event changes, if any: what the
     /// store's job index is updated for.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// # let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
+    /// # let hub = Hub::builder().clock(clock.clone()).build().unwrap();
+    /// # hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// # hub.add_gig("ana", "tattoo").unwrap();
+    /// # hub.add_payment_method("ana", PaymentMethod::new("card", PaymentMethodKind::Card, "Visa")).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::Usd).unwrap();
+    /// # let model = hub.create_model("ana", "tattoo").unwrap().value;
+    /// # let art = hub.add_asset("ana", AssetSource::Upload, Modality::Image, AssetMeta::image(1024, 1024), &[]).unwrap().value;
+    /// # hub.select_assets("ana", &model, &[art.clone()]).unwrap();
+    /// # hub.attest_originality("ana", &model).unwrap();
+    /// let queued = hub.start_training("ana", &model).unwrap();
+    /// let work: Vec<WorkId> = queued.events.iter().filter_map(|r| r.event.work()).collect();
+    /// assert_eq!(work, [WorkId::Training(queued.value)]);
+    /// let published = Event::ModelPublished { model: model.clone(), at: hub.now() };
+    /// assert_eq!(published.work(), None);
+    /// ```
     pub fn work(&self) -> Option<crate::jobs::WorkId> {
         use crate::jobs::WorkId;
         use Event::*;
@@ -513,11 +558,28 @@ pub struct Recorded {
 
 impl Recorded {
     /// The event's snake_case `type`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// let done = hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// let recorded: &Recorded = &done.events[0];
+    /// assert_eq!(recorded.kind(), "seller_registered");
+    /// assert_eq!(recorded.kind(), recorded.event.kind());
+    /// ```
     pub fn kind(&self) -> &'static str {
         self.event.kind()
     }
 
     /// The id of the `sequence`-th event of `partition`.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let hub = Hub::builder().build().unwrap();
+    /// let done = hub.register_seller("ana", SellerLevel::Level2, false).unwrap();
+    /// assert_eq!(Recorded::id_of(&"ana".into(), 1), done.events[0].id);
+    /// assert_eq!(Recorded::id_of(&"ana".into(), 7).as_str(), "ana/event-7");
+    /// ```
     pub fn id_of(partition: &SellerId, sequence: u64) -> EventId {
         EventId(format!("{partition}/event-{sequence}"))
     }

@@ -39,6 +39,16 @@ use std::borrow::Cow;
 const INSTANT: &str = "$fivergo::Instant";
 
 /// A record field or value as a binding receives it.
+///
+/// ```
+/// use fivergo_core::wire::{to_wire, Wire};
+/// use fivergo_core::{Currency, Money};
+/// assert_eq!(to_wire(&Some(3u8)).unwrap(), Wire::Int(3));
+/// assert_eq!(to_wire(&None::<u8>).unwrap(), Wire::Null);
+/// assert_eq!(to_wire(&u64::MAX).unwrap(), Wire::UInt(u64::MAX));
+/// let price = Money::parse("9.99", Currency::Usd).unwrap();
+/// assert_eq!(to_wire(&price).unwrap(), Wire::Money(price)); // by type, not by shape
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Wire {
     /// No value (`None`).
@@ -146,11 +156,28 @@ pub mod instant {
     use serde::{Deserialize, Deserializer, Serializer};
 
     /// Writes the instant inside a newtype that only [`super::to_wire`] looks at.
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use fivergo_core::wire::instant;
+    /// let at: DateTime<Utc> = "2026-01-31T10:00:00Z".parse().unwrap();
+    /// let mut json = Vec::new();
+    /// instant::serialize(&at, &mut serde_json::Serializer::new(&mut json)).unwrap();
+    /// assert_eq!(json, br#""2026-01-31T10:00:00Z""#); // plain RFC 3339 in JSON
+    /// ```
     pub fn serialize<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_newtype_struct(super::INSTANT, at)
     }
 
     /// Reads chrono's RFC 3339.
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use fivergo_core::wire::instant;
+    /// let mut json = serde_json::Deserializer::from_str(r#""2026-01-31T10:00:00+01:00""#);
+    /// let at: DateTime<Utc> = instant::deserialize(&mut json).unwrap();
+    /// assert_eq!(at.to_rfc3339(), "2026-01-31T09:00:00+00:00");
+    /// ```
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         DateTime::<Utc>::deserialize(d)
     }
@@ -172,6 +199,18 @@ pub mod instant_opt {
     use serde::{Deserialize, Deserializer, Serializer};
 
     /// `None` as null, an instant as [`super::instant`] writes it.
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use fivergo_core::wire::instant_opt;
+    /// let at: Option<DateTime<Utc>> = Some("2026-01-31T10:00:00Z".parse().unwrap());
+    /// let mut json = Vec::new();
+    /// instant_opt::serialize(&at, &mut serde_json::Serializer::new(&mut json)).unwrap();
+    /// assert_eq!(json, br#""2026-01-31T10:00:00Z""#);
+    /// json.clear();
+    /// instant_opt::serialize(&None, &mut serde_json::Serializer::new(&mut json)).unwrap();
+    /// assert_eq!(json, b"null");
+    /// ```
     pub fn serialize<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
         match at {
             Some(at) => s.serialize_some(&Marked(at)),
@@ -180,6 +219,14 @@ pub mod instant_opt {
     }
 
     /// Reads null or chrono's RFC 3339.
+    ///
+    /// ```
+    /// use fivergo_core::wire::instant_opt;
+    /// let mut json = serde_json::Deserializer::from_str("null");
+    /// assert_eq!(instant_opt::deserialize(&mut json).unwrap(), None);
+    /// let mut json = serde_json::Deserializer::from_str(r#""2026-01-31T10:00:00Z""#);
+    /// assert_eq!(instant_opt::deserialize(&mut json).unwrap().unwrap().timestamp(), 1_769_853_600);
+    /// ```
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
         Option::<DateTime<Utc>>::deserialize(d)
     }

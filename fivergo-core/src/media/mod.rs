@@ -258,6 +258,13 @@ impl Default for MediaLimits {
 }
 
 /// What an uploaded file turned out to be.
+///
+/// ```
+/// use fivergo_core::media::{inspect, Inspected};
+/// use fivergo_core::{AssetMeta, Modality, Policy};
+/// let found: Inspected = inspect(b"Short and dry.", &Policy::default()).unwrap();
+/// assert_eq!((found.modality, found.meta), (Modality::Text, AssetMeta::text()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inspected {
     /// Image, audio or text.
@@ -268,6 +275,15 @@ pub struct Inspected {
 
 /// Decodes and measures an uploaded file: PNG, JPEG or WebP images, WAV audio, or
 /// UTF-8 text. Anything else, or a file over a limit, is a typed error (A3).
+///
+/// ```
+/// use fivergo_core::media::{image::encode_png, inspect};
+/// use fivergo_core::{Image, Modality, Policy};
+/// let png = encode_png(&Image::filled(640, 480, [0, 128, 255, 255])).unwrap();
+/// let found = inspect(&png, &Policy::default()).unwrap();
+/// assert_eq!((found.modality, found.meta.width, found.meta.height), (Modality::Image, Some(640), Some(480)));
+/// assert_eq!(inspect(&[0xFF, 0x00, 0xFE], &Policy::default()).unwrap_err().code(), "asset_unreadable");
+/// ```
 pub fn inspect(bytes: &[u8], policy: &crate::Policy) -> Result<Inspected, Error> {
     let limits = &policy.media.limits;
     if bytes.len() as u64 > limits.max_bytes {

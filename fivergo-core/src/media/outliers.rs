@@ -148,6 +148,18 @@ pub fn style_spread(
 }
 
 /// What [`style_spread`] found.
+///
+/// ```
+/// use fivergo_core::media::outliers::{style_spread, StyleSpread};
+/// let mut set: Vec<Vec<f32>> = (0..9).map(|i| vec![1.0 + 0.01 * i as f32, 2.0]).collect();
+/// set.push(vec![9.0, 2.0]);
+/// let refs: Vec<&[f32]> = set.iter().map(|v| v.as_slice()).collect();
+/// let s: StyleSpread = style_spread(&refs, &[0.5, 0.5], 3.5, 2.0, 3.0).unwrap();
+/// assert!(s.spread < 1.0); // the nine agree within their floors
+/// assert!(s.distances[9] > 10.0); // the tenth is far away
+/// let strict = style_spread(&refs, &[0.5, 0.5], 3.5, 2.0, 0.01).unwrap();
+/// assert!(strict.incoherent && strict.outliers.is_empty()); // over the limit: nobody is singled out
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct StyleSpread {
     /// Median distance to the set's median, in floor-bounded robust units.

@@ -37,6 +37,14 @@ pub enum Detection {
 
 impl Detection {
     /// The payload, if found.
+    ///
+    /// ```
+    /// use fivergo_core::watermark::{trace, Detection, MarkStyle};
+    /// use fivergo_core::{Artifact, Image};
+    /// assert_eq!(Detection::Found { payload: 7, confidence: 0.9 }.payload(), Some(7));
+    /// let unmarked = Artifact::Image(Image::filled(64, 64, [200, 0, 0, 255]));
+    /// assert_eq!(trace(&unmarked, &MarkStyle::default()).payload(), None);
+    /// ```
     pub fn payload(&self) -> Option<u64> {
         match self {
             Detection::Found { payload, .. } => Some(*payload),
@@ -47,6 +55,16 @@ impl Detection {
 
 /// Why an invisible mark could not be embedded (a flat image, a silent or too short
 /// recording): reported, never silently skipped.
+///
+/// ```
+/// use fivergo_core::watermark::{mark_draft, DraftMark, MarkStyle};
+/// use fivergo_core::{Artifact, Image};
+/// let flat = Artifact::Image(Image::filled(512, 512, [200, 200, 200, 255]));
+/// let mark = DraftMark { reference: "order-7".into(), seed: 1 };
+/// let marked = mark_draft(&flat, &mark, Some(7), &MarkStyle::default());
+/// let unfit = marked.payload.unwrap_err(); // a flat picture cannot hide a payload
+/// assert!(!unfit.reason.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unfit {
     /// A sentence for logs and UIs.
@@ -72,6 +90,16 @@ pub struct MarkStyle {
 }
 
 /// A draft with its marks, and whether the invisible payload could be embedded.
+///
+/// ```
+/// use fivergo_core::watermark::{mark_draft, DraftMark, MarkStyle, MarkedDraft};
+/// use fivergo_core::Artifact;
+/// let mark = DraftMark { reference: "order-7".into(), seed: 1 };
+/// let clean = Artifact::Text("Roses are red.".into());
+/// let marked: MarkedDraft = mark_draft(&clean, &mark, Some(7), &MarkStyle::default());
+/// assert_ne!(marked.artifact, clean); // the visible header (W1)
+/// assert!(marked.payload.is_err()); // texts hold no invisible payload (W2)
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkedDraft {
     /// The marked artifact.
@@ -155,6 +183,20 @@ pub fn mark_draft(
 }
 
 /// Reads the invisible payload of an image or a recording (W2); texts have none.
+///
+/// ```
+/// use fivergo_core::watermark::{mark_draft, trace, Detection, DraftMark, MarkStyle};
+/// use fivergo_core::{Artifact, Image};
+/// let mut img = Image::filled(512, 512, [0, 0, 0, 255]);
+/// for (i, px) in img.rgba.chunks_mut(4).enumerate() {
+///     let v = ((i * 2654435761) >> 13) as u8; // a textured test picture
+///     px[..3].copy_from_slice(&[v, v / 2, 255 - v]);
+/// }
+/// let (clean, style) = (Artifact::Image(img), MarkStyle::default());
+/// let marked = mark_draft(&clean, &DraftMark { reference: "order-7".into(), seed: 1 }, Some(42), &style);
+/// assert_eq!(trace(&marked.artifact, &style).payload(), Some(42));
+/// assert_eq!(trace(&clean, &style), Detection::NotFound);
+/// ```
 pub fn trace(artifact: &Artifact, style: &MarkStyle) -> Detection {
     match artifact {
         Artifact::Image(img) => invisible::detect(img, &style.invisible),

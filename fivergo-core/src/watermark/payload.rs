@@ -30,6 +30,15 @@ pub fn encode(payload: u64) -> [bool; CODEWORD_BITS] {
 }
 
 /// Decodes hard bits; `None` unless the CRC holds.
+///
+/// ```
+/// use fivergo_core::watermark::payload::{decode_hard, encode};
+/// let mut bits = encode(42);
+/// assert_eq!(decode_hard(&bits), Some(42));
+/// bits[3] = !bits[3]; // one flipped bit breaks the CRC
+/// assert_eq!(decode_hard(&bits), None);
+/// assert_eq!(decode_hard(&bits[..64]), None); // not a whole codeword
+/// ```
 pub fn decode_hard(bits: &[bool]) -> Option<u64> {
     if bits.len() != CODEWORD_BITS {
         return None;
