@@ -16,6 +16,16 @@ use std::f32::consts::TAU;
 
 /// Black line art on white: thick strokes along circles, waves and straight lines,
 /// like a fine-line tattoo flash sheet.
+///
+/// ```
+/// use fivergo_core::eval::fixtures::line_art;
+/// let img = line_art(128, 1);
+/// assert_eq!((img.width, img.height), (128, 128));
+/// let ink = img.rgba.chunks(4).filter(|px| px[0] < 128).count();
+/// assert!(ink > 0 && ink < 128 * 128 / 2); // dark strokes on mostly white paper
+/// assert_eq!(line_art(128, 1), img); // the seed decides the sheet
+/// assert_ne!(line_art(128, 2), img);
+/// ```
 pub fn line_art(size: u32, seed: u64) -> Image {
     let mut rng = SplitMix(seed ^ 0x11AE_A127);
     let s = size.max(1) as f32;
@@ -70,6 +80,15 @@ pub fn line_art(size: u32, seed: u64) -> Image {
 
 /// Soft, warm colour fields: overlapping gradient blobs in oranges, pinks and teals
 /// with a fine painterly grain — no lines at all.
+///
+/// ```
+/// use fivergo_core::eval::fixtures::soft_colour;
+/// let img = soft_colour(64, 1);
+/// assert_eq!(img.rgba.len(), 64 * 64 * 4);
+/// let black = img.rgba.chunks(4).filter(|px| px[..3].iter().all(|&c| c < 60)).count();
+/// assert_eq!(black, 0); // colour fields, no ink
+/// assert_eq!(soft_colour(64, 1), img);
+/// ```
 pub fn soft_colour(size: u32, seed: u64) -> Image {
     const PALETTE: [[f32; 3]; 5] = [
         [244.0, 162.0, 97.0],
@@ -114,6 +133,13 @@ pub fn soft_colour(size: u32, seed: u64) -> Image {
 }
 
 /// A music style: tempo, key and timbre.
+///
+/// ```
+/// use fivergo_core::eval::fixtures::{music, MusicStyle};
+/// let custom = MusicStyle { bpm: 100.0, tonic_midi: 60, minor: false, brightness: 0.5 };
+/// assert_eq!(music(custom, 1.0, 8_000, 7).duration_ms(), 1000);
+/// assert_ne!(music(MusicStyle::MELLOW, 1.0, 8_000, 7), music(MusicStyle::BRIGHT, 1.0, 8_000, 7));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MusicStyle {
     /// Beats per minute.

@@ -46,6 +46,18 @@ use std::time::Instant;
 
 /// One training file for the harness: its bytes (PNG, JPEG, WebP, WAV or UTF-8 text)
 /// and tags.
+///
+/// ```
+/// use fivergo_core::eval::{evaluate, EvalConfig, Sample};
+/// use fivergo_core::*;
+/// let entry = Catalogue::default().get("writing_translation").unwrap().clone();
+/// let mut tagged = Sample::new(b"Fresh bread every morning.".to_vec());
+/// tagged.tags.push("bakery".into());
+/// let report = evaluate(&EchoGenerator, &entry, &[tagged], None, &EvalConfig::default()).unwrap();
+/// assert_eq!(report.training_samples, 1);
+/// let unreadable = Sample::new(vec![0xFF, 0x00, 0xFE]);
+/// assert_eq!(evaluate(&EchoGenerator, &entry, &[unreadable], None, &EvalConfig::default()).unwrap_err().code(), "asset_unreadable");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sample {
     /// The file.
@@ -102,6 +114,16 @@ impl Default for EvalConfig {
 }
 
 /// Latency statistics in milliseconds.
+///
+/// ```
+/// use fivergo_core::eval::{evaluate, EvalConfig, Latency, Sample};
+/// use fivergo_core::*;
+/// let entry = Catalogue::default().get("writing_translation").unwrap().clone();
+/// let own = [Sample::new(b"Short, dry and to the point.".to_vec())];
+/// let report = evaluate(&EchoGenerator, &entry, &own, None, &EvalConfig::default()).unwrap();
+/// let latency: Latency = report.generate.unwrap(); // over the 4 default seeds
+/// assert!(latency.min_ms <= latency.median_ms && latency.median_ms <= latency.max_ms);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Latency {
     /// Fastest run.
@@ -127,6 +149,20 @@ impl Latency {
 }
 
 /// How close the outputs are to their own style versus another one.
+///
+/// ```
+/// use fivergo_core::eval::{evaluate, fixtures, EvalConfig, Sample};
+/// use fivergo_core::{media::image::encode_png, *};
+/// let entry = Catalogue::default().get("tattoo").unwrap().clone();
+/// let set = |draw: fn(u32, u64) -> Image| -> Vec<Sample> {
+///     (0..3).map(|seed| Sample::new(encode_png(&draw(64, seed)).unwrap())).collect()
+/// };
+/// let config = EvalConfig { seeds: vec![1, 2], ..EvalConfig::default() };
+/// let report = evaluate(&EchoGenerator, &entry, &set(fixtures::line_art), Some(&set(fixtures::soft_colour)), &config).unwrap();
+/// let fidelity = report.fidelity.unwrap();
+/// assert!((0.0..=1.0).contains(&fidelity.closer_share));
+/// assert!(fidelity.own_distance > 0.0 && fidelity.other_distance > 0.0);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Fidelity {
     /// Mean standardised distance of the outputs to the training set's embeddings.
@@ -138,6 +174,16 @@ pub struct Fidelity {
 }
 
 /// Whether the invisible payload survived on the outputs marked as client drafts (W2).
+///
+/// ```
+/// use fivergo_core::eval::{evaluate, EvalConfig, Sample, WatermarkSurvival};
+/// use fivergo_core::*;
+/// let entry = Catalogue::default().get("writing_translation").unwrap().clone();
+/// let own = [Sample::new(b"Short, dry and to the point.".to_vec())];
+/// let report = evaluate(&EchoGenerator, &entry, &own, None, &EvalConfig::default()).unwrap();
+/// // Four drafts, none able to hold an invisible payload: texts carry only the visible header.
+/// assert_eq!(report.watermark, WatermarkSurvival { drafts: 4, embedded: 0, decoded: 0 });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct WatermarkSurvival {
     /// Drafts made.
@@ -149,6 +195,17 @@ pub struct WatermarkSurvival {
 }
 
 /// The harness's findings for one generator and training set.
+///
+/// ```
+/// use fivergo_core::eval::{evaluate, EvalConfig, EvalReport, Sample};
+/// use fivergo_core::*;
+/// let entry = Catalogue::default().get("writing_translation").unwrap().clone();
+/// let own = [Sample::new(b"Short, dry and to the point.".to_vec())];
+/// let report: EvalReport = evaluate(&EchoGenerator, &entry, &own, None, &EvalConfig::default()).unwrap();
+/// assert_eq!((report.generator.as_str(), report.subcategory.as_str()), ("echo", "writing_translation"));
+/// assert!(report.deterministic && report.seeds_vary);
+/// assert_eq!(report.fidelity, None); // no other style to compare with
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvalReport {
     /// The generator's name.
@@ -235,6 +292,16 @@ impl EvalReport {
     }
 
     /// The report as JSON.
+    ///
+    /// ```
+    /// use fivergo_core::eval::{evaluate, EvalConfig, Sample};
+    /// use fivergo_core::*;
+    /// let entry = Catalogue::default().get("writing_translation").unwrap().clone();
+    /// let own = [Sample::new(b"Short, dry and to the point.".to_vec())];
+    /// let report = evaluate(&EchoGenerator, &entry, &own, None, &EvalConfig::default()).unwrap();
+    /// let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    /// assert_eq!((json["generator"].as_str(), json["outputs"].as_u64()), (Some("echo"), Some(4)));
+    /// ```
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
@@ -249,6 +316,18 @@ fn yes_no(b: bool) -> String {
 ///
 /// Errors: a sample the media layer refuses, or a generator error on `generate`,
 /// as the typed [`Error`]; a failed or cancelled training as `generator_failed`.
+///
+/// ```
+/// use fivergo_core::eval::{evaluate, fixtures, EvalConfig, Sample};
+/// use fivergo_core::{media::image::encode_png, *};
+/// let entry = Catalogue::default().get("tattoo").unwrap().clone();
+/// let own: Vec<Sample> = (0..2).map(|seed| Sample::new(encode_png(&fixtures::line_art(64, seed)).unwrap())).collect();
+/// let config = EvalConfig { seeds: vec![1, 2, 3], ..EvalConfig::default() };
+/// let report = evaluate(&EchoGenerator, &entry, &own, None, &config).unwrap();
+/// assert_eq!((report.training_samples, report.outputs), (2, 3));
+/// assert!(report.deterministic);
+/// assert_eq!(report.watermark.embedded, 0); // the echo generator's flat pictures cannot hold a payload
+/// ```
 pub fn evaluate(
     generator: &dyn Generator,
     entry: &CatalogueEntry,

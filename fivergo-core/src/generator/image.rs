@@ -240,6 +240,13 @@ pub struct QuiltGenerator {
 
 impl QuiltGenerator {
     /// A generator with these settings.
+    ///
+    /// ```
+    /// use fivergo_core::generator::image::{QuiltGenerator, QuiltSettings};
+    /// use fivergo_core::Generator;
+    /// let g = QuiltGenerator::new(QuiltSettings { output_px: 256, ..QuiltSettings::default() });
+    /// assert_eq!((g.name(), g.settings().output_px), ("quilt", 256));
+    /// ```
     pub fn new(settings: QuiltSettings) -> Self {
         Self { settings }
     }

@@ -178,6 +178,18 @@ pub struct JingleStyle {
 
 impl JingleStyle {
     /// Reads a style made by [`JingleGenerator`]; any other is `generator_failed`.
+    ///
+    /// ```
+    /// use fivergo_core::{generator::jingle::JingleStyle, TrainedStyle};
+    /// let style = TrainedStyle { generator: "jingle_synth".into(), format: 1, data: serde_json::json!({
+    ///     "tempo_bpm": 120.0, "beat_found": true, "tonic": 9, "mode": "minor", "key": "A minor",
+    ///     "chroma": [1, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0], "band_hz": [100.0, 126.0, 159.0],
+    ///     "envelope_db": [0.0, -3.0, -9.0], "centroid_hz": 120.0, "seconds_analysed": 12.0 }) };
+    /// assert_eq!(JingleStyle::from_style(&style).unwrap().key, "A minor");
+    /// let mut broken = style.clone();
+    /// broken.data["tempo_bpm"] = 0.0.into(); // no tempo: not a style it could have made
+    /// assert_eq!(JingleStyle::from_style(&broken).unwrap_err().code(), "generator_failed");
+    /// ```
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
         let s: Self = style.data_of(NAME, FORMAT)?;
         let finite = s
@@ -229,6 +241,19 @@ pub struct JingleGenerator {
 
 impl JingleGenerator {
     /// A generator with `settings`.
+    ///
+    /// ```
+    /// use fivergo_core::generator::jingle::{JingleGenerator, JingleSettings};
+    /// use fivergo_core::*;
+    /// # let style = TrainedStyle { generator: "jingle_synth".into(), format: 1, data: serde_json::json!({
+    /// #     "tempo_bpm": 120.0, "beat_found": true, "tonic": 9, "mode": "minor", "key": "A minor",
+    /// #     "chroma": [1, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0], "band_hz": [100.0, 126.0, 159.0],
+    /// #     "envelope_db": [0.0, -3.0, -9.0], "centroid_hz": 120.0, "seconds_analysed": 12.0 }) };
+    /// let g = JingleGenerator::new(JingleSettings { sample_rate_hz: 16_000, ..JingleSettings::default() });
+    /// let brief = Brief::new("intro").with_quantity(1); // one second
+    /// let Artifact::Audio(jingle) = g.generate(&style, &brief, 7, &mut JobControl::none()).unwrap() else { unreachable!() };
+    /// assert_eq!((jingle.sample_rate, jingle.duration_ms()), (16_000, 1000));
+    /// ```
     pub fn new(settings: JingleSettings) -> Self {
         Self { settings }
     }

@@ -48,6 +48,13 @@ pub struct Image {
 
 impl Image {
     /// An image of one colour.
+    ///
+    /// ```
+    /// use fivergo_core::Image;
+    /// let img = Image::filled(3, 2, [10, 20, 30, 255]);
+    /// assert_eq!((img.width, img.height, img.rgba.len()), (3, 2, 24));
+    /// assert!(img.rgba.chunks(4).all(|px| px == [10, 20, 30, 255]));
+    /// ```
     pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Self {
         let n = width as usize * height as usize;
         Self {
@@ -58,6 +65,14 @@ impl Image {
     }
 
     /// The pixel at `(x, y)`; panics outside the image (callers iterate in bounds).
+    ///
+    /// ```
+    /// use fivergo_core::Image;
+    /// let mut img = Image::filled(2, 2, [0, 0, 0, 255]);
+    /// img.rgba[(2 + 1) * 4] = 255; // the red byte of (1, 1): row 1, column 1
+    /// assert_eq!(img.pixel(1, 1), [255, 0, 0, 255]);
+    /// assert_eq!(img.pixel(0, 1), [0, 0, 0, 255]);
+    /// ```
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let i = (y as usize * self.width as usize + x as usize) * 4;
         [
@@ -88,6 +103,12 @@ pub struct Audio {
 
 impl Audio {
     /// Duration in milliseconds.
+    ///
+    /// ```
+    /// use fivergo_core::Audio;
+    /// let stereo = Audio { sample_rate: 44_100, channels: 2, samples: vec![0; 44_100 * 2 * 3] };
+    /// assert_eq!(stereo.duration_ms(), 3000); // frames, not samples
+    /// ```
     pub fn duration_ms(&self) -> u64 {
         let frames = self.samples.len() as u64 / u64::from(self.channels.max(1));
         frames * 1000 / u64::from(self.sample_rate.max(1))
@@ -160,6 +181,13 @@ impl Serialize for Artifact {
 
 impl Artifact {
     /// The artifact's modality.
+    ///
+    /// ```
+    /// use fivergo_core::{Artifact, Audio, Image, Modality};
+    /// assert_eq!(Artifact::Image(Image::filled(1, 1, [0; 4])).modality(), Modality::Image);
+    /// assert_eq!(Artifact::Audio(Audio { sample_rate: 8000, channels: 1, samples: vec![] }).modality(), Modality::Audio);
+    /// assert_eq!(Artifact::Text("hi".into()).modality(), Modality::Text);
+    /// ```
     pub fn modality(&self) -> Modality {
         match self {
             Artifact::Image(_) => Modality::Image,
@@ -238,6 +266,13 @@ pub struct Brief {
 
 impl Brief {
     /// A brief for one unit.
+    ///
+    /// ```
+    /// use fivergo_core::Brief;
+    /// let brief = Brief::new("a koi fish");
+    /// assert_eq!((brief.text.as_str(), brief.quantity), ("a koi fish", 1));
+    /// assert!(brief.tags.is_empty());
+    /// ```
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -247,6 +282,12 @@ impl Brief {
     }
 
     /// The same brief for `quantity` units.
+    ///
+    /// ```
+    /// use fivergo_core::Brief;
+    /// let brief = Brief::new("a jingle for a bakery").with_quantity(30); // 30 seconds
+    /// assert_eq!((brief.text.as_str(), brief.quantity), ("a jingle for a bakery", 30));
+    /// ```
     pub fn with_quantity(mut self, quantity: u32) -> Self {
         self.quantity = quantity;
         self
@@ -254,6 +295,17 @@ impl Brief {
 }
 
 /// One training asset: the owner's record and, when the library holds it, the file.
+///
+/// ```
+/// use fivergo_core::{media::MediaLimits, *};
+/// let asset = Asset { id: "ana/asset-1".into(), owner: "ana".into(), source: AssetSource::Upload,
+///     modality: Modality::Text, meta: AssetMeta::text(), tags: Default::default(),
+///     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
+/// let with_file = TrainingAsset { asset: &asset, content: Some(b"Short and dry.") };
+/// let metadata_only = TrainingAsset { asset: &asset, content: None };
+/// assert!(with_file.decode(&MediaLimits::default()).is_some());
+/// assert!(metadata_only.decode(&MediaLimits::default()).is_none());
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct TrainingAsset<'a> {
     /// The asset's record: modality, measured metadata, tags (A6, A8).
@@ -282,6 +334,19 @@ impl TrainingAsset<'_> {
 }
 
 /// What training is given: only the owner's selected assets and settings (D5).
+///
+/// ```
+/// use fivergo_core::{media::MediaLimits, *};
+/// # let asset = Asset { id: "ana/asset-1".into(), owner: "ana".into(), source: AssetSource::Upload,
+/// #     modality: Modality::Image, meta: AssetMeta::image(1024, 1024), tags: ["koi".to_string()].into(),
+/// #     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
+/// let entry = Catalogue::default().get("tattoo").unwrap().clone();
+/// let limits = MediaLimits::default();
+/// let input = TrainingInput { entry: &entry, limits: &limits, instructions: None,
+///     assets: vec![TrainingAsset { asset: &asset, content: None }] };
+/// let style = EchoGenerator.train(&input, &mut JobControl::none()).unwrap();
+/// assert_eq!((style.data["assets"].as_u64(), style.data["tags"][0].as_str()), (Some(1), Some("koi")));
+/// ```
 #[derive(Debug, Clone)]
 pub struct TrainingInput<'a> {
     /// The model's subcategory.
@@ -308,17 +373,46 @@ pub struct CancelToken(Arc<AtomicBool>);
 
 impl CancelToken {
     /// Asks the job to stop at its next progress tick.
+    ///
+    /// ```
+    /// use fivergo_core::CancelToken;
+    /// let token = CancelToken::default();
+    /// let remote = token.clone();
+    /// std::thread::spawn(move || remote.cancel()).join().unwrap();
+    /// assert!(token.is_cancelled()); // every clone shares the flag
+    /// ```
     pub fn cancel(&self) {
         self.0.store(true, Ordering::SeqCst);
     }
 
     /// Whether cancellation was asked.
+    ///
+    /// ```
+    /// use fivergo_core::CancelToken;
+    /// let token = CancelToken::default();
+    /// assert!(!token.is_cancelled());
+    /// token.cancel();
+    /// token.cancel(); // asking twice is harmless
+    /// assert!(token.is_cancelled());
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
 }
 
 /// Why a training stopped without a style.
+///
+/// ```
+/// use fivergo_core::*;
+/// let entry = Catalogue::default().get("tattoo").unwrap().clone();
+/// let limits = media::MediaLimits::default();
+/// let input = TrainingInput { entry: &entry, assets: vec![], instructions: None, limits: &limits };
+/// let token = CancelToken::default();
+/// token.cancel();
+/// let mut sink = |_: f32| {};
+/// let err = EchoGenerator.train(&input, &mut JobControl::new(&mut sink, &token)).unwrap_err();
+/// assert_eq!(err, TrainError::Cancelled);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrainError {
     /// The cancel token was set; the job is cancelled (T4).
@@ -329,6 +423,16 @@ pub enum TrainError {
 
 /// Returned by [`JobControl::tick`] once cancellation was asked; `?` turns it into
 /// [`TrainError::Cancelled`] in `train` and [`Error::Cancelled`] in `generate`.
+///
+/// ```
+/// use fivergo_core::{CancelToken, Cancelled, Error, JobControl, TrainError};
+/// let token = CancelToken::default();
+/// token.cancel();
+/// let mut sink = |_: f32| {};
+/// assert_eq!(JobControl::new(&mut sink, &token).check(), Err(Cancelled));
+/// assert_eq!(TrainError::from(Cancelled), TrainError::Cancelled); // what `?` gives in `train`
+/// assert_eq!(Error::from(Cancelled).code(), "cancelled"); // and in `generate`
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cancelled;
 
@@ -378,6 +482,17 @@ impl std::fmt::Debug for JobControl<'_> {
 
 impl<'a> JobControl<'a> {
     /// A control reporting to `progress` and watching `cancel`.
+    ///
+    /// ```
+    /// use fivergo_core::{CancelToken, JobControl};
+    /// let token = CancelToken::default();
+    /// let mut last = 0.0;
+    /// let mut sink = |p: f32| last = p;
+    /// let mut ctl = JobControl::new(&mut sink, &token);
+    /// ctl.tick(0.25).unwrap();
+    /// drop(ctl);
+    /// assert_eq!(last, 0.25);
+    /// ```
     pub fn new(progress: &'a mut dyn FnMut(f32), cancel: &'a CancelToken) -> Self {
         Self {
             progress: Some(progress),
@@ -400,6 +515,18 @@ impl<'a> JobControl<'a> {
     }
 
     /// Reports `fraction` (clamped to `0.0..=1.0`) done, then checks cancellation.
+    ///
+    /// ```
+    /// use fivergo_core::{CancelToken, JobControl};
+    /// let token = CancelToken::default();
+    /// let mut seen = Vec::new();
+    /// let mut sink = |p: f32| seen.push(p);
+    /// let mut ctl = JobControl::new(&mut sink, &token);
+    /// ctl.tick(1.5).unwrap(); // clamped
+    /// ctl.tick(f32::NAN).unwrap(); // read as nothing done
+    /// drop(ctl);
+    /// assert_eq!(seen, [1.0, 0.0]);
+    /// ```
     pub fn tick(&mut self, fraction: f32) -> Result<(), Cancelled> {
         if let Some(progress) = self.progress.as_mut() {
             progress(if fraction.is_nan() {
@@ -412,6 +539,19 @@ impl<'a> JobControl<'a> {
     }
 
     /// Checks cancellation without reporting progress.
+    ///
+    /// ```
+    /// use fivergo_core::{CancelToken, Cancelled, JobControl};
+    /// let token = CancelToken::default();
+    /// let mut reports = 0;
+    /// let mut sink = |_: f32| reports += 1;
+    /// let ctl = JobControl::new(&mut sink, &token);
+    /// assert_eq!(ctl.check(), Ok(()));
+    /// token.cancel();
+    /// assert_eq!(ctl.check(), Err(Cancelled));
+    /// drop(ctl);
+    /// assert_eq!(reports, 0); // no progress reported
+    /// ```
     pub fn check(&self) -> Result<(), Cancelled> {
         match self.cancel {
             Some(token) if token.is_cancelled() => Err(Cancelled),
@@ -421,6 +561,17 @@ impl<'a> JobControl<'a> {
 
     /// The cancel token, for generators that hand it to worker threads (a fresh,
     /// never-cancelled one for [`JobControl::none`]).
+    ///
+    /// ```
+    /// use fivergo_core::{CancelToken, JobControl};
+    /// let token = CancelToken::default();
+    /// let mut sink = |_: f32| {};
+    /// let ctl = JobControl::new(&mut sink, &token);
+    /// let for_worker = ctl.token();
+    /// token.cancel();
+    /// assert!(for_worker.is_cancelled()); // the same flag
+    /// assert!(!JobControl::none().token().is_cancelled());
+    /// ```
     pub fn token(&self) -> CancelToken {
         self.cancel.cloned().unwrap_or_default()
     }
@@ -446,9 +597,31 @@ impl<'a> JobControl<'a> {
 /// ```
 pub trait Generator: Send + Sync {
     /// A short stable name, recorded in trained styles.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let entry = Catalogue::default().get("tattoo").unwrap().clone();
+    /// let limits = media::MediaLimits::default();
+    /// let input = TrainingInput { entry: &entry, assets: vec![], instructions: None, limits: &limits };
+    /// let style = EchoGenerator.train(&input, &mut JobControl::none()).unwrap();
+    /// assert_eq!(style.generator, EchoGenerator.name()); // recorded in the style
+    /// ```
     fn name(&self) -> &str;
 
     /// Learns a style from the owner's assets.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let entry = Catalogue::default().get("tattoo").unwrap().clone();
+    /// let limits = media::MediaLimits::default();
+    /// let input = TrainingInput { entry: &entry, assets: vec![], instructions: Some("bold lines"), limits: &limits };
+    /// let mut seen = Vec::new();
+    /// let mut sink = |p: f32| seen.push(p);
+    /// let token = CancelToken::default();
+    /// let style = EchoGenerator.train(&input, &mut JobControl::new(&mut sink, &token)).unwrap();
+    /// assert_eq!(style.data["instructions"], "bold lines");
+    /// assert_eq!(seen.last(), Some(&1.0)); // progress reported to the end
+    /// ```
     fn train(
         &self,
         input: &TrainingInput<'_>,
@@ -456,6 +629,15 @@ pub trait Generator: Send + Sync {
     ) -> Result<TrainedStyle, TrainError>;
 
     /// Generates one artifact in the style.
+    ///
+    /// ```
+    /// use fivergo_core::*;
+    /// let style = TrainedStyle { generator: "echo".into(), format: 1, data: serde_json::json!({"modality": "image"}) };
+    /// let make = |seed| EchoGenerator.generate(&style, &Brief::new("koi"), seed, &mut JobControl::none()).unwrap();
+    /// assert_eq!(make(1), make(1)); // a pure function of style, brief and seed
+    /// assert_ne!(make(1), make(2));
+    /// assert_eq!(make(1).modality(), Modality::Image);
+    /// ```
     fn generate(
         &self,
         style: &TrainedStyle,
@@ -658,6 +840,13 @@ impl std::fmt::Debug for GeneratorRegistry {
 
 impl GeneratorRegistry {
     /// A registry with no generator at all.
+    ///
+    /// ```
+    /// use fivergo_core::GeneratorRegistry;
+    /// let none = GeneratorRegistry::empty();
+    /// assert_eq!(none.get("tattoo").err().map(|e| e.code()), Some("generator_unavailable"));
+    /// assert!(GeneratorRegistry::default().get("tattoo").is_ok()); // the default falls back to echo
+    /// ```
     pub fn empty() -> Self {
         Self {
             by_subcategory: BTreeMap::new(),
@@ -729,7 +918,7 @@ impl GeneratorRegistry {
     /// assert_eq!(reg.get("jingles").err().map(|e| e.code()), Some("generator_unavailable"));
     /// let err = GeneratorRegistry::from_spec([named("tatoo", "echo")], &cat).unwrap_err();
     /// assert_eq!(err.code(), "invalid_input");
-/// assert_eq!(err.details()["field"], "generators.tatoo");
+    /// assert_eq!(err.details()["field"], "generators.tatoo");
     /// ```
     pub fn from_spec(
         spec: impl IntoIterator<Item = (String, GeneratorChoice)>,
@@ -763,10 +952,17 @@ impl GeneratorRegistry {
                 continue;
             }
             if catalogue.get(&key).is_none() {
-                let known: Vec<&str> = catalogue.entries().iter().map(|e| e.slug.as_str()).collect();
+                let known: Vec<&str> = catalogue
+                    .entries()
+                    .iter()
+                    .map(|e| e.slug.as_str())
+                    .collect();
                 return Err(Error::invalid(
                     &field,
-                    format!("`{key}` is not a subcategory (known: *, {})", known.join(", ")),
+                    format!(
+                        "`{key}` is not a subcategory (known: *, {})",
+                        known.join(", ")
+                    ),
                 ));
             }
             let generator = match choice {
@@ -786,11 +982,29 @@ impl GeneratorRegistry {
     }
 
     /// Serves `subcategory` with `generator`.
+    ///
+    /// ```
+    /// use fivergo_core::{generator::by_name, GeneratorRegistry};
+    /// let mut reg = GeneratorRegistry::default(); // echo for every subcategory
+    /// reg.register("tattoo", by_name("quilt").unwrap());
+    /// assert_eq!(reg.get("tattoo").unwrap().name(), "quilt");
+    /// assert_eq!(reg.get("jingles").unwrap().name(), "echo");
+    /// ```
     pub fn register(&mut self, subcategory: impl Into<String>, generator: Arc<dyn Generator>) {
         self.by_subcategory.insert(subcategory.into(), generator);
     }
 
     /// The generator for `subcategory`, or `generator_unavailable`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use fivergo_core::{EchoGenerator, GeneratorRegistry};
+    /// let mut reg = GeneratorRegistry::empty();
+    /// reg.register("tattoo", Arc::new(EchoGenerator));
+    /// assert_eq!(reg.get("tattoo").unwrap().name(), "echo");
+    /// let err = reg.get("jingles").err().unwrap();
+    /// assert_eq!((err.code(), err.details()["subcategory"].as_str()), ("generator_unavailable", Some("jingles")));
+    /// ```
     pub fn get(&self, subcategory: &str) -> Result<Arc<dyn Generator>, Error> {
         self.by_subcategory
             .get(subcategory)

@@ -127,6 +127,22 @@ pub struct MarkovStyle {
 
 impl MarkovStyle {
     /// Reads a style made by [`MarkovGenerator`]; any other is `generator_failed`.
+    ///
+    /// ```
+    /// use fivergo_core::generator::text::{MarkovGenerator, MarkovStyle};
+    /// use fivergo_core::*;
+    /// # let asset = Asset { id: "t1".into(), owner: "ana".into(), source: AssetSource::Upload,
+    /// #     modality: Modality::Text, meta: AssetMeta::text(), tags: Default::default(),
+    /// #     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
+    /// let entry = Catalogue::default().get("writing_translation").unwrap().clone();
+    /// let limits = media::MediaLimits::default();
+    /// let input = TrainingInput { entry: &entry, limits: &limits, instructions: Some("Keep it warm.\n# {brief}"),
+    ///     assets: vec![TrainingAsset { asset: &asset, content: Some(b"Fresh bread every morning.") }] };
+    /// let style = MarkovGenerator::default().train(&input, &mut JobControl::none()).unwrap();
+    /// let learned = MarkovStyle::from_style(&style).unwrap();
+    /// assert_eq!(learned.samples, [["Fresh", "bread", "every", "morning."]]);
+    /// assert_eq!(learned.template, ["# {brief}"]); // prose lines are not template lines
+    /// ```
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
         let s: Self = style.data_of(NAME, FORMAT)?;
         if !(1..=MAX_ORDER).contains(&s.order) || s.samples.iter().all(Vec::is_empty) {
@@ -307,6 +323,21 @@ pub struct MarkovGenerator {
 
 impl MarkovGenerator {
     /// A generator with `settings`.
+    ///
+    /// ```
+    /// use fivergo_core::generator::text::{MarkovGenerator, MarkovSettings, MarkovStyle};
+    /// use fivergo_core::*;
+    /// # let asset = Asset { id: "t1".into(), owner: "ana".into(), source: AssetSource::Upload,
+    /// #     modality: Modality::Text, meta: AssetMeta::text(), tags: Default::default(),
+    /// #     added_at: "2026-01-01T00:00:00Z".parse().unwrap(), seq: 1, content: None };
+    /// # let entry = Catalogue::default().get("writing_translation").unwrap().clone();
+    /// # let limits = media::MediaLimits::default();
+    /// # let input = TrainingInput { entry: &entry, limits: &limits, instructions: None,
+    /// #     assets: vec![TrainingAsset { asset: &asset, content: Some(b"Fresh bread every morning.") }] };
+    /// let g = MarkovGenerator::new(MarkovSettings { order: 3, ..MarkovSettings::default() });
+    /// let style = g.train(&input, &mut JobControl::none()).unwrap();
+    /// assert_eq!(MarkovStyle::from_style(&style).unwrap().order, 3);
+    /// ```
     pub fn new(settings: MarkovSettings) -> Self {
         Self { settings }
     }

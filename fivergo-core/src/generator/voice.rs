@@ -145,6 +145,16 @@ pub struct VoiceProfile {
 
 impl VoiceProfile {
     /// Reads a style made by [`EspeakGenerator`]; any other is `generator_failed`.
+    ///
+    /// ```
+    /// use fivergo_core::{generator::voice::VoiceProfile, TrainedStyle};
+    /// let style = TrainedStyle { generator: "espeak_guide".into(), format: 1,
+    ///     data: serde_json::json!({"median_f0_hz": 120.0, "onsets_per_s": 4.0, "seconds_analysed": 30.0}) };
+    /// assert_eq!(VoiceProfile::from_style(&style).unwrap().onsets_per_s, 4.0);
+    /// let mut voiceless = style.clone();
+    /// voiceless.data["median_f0_hz"] = 0.0.into();
+    /// assert_eq!(VoiceProfile::from_style(&voiceless).unwrap_err().code(), "generator_failed");
+    /// ```
     pub fn from_style(style: &TrainedStyle) -> Result<Self, Error> {
         let p: Self = style.data_of(NAME, FORMAT)?;
         if !(p.median_f0_hz > 0.0
@@ -174,6 +184,13 @@ pub struct EspeakGenerator {
 
 impl EspeakGenerator {
     /// A generator with `settings`.
+    ///
+    /// ```
+    /// use fivergo_core::generator::voice::{EspeakGenerator, EspeakSettings, VoiceProfile};
+    /// let g = EspeakGenerator::new(EspeakSettings { reference_wpm: 150.0, ..EspeakSettings::default() });
+    /// let profile = VoiceProfile { median_f0_hz: 100.0, onsets_per_s: 5.3, seconds_analysed: 60.0 };
+    /// assert_eq!(g.espeak_args(&profile), (50, 150)); // pitch 50 speaks at 100 Hz; the reference pace
+    /// ```
     pub fn new(settings: EspeakSettings) -> Self {
         Self { settings }
     }
