@@ -308,9 +308,9 @@ impl Hub {
     #[napi(catch_unwind, ts_return_type = "void")]
     pub fn decline_payment_method(&self, method: String, declined: Option<bool>) -> Reply<()> {
         reply(|| {
-            Ok(self
-                .simulated()?
-                .set_declined(method, declined.unwrap_or(true)))
+            let gateway = self.simulated()?;
+            gateway.set_declined(method, declined.unwrap_or(true));
+            Ok(())
         })
     }
 
@@ -663,7 +663,10 @@ impl Hub {
     /// ignored).
     #[napi(catch_unwind, ts_return_type = "void")]
     pub fn cancel(&self, job: String) -> Reply<()> {
-        reply(|| Ok(self.inner.cancel_handle(&JobId::from(job))?.cancel()))
+        reply(|| {
+            self.inner.cancel_handle(&JobId::from(job))?.cancel();
+            Ok(())
+        })
     }
 }
 

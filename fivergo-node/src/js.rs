@@ -150,7 +150,7 @@ struct Fast(u64);
 
 impl Fast {
     fn word(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7cc1_b727_220a_95);
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
@@ -190,6 +190,7 @@ struct Names {
 
 impl Names {
     /// The JavaScript name of a record key, if it is a field name.
+    #[allow(clippy::ptr_arg)] // `Borrowed` says the name is `'static`: found by address.
     fn get(&mut self, key: &Cow<'static, str>) -> Option<&'static CStr> {
         match key {
             Cow::Borrowed(k) => {
@@ -230,6 +231,7 @@ thread_local! {
 }
 
 /// The JavaScript name of a field, if cached or cacheable.
+#[allow(clippy::ptr_arg)] // as `Names::get`
 fn field_key(key: &Cow<'static, str>) -> Option<&'static CStr> {
     KEYS.with(|names| names.borrow_mut().get(key))
 }
@@ -336,7 +338,10 @@ unsafe fn money_value(env: sys::napi_env, m: &Money) -> napi::Result<sys::napi_v
     }
 }
 
-/// A wire value as a JavaScript value.
+/// A wire value as a JavaScript value, built property by property.
+///
+/// # Safety
+/// `env` must be the live environment of the calling thread.
 pub unsafe fn wire_value(env: sys::napi_env, w: &Wire) -> napi::Result<sys::napi_value> {
     let mut out = std::ptr::null_mut();
     unsafe {
