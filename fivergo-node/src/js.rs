@@ -984,3 +984,53 @@ mod tests {
         assert_eq!(Js::NULL.with("stale", Wire::Bool(true)), Js::NULL);
     }
 }
+
+/// What a read costs before the binding sees it: the core's read and its wire form.
+/// Run with `cargo test --release -p fivergo-node -- --ignored --nocapture core_share`.
+#[cfg(test)]
+mod core_share {
+    use std::time::Instant;
+
+    use fivergo_core::wire::to_wire;
+    use fivergo_core::*;
+
+    fn per_call<T>(mut f: impl FnMut() -> T) -> f64 {
+        for _ in 0..2_000 {
+            std::hint::black_box(f());
+        }
+        let n = 20_000;
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(f());
+        }
+        t.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+    }
+
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn core_share() {
+        let hub = Hub::builder().build().unwrap();
+        hub.register_seller("ana", SellerLevel::Level2, false)
+            .unwrap();
+        hub.add_gig("ana", "tattoo").unwrap();
+        let card = seller::PaymentMethod::new("card", seller::PaymentMethodKind::Card, "Visa");
+        hub.add_payment_method("ana", card).unwrap();
+        hub.subscribe("ana", &"card".into()).unwrap();
+        let seller = hub.seller("ana").unwrap();
+        let sub = hub.subscription("ana").unwrap().unwrap();
+        println!("µs per call: seller read {:.2}, its to_wire {:.2}; subscription read {:.2}, its to_wire {:.2}",
+            per_call(|| hub.seller("ana").unwrap()),
+            per_call(|| to_wire(&seller).unwrap()),
+            per_call(|| hub.subscription("ana").unwrap()),
+            per_call(|| to_wire(&sub).unwrap()),
+        );
+        let fee = seller.balance;
+        let at = sub.anchor;
+        println!(
+            "µs per call: to_wire of one Money {:.2}, of one Charge (money + instant) {:.2}; a DateTime as Wire::Instant directly {:.3}",
+            per_call(|| to_wire(&fee).unwrap()),
+            per_call(|| to_wire(&sub.charges[0]).unwrap()),
+            per_call(|| fivergo_core::wire::Wire::Instant(std::hint::black_box(at))),
+        );
+    }
+}
