@@ -40,12 +40,14 @@ pub enum SellerLevel {
     TopRated,
 }
 
+/// A stored payment method: a card or a PayPal account (S2).
 #[napi(string_enum = "snake_case")]
 pub enum PaymentMethodKind {
     Card,
     Paypal,
 }
 
+/// What a subcategory makes and its assets hold (C1).
 #[napi(string_enum = "snake_case")]
 pub enum Modality {
     Image,
@@ -53,6 +55,7 @@ pub enum Modality {
     Text,
 }
 
+/// What a price counts (P1–P4).
 #[napi(string_enum = "snake_case")]
 pub enum PricingUnit {
     Item,
@@ -60,6 +63,7 @@ pub enum PricingUnit {
     Words,
 }
 
+/// Where a creation model is in its lifecycle (M3).
 #[napi(string_enum = "snake_case")]
 pub enum ModelStatus {
     Draft,
@@ -70,6 +74,7 @@ pub enum ModelStatus {
     Archived,
 }
 
+/// Where a training or a queued generation is (T4).
 #[napi(string_enum = "snake_case")]
 pub enum JobStatus {
     Queued,
@@ -79,6 +84,7 @@ pub enum JobStatus {
     Cancelled,
 }
 
+/// Where an order is (G, V, R).
 #[napi(string_enum = "snake_case")]
 pub enum OrderStatus {
     OfferRequested,
@@ -90,18 +96,21 @@ pub enum OrderStatus {
     Completed,
 }
 
+/// How an order was placed: an immediate download or a custom offer (G3).
 #[napi(string_enum = "snake_case")]
 pub enum OrderPath {
     ImmediateDownload,
     CustomOffer,
 }
 
+/// How serious a finding is (A4).
 #[napi(string_enum = "snake_case")]
 pub enum Severity {
     Warning,
     Error,
 }
 
+/// Why a model left the catalogue (M3, E2, S4).
 #[napi(string_enum = "snake_case")]
 pub enum UnpublishReason {
     Seller,
@@ -110,6 +119,7 @@ pub enum UnpublishReason {
     SubscriptionEnded,
 }
 
+/// Why a subscription ended (S2, S3).
 #[napi(string_enum = "snake_case")]
 pub enum EndReason {
     Cancelled,
@@ -177,6 +187,7 @@ pub struct FileRef {
     pub duration_ms: Option<f64>,
 }
 
+/// A stored card or PayPal account (S2).
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct PaymentMethod {
     pub id: String,
@@ -184,6 +195,7 @@ pub struct PaymentMethod {
     pub label: String,
 }
 
+/// What counts in the seller's Success Score and rating (R1–R3).
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct Reputation {
     pub success_score_orders: u32,
@@ -191,6 +203,7 @@ pub struct Reputation {
     pub rating_count: u32,
 }
 
+/// A seller: level, Pro flag, Gigs, balance, payment methods, reputation.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct Seller {
     pub id: String,
@@ -320,6 +333,7 @@ pub enum PriceSpec {
     },
 }
 
+/// One line of a quote.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct QuoteLine {
     pub kind: LineKind,
@@ -355,6 +369,7 @@ pub struct TrainedStyle {
     pub data: String,
 }
 
+/// The version a training made: the style the model generates with.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct TrainedVersion {
     pub version: u32,
@@ -943,6 +958,7 @@ pub struct Partition {
     pub counters: Counters,
 }
 
+/// Generation times of an evaluation, in milliseconds.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct Latency {
     pub min_ms: f64,
@@ -950,6 +966,7 @@ pub struct Latency {
     pub max_ms: f64,
 }
 
+/// How close an evaluation's outputs are to the own style and to another one.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct Fidelity {
     pub own_distance: f64,
@@ -957,6 +974,7 @@ pub struct Fidelity {
     pub closer_share: f64,
 }
 
+/// How many evaluated drafts carried the payload and gave it back.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct WatermarkSurvival {
     pub drafts: u32,
