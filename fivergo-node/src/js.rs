@@ -12,7 +12,7 @@
 //! Building an object property by property through napi is what a read used to spend
 //! its time on (V8 looks up a map transition and internalizes the key for each
 //! property). So the value is first packed in Rust into two strings, opcodes and
-//! text ([`Packer`]), and one call to a small decoder compiled once per environment
+//! text (`Packer`), and one call to a small decoder compiled once per environment
 //! ([`DECODER`]) builds it in JavaScript, where each record shape has its own object
 //! literal (a fast map, keys interned once). Values holding a `Buffer` (artifacts) and
 //! a thread whose decoder is unavailable take the direct path, [`wire_value`] and
@@ -454,7 +454,7 @@ impl ToNapiValue for Js {
 /// UTF-16 code units (opcodes, lengths, numbers as their IEEE 754 bits, little end
 /// first) and `text` the strings in order. A record shape is announced once (op 10, with its keys) and gets an object
 /// literal factory; later records of that shape name it (op 9). Must match
-/// [`Packer`].
+/// `Packer`.
 pub const DECODER: &str = r#"(function () {
   'use strict'
   let ops = '', text = '', o = 0, t = 0
