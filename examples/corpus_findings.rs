@@ -5,6 +5,7 @@
 //! ```text
 //! cargo build --release --example corpus_findings
 //! target/release/examples/corpus_findings <folder-of-pngs> [--draft-orig]
+//!     [--checks '{"text_faint_contrast": 0.12}'] [--measures]
 //! ```
 //!
 //! With `--draft-orig`, every `NAME__orig.png` also gets a `NAME__draft.png`
@@ -15,9 +16,14 @@
 //! "blurry", "monochrome", "codes"}], "total_ms"}`, where the four flags say whether
 //! the review made that finding for the file and `codes` lists all its findings;
 //! set-level findings are under `"set"`.
+//!
+//! `--checks JSON` overrides fields of the image checks (a partial
+//! `ImageChecks` object, validated like a policy), so thresholds can be swept
+//! without a rebuild; `--measures` adds each file's upscale and text measures
+//! (`"measures"`: octave ratios, periodicity, glyphs) to its entry.
 
 use fivergo::asset::{review_set, Asset, AssetMeta, AssetSource};
-use fivergo::media::image::{decode, inspect_image};
+use fivergo::media::image::{decode, inspect_image, measure};
 use fivergo::media::MediaLimits;
 use fivergo::watermark::{draft, DraftMark, WatermarkStyle};
 use fivergo::{Artifact, Image, Modality, Policy};
@@ -31,6 +37,22 @@ fn main() {
         std::process::exit(2);
     };
     let with_drafts = args.iter().any(|a| a == "--draft-orig");
+    let with_measures = args.iter().any(|a| a == "--measures");
+    let mut policy = Policy::default();
+    if let Some(json) = args
+        .iter()
+        .position(|a| a == "--checks")
+        .and_then(|i| args.get(i + 1))
+    {
+        policy.media.image = serde_json::from_str(json).unwrap_or_else(|e| {
+            eprintln!("--checks: {e}");
+            std::process::exit(2)
+        });
+        if let Err(e) = policy.validate() {
+            eprintln!("--checks: {e}");
+            std::process::exit(2);
+        }
+    }
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| {
             eprintln!("cannot read {dir}: {e}");
@@ -40,7 +62,6 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
         .collect();
     paths.sort();
-    let policy = Policy::default();
     let start = Instant::now();
     let mut images: Vec<(String, Image)> = Vec::new();
     for (i, path) in paths.iter().enumerate() {
@@ -100,20 +121,34 @@ fn main() {
     let total_ms = start.elapsed().as_secs_f64() * 1e3;
     let files: Vec<_> = assets
         .iter()
-        .map(|a| {
+        .zip(&images)
+        .map(|(a, (_, img))| {
             let codes: Vec<&str> = findings
                 .iter()
                 .filter(|f| f.asset.as_ref() == Some(&a.id))
                 .map(|f| f.code.as_str())
                 .collect();
-            json!({
+            let mut entry = json!({
                 "file": a.meta.file_name,
                 "text_or_watermark": codes.contains(&"text_or_watermark"),
                 "upscaled": codes.contains(&"upscaled"),
                 "blurry": codes.contains(&"blurry"),
                 "monochrome": a.meta.monochrome == Some(true),
                 "codes": codes,
-            })
+            });
+            if with_measures {
+                let m = measure(img, &policy.media.image);
+                entry["measures"] = json!({
+                    "upscale_ratio": m.upscale_ratio,
+                    "lower_ratio": m.lower_ratio,
+                    "detail": m.detail,
+                    "upscale_factor": m.upscale_factor,
+                    "periodicity": m.upscale_periodicity,
+                    "text_glyphs": m.text_glyphs,
+                    "sharpness": m.sharpness,
+                });
+            }
+            entry
         })
         .collect();
     let set: Vec<&str> = findings

@@ -16,6 +16,16 @@ Then runs ``target/release/examples/corpus_findings <dir>`` (build it first:
 ``cargo build --release --example corpus_findings``), which inspects every file
 and reviews the folder as one set, and prints, per finding, true and false positives
 and negatives against the labels. Usage: corpus_findings.py [--full DIR] [--keep DIR]
+[--reuse] [--bin PATH] [--checks JSON] [--measures FILE]
+
+- ``--bin``: the example binary (default ``$CARGO_TARGET_DIR/release/examples/
+  corpus_findings`` when that variable is set, else ``target/release/...``);
+- ``--keep DIR --reuse``: keep the variants and their labels (``labels.json``) in
+  DIR and, on later runs, score them again without making them anew;
+- ``--checks JSON``: a partial ``ImageChecks`` object passed to the example (sweep
+  thresholds without rebuilding);
+- ``--measures FILE``: write every file's measures (octave ratios, periodicity,
+  glyphs) to FILE as JSON.
 """
 
 import argparse
@@ -88,8 +98,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", help="the corpus folder (default: built now with tests/corpus/build.py --full)")
     ap.add_argument("--keep")
-    ap.add_argument("--bin", default="target/release/examples/corpus_findings")
+    target = os.environ.get("CARGO_TARGET_DIR", "target")
+    ap.add_argument("--bin", default=os.path.join(target, "release", "examples", "corpus_findings"))
+    ap.add_argument("--reuse", action="store_true")
+    ap.add_argument("--checks")
+    ap.add_argument("--measures")
     args = ap.parse_args()
+    if args.reuse and args.keep and os.path.exists(os.path.join(args.keep, "labels.json")):
+        with open(os.path.join(args.keep, "labels.json")) as f:
+            labels = json.load(f)
+        return score(args, args.keep, labels)
     if not args.full:
         args.full = tempfile.mkdtemp()
         here = os.path.dirname(os.path.abspath(__file__))
@@ -125,8 +143,22 @@ def main():
                 "monochrome": base in GREY and v != "hand",
             }
         labels[f"{base}__draft.png"] = dict(labels[f"{base}__orig.png"], text_or_watermark=True)
-    result = json.loads(subprocess.run([args.bin, out, "--draft-orig"], check=True, capture_output=True, text=True).stdout)
+    with open(os.path.join(out, "labels.json"), "w") as f:
+        json.dump(labels, f)
+    score(args, out, labels)
+
+
+def score(args, out, labels):
+    cmd = [args.bin, out, "--draft-orig"]
+    if args.checks:
+        cmd += ["--checks", args.checks]
+    if args.measures:
+        cmd += ["--measures"]
+    result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     found = {f["file"]: f for f in result["files"]}
+    if args.measures:
+        with open(args.measures, "w") as f:
+            json.dump({k: v.get("measures") for k, v in found.items()}, f, indent=0)
     print(f"{len(labels)} images ({len(labels) // 9} photographs × 9 variants)\n")
     print("| finding | variants labelled positive | TP | FN | FP | TN | recall | false-positive rate |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
