@@ -101,10 +101,18 @@ impl FromStr for Currency {
 /// let twice = price.times(2).unwrap().rounded();
 /// assert_eq!(twice.amount().to_string(), "24.69");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
+}
+
+/// `{"amount": "12.35", "currency": "USD"}`, and [`Wire::Money`](crate::wire::Wire::Money)
+/// on the wire.
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_money(self, s)
+    }
 }
 
 impl Money {

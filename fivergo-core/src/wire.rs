@@ -32,11 +32,60 @@
 use crate::error::Error;
 use crate::money::Money;
 use chrono::{DateTime, Utc};
-use serde::ser::{self, Serialize};
+use serde::ser::{self, Serialize, Serializer};
 use std::borrow::Cow;
+use std::cell::Cell;
 
 /// The serde name that marks an instant (see [`instant`]).
 const INSTANT: &str = "$fivergo::Instant";
+/// The serde name that marks an amount (see [`Money`]'s `Serialize`).
+const MONEY: &str = "$fivergo::Money";
+
+/// A typed value that [`to_wire`] takes as it is, instead of reading back its text.
+#[derive(Clone, Copy)]
+enum Carried {
+    Instant(DateTime<Utc>),
+    Money(Money),
+}
+
+thread_local! {
+    /// The typed value behind the marked newtype being written, with the address of
+    /// the value passed to `serialize_newtype_struct`: any serializer writes the value's
+    /// serde form (JSON: text), while [`to_wire`] takes the typed value, with no text
+    /// formatted and parsed back.
+    static CARRIED: Cell<Option<(usize, Carried)>> = const { Cell::new(None) };
+}
+
+/// Writes `value` as the newtype `name` and leaves `typed` for [`to_wire`] to take.
+fn carry<S: Serializer, T: Serialize>(
+    s: S,
+    name: &'static str,
+    value: &T,
+    typed: Carried,
+) -> Result<S::Ok, S::Error> {
+    CARRIED.set(Some((address(value), typed)));
+    s.serialize_newtype_struct(name, value)
+}
+
+fn address<T: ?Sized>(value: &T) -> usize {
+    (value as *const T).cast::<()>() as usize
+}
+
+/// How [`Money`] serializes: the fields `amount` (decimal text) and `currency`, marked
+/// so that [`to_wire`] gives [`Wire::Money`].
+pub(crate) fn serialize_money<S: Serializer>(money: &Money, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    #[serde(rename = "Money")]
+    struct Fields {
+        amount: rust_decimal::Decimal,
+        currency: crate::money::Currency,
+    }
+    let fields = Fields {
+        amount: money.amount(),
+        currency: money.currency(),
+    };
+    carry(s, MONEY, &fields, Carried::Money(*money))
+}
 
 /// A record field or value as a binding receives it.
 ///
@@ -61,8 +110,8 @@ pub enum Wire {
     UInt(u64),
     /// A float (scores, similarities).
     Float(f64),
-    /// A string: ids, texts, enum names.
-    Str(String),
+    /// A string: ids, texts, enum names (borrowed for the names of enum variants).
+    Str(Cow<'static, str>),
     /// An instant, UTC.
     Instant(DateTime<Utc>),
     /// An amount with its currency.
@@ -106,7 +155,7 @@ impl Wire {
             Wire::Int(i) => Value::from(*i),
             Wire::UInt(u) => Value::from(*u),
             Wire::Float(f) => Value::from(*f),
-            Wire::Str(s) => Value::String(s.clone()),
+            Wire::Str(s) => Value::String(s.to_string()),
             Wire::Instant(at) => serde_json::to_value(at).unwrap_or(Value::Null),
             Wire::Money(m) => serde_json::to_value(m).unwrap_or(Value::Null),
             Wire::List(items) => Value::Array(items.iter().map(Wire::to_json).collect()),
@@ -166,7 +215,7 @@ pub mod instant {
     /// assert_eq!(json, br#""2026-01-31T10:00:00Z""#); // plain RFC 3339 in JSON
     /// ```
     pub fn serialize<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_newtype_struct(super::INSTANT, at)
+        super::carry(s, super::INSTANT, at, super::Carried::Instant(*at))
     }
 
     /// Reads chrono's RFC 3339.
@@ -307,10 +356,10 @@ impl ser::Serializer for WireSerializer {
         Ok(Wire::Float(v))
     }
     fn serialize_char(self, v: char) -> R {
-        Ok(Wire::Str(v.to_string()))
+        Ok(Wire::Str(v.to_string().into()))
     }
     fn serialize_str(self, v: &str) -> R {
-        Ok(Wire::Str(v.to_owned()))
+        Ok(Wire::Str(v.to_owned().into()))
     }
     fn serialize_bytes(self, v: &[u8]) -> R {
         Ok(Wire::List(
@@ -330,18 +379,20 @@ impl ser::Serializer for WireSerializer {
         Ok(Wire::Null)
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
-        Ok(Wire::Str(variant.to_owned()))
+        Ok(Wire::Str(Cow::Borrowed(variant)))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> R {
-        let inner = value.serialize(WireSerializer)?;
-        if name != INSTANT {
-            return Ok(inner);
+        if name != INSTANT && name != MONEY {
+            return value.serialize(WireSerializer);
         }
-        match &inner {
-            Wire::Str(s) => DateTime::parse_from_rfc3339(s)
-                .map(|at| Wire::Instant(at.with_timezone(&Utc)))
-                .map_err(|e| WireError(format!("instant `{s}`: {e}"))),
-            other => Err(WireError(format!("an instant serialized as {other:?}"))),
+        match CARRIED.take() {
+            Some((at, Carried::Instant(instant))) if at == address(value) && name == INSTANT => {
+                Ok(Wire::Instant(instant))
+            }
+            Some((at, Carried::Money(money))) if at == address(value) && name == MONEY => {
+                Ok(Wire::Money(money))
+            }
+            _ => Err(WireError(format!("`{name}` written without its value"))),
         }
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -377,8 +428,8 @@ impl ser::Serializer for WireSerializer {
     fn serialize_map(self, len: Option<usize>) -> Result<Map, WireError> {
         Ok(Map(Vec::with_capacity(len.unwrap_or(0)), None))
     }
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Struct, WireError> {
-        Ok(Struct(name, Vec::with_capacity(len)))
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Struct, WireError> {
+        Ok(Struct(Vec::with_capacity(len)))
     }
     fn serialize_struct_variant(
         self,
@@ -387,7 +438,7 @@ impl ser::Serializer for WireSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<Variant<Struct>, WireError> {
-        Ok(Variant(variant, Struct("", Vec::with_capacity(len))))
+        Ok(Variant(variant, Struct(Vec::with_capacity(len))))
     }
 }
 
@@ -434,7 +485,7 @@ impl ser::SerializeTupleStruct for Seq {
 }
 
 /// A map: keys must come out as strings (or numbers, written as their text).
-struct Map(Vec<(Cow<'static, str>, Wire)>, Option<String>);
+struct Map(Vec<(Cow<'static, str>, Wire)>, Option<Cow<'static, str>>);
 
 impl ser::SerializeMap for Map {
     type Ok = Wire;
@@ -442,8 +493,8 @@ impl ser::SerializeMap for Map {
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), WireError> {
         self.1 = Some(match key.serialize(WireSerializer)? {
             Wire::Str(s) => s,
-            Wire::Int(i) => i.to_string(),
-            Wire::UInt(u) => u.to_string(),
+            Wire::Int(i) => i.to_string().into(),
+            Wire::UInt(u) => u.to_string().into(),
             other => {
                 return Err(WireError(format!(
                     "a map key must be a string, not {other:?}"
@@ -457,8 +508,7 @@ impl ser::SerializeMap for Map {
             .1
             .take()
             .ok_or_else(|| WireError("a map value without its key".into()))?;
-        self.0
-            .push((Cow::Owned(key), value.serialize(WireSerializer)?));
+        self.0.push((key, value.serialize(WireSerializer)?));
         Ok(())
     }
     fn end(self) -> R {
@@ -466,8 +516,8 @@ impl ser::SerializeMap for Map {
     }
 }
 
-/// A struct; one named `Money` (the core's [`Money`]) becomes [`Wire::Money`].
-struct Struct(&'static str, Vec<(Cow<'static, str>, Wire)>);
+/// A struct: a record of its fields.
+struct Struct(Vec<(Cow<'static, str>, Wire)>);
 
 impl ser::SerializeStruct for Struct {
     type Ok = Wire;
@@ -477,18 +527,12 @@ impl ser::SerializeStruct for Struct {
         key: &'static str,
         value: &T,
     ) -> Result<(), WireError> {
-        self.1
+        self.0
             .push((Cow::Borrowed(key), value.serialize(WireSerializer)?));
         Ok(())
     }
     fn end(self) -> R {
-        let record = Wire::Record(self.1);
-        if self.0 != "Money" {
-            return Ok(record);
-        }
-        serde_json::from_value::<Money>(record.to_json())
-            .map(Wire::Money)
-            .map_err(|e| WireError(format!("money: {e}")))
+        Ok(Wire::Record(self.0))
     }
 }
 
@@ -522,7 +566,7 @@ impl ser::SerializeStructVariant for Variant<Struct> {
     fn end(self) -> R {
         Ok(Wire::Record(vec![(
             Cow::Borrowed(self.0),
-            Wire::Record(self.1 .1),
+            Wire::Record(self.1 .0),
         )]))
     }
 }
@@ -559,5 +603,33 @@ mod tests {
         assert_eq!(w.get("when"), Some(&Wire::Instant(when)));
         assert_eq!(w.get("maybe"), Some(&Wire::Instant(when)));
         assert!(matches!(w.get("price"), Some(Wire::Money(m)) if m.amount().to_string() == "2.50"));
+    }
+
+    // R: M1 — a marked newtype reaches the wire only with its own typed value: the
+    // value left for another address, or none, is refused rather than read as text.
+    #[test]
+    fn a_marker_without_its_value_is_refused() {
+        use serde::Serializer as _;
+        let text = "2026-01-01T00:00:00Z";
+        let err = WireSerializer
+            .serialize_newtype_struct(INSTANT, text)
+            .unwrap_err();
+        assert!(err.0.contains("without its value"), "{err}");
+        let usd = Money::zero(crate::Currency::Usd);
+        CARRIED.set(Some((0, Carried::Money(usd))));
+        assert!(WireSerializer
+            .serialize_newtype_struct(MONEY, &1u8)
+            .is_err());
+        // Carried for this address but under the other marker: refused too.
+        let one = 1u8;
+        CARRIED.set(Some((address(&one), Carried::Money(usd))));
+        assert!(WireSerializer
+            .serialize_newtype_struct(INSTANT, &one)
+            .is_err());
+        // The JSON of money and instants is unchanged by the marks.
+        assert_eq!(
+            serde_json::to_string(&usd).unwrap(),
+            r#"{"amount":"0","currency":"USD"}"#
+        );
     }
 }

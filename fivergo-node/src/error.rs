@@ -89,7 +89,7 @@ pub fn details(err: &CoreError) -> Wire {
         "rule",
         err.rule().map_or(Wire::Null, |r| Wire::Str(r.into())),
     );
-    set(&mut fields, "message", Wire::Str(err.to_string()));
+    set(&mut fields, "message", Wire::Str(err.to_string().into()));
     set(
         &mut fields,
         "family",

@@ -112,7 +112,7 @@ fn prepare(
     let (own, other) = (samples(options.own), options.other.map(samples));
     Ok(move || {
         let report = eval::evaluate(generator.as_ref(), &entry, &own, other.as_deref(), &config)?;
-        let table = fivergo_core::wire::Wire::Str(report.to_table());
+        let table = fivergo_core::wire::Wire::Str(report.to_table().into());
         Ok(Js::of(&report)?.with("table", table))
     })
 }

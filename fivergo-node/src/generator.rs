@@ -53,7 +53,7 @@ impl JsGenerator {
         } else {
             limits.generation_deadline_ms
         };
-        fields.insert(0, (c"op", Js::str(op)));
+        fields.insert(0, (c"op", Js::str(op.to_owned())));
         fields.insert(1, (c"generator", Js::str(self.name.clone())));
         post(&self.dispatch, fields, limit_ms, Some(ctl))
     }
@@ -86,7 +86,7 @@ impl Generator for JsGenerator {
             (c"modality", Js::of(&input.entry.modality).map_err(failed)?),
             (
                 c"instructions",
-                input.instructions.map_or(Js::NULL, Js::str),
+                input.instructions.map_or(Js::NULL, |s| Js::str(s.to_owned())),
             ),
             (c"assets", Js::List(assets)),
         ];

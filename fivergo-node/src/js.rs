@@ -70,7 +70,7 @@ impl Js {
     }
 
     /// A string.
-    pub fn str(s: impl Into<String>) -> Js {
+    pub fn str(s: impl Into<std::borrow::Cow<'static, str>>) -> Js {
         Js::Wire(Wire::Str(s.into()))
     }
 

@@ -79,7 +79,7 @@ pub fn evaluate(
     if let fivergo_core::wire::Wire::Record(fields) = &mut wire {
         fields.push((
             "table".into(),
-            fivergo_core::wire::Wire::Str(report.to_table()),
+            fivergo_core::wire::Wire::Str(report.to_table().into()),
         ));
     }
     crate::convert::wire_to_py(py, &wire)
