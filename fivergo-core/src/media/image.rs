@@ -34,7 +34,12 @@
 //!   per column and per row repeats with the enlargement's period (JPEG's 8×8 block
 //!   edges are left out). Lanczos enlargements leave the weakest trace; where both
 //!   top octaves are empty (a 4× enlargement or a blur) a weaker period 4 is
-//!   enough, since blur leaves none.
+//!   enough, since blur leaves none. A period 4 only counts when the spectrum
+//!   falls off above the 4× enlargement's effective Nyquist (1/8 cycle per pixel):
+//!   the octave from 1/8 to 1/4 must hold less than
+//!   [`ImageChecks::upscale_max_lower_ratio_4`] of the one below it, so a
+//!   picture with full detail and a periodic trace in its file is not called
+//!   enlarged.
 //! - **chroma / monochrome**: CIE Lab chroma of a thumbnail; an image is monochrome
 //!   when even its [`ImageChecks::monochrome_percentile`]-th percentile chroma stays
 //!   below [`ImageChecks::monochrome_max_chroma`], so a dark picture with a few
@@ -145,6 +150,13 @@ pub struct ImageChecks {
     /// 0.065: Lanczos 4× enlargements on the corpus measure 0.07 to 0.23, blurred
     /// photographs mostly under 0.03, one of 24 at 0.10).
     pub upscale_soft_min_period_4: f32,
+    /// 4× test, fall-off above the effective Nyquist: a 4× enlargement holds
+    /// almost nothing above 1/8 cycle per pixel, so a period modulo 4 only counts
+    /// when the octave just above that limit (1/8 to 1/4) keeps less than this
+    /// share of the round-trip energy of the octave below it (`lower_ratio`;
+    /// default 0.3: 4× enlargements on the corpus measure 0.01 to 0.11, the
+    /// micrograph `ihc`, whose file shows a period-4 trace over full detail, 0.66).
+    pub upscale_max_lower_ratio_4: f32,
     /// An image whose chroma percentile (below) stays under this Lab chroma is
     /// monochrome (default 10: greys, JPEG's chroma noise and blue-black or
     /// brown-black inks stay under it, a colour accent does not).
@@ -294,6 +306,7 @@ impl Default for ImageChecks {
             upscale_min_period_4: 0.25,
             upscale_soft_max_lower_ratio: 0.11,
             upscale_soft_min_period_4: 0.065,
+            upscale_max_lower_ratio_4: 0.3,
             monochrome_max_chroma: 10.0,
             monochrome_percentile: 99.0,
             edge_threshold: 0.1,
@@ -430,10 +443,11 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
     drop(crop);
     let upscale_factor = if octaves {
         Some(2)
-    } else if period4 >= checks.upscale_min_period_4
-        || (e2 >= checks.upscale_min_detail
-            && lower_ratio < checks.upscale_soft_max_lower_ratio
-            && period4 >= checks.upscale_soft_min_period_4)
+    } else if lower_ratio < checks.upscale_max_lower_ratio_4
+        && (period4 >= checks.upscale_min_period_4
+            || (e2 >= checks.upscale_min_detail
+                && lower_ratio < checks.upscale_soft_max_lower_ratio
+                && period4 >= checks.upscale_soft_min_period_4))
     {
         Some(4)
     } else if period3 >= checks.upscale_min_period_3 {

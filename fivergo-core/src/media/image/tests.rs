@@ -1394,4 +1394,37 @@ fn text_and_upscale_checks_are_validated() {
     assert!(bad(|c| c.text_turned_px = 0));
     assert!(bad(|c| c.upscale_soft_max_lower_ratio = 2.0));
     assert!(Policy::default().media.validate().is_ok());
+    // Validated with the whole policy.
+    let mut policy = Policy::default();
+    policy.media.image.upscale_max_lower_ratio_4 = 1.5;
+    assert!(policy.validate().is_err());
+    assert!(Policy::default().validate().is_ok());
+}
+
+#[test]
+fn a_period_4_trace_over_full_detail_is_not_a_4x_enlargement() {
+    // R: A4
+    // A faint lattice every 4th column and row (as in the `ihc` micrograph's
+    // file) over a photograph with all its detail: interpolation's period is
+    // there, but the octave above a 4× enlargement's Nyquist is full.
+    let mut img = corpus("gravel");
+    let w = img.width as usize;
+    for (i, px) in img.rgba.chunks_exact_mut(4).enumerate() {
+        if (i % w) % 4 == 1 || (i / w) % 4 == 1 {
+            for v in &mut px[..3] {
+                *v = v.saturating_add(12);
+            }
+        }
+    }
+    let c = checks();
+    let m = measure(&img, &c);
+    assert!(m.upscale_periodicity[1] >= c.upscale_min_period_4, "{m:?}");
+    assert!(m.lower_ratio >= c.upscale_max_lower_ratio_4, "{m:?}");
+    assert!(!m.upscaled, "{:?}", m.upscale_factor);
+    // Without the fall-off test the trace alone would call it enlarged 4×.
+    let loose = ImageChecks {
+        upscale_max_lower_ratio_4: 1.0,
+        ..checks()
+    };
+    assert_eq!(measure(&img, &loose).upscale_factor, Some(4));
 }
