@@ -21,7 +21,7 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entitlement {
     allowed: bool,
-    #[serde(serialize_with = "refusal_details")]
+    #[serde(serialize_with = "refusal_report")]
     refusal: Option<Error>,
 }
 
@@ -71,8 +71,8 @@ impl<T> From<Result<T, Error>> for Entitlement {
     }
 }
 
-fn refusal_details<S: Serializer>(refusal: &Option<Error>, s: S) -> Result<S::Ok, S::Error> {
-    refusal.as_ref().map(Error::details).serialize(s)
+fn refusal_report<S: Serializer>(refusal: &Option<Error>, s: S) -> Result<S::Ok, S::Error> {
+    refusal.as_ref().map(Error::report).serialize(s)
 }
 
 /// What a seller may do now, each with its reason when refused.
@@ -134,5 +134,29 @@ impl Entitlements {
             serve_clients: active("serve clients").into(),
             assistant_auto_replies: active("reply automatically").into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{to_wire, Wire};
+
+    // R: S3 — a refusal reaches the bindings with its instants typed and the fields a
+    // UI needs (code, rule, message, family), the same as the error's details.
+    #[test]
+    fn a_refusal_keeps_its_instants_typed_on_the_wire() {
+        let ended_at = chrono::DateTime::UNIX_EPOCH;
+        let ended = Error::SubscriptionEnded {
+            subscription: "ana/sub-1".into(),
+            ended_at,
+        };
+        let refused = Entitlement::from(Err::<(), _>(ended.clone()));
+        let wire = to_wire(&refused).unwrap();
+        let refusal = wire.get("refusal").unwrap();
+        assert_eq!(refusal.get("ended_at"), Some(&Wire::Instant(ended_at)));
+        assert_eq!(refusal.get("rule"), Some(&Wire::Str("S3".into())));
+        assert_eq!(refusal.to_json(), ended.details());
+        assert_eq!(wire.get("allowed"), Some(&Wire::Bool(false)));
     }
 }

@@ -341,6 +341,16 @@ pub enum Error {
     FeatureDisabled { feature: String, action: String },
 }
 
+/// An [`Error`] with what every host shows beside its fields: see [`Error::report`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReport<'a> {
+    #[serde(flatten)]
+    error: &'a Error,
+    rule: Option<&'static str>,
+    message: String,
+    family: ErrorFamily,
+}
+
 /// Which kind of refusal an [`Error`] is: the exception class a binding raises
 /// (Python's `OrderError`, `QuotaError`, ...; Node's `err.family`). Every variant
 /// of [`Error`] names its family in one exhaustive match, so a new code can never
@@ -633,7 +643,8 @@ impl Error {
         })
     }
 
-    /// The error's fields as JSON, `code` included: what bindings and UIs read.
+    /// The error's fields as JSON with `code`, `rule`, `message` and `family`: what
+    /// UIs read (the JSON of [`Error::report`]).
     ///
     /// ```
     /// use fivergo_core::Error;
@@ -641,16 +652,35 @@ impl Error {
     /// let details = err.details();
     /// assert_eq!(details["code"], "training_quota_exhausted");
     /// assert_eq!((details["used"].as_u64(), details["rule"].as_str()), (Some(2), Some("T5")));
-    /// assert_eq!(details["message"], err.to_string());
+    /// assert_eq!((details["message"].as_str(), details["family"].as_str()), (Some(err.to_string().as_str()), Some("quota")));
     /// ```
     pub fn details(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(self)
-            .unwrap_or_else(|_| serde_json::json!({ "code": self.code() }));
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("rule".into(), self.rule().into());
-            obj.insert("message".into(), self.to_string().into());
+        serde_json::to_value(self.report())
+            .unwrap_or_else(|_| serde_json::json!({ "code": self.code() }))
+    }
+
+    /// The error as every host shows it: its own fields and `code`, plus `rule`,
+    /// `message` and `family`. Serialize it (to JSON: [`Error::details`]; to a
+    /// binding: [`to_wire`](crate::wire::to_wire), instants and amounts typed).
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use fivergo_core::wire::{to_wire, Wire};
+    /// use fivergo_core::Error;
+    /// let renews = DateTime::UNIX_EPOCH;
+    /// let err = Error::TrainingQuotaExhausted { model: "ana/model-1".into(), used: 2, limit: 2, renews_at: Some(renews) };
+    /// let wire = to_wire(&err.report()).unwrap();
+    /// assert_eq!(wire.get("renews_at"), Some(&Wire::Instant(renews)));
+    /// assert_eq!(wire.get("family"), Some(&Wire::Str("quota".into())));
+    /// assert_eq!(wire.to_json(), err.details());
+    /// ```
+    pub fn report(&self) -> ErrorReport<'_> {
+        ErrorReport {
+            error: self,
+            rule: self.rule(),
+            message: self.to_string(),
+            family: self.family(),
         }
-        v
     }
 
     /// `invalid_input`: `field`'s `what` (value, amount, length in bytes, ...) is `got`,

@@ -93,7 +93,7 @@ pub use blob::{Blob, BlobRef, BlobStore, DirBlobStore, MemoryBlobStore};
 pub use catalogue::{Catalogue, CatalogueEntry, Modality, PricingUnit};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use entitlements::{Entitlement, Entitlements};
-pub use error::{Bounds, Error, ErrorFamily, Result};
+pub use error::{Bounds, Error, ErrorFamily, ErrorReport, Result};
 pub use event::{Event, Recorded, UnpublishReason};
 pub use generation::{
     Generated, GenerationJob, GenerationOutcome, GenerationRequest, GenerationResult, GenerationRun,

@@ -9,7 +9,6 @@
 //! Methods return a [`Reply`]: the value, or the [`Failure`] it becomes on the
 //! JavaScript thread. Promises settle the same way (see `crate::hub::promise`).
 
-use std::borrow::Cow;
 
 use fivergo_core::error::Error as CoreError;
 use fivergo_core::wire::{to_wire, Wire};
@@ -67,35 +66,11 @@ pub fn internal(message: impl Into<String>) -> Failure {
     })
 }
 
-/// Sets `key` of a wire record (replacing it when present).
-fn set(fields: &mut Vec<(Cow<'static, str>, Wire)>, key: &'static str, value: Wire) {
-    match fields.iter_mut().find(|(k, _)| k == key) {
-        Some((_, v)) => *v = value,
-        None => fields.push((Cow::Borrowed(key), value)),
-    }
-}
-
 /// The error's fields in the wire form, with `code`, `rule`, `message` and `family`
-/// (variants that share a code, `out_of_range` among the `invalid_input`s, say the
-/// code, as `Error::details` does).
+/// ([`CoreError::report`]).
 pub fn details(err: &CoreError) -> Wire {
-    let mut fields = match to_wire(err) {
-        Ok(Wire::Record(fields)) => fields,
-        _ => Vec::new(),
-    };
-    set(&mut fields, "code", Wire::Str(err.code().into()));
-    set(
-        &mut fields,
-        "rule",
-        err.rule().map_or(Wire::Null, |r| Wire::Str(r.into())),
-    );
-    set(&mut fields, "message", Wire::Str(err.to_string().into()));
-    set(
-        &mut fields,
-        "family",
-        Wire::Str(err.family().as_str().into()),
-    );
-    Wire::Record(fields)
+    to_wire(&err.report())
+        .unwrap_or_else(|_| Wire::Record(vec![("code".into(), Wire::Str(err.code().into()))]))
 }
 
 unsafe fn set_property(
