@@ -709,13 +709,6 @@ impl Policy {
             });
         }
         self.media.validate()?;
-        let falloff = self.media.image.upscale_max_lower_ratio_4;
-        if !(0.0..=1.0).contains(&falloff) {
-            return Err(Error::InvalidPolicy {
-                field: "media.image.upscale_max_lower_ratio_4".into(),
-                reason: "must lie between 0 and 1".into(),
-            });
-        }
         self.catalogue.validate()
     }
 

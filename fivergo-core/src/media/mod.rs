@@ -101,6 +101,10 @@ impl MediaPolicy {
                 "image.upscale_soft_max_lower_ratio",
                 i.upscale_soft_max_lower_ratio,
             ),
+            (
+                "image.upscale_max_lower_ratio_4",
+                i.upscale_max_lower_ratio_4,
+            ),
             ("image.text_glyph_min_fill", i.text_glyph_min_fill),
             ("image.text_glyph_max_fill", i.text_glyph_max_fill),
             ("image.text_max_band_ink", i.text_max_band_ink),
