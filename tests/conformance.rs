@@ -1115,7 +1115,7 @@ fn run_scenario(s: &Scenario, store: &StoreKind) -> Vec<String> {
     match runner.hub.events_since(Cursor::default(), 100_000) {
         Ok(page) => {
             for e in &page.events {
-                let json = to_json_plain(e);
+                let json = serde_json::to_value(e).expect("events serialize");
                 if json["type"] != e.kind() {
                     failures.push(format!(
                         "{} ({}) event {}: kind() `{}` differs from serde's {}",
@@ -1134,10 +1134,6 @@ fn run_scenario(s: &Scenario, store: &StoreKind) -> Vec<String> {
         Err(e) => failures.push(format!("{} ({}): events: {e}", s.name, s.file)),
     }
     failures
-}
-
-fn to_json_plain<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).expect("events serialize")
 }
 
 // ----------------------------------------------------------------------------- the tests

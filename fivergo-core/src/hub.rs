@@ -867,6 +867,24 @@ fn partition_of<K: PartitionKey + std::fmt::Display>(
     id.partition().ok_or_else(|| Error::not_found(entity, id))
 }
 
+/// The partition of `id`, which must be `seller`'s own: `forbidden` (D1) otherwise.
+fn own_partition<K: PartitionKey + std::fmt::Display>(
+    seller: &str,
+    entity: &str,
+    id: &K,
+) -> Result<SellerId, Error> {
+    let partition = partition_of(entity, id)?;
+    if partition.as_str() != seller {
+        return Err(Error::Forbidden {
+            actor: seller.to_string(),
+            entity: entity.into(),
+            id: id.to_string(),
+            rule: "D1",
+        });
+    }
+    Ok(partition)
+}
+
 impl Hub {
     /// A builder with the default policy, the system clock, a simulated gateway, the
     /// echo generator and memory stores.
@@ -1423,16 +1441,9 @@ impl Hub {
     /// assert_eq!(hub.asset("bob", &id).unwrap_err().code(), "forbidden");
     /// ```
     pub fn asset(&self, seller: &str, asset: &AssetId) -> Result<Asset, Error> {
-        let partition = partition_of("asset", asset)?;
-        if partition.as_str() != seller {
-            return Err(Error::Forbidden {
-                actor: seller.to_string(),
-                entity: "asset".into(),
-                id: asset.to_string(),
-                rule: "D1",
-            });
-        }
-        self.read(&partition, |p| p.asset(asset).cloned())
+        self.read(&own_partition(seller, "asset", asset)?, |p| {
+            p.asset(asset).cloned()
+        })
     }
 
     /// What clients see of a published model: no assets, no style (D1).
@@ -1737,16 +1748,7 @@ impl Hub {
     /// assert_eq!(hub.job("bob", &job).unwrap_err().code(), "forbidden");
     /// ```
     pub fn job(&self, seller: &str, job: &JobId) -> Result<TrainingJob, Error> {
-        let partition = partition_of("job", job)?;
-        if partition.as_str() != seller {
-            return Err(Error::Forbidden {
-                actor: seller.to_string(),
-                entity: "job".into(),
-                id: job.to_string(),
-                rule: "D1",
-            });
-        }
-        self.read(&partition, |p| p.job(job).cloned())
+        self.read(&own_partition(seller, "job", job)?, |p| p.job(job).cloned())
     }
 
     /// The watermarked draft of an order, for its client (G1).
