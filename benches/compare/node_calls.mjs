@@ -10,49 +10,15 @@
 // the debug one.
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
-import { deflateSync } from 'node:zlib'
 
 const require = createRequire(import.meta.url)
 const dir = resolve(process.env.FIVERGO_NODE_DIR ?? new URL('../../fivergo-node', import.meta.url).pathname)
 const { Hub, version } = require(resolve(dir, 'lib.js'))
 const N = Number(process.env.FIVERGO_CALLS ?? 20000)
 const RUNS = 5
-
-/** A small RGBA PNG (no helpers from the test folder: the package may be a copy). */
-function png(width, height, seed) {
-  const rows = []
-  for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width * 4)
-    for (let x = 0; x < width; x++) row.writeUInt32BE(((x * 7 + y * 13 + seed * 31) * 2654435761) >>> 0, 1 + x * 4)
-    for (let x = 0; x < width; x++) row[4 + x * 4] = 255
-    rows.push(row)
-  }
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    return c >>> 0
-  })
-  const crc = (buf) => {
-    let c = 0xffffffff
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8)
-    return (c ^ 0xffffffff) >>> 0
-  }
-  const chunk = (type, data) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
-    const len = Buffer.alloc(4)
-    len.writeUInt32BE(data.length)
-    const sum = Buffer.alloc(4)
-    sum.writeUInt32BE(crc(body))
-    return Buffer.concat([len, body, sum])
-  }
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr[8] = 8
-  ihdr[9] = 6
-  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))])
-}
+// The fixture picture comes from the repository's test helpers (which load the
+// repository's own package too, so build it even when FIVERGO_NODE_DIR names another).
+const { png } = await import('../../fivergo-node/test/helpers.mjs')
 
 /** The median over RUNS runs of N calls, in microseconds per call. */
 function measure(fn) {
