@@ -21,18 +21,30 @@ START=$SECONDS
 export CARGO_INCREMENTAL=0
 FAILED=()
 step() { printf '\n==> %s\n' "$*"; }
+# Free space on the disk of the build directories, in GiB.
+disk_free_gib() { df -Pk "$ROOT" | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }'; }
 # suite NAME CMD...: runs CMD, records NAME as failed when it exits non-zero.
 suite() {
     local name="$1"; shift
     step "$name"
     local t0=$SECONDS
     if "$@"; then
-        printf -- '--> %s: ok (%ss)\n' "$name" "$((SECONDS - t0))"
+        printf -- '--> %s: ok (%ss, %s GiB free)\n' "$name" "$((SECONDS - t0))" "$(disk_free_gib)"
     else
-        printf -- '--> %s: FAILED (%ss)\n' "$name" "$((SECONDS - t0))"
+        printf -- '--> %s: FAILED (%ss, %s GiB free)\n' "$name" "$((SECONDS - t0))" "$(disk_free_gib)"
         FAILED+=("$name")
     fi
 }
+
+# A run from a fresh clone writes about NEED_GIB of builds (target/, fuzz/target/,
+# .venv, node_modules; measured in BENCHMARKS.md, "Test command"). With less free,
+# say so first: a full disk shows up later as linker crashes, far from its cause.
+NEED_GIB=6
+FREE_GIB="$(disk_free_gib)"
+step "disk: ${FREE_GIB} GiB free on $(df -P "$ROOT" | awk 'NR == 2 { print $6 }') (a fresh run needs about ${NEED_GIB} GiB)"
+if awk -v f="$FREE_GIB" -v n="$NEED_GIB" 'BEGIN { exit !(f < n) }'; then
+    echo "WARNING: less free disk than a fresh run needs; builds may fail with 'No space left on device'"
+fi
 
 # ---------------------------------------------------------------- tools
 VENV="$ROOT/.venv"
