@@ -9,11 +9,13 @@
 //! ```
 //!
 //! With `--draft-orig`, every `NAME__orig.png` also gets a `NAME__draft.png`
-//! variant made in process: fivergo's own visible draft mark
-//! ([`fivergo::watermark::draft`], seed from the file's position).
+//! variant made in process: a fivergo draft as the hub hands it out, visible mark
+//! and invisible payload ([`fivergo::watermark::mark_draft`], seed and payload from
+//! the file's position). Every file is inspected as the hub inspects uploads, with
+//! the default marks (so `draft_mark` is looked for).
 //!
-//! Prints one JSON object: `{"files": [{"file", "text_or_watermark", "upscaled",
-//! "blurry", "monochrome", "codes"}], "total_ms"}`, where the four flags say whether
+//! Prints one JSON object: `{"files": [{"file", "text_or_watermark", "draft_mark",
+//! "upscaled", "blurry", "monochrome", "codes"}], "total_ms"}`, where the flags say whether
 //! the review made that finding for the file and `codes` lists all its findings;
 //! set-level findings are under `"set"`.
 //!
@@ -23,9 +25,9 @@
 //! (`"measures"`: octave ratios, periodicity, glyphs) to its entry.
 
 use fivergo::asset::{review_set, Asset, AssetMeta, AssetSource};
-use fivergo::media::image::{decode, inspect_image, measure};
+use fivergo::media::image::{decode, inspect_image_marked, measure};
 use fivergo::media::MediaLimits;
-use fivergo::watermark::{draft, DraftMark, WatermarkStyle};
+use fivergo::watermark::{mark_draft, DraftMark, MarkStyle};
 use fivergo::{Artifact, Image, Modality, Policy};
 use serde_json::json;
 use std::time::Instant;
@@ -39,6 +41,7 @@ fn main() {
     let with_drafts = args.iter().any(|a| a == "--draft-orig");
     let with_measures = args.iter().any(|a| a == "--measures");
     let mut policy = Policy::default();
+    let marks = MarkStyle::default();
     if let Some(json) = args
         .iter()
         .position(|a| a == "--checks")
@@ -82,11 +85,13 @@ fn main() {
                     reference: format!("order-{i}"),
                     seed: i as u64,
                 };
-                if let Artifact::Image(d) = draft(
+                let marked = mark_draft(
                     &Artifact::Image(img.clone()),
                     &mark,
-                    &WatermarkStyle::default(),
-                ) {
+                    Some(i as u64),
+                    &marks,
+                );
+                if let Artifact::Image(d) = marked.artifact {
                     images.push((format!("{base}__draft.png"), d));
                 }
             }
@@ -104,7 +109,7 @@ fn main() {
             modality: Modality::Image,
             meta: AssetMeta {
                 file_name: Some(name.clone()),
-                ..inspect_image(img, &policy)
+                ..inspect_image_marked(img, &policy, Some(&marks.invisible))
             },
             tags: Default::default(),
             added_at,
@@ -131,6 +136,7 @@ fn main() {
             let mut entry = json!({
                 "file": a.meta.file_name,
                 "text_or_watermark": codes.contains(&"text_or_watermark"),
+                "draft_mark": codes.contains(&"draft_mark"),
                 "upscaled": codes.contains(&"upscaled"),
                 "blurry": codes.contains(&"blurry"),
                 "monochrome": a.meta.monochrome == Some(true),

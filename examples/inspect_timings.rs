@@ -1,6 +1,7 @@
 //! Times image inspection (decode + measure, SPEC A3/A4/A8) of every PNG in a folder,
-//! one file after another on one thread (the filter bank's convolution may use the
-//! candle CPU thread pool).
+//! as the hub inspects uploads (with the default marks, so the draft mark is looked
+//! for too), one file after another on one thread (the filter bank's convolution may
+//! use the candle CPU thread pool).
 //!
 //! ```text
 //! cargo build --release --example inspect_timings
@@ -14,7 +15,8 @@
 //! sides measured the same thing, and files that fail to decode are listed under
 //! `errors` with their error code.
 
-use fivergo::media::image::inspect_bytes;
+use fivergo::media::inspect_marked;
+use fivergo::watermark::MarkStyle;
 use fivergo::Policy;
 use std::time::Instant;
 
@@ -34,10 +36,10 @@ fn main() {
         }
     };
     paths.sort();
-    let policy = Policy::default();
+    let (policy, marks) = (Policy::default(), MarkStyle::default());
     let mut per_file_ms = Vec::with_capacity(paths.len());
     let mut errors = Vec::new();
-    let (mut measured, mut upscaled, mut mono, mut text) = (0u32, 0u32, 0u32, 0u32);
+    let (mut measured, mut upscaled, mut mono, mut text, mut drafts) = (0u32, 0u32, 0u32, 0u32, 0u32);
     let (mut sharpness, mut chroma) = (0.0f64, 0.0f64);
     let start = Instant::now();
     for path in &paths {
@@ -46,7 +48,7 @@ fn main() {
             .map_err(|e| fivergo::Error::AssetUnreadable {
                 reason: e.to_string(),
             })
-            .and_then(|bytes| inspect_bytes(&bytes, &policy));
+            .and_then(|bytes| inspect_marked(&bytes, &policy, Some(&marks.invisible)));
         per_file_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         match result {
             Ok(found) => {
@@ -57,6 +59,7 @@ fn main() {
                 upscaled += u32::from(m.upscaled == Some(true));
                 mono += u32::from(m.monochrome == Some(true));
                 text += u32::from(m.text_or_watermark == Some(true));
+                drafts += u32::from(m.draft_mark == Some(true));
             }
             Err(e) => errors
                 .push(serde_json::json!({"file": path.display().to_string(), "code": e.code()})),
@@ -68,7 +71,7 @@ fn main() {
         "files": paths.len(),
         "total_ms": round(total_ms),
         "per_file_ms": per_file_ms.iter().map(|&v| round(v)).collect::<Vec<_>>(),
-        "flagged": {"measured": measured, "upscaled": upscaled, "monochrome": mono, "text_or_watermark": text},
+        "flagged": {"measured": measured, "upscaled": upscaled, "monochrome": mono, "text_or_watermark": text, "draft_mark": drafts},
         "mean_sharpness": if measured > 0 { sharpness / f64::from(measured) } else { 0.0 },
         "mean_chroma": if measured > 0 { chroma / f64::from(measured) } else { 0.0 },
         "errors": errors,

@@ -555,4 +555,30 @@ fn reference_pictures_reach_clients_only_as_marked_drafts_until_approved_and_pai
     hub.record_payment("bob", &order, Money::parse("20", Currency::Usd).unwrap())
         .unwrap();
     assert_eq!(hub.download("bob", &order).unwrap().value, direct(9));
+
+    // R: A8 — the draft uploaded back as a training picture is recognised by its
+    // invisible mark; the clean file is not.
+    let upload = |a: &Artifact| {
+        let png = encode_png(&image(a)).unwrap();
+        let id = hub
+            .upload_asset("ana", AssetSource::Upload, &png, None, &[])
+            .unwrap()
+            .value;
+        (id.clone(), hub.asset("ana", &id).unwrap().meta.draft_mark)
+    };
+    let (draft_asset, seen) = upload(&draft);
+    assert_eq!(seen, Some(true));
+    let (clean_asset, seen) = upload(&direct(9));
+    assert_eq!(seen, Some(false));
+    let again = hub.create_model("ana", "tattoo").unwrap().value;
+    hub.select_assets("ana", &again, &[draft_asset.clone(), clean_asset.clone()])
+        .unwrap();
+    let flagged: Vec<_> = hub
+        .findings("ana", &again)
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.code == "draft_mark")
+        .map(|f| (f.asset, f.rule))
+        .collect();
+    assert_eq!(flagged, [(Some(draft_asset), "A8".to_string())]);
 }

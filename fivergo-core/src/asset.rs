@@ -98,6 +98,11 @@ pub struct AssetMeta {
     /// A watermark or heavy text was detected on the image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_or_watermark: Option<bool>,
+    /// The image carries the invisible mark (W2) of a draft of this marketplace: a
+    /// client's watermarked draft, uploaded back as a training picture (set by the
+    /// hub's uploads; `None` where no one looked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft_mark: Option<bool>,
     /// The recording has background noise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background_noise: Option<bool>,

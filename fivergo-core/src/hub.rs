@@ -2180,7 +2180,7 @@ impl Hub {
     ) -> CommandResult<AssetId> {
         traced("upload_asset", || {
             self.seller(seller)?;
-            let inspected = inspect_upload(bytes, &self.inner.policy)?;
+            let inspected = inspect_upload(bytes, &self.inner.policy, &self.inner.watermark)?;
             let meta = AssetMeta {
                 file_name: file_name.map(str::to_owned),
                 ..inspected.meta
@@ -4246,7 +4246,7 @@ impl Hub {
             return Ok((Modality::Text, AssetMeta::text(), None));
         };
         let bytes = self.inner.blobs.fetch(clean)?;
-        let inspected = inspect_upload(bytes.as_bytes(), &self.inner.policy)?;
+        let inspected = inspect_upload(bytes.as_bytes(), &self.inner.policy, &self.inner.watermark)?;
         Ok((inspected.modality, inspected.meta, Some(clean.clone())))
     }
 
@@ -4431,8 +4431,14 @@ struct Upload {
     media_type: &'static str,
 }
 
-fn inspect_upload(bytes: &[u8], policy: &Policy) -> Result<Upload, Error> {
-    let inspected = crate::media::inspect(bytes, policy)?;
+/// Measures an upload, and for a picture whether it is one of this hub's drafts
+/// (its invisible mark read under `marks`: `AssetMeta::draft_mark`).
+fn inspect_upload(
+    bytes: &[u8],
+    policy: &Policy,
+    marks: &watermark::MarkStyle,
+) -> Result<Upload, Error> {
+    let inspected = crate::media::inspect_marked(bytes, policy, Some(&marks.invisible))?;
     Ok(Upload {
         modality: inspected.modality,
         meta: inspected.meta,

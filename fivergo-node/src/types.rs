@@ -257,6 +257,7 @@ pub struct AssetMeta {
     pub monochrome: Option<bool>,
     pub blurry: Option<bool>,
     pub text_or_watermark: Option<bool>,
+    pub draft_mark: Option<bool>,
     pub background_noise: Option<bool>,
     pub clipping: Option<bool>,
     pub long_silence: Option<bool>,

@@ -88,6 +88,7 @@ use crate::error::Error;
 use crate::generator::Image;
 use crate::media::Inspected;
 use crate::policy::Policy;
+use crate::watermark::invisible::{self, InvisibleStyle};
 use plane::{fit_long_side, resize, usable_size, Plane};
 use serde::{Deserialize, Serialize};
 
@@ -416,6 +417,11 @@ pub struct ImageMeasures {
 /// assert_eq!(grey.sharpness, 0.0);
 /// ```
 pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
+    measure_keeping_half(img, checks).0
+}
+
+/// [`measure`], and the half-size luma it worked from (2×2 means, `0..=1`).
+fn measure_keeping_half(img: &Image, checks: &ImageChecks) -> (ImageMeasures, Plane) {
     let (w, h) = usable_size(img);
     // Half-size luma: the working copy's source (the full-size luma is read row by
     // row), and the upscale tests' first octave when they read the whole image.
@@ -507,7 +513,7 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
     style_vector.push(mean_chroma);
     style_vector.extend(style::gram_features(&style_rgb, checks));
 
-    ImageMeasures {
+    let measures = ImageMeasures {
         width: img.width,
         height: img.height,
         sharpness,
@@ -525,7 +531,8 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
         text_or_watermark: text_glyphs >= checks.text_min_glyphs,
         palette,
         style_vector,
-    }
+    };
+    (measures, d1)
 }
 
 /// Decodes an image file and measures it: what [`inspect`](crate::media::inspect)
@@ -541,10 +548,20 @@ pub fn measure(img: &Image, checks: &ImageChecks) -> ImageMeasures {
 /// assert_eq!(found.meta.blurry, None); // judged against the set
 /// ```
 pub fn inspect_bytes(bytes: &[u8], policy: &Policy) -> Result<Inspected, Error> {
+    inspect_marked(bytes, policy, None)
+}
+
+/// [`inspect_bytes`], and with `marks`, whether the picture carries a draft's
+/// invisible mark ([`AssetMeta::draft_mark`], see [`inspect_image_marked`]).
+pub(crate) fn inspect_marked(
+    bytes: &[u8],
+    policy: &Policy,
+    marks: Option<&InvisibleStyle>,
+) -> Result<Inspected, Error> {
     let img = decode(bytes, &policy.media.limits)?;
     Ok(Inspected {
         modality: Modality::Image,
-        meta: inspect_image(&img, policy),
+        meta: inspect_image_marked(&img, policy, marks),
     })
 }
 
@@ -559,8 +576,48 @@ pub fn inspect_bytes(bytes: &[u8], policy: &Policy) -> Result<Inspected, Error> 
 /// assert!(meta.style_vector.is_some());
 /// ```
 pub fn inspect_image(img: &Image, policy: &Policy) -> AssetMeta {
-    let m = measure(img, &policy.media.image);
+    inspect_image_marked(img, policy, None)
+}
+
+/// [`inspect_image`], and with `marks`, [`AssetMeta::draft_mark`]: whether the
+/// picture reads as a draft marked under them, at the size it was handed out
+/// (cropped, flipped or turned by quarter turns at most). The read is
+/// [`invisible::detect_shrunk`] on the half-size luma the measures make anyway, about
+/// a quarter of a full read and no geometry search; a leak investigation uses
+/// [`crate::watermark::trace`].
+///
+/// ```
+/// use fivergo_core::media::image::inspect_image_marked;
+/// use fivergo_core::watermark::{mark_draft, DraftMark, MarkStyle};
+/// use fivergo_core::{Artifact, Image, Policy};
+/// let mut img = Image::filled(512, 512, [0, 0, 0, 255]);
+/// for (i, px) in img.rgba.chunks_mut(4).enumerate() {
+///     let v = ((i * 2654435761) >> 13) as u8; // a textured test picture
+///     px[..3].copy_from_slice(&[v, v / 2, 255 - v]);
+/// }
+/// let (marks, policy) = (MarkStyle::default(), Policy::default());
+/// let mark = DraftMark { reference: "order-7".into(), seed: 1 };
+/// let Artifact::Image(draft) = mark_draft(&Artifact::Image(img.clone()), &mark, Some(42), &marks).artifact
+/// else { unreachable!() };
+/// let seen = |img: &Image| inspect_image_marked(img, &policy, Some(&marks.invisible)).draft_mark;
+/// assert_eq!(seen(&draft), Some(true));
+/// assert_eq!(seen(&img), Some(false));
+/// assert_eq!(inspect_image_marked(&img, &policy, None).draft_mark, None); // not looked for
+/// ```
+pub fn inspect_image_marked(
+    img: &Image,
+    policy: &Policy,
+    marks: Option<&InvisibleStyle>,
+) -> AssetMeta {
+    let (m, half) = measure_keeping_half(img, &policy.media.image);
+    let draft_mark = marks.map(|style| {
+        let grey: Vec<f32> = half.data.iter().map(|v| v * 255.0).collect();
+        invisible::detect_shrunk(&grey, half.w, half.h, style)
+            .payload()
+            .is_some()
+    });
     AssetMeta {
+        draft_mark,
         width: Some(m.width),
         height: Some(m.height),
         sharpness: Some(m.sharpness),
@@ -686,6 +743,8 @@ pub(crate) fn findings(
         }
         flag(each, a, a.meta.text_or_watermark, "text_or_watermark", "A8",
             "seems to carry a watermark or heavy text, which the model may learn as part of the style");
+        flag(each, a, a.meta.draft_mark, "draft_mark", "A8",
+            "is a watermarked fivergo draft (it carries a draft's invisible mark): the model would learn the draft's visible mark; train on the clean file");
         if outliers.contains(&i) {
             each.push(Finding::warning("style_outlier", Some(&a.id), "A4", format!(
                 "{} does not match the style of the rest of the set (palette, edges or texture); one model should hold one style (C4).",

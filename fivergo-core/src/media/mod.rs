@@ -19,6 +19,7 @@ use crate::asset::AssetMeta;
 use crate::catalogue::Modality;
 use crate::error::Error;
 use crate::generator::Artifact;
+use crate::watermark::invisible::InvisibleStyle;
 use serde::{Deserialize, Serialize};
 
 /// Decoding limits and analysis thresholds for uploaded media.
@@ -289,6 +290,27 @@ pub struct Inspected {
 /// assert_eq!(inspect(&[0xFF, 0x00, 0xFE], &Policy::default()).unwrap_err().code(), "asset_unreadable");
 /// ```
 pub fn inspect(bytes: &[u8], policy: &crate::Policy) -> Result<Inspected, Error> {
+    inspect_marked(bytes, policy, None)
+}
+
+/// [`inspect`], and for a picture, with `marks`, whether it carries the invisible
+/// mark of a draft made under them ([`AssetMeta::draft_mark`], W2; see
+/// [`image::inspect_image_marked`]): what the hub runs on every upload.
+///
+/// ```
+/// use fivergo_core::media::{image::encode_png, inspect_marked};
+/// use fivergo_core::watermark::MarkStyle;
+/// use fivergo_core::{Image, Policy};
+/// let png = encode_png(&Image::filled(640, 480, [0, 128, 255, 255])).unwrap();
+/// let marks = MarkStyle::default();
+/// let found = inspect_marked(&png, &Policy::default(), Some(&marks.invisible)).unwrap();
+/// assert_eq!(found.meta.draft_mark, Some(false));
+/// ```
+pub fn inspect_marked(
+    bytes: &[u8],
+    policy: &crate::Policy,
+    marks: Option<&InvisibleStyle>,
+) -> Result<Inspected, Error> {
     let limits = &policy.media.limits;
     if bytes.len() as u64 > limits.max_bytes {
         return Err(Error::MediaTooLarge {
@@ -303,7 +325,7 @@ pub fn inspect(bytes: &[u8], policy: &crate::Policy) -> Result<Inspected, Error>
         });
     }
     match sniff(bytes) {
-        Some(Modality::Image) => image::inspect_bytes(bytes, policy),
+        Some(Modality::Image) => image::inspect_marked(bytes, policy, marks),
         Some(Modality::Audio) => audio::inspect_bytes(bytes, policy),
         Some(Modality::Text) => Ok(Inspected {
             modality: Modality::Text,

@@ -352,6 +352,52 @@ pub fn detect(img: &Image, style: &InvisibleStyle) -> Detection {
     Detection::NotFound
 }
 
+/// Reads the mark of a picture kept at the size it was handed out (cropped, flipped
+/// or turned by quarter turns at most) from its luma shrunk by two: `luma` holds the
+/// means of its 2×2 blocks in grey levels, `w × h` of them, rows in order. There is
+/// no geometry search, and a quarter of the pixels: the cheap check an upload runs
+/// (a draft uploaded back as a training picture), not a leak investigation, for
+/// which [`detect`] searches rescales and rotations.
+///
+/// ```
+/// use fivergo_core::generator::Image;
+/// use fivergo_core::watermark::invisible::{detect_shrunk, embed, InvisibleStyle};
+/// let mut img = Image::filled(512, 512, [0, 0, 0, 255]);
+/// for (i, p) in img.rgba.chunks_exact_mut(4).enumerate() {
+///     p[..3].fill(((i * 7919) % 251) as u8); // a busy grey picture
+/// }
+/// let style = InvisibleStyle::default();
+/// let shrunk = |img: &Image| -> Vec<f32> {
+///     let at = |x: usize, y: usize| f32::from(img.rgba[(y * 512 + x) * 4]);
+///     (0..256 * 256)
+///         .map(|i| (i % 256 * 2, i / 256 * 2))
+///         .map(|(x, y)| (at(x, y) + at(x + 1, y) + at(x, y + 1) + at(x + 1, y + 1)) / 4.0)
+///         .collect()
+/// };
+/// let marked = embed(&img, 77, &style).unwrap();
+/// assert_eq!(detect_shrunk(&shrunk(&marked), 256, 256, &style).payload(), Some(77));
+/// assert_eq!(detect_shrunk(&shrunk(&img), 256, 256, &style).payload(), None);
+/// assert_eq!(detect_shrunk(&[0.0; 10], 256, 256, &style).payload(), None); // too short
+/// ```
+pub fn detect_shrunk(luma: &[f32], w: usize, h: usize, style: &InvisibleStyle) -> Detection {
+    let style = style.sanitized();
+    let Some(reader) = Reader::of_luma(luma, w, h, &style) else {
+        return Detection::NotFound;
+    };
+    // One shrunk pixel spans two bins of the tile.
+    let halved = Geometry {
+        m: [[2.0, 0.0], [0.0, 2.0]],
+    };
+    let d = reader.read(&halved);
+    match d.payload {
+        Some(payload) if d.confidence >= style.min_confidence => Detection::Found {
+            payload,
+            confidence: d.confidence,
+        },
+        _ => Detection::NotFound,
+    }
+}
+
 /// The codeword bits read blindly from `img` after error correction, whether or not
 /// their CRC holds: from the geometry whose decoding agrees best with what was read
 /// (a CRC-valid one first); `None` when the image is too small to read. Useful to
@@ -609,7 +655,15 @@ impl<'a> Reader<'a> {
         if w < MIN_READ_SIDE || h < MIN_READ_SIDE || img.rgba.len() / 4 / w < h {
             return None;
         }
-        let high = high_pass(&luma(img, w, h), w, h);
+        Self::of_luma(&luma(img, w, h), w, h, style)
+    }
+
+    /// The reader of a luma plane (grey levels, `w × h`, rows in order).
+    fn of_luma(luma: &[f32], w: usize, h: usize, style: &'a InvisibleStyle) -> Option<Self> {
+        if w < MIN_READ_SIDE || h < MIN_READ_SIDE || luma.len() < w.saturating_mul(h) {
+            return None;
+        }
+        let high = high_pass(&luma[..w * h], w, h);
         let energy = box_mean(&high.iter().map(|v| v * v).collect::<Vec<_>>(), w, h, 4);
         let white = high
             .iter()

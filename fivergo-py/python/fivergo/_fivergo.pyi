@@ -426,6 +426,7 @@ class _AssetMeta(TypedDict, total=False):
     monochrome: bool
     blurry: bool
     text_or_watermark: bool
+    draft_mark: bool
     background_noise: bool
     clipping: bool
     long_silence: bool

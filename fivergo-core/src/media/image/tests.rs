@@ -1428,3 +1428,44 @@ fn a_period_4_trace_over_full_detail_is_not_a_4x_enlargement() {
     };
     assert_eq!(measure(&img, &loose).upscale_factor, Some(4));
 }
+
+#[test]
+fn drafts_uploaded_back_are_recognised_by_their_invisible_mark() {
+    // R: A8, W2 — a client's draft, uploaded as a training picture, carries the
+    // draft's payload; the visible mark alone is found on about half the photographs.
+    use crate::generator::Artifact;
+    use crate::watermark::{mark_draft, DraftMark, MarkStyle};
+    let (policy, marks) = (Policy::default(), MarkStyle::default());
+    let seen = |img: &Image| inspect_image_marked(img, &policy, Some(&marks.invisible)).draft_mark;
+    let names = [
+        "camera", "coffee", "hopper", "rocket", "astronaut", "chelsea", "coins", "gravel",
+        "grass", "brick", "horse", "hubble", "ihc", "retina",
+    ];
+    let mut missed = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let photo = corpus(name);
+        let mark = DraftMark {
+            reference: format!("order-{i}"),
+            seed: i as u64,
+        };
+        let marked = mark_draft(&Artifact::Image(photo.clone()), &mark, Some(i as u64), &marks);
+        // Every original, and its mirror image, reads as no draft.
+        assert_eq!(seen(&photo), Some(false), "{name}: an original read as a draft");
+        let mut mirrored = photo.clone();
+        for row in mirrored.rgba.chunks_exact_mut(photo.width as usize * 4) {
+            let px: Vec<[u8; 4]> = row.chunks_exact(4).rev().map(|p| [p[0], p[1], p[2], p[3]]).collect();
+            row.copy_from_slice(px.concat().as_slice());
+        }
+        assert_eq!(seen(&mirrored), Some(false), "{name}: a mirrored original read as a draft");
+        if marked.payload.is_err() {
+            continue; // too flat to carry the payload: nothing to find
+        }
+        let Artifact::Image(draft) = &marked.artifact else {
+            unreachable!("an image stays an image")
+        };
+        if seen(draft) != Some(true) {
+            missed.push(*name);
+        }
+    }
+    assert!(missed.is_empty(), "drafts not recognised: {missed:?}");
+}
