@@ -126,7 +126,9 @@ pub struct ImageChecks {
     /// measured on; smaller images are not enlarged (default 512).
     pub working_px: u32,
     /// Upscaled when the top octave's round-trip energy is below this share of the
-    /// next octave's (default 0.2).
+    /// next octave's (default 0.15: on the real-photo corpus, 2× enlargements
+    /// measure 0.03–0.11, 0.13 at most once saved as JPEG 85, and originals 0.17 and
+    /// more but for one whose own file looks enlarged).
     pub upscale_max_ratio: f32,
     /// ... and the next octave still holds at least this share of the one below it,
     /// i.e. the image is not simply blurred (default 0.15).
@@ -300,7 +302,7 @@ impl Default for ImageChecks {
             blur_edge_share: 0.1,
             blur_min_set: 3,
             working_px: 512,
-            upscale_max_ratio: 0.2,
+            upscale_max_ratio: 0.15,
             upscale_min_lower_ratio: 0.15,
             upscale_min_detail: 1e-5,
             upscale_min_period_3: 0.12,

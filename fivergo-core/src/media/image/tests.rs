@@ -1167,6 +1167,7 @@ fn on_real_photos_2x_3x_and_4x_enlargements_are_flagged_and_originals_are_not() 
         "text",
         "horse",
         "hubble",
+        "brick",
     ] {
         let m = measure(&corpus(name), &c);
         assert!(
