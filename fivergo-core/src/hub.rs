@@ -2180,7 +2180,7 @@ impl Hub {
     ) -> CommandResult<AssetId> {
         traced("upload_asset", || {
             self.seller(seller)?;
-            let inspected = inspect_upload(bytes, &self.inner.policy, &self.inner.watermark)?;
+            let inspected = inspect_upload(bytes, &self.inner.policy, Some(&self.inner.watermark))?;
             let meta = AssetMeta {
                 file_name: file_name.map(str::to_owned),
                 ..inspected.meta
@@ -4246,7 +4246,8 @@ impl Hub {
             return Ok((Modality::Text, AssetMeta::text(), None));
         };
         let bytes = self.inner.blobs.fetch(clean)?;
-        let inspected = inspect_upload(bytes.as_bytes(), &self.inner.policy, &self.inner.watermark)?;
+        // The released clean file carries no draft mark: not looked for.
+        let inspected = inspect_upload(bytes.as_bytes(), &self.inner.policy, None)?;
         Ok((inspected.modality, inspected.meta, Some(clean.clone())))
     }
 
@@ -4431,14 +4432,14 @@ struct Upload {
     media_type: &'static str,
 }
 
-/// Measures an upload, and for a picture whether it is one of this hub's drafts
-/// (its invisible mark read under `marks`: `AssetMeta::draft_mark`).
+/// Measures an upload, and with `marks`, for a picture, whether it is one of this
+/// hub's drafts (its invisible mark read under them: `AssetMeta::draft_mark`).
 fn inspect_upload(
     bytes: &[u8],
     policy: &Policy,
-    marks: &watermark::MarkStyle,
+    marks: Option<&watermark::MarkStyle>,
 ) -> Result<Upload, Error> {
-    let inspected = crate::media::inspect_marked(bytes, policy, Some(&marks.invisible))?;
+    let inspected = crate::media::inspect_marked(bytes, policy, marks.map(|m| &m.invisible))?;
     Ok(Upload {
         modality: inspected.modality,
         meta: inspected.meta,

@@ -332,24 +332,17 @@ pub fn detect(img: &Image, style: &InvisibleStyle) -> Detection {
     let Some(reader) = Reader::new(img, &style) else {
         return Detection::NotFound;
     };
-    let accept = |d: &Decoding| d.payload.filter(|_| d.confidence >= style.min_confidence);
-    let native = reader.read(&Geometry::NATIVE);
-    if let Some(payload) = accept(&native) {
-        return Detection::Found {
-            payload,
-            confidence: native.confidence,
-        };
+    let native = reader.read(&Geometry::NATIVE).accepted(&style);
+    if native != Detection::NotFound {
+        return native;
     }
-    for geometry in reader.geometries() {
-        let d = reader.read(&geometry);
-        if let Some(payload) = accept(&d) {
-            return Detection::Found {
-                payload,
-                confidence: d.confidence,
-            };
-        }
-    }
-    Detection::NotFound
+    // The geometry search only when the native grid fails: it costs more.
+    reader
+        .geometries()
+        .iter()
+        .map(|g| reader.read(g).accepted(&style))
+        .find(|d| *d != Detection::NotFound)
+        .unwrap_or(Detection::NotFound)
 }
 
 /// Reads the mark of a picture kept at the size it was handed out (cropped, flipped
@@ -388,14 +381,7 @@ pub fn detect_shrunk(luma: &[f32], w: usize, h: usize, style: &InvisibleStyle) -
     let halved = Geometry {
         m: [[2.0, 0.0], [0.0, 2.0]],
     };
-    let d = reader.read(&halved);
-    match d.payload {
-        Some(payload) if d.confidence >= style.min_confidence => Detection::Found {
-            payload,
-            confidence: d.confidence,
-        },
-        _ => Detection::NotFound,
-    }
+    reader.read(&halved).accepted(&style)
 }
 
 /// The codeword bits read blindly from `img` after error correction, whether or not
@@ -583,6 +569,20 @@ struct Decoding {
     confidence: f32,
     /// The payload when the CRC holds.
     payload: Option<u64>,
+}
+
+impl Decoding {
+    /// What the read found: its payload when the CRC holds and the confidence
+    /// reaches [`InvisibleStyle::min_confidence`].
+    fn accepted(&self, style: &InvisibleStyle) -> Detection {
+        match self.payload {
+            Some(payload) if self.confidence >= style.min_confidence => Detection::Found {
+                payload,
+                confidence: self.confidence,
+            },
+            _ => Detection::NotFound,
+        }
+    }
 }
 
 /// Square 2-D FFTs of one size.
