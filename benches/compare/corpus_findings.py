@@ -7,7 +7,10 @@ each one whose shorter side is at least 300 px, labelled variants with Pillow:
 - ``blur2``: Gaussian blur of 2 px;
 - ``up2``, ``up3``, ``up4``: shrunk k× (Lanczos) and enlarged back (bilinear,
   bicubic or Lanczos in turn);
-- ``stock``: a tiled, rotated, semi-transparent stock-photo mark (white, 35 %);
+- ``stock``: a tiled, rotated, semi-transparent stock-photo mark (white fill at
+  35 %, dark outline at 16 %);
+- ``stock_faint``: the same mark as first made, about a third as strong (12 % fill:
+  at most 11 grey levels on a dark background);
 - ``hand``: three lines of synthetic cursive handwriting in dark ink;
 - ``caption``: one line of white caption text with a dark outline;
 - ``draft``: fivergo's own draft, as the hub hands it out: visible mark (W1) and
@@ -43,22 +46,32 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 GREY = {"camera", "coins", "gravel", "grass", "brick", "moon", "page", "text", "horse"}
 TEXT = {"page", "text", "pillow_junk_jpeg_header", "pillow_iptc"}  # originals that show text themselves
+VARIANTS = ("orig", "blur2", "up2", "up3", "up4", "stock", "stock_faint", "hand", "caption", "draft")
 FONT = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
 
 
-def stock_mark(img, rnd):
+def stock_mark(img, rnd, fill=90, outline=40, faint=False):
+    """Tiles ``© STOCKPIX`` along a rising diagonal: a white fill of opacity
+    ``fill``/255 with a dark outline of ``outline``/255, composited as such.
+
+    ``faint``: the variant's first version, which pasted each tile through its own
+    alpha and so squared it (about 12 % fill, 2.5 % outline: at most 11 grey levels
+    on a dark background)."""
     w, h = img.size
     size = max(14, min(w, h) // 12)
     font = ImageFont.truetype(FONT, size)
     tile = Image.new("RGBA", (size * 9, size * 3), (0, 0, 0, 0))
     d = ImageDraw.Draw(tile)
-    d.text((size // 2, size // 2), "© STOCKPIX", font=font, fill=(255, 255, 255, 90),
-           stroke_width=max(1, size // 16), stroke_fill=(0, 0, 0, 40))
+    d.text((size // 2, size // 2), "© STOCKPIX", font=font, fill=(255, 255, 255, fill),
+           stroke_width=max(1, size // 16), stroke_fill=(0, 0, 0, outline))
     tile = tile.rotate(30, expand=True)
     layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
     for y in range(-tile.height, h + tile.height, tile.height * 2 // 3):
         for x in range(-tile.width, w + tile.width, tile.width * 3 // 4):
-            layer.paste(tile, (x, y), tile)
+            if faint:
+                layer.paste(tile, (x, y), tile)
+            elif x + tile.width > 0 and y + tile.height > 0 and x < w and y < h:
+                layer.alpha_composite(tile, (max(x, 0), max(y, 0)), (max(-x, 0), max(-y, 0)))
     return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
 
 
@@ -130,13 +143,14 @@ def main():
             small = img.resize((w // k, h // k), Image.LANCZOS)
             variants[f"up{k}"] = small.resize((w // k * k, h // k * k), filters[(i + k) % 3])
         variants["stock"] = stock_mark(img, rnd)
+        variants["stock_faint"] = stock_mark(img, rnd, faint=True)
         variants["hand"] = handwriting(img, rnd)
         variants["caption"] = caption(img, rnd)
         for v, im in variants.items():
             fname = f"{base}__{v}.png"
             im.save(os.path.join(out, fname))
             labels[fname] = {
-                "text_or_watermark": v in ("stock", "hand", "caption") or base in TEXT,
+                "text_or_watermark": v in ("stock", "stock_faint", "hand", "caption") or base in TEXT,
                 "upscaled": v.startswith("up"),
                 # Enlargements lose detail too: not scored for blur.
                 "blurry": None if v.startswith("up") else v == "blur2",
@@ -160,7 +174,7 @@ def score(args, out, labels):
     if args.measures:
         with open(args.measures, "w") as f:
             json.dump({k: v.get("measures") for k, v in found.items()}, f, indent=0)
-    print(f"{len(labels)} images ({len(labels) // 9} photographs × 9 variants)\n")
+    print(f"{len(labels)} images ({len(labels) // len(VARIANTS)} photographs × {len(VARIANTS)} variants)\n")
     print("| finding | variants labelled positive | TP | FN | FP | TN | recall | false-positive rate |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for finding in ("text_or_watermark", "draft_mark", "upscaled", "blurry", "monochrome"):
@@ -191,7 +205,7 @@ def score(args, out, labels):
     print()
     print("| variant | text_or_watermark found | draft_mark found | upscaled found | blurry found |")
     print("|---|---:|---:|---:|---:|")
-    for v in ("orig", "blur2", "up2", "up3", "up4", "stock", "hand", "caption", "draft"):
+    for v in VARIANTS:
         files = [f for f in labels if f.endswith(f"__{v}.png")]
         cell = lambda k: f"{sum(found.get(f, {}).get(k, False) for f in files)}/{len(files)}"
         print(f"| {v} | {cell('text_or_watermark')} | {cell('draft_mark')} | {cell('upscaled')} | {cell('blurry')} |")

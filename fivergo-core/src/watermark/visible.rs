@@ -164,11 +164,11 @@ const TEXTURE_LEVELS: u32 = 48;
 
 /// A label's coverage raster: `fill` the glyphs, `edge` the glyphs grown by the
 /// outline width (both anti-aliased, `0..=1`).
-struct Label {
-    w: usize,
-    h: usize,
-    fill: Vec<f32>,
-    edge: Vec<f32>,
+pub(crate) struct Label {
+    pub(crate) w: usize,
+    pub(crate) h: usize,
+    pub(crate) fill: Vec<f32>,
+    pub(crate) edge: Vec<f32>,
 }
 
 /// The text the image draws: `DRAFT ` and the first characters of the reference,
@@ -191,7 +191,7 @@ fn label_text(reference: &str) -> String {
 
 /// Rasterises `text` at `em` pixels with an outline `outline` pixels wide; an empty
 /// label if the embedded font cannot be read (it always can).
-fn rasterise(text: &str, em: f32, outline: usize) -> Label {
+pub(crate) fn rasterise(text: &str, em: f32, outline: usize) -> Label {
     let Ok(font) = ab_glyph::FontRef::try_from_slice(FONT) else {
         return Label {
             w: 0,

@@ -1381,6 +1381,92 @@ fn on_real_photos_textures_are_not_text_and_the_draft_mark_is() {
     assert!(found.len() >= 4, "draft mark found on {found:?} only");
 }
 
+/// `img` under a rigid stock-photo mark: `text` tiled in staggered rows along a
+/// rising 30° diagonal, a white fill of opacity `fill` with a dark outline of
+/// opacity `outline` (the `stock` variant of `benches/compare/corpus_findings.py`).
+fn stock_marked(img: &Image, text: &str, fill: f32, outline: f32) -> Image {
+    let em = (img.width.min(img.height) / 12).max(14) as f32;
+    let label = crate::watermark::visible::rasterise(text, em, (em / 16.0).max(1.0) as usize);
+    // Lattice periods along the rows and across them.
+    let (along, across) = (label.w as f32 * 1.15, label.h as f32 * 2.2);
+    let (sin, cos) = 30f32.to_radians().sin_cos();
+    let coverage = |v: &[f32], u: f32, t: f32| {
+        let (x, y) = (u as usize, t as usize);
+        if x + 1 >= label.w || y + 1 >= label.h {
+            return 0.0;
+        }
+        let (fx, fy) = (u - x as f32, t - y as f32);
+        let i = y * label.w + x;
+        let top = v[i] + (v[i + 1] - v[i]) * fx;
+        top + (v[i + label.w] + (v[i + label.w + 1] - v[i + label.w]) * fx - top) * fy
+    };
+    let mut out = img.clone();
+    for (i, p) in out.rgba.chunks_exact_mut(4).enumerate() {
+        let (x, y) = (
+            (i % img.width as usize) as f32,
+            (i / img.width as usize) as f32,
+        );
+        // Mark space: u along the rising rows, t across them (y runs down).
+        let (u, t) = (x * cos - y * sin, x * sin + y * cos);
+        let row = (t / across).floor();
+        let (u, t) = (
+            (u + row * along * 0.4).rem_euclid(along),
+            t.rem_euclid(across),
+        );
+        let f = coverage(&label.fill, u, t);
+        let ring = (coverage(&label.edge, u, t) - f).max(0.0);
+        for c in &mut p[..3] {
+            let v = f32::from(*c);
+            let v = v - outline * ring * v;
+            *c = (v + fill * f * (255.0 - v)).round() as u8;
+        }
+    }
+    out
+}
+
+#[test]
+fn on_real_photos_a_tiled_stock_mark_is_text() {
+    // R: A8 — a rigid label tiled along a diagonal in white at 30 % with a dark
+    // outline (the usual stock-photo mark): measured as a plain difference from the
+    // local mean, its fill vanishes wherever the picture is bright.
+    let names = [
+        "camera",
+        "coffee",
+        "hopper",
+        "rocket",
+        "astronaut",
+        "chelsea",
+        "horse",
+        "coins",
+        "hubble",
+        "retina",
+    ];
+    let marked: Vec<Image> = names
+        .iter()
+        .map(|name| stock_marked(&corpus(name), "STOCKPIX 24", 0.3, 0.16))
+        .collect();
+    let found = |c: &ImageChecks| -> Vec<&str> {
+        names
+            .iter()
+            .zip(&marked)
+            .filter(|(_, img)| measure(img, c).text_or_watermark)
+            .map(|(name, _)| *name)
+            .collect()
+    };
+    let with_headroom = found(&checks());
+    println!("stock mark found on {with_headroom:?}");
+    assert!(
+        with_headroom.len() >= 7,
+        "stock mark found on {with_headroom:?} only"
+    );
+    let plain = found(&ImageChecks {
+        text_headroom_floor: 1.0,
+        ..checks()
+    });
+    println!("measured as a plain difference: {plain:?}");
+    assert!(plain.len() < with_headroom.len(), "{plain:?}");
+}
+
 #[test]
 fn text_and_upscale_checks_are_validated() {
     // R: A8, A4
@@ -1439,8 +1525,20 @@ fn drafts_uploaded_back_are_recognised_by_their_invisible_mark() {
     let (policy, marks) = (Policy::default(), MarkStyle::default());
     let seen = |img: &Image| inspect_image_marked(img, &policy, Some(&marks.invisible)).draft_mark;
     let names = [
-        "camera", "coffee", "hopper", "rocket", "astronaut", "chelsea", "coins", "gravel",
-        "grass", "brick", "horse", "hubble", "ihc", "retina",
+        "camera",
+        "coffee",
+        "hopper",
+        "rocket",
+        "astronaut",
+        "chelsea",
+        "coins",
+        "gravel",
+        "grass",
+        "brick",
+        "horse",
+        "hubble",
+        "ihc",
+        "retina",
     ];
     let mut missed = Vec::new();
     for (i, name) in names.iter().enumerate() {
@@ -1449,15 +1547,32 @@ fn drafts_uploaded_back_are_recognised_by_their_invisible_mark() {
             reference: format!("order-{i}"),
             seed: i as u64,
         };
-        let marked = mark_draft(&Artifact::Image(photo.clone()), &mark, Some(i as u64), &marks);
+        let marked = mark_draft(
+            &Artifact::Image(photo.clone()),
+            &mark,
+            Some(i as u64),
+            &marks,
+        );
         // Every original, and its mirror image, reads as no draft.
-        assert_eq!(seen(&photo), Some(false), "{name}: an original read as a draft");
+        assert_eq!(
+            seen(&photo),
+            Some(false),
+            "{name}: an original read as a draft"
+        );
         let mut mirrored = photo.clone();
         for row in mirrored.rgba.chunks_exact_mut(photo.width as usize * 4) {
-            let px: Vec<[u8; 4]> = row.chunks_exact(4).rev().map(|p| [p[0], p[1], p[2], p[3]]).collect();
+            let px: Vec<[u8; 4]> = row
+                .chunks_exact(4)
+                .rev()
+                .map(|p| [p[0], p[1], p[2], p[3]])
+                .collect();
             row.copy_from_slice(px.concat().as_slice());
         }
-        assert_eq!(seen(&mirrored), Some(false), "{name}: a mirrored original read as a draft");
+        assert_eq!(
+            seen(&mirrored),
+            Some(false),
+            "{name}: a mirrored original read as a draft"
+        );
         if marked.payload.is_err() {
             continue; // too flat to carry the payload: nothing to find
         }

@@ -5,7 +5,11 @@
 //! components of glyph size and glyph density are chained left to right into rows
 //! when they sit on one line, have similar heights and small gaps. The luma is read
 //! at every angle of [`ImageChecks::text_angles_deg`] (rotated copies), so rows of a
-//! diagonal mark are level in one of them.
+//! diagonal mark are level in one of them. On those turned copies a difference is
+//! measured against the room the ink had (white minus the local mean for light ink,
+//! the mean for dark ink; [`ImageChecks::text_headroom_floor`]): a semi-transparent
+//! mark moves a pixel by its opacity times that room, so it reads alike on dark and
+//! bright backgrounds.
 //!
 //! A row counts as text only when it looks like lettering rather than texture:
 //! - it holds enough glyphs, and the bands just above and below it are mostly clear
@@ -106,13 +110,22 @@ pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
         };
         for &t in contrasts {
             for sign in [-1.0f32, 1.0] {
+                // Turned passes measure a difference against the room the ink had
+                // (see `ImageChecks::text_headroom_floor`).
+                let room = |m: f32| {
+                    if level {
+                        1.0
+                    } else {
+                        (if sign > 0.0 { 1.0 - m } else { m }).max(c.text_headroom_floor)
+                    }
+                };
                 let ink: Vec<bool> = view
                     .plane
                     .data
                     .iter()
                     .zip(&mean)
                     .zip(&view.valid)
-                    .map(|((&v, &m), &ok)| ok && sign * (v - m) > t)
+                    .map(|((&v, &m), &ok)| ok && sign * (v - m) > t * room(m))
                     .collect();
                 let (w, h) = (view.plane.w, view.plane.h);
                 let rows = glyphs_in_rows(&ink, &view.valid, w, h, c);
