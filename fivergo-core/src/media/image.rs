@@ -250,7 +250,8 @@ pub struct ImageChecks {
     /// Text: rows whose median stroke thickness (see `text_stroke_thickness`) is
     /// below this are drawn with a thin pen, as handwriting is, and must also vary
     /// in glyph width by `text_min_width_spread` (default 0.12, the thinnest printed
-    /// letters on the corpus).
+    /// letters on the corpus); their glyphs are joined-up words, and each counts the
+    /// letters its length holds (its width over its height, rounded).
     pub text_printed_thickness: f32,
     /// Text: least median deviation of a thin-pen row's glyph widths from their
     /// median, as a share of it: handwritten words differ in length, a row of rings
@@ -406,7 +407,8 @@ pub struct ImageMeasures {
     pub monochrome: bool,
     /// Share of edge pixels at the working size.
     pub edge_density: f32,
-    /// Letters found in text-like rows.
+    /// Letters found in text-like rows (a handwritten word counts the letters its
+    /// length holds).
     pub text_glyphs: u32,
     /// `text_glyphs` reaches the threshold.
     pub text_or_watermark: bool,

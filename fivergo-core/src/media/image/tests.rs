@@ -1467,6 +1467,83 @@ fn on_real_photos_a_tiled_stock_mark_is_text() {
     assert!(plain.len() < with_headroom.len(), "{plain:?}");
 }
 
+/// `img` with three lines of synthetic joined-up handwriting in dark blue ink across
+/// its lower half, and the words written: words of 3 to 8 looped letters, a round
+/// nib `nib` small letters' heights across (the `hand` variant of
+/// `benches/compare/corpus_findings.py` writes with a sixth, at least 2 px).
+fn handwritten(img: &Image, seed: u64, nib: f32) -> (Image, usize) {
+    let mut rng = SplitMix(seed);
+    let (w, h) = (img.width as f32, img.height as f32);
+    let x_h = (w.min(h) / 30.0).floor().max(8.0);
+    // The pixels whose centres lie within the nib.
+    let r = (nib * x_h).max(1.0) / 2.0;
+    let mut words = 0;
+    let mut out = img.clone();
+    let mut dot = |cx: f32, cy: f32| {
+        let (xa, xb) = ((cx - r).floor().max(0.0), (cx + r).ceil().min(w - 1.0));
+        let (ya, yb) = ((cy - r).floor().max(0.0), (cy + r).ceil().min(h - 1.0));
+        for y in ya as usize..=yb as usize {
+            for x in xa as usize..=xb as usize {
+                if (x as f32 + 0.5 - cx).hypot(y as f32 + 0.5 - cy) <= r {
+                    let i = (y * img.width as usize + x) * 4;
+                    out.rgba[i..i + 3].copy_from_slice(&[20, 25, 70]);
+                }
+            }
+        }
+    };
+    for line in 0..3 {
+        let y0 = h * (0.55 + 0.12 * line as f32);
+        let mut x = w * 0.08;
+        while x < w * 0.85 {
+            let letters = 3 + (rng.next_u64() % 6) as usize;
+            words += 1;
+            // One point every 1/48 of a letter, with dots between them.
+            let at = |t: f32| {
+                let tall = if t as usize % 3 == 1 { 1.6 } else { 1.0 };
+                let turn = 2.0 * std::f32::consts::PI * t;
+                (
+                    x + t * x_h * 0.9 + 0.35 * x_h * turn.sin(),
+                    y0 - x_h * (0.5 + 0.5 * turn.cos()) * tall,
+                )
+            };
+            for i in 0..letters * 48 {
+                let (px, py) = at(i as f32 / 48.0);
+                dot(px, py);
+            }
+            x += letters as f32 * x_h * 0.9 + x_h * (0.8 + 0.7 * rng.next_f32());
+        }
+    }
+    (out, words)
+}
+
+#[test]
+fn on_real_photos_handwriting_is_text() {
+    // R: A8
+    let names = [
+        "camera",
+        "coffee",
+        "hopper",
+        "rocket",
+        "astronaut",
+        "chelsea",
+        "brick",
+        "grass",
+        "gravel",
+        "retina",
+    ];
+    let found: Vec<&str> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, name)| {
+            let (img, _) = handwritten(&corpus(name), *i as u64, 1.0 / 6.0);
+            measure(&img, &checks()).text_or_watermark
+        })
+        .map(|(_, name)| *name)
+        .collect();
+    println!("handwriting found on {found:?}");
+    assert!(found.len() >= 7, "handwriting found on {found:?} only");
+}
+
 #[test]
 fn text_and_upscale_checks_are_validated() {
     // R: A8, A4
