@@ -85,12 +85,8 @@ fn main() {
                     reference: format!("order-{i}"),
                     seed: i as u64,
                 };
-                let marked = mark_draft(
-                    &Artifact::Image(img.clone()),
-                    &mark,
-                    Some(i as u64),
-                    &marks,
-                );
+                let marked =
+                    mark_draft(&Artifact::Image(img.clone()), &mark, Some(i as u64), &marks);
                 if let Artifact::Image(d) = marked.artifact {
                     images.push((format!("{base}__draft.png"), d));
                 }

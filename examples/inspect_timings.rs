@@ -39,7 +39,8 @@ fn main() {
     let (policy, marks) = (Policy::default(), MarkStyle::default());
     let mut per_file_ms = Vec::with_capacity(paths.len());
     let mut errors = Vec::new();
-    let (mut measured, mut upscaled, mut mono, mut text, mut drafts) = (0u32, 0u32, 0u32, 0u32, 0u32);
+    let (mut measured, mut upscaled, mut mono, mut text, mut drafts) =
+        (0u32, 0u32, 0u32, 0u32, 0u32);
     let (mut sharpness, mut chroma) = (0.0f64, 0.0f64);
     let start = Instant::now();
     for path in &paths {

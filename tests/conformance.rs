@@ -1145,10 +1145,8 @@ fn conformance_scenarios_on_memory() {
 
 #[test]
 fn conformance_scenarios_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("fivergo-conformance-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    run_all(|s| StoreKind::Sqlite(dir.join(s.file.replace(".json", ".db"))));
-    std::fs::remove_dir_all(&dir).ok();
+    let dir = support::TempDir::new("conformance");
+    run_all(|s| StoreKind::Sqlite(dir.0.join(s.file.replace(".json", ".db"))));
 }
 
 #[test]

@@ -25,6 +25,8 @@ struct Fx {
     url: String,
     clock: ManualClock,
     gateway: SimulatedGateway,
+    /// A SQLite store's directory, removed after the hub is dropped.
+    _dir: Option<support::TempDir>,
 }
 
 fn usd(s: &str) -> Money {
@@ -35,23 +37,22 @@ fn kinds(events: &[Recorded]) -> Vec<&'static str> {
     events.iter().map(Recorded::kind).collect()
 }
 
-fn url_for(db: Db, name: &str) -> String {
+/// The store URL for the test `name`, and the directory of a SQLite store.
+fn url_for(db: Db, name: &str) -> (String, Option<support::TempDir>) {
     match db {
-        Db::Memory => "memory:".into(),
+        Db::Memory => ("memory:".into(), None),
         Db::Sqlite => {
-            let dir =
-                std::env::temp_dir().join(format!("fivergo-jobs-{name}-{}", std::process::id()));
-            std::fs::remove_dir_all(&dir).ok();
-            std::fs::create_dir_all(&dir).unwrap();
-            format!("sqlite:{}", dir.join("fivergo.db").display())
+            let dir = support::TempDir::new(&format!("jobs-{name}"));
+            let url = format!("sqlite:{}", dir.0.join("fivergo.db").display());
+            (url, Some(dir))
         }
-        Db::Postgres => support::pg_url(&format!("jobs_{name}")),
+        Db::Postgres => (support::pg_url(&format!("jobs_{name}")), None),
     }
 }
 
 impl Fx {
     fn new(db: Db, name: &str) -> Self {
-        let url = url_for(db, name);
+        let (url, dir) = url_for(db, name);
         let clock = ManualClock::at("2026-01-31T10:00:00Z".parse().unwrap());
         let gateway = SimulatedGateway::default();
         let hub = Hub::builder()
@@ -72,6 +73,7 @@ impl Fx {
             url,
             clock,
             gateway,
+            _dir: dir,
         }
     }
 
@@ -563,6 +565,7 @@ fn a_download_whose_file_is_missing_records_nothing_and_starts_no_revision_windo
         url: "memory:".into(),
         clock,
         gateway: SimulatedGateway::default(),
+        _dir: None,
     };
     f.hub
         .register_seller("ana", SellerLevel::Level2, false)

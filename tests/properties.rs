@@ -168,6 +168,10 @@ impl Drop for World {
                 std::fs::remove_file(path).ok();
             }
             std::fs::remove_dir_all(format!("{}.blobs", db.display())).ok();
+            // The process's folder goes with its last world.
+            if let Some(dir) = db.parent() {
+                std::fs::remove_dir(dir).ok();
+            }
         }
     }
 }

@@ -99,8 +99,8 @@ pub use generation::{
     Generated, GenerationJob, GenerationOutcome, GenerationRequest, GenerationResult, GenerationRun,
 };
 pub use generator::{
-    Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorChoice, GeneratorRegistry,
-    Image, JobControl, TrainError, TrainedStyle, TrainingAsset, TrainingInput,
+    Artifact, Audio, Brief, CancelToken, Cancelled, EchoGenerator, Generator, GeneratorChoice,
+    GeneratorRegistry, Image, JobControl, TrainError, TrainedStyle, TrainingAsset, TrainingInput,
 };
 pub use hub::{Admin, CommandResult, EventPage, Hub, HubBuilder, Outcome, Refused};
 pub use ids::*;

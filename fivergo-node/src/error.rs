@@ -9,7 +9,6 @@
 //! Methods return a [`Reply`]: the value, or the [`Failure`] it becomes on the
 //! JavaScript thread. Promises settle the same way (see `crate::hub::promise`).
 
-
 use fivergo_core::error::Error as CoreError;
 use fivergo_core::wire::{to_wire, Wire};
 use fivergo_core::Refused;

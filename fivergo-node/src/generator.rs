@@ -86,7 +86,9 @@ impl Generator for JsGenerator {
             (c"modality", Js::of(&input.entry.modality).map_err(failed)?),
             (
                 c"instructions",
-                input.instructions.map_or(Js::NULL, |s| Js::str(s.to_owned())),
+                input
+                    .instructions
+                    .map_or(Js::NULL, |s| Js::str(s.to_owned())),
             ),
             (c"assets", Js::List(assets)),
         ];
