@@ -409,7 +409,9 @@ fn over(p: &mut [u8], colour: f32, a: f32) {
     }
     if p[3] == 255 {
         for c in &mut p[..3] {
-            *c = (f32::from(*c) + a * (colour - f32::from(*c))).round() as u8;
+            // A blend of two levels in 0..=255, rounded half up by truncation
+            // (`f32::round` is a libm call, a fifth of the draft's cost).
+            *c = (f32::from(*c) + a * (colour - f32::from(*c)) + 0.5) as u8;
         }
         return;
     }
