@@ -54,6 +54,8 @@ const CELL: usize = 2;
 const CELLS: usize = 32;
 /// The mark's period in pixels, and the side of the folded tile in bins.
 pub const PERIOD: usize = CELL * CELLS;
+/// One tile pixel in the 32.32 fixed point [`Reader::fold`] walks the tile with.
+const FIXED_ONE: f64 = 4_294_967_296.0;
 const _: () = assert!(PERIOD.is_power_of_two(), "folded bins wrap with a mask");
 /// Chips per tile.
 const CHIPS: usize = CELLS * CELLS;
@@ -698,18 +700,21 @@ impl<'a> Reader<'a> {
     /// The whitened luma folded into one tile at `geometry`.
     fn fold(&self, geometry: &Geometry) -> Vec<f32> {
         let [[a, b], [c, d]] = geometry.m;
-        // Shifted by a whole number of periods so coordinates stay positive and
-        // truncation is the floor.
-        let shift = (PERIOD << 24) as f64;
-        let mask = PERIOD - 1;
+        // Tile coordinates in 32.32 fixed point: an integer add per pixel instead of
+        // a dependent float add and a conversion. The arithmetic shift floors
+        // negative coordinates too, and the mask takes them modulo the period.
+        let fixed = |x: f64| (x * FIXED_ONE).round() as i64;
+        let (da, dc) = (fixed(a), fixed(c));
+        let mask = PERIOD as i64 - 1;
         let mut bins = vec![0f32; PERIOD * PERIOD];
         for (y, row) in self.white.chunks_exact(self.w).enumerate() {
             let yc = y as f64 + 0.5;
-            let (mut u, mut v) = (0.5 * a + yc * b + shift, 0.5 * c + yc * d + shift);
+            let (mut u, mut v) = (fixed(0.5 * a + yc * b), fixed(0.5 * c + yc * d));
             for &val in row {
-                bins[((v as usize) & mask) * PERIOD + ((u as usize) & mask)] += val;
-                u += a;
-                v += c;
+                let (tu, tv) = ((u >> 32) & mask, (v >> 32) & mask);
+                bins[tv as usize * PERIOD + tu as usize] += val;
+                u = u.wrapping_add(da);
+                v = v.wrapping_add(dc);
             }
         }
         bins
