@@ -188,7 +188,7 @@ pub struct ImageChecks {
     /// mark reads at its opacity on dark and bright backgrounds alike (default 0.5:
     /// a 35 % white mark tiled on the corpus is found on 20 of 24 photographs
     /// instead of 11, with no false alarm; 0.4 to 0.6 measure alike; 1 measures the
-    /// difference as it is).
+    /// difference as it is; above 0 and at most 1).
     pub text_headroom_floor: f32,
     /// Text: smallest glyph height in working-size pixels (default 5).
     pub text_glyph_min_px: u32,

@@ -174,6 +174,10 @@ impl MediaPolicy {
         if i.text_turned_px == 0 {
             return bad("image.text_turned_px", "must be above zero");
         }
+        if i.text_headroom_floor <= 0.0 {
+            // With no floor, any brighter pixel on white would be ink.
+            return bad("image.text_headroom_floor", "must be above zero");
+        }
         if i.text_glyph_min_px > i.text_glyph_max_px {
             return bad("image.text_glyph_min_px", "exceeds text_glyph_max_px");
         }

@@ -1129,7 +1129,6 @@ fn checks_round_trip_through_json_and_reject_unknown_fields() {
     assert_eq!(p.media.image.blur_ratio, checks().blur_ratio);
 }
 
-/// A photograph of the real-photo corpus (`tests/corpus`, see its README).
 /// Committed photographs that the text tests mark (drafts, stock marks,
 /// handwriting) and expect to be found.
 const MARKED_PHOTOS: [&str; 10] = [
@@ -1145,6 +1144,7 @@ const MARKED_PHOTOS: [&str; 10] = [
     "retina",
 ];
 
+/// A photograph of the real-photo corpus (`tests/corpus`, see its README).
 fn corpus(name: &str) -> Image {
     let path = format!("{}/../tests/corpus/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -1542,6 +1542,8 @@ fn text_and_upscale_checks_are_validated() {
     assert!(bad(|c| c.text_stroke_thickness = [0.4, 0.2]));
     assert!(bad(|c| c.text_min_winding = -1.0));
     assert!(bad(|c| c.text_turned_px = 0));
+    assert!(bad(|c| c.text_headroom_floor = 0.0));
+    assert!(bad(|c| c.text_headroom_floor = 1.5));
     assert!(bad(|c| c.upscale_soft_max_lower_ratio = 2.0));
     assert!(Policy::default().media.validate().is_ok());
     // Validated with the whole policy.
