@@ -146,6 +146,9 @@ fn main() {
                     "detail": m.detail,
                     "upscale_factor": m.upscale_factor,
                     "periodicity": m.upscale_periodicity,
+                    "period_2": m.upscale_period_2,
+                    "peak": m.upscale_peak,
+                    "block_edges": m.jpeg_block_edges,
                     "text_glyphs": m.text_glyphs,
                     "sharpness": m.sharpness,
                 });

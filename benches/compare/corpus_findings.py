@@ -4,9 +4,9 @@
 Takes the photographs written by ``tests/corpus/build.py --full DIR`` and makes, for
 each one whose shorter side is at least 300 px, labelled variants with Pillow:
 
-- ``blur2``: Gaussian blur of 2 px;
+- ``blur1_5``, ``blur2``: Gaussian blur of 1.5 and 2 px;
 - ``up2``, ``up3``, ``up4``: shrunk k× (Lanczos) and enlarged back (bilinear,
-  bicubic or Lanczos in turn);
+  bicubic or Lanczos in turn); ``up2_5``, ``up3_3``: the same by 2.5× and 3.3×;
 - ``stock``: a tiled, rotated, semi-transparent stock-photo mark (white fill at
   35 %, dark outline at 16 %);
 - ``stock_faint``: the same mark as first made, about a third as strong (12 % fill:
@@ -14,7 +14,14 @@ each one whose shorter side is at least 300 px, labelled variants with Pillow:
 - ``hand``: three lines of synthetic cursive handwriting in dark ink;
 - ``caption``: one line of white caption text with a dark outline;
 - ``draft``: fivergo's own draft, as the hub hands it out: visible mark (W1) and
-  invisible payload (W2), made by the example in process.
+  invisible payload (W2), made by the example in process;
+- ``orig_j85``, ``blur1_5_j85``, ``blur2_j85`` and ``up*_j85``: those variants saved as JPEG at quality 85 and decoded again (kept
+  as PNG), as most uploads arrive.
+
+Labels are a function of the photograph and the variant (``label``). The
+photograph ``moon`` is itself a 2× enlargement (every 2×2 block of its pixels is
+one value): its ``orig`` counts as enlarged, and its blurred and overlaid variants
+are not scored for enlargement.
 
 Then runs ``target/release/examples/corpus_findings <dir>`` (build it first:
 ``cargo build --release --example corpus_findings``), which inspects every file
@@ -24,8 +31,8 @@ and negatives against the labels. Usage: corpus_findings.py [--full DIR] [--keep
 
 - ``--bin``: the example binary (default ``$CARGO_TARGET_DIR/release/examples/
   corpus_findings`` when that variable is set, else ``target/release/...``);
-- ``--keep DIR --reuse``: keep the variants and their labels (``labels.json``) in
-  DIR and, on later runs, score them again without making them anew;
+- ``--keep DIR --reuse``: keep the variants in DIR and, on later runs, score them
+  again without making them anew;
 - ``--checks JSON``: a partial ``ImageChecks`` object passed to the example (sweep
   thresholds without rebuilding);
 - ``--measures FILE``: write every file's measures (octave ratios, periodicity,
@@ -33,6 +40,7 @@ and negatives against the labels. Usage: corpus_findings.py [--full DIR] [--keep
 """
 
 import argparse
+import io
 import json
 import math
 import os
@@ -46,7 +54,33 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 GREY = {"camera", "coins", "gravel", "grass", "brick", "moon", "page", "text", "horse"}
 TEXT = {"page", "text", "pillow_junk_jpeg_header", "pillow_iptc"}  # originals that show text themselves
-VARIANTS = ("orig", "blur2", "up2", "up3", "up4", "stock", "stock_faint", "hand", "caption", "draft")
+ENLARGED = {"moon"}  # originals whose own file is an enlargement
+JPEG_OF = ("orig", "blur1_5", "blur2", "up2", "up2_5", "up3", "up3_3", "up4")  # variants also saved as JPEG 85
+VARIANTS = ("orig", "blur1_5", "blur2", "up2", "up2_5", "up3", "up3_3", "up4", "stock", "stock_faint", "hand", "caption", "draft") + tuple(
+    f"{v}_j85" for v in JPEG_OF)
+
+
+def label(base, variant):
+    """What each finding should say about ``{base}__{variant}.png`` (``None``: not scored)."""
+    v = variant.removesuffix("_j85")
+    enlarged = v.startswith("up")
+    if base in ENLARGED and not enlarged:
+        enlarged = True if v == "orig" else None
+    return {
+        "text_or_watermark": v in ("stock", "stock_faint", "hand", "caption", "draft") or base in TEXT,
+        "upscaled": enlarged,
+        # Enlargements lose detail too: not scored for blur.
+        "blurry": None if v.startswith("up") else v.startswith("blur"),
+        # Handwriting is in dark blue ink: those variants are colour.
+        "monochrome": base in GREY and v != "hand",
+    }
+
+
+def jpeg85(img):
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
 FONT = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
 
 
@@ -118,10 +152,8 @@ def main():
     ap.add_argument("--checks")
     ap.add_argument("--measures")
     args = ap.parse_args()
-    if args.reuse and args.keep and os.path.exists(os.path.join(args.keep, "labels.json")):
-        with open(os.path.join(args.keep, "labels.json")) as f:
-            labels = json.load(f)
-        return score(args, args.keep, labels)
+    if args.reuse and args.keep and os.path.isdir(args.keep):
+        return score(args, args.keep, labels_of(args.keep))
     if not args.full:
         args.full = tempfile.mkdtemp()
         here = os.path.dirname(os.path.abspath(__file__))
@@ -131,36 +163,44 @@ def main():
     os.makedirs(out, exist_ok=True)
     rnd = random.Random(20261202)
     filters = [Image.BILINEAR, Image.BICUBIC, Image.LANCZOS]
-    labels = {}
     for i, name in enumerate(sorted(f for f in os.listdir(args.full) if f.endswith(".png"))):
         base = name[:-4]
         img = Image.open(os.path.join(args.full, name)).convert("RGB")
         w, h = img.size
         if min(w, h) < 300:
             continue
-        variants = {"orig": img, "blur2": img.filter(ImageFilter.GaussianBlur(2))}
+        variants = {
+            "orig": img,
+            "blur1_5": img.filter(ImageFilter.GaussianBlur(1.5)),
+            "blur2": img.filter(ImageFilter.GaussianBlur(2)),
+        }
         for k in (2, 3, 4):
             small = img.resize((w // k, h // k), Image.LANCZOS)
             variants[f"up{k}"] = small.resize((w // k * k, h // k * k), filters[(i + k) % 3])
+        for k, name in ((2.5, "up2_5"), (3.3, "up3_3")):
+            small = img.resize((round(w / k), round(h / k)), Image.LANCZOS)
+            variants[name] = small.resize((w, h), filters[(i + int(k)) % 3])
         variants["stock"] = stock_mark(img, rnd)
         variants["stock_faint"] = stock_mark(img, rnd, faint=True)
         variants["hand"] = handwriting(img, rnd)
         variants["caption"] = caption(img, rnd)
+        for v in JPEG_OF:
+            variants[f"{v}_j85"] = jpeg85(variants[v])
         for v, im in variants.items():
-            fname = f"{base}__{v}.png"
-            im.save(os.path.join(out, fname))
-            labels[fname] = {
-                "text_or_watermark": v in ("stock", "stock_faint", "hand", "caption") or base in TEXT,
-                "upscaled": v.startswith("up"),
-                # Enlargements lose detail too: not scored for blur.
-                "blurry": None if v.startswith("up") else v == "blur2",
-                # Handwriting is in dark blue ink: those variants are colour.
-                "monochrome": base in GREY and v != "hand",
-            }
-        labels[f"{base}__draft.png"] = dict(labels[f"{base}__orig.png"], text_or_watermark=True)
-    with open(os.path.join(out, "labels.json"), "w") as f:
-        json.dump(labels, f)
-    score(args, out, labels)
+            im.save(os.path.join(out, f"{base}__{v}.png"))
+    score(args, out, labels_of(out))
+
+
+def labels_of(folder):
+    """Labels of the variants in ``folder``, and of the draft the example makes of each ``orig``."""
+    labels = {}
+    for fname in sorted(os.listdir(folder)):
+        if fname.endswith(".png") and "__" in fname:
+            base, variant = fname[:-4].split("__", 1)
+            labels[fname] = label(base, variant)
+            if variant == "orig":
+                labels[f"{base}__draft.png"] = label(base, "draft")
+    return labels
 
 
 def score(args, out, labels):
@@ -197,8 +237,8 @@ def score(args, out, labels):
                 if got:
                     alarms.append(fname)
         pos = {"text_or_watermark": "stock, hand, caption, draft, text photos", "draft_mark": "draft",
-               "upscaled": "up2, up3, up4",
-               "blurry": "blur2 (up2–4 not scored)", "monochrome": "greyscale originals"}[finding]
+               "upscaled": "up2, up2_5, up3, up3_3, up4 (also as JPEG), moon's own file",
+               "blurry": "blur1_5, blur2 (also as JPEG; up2–4 not scored)", "monochrome": "greyscale originals"}[finding]
         print(f"| {finding} | {pos} | {tp} | {fn} | {fp} | {tn} | {tp / max(1, tp + fn):.2f} | {fp / max(1, fp + tn):.2f} |")
         print(f"<!-- {finding} misses: {' '.join(sorted(misses))} -->", file=sys.stderr)
         print(f"<!-- {finding} false alarms: {' '.join(sorted(alarms))} -->", file=sys.stderr)

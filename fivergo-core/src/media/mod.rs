@@ -98,6 +98,7 @@ impl MediaPolicy {
             ("image.blur_edge_share", i.blur_edge_share),
             ("image.upscale_max_ratio", i.upscale_max_ratio),
             ("image.upscale_min_lower_ratio", i.upscale_min_lower_ratio),
+            ("image.upscale_sure_lower_ratio", i.upscale_sure_lower_ratio),
             (
                 "image.upscale_soft_max_lower_ratio",
                 i.upscale_soft_max_lower_ratio,

@@ -1545,12 +1545,154 @@ fn text_and_upscale_checks_are_validated() {
     assert!(bad(|c| c.text_headroom_floor = 0.0));
     assert!(bad(|c| c.text_headroom_floor = 1.5));
     assert!(bad(|c| c.upscale_soft_max_lower_ratio = 2.0));
+    assert!(bad(|c| c.upscale_sure_lower_ratio = 1.5));
+    assert!(bad(|c| c.upscale_min_peak = f32::NAN));
     assert!(Policy::default().media.validate().is_ok());
     // Validated with the whole policy.
     let mut policy = Policy::default();
     policy.media.image.upscale_max_lower_ratio_4 = 1.5;
     assert!(policy.validate().is_err());
     assert!(Policy::default().validate().is_ok());
+}
+
+#[test]
+fn on_real_photos_a_light_blur_is_not_an_enlargement() {
+    // R: A4 — a blur of 1.5 px empties the top octave and keeps a fifth to a
+    // quarter of the next, as an enlargement by about 3× does: the octave test
+    // alone calls it enlarged; without interpolation's trace it is not.
+    let c = checks();
+    let octaves_only = ImageChecks {
+        upscale_sure_lower_ratio: c.upscale_min_lower_ratio,
+        ..checks()
+    };
+    let names = [
+        "astronaut",
+        "brick",
+        "camera",
+        "chelsea",
+        "coffee",
+        "coins",
+        "gravel",
+        "hopper",
+        "horse",
+        "hubble",
+        "ihc",
+        "retina",
+    ];
+    let mut octave_alarms = 0;
+    for name in names {
+        let img = blurred(&corpus(name), 1.5);
+        let m = measure(&img, &c);
+        assert!(
+            !m.upscaled,
+            "{name}: lower {} period 2 {} peak {}",
+            m.lower_ratio, m.upscale_period_2, m.upscale_peak
+        );
+        assert!(m.upscale_period_2 < c.upscale_min_period_2 && m.upscale_peak < c.upscale_min_peak);
+        octave_alarms += usize::from(measure(&img, &octaves_only).upscaled);
+    }
+    assert!(octave_alarms >= 10, "{octave_alarms}");
+    // A blur of 2 px that still looks enlarged to the octave test.
+    for name in ["rocket", "text"] {
+        let img = blurred(&corpus(name), 2.0);
+        assert!(measure(&img, &octaves_only).upscaled, "{name}");
+        assert!(!measure(&img, &c).upscaled, "{name}");
+    }
+}
+
+#[test]
+fn on_real_photos_2x_enlargements_keep_a_period_2() {
+    // R: A4 — the four-sample stencil sees the period a symmetric 2× enlargement
+    // leaves; a blurred photograph has none, and JPEG's blocks leave one of their
+    // own, which is why it is not read where their edges show.
+    use ::image::imageops::FilterType::*;
+    let c = checks();
+    for name in ["astronaut", "coffee", "hopper", "camera", "gravel"] {
+        let img = corpus(name);
+        let small = resized(&img, img.width / 2, img.height / 2, Lanczos3);
+        for filter in [Triangle, CatmullRom, Lanczos3] {
+            let m = measure(
+                &resized(&small, img.width / 2 * 2, img.height / 2 * 2, filter),
+                &c,
+            );
+            assert!(
+                m.upscale_period_2 >= c.upscale_min_period_2,
+                "{name} {filter:?}: {m:?}"
+            );
+            assert!(
+                m.jpeg_block_edges < c.upscale_max_block_edges,
+                "{name} {filter:?}: {m:?}"
+            );
+        }
+        let soft = blurred(&img, 2.0);
+        let m = measure(&soft, &c);
+        assert!(
+            m.upscale_period_2 < c.upscale_min_period_2 / 2.0,
+            "{name}: {m:?}"
+        );
+        assert!(
+            m.jpeg_block_edges < c.upscale_max_block_edges,
+            "{name}: {m:?}"
+        );
+        let saved = decode(&jpeg(&soft, 85), &MediaLimits::default()).unwrap();
+        let m = measure(&saved, &c);
+        assert!(
+            m.jpeg_block_edges >= c.upscale_max_block_edges,
+            "{name}: {m:?}"
+        );
+        assert!(
+            m.upscale_period_2 >= c.upscale_min_period_2,
+            "{name}: {m:?}"
+        );
+    }
+}
+
+#[test]
+fn on_real_photos_enlargements_by_other_factors_show_a_spectral_peak() {
+    // R: A4 — enlargements by 2.5× and 3.3× leave a period no fold sees; the
+    // spectrum of the second difference's profile peaks at it.
+    use ::image::imageops::FilterType::*;
+    let c = checks();
+    let no_peak = ImageChecks {
+        upscale_min_peak: f32::MAX,
+        ..checks()
+    };
+    let mut needed_the_peak = 0;
+    for name in [
+        "astronaut",
+        "chelsea",
+        "coffee",
+        "hopper",
+        "camera",
+        "gravel",
+    ] {
+        let img = corpus(name);
+        for factor in [2.5f32, 3.3] {
+            let (sw, sh) = (img.width as f32 / factor, img.height as f32 / factor);
+            let small = resized(&img, sw as u32, sh as u32, Lanczos3);
+            let big = resized(&small, img.width, img.height, CatmullRom);
+            let m = measure(&big, &c);
+            assert!(m.upscaled, "{name} {factor}×: {m:?}");
+            assert!(
+                m.upscale_peak >= c.upscale_min_peak,
+                "{name} {factor}×: {m:?}"
+            );
+            needed_the_peak += usize::from(!measure(&big, &no_peak).upscaled);
+        }
+    }
+    assert!(needed_the_peak >= 3, "{needed_the_peak}");
+    // Photographs as they are show no such peak.
+    for name in [
+        "astronaut",
+        "chelsea",
+        "coffee",
+        "hopper",
+        "camera",
+        "gravel",
+    ] {
+        let m = measure(&corpus(name), &c);
+        assert!(m.upscale_peak < c.upscale_min_peak, "{name}: {m:?}");
+    }
 }
 
 #[test]
