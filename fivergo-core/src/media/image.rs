@@ -146,17 +146,17 @@ pub struct ImageChecks {
     /// ... and, where the next octave keeps less than this share of the one below
     /// it, interpolation left a trace: a period 2 of at least
     /// `upscale_min_period_2` (on a picture without JPEG's block edges) or a
-    /// spectral peak of at least `upscale_min_peak` (default 0.27). Below it a
+    /// spectral peak of at least `upscale_min_peak` (default 0.3). Below it a
     /// Gaussian blur of 1.5 to 2 px and an enlargement by 2× to 3.3× can measure
-    /// alike (on the corpus, 21 of 48 photographs blurred by 1.5 or 2 px and 38 of
-    /// 120 enlargements by 2×, 2.5×, 3×, 3.3× and 4× measure 0.15 to 0.27 and
-    /// pass the top-octave test); only the enlargement is periodic.
+    /// alike (on the corpus, 23 of 48 photographs blurred by 1.5 or 2 px and 51 of
+    /// 120 enlargements by 2×, 2.5×, 3×, 3.3× and 4× measure 0.15 to 0.3 and pass
+    /// the top-octave test); only the enlargement is periodic.
     pub upscale_sure_lower_ratio: f32,
     /// 2× trace: the four-sample stencil `y(x−1) − y(x) − y(x+1) + y(x+2)`,
     /// folded by column (and by row), differs between even and odd phases by this
-    /// share of its mean (default 0.1: 2× enlargements of the corpus measure 0.11
-    /// to 0.62, blurred photographs under 0.05). JPEG's blocks leave a period 2 of
-    /// their own (0.08 to 0.17 on blurred photographs saved as JPEG 85): the trace
+    /// share of its mean (default 0.1: 2× enlargements of the corpus measure 0.12
+    /// to 0.66, blurred photographs under 0.09). JPEG's blocks leave a period 2 of
+    /// their own (0.07 to 0.20 on blurred photographs saved as JPEG 85): the trace
     /// only counts where they are not seen (below). See the module `resampling`.
     pub upscale_min_period_2: f32,
     /// JPEG's block edges: the mean second difference on either side of an 8×8
@@ -164,14 +164,14 @@ pub struct ImageChecks {
     /// or more the picture went through JPEG and its period 2 is not read
     /// (default 0.15: blurred photographs and enlargements of the corpus measure
     /// under 0.07 but for those of `pillow_iptc`, whose own file shows JPEG's
-    /// blocks strongly, 0.15 to 0.28; the same blurred photographs saved as JPEG
+    /// blocks strongly, 0.14 to 0.28; the same blurred photographs saved as JPEG
     /// 85 measure 0.14 to 0.75, all but one 0.2 or more).
     pub upscale_max_block_edges: f32,
     /// Trace at any factor: the strongest peak of the spectrum of the mean second
     /// difference per column (and per row), over the median of the spectrum
-    /// around it (default 25: enlargements by 2.5× and 3.3× measure 12 to 12 000,
-    /// most over 50; photographs and blurred ones under 12 but for two
-    /// originals at 33 and 44).
+    /// around it (default 25: 43 of 48 enlargements by 2.5× and 3.3× of the corpus
+    /// measure more, up to 14 000; photographs and blurred ones under 15 but for
+    /// two originals at 25 and 34).
     pub upscale_min_peak: f32,
     /// 3× test: upscaled when the mean second difference, folded by column (and by
     /// row), differs between the residues modulo 3 by this share of its mean
@@ -351,7 +351,7 @@ impl Default for ImageChecks {
             upscale_max_ratio: 0.15,
             upscale_min_lower_ratio: 0.15,
             upscale_min_detail: 1e-5,
-            upscale_sure_lower_ratio: 0.27,
+            upscale_sure_lower_ratio: 0.3,
             upscale_min_period_2: 0.1,
             upscale_max_block_edges: 0.15,
             upscale_min_peak: 25.0,
