@@ -56,8 +56,10 @@
 //!   own draft mark), at a full and at a faint contrast, kept only when the glyphs
 //!   look drawn with one pen (thin strokes of one width that turn, one height) and
 //!   the same ink does not chain as well into columns (texture has no reading
-//!   direction). On the corpus it finds captions and most draft marks without
-//!   firing on textures (coins, gravel, grass, fence bars), and most tiled stock
+//!   direction), and unless nearly every glyph is hollow in its middle (a row of
+//!   coin rims, [`ImageChecks::text_max_hollow_share`]). On the corpus it finds
+//!   captions and most draft marks without firing on textures (coins, also
+//!   blurred, gravel, grass, fence bars), and most tiled stock
 //!   marks (white at 35 %: the turned passes measure ink against the room it had,
 //!   [`ImageChecks::text_headroom_floor`]); it misses such marks over busy
 //!   textures and much fainter ones, much fine handwriting, text smaller than
@@ -292,6 +294,11 @@ pub struct ImageChecks {
     /// median, as a share of it: handwritten words differ in length, a row of rings
     /// such as coin rims does not (default 0.2).
     pub text_min_width_spread: f32,
+    /// Text: a row in which at least this share of the glyphs have no ink of
+    /// their own in the middle third of their box is a row of rings (coin rims,
+    /// washers, bubbles), not lettering (default 0.7: on the corpus, rows of
+    /// coins measure 0.75 to 1, rows of letters and handwriting 0.6 at most).
+    pub text_max_hollow_share: f32,
     /// Palette colours found by k-means (default 5).
     pub palette_k: u32,
     /// k-means iterations at most (default 15).
@@ -387,6 +394,7 @@ impl Default for ImageChecks {
             text_min_winding: 1.05,
             text_printed_thickness: 0.12,
             text_min_width_spread: 0.2,
+            text_max_hollow_share: 0.7,
             palette_k: 5,
             kmeans_iterations: 15,
             kmeans_seed: 7,

@@ -113,6 +113,7 @@ impl MediaPolicy {
             ("image.text_contrast", i.text_contrast),
             ("image.text_faint_contrast", i.text_faint_contrast),
             ("image.text_headroom_floor", i.text_headroom_floor),
+            ("image.text_max_hollow_share", i.text_max_hollow_share),
             ("audio.clip_level", a.clip_level),
             ("audio.max_clipped_share", a.max_clipped_share),
             ("audio.yin_threshold", a.yin_threshold),

@@ -1365,6 +1365,25 @@ fn on_real_photos_textures_are_not_text_and_the_draft_mark_is() {
         let m = measure(&corpus(name), &c);
         assert!(!m.text_or_watermark, "{name}: {} glyphs", m.text_glyphs);
     }
+    // Blurred, the coins' rims read as rows of printed letters; nearly all of
+    // them are hollow, which letters are not.
+    let loose = ImageChecks {
+        text_max_hollow_share: 2.0,
+        ..checks()
+    };
+    let coins = corpus("coins");
+    let mut rim_rows = 0;
+    for sigma in [1.25f32, 1.5, 1.75, 2.0] {
+        let soft = blurred(&coins, sigma);
+        let m = measure(&soft, &c);
+        assert!(
+            !m.text_or_watermark,
+            "coins blurred {sigma}: {} glyphs",
+            m.text_glyphs
+        );
+        rim_rows += usize::from(measure(&soft, &loose).text_or_watermark);
+    }
+    assert!(rim_rows >= 2, "{rim_rows}");
     let names = &MARKED_PHOTOS[..6];
     let found: Vec<&str> = names
         .iter()
@@ -1546,6 +1565,7 @@ fn text_and_upscale_checks_are_validated() {
     assert!(bad(|c| c.text_headroom_floor = 1.5));
     assert!(bad(|c| c.upscale_soft_max_lower_ratio = 2.0));
     assert!(bad(|c| c.upscale_sure_lower_ratio = 1.5));
+    assert!(bad(|c| c.text_max_hollow_share = -0.1));
     assert!(bad(|c| c.upscale_min_peak = f32::NAN));
     assert!(Policy::default().media.validate().is_ok());
     // Validated with the whole policy.

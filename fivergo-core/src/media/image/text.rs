@@ -304,6 +304,22 @@ fn relative_spread(mut values: Vec<f32>) -> f32 {
     median(&mut dev) / m
 }
 
+/// Whether a row is one of rings (coin rims, washers) rather than letters: at
+/// least [`ImageChecks::text_max_hollow_share`] of its glyphs have no ink of
+/// their own in the middle third of their box.
+fn rings(members: &[usize], blobs: &[Blob], labels: &[u32], w: usize, c: &ImageChecks) -> bool {
+    let hollow = members
+        .iter()
+        .filter(|&&m| {
+            let b = blobs[m];
+            let (x0, x1) = (b.x0 + b.w() / 3, b.x1 - b.w() / 3);
+            let (y0, y1) = (b.y0 + b.h() / 3, b.y1 - b.h() / 3);
+            !(y0..=y1).any(|y| labels[y * w + x0..=y * w + x1].contains(&(m as u32)))
+        })
+        .count();
+    hollow as f32 >= c.text_max_hollow_share * members.len() as f32
+}
+
 /// `m` (`w` wide, `h` high) with rows and columns swapped.
 fn transpose(m: &[bool], w: usize, h: usize) -> Vec<bool> {
     let mut out = vec![false; w * h];
@@ -421,7 +437,7 @@ fn glyphs_in_rows(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChe
             }
         }
         let clear = cells == 0 || (ink_count as f32) <= c.text_max_band_ink * cells as f32;
-        if clear && lettering {
+        if clear && lettering && !rings(members, &blobs, &labels, w, c) {
             total += if thin_pen {
                 // Joined-up words: each counts the letters its length holds.
                 members
@@ -467,5 +483,41 @@ mod tests {
             "{counted} letters counted in {} words",
             lengths.len()
         );
+    }
+
+    #[test]
+    fn a_row_of_rings_is_not_lettering() {
+        // R: A8 — coin rims in a row are round strokes of one pen and one height,
+        // as printed letters are; unlike letters, nearly all are hollow.
+        let (w, h, r) = (320usize, 60usize, 14.0f32);
+        let ring = |ink: &mut [bool], cx: f32, open: bool| {
+            for y in 0..h {
+                for x in 0..w {
+                    let d = (x as f32 - cx).hypot(y as f32 - 30.0);
+                    // An open ring gets a bar across its middle, as an "e" or a "θ".
+                    let bar = open && (y as f32 - 30.0).abs() < 1.5 && d < r;
+                    if (r - 5.0..=r).contains(&d) || bar {
+                        ink[y * w + x] = true;
+                    }
+                }
+            }
+        };
+        let (mut rings, mut barred) = (vec![false; w * h], vec![false; w * h]);
+        for i in 0..8 {
+            let cx = 20.0 + i as f32 * 36.0;
+            ring(&mut rings, cx, false);
+            ring(&mut barred, cx, i % 2 == 0);
+        }
+        let valid = vec![true; w * h];
+        let c = ImageChecks::default();
+        assert_eq!(glyphs_in_rows(&rings, &valid, w, h, &c), 0);
+        // Half of them barred (a share under text_max_hollow_share): a row of glyphs.
+        assert_eq!(glyphs_in_rows(&barred, &valid, w, h, &c), 8);
+        // Without the rule the rings count as letters.
+        let loose = ImageChecks {
+            text_max_hollow_share: 2.0,
+            ..ImageChecks::default()
+        };
+        assert_eq!(glyphs_in_rows(&rings, &valid, w, h, &loose), 8);
     }
 }
