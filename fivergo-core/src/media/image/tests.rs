@@ -1677,15 +1677,16 @@ fn on_real_photos_enlargements_by_other_factors_show_a_spectral_peak() {
         upscale_min_peak: f32::MAX,
         ..checks()
     };
-    let mut needed_the_peak = 0;
-    for name in [
+    let names = [
         "astronaut",
         "chelsea",
         "coffee",
         "hopper",
         "camera",
         "gravel",
-    ] {
+    ];
+    let mut needed_the_peak = 0;
+    for name in names {
         let img = corpus(name);
         for factor in [2.5f32, 3.3] {
             let (sw, sh) = (img.width as f32 / factor, img.height as f32 / factor);
@@ -1702,14 +1703,7 @@ fn on_real_photos_enlargements_by_other_factors_show_a_spectral_peak() {
     }
     assert!(needed_the_peak >= 3, "{needed_the_peak}");
     // Photographs as they are show no such peak.
-    for name in [
-        "astronaut",
-        "chelsea",
-        "coffee",
-        "hopper",
-        "camera",
-        "gravel",
-    ] {
+    for name in names {
         let m = measure(&corpus(name), &c);
         assert!(m.upscale_peak < c.upscale_min_peak, "{name}: {m:?}");
     }
