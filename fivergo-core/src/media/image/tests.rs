@@ -1745,24 +1745,12 @@ fn drafts_uploaded_back_are_recognised_by_their_invisible_mark() {
     use crate::watermark::{mark_draft, DraftMark, MarkStyle};
     let (policy, marks) = (Policy::default(), MarkStyle::default());
     let seen = |img: &Image| inspect_image_marked(img, &policy, Some(&marks.invisible)).draft_mark;
-    let names = [
-        "camera",
-        "coffee",
-        "hopper",
-        "rocket",
-        "astronaut",
-        "chelsea",
-        "coins",
-        "gravel",
-        "grass",
-        "brick",
-        "horse",
-        "hubble",
-        "ihc",
-        "retina",
-    ];
+    // The photographs the text tests mark, and textures that must not read as drafts.
+    let names = MARKED_PHOTOS
+        .iter()
+        .chain(&["gravel", "grass", "brick", "ihc"]);
     let mut missed = Vec::new();
-    for (i, name) in names.iter().enumerate() {
+    for (i, name) in names.enumerate() {
         let photo = corpus(name);
         let mark = DraftMark {
             reference: format!("order-{i}"),
