@@ -134,6 +134,7 @@ impl MediaPolicy {
         }
         for (field, v) in [
             ("image.working_px", i.working_px),
+            ("image.sharpness_px", i.sharpness_px),
             ("image.thumbnail_px", i.thumbnail_px),
             ("image.style_px", i.style_px),
             ("image.upscale_crop_px", i.upscale_crop_px),

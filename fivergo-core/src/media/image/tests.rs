@@ -1166,6 +1166,51 @@ fn on_real_photos_blur_is_found_and_a_crisp_silhouette_is_not_blurry() {
     assert!(flagged(&review(&crisp, &policy), "blurry").is_empty());
 }
 
+/// Four committed photographs of 512² side by side: a crisp picture of 1024².
+fn mosaic(names: [&str; 4]) -> Image {
+    let mut rgba = vec![0u8; 1024 * 1024 * 4];
+    for (i, name) in names.into_iter().enumerate() {
+        let tile = corpus(name);
+        assert_eq!((tile.width, tile.height), (512, 512), "{name}");
+        let (x0, y0) = (i % 2 * 512, i / 2 * 512);
+        for (y, row) in tile.rgba.chunks_exact(512 * 4).enumerate() {
+            let at = ((y0 + y) * 1024 + x0) * 4;
+            rgba[at..at + 512 * 4].copy_from_slice(row);
+        }
+    }
+    Image {
+        width: 1024,
+        height: 1024,
+        rgba,
+    }
+}
+
+#[test]
+fn on_real_photos_a_blur_of_a_large_picture_is_judged_at_the_training_size() {
+    // R: A8 — a blur of 1.5 px on a picture of 1024 px is under a pixel at the
+    // 512-px working size; sharpness is measured at the recommended training size.
+    let policy = Policy::default();
+    let mut set: Vec<Image> = ["camera", "coffee", "horse", "chelsea", "hopper", "rocket"]
+        .map(corpus)
+        .to_vec();
+    set.push(mosaic(["astronaut", "camera", "ihc", "gravel"]));
+    set.push(blurred(
+        &mosaic(["brick", "retina", "astronaut", "grass"]),
+        1.5,
+    ));
+    set.push(blurred(
+        &mosaic(["gravel", "ihc", "camera", "retina"]),
+        1.25,
+    ));
+    assert_eq!(flagged(&review(&set, &policy), "blurry"), [7, 8]);
+    // Measured at the 512-px working size, the same blurs go unseen.
+    let working = policy_with(ImageChecks {
+        sharpness_px: 512,
+        ..checks()
+    });
+    assert!(flagged(&review(&set, &working), "blurry").is_empty());
+}
+
 #[test]
 fn on_real_photos_2x_3x_and_4x_enlargements_are_flagged_and_originals_are_not() {
     // R: A4
@@ -1561,6 +1606,7 @@ fn text_and_upscale_checks_are_validated() {
     assert!(bad(|c| c.text_stroke_thickness = [0.4, 0.2]));
     assert!(bad(|c| c.text_min_winding = -1.0));
     assert!(bad(|c| c.text_turned_px = 0));
+    assert!(bad(|c| c.sharpness_px = 0));
     assert!(bad(|c| c.text_headroom_floor = 0.0));
     assert!(bad(|c| c.text_headroom_floor = 1.5));
     assert!(bad(|c| c.upscale_soft_max_lower_ratio = 2.0));
