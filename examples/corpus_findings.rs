@@ -15,9 +15,12 @@
 //! the default marks (so `draft_mark` is looked for).
 //!
 //! Prints one JSON object: `{"files": [{"file", "text_or_watermark", "draft_mark",
-//! "upscaled", "blurry", "monochrome", "codes"}], "total_ms"}`, where the flags say whether
-//! the review made that finding for the file and `codes` lists all its findings;
-//! set-level findings are under `"set"`.
+//! "upscaled", "blurry", "blurry_among_originals", "monochrome", "codes"}],
+//! "total_ms"}`, where the flags say whether the review made that finding for the
+//! file and `codes` lists all its findings; set-level findings are under `"set"`.
+//! Blur is judged against the set, so `blurry_among_originals` says whether the
+//! file is found blurry in the set a seller would upload: the file with the
+//! `NAME__orig.png` of every other photograph.
 //!
 //! `--checks JSON` overrides fields of the image checks (a partial
 //! `ImageChecks` object, validated like a policy), so thresholds can be swept
@@ -120,6 +123,32 @@ fn main() {
         .expect("the illustration entry");
     let findings = review_set(&refs, entry, &policy);
     let total_ms = start.elapsed().as_secs_f64() * 1e3;
+    let photo = |a: &Asset| {
+        let name = a.meta.file_name.as_deref().unwrap_or_default();
+        name.split_once("__")
+            .map_or(name, |(base, _)| base)
+            .to_owned()
+    };
+    let originals: Vec<&Asset> = assets
+        .iter()
+        .filter(|a| {
+            a.meta
+                .file_name
+                .as_deref()
+                .is_some_and(|n| n.ends_with("__orig.png"))
+        })
+        .collect();
+    let blurry_among_originals = |a: &Asset| {
+        let mut set: Vec<&Asset> = originals
+            .iter()
+            .copied()
+            .filter(|o| photo(o) != photo(a))
+            .collect();
+        set.push(a);
+        review_set(&set, entry, &policy)
+            .iter()
+            .any(|f| f.asset.as_ref() == Some(&a.id) && f.code == "blurry")
+    };
     let files: Vec<_> = assets
         .iter()
         .zip(&images)
@@ -135,6 +164,7 @@ fn main() {
                 "draft_mark": codes.contains(&"draft_mark"),
                 "upscaled": codes.contains(&"upscaled"),
                 "blurry": codes.contains(&"blurry"),
+                "blurry_among_originals": blurry_among_originals(a),
                 "monochrome": a.meta.monochrome == Some(true),
                 "codes": codes,
             });
