@@ -124,8 +124,9 @@ pub struct AssetMeta {
     /// The image looks upscaled (low effective resolution).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upscaled: Option<bool>,
-    /// Image sharpness (variance of the Laplacian on the normalised luma), compared
-    /// across the set to find blurry images.
+    /// Image sharpness (Laplacian over gradient energy on the strongest edges, at
+    /// the training size; see [`crate::media::image::ImageMeasures::sharpness`]),
+    /// compared across the set to find blurry images.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharpness: Option<f32>,
     /// Mean Lab chroma of the image (0 = grey).
