@@ -1151,13 +1151,14 @@ fn corpus(name: &str) -> Image {
     decode(&bytes, &MediaLimits::default()).expect("corpus image decodes")
 }
 
+/// Committed photographs that make a sharp set for the blur tests.
+const SHARP_SET: [&str; 6] = ["camera", "coffee", "horse", "chelsea", "hopper", "rocket"];
+
 #[test]
 fn on_real_photos_blur_is_found_and_a_crisp_silhouette_is_not_blurry() {
     // R: A8
     let policy = Policy::default();
-    let mut set: Vec<Image> = ["camera", "coffee", "horse", "chelsea", "hopper", "rocket"]
-        .map(corpus)
-        .to_vec();
+    let mut set: Vec<Image> = SHARP_SET.map(corpus).to_vec();
     set.push(blurred(&corpus("astronaut"), 2.5));
     set.push(blurred(&corpus("coins"), 1.5));
     assert_eq!(flagged(&review(&set, &policy), "blurry"), [6, 7]);
@@ -1190,9 +1191,7 @@ fn on_real_photos_a_blur_of_a_large_picture_is_judged_at_the_training_size() {
     // R: A8 — a blur of 1.5 px on a picture of 1024 px is under a pixel at the
     // 512-px working size; sharpness is measured at the recommended training size.
     let policy = Policy::default();
-    let mut set: Vec<Image> = ["camera", "coffee", "horse", "chelsea", "hopper", "rocket"]
-        .map(corpus)
-        .to_vec();
+    let mut set: Vec<Image> = SHARP_SET.map(corpus).to_vec();
     set.push(mosaic(["astronaut", "camera", "ihc", "gravel"]));
     set.push(blurred(
         &mosaic(["brick", "retina", "astronaut", "grass"]),
