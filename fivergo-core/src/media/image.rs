@@ -61,10 +61,15 @@
 //!   direction), and unless nearly every glyph is hollow in its middle (a row of
 //!   coin rims, [`ImageChecks::text_max_hollow_share`]). On the corpus it finds
 //!   captions and most draft marks without firing on textures (coins, also
-//!   blurred, gravel, grass, fence bars), and most tiled stock
-//!   marks (white at 35 %: the turned passes measure ink against the room it had,
-//!   [`ImageChecks::text_headroom_floor`]); it misses such marks over busy
-//!   textures and much fainter ones, much fine handwriting, text smaller than
+//!   blurred, gravel, grass, fence bars), and tiled stock marks (white at 35 %:
+//!   the turned passes measure ink against the room it had,
+//!   [`ImageChecks::text_headroom_floor`]). A mark tiled on a lattice is also
+//!   read through its repetition: when the autocorrelation of the picture's fine
+//!   detail shows a lattice ([`ImageChecks::tile_min_correlation`]), each pixel's
+//!   difference from its local mean is replaced by the median over its copies, so
+//!   the mark stays and the picture under it fades, and that consensus is read
+//!   too; this finds the mark over busy textures (brick, grass, gravel). It misses
+//!   much fainter marks (12 % white), much fine handwriting, text smaller than
 //!   about `text_glyph_min_px / working_px` of the image and logos without letters
 //!   (see BENCHMARKS.md).
 //! - **style vector**: the Lab palette (k-means on a thumbnail), edge density, mean
@@ -308,6 +313,22 @@ pub struct ImageChecks {
     /// washers, bubbles), not lettering (default 0.7: on the corpus, rows of
     /// coins measure 0.75 to 1, rows of letters and handwriting 0.6 at most).
     pub text_max_hollow_share: f32,
+    /// Tiled marks: shortest period, in working-size pixels, of a mark repeated on
+    /// a lattice over the picture; shorter repeats are texture (default 40).
+    pub tile_min_period_px: u32,
+    /// Tiled marks: fine detail (a pixel's difference from its 3×3 mean) is
+    /// clipped at this before it is correlated, so that a faint mark weighs as much
+    /// as the picture's edges (default 0.005, about one grey level).
+    pub tile_clip: f32,
+    /// Tiled marks: least autocorrelation of that detail at each of a lattice's
+    /// four shortest vectors for the picture to be read through the consensus of
+    /// its copies (default 0.025: on the corpus, pictures under a tiled mark
+    /// measure 0.05 to 0.48, nearly all others under 0.02; 1 turns the reading
+    /// off, as no photograph repeats exactly).
+    pub tile_min_correlation: f32,
+    /// Tiled marks: least copies of a pixel inside the picture (of itself and its
+    /// eight lattice neighbours) for their median to stand for it (default 3).
+    pub tile_min_copies: u32,
     /// Palette colours found by k-means (default 5).
     pub palette_k: u32,
     /// k-means iterations at most (default 15).
@@ -405,6 +426,10 @@ impl Default for ImageChecks {
             text_printed_thickness: 0.12,
             text_min_width_spread: 0.2,
             text_max_hollow_share: 0.7,
+            tile_min_period_px: 40,
+            tile_clip: 0.005,
+            tile_min_correlation: 0.025,
+            tile_min_copies: 3,
             palette_k: 5,
             kmeans_iterations: 15,
             kmeans_seed: 7,

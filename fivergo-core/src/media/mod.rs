@@ -114,6 +114,8 @@ impl MediaPolicy {
             ("image.text_faint_contrast", i.text_faint_contrast),
             ("image.text_headroom_floor", i.text_headroom_floor),
             ("image.text_max_hollow_share", i.text_max_hollow_share),
+            ("image.tile_clip", i.tile_clip),
+            ("image.tile_min_correlation", i.tile_min_correlation),
             ("audio.clip_level", a.clip_level),
             ("audio.max_clipped_share", a.max_clipped_share),
             ("audio.yin_threshold", a.yin_threshold),
@@ -139,6 +141,8 @@ impl MediaPolicy {
             ("image.style_px", i.style_px),
             ("image.upscale_crop_px", i.upscale_crop_px),
             ("image.palette_k", i.palette_k),
+            ("image.tile_min_period_px", i.tile_min_period_px),
+            ("image.tile_min_copies", i.tile_min_copies),
             ("audio.analysis_rate_hz", a.analysis_rate_hz),
             ("audio.pitch_rate_hz", a.pitch_rate_hz),
             ("audio.timbre_bands", a.timbre_bands),
@@ -176,6 +180,13 @@ impl MediaPolicy {
         }
         if i.text_turned_px == 0 {
             return bad("image.text_turned_px", "must be above zero");
+        }
+        if i.tile_clip <= 0.0 {
+            return bad("image.tile_clip", "must be above zero");
+        }
+        if i.tile_min_copies > 9 {
+            // A pixel has itself and eight lattice neighbours.
+            return bad("image.tile_min_copies", "must be at most 9");
         }
         if i.text_headroom_floor <= 0.0 {
             // With no floor, any brighter pixel on white would be ink.

@@ -33,7 +33,10 @@
 //! beyond those in columns count. A thin-pen row's glyphs are joined-up words, so
 //! each counts the letters its length holds (its width over its height, rounded).
 //! The measure is that count in the best single pass (angle, contrast and
-//! polarity).
+//! polarity), over the picture and, when a mark is tiled over it, over the
+//! consensus of its copies (see [`tiling`]).
+
+mod tiling;
 
 use super::plane::{resize, Plane};
 use super::ImageChecks;
@@ -85,11 +88,21 @@ struct View {
 
 /// Glyphs found in text-like rows: the largest count of one pass over the angles of
 /// [`ImageChecks::text_angles_deg`], dark-on-light and light-on-dark text, at the
-/// full contrast and at the faint one of semi-transparent marks.
+/// full contrast and at the faint one of semi-transparent marks, read on the
+/// picture and on the consensus of a tiled mark's copies when it has one.
 pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
     if luma.w < 8 || luma.h < 8 {
         return 0;
     }
+    let found = best_pass(luma, c);
+    match tiling::consensus(luma, c) {
+        Some(clean) => found.max(best_pass(&clean, c)),
+        None => found,
+    }
+}
+
+/// The largest glyph count of one pass over `luma` (see [`text_glyphs`]).
+fn best_pass(luma: &Plane, c: &ImageChecks) -> u32 {
     let mut best = 0;
     // Turned passes look for tiled, semi-transparent marks: at the faint contrast
     // only, on a smaller copy (their letters are large).
