@@ -1495,24 +1495,28 @@ fn stock_marked(img: &Image, text: &str, fill: f32, outline: f32) -> Image {
     out
 }
 
+/// Which of the committed photographs `names` read as text under a stock mark of
+/// white at `fill` (see [`stock_marked`]), with the checks given.
+fn stock_mark_found<'a>(names: &[&'a str], fill: f32) -> impl Fn(&ImageChecks) -> Vec<&'a str> {
+    let marked: Vec<(&str, Image)> = names
+        .iter()
+        .map(|&name| (name, stock_marked(&corpus(name), "STOCKPIX 24", fill, 0.16)))
+        .collect();
+    move |c| {
+        marked
+            .iter()
+            .filter(|(_, img)| measure(img, c).text_or_watermark)
+            .map(|(name, _)| *name)
+            .collect()
+    }
+}
+
 #[test]
 fn on_real_photos_a_tiled_stock_mark_is_text() {
     // R: A8 — a rigid label tiled along a diagonal in white at 30 % with a dark
     // outline (the usual stock-photo mark): measured as a plain difference from the
     // local mean, its fill vanishes wherever the picture is bright.
-    let names = MARKED_PHOTOS;
-    let marked: Vec<Image> = names
-        .iter()
-        .map(|name| stock_marked(&corpus(name), "STOCKPIX 24", 0.3, 0.16))
-        .collect();
-    let found = |c: &ImageChecks| -> Vec<&str> {
-        names
-            .iter()
-            .zip(&marked)
-            .filter(|(_, img)| measure(img, c).text_or_watermark)
-            .map(|(name, _)| *name)
-            .collect()
-    };
+    let found = stock_mark_found(&MARKED_PHOTOS, 0.3);
     let with_headroom = found(&checks());
     println!("stock mark found on {with_headroom:?}");
     assert!(
@@ -1542,18 +1546,7 @@ fn on_real_photos_a_tiled_mark_over_texture_is_read_through_its_copies() {
     // run into the texture; the median of each pixel's copies on the mark's lattice
     // keeps the mark and loses the texture under it.
     let names = ["brick", "grass", "gravel", "ihc"];
-    let marked: Vec<Image> = names
-        .iter()
-        .map(|name| stock_marked(&corpus(name), "STOCKPIX 24", 0.35, 0.16))
-        .collect();
-    let found = |c: &ImageChecks| -> Vec<&str> {
-        names
-            .iter()
-            .zip(&marked)
-            .filter(|(_, img)| measure(img, c).text_or_watermark)
-            .map(|(name, _)| *name)
-            .collect()
-    };
+    let found = stock_mark_found(&names, 0.35);
     let through_copies = found(&checks());
     println!("tiled mark over texture found on {through_copies:?}");
     assert!(
