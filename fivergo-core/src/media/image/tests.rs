@@ -1655,6 +1655,12 @@ fn text_and_upscale_checks_are_validated() {
     assert!(bad(|c| c.upscale_sure_lower_ratio = 1.5));
     assert!(bad(|c| c.text_max_hollow_share = -0.1));
     assert!(bad(|c| c.upscale_min_peak = f32::NAN));
+    assert!(bad(|c| c.tile_clip = 0.0));
+    assert!(bad(|c| c.tile_min_correlation = 1.5));
+    assert!(bad(|c| c.tile_min_period_px = 0));
+    assert!(bad(|c| c.tile_min_copies = 0));
+    assert!(bad(|c| c.tile_min_copies = 10));
+    assert!(!bad(|c| c.tile_min_copies = 9));
     assert!(Policy::default().media.validate().is_ok());
     // Validated with the whole policy.
     let mut policy = Policy::default();
