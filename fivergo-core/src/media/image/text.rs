@@ -117,7 +117,7 @@ fn best_pass(luma: &Plane, c: &ImageChecks) -> u32 {
         } else {
             rotated(small.as_ref().unwrap_or(luma), degrees)
         };
-        let mean = box_mean(&view, c.text_window_px.max(1) as usize);
+        let mean = box_mean(&view.plane, &view.valid, c.text_window_px.max(1) as usize);
         let contrasts: &[f32] = if level {
             &[c.text_contrast, c.text_faint_contrast]
         } else {
@@ -204,18 +204,18 @@ fn rotated(luma: &Plane, degrees: f32) -> View {
     View { plane, valid }
 }
 
-/// Mean of the valid pixels in a `(2r+1)²` window, clamped at the borders, via
-/// integral images.
-fn box_mean(view: &View, r: usize) -> Vec<f32> {
-    let (w, h) = (view.plane.w, view.plane.h);
+/// Mean of the pixels of `plane` marked `valid` in a `(2r+1)²` window, clamped at
+/// the borders, via integral images.
+fn box_mean(plane: &Plane, valid: &[bool], r: usize) -> Vec<f32> {
+    let (w, h) = (plane.w, plane.h);
     let stride = w + 1;
     let mut sum = vec![0.0f64; stride * (h + 1)];
     let mut count = vec![0u32; stride * (h + 1)];
     for y in 0..h {
         let (mut row, mut n) = (0.0f64, 0u32);
         for x in 0..w {
-            if view.valid[y * w + x] {
-                row += f64::from(view.plane.data[y * w + x]);
+            if valid[y * w + x] {
+                row += f64::from(plane.data[y * w + x]);
                 n += 1;
             }
             sum[(y + 1) * stride + x + 1] = sum[y * stride + x + 1] + row;
@@ -334,8 +334,8 @@ fn rings(members: &[usize], blobs: &[Blob], labels: &[u32], w: usize, c: &ImageC
 }
 
 /// `m` (`w` wide, `h` high) with rows and columns swapped.
-fn transpose(m: &[bool], w: usize, h: usize) -> Vec<bool> {
-    let mut out = vec![false; w * h];
+fn transpose<T: Copy + Default>(m: &[T], w: usize, h: usize) -> Vec<T> {
+    let mut out = vec![T::default(); w * h];
     for (y, row) in m.chunks_exact(w.max(1)).take(h).enumerate() {
         for (x, &v) in row.iter().enumerate() {
             out[x * h + y] = v;

@@ -12,7 +12,7 @@
 //! the same in every copy, stays; the picture under it, different in each, fades.
 //! The text detector then reads that consensus as it reads the picture.
 
-use super::{box_mean, View};
+use super::{box_mean, transpose};
 use crate::media::image::plane::{down2, Plane};
 use crate::media::image::ImageChecks;
 use rustfft::num_complex::Complex32;
@@ -38,11 +38,7 @@ type Lag = (isize, isize);
 pub(super) fn consensus(luma: &Plane, c: &ImageChecks) -> Option<Plane> {
     let (u, v) = lattice(luma, c)?;
     let (w, h) = (luma.w, luma.h);
-    let level = View {
-        plane: luma.clone(),
-        valid: vec![true; w * h],
-    };
-    let mean = box_mean(&level, c.text_window_px.max(1) as usize);
+    let mean = box_mean(luma, &vec![true; w * h], c.text_window_px.max(1) as usize);
     let detail: Vec<f32> = luma.data.iter().zip(&mean).map(|(l, m)| l - m).collect();
     let min_copies = (c.tile_min_copies as usize).clamp(1, 9);
     let mut out = Plane::new(w, h);
@@ -288,7 +284,7 @@ impl Acf {
         let (row_ifft, col_ifft) = (planner.plan_fft_inverse(nx), planner.plan_fft_inverse(ny));
         // Rows past the picture are zero and stay zero.
         row_fft.process(&mut rows[..h * nx]);
-        let mut cols = transposed(&rows, nx, ny);
+        let mut cols = transpose(&rows, nx, ny);
         col_fft.process(&mut cols);
         for z in &mut cols {
             *z = Complex32::new(z.norm_sqr(), 0.0);
@@ -331,17 +327,6 @@ impl Acf {
         let row = (2 * self.max_x + 1) as usize;
         Some(self.values[dy as usize * row + (dx + self.max_x) as usize])
     }
-}
-
-/// `m` (`nx` wide, `ny` high) with rows and columns swapped.
-fn transposed(m: &[Complex32], nx: usize, ny: usize) -> Vec<Complex32> {
-    let mut out = vec![Complex32::default(); nx * ny];
-    for (y, row) in m.chunks_exact(nx).enumerate() {
-        for (x, z) in row.iter().enumerate() {
-            out[x * ny + y] = *z;
-        }
-    }
-    out
 }
 
 /// The smallest length of at least `n` with no prime factor above 3, which the FFT
