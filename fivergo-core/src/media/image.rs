@@ -306,13 +306,36 @@ pub struct ImageChecks {
     pub text_printed_thickness: f32,
     /// Text: least median deviation of a thin-pen row's glyph widths from their
     /// median, as a share of it: handwritten words differ in length, a row of rings
-    /// such as coin rims does not (default 0.2).
+    /// such as coin rims does not (default 0.2). Scattered joined-up words (see
+    /// `text_min_cursive_words`) must differ in length by as much, read from the
+    /// longest and shortest over their median (words of one letter count are
+    /// common enough for their median deviation to be 0).
     pub text_min_width_spread: f32,
     /// Text: a row in which at least this share of the glyphs have no ink of
     /// their own in the middle third of their box is a row of rings (coin rims,
     /// washers, bubbles), not lettering (default 0.7: on the corpus, rows of
     /// coins measure 0.75 to 1, rows of letters and handwriting 0.6 at most).
     pub text_max_hollow_share: f32,
+    /// Text: a thin-pen glyph at least this many times as wide as high may be a
+    /// joined-up word (default 1.5, two letters or more): in a row it counts the
+    /// letters its length holds, and standing alone it counts without a row when
+    /// `text_min_cursive_words` such words are found (lines of handwriting are
+    /// broken where words run into a part of the picture as dark as the ink).
+    pub text_cursive_min_aspect: f32,
+    /// Text: most stroke thickness (see `text_stroke_thickness`) of such a word,
+    /// its pen's width over its height (default 0.14: handwriting on the corpus
+    /// measures 0.05 to 0.14, a word of printed letters is not one glyph).
+    pub text_cursive_max_thickness: f32,
+    /// Text: least winding (see `text_min_winding`) of such a word (default 2.2:
+    /// a joined-up word turns all along, 2.3 to 3 on the corpus; of the pieces of
+    /// texture with a thin pen and a stripe of their own, 3 in 432 unmarked images
+    /// reach it, one per image).
+    pub text_cursive_min_winding: f32,
+    /// Text: scattered joined-up words needed, drawn with one pen at one size and
+    /// differing in length as rows of handwriting must
+    /// (`text_max_stroke_spread`, `text_max_height_spread`,
+    /// `text_min_width_spread`), for their letters to count (default 3).
+    pub text_min_cursive_words: u32,
     /// Tiled marks: shortest period, in working-size pixels, of a mark repeated on
     /// a lattice over the picture; shorter repeats are texture (default 40).
     pub tile_min_period_px: u32,
@@ -428,6 +451,10 @@ impl Default for ImageChecks {
             text_printed_thickness: 0.12,
             text_min_width_spread: 0.2,
             text_max_hollow_share: 0.7,
+            text_cursive_min_aspect: 1.5,
+            text_cursive_max_thickness: 0.14,
+            text_cursive_min_winding: 2.2,
+            text_min_cursive_words: 3,
             tile_min_period_px: 40,
             tile_clip: 0.005,
             tile_min_correlation: 0.025,

@@ -143,6 +143,7 @@ impl MediaPolicy {
             ("image.palette_k", i.palette_k),
             ("image.tile_min_period_px", i.tile_min_period_px),
             ("image.tile_min_copies", i.tile_min_copies),
+            ("image.text_min_cursive_words", i.text_min_cursive_words),
             ("audio.analysis_rate_hz", a.analysis_rate_hz),
             ("audio.pitch_rate_hz", a.pitch_rate_hz),
             ("audio.timbre_bands", a.timbre_bands),
@@ -173,6 +174,12 @@ impl MediaPolicy {
             ("image.text_min_winding", i.text_min_winding),
             ("image.text_printed_thickness", i.text_printed_thickness),
             ("image.text_min_width_spread", i.text_min_width_spread),
+            ("image.text_cursive_min_aspect", i.text_cursive_min_aspect),
+            (
+                "image.text_cursive_max_thickness",
+                i.text_cursive_max_thickness,
+            ),
+            ("image.text_cursive_min_winding", i.text_cursive_min_winding),
         ] {
             if !(v >= 0.0 && v.is_finite()) {
                 return bad(field, "must be a finite number of at least 0");

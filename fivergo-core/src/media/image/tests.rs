@@ -1571,16 +1571,16 @@ fn on_real_photos_a_tiled_mark_over_texture_is_read_through_its_copies() {
 }
 
 /// `img` with three lines of synthetic joined-up handwriting in dark blue ink across
-/// its lower half, and the words written: words of 3 to 8 looped letters, a round
-/// nib `nib` small letters' heights across (the `hand` variant of
-/// `benches/compare/corpus_findings.py` writes with a sixth, at least 2 px).
-fn handwritten(img: &Image, seed: u64, nib: f32) -> (Image, usize) {
+/// its lower half: words of 3 to 8 looped letters drawn with a round nib `nib`
+/// small letters' heights across (the `hand` variant of
+/// `benches/compare/corpus_findings.py` writes with a sixth, at least 2 px), the
+/// space between words `spacing` times the usual 0.8 to 1.5 letters' heights.
+fn handwritten(img: &Image, seed: u64, nib: f32, spacing: f32) -> Image {
     let mut rng = SplitMix(seed);
     let (w, h) = (img.width as f32, img.height as f32);
     let x_h = (w.min(h) / 30.0).floor().max(8.0);
     // The pixels whose centres lie within the nib.
     let r = (nib * x_h).max(1.0) / 2.0;
-    let mut words = 0;
     let mut out = img.clone();
     let mut dot = |cx: f32, cy: f32| {
         let (xa, xb) = ((cx - r).floor().max(0.0), (cx + r).ceil().min(w - 1.0));
@@ -1599,8 +1599,7 @@ fn handwritten(img: &Image, seed: u64, nib: f32) -> (Image, usize) {
         let mut x = w * 0.08;
         while x < w * 0.85 {
             let letters = 3 + (rng.next_u64() % 6) as usize;
-            words += 1;
-            // One point every 1/48 of a letter, with dots between them.
+            // The pen runs straight between points 1/48 of a letter apart.
             let at = |t: f32| {
                 let tall = if t as usize % 3 == 1 { 1.6 } else { 1.0 };
                 let turn = 2.0 * std::f32::consts::PI * t;
@@ -1610,30 +1609,63 @@ fn handwritten(img: &Image, seed: u64, nib: f32) -> (Image, usize) {
                 )
             };
             for i in 0..letters * 48 {
-                let (px, py) = at(i as f32 / 48.0);
-                dot(px, py);
+                let (ax, ay) = at(i as f32 / 48.0);
+                let (bx, by) = at((i + 1) as f32 / 48.0);
+                let steps = ((bx - ax).hypot(by - ay) * 4.0).ceil().max(1.0);
+                for k in 0..steps as usize {
+                    let f = k as f32 / steps;
+                    dot(ax + (bx - ax) * f, ay + (by - ay) * f);
+                }
             }
-            x += letters as f32 * x_h * 0.9 + x_h * (0.8 + 0.7 * rng.next_f32());
+            x += letters as f32 * x_h * 0.9 + x_h * (0.8 + 0.7 * rng.next_f32()) * spacing;
         }
     }
-    (out, words)
+    out
 }
 
 #[test]
 fn on_real_photos_handwriting_is_text() {
     // R: A8
-    let names = MARKED_PHOTOS;
-    let found: Vec<&str> = names
-        .iter()
-        .enumerate()
-        .filter(|(i, name)| {
-            let (img, _) = handwritten(&corpus(name), *i as u64, 1.0 / 6.0);
-            measure(&img, &checks()).text_or_watermark
-        })
-        .map(|(_, name)| *name)
-        .collect();
-    println!("handwriting found on {found:?}");
-    assert!(found.len() >= 7, "handwriting found on {found:?} only");
+    let rows_only = ImageChecks {
+        text_min_cursive_words: u32::MAX,
+        ..checks()
+    };
+    // Words as usually spaced, and words standing apart (as where a line runs
+    // into dark parts of the picture, which swallow the words between).
+    for (spacing, least) in [(1.0, 6), (3.0, 5)] {
+        let hands: Vec<(&str, Image)> = MARKED_PHOTOS
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                (
+                    *name,
+                    handwritten(&corpus(name), i as u64, 1.0 / 6.0, spacing),
+                )
+            })
+            .collect();
+        let found = |c: &ImageChecks| -> Vec<&str> {
+            hands
+                .iter()
+                .filter(|(_, img)| measure(img, c).text_or_watermark)
+                .map(|(name, _)| *name)
+                .collect()
+        };
+        let all = found(&checks());
+        let rows = found(&rows_only);
+        println!("spacing {spacing}: found on {all:?}, by rows alone on {rows:?}");
+        assert!(
+            all.len() >= least,
+            "spacing {spacing}: found on {all:?} only"
+        );
+        assert!(rows.iter().all(|name| all.contains(name)));
+        if spacing > 1.0 {
+            // Words apart are found through the scattered words, not as rows.
+            assert!(
+                rows.len() + 4 <= all.len(),
+                "rows alone find {rows:?}, with scattered words {all:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -1659,6 +1691,10 @@ fn text_and_upscale_checks_are_validated() {
     assert!(bad(|c| c.tile_min_correlation = 1.5));
     assert!(bad(|c| c.tile_min_period_px = 0));
     assert!(bad(|c| c.tile_min_copies = 0));
+    assert!(bad(|c| c.text_min_cursive_words = 0));
+    assert!(bad(|c| c.text_cursive_min_winding = f32::INFINITY));
+    assert!(bad(|c| c.text_cursive_max_thickness = -0.1));
+    assert!(bad(|c| c.text_cursive_min_aspect = f32::NAN));
     assert!(bad(|c| c.tile_min_copies = 10));
     assert!(!bad(|c| c.tile_min_copies = 9));
     assert!(Policy::default().media.validate().is_ok());

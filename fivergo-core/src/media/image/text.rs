@@ -28,6 +28,12 @@
 //!   ([`ImageChecks::text_max_stroke_spread`],
 //!   [`ImageChecks::text_max_height_spread`]).
 //!
+//! Lines of handwriting are often broken where the picture is as dark as the ink
+//! (words running into a dark object join it). Joined-up words therefore also count
+//! standing alone: thin-pen glyphs wider than high whose pen turns all along, each
+//! on a stripe of its own, when enough of them share one pen and one height and
+//! differ in length ([`ImageChecks::text_min_cursive_words`]).
+//!
 //! Texture has no reading direction: each pass also chains the same ink into
 //! columns (the transposed map) with the same tests, and only the glyphs in rows
 //! beyond those in columns count. A thin-pen row's glyphs are joined-up words, so
@@ -143,10 +149,10 @@ fn best_pass(luma: &Plane, c: &ImageChecks) -> u32 {
                     .map(|((&v, &m), &ok)| ok && sign * (v - m) > t * room(m))
                     .collect();
                 let (w, h) = (view.plane.w, view.plane.h);
-                let rows = glyphs_in_rows(&ink, &view.valid, w, h, c);
+                let rows = glyphs(&ink, &view.valid, w, h, c);
                 // Columns only matter where the rows could raise the count.
                 if rows > best {
-                    let cols = glyphs_in_rows(
+                    let cols = glyphs(
                         &transpose(&ink, w, h),
                         &transpose(&view.valid, w, h),
                         h,
@@ -317,22 +323,6 @@ fn relative_spread(mut values: Vec<f32>) -> f32 {
     median(&mut dev) / m
 }
 
-/// Whether a row is one of rings (coin rims, washers) rather than letters: at
-/// least [`ImageChecks::text_max_hollow_share`] of its glyphs have no ink of
-/// their own in the middle third of their box.
-fn rings(members: &[usize], blobs: &[Blob], labels: &[u32], w: usize, c: &ImageChecks) -> bool {
-    let hollow = members
-        .iter()
-        .filter(|&&m| {
-            let b = blobs[m];
-            let (x0, x1) = (b.x0 + b.w() / 3, b.x1 - b.w() / 3);
-            let (y0, y1) = (b.y0 + b.h() / 3, b.y1 - b.h() / 3);
-            !(y0..=y1).any(|y| labels[y * w + x0..=y * w + x1].contains(&(m as u32)))
-        })
-        .count();
-    hollow as f32 >= c.text_max_hollow_share * members.len() as f32
-}
-
 /// `m` (`w` wide, `h` high) with rows and columns swapped.
 fn transpose<T: Copy + Default>(m: &[T], w: usize, h: usize) -> Vec<T> {
     let mut out = vec![T::default(); w * h];
@@ -344,14 +334,16 @@ fn transpose<T: Copy + Default>(m: &[T], w: usize, h: usize) -> Vec<T> {
     out
 }
 
-fn glyphs_in_rows(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
+/// Letters found in `ink`: those of its text-like rows, or of its scattered
+/// joined-up words when they hold more (see [`cursive_letters`]).
+fn glyphs(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChecks) -> u32 {
     let (blobs, labels) = components(ink, w, h);
     let (gmin, gmax) = (
         c.text_glyph_min_px.max(1) as usize,
         c.text_glyph_max_px.max(1) as usize,
     );
     // Glyph-sized, glyph-shaped components.
-    let mut glyphs: Vec<usize> = (0..blobs.len())
+    let candidates: Vec<usize> = (0..blobs.len())
         .filter(|&i| {
             let b = &blobs[i];
             let fill = b.area as f32 / (b.w() * b.h()) as f32;
@@ -360,6 +352,142 @@ fn glyphs_in_rows(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChe
                 && (c.text_glyph_min_fill..=c.text_glyph_max_fill).contains(&fill)
         })
         .collect();
+    let page = Page {
+        blobs: &blobs,
+        labels: &labels,
+        valid,
+        w,
+        h,
+    };
+    let scattered = cursive_letters(&page, &candidates, c);
+    glyphs_in_rows(&page, candidates, c).max(scattered)
+}
+
+/// The components of an ink map and the label of each pixel.
+struct Page<'a> {
+    blobs: &'a [Blob],
+    labels: &'a [u32],
+    valid: &'a [bool],
+    w: usize,
+    h: usize,
+}
+
+impl Page<'_> {
+    /// Whether the bands just above and below the box `x0..=x1` × `y0..=y1` are
+    /// mostly clear of ink other than the components `members`
+    /// ([`ImageChecks::text_clear_band`], [`ImageChecks::text_max_band_ink`]).
+    fn clear_around(
+        &self,
+        members: &[usize],
+        [x0, x1, y0, y1]: [usize; 4],
+        c: &ImageChecks,
+    ) -> bool {
+        let band = ((c.text_clear_band * (y1 - y0 + 1) as f32).round() as usize).max(1);
+        let (mut ink, mut cells) = (0usize, 0usize);
+        let inside = |l: u32| members.iter().any(|&m| m as u32 == l);
+        for (ya, yb) in [
+            (y0.saturating_sub(band), y0),
+            (y1 + 1, (y1 + 1 + band).min(self.h)),
+        ] {
+            for y in ya..yb {
+                for x in x0..=x1 {
+                    let i = y * self.w + x;
+                    if !self.valid[i] {
+                        continue;
+                    }
+                    cells += 1;
+                    let l = self.labels[i];
+                    if l != u32::MAX && !inside(l) {
+                        ink += 1;
+                    }
+                }
+            }
+        }
+        cells == 0 || (ink as f32) <= c.text_max_band_ink * cells as f32
+    }
+
+    /// Whether `members` were drawn with one pen at one size: their stroke widths
+    /// and heights agree ([`ImageChecks::text_max_stroke_spread`],
+    /// [`ImageChecks::text_max_height_spread`]).
+    fn one_pen(&self, members: &[usize], c: &ImageChecks) -> bool {
+        relative_spread(self.measures(members, Blob::stroke)) <= c.text_max_stroke_spread
+            && relative_spread(self.measures(members, |b| b.h() as f32)) <= c.text_max_height_spread
+    }
+
+    /// `f` of each of `members`.
+    fn measures(&self, members: &[usize], f: fn(&Blob) -> f32) -> Vec<f32> {
+        members.iter().map(|&i| f(&self.blobs[i])).collect()
+    }
+
+    /// Whether a row is one of rings (coin rims, washers) rather than letters: at
+    /// least [`ImageChecks::text_max_hollow_share`] of its glyphs have no ink of
+    /// their own in the middle third of their box.
+    fn rings(&self, members: &[usize], c: &ImageChecks) -> bool {
+        let hollow = members
+            .iter()
+            .filter(|&&m| {
+                let b = self.blobs[m];
+                let (x0, x1) = (b.x0 + b.w() / 3, b.x1 - b.w() / 3);
+                let (y0, y1) = (b.y0 + b.h() / 3, b.y1 - b.h() / 3);
+                !(y0..=y1)
+                    .any(|y| self.labels[y * self.w + x0..=y * self.w + x1].contains(&(m as u32)))
+            })
+            .count();
+        hollow as f32 >= c.text_max_hollow_share * members.len() as f32
+    }
+
+    /// Whether glyph `i` is a joined-up word: drawn with a thin pen
+    /// ([`ImageChecks::text_cursive_max_thickness`]), wider than high
+    /// ([`ImageChecks::text_cursive_min_aspect`]), its pen turning all along
+    /// ([`ImageChecks::text_cursive_min_winding`]).
+    fn is_word(&self, i: usize, c: &ImageChecks) -> bool {
+        let b = &self.blobs[i];
+        b.w() as f32 >= c.text_cursive_min_aspect * b.h() as f32
+            && b.thickness() <= c.text_cursive_max_thickness
+            && b.winding() >= c.text_cursive_min_winding
+    }
+
+    /// The letters a joined-up word holds: its width over its height, rounded.
+    fn letters(&self, word: usize) -> u32 {
+        let b = &self.blobs[word];
+        ((b.w() as f32 / b.h() as f32).round() as u32).max(1)
+    }
+}
+
+/// Letters in the joined-up words scattered over `page`, wherever lines of
+/// handwriting are broken by the picture (words running into a dark object join
+/// it): a word is a thin-pen glyph ([`ImageChecks::text_cursive_max_thickness`])
+/// wider than high ([`ImageChecks::text_cursive_min_aspect`]) whose pen turns all
+/// along ([`ImageChecks::text_cursive_min_winding`]), on a stripe of its own; at
+/// least [`ImageChecks::text_min_cursive_words`] of them, written by one hand,
+/// count.
+fn cursive_letters(page: &Page, glyphs: &[usize], c: &ImageChecks) -> u32 {
+    let words: Vec<usize> = glyphs
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let b = &page.blobs[i];
+            page.is_word(i, c) && page.clear_around(&[i], [b.x0, b.x1, b.y0, b.y1], c)
+        })
+        .collect();
+    if words.len() < c.text_min_cursive_words.max(1) as usize || !page.one_pen(&words, c) {
+        return 0;
+    }
+    // Words differ in length (words of one length are common enough for their
+    // median deviation to be 0, so the spread is read from the extremes).
+    let mut widths = page.measures(&words, |b| b.w() as f32);
+    let (short, long) = widths
+        .iter()
+        .fold((f32::MAX, 0.0f32), |(s, l), &w| (s.min(w), l.max(w)));
+    if long - short < c.text_min_width_spread * median(&mut widths) {
+        return 0;
+    }
+    words.iter().map(|&i| page.letters(i)).sum()
+}
+
+/// Letters in the text-like rows the `glyphs` of `page` chain into.
+fn glyphs_in_rows(page: &Page, mut glyphs: Vec<usize>, c: &ImageChecks) -> u32 {
+    let blobs = page.blobs;
     if glyphs.len() < c.text_min_glyphs_per_row as usize {
         return 0;
     }
@@ -404,62 +532,35 @@ fn glyphs_in_rows(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChe
         if members.len() < c.text_min_glyphs_per_row as usize {
             continue;
         }
-        // Thin strokes of one width and letters of one height along the row.
-        let strokes: Vec<f32> = members.iter().map(|&i| blobs[i].stroke()).collect();
-        let heights: Vec<f32> = members.iter().map(|&i| blobs[i].h() as f32).collect();
         let mut thickness: Vec<f32> = members.iter().map(|&i| blobs[i].thickness()).collect();
         let thickness = median(&mut thickness);
         let mut winding: Vec<f32> = members.iter().map(|&i| blobs[i].winding()).collect();
         let winding = median(&mut winding);
-        let (stroke_spread, height_spread) = (relative_spread(strokes), relative_spread(heights));
-        let widths: Vec<f32> = members.iter().map(|&i| blobs[i].w() as f32).collect();
-        let width_spread = relative_spread(widths);
         let [thin, thick] = c.text_stroke_thickness;
         // A thin pen writes words of many lengths; a row of rings (coin rims) does not.
         let thin_pen = thickness < c.text_printed_thickness;
-        let varied = !thin_pen || width_spread >= c.text_min_width_spread;
-        let lettering = stroke_spread <= c.text_max_stroke_spread
-            && height_spread <= c.text_max_height_spread
+        let varied = !thin_pen
+            || relative_spread(page.measures(members, |b| b.w() as f32)) >= c.text_min_width_spread;
+        let lettering = page.one_pen(members, c)
+            && varied
             && (thin..=thick).contains(&thickness)
-            && winding >= c.text_min_winding
-            && varied;
+            && winding >= c.text_min_winding;
         let x0 = members.iter().map(|&i| blobs[i].x0).min().unwrap_or(0);
         let x1 = members.iter().map(|&i| blobs[i].x1).max().unwrap_or(0);
         let y0 = members.iter().map(|&i| blobs[i].y0).min().unwrap_or(0);
         let y1 = members.iter().map(|&i| blobs[i].y1).max().unwrap_or(0);
-        let band = ((c.text_clear_band * (y1 - y0 + 1) as f32).round() as usize).max(1);
-        let mut ink_count = 0usize;
-        let mut cells = 0usize;
-        let inside = |l: u32| members.iter().any(|&m| m as u32 == l);
-        for (ya, yb) in [
-            (y0.saturating_sub(band), y0),
-            (y1 + 1, (y1 + 1 + band).min(h)),
-        ] {
-            for y in ya..yb {
-                for x in x0..=x1 {
-                    let i = y * w + x;
-                    if !valid[i] {
-                        continue;
+        if lettering && page.clear_around(members, [x0, x1, y0, y1], c) && !page.rings(members, c) {
+            // Joined-up words count the letters their length holds.
+            total += members
+                .iter()
+                .map(|&i| {
+                    if thin_pen || page.is_word(i, c) {
+                        page.letters(i)
+                    } else {
+                        1
                     }
-                    cells += 1;
-                    let l = labels[i];
-                    if l != u32::MAX && !inside(l) {
-                        ink_count += 1;
-                    }
-                }
-            }
-        }
-        let clear = cells == 0 || (ink_count as f32) <= c.text_max_band_ink * cells as f32;
-        if clear && lettering && !rings(members, &blobs, &labels, w, c) {
-            total += if thin_pen {
-                // Joined-up words: each counts the letters its length holds.
-                members
-                    .iter()
-                    .map(|&i| ((blobs[i].w() as f32 / blobs[i].h() as f32).round() as u32).max(1))
-                    .sum::<u32>()
-            } else {
-                members.len() as u32
-            };
+                })
+                .sum::<u32>();
         }
     }
     total
@@ -469,27 +570,46 @@ fn glyphs_in_rows(ink: &[bool], valid: &[bool], w: usize, h: usize, c: &ImageChe
 mod tests {
     use super::*;
 
+    /// An ink map `w` × `h` with joined-up words of looped letters `x_h` high,
+    /// drawn with a square pen `pen` pixels wide, one point per 1/64 letter: `(x,
+    /// baseline, letters)` each.
+    fn written(w: usize, h: usize, x_h: f32, pen: usize, words: &[(f32, f32, usize)]) -> Vec<bool> {
+        let mut ink = vec![false; w * h];
+        for &(x, baseline, letters) in words {
+            for i in 0..=letters * 64 {
+                let t = i as f32 / 64.0;
+                let turn = 2.0 * std::f32::consts::PI * t;
+                let px = x + t * x_h * 0.9 + 0.35 * x_h * turn.sin();
+                let py = baseline - x_h * (0.5 + 0.5 * turn.cos());
+                let (x, y) = (px.round() as usize, py.round() as usize);
+                for dy in 0..pen {
+                    for dx in 0..pen {
+                        ink[(y + dy) * w + x + dx] = true;
+                    }
+                }
+            }
+        }
+        ink
+    }
+
     #[test]
     fn a_joined_up_word_counts_the_letters_its_length_holds() {
         // R: A8 — a handwritten word is one component; counted as one glyph, a
         // line of words fell short of the letters an image needs to be flagged.
         let (w, h, x_h) = (400, 60, 16.0f32);
-        let mut ink = vec![false; w * h];
-        let mut x = 10.0;
         let lengths = [3usize, 6, 4, 8, 5];
-        for letters in lengths {
-            // Looped letters drawn with a one-pixel pen, one point per 1/64 letter.
-            for i in 0..=letters * 64 {
-                let t = i as f32 / 64.0;
-                let turn = 2.0 * std::f32::consts::PI * t;
-                let px = x + t * x_h * 0.9 + 0.35 * x_h * turn.sin();
-                let py = 40.0 - x_h * (0.5 + 0.5 * turn.cos());
-                ink[py.round() as usize * w + px.round() as usize] = true;
-            }
-            x += letters as f32 * x_h * 0.9 + x_h;
-        }
+        let mut x = 10.0;
+        let words: Vec<(f32, f32, usize)> = lengths
+            .iter()
+            .map(|&letters| {
+                let word = (x, 40.0, letters);
+                x += letters as f32 * x_h * 0.9 + x_h;
+                word
+            })
+            .collect();
+        let ink = written(w, h, x_h, 1, &words);
         let valid = vec![true; w * h];
-        let counted = glyphs_in_rows(&ink, &valid, w, h, &ImageChecks::default());
+        let counted = glyphs(&ink, &valid, w, h, &ImageChecks::default());
         // Each word is about its letter count times 0.9 of its height wide.
         assert!(
             counted as usize > lengths.len() + lengths.iter().sum::<usize>() / 2,
@@ -499,38 +619,49 @@ mod tests {
     }
 
     #[test]
-    fn a_row_of_rings_is_not_lettering() {
-        // R: A8 — coin rims in a row are round strokes of one pen and one height,
-        // as printed letters are; unlike letters, nearly all are hollow.
-        let (w, h, r) = (320usize, 60usize, 14.0f32);
-        let ring = |ink: &mut [bool], cx: f32, open: bool| {
-            for y in 0..h {
-                for x in 0..w {
-                    let d = (x as f32 - cx).hypot(y as f32 - 30.0);
-                    // An open ring gets a bar across its middle, as an "e" or a "θ".
-                    let bar = open && (y as f32 - 30.0).abs() < 1.5 && d < r;
-                    if (r - 5.0..=r).contains(&d) || bar {
-                        ink[y * w + x] = true;
-                    }
-                }
-            }
-        };
-        let (mut rings, mut barred) = (vec![false; w * h], vec![false; w * h]);
-        for i in 0..8 {
-            let cx = 20.0 + i as f32 * 36.0;
-            ring(&mut rings, cx, false);
-            ring(&mut barred, cx, i % 2 == 0);
-        }
+    fn scattered_joined_up_words_count_without_a_row() {
+        // R: A8 — three lines of handwriting with words far apart (the picture
+        // between them), no two of them neighbours in a row.
+        let (w, h, x_h) = (700, 300, 24.0f32);
+        let spread = [
+            (10.0, 60.0, 5),
+            (420.0, 60.0, 3),
+            (200.0, 150.0, 7),
+            (30.0, 240.0, 4),
+        ];
         let valid = vec![true; w * h];
         let c = ImageChecks::default();
-        assert_eq!(glyphs_in_rows(&rings, &valid, w, h, &c), 0);
-        // Half of them barred (a share under text_max_hollow_share): a row of glyphs.
-        assert_eq!(glyphs_in_rows(&barred, &valid, w, h, &c), 8);
-        // Without the rule the rings count as letters.
-        let loose = ImageChecks {
-            text_max_hollow_share: 2.0,
+        let ink = written(w, h, x_h, 2, &spread);
+        let counted = glyphs(&ink, &valid, w, h, &c);
+        assert!((12..=22).contains(&counted), "{counted} letters in 19");
+        // Not as a row: with scattered words not counted, nothing is.
+        let rows_only = ImageChecks {
+            text_min_cursive_words: u32::MAX,
             ..ImageChecks::default()
         };
-        assert_eq!(glyphs_in_rows(&rings, &valid, w, h, &loose), 8);
+        assert_eq!(glyphs(&ink, &valid, w, h, &rows_only), 0);
+        // Too few words.
+        let two = written(w, h, x_h, 2, &spread[..2]);
+        assert_eq!(glyphs(&two, &valid, w, h, &c), 0);
+        // Loops of one length everywhere (coils, a chain) are not words.
+        let coils: Vec<(f32, f32, usize)> = spread.iter().map(|&(x, y, _)| (x, y, 5)).collect();
+        let coils = written(w, h, x_h, 2, &coils);
+        assert_eq!(glyphs(&coils, &valid, w, h, &c), 0);
+        let any_length = ImageChecks {
+            text_min_width_spread: 0.0,
+            ..ImageChecks::default()
+        };
+        assert!(glyphs(&coils, &valid, w, h, &any_length) > 0);
+        // Nor are words of two sizes, as from two pens.
+        let mut sizes = written(w, h, x_h, 2, &spread[..2]);
+        let big = written(w, h, 1.6 * x_h, 3, &[(200.0, 170.0, 4), (30.0, 270.0, 3)]);
+        sizes.iter_mut().zip(&big).for_each(|(a, &b)| *a |= b);
+        assert_eq!(glyphs(&sizes, &valid, w, h, &c), 0);
+        let any_pen = ImageChecks {
+            text_max_height_spread: 10.0,
+            text_max_stroke_spread: 10.0,
+            ..ImageChecks::default()
+        };
+        assert!(glyphs(&sizes, &valid, w, h, &any_pen) > 0);
     }
 }
