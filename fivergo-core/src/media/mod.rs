@@ -180,6 +180,7 @@ impl MediaPolicy {
                 i.text_cursive_max_thickness,
             ),
             ("image.text_cursive_min_winding", i.text_cursive_min_winding),
+            ("image.text_chroma_contrast", i.text_chroma_contrast),
         ] {
             if !(v >= 0.0 && v.is_finite()) {
                 return bad(field, "must be a finite number of at least 0");

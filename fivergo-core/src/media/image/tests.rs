@@ -1630,9 +1630,13 @@ fn on_real_photos_handwriting_is_text() {
         text_min_cursive_words: u32::MAX,
         ..checks()
     };
+    let luma_only = ImageChecks {
+        text_chroma_contrast: 0.0,
+        ..checks()
+    };
     // Words as usually spaced, and words standing apart (as where a line runs
     // into dark parts of the picture, which swallow the words between).
-    for (spacing, least) in [(1.0, 6), (3.0, 5)] {
+    for spacing in [1.0, 3.0] {
         let hands: Vec<(&str, Image)> = MARKED_PHOTOS
             .iter()
             .enumerate()
@@ -1651,21 +1655,55 @@ fn on_real_photos_handwriting_is_text() {
                 .collect()
         };
         let all = found(&checks());
-        let rows = found(&rows_only);
-        println!("spacing {spacing}: found on {all:?}, by rows alone on {rows:?}");
-        assert!(
-            all.len() >= least,
-            "spacing {spacing}: found on {all:?} only"
-        );
-        assert!(rows.iter().all(|name| all.contains(name)));
+        let (rows, luma) = (found(&rows_only), found(&luma_only));
+        println!("spacing {spacing}: found on {all:?}, by rows alone on {rows:?}, by luma alone on {luma:?}");
+        assert!(all.len() >= 8, "spacing {spacing}: found on {all:?} only");
+        assert!(rows.iter().chain(&luma).all(|name| all.contains(name)));
+        // Dark ink on the dark suit and the night sky is found by its colour.
+        for dark in ["hopper", "hubble"] {
+            assert!(
+                all.contains(&dark) && !luma.contains(&dark),
+                "{dark}: {luma:?}"
+            );
+        }
         if spacing > 1.0 {
             // Words apart are found through the scattered words, not as rows.
             assert!(
-                rows.len() + 4 <= all.len(),
+                rows.len() + 6 <= all.len(),
                 "rows alone find {rows:?}, with scattered words {all:?}"
             );
         }
     }
+}
+
+#[test]
+fn ink_as_bright_as_the_picture_is_read_by_its_colour() {
+    // R: A8 — magenta letters on a green field of the same luma: no luma contrast
+    // at all, plain to the eye.
+    let (w, h) = (480u32, 160u32);
+    let magenta = [200u8, 60, 200];
+    let y =
+        |[r, g, b]: [u8; 3]| 0.2126 * f32::from(r) + 0.7152 * f32::from(g) + 0.0722 * f32::from(b);
+    // A green with the magenta's luma.
+    let g = (y(magenta) - (0.2126 + 0.0722) * 40.0) / 0.7152;
+    let green = [40, g.round() as u8, 40];
+    assert!((y(magenta) - y(green)).abs() < 1.0);
+    let mut img = Image::filled(w, h, [green[0], green[1], green[2], 255]);
+    draw_text(&mut img, "PORTFOLIO SAMPLE", 20, 60, 3, magenta);
+    let m = measure(&img, &checks());
+    assert!(m.text_or_watermark, "{} glyphs", m.text_glyphs);
+    let luma_only = measure(
+        &img,
+        &ImageChecks {
+            text_chroma_contrast: 0.0,
+            ..checks()
+        },
+    );
+    assert!(
+        !luma_only.text_or_watermark,
+        "{} glyphs by luma",
+        luma_only.text_glyphs
+    );
 }
 
 #[test]
@@ -1695,6 +1733,8 @@ fn text_and_upscale_checks_are_validated() {
     assert!(bad(|c| c.text_cursive_min_winding = f32::INFINITY));
     assert!(bad(|c| c.text_cursive_max_thickness = -0.1));
     assert!(bad(|c| c.text_cursive_min_aspect = f32::NAN));
+    assert!(bad(|c| c.text_chroma_contrast = -0.1));
+    assert!(!bad(|c| c.text_chroma_contrast = 0.0));
     assert!(bad(|c| c.tile_min_copies = 10));
     assert!(!bad(|c| c.tile_min_copies = 9));
     assert!(Policy::default().media.validate().is_ok());

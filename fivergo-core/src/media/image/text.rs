@@ -28,6 +28,11 @@
 //!   ([`ImageChecks::text_max_stroke_spread`],
 //!   [`ImageChecks::text_max_height_spread`]).
 //!
+//! Ink can be as dark as the picture under it and differ only in colour (blue ink
+//! on a dark coat): level passes also read the two colour-difference planes (blue
+//! and red minus luma) for ink on either side of their local means
+//! ([`ImageChecks::text_chroma_contrast`]).
+//!
 //! Lines of handwriting are often broken where the picture is as dark as the ink
 //! (words running into a dark object join it). Joined-up words therefore also count
 //! standing alone: thin-pen glyphs wider than high whose pen turns all along, each
@@ -95,12 +100,16 @@ struct View {
 /// Glyphs found in text-like rows: the largest count of one pass over the angles of
 /// [`ImageChecks::text_angles_deg`], dark-on-light and light-on-dark text, at the
 /// full contrast and at the faint one of semi-transparent marks, read on the
-/// picture and on the consensus of a tiled mark's copies when it has one.
-pub(crate) fn text_glyphs(luma: &Plane, c: &ImageChecks) -> u32 {
+/// picture, on its colour (`chroma`, see [`chroma`]) and on the consensus of a
+/// tiled mark's copies when it has one.
+pub(crate) fn text_glyphs(luma: &Plane, chroma: Option<&[Plane; 2]>, c: &ImageChecks) -> u32 {
     if luma.w < 8 || luma.h < 8 {
         return 0;
     }
-    let found = best_pass(luma, c);
+    let mut found = best_pass(luma, c);
+    if let Some(chroma) = chroma.filter(|_| c.text_chroma_contrast > 0.0) {
+        found = found.max(colour_pass(chroma, c.text_chroma_contrast, c));
+    }
     match tiling::consensus(luma, c) {
         Some(clean) => found.max(best_pass(&clean, c)),
         None => found,
@@ -148,20 +157,73 @@ fn best_pass(luma: &Plane, c: &ImageChecks) -> u32 {
                     .zip(&view.valid)
                     .map(|((&v, &m), &ok)| ok && sign * (v - m) > t * room(m))
                     .collect();
-                let (w, h) = (view.plane.w, view.plane.h);
-                let rows = glyphs(&ink, &view.valid, w, h, c);
-                // Columns only matter where the rows could raise the count.
-                if rows > best {
-                    let cols = glyphs(
-                        &transpose(&ink, w, h),
-                        &transpose(&view.valid, w, h),
-                        h,
-                        w,
-                        c,
-                    );
-                    best = best.max(rows.saturating_sub(cols));
-                }
+                best = best.max(beyond_columns(
+                    &ink,
+                    &view.valid,
+                    view.plane.w,
+                    view.plane.h,
+                    c,
+                    best,
+                ));
             }
+        }
+    }
+    best
+}
+
+/// The letters of `ink`'s rows beyond those of its columns (texture has no
+/// reading direction), or 0 when the rows alone hold no more than `best`.
+fn beyond_columns(
+    ink: &[bool],
+    valid: &[bool],
+    w: usize,
+    h: usize,
+    c: &ImageChecks,
+    best: u32,
+) -> u32 {
+    let rows = glyphs(ink, valid, w, h, c);
+    // Columns only matter where the rows could raise the count.
+    if rows <= best {
+        return 0;
+    }
+    let cols = glyphs(&transpose(ink, w, h), &transpose(valid, w, h), h, w, c);
+    rows.saturating_sub(cols)
+}
+
+/// The colour of an image without its brightness: blue and red minus luma of its
+/// red, green and blue planes, for [`text_glyphs`] to read ink as bright as the
+/// picture under it.
+pub(crate) fn chroma([r, g, b]: &[Plane; 3]) -> [Plane; 2] {
+    let (mut cb, mut cr) = (Plane::new(r.w, r.h), Plane::new(r.w, r.h));
+    for (i, ((&r, &g), &b)) in r.data.iter().zip(&g.data).zip(&b.data).enumerate() {
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        (cb.data[i], cr.data[i]) = (b - y, r - y);
+    }
+    [cb, cr]
+}
+
+/// Letters in rows of ink that differs in colour from its surroundings by more
+/// than `contrast` along one of the colour-difference planes (blue or red minus
+/// luma, each read for ink on either side of its local mean, as luma is read for
+/// dark and light ink), at the working size: the level passes for ink as dark or
+/// as bright as the picture under it.
+fn colour_pass(chroma: &[Plane; 2], contrast: f32, c: &ImageChecks) -> u32 {
+    let mut best = 0;
+    for plane in chroma {
+        // A grey picture has no colour to read.
+        if !plane.data.iter().any(|v| v.abs() > contrast / 2.0) {
+            continue;
+        }
+        let valid = vec![true; plane.w * plane.h];
+        let mean = box_mean(plane, &valid, c.text_window_px.max(1) as usize);
+        for sign in [-1.0f32, 1.0] {
+            let ink: Vec<bool> = plane
+                .data
+                .iter()
+                .zip(&mean)
+                .map(|(&v, &m)| sign * (v - m) > contrast)
+                .collect();
+            best = best.max(beyond_columns(&ink, &valid, plane.w, plane.h, c, best));
         }
     }
     best
@@ -211,41 +273,93 @@ fn rotated(luma: &Plane, degrees: f32) -> View {
 }
 
 /// Mean of the pixels of `plane` marked `valid` in a `(2r+1)²` window, clamped at
-/// the borders, via integral images.
+/// the borders. Box sums are separable: running sums along the rows, then down
+/// the columns, in f64 (so that adding and dropping samples leaves no drift).
 fn box_mean(plane: &Plane, valid: &[bool], r: usize) -> Vec<f32> {
     let (w, h) = (plane.w, plane.h);
-    let stride = w + 1;
-    let mut sum = vec![0.0f64; stride * (h + 1)];
-    let mut count = vec![0u32; stride * (h + 1)];
-    for y in 0..h {
-        let (mut row, mut n) = (0.0f64, 0u32);
-        for x in 0..w {
-            if valid[y * w + x] {
-                row += f64::from(plane.data[y * w + x]);
-                n += 1;
+    if w == 0 || h == 0 {
+        return Vec::new();
+    }
+    let masked = !valid.iter().all(|&ok| ok);
+    // Window sums along each row: of the values, and of the mask where it has holes.
+    let mut rows = vec![0.0f64; w * h];
+    let mut row_counts = vec![0.0f64; if masked { w * h } else { 0 }];
+    let mut line = vec![0.0f64; w];
+    for (y, (src, ok)) in plane
+        .data
+        .chunks_exact(w)
+        .zip(valid.chunks_exact(w))
+        .enumerate()
+    {
+        let at = y * w..(y + 1) * w;
+        if masked {
+            for ((l, &v), &ok) in line.iter_mut().zip(src).zip(ok) {
+                *l = if ok { f64::from(v) } else { 0.0 };
             }
-            sum[(y + 1) * stride + x + 1] = sum[y * stride + x + 1] + row;
-            count[(y + 1) * stride + x + 1] = count[y * stride + x + 1] + n;
+            running_sums(&line, r, &mut rows[at.clone()]);
+            for (l, &ok) in line.iter_mut().zip(ok) {
+                *l = f64::from(u8::from(ok));
+            }
+            running_sums(&line, r, &mut row_counts[at]);
+        } else {
+            for (l, &v) in line.iter_mut().zip(src) {
+                *l = f64::from(v);
+            }
+            running_sums(&line, r, &mut rows[at]);
         }
     }
+    // Then down the columns, a row of window sums at a time.
+    fn row(src: &[f64], w: usize, y: usize) -> &[f64] {
+        src.get(y * w..(y + 1) * w).unwrap_or_default()
+    }
+    let add = |acc: &mut [f64], row: &[f64]| acc.iter_mut().zip(row).for_each(|(a, &v)| *a += v);
+    let sub = |acc: &mut [f64], row: &[f64]| acc.iter_mut().zip(row).for_each(|(a, &v)| *a -= v);
+    let (mut acc, mut acc_n) = (vec![0.0f64; w], vec![0.0f64; if masked { w } else { 0 }]);
+    for y in 0..r.min(h) {
+        add(&mut acc, row(&rows, w, y));
+        add(&mut acc_n, row(&row_counts, w, y));
+    }
+    // Where every pixel counts, a window's count is its clamped size.
+    let span = |i: usize, n: usize| ((i + r + 1).min(n) - i.saturating_sub(r)) as f64;
+    let spans: Vec<f64> = (0..w).map(|x| span(x, w)).collect();
     let mut out = vec![0.0f32; w * h];
-    for y in 0..h {
-        let (ya, yb) = (y.saturating_sub(r), (y + r + 1).min(h));
-        for x in 0..w {
-            let (xa, xb) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let s = sum[yb * stride + xb] - sum[ya * stride + xb] - sum[yb * stride + xa]
-                + sum[ya * stride + xa];
-            let n = count[yb * stride + xb] + count[ya * stride + xa]
-                - count[ya * stride + xb]
-                - count[yb * stride + xa];
-            out[y * w + x] = if n > 0 {
-                (s / f64::from(n)) as f32
-            } else {
-                0.0
-            };
+    for (y, out) in out.chunks_exact_mut(w).enumerate() {
+        if y + r < h {
+            add(&mut acc, row(&rows, w, y + r));
+            add(&mut acc_n, row(&row_counts, w, y + r));
+        }
+        if y > r {
+            sub(&mut acc, row(&rows, w, y - r - 1));
+            sub(&mut acc_n, row(&row_counts, w, y - r - 1));
+        }
+        if masked {
+            for ((o, &s), &n) in out.iter_mut().zip(&acc).zip(&acc_n) {
+                *o = if n > 0.5 { (s / n) as f32 } else { 0.0 };
+            }
+        } else {
+            let ny = span(y, h);
+            for ((o, &s), &nx) in out.iter_mut().zip(&acc).zip(&spans) {
+                *o = (s / (nx * ny)) as f32;
+            }
         }
     }
     out
+}
+
+/// The sums of `line` over windows `x − r ..= x + r` clamped at its ends, into
+/// `out` (as long as `line`).
+fn running_sums(line: &[f64], r: usize, out: &mut [f64]) {
+    let n = line.len();
+    let mut acc: f64 = line[..r.min(n)].iter().sum();
+    for (x, o) in out.iter_mut().enumerate() {
+        if let Some(&v) = line.get(x + r) {
+            acc += v;
+        }
+        if x > r {
+            acc -= line[x - r - 1];
+        }
+        *o = acc;
+    }
 }
 
 /// 8-connected components of `ink`, with the label of every pixel.
