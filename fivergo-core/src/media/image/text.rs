@@ -684,6 +684,43 @@ fn glyphs_in_rows(page: &Page, mut glyphs: Vec<usize>, c: &ImageChecks) -> u32 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn box_means_are_the_means_of_the_valid_pixels_in_each_window() {
+        // R: A8 — the local mean every text pass measures ink against.
+        let mut rng = crate::rng::SplitMix(7);
+        for (w, h, r) in [(9, 7, 2), (5, 11, 4), (6, 4, 12), (1, 1, 3), (13, 1, 1)] {
+            let mut plane = Plane::new(w, h);
+            plane.data.iter_mut().for_each(|v| *v = rng.next_f32());
+            let holes: Vec<bool> = (0..w * h).map(|_| rng.next_f32() > 0.3).collect();
+            for valid in [vec![true; w * h], holes] {
+                let got = box_mean(&plane, &valid, r);
+                for y in 0..h {
+                    for x in 0..w {
+                        let (mut sum, mut n) = (0.0f64, 0);
+                        for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                            for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                                if valid[yy * w + xx] {
+                                    sum += f64::from(plane.data[yy * w + xx]);
+                                    n += 1;
+                                }
+                            }
+                        }
+                        let want = if n > 0 {
+                            (sum / f64::from(n)) as f32
+                        } else {
+                            0.0
+                        };
+                        let at = got[y * w + x];
+                        assert!(
+                            (at - want).abs() < 1e-6,
+                            "{w}x{h} r={r} at ({x}, {y}): {at} != {want}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// An ink map `w` × `h` with joined-up words of looped letters `x_h` high,
     /// drawn with a square pen `pen` pixels wide, one point per 1/64 letter: `(x,
     /// baseline, letters)` each.
