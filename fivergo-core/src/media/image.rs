@@ -648,20 +648,19 @@ fn measure_keeping_half(img: &Image, checks: &ImageChecks) -> (ImageMeasures, Pl
     );
     drop(sharp);
     let edge_density = plane::edge_density(&work, checks.edge_threshold);
-    // Colour at the working size, when text is also read by colour; the style copy
-    // is then made from it rather than from the pixels again.
-    let work_rgb = (checks.text_chroma_contrast > 0.0).then(|| plane::rgb_resized(img, ww, wh));
-    let chroma = work_rgb.as_ref().map(text::chroma);
+    // One colour copy at the working size: the text passes read its colour, and
+    // the style copy is made from it (the pixels are read once).
+    let work_rgb = plane::rgb_resized(img, ww, wh);
+    let chroma = (checks.text_chroma_contrast > 0.0).then(|| text::chroma(&work_rgb));
     let text_glyphs = text::text_glyphs(&work, chroma.as_ref(), checks);
     drop(chroma);
 
     // Style copy and thumbnail.
     let (sw, sh) = fit_long_side(w, h, checks.style_px as usize, 8);
-    let style_rgb = match work_rgb {
-        Some([r, g, b]) if sw <= ww && sh <= wh => {
-            [resize(&r, sw, sh), resize(&g, sw, sh), resize(&b, sw, sh)]
-        }
-        _ => plane::rgb_resized(img, sw, sh),
+    let style_rgb = if sw <= ww && sh <= wh {
+        work_rgb.map(|p| resize(&p, sw, sh))
+    } else {
+        plane::rgb_resized(img, sw, sh)
     };
     let (tw, th) = fit_long_side(w, h, checks.thumbnail_px as usize, 1);
     let thumb: [Plane; 3] = [
