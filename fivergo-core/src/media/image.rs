@@ -651,9 +651,7 @@ fn measure_keeping_half(img: &Image, checks: &ImageChecks) -> (ImageMeasures, Pl
     // One colour copy at the working size: the text passes read its colour, and
     // the style copy is made from it (the pixels are read once).
     let work_rgb = plane::rgb_resized(img, ww, wh);
-    let chroma = (checks.text_chroma_contrast > 0.0).then(|| text::chroma(&work_rgb));
-    let text_glyphs = text::text_glyphs(&work, chroma.as_ref(), checks);
-    drop(chroma);
+    let text_glyphs = text::text_glyphs(&work, &work_rgb, checks);
 
     // Style copy and thumbnail.
     let (sw, sh) = fit_long_side(w, h, checks.style_px as usize, 8);

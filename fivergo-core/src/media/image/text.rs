@@ -41,11 +41,12 @@
 //!
 //! Texture has no reading direction: each pass also chains the same ink into
 //! columns (the transposed map) with the same tests, and only the glyphs in rows
-//! beyond those in columns count. A thin-pen row's glyphs are joined-up words, so
-//! each counts the letters its length holds (its width over its height, rounded).
-//! The measure is that count in the best single pass (angle, contrast and
-//! polarity), over the picture and, when a mark is tiled over it, over the
-//! consensus of its copies (see [`tiling`]).
+//! beyond those in columns count. A joined-up word (every glyph of a thin-pen row,
+//! and any glyph that passes [`ImageChecks::text_cursive_min_winding`] and its
+//! companions) counts the letters its length holds (its width over its height,
+//! rounded). The measure is that count in the best single pass (angle, contrast,
+//! polarity, luma or colour), over the picture and, when a mark is tiled over it,
+//! over the consensus of its copies (see [`tiling`]).
 
 mod tiling;
 
@@ -100,15 +101,15 @@ struct View {
 /// Glyphs found in text-like rows: the largest count of one pass over the angles of
 /// [`ImageChecks::text_angles_deg`], dark-on-light and light-on-dark text, at the
 /// full contrast and at the faint one of semi-transparent marks, read on the
-/// picture, on its colour (`chroma`, see [`chroma`]) and on the consensus of a
-/// tiled mark's copies when it has one.
-pub(crate) fn text_glyphs(luma: &Plane, chroma: Option<&[Plane; 2]>, c: &ImageChecks) -> u32 {
+/// picture, on its colour (`rgb`, the red, green and blue planes at the size of
+/// `luma`) and on the consensus of a tiled mark's copies when it has one.
+pub(crate) fn text_glyphs(luma: &Plane, rgb: &[Plane; 3], c: &ImageChecks) -> u32 {
     if luma.w < 8 || luma.h < 8 {
         return 0;
     }
     let mut found = best_pass(luma, c);
-    if let Some(chroma) = chroma.filter(|_| c.text_chroma_contrast > 0.0) {
-        found = found.max(colour_pass(chroma, c.text_chroma_contrast, c));
+    if c.text_chroma_contrast > 0.0 {
+        found = found.max(colour_pass(&chroma(rgb), c.text_chroma_contrast, c));
     }
     match tiling::consensus(luma, c) {
         Some(clean) => found.max(best_pass(&clean, c)),
@@ -191,9 +192,9 @@ fn beyond_columns(
 }
 
 /// The colour of an image without its brightness: blue and red minus luma of its
-/// red, green and blue planes, for [`text_glyphs`] to read ink as bright as the
+/// red, green and blue planes, for [`colour_pass`] to read ink as bright as the
 /// picture under it.
-pub(crate) fn chroma([r, g, b]: &[Plane; 3]) -> [Plane; 2] {
+fn chroma([r, g, b]: &[Plane; 3]) -> [Plane; 2] {
     let (mut cb, mut cr) = (Plane::new(r.w, r.h), Plane::new(r.w, r.h));
     for (i, ((&r, &g), &b)) in r.data.iter().zip(&g.data).zip(&b.data).enumerate() {
         let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
@@ -209,12 +210,12 @@ pub(crate) fn chroma([r, g, b]: &[Plane; 3]) -> [Plane; 2] {
 /// as bright as the picture under it.
 fn colour_pass(chroma: &[Plane; 2], contrast: f32, c: &ImageChecks) -> u32 {
     let mut best = 0;
+    let valid = vec![true; chroma[0].w * chroma[0].h];
     for plane in chroma {
         // A grey picture has no colour to read.
         if !plane.data.iter().any(|v| v.abs() > contrast / 2.0) {
             continue;
         }
-        let valid = vec![true; plane.w * plane.h];
         let mean = box_mean(plane, &valid, c.text_window_px.max(1) as usize);
         for sign in [-1.0f32, 1.0] {
             let ink: Vec<bool> = plane
